@@ -1,0 +1,14 @@
+/**
+ * vecprop: SIMD kernels for the arithmetic of backpropagation.
+ *
+ * <p>The Vector API is an optional dependency ({@code requires static}): without
+ * {@code --add-modules jdk.incubator.vector} the library loads and runs every kernel on its
+ * scalar reference path.
+ */
+module org.vecprop {
+    requires static jdk.incubator.vector;
+    requires java.management;
+
+    exports org.vecprop.kernel;
+    exports org.vecprop.reference;
+}

@@ -1,0 +1,335 @@
+package org.vecprop.kernel;
+
+import static org.vecprop.kernel.Gemm.KC;
+import static org.vecprop.kernel.Gemm.MC;
+import static org.vecprop.kernel.Gemm.MR;
+import static org.vecprop.kernel.Gemm.NC;
+import static org.vecprop.kernel.Gemm.NR;
+import static org.vecprop.kernel.Vectors.F;
+import static org.vecprop.kernel.Vectors.L;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Vector API GEMM behind {@link Gemm}: the packed path (packing, blocking loops, the
+ * {@code MR x NR} micro-kernel) and the direct path for small problems. Arguments are
+ * validated, and {@code m, n, k > 0} and {@code alpha != 0} established, by {@link Gemm}.
+ *
+ * <p>Every store of C goes through one epilogue formula, {@code alpha * acc} when
+ * {@code beta == 0} (C not read) else {@code alpha * acc + beta * c}, with separate roundings,
+ * in vector and scalar form alike, so an element's value does not depend on whether it sat in
+ * an edge tile.
+ */
+final class SimdGemm {
+    private SimdGemm() {}
+
+    // ---------------------------------------------------------------- packed path
+
+    static void packed(boolean transA, boolean transB, int m, int n, int k,
+                       float alpha, float[] a, int aOff, int lda,
+                       float[] b, int bOff, int ldb,
+                       float beta, float[] c, int cOff, int ldc, GemmWorkspace ws) {
+        int kcMax = Math.min(KC, k);
+        float[] pa = ws.packedA(roundUp(Math.min(MC, m), MR) * kcMax);
+        float[] pb = ws.packedB(roundUp(Math.min(NC, n), NR) * kcMax);
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                float betaBlock = pc == 0 ? beta : 1f; // later depth blocks add to what we wrote
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bPanel = jr * kc; // (jr / NR) * kc * NR
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            microKernel(kc, pa, ir * kc, pb, bPanel,
+                                    c, cOff + (ic + ir) * ldc + jc + jr, ldc,
+                                    alpha, betaBlock, mr, nr, ws.tile);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+
+    /**
+     * Packs op(B)[pc : pc+kc, jc : jc+nc] into NR-wide micro-panels: panel q holds
+     * {@code dst[(q * kc + p) * NR + j] = op(B)[pc + p][jc + q * NR + j]}, zero past column nc.
+     */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
+                      int jc, int nc, float[] dst) {
+        for (int q = 0; q * NR < nc; q++) {
+            int j0 = jc + q * NR;
+            int width = Math.min(NR, nc - q * NR);
+            int panel = q * kc * NR;
+            if (!transB) {
+                // Rows of B are contiguous: copy NR floats per row, masking the last panel.
+                VectorMask<Float> lo = F.indexInRange(0, width);
+                VectorMask<Float> hi = F.indexInRange(L, width);
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (pc + p) * ldb + j0;
+                    int d = panel + p * NR;
+                    FloatVector.fromArray(F, b, src, lo).intoArray(dst, d);
+                    FloatVector.fromArray(F, b, src + L, hi).intoArray(dst, d + L);
+                }
+            } else {
+                // op(B)[p][j] = B[j][p]: read each stored row j contiguously, write a column.
+                for (int j = 0; j < NR; j++) {
+                    int d = panel + j;
+                    if (j < width) {
+                        int src = bOff + (j0 + j) * ldb + pc;
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * NR] = b[src + p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * NR] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs op(A)[ic : ic+mc, pc : pc+kc] into MR-tall micro-panels: panel q holds
+     * {@code dst[(q * kc + p) * MR + r] = op(A)[ic + q * MR + r][pc + p]}, zero past row mc.
+     */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc,
+                      int pc, int kc, float[] dst) {
+        for (int q = 0; q * MR < mc; q++) {
+            int i0 = ic + q * MR;
+            int height = Math.min(MR, mc - q * MR);
+            int panel = q * kc * MR;
+            if (!transA) {
+                for (int r = 0; r < MR; r++) {
+                    int d = panel + r;
+                    if (r < height) {
+                        int src = aOff + (i0 + r) * lda + pc;
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * MR] = a[src + p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * MR] = 0f;
+                        }
+                    }
+                }
+            } else {
+                // op(A)[i][p] = A[p][i]: each stored row p gives MR consecutive elements.
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + i0;
+                    int d = panel + p * MR;
+                    for (int r = 0; r < MR; r++) {
+                        dst[d + r] = r < height ? a[src + r] : 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The register tile: {@code C[0:mr, 0:nr] = alpha * Ap * Bp + beta * C} for one MR x KC panel
+     * of packed A and one KC x NR panel of packed B. Always computes the whole MR x NR tile (the
+     * padding is zero); a partial tile lands in {@code tile} and only its valid part reaches C.
+     */
+    static void microKernel(int kc, float[] pa, int ai, float[] pb, int bi,
+                            float[] c, int ci, int ldc, float alpha, float beta,
+                            int mr, int nr, float[] tile) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00;
+        FloatVector c50 = c00, c51 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(F, pb, bi + L);
+            FloatVector av = FloatVector.broadcast(F, pa[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(F, pa[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(F, pa[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(F, pa[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(F, pa[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(F, pa[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            ai += MR;
+            bi += NR;
+        }
+        if (mr == MR && nr == NR) {
+            store(c00, c, ci, alpha, beta);
+            store(c01, c, ci + L, alpha, beta);
+            store(c10, c, ci + ldc, alpha, beta);
+            store(c11, c, ci + ldc + L, alpha, beta);
+            store(c20, c, ci + 2 * ldc, alpha, beta);
+            store(c21, c, ci + 2 * ldc + L, alpha, beta);
+            store(c30, c, ci + 3 * ldc, alpha, beta);
+            store(c31, c, ci + 3 * ldc + L, alpha, beta);
+            store(c40, c, ci + 4 * ldc, alpha, beta);
+            store(c41, c, ci + 4 * ldc + L, alpha, beta);
+            store(c50, c, ci + 5 * ldc, alpha, beta);
+            store(c51, c, ci + 5 * ldc + L, alpha, beta);
+            return;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        for (int r = 0; r < mr; r++) {
+            for (int j = 0; j < nr; j++) {
+                int idx = ci + r * ldc + j;
+                c[idx] = epilogue(tile[r * NR + j], c, idx, alpha, beta);
+            }
+        }
+    }
+
+    /** Vector epilogue: {@code C[idx : idx+L] = alpha * acc (+ beta * C)}. */
+    private static void store(FloatVector acc, float[] c, int idx, float alpha, float beta) {
+        FloatVector v = acc.mul(alpha);
+        if (beta != 0f) {
+            v = v.add(FloatVector.fromArray(F, c, idx).mul(beta));
+        }
+        v.intoArray(c, idx);
+    }
+
+    /** Masked vector epilogue for the direct path's last columns. */
+    private static void store(FloatVector acc, float[] c, int idx, float alpha, float beta,
+                              VectorMask<Float> lanes) {
+        FloatVector v = acc.mul(alpha);
+        if (beta != 0f) {
+            v = v.add(FloatVector.fromArray(F, c, idx, lanes).mul(beta));
+        }
+        v.intoArray(c, idx, lanes);
+    }
+
+    /** Scalar epilogue, the same formula as the vector one. */
+    private static float epilogue(float acc, float[] c, int idx, float alpha, float beta) {
+        float v = alpha * acc;
+        return beta == 0f ? v : v + beta * c[idx];
+    }
+
+    // ---------------------------------------------------------------- direct path
+
+    /**
+     * Small problems, read in place. With B untransposed, the outer-product form: for each row
+     * of C, four vectors of columns at a time, broadcast op(A)[i][p] and FMA with row p of B.
+     * With B transposed (and A not), each element is a dot product of two contiguous rows,
+     * accumulated lane-wise and reduced once at the end.
+     */
+    static void direct(boolean transA, boolean transB, int m, int n, int k,
+                       float alpha, float[] a, int aOff, int lda,
+                       float[] b, int bOff, int ldb,
+                       float beta, float[] c, int cOff, int ldc) {
+        if (!transB) {
+            directOuter(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            directDot(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
+    private static void directOuter(boolean transA, int m, int n, int k,
+                                    float alpha, float[] a, int aOff, int lda,
+                                    float[] b, int bOff, int ldb,
+                                    float beta, float[] c, int cOff, int ldc) {
+        // Stride between op(A)[i][p] and op(A)[i][p + 1], and between rows i and i + 1.
+        int aStepP = transA ? lda : 1;
+        int aStepI = transA ? 1 : lda;
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * aStepI;
+            int ci = cOff + i * ldc;
+            int j = 0;
+            for (; j <= n - 4 * L; j += 4 * L) {
+                FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+                int bi = bOff + j;
+                for (int p = 0; p < k; p++) {
+                    FloatVector av = FloatVector.broadcast(F, a[ai + p * aStepP]);
+                    c0 = av.fma(FloatVector.fromArray(F, b, bi), c0);
+                    c1 = av.fma(FloatVector.fromArray(F, b, bi + L), c1);
+                    c2 = av.fma(FloatVector.fromArray(F, b, bi + 2 * L), c2);
+                    c3 = av.fma(FloatVector.fromArray(F, b, bi + 3 * L), c3);
+                    bi += ldb;
+                }
+                store(c0, c, ci + j, alpha, beta);
+                store(c1, c, ci + j + L, alpha, beta);
+                store(c2, c, ci + j + 2 * L, alpha, beta);
+                store(c3, c, ci + j + 3 * L, alpha, beta);
+            }
+            for (; j < n; j += L) { // masked tail: fewer than four vectors of columns left
+                VectorMask<Float> lanes = F.indexInRange(j, n);
+                FloatVector acc = FloatVector.zero(F);
+                int bi = bOff + j;
+                for (int p = 0; p < k; p++) {
+                    FloatVector av = FloatVector.broadcast(F, a[ai + p * aStepP]);
+                    acc = av.fma(FloatVector.fromArray(F, b, bi, lanes), acc);
+                    bi += ldb;
+                }
+                store(acc, c, ci + j, alpha, beta, lanes);
+            }
+        }
+    }
+
+    private static void directDot(int m, int n, int k,
+                                  float alpha, float[] a, int aOff, int lda,
+                                  float[] b, int bOff, int ldb,
+                                  float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * lda;
+            int ci = cOff + i * ldc;
+            int j = 0;
+            for (; j <= n - 4; j += 4) { // four dot products share each load of A's row
+                int b0 = bOff + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+                FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+                for (int p = 0; p < k; p += L) {
+                    VectorMask<Float> lanes = F.indexInRange(p, k);
+                    FloatVector av = FloatVector.fromArray(F, a, ai + p, lanes);
+                    s0 = av.fma(FloatVector.fromArray(F, b, b0 + p, lanes), s0);
+                    s1 = av.fma(FloatVector.fromArray(F, b, b1 + p, lanes), s1);
+                    s2 = av.fma(FloatVector.fromArray(F, b, b2 + p, lanes), s2);
+                    s3 = av.fma(FloatVector.fromArray(F, b, b3 + p, lanes), s3);
+                }
+                c[ci + j] = epilogue(s0.reduceLanes(VectorOperators.ADD), c, ci + j, alpha, beta);
+                c[ci + j + 1] = epilogue(s1.reduceLanes(VectorOperators.ADD), c, ci + j + 1, alpha, beta);
+                c[ci + j + 2] = epilogue(s2.reduceLanes(VectorOperators.ADD), c, ci + j + 2, alpha, beta);
+                c[ci + j + 3] = epilogue(s3.reduceLanes(VectorOperators.ADD), c, ci + j + 3, alpha, beta);
+            }
+            for (; j < n; j++) {
+                int bj = bOff + j * ldb;
+                FloatVector s = FloatVector.zero(F);
+                for (int p = 0; p < k; p += L) {
+                    VectorMask<Float> lanes = F.indexInRange(p, k);
+                    s = FloatVector.fromArray(F, a, ai + p, lanes)
+                            .fma(FloatVector.fromArray(F, b, bj + p, lanes), s);
+                }
+                c[ci + j] = epilogue(s.reduceLanes(VectorOperators.ADD), c, ci + j, alpha, beta);
+            }
+        }
+    }
+}

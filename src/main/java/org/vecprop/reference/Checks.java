@@ -1,0 +1,217 @@
+package org.vecprop.reference;
+
+/**
+ * Argument validation shared by every public entry point of vecprop.
+ *
+ * <p>Every check runs before a kernel writes anything, so a rejected call leaves every output
+ * untouched. Index arithmetic is done in {@code long}, so an extent past {@link Integer#MAX_VALUE}
+ * is reported rather than wrapped. Messages name the argument and its value.
+ *
+ * <p>Exceptions: {@link IllegalArgumentException} for nulls, negative sizes, too-small leading
+ * dimensions and forbidden overlaps; {@link IndexOutOfBoundsException} for offsets and extents
+ * that run past an array.
+ */
+public final class Checks {
+    private Checks() {}
+
+    /**
+     * Checks a size argument.
+     *
+     * @param name the argument's name, used in the message
+     * @param value the size; must be {@code >= 0}
+     */
+    public static void size(String name, int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must be >= 0, got " + value);
+        }
+    }
+
+    /**
+     * Checks that {@code array} can hold a row-major {@code rows x cols} matrix starting at
+     * {@code offset} with leading dimension (row stride) {@code ld}.
+     *
+     * <p>Rules: array non-null; {@code rows, cols >= 0}; {@code 0 <= offset <= array.length};
+     * {@code ld >= max(1, cols)}; and, when the matrix is non-empty,
+     * {@code offset + (rows - 1) * ld + cols <= array.length}.
+     *
+     * @param name the matrix argument's name (for example {@code "a"}); {@code ld} is reported as
+     *     {@code "ld" + name}
+     */
+    public static void matrix(String name, float[] array, int offset, int rows, int cols, int ld) {
+        if (array == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        if (rows < 0) {
+            throw new IllegalArgumentException(name + ": rows must be >= 0, got " + rows);
+        }
+        if (cols < 0) {
+            throw new IllegalArgumentException(name + ": cols must be >= 0, got " + cols);
+        }
+        if (ld < Math.max(1, cols)) {
+            throw new IllegalArgumentException(
+                    "ld" + name + " must be >= max(1, cols = " + cols + "), got " + ld);
+        }
+        if (offset < 0 || offset > array.length) {
+            throw new IndexOutOfBoundsException(
+                    name + "Off " + offset + " is outside " + name + " (length " + array.length + ")");
+        }
+        long end = end(offset, rows, cols, ld);
+        if (end > array.length) {
+            throw new IndexOutOfBoundsException(name + ": a " + rows + " x " + cols
+                    + " matrix at " + name + "Off " + offset + " with ld" + name + " " + ld
+                    + " needs " + end + " elements, but " + name + ".length is " + array.length);
+        }
+    }
+
+    /**
+     * Checks a vector of {@code n} contiguous elements at {@code offset}.
+     *
+     * @param name the argument's name
+     */
+    public static void vector(String name, float[] array, int offset, int n) {
+        if (array == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        size(name + " length n", n);
+        if (offset < 0 || offset > array.length) {
+            throw new IndexOutOfBoundsException(
+                    name + "Off " + offset + " is outside " + name + " (length " + array.length + ")");
+        }
+        if ((long) offset + n > array.length) {
+            throw new IndexOutOfBoundsException(name + ": " + n + " elements at " + name + "Off "
+                    + offset + " run past " + name + ".length " + array.length);
+        }
+    }
+
+    /**
+     * Rejects an output that overlaps an input, unless it is exactly the same view (same array,
+     * offset and leading dimension), which in-place kernels allow when {@code inPlaceAllowed}.
+     *
+     * <p>Overlap is judged on the half-open element ranges the two matrices span, which is
+     * conservative: two interleaved matrices in one array are rejected too.
+     */
+    public static void noOverlap(String outName, float[] out, int outOff, int outLd,
+                                 String inName, float[] in, int inOff, int inLd,
+                                 int rows, int cols, boolean inPlaceAllowed) {
+        noOverlap(outName, out, outOff, rows, cols, outLd, inName, in, inOff, rows, cols, inLd,
+                inPlaceAllowed);
+    }
+
+    /**
+     * Rejects an output that overlaps an input of a different shape (see the other overload).
+     */
+    public static void noOverlap(String outName, float[] out, int outOff, int outRows, int outCols,
+                                 int outLd, String inName, float[] in, int inOff, int inRows,
+                                 int inCols, int inLd, boolean inPlaceAllowed) {
+        if (out != in) {
+            return;
+        }
+        long outEnd = end(outOff, outRows, outCols, outLd);
+        long inEnd = end(inOff, inRows, inCols, inLd);
+        if (outEnd == outOff || inEnd == inOff) {
+            return; // an empty range overlaps nothing
+        }
+        boolean same = outOff == inOff && outLd == inLd && outRows == inRows && outCols == inCols;
+        if (same && inPlaceAllowed) {
+            return;
+        }
+        if (outOff < inEnd && inOff < outEnd) {
+            throw new IllegalArgumentException(outName + " (elements " + outOff + ".." + (outEnd - 1)
+                    + ") overlaps " + inName + " (elements " + inOff + ".." + (inEnd - 1)
+                    + ") in the same array"
+                    + (inPlaceAllowed ? "; only the exact same view is allowed in place" : ""));
+        }
+    }
+
+    /**
+     * Validates a GEMM call {@code C = alpha * op(A) * op(B) + beta * C} (see
+     * {@code org.vecprop.kernel.Gemm#multiply}): stored A is {@code m x k}, or {@code k x m} when
+     * transposed; stored B is {@code k x n}, or {@code n x k} when transposed; C is {@code m x n}
+     * and may not overlap A or B.
+     */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float[] c, int cOff, int ldc) {
+        size("m", m);
+        size("n", n);
+        size("k", k);
+        int aRows = transA ? k : m, aCols = transA ? m : k;
+        int bRows = transB ? n : k, bCols = transB ? k : n;
+        matrix("a", a, aOff, aRows, aCols, lda);
+        matrix("b", b, bOff, bRows, bCols, ldb);
+        matrix("c", c, cOff, m, n, ldc);
+        noOverlap("c", c, cOff, m, n, ldc, "a", a, aOff, aRows, aCols, lda, false);
+        noOverlap("c", c, cOff, m, n, ldc, "b", b, bOff, bRows, bCols, ldb, false);
+    }
+
+    /**
+     * Validates an element-wise map of a {@code rows x cols} input {@code x} into an output
+     * {@code y} of the same shape; {@code y} may be exactly {@code x} (in place) and nothing else
+     * that overlaps it.
+     *
+     * @param xName the input's name; its row stride is reported as {@code "ld" + xName}
+     * @param yName the output's name
+     */
+    public static void unary(int rows, int cols, float[] x, int xOff, int ldx,
+                             float[] y, int yOff, int ldy, String xName, String yName) {
+        matrix(xName, x, xOff, rows, cols, ldx);
+        matrix(yName, y, yOff, rows, cols, ldy);
+        noOverlap(yName, y, yOff, ldy, xName, x, xOff, ldx, rows, cols, true);
+    }
+
+    /**
+     * Validates an element-wise map of two {@code rows x cols} inputs {@code x} and {@code y}
+     * into an output of the same shape. The output may be exactly the same view as either input
+     * (element-wise kernels read each element before writing it), and may not otherwise overlap.
+     *
+     * @param xName the first input's name; its row stride is reported as {@code "ld" + xName}
+     * @param yName the second input's name
+     * @param outName the output's name
+     */
+    public static void binary(int rows, int cols, float[] x, int xOff, int ldx,
+                              float[] y, int yOff, int ldy, float[] out, int outOff, int ldout,
+                              String xName, String yName, String outName) {
+        matrix(xName, x, xOff, rows, cols, ldx);
+        matrix(yName, y, yOff, rows, cols, ldy);
+        matrix(outName, out, outOff, rows, cols, ldout);
+        noOverlap(outName, out, outOff, ldout, xName, x, xOff, ldx, rows, cols, true);
+        noOverlap(outName, out, outOff, ldout, yName, y, yOff, ldy, rows, cols, true);
+    }
+
+    /**
+     * Validates a bias add: {@code x} and {@code y} are {@code rows x cols}, {@code bias} holds
+     * {@code cols} contiguous elements; {@code y} may be exactly {@code x} but may not overlap
+     * {@code bias}.
+     */
+    public static void biasAdd(int rows, int cols, float[] x, int xOff, int ldx,
+                               float[] bias, int biasOff, float[] y, int yOff, int ldy) {
+        matrix("x", x, xOff, rows, cols, ldx);
+        vector("bias", bias, biasOff, cols);
+        matrix("y", y, yOff, rows, cols, ldy);
+        noOverlap("y", y, yOff, ldy, "x", x, xOff, ldx, rows, cols, true);
+        if (rows > 0) {
+            noOverlap("y", y, yOff, rows, cols, ldy, "bias", bias, biasOff, 1, cols,
+                    Math.max(1, cols), false);
+        }
+    }
+
+    /**
+     * Validates a bias gradient: {@code dz} is {@code rows x cols}, {@code db} holds {@code cols}
+     * contiguous elements and may not overlap {@code dz}.
+     */
+    public static void biasGradient(int rows, int cols, float[] dz, int dzOff, int lddz,
+                                    float[] db, int dbOff) {
+        matrix("dz", dz, dzOff, rows, cols, lddz);
+        vector("db", db, dbOff, cols);
+        noOverlap("db", db, dbOff, 1, cols, Math.max(1, cols), "dz", dz, dzOff, rows, cols, lddz,
+                false);
+    }
+
+    /** One past the last element a non-empty matrix touches; {@code offset} when empty. */
+    static long end(int offset, int rows, int cols, int ld) {
+        if (rows == 0 || cols == 0) {
+            return offset;
+        }
+        return offset + (long) (rows - 1) * ld + cols;
+    }
+}

@@ -1,0 +1,56 @@
+package org.vecprop.reference;
+
+/**
+ * Scalar GEMM, {@code C = alpha * op(A) * op(B) + beta * C}, written straight from the
+ * definition: the oracle for tests and the fallback when SIMD is off.
+ *
+ * <p>Each element is one dot product summed left to right in float with separate multiply and
+ * add (no FMA), then {@code alpha * sum + beta * c}. BLAS conventions for the scalars: when
+ * {@code beta == 0} C is not read (NaN or garbage already in C does not leak); when
+ * {@code alpha == 0} or {@code k == 0}, A and B are not read and C becomes {@code beta * C}.
+ * Error: each element is within {@code k * 2^-24 * sum|a_ip * b_pj|} (first order) of the exact
+ * dot product, plus one rounding for each of the alpha and beta terms.
+ */
+public final class Gemm {
+    private Gemm() {}
+
+    /**
+     * Computes {@code C = alpha * op(A) * op(B) + beta * C} on row-major arrays.
+     *
+     * @param transA whether op(A) = Aᵀ; stored A is {@code m x k}, or {@code k x m} if true
+     * @param transB whether op(B) = Bᵀ; stored B is {@code k x n}, or {@code n x k} if true
+     * @param m rows of op(A) and C, {@code >= 0}
+     * @param n columns of op(B) and C, {@code >= 0}
+     * @param k columns of op(A) and rows of op(B), {@code >= 0}
+     * @param alpha scale of the product
+     * @param a stored A, from {@code aOff} with row stride {@code lda}
+     * @param b stored B, from {@code bOff} with row stride {@code ldb}
+     * @param beta scale of the old C; 0 means C is write-only
+     * @param c C ({@code m x n}), from {@code cOff} with row stride {@code ldc}; must not overlap
+     *     A or B
+     * @throws IllegalArgumentException or IndexOutOfBoundsException, before any write, for bad
+     *     arguments (see {@link Checks#gemm})
+     */
+    public static void multiply(boolean transA, boolean transB, int m, int n, int k,
+                                float alpha, float[] a, int aOff, int lda,
+                                float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc) {
+        Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int ci = cOff + i * ldc + j;
+                if (alpha == 0f || k == 0) {
+                    c[ci] = beta == 0f ? 0f : beta * c[ci];
+                    continue;
+                }
+                float sum = 0f;
+                for (int p = 0; p < k; p++) {
+                    float aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    float bpj = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                    sum += aip * bpj;
+                }
+                c[ci] = beta == 0f ? alpha * sum : alpha * sum + beta * c[ci];
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package org.vecprop.reference;
+
+/**
+ * Scalar ReLU and its derivative: the oracle for tests and the fallback when SIMD is off.
+ *
+ * <p>Definitions, including special values (the SIMD kernels match them bit for bit):
+ * <ul>
+ *   <li>{@code relu(x) = max(0, x)} with {@link Math#max} semantics: {@code relu(NaN) = NaN}
+ *       (a NaN stays visible downstream rather than being silently zeroed),
+ *       {@code relu(-0.0) = +0.0}, {@code relu(+Inf) = +Inf}, {@code relu(-Inf) = 0}.</li>
+ *   <li>{@code mask(z) = z > 0 ? 1 : 0}; a NaN {@code z} compares false, so its mask is 0.</li>
+ *   <li>{@code backward: dz = z > 0 ? dy : 0}; for NaN {@code z} the gradient is blocked (0, as
+ *       PyTorch's threshold backward does), and a NaN {@code dy} passes where {@code z > 0}.</li>
+ * </ul>
+ */
+public final class Relu {
+    private Relu() {}
+
+    /**
+     * {@code y = max(0, x)} element-wise on {@code rows x cols} row-major matrices.
+     * {@code y} may be the same view as {@code x} (in place); no other overlap is allowed.
+     */
+    public static void forward(int rows, int cols, float[] x, int xOff, int ldx,
+                               float[] y, int yOff, int ldy) {
+        Checks.unary(rows, cols, x, xOff, ldx, y, yOff, ldy, "x", "y");
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                y[yOff + i * ldy + j] = Math.max(0f, x[xOff + i * ldx + j]);
+            }
+        }
+    }
+
+    /**
+     * The derivative as a 0/1 mask: {@code m = z > 0 ? 1 : 0} on {@code rows x cols} matrices.
+     * {@code m} may be the same view as {@code z}; no other overlap is allowed.
+     */
+    public static void mask(int rows, int cols, float[] z, int zOff, int ldz,
+                            float[] m, int mOff, int ldm) {
+        Checks.unary(rows, cols, z, zOff, ldz, m, mOff, ldm, "z", "m");
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                m[mOff + i * ldm + j] = z[zOff + i * ldz + j] > 0f ? 1f : 0f;
+            }
+        }
+    }
+
+    /**
+     * The fused backward form {@code dz = z > 0 ? dy : 0} on {@code rows x cols} matrices.
+     * {@code dz} may be the same view as {@code dy} (in place); it may not overlap {@code z}.
+     */
+    public static void backward(int rows, int cols, float[] z, int zOff, int ldz,
+                                float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz) {
+        Checks.binary(rows, cols, z, zOff, ldz, dy, dyOff, lddy, dz, dzOff, lddz, "z", "dy", "dz");
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                float zij = z[zOff + i * ldz + j];
+                dz[dzOff + i * lddz + j] = zij > 0f ? dy[dyOff + i * lddy + j] : 0f;
+            }
+        }
+    }
+}
