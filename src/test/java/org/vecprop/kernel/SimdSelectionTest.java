@@ -1,0 +1,37 @@
+package org.vecprop.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The run really uses the width it claims. {@code scripts/test} passes
+ * {@code -Dvecprop.expect.bits} for each of its runs (512, 256, 128, or 0 for the scalar run
+ * without the incubator module), so a width run that silently fell back to another path fails.
+ */
+class SimdSelectionTest {
+
+    @Test
+    void runsAtTheExpectedWidth() {
+        Integer expected = Integer.getInteger("vecprop.expect.bits");
+        Assumptions.assumeTrue(expected != null, "no -Dvecprop.expect.bits given");
+        assertEquals(expected.intValue(), Simd.vectorBits(), Simd.description());
+        assertEquals(expected != 0, Simd.enabled(), Simd.description());
+    }
+
+    @Test
+    void describesTheChoice() {
+        String d = Simd.description();
+        assertTrue(d.startsWith("vecprop: "), d);
+        if (Simd.enabled()) {
+            assertTrue(d.contains(Simd.vectorBits() + "-bit"), d);
+            assertEquals(2 * Simd.vectorBits() / 32, Gemm.NR);
+            assertTrue(Gemm.KC > 0 && Gemm.MC % Gemm.MR == 0 && Gemm.NC % Gemm.NR == 0);
+        } else {
+            assertTrue(d.contains("because"), d);
+            assertEquals(0, Simd.vectorBits());
+        }
+    }
+}
