@@ -1,0 +1,70 @@
+package org.vecprop.jmh;
+
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.vecprop.kernel.Gemm;
+
+/**
+ * The scalar oracle, {@link org.vecprop.reference.Gemm#multiply}, on the same problems and in the
+ * same units as {@link GemmBenchmark} (ns per GEMM, alpha = 1, beta = 0; shape notation in
+ * {@link GemmShape}), to show what the SIMD kernel buys over plain loops.
+ *
+ * <p>It is a class of its own, with shapes only up to 256³, because the reference takes on the
+ * order of a second per product at 1024³: in {@code GemmBenchmark} it would either dominate the
+ * run time of every full run or need a shortcut that reports a number that measured nothing. A
+ * larger shape can still be asked for explicitly ({@code -p shape=512x512x512}); expect
+ * single-digit operations per iteration there, and lengthen {@code -r} accordingly.
+ *
+ * <p>Setup checks the reference against vecprop (within {@code 1e-3·K}) before timing.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1, timeUnit = TimeUnit.SECONDS)
+@Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g",
+        "--sun-misc-unsafe-memory-access=allow"})
+public class GemmReferenceBenchmark {
+
+    @Param({
+            "1x2x2", "1x256x256", "32x64x64", "64x256x256", "128x128x128", "256x256x256",
+            "784x64x256:TN", "256x64x128:TN", "128x64x10:TN",
+            "64x128x256:NT", "64x10x128:NT",
+    })
+    public String shape;
+
+    private GemmShape s;
+    private float[] a, b, c;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        s = GemmShape.parse(shape);
+        a = s.randomA(42);
+        b = s.randomB(4242);
+        c = new float[s.m * s.n];
+        float[] expected = new float[s.m * s.n];
+        Gemm.multiply(s.transA, s.transB, s.m, s.n, s.k,
+                1f, a, 0, s.lda(), b, 0, s.ldb(), 0f, expected, 0, s.ldc());
+        s.check("reference", reference().clone(), "vecprop", expected);
+        java.util.Arrays.fill(c, 0f);
+    }
+
+    @Benchmark
+    public float[] reference() {
+        org.vecprop.reference.Gemm.multiply(s.transA, s.transB, s.m, s.n, s.k,
+                1f, a, 0, s.lda(), b, 0, s.ldb(), 0f, c, 0, s.ldc());
+        return c;
+    }
+}
