@@ -1,5 +1,8 @@
 package org.vecprop.kernel;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import org.vecprop.reference.Checks;
 
 /**
@@ -7,8 +10,11 @@ import org.vecprop.reference.Checks;
  * {@code C = alpha * op(A) * op(B) + beta * C}, with {@code op(X) = X} or {@code Xᵀ}.
  *
  * <h2>Structure</h2>
- * Two paths, chosen per call by {@link #usesDirectPath}:
+ * Three paths, chosen per call by {@link #choosePath}:
  * <ul>
+ *   <li><b>Tiny</b>: at most {@link #TINY_MAX_WORK} multiply-adds: plain scalar loops (the
+ *       reference's arithmetic, but with FMA), cheaper than setting up masks for a fraction of
+ *       a vector.</li>
  *   <li><b>Packed</b> (BLIS/GotoBLAS): op(B) is packed into {@code KC x NR} micro-panels and op(A)
  *       into {@code MR x KC} micro-panels, zero-padded to whole tiles, so transposes cost nothing
  *       extra and the micro-kernel never branches; an {@code MR x NR} tile of C lives in vector
@@ -33,6 +39,13 @@ import org.vecprop.reference.Checks;
  * the scalar reference ({@link org.vecprop.reference.Gemm}), from different rounding (FMA,
  * blocked summation order). Results do not depend on the thread or the workspace used.
  *
+ * <h2>Threads</h2>
+ * Single-threaded unless the caller passes an {@link Executor}; vecprop never starts threads.
+ * With an executor the rows (or, for wide problems, the columns) of C are split into parts
+ * aligned to the register tile, never the depth k, and every part takes the path the whole
+ * problem would take, so each element sees the same arithmetic in the same order and the result
+ * is bit-identical for any number of parts.
+ *
  * <p>Thread-safe: the static methods keep their packing buffers per thread.
  */
 public final class Gemm {
@@ -48,6 +61,12 @@ public final class Gemm {
     static final int MC = NR == 0 ? 0 : (512 * 1024 / (KC * Float.BYTES)) / MR * MR;
     /** Columns of B packed at once: KC x NC floats are at most 8 MiB, a multiple of NR. */
     static final int NC = NR == 0 ? 0 : Math.min(4096, 8 * 1024 * 1024 / (KC * Float.BYTES)) / NR * NR;
+
+    /**
+     * Problems with at most this many multiply-adds run as plain scalar loops: at that size the
+     * masked loads near an array's end cost more than the arithmetic.
+     */
+    static final long TINY_MAX_WORK = 64;
 
     /** The direct path serves problems with at most this many rows of C... */
     static final int DIRECT_MAX_M = 4;
@@ -101,23 +120,120 @@ public final class Gemm {
                 workspace, Path.AUTO);
     }
 
+    /**
+     * As {@link #multiply(boolean, boolean, int, int, int, float, float[], int, int, float[], int,
+     * int, float, float[], int, int)}, split into up to {@code parts} pieces of C run on
+     * {@code executor}; the calling thread runs one piece and waits for the others. The result is
+     * bit-identical to the single-threaded call for any {@code parts}. Each piece packs into the
+     * workspace of the thread that runs it. A parallel call allocates a few small objects (the
+     * tasks and a latch); the single-threaded call allocates nothing.
+     *
+     * @param executor runs the pieces; vecprop starts no threads of its own
+     * @param parts how many pieces to cut C into, {@code >= 1}; more than there are register
+     *     tiles along the split dimension is capped
+     * @throws IllegalArgumentException or IndexOutOfBoundsException for bad arguments, before
+     *     anything is written; a {@link RuntimeException} thrown by a piece (including the
+     *     executor's rejection) after the others finished, in which case C is partly written
+     */
+    public static void multiply(boolean transA, boolean transB, int m, int n, int k,
+                                float alpha, float[] a, int aOff, int lda,
+                                float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc,
+                                Executor executor, int parts) {
+        if (executor == null) {
+            throw new IllegalArgumentException("executor must not be null");
+        }
+        if (parts < 1) {
+            throw new IllegalArgumentException("parts must be >= 1, got " + parts);
+        }
+        Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        int tileM = Math.max(1, MR), tileN = Math.max(1, NR);
+        int rowTiles = (m + tileM - 1) / tileM, colTiles = (n + tileN - 1) / tileN;
+        boolean splitRows = rowTiles >= colTiles;
+        int units = splitRows ? rowTiles : colTiles;
+        int pieces = Math.min(parts, units);
+        if (pieces <= 1 || !Simd.ENABLED || alpha == 0f || k == 0) {
+            run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                    null, Path.AUTO);
+            return;
+        }
+        Path path = choosePath(transA, transB, m, n, k);
+        CountDownLatch done = new CountDownLatch(pieces - 1);
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        for (int q = pieces - 1; q >= 0; q--) {
+            int from = (int) ((long) units * q / pieces), to = (int) ((long) units * (q + 1) / pieces);
+            int i0 = splitRows ? from * tileM : 0, i1 = splitRows ? Math.min(m, to * tileM) : m;
+            int j0 = splitRows ? 0 : from * tileN, j1 = splitRows ? n : Math.min(n, to * tileN);
+            int pa = aOff + (transA ? i0 : i0 * lda);
+            int pb = bOff + (transB ? j0 * ldb : j0);
+            int pc = cOff + i0 * ldc + j0;
+            Runnable piece = () -> run(transA, transB, i1 - i0, j1 - j0, k, alpha, a, pa, lda,
+                    b, pb, ldb, beta, c, pc, ldc, null, path);
+            if (q == 0) {
+                try {
+                    piece.run(); // the caller's share, while the executor runs the rest
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+                break;
+            }
+            try {
+                executor.execute(() -> {
+                    try {
+                        piece.run();
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        done.countDown();
+                    }
+                });
+            } catch (RuntimeException rejected) {
+                failure.compareAndSet(null, rejected);
+                done.countDown();
+            }
+        }
+        // Wait even if interrupted: the pieces are still writing into the caller's C.
+        boolean interrupted = false;
+        while (true) {
+            try {
+                done.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+    }
+
     /** Which SIMD path a call takes; tests force each one to cover both at every shape. */
-    enum Path { AUTO, DIRECT, PACKED }
+    enum Path { AUTO, TINY, DIRECT, PACKED }
 
     /**
-     * Whether a problem of this shape takes the direct (unpacked) path: at most
-     * {@link #DIRECT_MAX_M} rows, or at most {@link #DIRECT_MAX_WORK} multiply-adds; never when
-     * both operands are transposed (the direct path needs one of them readable by rows).
+     * The path for a problem of this shape: TINY for at most {@link #TINY_MAX_WORK}
+     * multiply-adds; DIRECT for at most {@link #DIRECT_MAX_M} rows
+     * or at most {@link #DIRECT_MAX_WORK} multiply-adds, unless both operands are transposed
+     * (the direct path needs one of them readable by rows); PACKED otherwise.
      */
-    static boolean usesDirectPath(boolean transA, boolean transB, int m, int n, int k) {
-        return !(transA && transB)
-                && (m <= DIRECT_MAX_M || (long) m * n * k <= DIRECT_MAX_WORK);
+    static Path choosePath(boolean transA, boolean transB, int m, int n, int k) {
+        long work = (long) m * n * k;
+        if (work <= TINY_MAX_WORK) {
+            return Path.TINY;
+        }
+        if (!(transA && transB) && (m <= DIRECT_MAX_M || work <= DIRECT_MAX_WORK)) {
+            return Path.DIRECT;
+        }
+        return Path.PACKED;
     }
 
     /**
-     * The body after validation. {@code path} forces the direct or the packed path (tests);
-     * DIRECT falls back to PACKED where the direct path does not apply (both operands
-     * transposed).
+     * The body after validation. {@code path} is AUTO ({@link #choosePath}) or forces one path
+     * (tests, and the pieces of a parallel call); DIRECT falls back to PACKED where the direct
+     * path does not apply (both operands transposed).
      */
     static void run(boolean transA, boolean transB, int m, int n, int k,
                     float alpha, float[] a, int aOff, int lda,
@@ -135,12 +251,13 @@ public final class Gemm {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
-        boolean direct = switch (path) {
-            case AUTO -> usesDirectPath(transA, transB, m, n, k);
-            case DIRECT -> !(transA && transB);
-            case PACKED -> false;
-        };
-        if (direct) {
+        Path chosen = path == Path.AUTO ? choosePath(transA, transB, m, n, k) : path;
+        if (chosen == Path.TINY) {
+            SimdGemm.tiny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc);
+            return;
+        }
+        if (chosen == Path.DIRECT && !(transA && transB)) {
             SimdGemm.direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc);
             return;

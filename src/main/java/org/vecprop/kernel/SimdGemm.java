@@ -177,18 +177,35 @@ final class SimdGemm {
             bi += NR;
         }
         if (mr == MR && nr == NR) {
-            store(c00, c, ci, alpha, beta);
-            store(c01, c, ci + L, alpha, beta);
-            store(c10, c, ci + ldc, alpha, beta);
-            store(c11, c, ci + ldc + L, alpha, beta);
-            store(c20, c, ci + 2 * ldc, alpha, beta);
-            store(c21, c, ci + 2 * ldc + L, alpha, beta);
-            store(c30, c, ci + 3 * ldc, alpha, beta);
-            store(c31, c, ci + 3 * ldc + L, alpha, beta);
-            store(c40, c, ci + 4 * ldc, alpha, beta);
-            store(c41, c, ci + 4 * ldc + L, alpha, beta);
-            store(c50, c, ci + 5 * ldc, alpha, beta);
-            store(c51, c, ci + 5 * ldc + L, alpha, beta);
+            // Written out rather than through a helper taking vectors: C2 then never has to
+            // materialise a vector object, which it would allocate on the heap.
+            if (beta == 0f) {
+                c00.mul(alpha).intoArray(c, ci);
+                c01.mul(alpha).intoArray(c, ci + L);
+                c10.mul(alpha).intoArray(c, ci + ldc);
+                c11.mul(alpha).intoArray(c, ci + ldc + L);
+                c20.mul(alpha).intoArray(c, ci + 2 * ldc);
+                c21.mul(alpha).intoArray(c, ci + 2 * ldc + L);
+                c30.mul(alpha).intoArray(c, ci + 3 * ldc);
+                c31.mul(alpha).intoArray(c, ci + 3 * ldc + L);
+                c40.mul(alpha).intoArray(c, ci + 4 * ldc);
+                c41.mul(alpha).intoArray(c, ci + 4 * ldc + L);
+                c50.mul(alpha).intoArray(c, ci + 5 * ldc);
+                c51.mul(alpha).intoArray(c, ci + 5 * ldc + L);
+            } else {
+                c00.mul(alpha).add(FloatVector.fromArray(F, c, ci).mul(beta)).intoArray(c, ci);
+                c01.mul(alpha).add(FloatVector.fromArray(F, c, ci + L).mul(beta)).intoArray(c, ci + L);
+                c10.mul(alpha).add(FloatVector.fromArray(F, c, ci + ldc).mul(beta)).intoArray(c, ci + ldc);
+                c11.mul(alpha).add(FloatVector.fromArray(F, c, ci + ldc + L).mul(beta)).intoArray(c, ci + ldc + L);
+                c20.mul(alpha).add(FloatVector.fromArray(F, c, ci + 2 * ldc).mul(beta)).intoArray(c, ci + 2 * ldc);
+                c21.mul(alpha).add(FloatVector.fromArray(F, c, ci + 2 * ldc + L).mul(beta)).intoArray(c, ci + 2 * ldc + L);
+                c30.mul(alpha).add(FloatVector.fromArray(F, c, ci + 3 * ldc).mul(beta)).intoArray(c, ci + 3 * ldc);
+                c31.mul(alpha).add(FloatVector.fromArray(F, c, ci + 3 * ldc + L).mul(beta)).intoArray(c, ci + 3 * ldc + L);
+                c40.mul(alpha).add(FloatVector.fromArray(F, c, ci + 4 * ldc).mul(beta)).intoArray(c, ci + 4 * ldc);
+                c41.mul(alpha).add(FloatVector.fromArray(F, c, ci + 4 * ldc + L).mul(beta)).intoArray(c, ci + 4 * ldc + L);
+                c50.mul(alpha).add(FloatVector.fromArray(F, c, ci + 5 * ldc).mul(beta)).intoArray(c, ci + 5 * ldc);
+                c51.mul(alpha).add(FloatVector.fromArray(F, c, ci + 5 * ldc + L).mul(beta)).intoArray(c, ci + 5 * ldc + L);
+            }
             return;
         }
         c00.intoArray(tile, 0);
@@ -211,29 +228,32 @@ final class SimdGemm {
         }
     }
 
-    /** Vector epilogue: {@code C[idx : idx+L] = alpha * acc (+ beta * C)}. */
-    private static void store(FloatVector acc, float[] c, int idx, float alpha, float beta) {
-        FloatVector v = acc.mul(alpha);
-        if (beta != 0f) {
-            v = v.add(FloatVector.fromArray(F, c, idx).mul(beta));
-        }
-        v.intoArray(c, idx);
-    }
-
-    /** Masked vector epilogue for the direct path's last columns. */
-    private static void store(FloatVector acc, float[] c, int idx, float alpha, float beta,
-                              VectorMask<Float> lanes) {
-        FloatVector v = acc.mul(alpha);
-        if (beta != 0f) {
-            v = v.add(FloatVector.fromArray(F, c, idx, lanes).mul(beta));
-        }
-        v.intoArray(c, idx, lanes);
-    }
-
     /** Scalar epilogue, the same formula as the vector one. */
     private static float epilogue(float acc, float[] c, int idx, float alpha, float beta) {
         float v = alpha * acc;
         return beta == 0f ? v : v + beta * c[idx];
+    }
+
+    // ---------------------------------------------------------------- tiny path
+
+    /** Plain loops for problems too small or too narrow for vectors; one FMA per term. */
+    static void tiny(boolean transA, boolean transB, int m, int n, int k,
+                     float alpha, float[] a, int aOff, int lda,
+                     float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        int aStepP = transA ? lda : 1, aStepI = transA ? 1 : lda;
+        int bStepP = transB ? 1 : ldb, bStepJ = transB ? ldb : 1;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float sum = 0f;
+                int ai = aOff + i * aStepI, bj = bOff + j * bStepJ;
+                for (int p = 0; p < k; p++) {
+                    sum = Math.fma(a[ai + p * aStepP], b[bj + p * bStepP], sum);
+                }
+                int idx = cOff + i * ldc + j;
+                c[idx] = epilogue(sum, c, idx, alpha, beta);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- direct path
@@ -277,10 +297,20 @@ final class SimdGemm {
                     c3 = av.fma(FloatVector.fromArray(F, b, bi + 3 * L), c3);
                     bi += ldb;
                 }
-                store(c0, c, ci + j, alpha, beta);
-                store(c1, c, ci + j + L, alpha, beta);
-                store(c2, c, ci + j + 2 * L, alpha, beta);
-                store(c3, c, ci + j + 3 * L, alpha, beta);
+                int cj = ci + j;
+                if (beta == 0f) {
+                    c0.mul(alpha).intoArray(c, cj);
+                    c1.mul(alpha).intoArray(c, cj + L);
+                    c2.mul(alpha).intoArray(c, cj + 2 * L);
+                    c3.mul(alpha).intoArray(c, cj + 3 * L);
+                } else {
+                    c0.mul(alpha).add(FloatVector.fromArray(F, c, cj).mul(beta)).intoArray(c, cj);
+                    c1.mul(alpha).add(FloatVector.fromArray(F, c, cj + L).mul(beta)).intoArray(c, cj + L);
+                    c2.mul(alpha).add(FloatVector.fromArray(F, c, cj + 2 * L).mul(beta))
+                            .intoArray(c, cj + 2 * L);
+                    c3.mul(alpha).add(FloatVector.fromArray(F, c, cj + 3 * L).mul(beta))
+                            .intoArray(c, cj + 3 * L);
+                }
             }
             for (; j < n; j += L) { // masked tail: fewer than four vectors of columns left
                 VectorMask<Float> lanes = F.indexInRange(j, n);
@@ -291,7 +321,11 @@ final class SimdGemm {
                     acc = av.fma(FloatVector.fromArray(F, b, bi, lanes), acc);
                     bi += ldb;
                 }
-                store(acc, c, ci + j, alpha, beta, lanes);
+                FloatVector v = acc.mul(alpha);
+                if (beta != 0f) {
+                    v = v.add(FloatVector.fromArray(F, c, ci + j, lanes).mul(beta));
+                }
+                v.intoArray(c, ci + j, lanes);
             }
         }
     }

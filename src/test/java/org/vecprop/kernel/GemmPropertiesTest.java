@@ -7,7 +7,8 @@ import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
 /**
- * GEMM against the scalar reference, on both SIMD paths and the automatic choice.
+ * GEMM against the scalar reference, on each SIMD path (tiny, direct, packed) and the automatic
+ * choice.
  *
  * <p>Tolerance, per element: both results are within {@code (k + 2) * u * T} of the exact value
  * (first order, {@code u = 2^-24}), where {@code T = |alpha| * sum_p |a_ip b_pj| + |beta c_ij|};
@@ -69,8 +70,7 @@ class GemmPropertiesTest {
     void everyTileRemainder() {
         int nr = Math.max(Gemm.NR, 16);
         long seed = 1;
-        for (int path = 0; path < 2; path++) {
-            Gemm.Path forced = path == 0 ? Gemm.Path.DIRECT : Gemm.Path.PACKED;
+        for (Gemm.Path forced : new Gemm.Path[] {Gemm.Path.TINY, Gemm.Path.DIRECT, Gemm.Path.PACKED}) {
             for (int flags = 0; flags < 4; flags++) {
                 for (int m = 1; m <= 2 * Gemm.MR + 1; m++) {
                     for (int n = 1; n <= 2 * nr + 1; n++) {
@@ -109,7 +109,7 @@ class GemmPropertiesTest {
                 a, aOff, lda, b, bOff, ldb, c.beta(), expected, cOff, ldc);
 
         Gemm.Path[] paths = only != null ? new Gemm.Path[] {only}
-                : new Gemm.Path[] {Gemm.Path.AUTO, Gemm.Path.DIRECT, Gemm.Path.PACKED};
+                : Gemm.Path.values();
         for (Gemm.Path path : paths) {
             float[] actual = c0.clone();
             float[] aBefore = a.clone(), bBefore = b.clone();
