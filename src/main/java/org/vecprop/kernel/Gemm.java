@@ -100,7 +100,7 @@ public final class Gemm {
                                 float beta, float[] c, int cOff, int ldc) {
         Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null,
-                Path.AUTO);
+                Path.AUTO, null, 0, false);
     }
 
     /**
@@ -117,7 +117,38 @@ public final class Gemm {
         }
         Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                workspace, Path.AUTO);
+                workspace, Path.AUTO, null, 0, false);
+    }
+
+    /**
+     * The dense-layer forward product with its epilogue fused:
+     * {@code C = f(alpha * op(A) * op(B) + beta * C + bias)}, where the bias row is added to every
+     * row of C and {@code f} is ReLU ({@code max(0, x)}, NaN kept) when {@code relu}, else the
+     * identity. On the packed path the bias and ReLU are applied to the register tile before it
+     * is stored, so C is written once; small problems apply them in a second pass over the
+     * cache-hot C. The result equals {@link #multiply(boolean, boolean, int, int, int, float,
+     * float[], int, int, float[], int, int, float, float[], int, int)} followed by
+     * {@link Bias#add} and {@link Relu#forward}, to the GEMM's rounding.
+     *
+     * @param bias {@code n} floats from {@code biasOff}, or null for no bias; may not overlap C
+     * @param relu whether to apply ReLU after the bias
+     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
+     */
+    public static void multiply(boolean transA, boolean transB, int m, int n, int k,
+                                float alpha, float[] a, int aOff, int lda,
+                                float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc,
+                                float[] bias, int biasOff, boolean relu) {
+        Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (bias != null) {
+            Checks.vector("bias", bias, biasOff, n);
+            if (m > 0) {
+                Checks.noOverlap("c", c, cOff, m, n, ldc, "bias", bias, biasOff, 1, n,
+                        Math.max(1, n), false);
+            }
+        }
+        run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null,
+                Path.AUTO, bias, biasOff, relu);
     }
 
     /**
@@ -154,7 +185,7 @@ public final class Gemm {
         int pieces = Math.min(parts, units);
         if (pieces <= 1 || !Simd.ENABLED || alpha == 0f || k == 0) {
             run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                    null, Path.AUTO);
+                    null, Path.AUTO, null, 0, false);
             return;
         }
         Path path = choosePath(transA, transB, m, n, k);
@@ -168,7 +199,7 @@ public final class Gemm {
             int pb = bOff + (transB ? j0 * ldb : j0);
             int pc = cOff + i0 * ldc + j0;
             Runnable piece = () -> run(transA, transB, i1 - i0, j1 - j0, k, alpha, a, pa, lda,
-                    b, pb, ldb, beta, c, pc, ldc, null, path);
+                    b, pb, ldb, beta, c, pc, ldc, null, path, null, 0, false);
             if (q == 0) {
                 try {
                     piece.run(); // the caller's share, while the executor runs the rest
@@ -238,33 +269,48 @@ public final class Gemm {
     static void run(boolean transA, boolean transB, int m, int n, int k,
                     float alpha, float[] a, int aOff, int lda,
                     float[] b, int bOff, int ldb,
-                    float beta, float[] c, int cOff, int ldc, GemmWorkspace workspace, Path path) {
+                    float beta, float[] c, int cOff, int ldc, GemmWorkspace workspace, Path path,
+                    float[] bias, int biasOff, boolean relu) {
         if (m == 0 || n == 0) {
             return;
         }
         if (!Simd.ENABLED) {
             org.vecprop.reference.Gemm.multiply(transA, transB, m, n, k, alpha, a, aOff, lda,
                     b, bOff, ldb, beta, c, cOff, ldc);
+            if (bias != null) {
+                org.vecprop.reference.Bias.add(m, n, c, cOff, ldc, bias, biasOff, c, cOff, ldc);
+            }
+            if (relu) {
+                org.vecprop.reference.Relu.forward(m, n, c, cOff, ldc, c, cOff, ldc);
+            }
             return;
         }
-        if (alpha == 0f || k == 0) {
+        Path chosen = alpha == 0f || k == 0 ? Path.AUTO
+                : path == Path.AUTO ? choosePath(transA, transB, m, n, k) : path;
+        if (chosen == Path.PACKED || chosen == Path.DIRECT && transA && transB) {
+            // Bias and ReLU are applied to the register tile before it is stored.
+            GemmWorkspace ws = workspace != null ? workspace : WORKSPACE.get();
+            SimdGemm.packed(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc, ws, bias, biasOff, relu);
+            return;
+        }
+        if (chosen == Path.AUTO) {
             scale(m, n, beta, c, cOff, ldc);
-            return;
-        }
-        Path chosen = path == Path.AUTO ? choosePath(transA, transB, m, n, k) : path;
-        if (chosen == Path.TINY) {
+        } else if (chosen == Path.TINY) {
             SimdGemm.tiny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc);
-            return;
-        }
-        if (chosen == Path.DIRECT && !(transA && transB)) {
+        } else {
             SimdGemm.direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc);
-            return;
         }
-        GemmWorkspace ws = workspace != null ? workspace : WORKSPACE.get();
-        SimdGemm.packed(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                beta, c, cOff, ldc, ws);
+        // Small problems: bias and ReLU in a second pass over the C just written (cache-hot),
+        // with the same operations in the same order as the packed epilogue.
+        if (bias != null) {
+            SimdBias.add(m, n, c, cOff, ldc, bias, biasOff, c, cOff, ldc);
+        }
+        if (relu) {
+            SimdRelu.forward(m, n, c, cOff, ldc, c, cOff, ldc);
+        }
     }
 
     /** {@code C = beta * C}, and {@code C = 0} without reading C when {@code beta == 0}. */

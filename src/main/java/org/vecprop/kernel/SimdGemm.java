@@ -30,7 +30,8 @@ final class SimdGemm {
     static void packed(boolean transA, boolean transB, int m, int n, int k,
                        float alpha, float[] a, int aOff, int lda,
                        float[] b, int bOff, int ldb,
-                       float beta, float[] c, int cOff, int ldc, GemmWorkspace ws) {
+                       float beta, float[] c, int cOff, int ldc, GemmWorkspace ws,
+                       float[] bias, int biasOff, boolean relu) {
         int kcMax = Math.min(KC, k);
         float[] pa = ws.packedA(roundUp(Math.min(MC, m), MR) * kcMax);
         float[] pb = ws.packedB(roundUp(Math.min(NC, n), NR) * kcMax);
@@ -40,6 +41,9 @@ final class SimdGemm {
                 int kc = Math.min(KC, k - pc);
                 packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
                 float betaBlock = pc == 0 ? beta : 1f; // later depth blocks add to what we wrote
+                boolean last = pc + kc == k;             // bias and ReLU only on the full sum
+                float[] blockBias = last ? bias : null;
+                boolean blockRelu = last && relu;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
@@ -50,7 +54,8 @@ final class SimdGemm {
                             int mr = Math.min(MR, mc - ir);
                             microKernel(kc, pa, ir * kc, pb, bPanel,
                                     c, cOff + (ic + ir) * ldc + jc + jr, ldc,
-                                    alpha, betaBlock, mr, nr, ws.tile);
+                                    alpha, betaBlock, mr, nr, ws.tile,
+                                    blockBias, biasOff + jc + jr, blockRelu);
                         }
                     }
                 }
@@ -145,7 +150,8 @@ final class SimdGemm {
      */
     static void microKernel(int kc, float[] pa, int ai, float[] pb, int bi,
                             float[] c, int ci, int ldc, float alpha, float beta,
-                            int mr, int nr, float[] tile) {
+                            int mr, int nr, float[] tile,
+                            float[] bias, int biasIdx, boolean relu) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00;
         FloatVector c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00;
@@ -176,7 +182,7 @@ final class SimdGemm {
             ai += MR;
             bi += NR;
         }
-        if (mr == MR && nr == NR) {
+        if (mr == MR && nr == NR && bias == null && !relu) {
             // Written out rather than through a helper taking vectors: C2 then never has to
             // materialise a vector object, which it would allocate on the heap.
             if (beta == 0f) {
@@ -220,10 +226,41 @@ final class SimdGemm {
         c41.intoArray(tile, 4 * NR + L);
         c50.intoArray(tile, 5 * NR);
         c51.intoArray(tile, 5 * NR + L);
+        finishTile(tile, c, ci, ldc, alpha, beta, mr, nr, bias, biasIdx, relu);
+    }
+
+    /**
+     * Stores the valid {@code mr x nr} part of a spilled tile into C, with the epilogue
+     * {@code f(alpha * acc (+ beta * c) (+ bias))}: whole vectors for full-width rows, scalars
+     * otherwise, the same operations in the same order either way.
+     */
+    private static void finishTile(float[] tile, float[] c, int ci, int ldc, float alpha,
+                                   float beta, int mr, int nr, float[] bias, int biasIdx,
+                                   boolean relu) {
         for (int r = 0; r < mr; r++) {
-            for (int j = 0; j < nr; j++) {
-                int idx = ci + r * ldc + j;
-                c[idx] = epilogue(tile[r * NR + j], c, idx, alpha, beta);
+            int row = ci + r * ldc;
+            if (nr == NR) {
+                for (int h = 0; h < NR; h += L) {
+                    FloatVector v = FloatVector.fromArray(F, tile, r * NR + h).mul(alpha);
+                    if (beta != 0f) {
+                        v = v.add(FloatVector.fromArray(F, c, row + h).mul(beta));
+                    }
+                    if (bias != null) {
+                        v = v.add(FloatVector.fromArray(F, bias, biasIdx + h));
+                    }
+                    if (relu) {
+                        v = v.max(0f);
+                    }
+                    v.intoArray(c, row + h);
+                }
+            } else {
+                for (int j = 0; j < nr; j++) {
+                    float v = epilogue(tile[r * NR + j], c, row + j, alpha, beta);
+                    if (bias != null) {
+                        v += bias[biasIdx + j];
+                    }
+                    c[row + j] = relu ? Math.max(0f, v) : v;
+                }
             }
         }
     }

@@ -84,6 +84,68 @@ class GemmPropertiesTest {
         }
     }
 
+    /**
+     * The fused epilogue, {@code C = f(alpha op(A) op(B) + beta C + bias)}, against the
+     * reference GEMM followed by the reference bias add and ReLU. If the two GEMM values x and y
+     * differ by at most T (the bound above), the bias add and ReLU keep them within
+     * {@code T (1 + u) + 2u (|x| + |bias|)}: ReLU is 1-Lipschitz and each side rounds its sum once.
+     */
+    @Test
+    void fusedBiasAndReluMatchTheComposition() {
+        Props.theory(Props.EXAMPLES / 2).forAll(cases(150), Generate.booleans(), Generate.booleans())
+                .checkAssert((c, withBias, relu) -> {
+            Random rnd = new Random(c.seed() + 17);
+            int m = c.m(), n = c.n(), k = c.k();
+            int lda = Math.max(1, c.transA() ? m : k), ldb = Math.max(1, c.transB() ? k : n);
+            int ldc = Math.max(1, n) + 1;
+            float[] a = Values.random(rnd, (c.transA() ? k : m) * lda, c.specialPermille(), 1f);
+            float[] b = Values.random(rnd, (c.transB() ? n : k) * ldb, c.specialPermille(), 1f);
+            float[] bias = withBias ? Values.random(rnd, n + 2, c.specialPermille(), 1f) : null;
+            float[] c0 = Values.random(rnd, m * ldc, 0, 1f);
+            float[] gemmOnly = c0.clone();
+            org.vecprop.reference.Gemm.multiply(c.transA(), c.transB(), m, n, k, c.alpha(),
+                    a, 0, lda, b, 0, ldb, c.beta(), gemmOnly, 0, ldc);
+            float[] expected = gemmOnly.clone();
+            if (withBias) {
+                org.vecprop.reference.Bias.add(m, n, expected, 0, ldc, bias, 2, expected, 0, ldc);
+            }
+            if (relu) {
+                org.vecprop.reference.Relu.forward(m, n, expected, 0, ldc, expected, 0, ldc);
+            }
+            for (Gemm.Path path : Gemm.Path.values()) {
+                float[] actual = c0.clone();
+                if (path == Gemm.Path.AUTO) {
+                    Gemm.multiply(c.transA(), c.transB(), m, n, k, c.alpha(), a, 0, lda, b, 0, ldb,
+                            c.beta(), actual, 0, ldc, bias, 2, relu);
+                } else {
+                    Gemm.run(c.transA(), c.transB(), m, n, k, c.alpha(), a, 0, lda, b, 0, ldb,
+                            c.beta(), actual, 0, ldc, null, path, bias, 2, relu);
+                }
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        int idx = i * ldc + j;
+                        double sum = 0;
+                        for (int p = 0; p < k; p++) {
+                            float ap = c.transA() ? a[p * lda + i] : a[i * lda + p];
+                            float bp = c.transB() ? b[j * ldb + p] : b[p * ldb + j];
+                            double prod = Math.abs((double) ap * bp);
+                            sum += Double.isFinite(prod) ? prod : 0;
+                        }
+                        double t = Math.abs(c.alpha()) * sum + Math.abs((double) c.beta() * c0[idx]);
+                        double gemmTol = (2.0 * k + 5) * (Compare.U * t
+                                + Compare.SUBNORMAL_ROUNDING * (1 + Math.abs(c.alpha())));
+                        double x = Float.isFinite(gemmOnly[idx]) ? Math.abs(gemmOnly[idx]) : 0;
+                        double bj = withBias && Float.isFinite(bias[2 + j]) ? Math.abs(bias[2 + j]) : 0;
+                        double tol = gemmTol * (1 + Compare.U) + 2 * Compare.U * (x + bj)
+                                + 2 * Compare.SUBNORMAL_ROUNDING;
+                        Compare.close(expected[idx], actual[idx], tol, c + " bias=" + withBias
+                                + " relu=" + relu + " " + path + ": C[" + i + "][" + j + "]");
+                    }
+                }
+            }
+        });
+    }
+
     static void check(Case c) {
         check(c, null);
     }
@@ -118,7 +180,8 @@ class GemmPropertiesTest {
                         b, bOff, ldb, c.beta(), actual, cOff, ldc);
             } else {
                 Gemm.run(c.transA(), c.transB(), m, n, k, c.alpha(), a, aOff, lda,
-                        b, bOff, ldb, c.beta(), actual, cOff, ldc, new GemmWorkspace(), path);
+                        b, bOff, ldb, c.beta(), actual, cOff, ldc, new GemmWorkspace(), path,
+                        null, 0, false);
             }
             Compare.sameArray(aBefore, a, "A was modified");
             Compare.sameArray(bBefore, b, "B was modified");
