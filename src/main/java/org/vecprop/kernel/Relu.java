@@ -74,4 +74,33 @@ public final class Relu {
                     dz, dzOff, lddz);
         }
     }
+
+    /**
+     * The backward form fused with the bias gradient: {@code dz = z > 0 ? dy : 0} and
+     * {@code db (+)= column sums of dz}, in one pass over z and dy. Bit-identical to
+     * {@link #backward(int, int, float[], int, int, float[], int, int, float[], int, int)}
+     * followed by {@link Bias#gradient}.
+     *
+     * @param db {@code cols} floats from {@code dbOff}; may not overlap z, dy or dz
+     * @param accumulate add the column sums into db instead of overwriting it
+     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
+     */
+    public static void backward(int rows, int cols, float[] z, int zOff, int ldz,
+                                float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz,
+                                float[] db, int dbOff, boolean accumulate) {
+        Checks.binary(rows, cols, z, zOff, ldz, dy, dyOff, lddy, dz, dzOff, lddz, "z", "dy", "dz");
+        Checks.biasGradient(rows, cols, dz, dzOff, lddz, db, dbOff);
+        Checks.noOverlap("db", db, dbOff, 1, cols, Math.max(1, cols), "z", z, zOff, rows, cols, ldz,
+                false);
+        Checks.noOverlap("db", db, dbOff, 1, cols, Math.max(1, cols), "dy", dy, dyOff, rows, cols,
+                lddy, false);
+        if (Simd.ENABLED) {
+            SimdRelu.backwardWithBiasGradient(rows, cols, z, zOff, ldz, dy, dyOff, lddy,
+                    dz, dzOff, lddz, db, dbOff, accumulate);
+        } else {
+            org.vecprop.reference.Relu.backward(rows, cols, z, zOff, ldz, dy, dyOff, lddy,
+                    dz, dzOff, lddz);
+            org.vecprop.reference.Bias.gradient(rows, cols, dz, dzOff, lddz, db, dbOff, accumulate);
+        }
+    }
 }

@@ -83,4 +83,31 @@ final class SimdRelu {
             }
         }
     }
+
+    /**
+     * {@code dz = z > 0 ? dy : 0} and the column sums of dz into db, in one pass: each column
+     * strip is walked from row 0 down, the reference's summation order, so db is bit-identical
+     * to {@link org.vecprop.reference.Bias#gradient} of the dz written.
+     */
+    static void backwardWithBiasGradient(int rows, int cols, float[] z, int zOff, int ldz,
+                                         float[] dy, int dyOff, int lddy,
+                                         float[] dz, int dzOff, int lddz,
+                                         float[] db, int dbOff, boolean accumulate) {
+        FloatVector zero = FloatVector.zero(F);
+        for (int j = 0; j < cols; j += L) {
+            VectorMask<Float> lanes = F.indexInRange(j, cols);
+            FloatVector sum = zero;
+            for (int i = 0; i < rows; i++) {
+                FloatVector zv = FloatVector.fromArray(F, z, zOff + i * ldz + j, lanes);
+                FloatVector g = FloatVector.fromArray(F, dy, dyOff + i * lddy + j, lanes);
+                FloatVector d = zero.blend(g, zv.compare(VectorOperators.GT, 0f));
+                d.intoArray(dz, dzOff + i * lddz + j, lanes);
+                sum = sum.add(d);
+            }
+            if (accumulate) {
+                sum = FloatVector.fromArray(F, db, dbOff + j, lanes).add(sum);
+            }
+            sum.intoArray(db, dbOff + j, lanes);
+        }
+    }
 }

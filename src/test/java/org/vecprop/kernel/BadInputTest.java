@@ -141,6 +141,24 @@ class BadInputTest {
         l.add(new Bad("Gemm.multiply null workspace", IAE, "workspace must not be null",
                 x -> Gemm.multiply(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4, null)));
         l.addAll(gemm("reference.Gemm.multiply", org.vecprop.reference.Gemm::multiply));
+        l.addAll(gemm("Gemm.multiply(bias, relu)", (ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be,
+                c, co, lc) -> Gemm.multiply(ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be, c, co, lc,
+                new float[Math.max(0, n)], 0, true)));
+        l.add(new Bad("Gemm.multiply bias too short", IOOBE, "bias: 4 elements at biasOff 61",
+                x -> Gemm.multiply(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
+                        x.d, 61, false)));
+        l.add(new Bad("Gemm.multiply bias overlaps c", IAE, "c (elements 0..15) overlaps bias",
+                x -> Gemm.multiply(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
+                        x.c, 12, true)));
+        l.addAll(gemm("Gemm.multiply(executor)", (ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be,
+                c, co, lc) -> Gemm.multiply(ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be, c, co, lc,
+                Runnable::run, 2)));
+        l.add(new Bad("Gemm.multiply null executor", IAE, "executor must not be null",
+                x -> Gemm.multiply(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
+                        null, 2)));
+        l.add(new Bad("Gemm.multiply zero parts", IAE, "parts must be >= 1, got 0",
+                x -> Gemm.multiply(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
+                        Runnable::run, 0)));
         l.addAll(unary("Relu.forward", "x", "y", Relu::forward));
         l.addAll(unary("reference.Relu.forward", "x", "y", org.vecprop.reference.Relu::forward));
         l.addAll(unary("Relu.mask", "z", "m", Relu::mask));
@@ -148,6 +166,17 @@ class BadInputTest {
         l.addAll(binary("Relu.backward", "z", "dy", "dz", Relu::backward));
         l.addAll(binary("reference.Relu.backward", "z", "dy", "dz",
                 org.vecprop.reference.Relu::backward));
+        l.addAll(binary("Relu.backward(db)", "z", "dy", "dz",
+                (r, c, x, xo, lx, y, yo, ly, o, oo, lo) -> Relu.backward(r, c, x, xo, lx, y, yo, ly,
+                        o, oo, lo, new float[Math.max(0, c)], 0, true)));
+        l.add(new Bad("Relu.backward(db) null db", IAE, "db must not be null",
+                a -> Relu.backward(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, null, 0, false)));
+        l.add(new Bad("Relu.backward(db) db overlaps z", IAE, "db (elements 3..6) overlaps z",
+                a -> Relu.backward(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, a.a, 3, false)));
+        l.add(new Bad("Relu.backward(db) db overlaps dz", IAE, "db (elements 60..63) overlaps dz",
+                a -> Relu.backward(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 48, 4, a.c, 60, false)));
+        l.add(new Bad("Relu.backward(db) db past end", IOOBE, "db: 4 elements at dbOff 62",
+                a -> Relu.backward(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, a.d, 62, false)));
         l.addAll(binary("Mse.lossAndGradient", "p", "t", "g",
                 (r, c, x, xo, lx, y, yo, ly, o, oo, lo) -> Mse.lossAndGradient(r, c, x, xo, lx, y, yo, ly, o, oo, lo)));
         l.addAll(binary("reference.Mse.lossAndGradient", "p", "t", "g",
