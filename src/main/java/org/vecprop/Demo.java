@@ -2,17 +2,33 @@ package org.vecprop;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.Relu;
 import org.vecprop.kernel.Simd;
+import org.vecprop.nn.Activation;
+import org.vecprop.nn.Dense;
+import org.vecprop.nn.Diagnostics;
+import org.vecprop.nn.GradCheck;
+import org.vecprop.nn.Gradients;
+import org.vecprop.nn.Network;
+import org.vecprop.nn.Sgd;
 
 /**
- * The demo: the article's two-layer network, forward and backward, computed by the kernels,
- * each intermediate printed beside the scalar reference's value and the article's number.
- *
- * <p>Run it with {@code scripts/demo}.
+ * The demo, in three parts chosen by argument ({@code kernels}, {@code seed}, {@code train};
+ * none runs all three):
+ * <ul>
+ *   <li>{@code kernels}: the article's two-layer network, forward and backward, computed by the
+ *       kernels, each intermediate beside the scalar reference's value and the article's;</li>
+ *   <li>{@code seed}: the same network through the {@link Network} API, printing the weight
+ *       gradients as the article's PyTorch snippet does;</li>
+ *   <li>{@code train}: a 2-64-64-1 ReLU network learning {@code y = sin(3 x1) cos(2 x2)}, one line
+ *       per epoch, then the diagnostics catching two planted problems.</li>
+ * </ul>
+ * Run it with {@code scripts/demo [kernels|seed|train]}.
  */
 public final class Demo {
     private Demo() {}
@@ -79,19 +95,201 @@ public final class Demo {
         return steps;
     }
 
-    /** Prints the walkthrough. Arguments: none, or {@code kernels}. */
+    /** Runs the parts named in {@code args} (kernels, seed, train), or all of them. */
     public static void main(String[] args) {
-        System.out.println("vecprop demo: the article's two-layer network, computed by the kernels");
+        java.util.List<String> parts = args.length == 0
+                ? java.util.List.of("kernels", "seed", "train") : java.util.List.of(args);
         System.out.println(Simd.description());
+        for (String part : parts) {
+            switch (part) {
+                case "kernels" -> kernels();
+                case "seed" -> seed();
+                case "train" -> train();
+                default -> {
+                    System.err.println("unknown part '" + part + "': use kernels, seed or train");
+                    System.exit(2);
+                }
+            }
+        }
+    }
+
+    static void kernels() {
         System.out.println();
+        System.out.println("== kernels: the article's two-layer network, computed by the kernels");
         Map<String, float[]> kernels = articleExample(false);
         Map<String, float[]> reference = articleExample(true);
-        System.out.printf("%-20s %-28s %-28s %s%n", "step", "kernels", "reference", "article");
+        System.out.printf("%-20s %-40s %-40s %s%n", "step", "kernels", "reference", "article");
         for (Map.Entry<String, float[]> e : kernels.entrySet()) {
             float[] article = ARTICLE.get(e.getKey());
-            System.out.printf("%-20s %-28s %-28s %s%n", e.getKey(), format(e.getValue()),
+            System.out.printf("%-20s %-40s %-40s %s%n", e.getKey(), format(e.getValue()),
                     format(reference.get(e.getKey())), article == null ? "" : format(article));
         }
+    }
+
+    /** The article's network as a {@link Network}: two layers, no bias. */
+    public static Network articleNetwork() {
+        return new Network(
+                Dense.of(2, 2, Activation.RELU, W1, null, 1),
+                Dense.of(2, 1, Activation.IDENTITY, W2, null, 1));
+    }
+
+    static void seed() {
+        System.out.println();
+        System.out.println("== seed: the article's network through the Network API");
+        Network net = articleNetwork();
+        float[] p = net.forward(X, 0, 2, 1);
+        float loss = net.loss(T, 0, 1);
+        net.zeroGrad();
+        net.backward(Gradients.ACCUMULATE);
+        Map<String, float[]> ref = articleExample(true);
+        System.out.printf("prediction %s   loss %.6f   (article: 0.02, 0.9604)%n",
+                format(new float[] {p[0]}), loss);
+        System.out.println("W1.grad = " + matrix(net.layer(0).weightGrad(), 2)
+                + "   reference " + matrix(ref.get("dW1 = Xᵀ·dZ1"), 2));
+        System.out.println("W2.grad = " + matrix(net.layer(1).weightGrad(), 1)
+                + "   reference " + matrix(ref.get("dW2 = A1ᵀ·dP"), 1));
+        net.backward(Gradients.ACCUMULATE);
+        System.out.println("a second backward without zero_grad doubles it: W2.grad = "
+                + matrix(net.layer(1).weightGrad(), 1));
+    }
+
+    /** The regression task of the training demo: 4096 seeded points, 3584 to train, 512 to test. */
+    public record Task(float[] xTrain, float[] yTrain, float[] xTest, float[] yTest) {
+        /** @return the task for a seed */
+        public static Task generate(long seed) {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            int n = 4096, train = 3584;
+            float[] x = new float[2 * n], y = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[2 * i] = (float) (rnd.nextDouble() * 2 - 1);
+                x[2 * i + 1] = (float) (rnd.nextDouble() * 2 - 1);
+                y[i] = (float) (Math.sin(3 * x[2 * i]) * Math.cos(2 * x[2 * i + 1]));
+            }
+            return new Task(java.util.Arrays.copyOf(x, 2 * train), java.util.Arrays.copyOf(y, train),
+                    java.util.Arrays.copyOfRange(x, 2 * train, 2 * n),
+                    java.util.Arrays.copyOfRange(y, train, n));
+        }
+    }
+
+    /** The result of a training run. */
+    public record Trained(Network network, float firstTestLoss, float finalTestLoss) {}
+
+    /**
+     * Trains a 2-64-64-1 network on the task with SGD (momentum 0.9), batch 64, reporting one
+     * line per epoch to {@code out}.
+     */
+    public static Trained train(Task task, int epochs, float lr, long seed, Consumer<String> out) {
+        int batch = 64, n = task.yTrain().length;
+        Network net = Network.mlp(Math.max(batch, task.yTest().length), seed, 2, 64, 64, 1);
+        Sgd sgd = new Sgd(net, lr, 0.9f, 0f);
+        Diagnostics diag = new Diagnostics(net);
+        float[] xb = new float[2 * batch], yb = new float[batch];
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float first = Float.NaN, last = Float.NaN;
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            for (int i = n - 1; i > 0; i--) { // Fisher-Yates shuffle, seeded
+                int j = rnd.nextInt(i + 1), tmp = order[i];
+                order[i] = order[j];
+                order[j] = tmp;
+            }
+            long t0 = System.nanoTime();
+            double trainLoss = 0;
+            int steps = 0;
+            for (int start = 0; start < n; start += batch) {
+                int rows = Math.min(batch, n - start);
+                for (int r = 0; r < rows; r++) {
+                    int src = order[start + r];
+                    xb[2 * r] = task.xTrain()[2 * src];
+                    xb[2 * r + 1] = task.xTrain()[2 * src + 1];
+                    yb[r] = task.yTrain()[src];
+                }
+                net.forward(xb, 0, 2, rows);
+                trainLoss += net.loss(yb, 0, 1);
+                net.backward(Gradients.ACCUMULATE); // Sgd.step zeroes the gradients it reads
+                if (start + batch >= n) {
+                    diag.update(net); // the epoch's last step, before step() zeroes gradients
+                }
+                sgd.step();
+                steps++;
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            net.forward(task.xTest(), 0, 2, task.yTest().length);
+            last = net.loss(task.yTest(), 0, 1);
+            if (epoch == 0) {
+                first = last;
+            }
+            out.accept(String.format("epoch %2d  train %.5f  test %.5f  |dW| %.2e %.2e %.2e"
+                            + "  dead %4.1f%%  %6.0f steps/s  %s",
+                    epoch, trainLoss / steps, last, diag.weightGradNorm(0), diag.weightGradNorm(1),
+                    diag.weightGradNorm(2), 100 * diag.deadShare(),
+                    steps / seconds, diag.verdict()));
+        }
+        return new Trained(net, first, last);
+    }
+
+    static void train() {
+        System.out.println();
+        System.out.println("== train: 2-64-64-1 ReLU network, y = sin(3 x1) cos(2 x2), 4096 points"
+                + " (3584 train, 512 test), SGD lr 0.05 momentum 0.9, batch 64");
+        Task task = Task.generate(7);
+        Trained t = train(task, 30, 0.05f, 7, System.out::println);
+        System.out.printf("final test loss %.5f, %.1fx below the first epoch's %.5f%n",
+                t.finalTestLoss(), t.firstTestLoss() / t.finalTestLoss(), t.firstTestLoss());
+
+        float[] xb = java.util.Arrays.copyOf(task.xTrain(), 2 * 64);
+        float[] yb = java.util.Arrays.copyOf(task.yTrain(), 64);
+        GradCheck.Result check = GradCheck.check(t.network(), xb, yb, 64, 1e-4);
+        System.out.println(check);
+
+        System.out.println();
+        System.out.println("== diagnostics on planted problems");
+        System.out.println("-- a learning rate of 3 (60x too large): the gradients explode, step by step");
+        Network hot = Network.mlp(64, 7, 2, 64, 64, 1);
+        Sgd tooFast = new Sgd(hot, 3f, 0.9f, 0f);
+        Diagnostics watch = new Diagnostics(hot);
+        for (int step = 0; step < 40; step++) {
+            int from = (step * 64) % (task.yTrain().length - 64);
+            hot.forward(task.xTrain(), 2 * from, 2, 64);
+            float loss = hot.loss(task.yTrain(), from, 1);
+            hot.backward(Gradients.ACCUMULATE);
+            watch.update(hot);
+            System.out.printf("step %2d  loss %.3e  |dW| %.2e %.2e %.2e  %s%n", step, loss,
+                    watch.weightGradNorm(0), watch.weightGradNorm(1), watch.weightGradNorm(2),
+                    watch.verdict());
+            if (!watch.healthy()) {
+                System.out.println("   stopped: the diagnostics flagged the step before it was"
+                        + " applied (layer 0 |dW| " + String.format("%.2e", watch.weightGradNorm(0))
+                        + ", first/last ratio " + String.format("%.2e", watch.normRatio()) + ")");
+                break;
+            }
+            tooFast.step();
+        }
+        System.out.println("-- a first-layer bias of -5: every first-layer ReLU is dead, the"
+                + " network is frozen");
+        Network net = Network.mlp(64, 7, 2, 64, 64, 1);
+        java.util.Arrays.fill(net.layer(0).bias(), -5f);
+        net.forward(xb, 0, 2, 64);
+        net.loss(yb, 0, 1);
+        net.backward(Gradients.OVERWRITE);
+        Diagnostics diag = new Diagnostics(net);
+        diag.update(net);
+        System.out.println(diag);
+    }
+
+    private static String matrix(float[] v, int cols) {
+        StringBuilder s = new StringBuilder("[");
+        for (int i = 0; i < v.length; i += cols) {
+            s.append(i == 0 ? "[" : ", [");
+            for (int j = 0; j < cols; j++) {
+                s.append(j == 0 ? "" : ", ").append(String.format("%.4f", v[i + j]));
+            }
+            s.append(']');
+        }
+        return s.append(']').toString();
     }
 
     private static String format(float[] v) {

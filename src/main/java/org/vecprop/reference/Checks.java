@@ -207,6 +207,33 @@ public final class Checks {
                 false);
     }
 
+    /**
+     * Validates a parameter update: w, g (and v, needed when {@code momentum != 0}) hold
+     * {@code n} contiguous elements each and do not overlap one another.
+     */
+    public static void sgd(int n, float[] w, int wOff, float[] g, int gOff, float[] v, int vOff,
+                           float momentum) {
+        size("n", n);
+        vector("w", w, wOff, n);
+        vector("g", g, gOff, n);
+        noOverlap("w", w, wOff, 1, n, Math.max(1, n), "g", g, gOff, 1, n, Math.max(1, n), false);
+        if (momentum != 0f) {
+            vector("v", v, vOff, n);
+            noOverlap("v", v, vOff, 1, n, Math.max(1, n), "w", w, wOff, 1, n, Math.max(1, n), false);
+            noOverlap("v", v, vOff, 1, n, Math.max(1, n), "g", g, gOff, 1, n, Math.max(1, n), false);
+        }
+    }
+
+    /** Validates the output array of a summary: at least 4 doubles. */
+    public static void summary(double[] out) {
+        if (out == null) {
+            throw new IllegalArgumentException("out must not be null");
+        }
+        if (out.length < 4) {
+            throw new IllegalArgumentException("out must hold 4 doubles, length is " + out.length);
+        }
+    }
+
     /** One past the last element a non-empty matrix touches; {@code offset} when empty. */
     static long end(int offset, int rows, int cols, int ld) {
         if (rows == 0 || cols == 0) {

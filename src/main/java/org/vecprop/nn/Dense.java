@@ -1,0 +1,270 @@
+package org.vecprop.nn;
+
+import java.util.SplittableRandom;
+import org.vecprop.kernel.Bias;
+import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.Relu;
+import org.vecprop.reference.Checks;
+
+/**
+ * A fully connected layer, {@code A = f(X·W + b)}, with its forward and backward passes fused.
+ *
+ * <p>Shapes and layout (row-major): input X is {@code batch x in}, weights W {@code in x out},
+ * bias b {@code out}, output A {@code batch x out}. Buffers for up to {@code maxBatch} rows are
+ * allocated once, in the constructor; forward and backward allocate nothing.
+ *
+ * <p><b>Forward</b> is one GEMM whose epilogue adds the bias and applies ReLU to each register
+ * tile before it is stored. Only A is kept for the backward pass: for ReLU, {@code A > 0}
+ * exactly when {@code Z > 0} (a NaN in Z gives a NaN in A, and both compare false), so A serves
+ * as the mask and Z need not be stored.
+ *
+ * <p><b>Backward</b> reuses the gradient of the layer above ({@code dA}) rather than
+ * differentiating per weight: one pass forms {@code dZ = dA ⊙ [A > 0]} and sums its columns
+ * into the bias gradient; then {@code dW (+)= Xᵀ·dZ} and, unless this is the first layer,
+ * {@code dX = dZ·Wᵀ}, which becomes the dA of the layer below. The cost is two GEMMs of the
+ * forward's size (one for the first layer).
+ *
+ * <p>The layer remembers the input array passed to {@link #forward} (no copy): it must not
+ * change before {@link #backward}. Not thread-safe: one layer per thread; for inference across
+ * threads use {@link #sharingWeights} to give each thread its own buffers over the same weights.
+ */
+public final class Dense {
+    private final int in, out, maxBatch;
+    private final Activation activation;
+    private final float[] weights, bias;       // shared by layers made with sharingWeights
+    private final float[] weightGrad, biasGrad;
+    private final float[] output, outputGrad, inputGrad;
+    private float[] x;
+    private int xOff, ldx, batch = -1;
+
+    /**
+     * A layer with freshly initialised weights: He normal for ReLU, Glorot uniform for identity,
+     * from {@code seed}; the bias (if any) starts at 0.
+     *
+     * @param in inputs per example, {@code >= 1}
+     * @param out outputs per example, {@code >= 1}
+     * @param activation what follows the affine map
+     * @param withBias whether the layer has a bias
+     * @param maxBatch the largest batch forward will accept, {@code >= 1}
+     * @param seed the initialisation seed
+     */
+    public Dense(int in, int out, Activation activation, boolean withBias, int maxBatch, long seed) {
+        this(in, out, activation, new float[checkedSize(in, out, maxBatch, activation)],
+                withBias ? new float[out] : null, maxBatch);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        if (activation == Activation.RELU) {
+            Init.he(weights, in, rnd);
+        } else {
+            Init.glorot(weights, in, out, rnd);
+        }
+    }
+
+    private Dense(int in, int out, Activation activation, float[] weights, float[] bias,
+                  int maxBatch) {
+        checkedSize(in, out, maxBatch, activation);
+        this.in = in;
+        this.out = out;
+        this.activation = activation;
+        this.maxBatch = maxBatch;
+        this.weights = weights;
+        this.bias = bias;
+        this.weightGrad = new float[in * out];
+        this.biasGrad = bias == null ? null : new float[out];
+        this.output = new float[maxBatch * out];
+        this.outputGrad = new float[maxBatch * out];
+        this.inputGrad = new float[maxBatch * in];
+    }
+
+    /**
+     * A layer with given weights (copied): {@code weights} is {@code in x out} row-major,
+     * {@code bias} has {@code out} elements or is null.
+     */
+    public static Dense of(int in, int out, Activation activation, float[] weights, float[] bias,
+                           int maxBatch) {
+        checkedSize(in, out, maxBatch, activation);
+        Checks.vector("weights", weights, 0, in * out);
+        if (bias != null) {
+            Checks.vector("bias", bias, 0, out);
+        }
+        return new Dense(in, out, activation, java.util.Arrays.copyOf(weights, in * out),
+                bias == null ? null : java.util.Arrays.copyOf(bias, out), maxBatch);
+    }
+
+    /**
+     * A layer over the same weight and bias arrays as this one, with buffers of its own: for
+     * inference on several threads at once (the weights are only read). Training either layer
+     * changes the weights both see.
+     */
+    public Dense sharingWeights(int maxBatch) {
+        return new Dense(in, out, activation, weights, bias, maxBatch);
+    }
+
+    private static int checkedSize(int in, int out, int maxBatch, Activation activation) {
+        if (in < 1) {
+            throw new IllegalArgumentException("in must be >= 1, got " + in);
+        }
+        if (out < 1) {
+            throw new IllegalArgumentException("out must be >= 1, got " + out);
+        }
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
+        }
+        if (activation == null) {
+            throw new IllegalArgumentException("activation must not be null");
+        }
+        long buffers = Math.max((long) in * out, (long) maxBatch * Math.max(in, out));
+        if (buffers > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("layer " + in + " x " + out + " at maxBatch "
+                    + maxBatch + " needs " + buffers + " floats in one array");
+        }
+        return in * out;
+    }
+
+    /**
+     * Forward pass: {@code A = f(X·W + b)} for {@code batch} rows of X.
+     *
+     * @param x the input, {@code batch x in} from {@code xOff} with row stride {@code ldx}; kept
+     *     (not copied) for {@link #backward}
+     * @param batch rows, {@code 1 <= batch <= maxBatch}
+     * @return the output buffer, {@code batch x out} with row stride {@code out} (owned by the
+     *     layer, overwritten by the next forward)
+     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
+     */
+    public float[] forward(float[] x, int xOff, int ldx, int batch) {
+        checkBatch(batch);
+        Checks.matrix("x", x, xOff, batch, in, ldx);
+        Gemm.multiply(false, false, batch, out, in, 1f, x, xOff, ldx, weights, 0, out,
+                0f, output, 0, out, bias, 0, activation == Activation.RELU);
+        this.x = x;
+        this.xOff = xOff;
+        this.ldx = ldx;
+        this.batch = batch;
+        return output;
+    }
+
+    /**
+     * Backward pass for the batch of the last {@link #forward}: from the gradient of the loss
+     * with respect to this layer's output, computes the weight and bias gradients and, if asked,
+     * the gradient with respect to the input (the next layer down's output gradient).
+     *
+     * @param dA {@code batch x out} from {@code dAOff} with row stride {@code ldda}
+     * @param mode whether the weight and bias gradients are added to or replace what they hold
+     * @param inputGradient whether to compute {@code dX = dZ·Wᵀ}; the first layer skips it
+     * @throws IllegalStateException if there was no forward pass
+     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
+     */
+    public void backward(float[] dA, int dAOff, int ldda, Gradients mode, boolean inputGradient) {
+        if (batch < 0) {
+            throw new IllegalStateException("backward before forward");
+        }
+        if (mode == null) {
+            throw new IllegalArgumentException("mode must not be null");
+        }
+        Checks.matrix("dA", dA, dAOff, batch, out, ldda);
+        boolean accumulate = mode == Gradients.ACCUMULATE;
+        // dZ = dA ⊙ [A > 0] and db (+)= colsum(dZ), one pass. For identity, dZ is dA itself.
+        float[] dz = outputGrad;
+        int dzOff = 0, lddz = out;
+        if (activation == Activation.RELU) {
+            if (biasGrad != null) {
+                Relu.backward(batch, out, output, 0, out, dA, dAOff, ldda, outputGrad, 0, out,
+                        biasGrad, 0, accumulate);
+            } else {
+                Relu.backward(batch, out, output, 0, out, dA, dAOff, ldda, outputGrad, 0, out);
+            }
+        } else {
+            dz = dA;
+            dzOff = dAOff;
+            lddz = ldda;
+            if (biasGrad != null) {
+                Bias.gradient(batch, out, dA, dAOff, ldda, biasGrad, 0, accumulate);
+            }
+        }
+        // dW (+)= Xᵀ·dZ: (in x batch)·(batch x out).
+        Gemm.multiply(true, false, in, out, batch, 1f, x, xOff, ldx, dz, dzOff, lddz,
+                accumulate ? 1f : 0f, weightGrad, 0, out);
+        if (inputGradient) {
+            // dX = dZ·Wᵀ: (batch x out)·(out x in), W read transposed in place.
+            Gemm.multiply(false, true, batch, in, out, 1f, dz, dzOff, lddz, weights, 0, out,
+                    0f, inputGrad, 0, in);
+        }
+    }
+
+    /** Sets the weight and bias gradients to zero. */
+    public void zeroGrad() {
+        java.util.Arrays.fill(weightGrad, 0f);
+        if (biasGrad != null) {
+            java.util.Arrays.fill(biasGrad, 0f);
+        }
+    }
+
+    private void checkBatch(int batch) {
+        if (batch < 1 || batch > maxBatch) {
+            throw new IllegalArgumentException("batch must be in [1, maxBatch = " + maxBatch
+                    + "], got " + batch);
+        }
+    }
+
+    /** @return inputs per example */
+    public int inputs() {
+        return in;
+    }
+
+    /** @return outputs per example */
+    public int outputs() {
+        return out;
+    }
+
+    /** @return the activation */
+    public Activation activation() {
+        return activation;
+    }
+
+    /** @return the largest batch this layer accepts */
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    /** @return the rows of the last forward pass, or -1 before the first */
+    public int batch() {
+        return batch;
+    }
+
+    /** @return the live weight array, {@code in x out} row-major */
+    public float[] weights() {
+        return weights;
+    }
+
+    /** @return the live bias array ({@code out}), or null for a layer without bias */
+    public float[] bias() {
+        return bias;
+    }
+
+    /** @return the live weight gradient, {@code in x out} row-major */
+    public float[] weightGrad() {
+        return weightGrad;
+    }
+
+    /** @return the live bias gradient ({@code out}), or null for a layer without bias */
+    public float[] biasGrad() {
+        return biasGrad;
+    }
+
+    /** @return the output buffer: {@code batch x out}, row stride {@code out} */
+    public float[] output() {
+        return output;
+    }
+
+    /**
+     * @return dZ of the last backward pass of a ReLU layer: {@code batch x out}, row stride
+     *     {@code out} (an identity layer uses its dA as dZ and leaves this untouched)
+     */
+    public float[] outputGrad() {
+        return outputGrad;
+    }
+
+    /** @return dX of the last backward pass that computed it: {@code batch x in}, stride in */
+    public float[] inputGrad() {
+        return inputGrad;
+    }
+}

@@ -1,0 +1,67 @@
+package org.vecprop.reference;
+
+/**
+ * Scalar summaries for diagnostics: the oracle for tests and the fallback when SIMD is off.
+ */
+public final class Stats {
+    private Stats() {}
+
+    /** Index of the sum of squares of the finite elements in a summary. */
+    public static final int SUM_SQUARES = 0;
+    /** Index of the largest absolute value among the finite elements (0 if none). */
+    public static final int MAX_ABS = 1;
+    /** Index of the count of NaN elements. */
+    public static final int NAN_COUNT = 2;
+    /** Index of the count of infinite elements. */
+    public static final int INF_COUNT = 3;
+
+    /**
+     * Summarises a {@code rows x cols} matrix into {@code out[0..3]}: the sum of squares of its
+     * finite elements (accumulated in double), their largest absolute value, and the counts of
+     * NaN and infinite elements (see the index constants).
+     *
+     * @param out at least 4 doubles, overwritten
+     */
+    public static void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out) {
+        Checks.matrix("x", x, xOff, rows, cols, ldx);
+        Checks.summary(out);
+        double sum = 0, max = 0;
+        long nan = 0, inf = 0;
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                float v = x[xOff + i * ldx + j];
+                if (Float.isNaN(v)) {
+                    nan++;
+                } else if (Float.isInfinite(v)) {
+                    inf++;
+                } else {
+                    sum += (double) v * v;
+                    max = Math.max(max, Math.abs(v));
+                }
+            }
+        }
+        out[SUM_SQUARES] = sum;
+        out[MAX_ABS] = max;
+        out[NAN_COUNT] = nan;
+        out[INF_COUNT] = inf;
+    }
+
+    /**
+     * Counts the columns of a {@code rows x cols} matrix with no element {@code > 0}: for a ReLU
+     * layer's activations, the units that are dead for the whole batch.
+     */
+    public static int deadColumns(int rows, int cols, float[] a, int aOff, int lda) {
+        Checks.matrix("a", a, aOff, rows, cols, lda);
+        int dead = 0;
+        for (int j = 0; j < cols; j++) {
+            boolean alive = false;
+            for (int i = 0; i < rows && !alive; i++) {
+                alive = a[aOff + i * lda + j] > 0f;
+            }
+            if (!alive) {
+                dead++;
+            }
+        }
+        return dead;
+    }
+}
