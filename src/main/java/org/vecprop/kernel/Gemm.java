@@ -1,5 +1,7 @@
 package org.vecprop.kernel;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
@@ -238,6 +240,55 @@ public final class Gemm {
         }
         if (failure.get() != null) {
             throw failure.get();
+        }
+    }
+
+    /**
+     * As {@link #multiply(boolean, boolean, int, int, int, float, float[], int, int, float[], int,
+     * int, float, float[], int, int)} on memory segments (for example off-heap data), with offsets
+     * and leading dimensions counted in floats, in native byte order, no alignment required.
+     *
+     * <p>The operands are staged into this thread's workspace as dense float arrays and the
+     * array kernel runs on them, so the result is bit-identical to the array overload on the
+     * same values. Staging costs {@code O(mk + kn + mn)} copies against the product's
+     * {@code O(mnk)} work; the workspace keeps the staging buffers, so steady state allocates
+     * nothing.
+     *
+     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write, for the
+     *     same reasons as the array overload (overlap judged on memory addresses)
+     */
+    public static void multiply(boolean transA, boolean transB, int m, int n, int k,
+                                float alpha, MemorySegment a, long aOff, int lda,
+                                MemorySegment b, long bOff, int ldb,
+                                float beta, MemorySegment c, long cOff, int ldc) {
+        Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        GemmWorkspace ws = WORKSPACE.get();
+        int aRows = transA ? k : m, aCols = transA ? m : k;
+        int bRows = transB ? n : k, bCols = transB ? k : n;
+        ws.copyA = GemmWorkspace.atLeast(ws.copyA, (long) aRows * aCols);
+        ws.copyB = GemmWorkspace.atLeast(ws.copyB, (long) bRows * bCols);
+        ws.copyC = GemmWorkspace.atLeast(ws.copyC, (long) m * n);
+        stage(a, aOff, lda, aRows, aCols, ws.copyA);
+        stage(b, bOff, ldb, bRows, bCols, ws.copyB);
+        if (beta != 0f) {
+            stage(c, cOff, ldc, m, n, ws.copyC);
+        }
+        run(transA, transB, m, n, k, alpha, ws.copyA, 0, Math.max(1, aCols), ws.copyB, 0,
+                Math.max(1, bCols), beta, ws.copyC, 0, n, ws, Path.AUTO, null, 0, false);
+        for (int i = 0; i < m; i++) {
+            MemorySegment.copy(ws.copyC, i * n, c, ValueLayout.JAVA_FLOAT_UNALIGNED,
+                    (cOff + (long) i * ldc) * Float.BYTES, n);
+        }
+    }
+
+    /** Copies a rows x cols matrix out of a segment into a dense array. */
+    private static void stage(MemorySegment s, long off, int ld, int rows, int cols, float[] dst) {
+        for (int i = 0; i < rows && cols > 0; i++) {
+            MemorySegment.copy(s, ValueLayout.JAVA_FLOAT_UNALIGNED, (off + (long) i * ld) * Float.BYTES,
+                    dst, i * cols, cols);
         }
     }
 

@@ -15,6 +15,9 @@ public final class GemmWorkspace {
     /** One MR x NR register tile, the landing place of partial edge tiles. */
     final float[] tile = new float[Math.max(1, Gemm.MR * Gemm.NR)];
 
+    /** Dense copies of MemorySegment operands (see Gemm's MemorySegment overload). */
+    float[] copyA = new float[0], copyB = new float[0], copyC = new float[0];
+
     /** Creates an empty workspace; its buffers grow on first use. */
     public GemmWorkspace() {}
 
@@ -23,6 +26,14 @@ public final class GemmWorkspace {
             packedA = new float[floats];
         }
         return packedA;
+    }
+
+    static float[] atLeast(float[] buffer, long floats) {
+        if (floats > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a MemorySegment operand of " + floats
+                    + " floats is too large to stage in a float[]");
+        }
+        return buffer.length >= floats ? buffer : new float[(int) floats];
     }
 
     float[] packedB(int floats) {

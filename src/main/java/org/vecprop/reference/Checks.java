@@ -1,5 +1,7 @@
 package org.vecprop.reference;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * Argument validation shared by every public entry point of vecprop.
  *
@@ -232,6 +234,68 @@ public final class Checks {
         if (out.length < 4) {
             throw new IllegalArgumentException("out must hold 4 doubles, length is " + out.length);
         }
+    }
+
+    /**
+     * Checks that a memory segment can hold a row-major {@code rows x cols} float matrix from
+     * float index {@code offset} with leading dimension {@code ld}, the same rules as
+     * {@link #matrix} with sizes in floats ({@code segment.byteSize() / 4}).
+     */
+    public static void matrix(String name, MemorySegment segment, long offset, int rows, int cols,
+                              int ld) {
+        if (segment == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        if (rows < 0) {
+            throw new IllegalArgumentException(name + ": rows must be >= 0, got " + rows);
+        }
+        if (cols < 0) {
+            throw new IllegalArgumentException(name + ": cols must be >= 0, got " + cols);
+        }
+        if (ld < Math.max(1, cols)) {
+            throw new IllegalArgumentException(
+                    "ld" + name + " must be >= max(1, cols = " + cols + "), got " + ld);
+        }
+        long floats = segment.byteSize() / Float.BYTES;
+        if (offset < 0 || offset > floats) {
+            throw new IndexOutOfBoundsException(name + "Off " + offset + " is outside " + name
+                    + " (" + floats + " floats)");
+        }
+        long end = rows == 0 || cols == 0 ? offset : offset + (long) (rows - 1) * ld + cols;
+        if (end > floats) {
+            throw new IndexOutOfBoundsException(name + ": a " + rows + " x " + cols
+                    + " matrix at " + name + "Off " + offset + " with ld" + name + " " + ld
+                    + " needs " + end + " floats, but " + name + " holds " + floats);
+        }
+    }
+
+    /** Validates a GEMM on memory segments: as {@link #gemm}, with overlap judged on addresses. */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k,
+                            MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
+                            MemorySegment c, long cOff, int ldc) {
+        size("m", m);
+        size("n", n);
+        size("k", k);
+        int aRows = transA ? k : m, aCols = transA ? m : k;
+        int bRows = transB ? n : k, bCols = transB ? k : n;
+        matrix("a", a, aOff, aRows, aCols, lda);
+        matrix("b", b, bOff, bRows, bCols, ldb);
+        matrix("c", c, cOff, m, n, ldc);
+        MemorySegment cSpan = span(c, cOff, m, n, ldc);
+        if (cSpan.byteSize() > 0) {
+            if (cSpan.asOverlappingSlice(span(a, aOff, aRows, aCols, lda)).isPresent()) {
+                throw new IllegalArgumentException("c overlaps a in memory");
+            }
+            if (cSpan.asOverlappingSlice(span(b, bOff, bRows, bCols, ldb)).isPresent()) {
+                throw new IllegalArgumentException("c overlaps b in memory");
+            }
+        }
+    }
+
+    /** The bytes a validated matrix spans (empty for an empty matrix). */
+    private static MemorySegment span(MemorySegment s, long offset, int rows, int cols, int ld) {
+        long end = rows == 0 || cols == 0 ? offset : offset + (long) (rows - 1) * ld + cols;
+        return s.asSlice(offset * Float.BYTES, (end - offset) * Float.BYTES);
     }
 
     /** One past the last element a non-empty matrix touches; {@code offset} when empty. */
