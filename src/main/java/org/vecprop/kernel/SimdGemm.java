@@ -9,7 +9,6 @@ import static org.vecprop.kernel.Vectors.F;
 import static org.vecprop.kernel.Vectors.L;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -77,15 +76,21 @@ final class SimdGemm {
             int j0 = jc + q * NR;
             int width = Math.min(NR, nc - q * NR);
             int panel = q * kc * NR;
-            if (!transB) {
-                // Rows of B are contiguous: copy NR floats per row, masking the last panel.
-                VectorMask<Float> lo = F.indexInRange(0, width);
-                VectorMask<Float> hi = F.indexInRange(L, width);
+            if (!transB && width == NR) {
+                // Rows of B are contiguous: two vectors per row of the panel.
                 for (int p = 0; p < kc; p++) {
                     int src = bOff + (pc + p) * ldb + j0;
                     int d = panel + p * NR;
-                    FloatVector.fromArray(F, b, src, lo).intoArray(dst, d);
-                    FloatVector.fromArray(F, b, src + L, hi).intoArray(dst, d + L);
+                    FloatVector.fromArray(F, b, src).intoArray(dst, d);
+                    FloatVector.fromArray(F, b, src + L).intoArray(dst, d + L);
+                }
+            } else if (!transB) {
+                // The last, partial panel: copy what there is and zero the padding.
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (pc + p) * ldb + j0;
+                    int d = panel + p * NR;
+                    System.arraycopy(b, src, dst, d, width);
+                    java.util.Arrays.fill(dst, d + width, d + NR, 0f);
                 }
             } else {
                 // op(B)[p][j] = B[j][p]: read each stored row j contiguously, write a column.
@@ -349,20 +354,26 @@ final class SimdGemm {
                             .intoArray(c, cj + 3 * L);
                 }
             }
-            for (; j < n; j += L) { // masked tail: fewer than four vectors of columns left
-                VectorMask<Float> lanes = F.indexInRange(j, n);
+            for (; j <= n - L; j += L) { // fewer than four vectors of columns left
                 FloatVector acc = FloatVector.zero(F);
                 int bi = bOff + j;
                 for (int p = 0; p < k; p++) {
                     FloatVector av = FloatVector.broadcast(F, a[ai + p * aStepP]);
-                    acc = av.fma(FloatVector.fromArray(F, b, bi, lanes), acc);
+                    acc = av.fma(FloatVector.fromArray(F, b, bi), acc);
                     bi += ldb;
                 }
                 FloatVector v = acc.mul(alpha);
                 if (beta != 0f) {
-                    v = v.add(FloatVector.fromArray(F, c, ci + j, lanes).mul(beta));
+                    v = v.add(FloatVector.fromArray(F, c, ci + j).mul(beta));
                 }
-                v.intoArray(c, ci + j, lanes);
+                v.intoArray(c, ci + j);
+            }
+            for (; j < n; j++) { // fewer than L columns: scalar, one FMA per term
+                float sum = 0f;
+                for (int p = 0; p < k; p++) {
+                    sum = Math.fma(a[ai + p * aStepP], b[bOff + p * ldb + j], sum);
+                }
+                c[ci + j] = epilogue(sum, c, ci + j, alpha, beta);
             }
         }
     }
@@ -371,6 +382,7 @@ final class SimdGemm {
                                   float alpha, float[] a, int aOff, int lda,
                                   float[] b, int bOff, int ldb,
                                   float beta, float[] c, int cOff, int ldc) {
+        int bound = F.loopBound(k);
         for (int i = 0; i < m; i++) {
             int ai = aOff + i * lda;
             int ci = cOff + i * ldc;
@@ -378,28 +390,40 @@ final class SimdGemm {
             for (; j <= n - 4; j += 4) { // four dot products share each load of A's row
                 int b0 = bOff + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
                 FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
-                for (int p = 0; p < k; p += L) {
-                    VectorMask<Float> lanes = F.indexInRange(p, k);
-                    FloatVector av = FloatVector.fromArray(F, a, ai + p, lanes);
-                    s0 = av.fma(FloatVector.fromArray(F, b, b0 + p, lanes), s0);
-                    s1 = av.fma(FloatVector.fromArray(F, b, b1 + p, lanes), s1);
-                    s2 = av.fma(FloatVector.fromArray(F, b, b2 + p, lanes), s2);
-                    s3 = av.fma(FloatVector.fromArray(F, b, b3 + p, lanes), s3);
+                int p = 0;
+                for (; p < bound; p += L) {
+                    FloatVector av = FloatVector.fromArray(F, a, ai + p);
+                    s0 = av.fma(FloatVector.fromArray(F, b, b0 + p), s0);
+                    s1 = av.fma(FloatVector.fromArray(F, b, b1 + p), s1);
+                    s2 = av.fma(FloatVector.fromArray(F, b, b2 + p), s2);
+                    s3 = av.fma(FloatVector.fromArray(F, b, b3 + p), s3);
                 }
-                c[ci + j] = epilogue(s0.reduceLanes(VectorOperators.ADD), c, ci + j, alpha, beta);
-                c[ci + j + 1] = epilogue(s1.reduceLanes(VectorOperators.ADD), c, ci + j + 1, alpha, beta);
-                c[ci + j + 2] = epilogue(s2.reduceLanes(VectorOperators.ADD), c, ci + j + 2, alpha, beta);
-                c[ci + j + 3] = epilogue(s3.reduceLanes(VectorOperators.ADD), c, ci + j + 3, alpha, beta);
+                float t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD);
+                float t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
+                for (; p < k; p++) { // scalar tail of the dot products
+                    float ap = a[ai + p];
+                    t0 = Math.fma(ap, b[b0 + p], t0);
+                    t1 = Math.fma(ap, b[b1 + p], t1);
+                    t2 = Math.fma(ap, b[b2 + p], t2);
+                    t3 = Math.fma(ap, b[b3 + p], t3);
+                }
+                c[ci + j] = epilogue(t0, c, ci + j, alpha, beta);
+                c[ci + j + 1] = epilogue(t1, c, ci + j + 1, alpha, beta);
+                c[ci + j + 2] = epilogue(t2, c, ci + j + 2, alpha, beta);
+                c[ci + j + 3] = epilogue(t3, c, ci + j + 3, alpha, beta);
             }
             for (; j < n; j++) {
                 int bj = bOff + j * ldb;
                 FloatVector s = FloatVector.zero(F);
-                for (int p = 0; p < k; p += L) {
-                    VectorMask<Float> lanes = F.indexInRange(p, k);
-                    s = FloatVector.fromArray(F, a, ai + p, lanes)
-                            .fma(FloatVector.fromArray(F, b, bj + p, lanes), s);
+                int p = 0;
+                for (; p < bound; p += L) {
+                    s = FloatVector.fromArray(F, a, ai + p).fma(FloatVector.fromArray(F, b, bj + p), s);
                 }
-                c[ci + j] = epilogue(s.reduceLanes(VectorOperators.ADD), c, ci + j, alpha, beta);
+                float t = s.reduceLanes(VectorOperators.ADD);
+                for (; p < k; p++) {
+                    t = Math.fma(a[ai + p], b[bj + p], t);
+                }
+                c[ci + j] = epilogue(t, c, ci + j, alpha, beta);
             }
         }
     }

@@ -4,7 +4,6 @@ import static org.vecprop.kernel.Vectors.F;
 import static org.vecprop.kernel.Vectors.L;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -17,7 +16,9 @@ import jdk.incubator.vector.VectorOperators;
  * {@code (2 + 15 + 2 + (L - 1) + 1) * 2^-24}: 2 for the rounded difference squared, 15 for a
  * lane's 16 additions, 2 for joining the four accumulators, {@code L - 1} for the lane
  * reduction, 1 for the final rounding; under 40 ulp-sized steps (2.4e-6) for 512-bit vectors,
- * independent of n. NumPy's pairwise float32 sum of n terms has a bound that grows with
+ * independent of n. (The up to 3 extra vectors and the scalar tail of fewer than L elements
+ * that end a chunk add at most 3 + L steps to one lane or to the tail sum, within the same
+ * 40.) NumPy's pairwise float32 sum of n terms has a bound that grows with
  * {@code log2(n)} (about 34 steps at 16M elements), so this loss is at least as accurate.
  */
 final class SimdMse {
@@ -50,13 +51,16 @@ final class SimdMse {
                     a2 = d2.fma(d2, a2);
                     a3 = d3.fma(d3, a3);
                 }
-                for (; j < end; j += L) { // masked tail: fewer than 4 vectors left
-                    VectorMask<Float> lanes = F.indexInRange(j, end);
-                    FloatVector d = FloatVector.fromArray(F, p, pi + j, lanes)
-                            .sub(FloatVector.fromArray(F, t, ti + j, lanes));
+                for (; j <= end - L; j += L) { // fewer than 4 vectors left
+                    FloatVector d = diff(p, pi + j, t, ti + j);
                     a0 = d.fma(d, a0);
                 }
-                sum += a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+                float tail = 0f; // fewer than L elements: scalar (see SimdRelu for why not a mask)
+                for (; j < end; j++) {
+                    float d = p[pi + j] - t[ti + j];
+                    tail = Math.fma(d, d, tail);
+                }
+                sum += a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD) + (double) tail;
             }
         }
         return (float) (sum / n);
@@ -92,14 +96,18 @@ final class SimdMse {
                     d2.mul(2f).div(nf).intoArray(g, gi + j + 2 * L);
                     d3.mul(2f).div(nf).intoArray(g, gi + j + 3 * L);
                 }
-                for (; j < end; j += L) {
-                    VectorMask<Float> lanes = F.indexInRange(j, end);
-                    FloatVector d = FloatVector.fromArray(F, p, pi + j, lanes)
-                            .sub(FloatVector.fromArray(F, t, ti + j, lanes));
+                for (; j <= end - L; j += L) {
+                    FloatVector d = diff(p, pi + j, t, ti + j);
                     a0 = d.fma(d, a0);
-                    d.mul(2f).div(nf).intoArray(g, gi + j, lanes);
+                    d.mul(2f).div(nf).intoArray(g, gi + j);
                 }
-                sum += a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+                float tail = 0f;
+                for (; j < end; j++) {
+                    float d = p[pi + j] - t[ti + j];
+                    tail = Math.fma(d, d, tail);
+                    g[gi + j] = 2f * d / nf;
+                }
+                sum += a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD) + (double) tail;
             }
         }
         return (float) (sum / n);

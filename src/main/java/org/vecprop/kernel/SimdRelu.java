@@ -4,12 +4,13 @@ import static org.vecprop.kernel.Vectors.F;
 import static org.vecprop.kernel.Vectors.L;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
  * Vector API ReLU kernels behind {@link Relu}; arguments are validated there. Each row is a
- * main loop of whole vectors and one masked step for the tail. Results equal
+ * main loop of whole vectors and a scalar tail of fewer than L elements. (A masked tail would
+ * read past the end of the caller's array for the last row, and the JDK's bounds check for such
+ * a masked access allocates; the scalar tail never does.) Results equal
  * {@link org.vecprop.reference.Relu} bit for bit: lanewise MAX has {@link Math#max} semantics
  * (NaN propagates, -0.0 becomes +0.0) and the mask is the same {@code z > 0} comparison.
  */
@@ -29,9 +30,8 @@ final class SimdRelu {
             for (; j < bound; j += L) {
                 FloatVector.fromArray(F, x, xi + j).max(0f).intoArray(y, yi + j);
             }
-            if (j < cols) {
-                VectorMask<Float> tail = F.indexInRange(j, cols);
-                FloatVector.fromArray(F, x, xi + j, tail).max(0f).intoArray(y, yi + j, tail);
+            for (; j < cols; j++) {
+                y[yi + j] = Math.max(0f, x[xi + j]);
             }
         }
     }
@@ -51,10 +51,8 @@ final class SimdRelu {
                 FloatVector zv = FloatVector.fromArray(F, z, zi + j);
                 zero.blend(1f, zv.compare(VectorOperators.GT, 0f)).intoArray(m, mi + j);
             }
-            if (j < cols) {
-                VectorMask<Float> tail = F.indexInRange(j, cols);
-                FloatVector zv = FloatVector.fromArray(F, z, zi + j, tail);
-                zero.blend(1f, zv.compare(VectorOperators.GT, 0f)).intoArray(m, mi + j, tail);
+            for (; j < cols; j++) {
+                m[mi + j] = z[zi + j] > 0f ? 1f : 0f;
             }
         }
     }
@@ -75,11 +73,8 @@ final class SimdRelu {
                 FloatVector g = FloatVector.fromArray(F, dy, yi + j);
                 zero.blend(g, zv.compare(VectorOperators.GT, 0f)).intoArray(dz, di + j);
             }
-            if (j < cols) {
-                VectorMask<Float> tail = F.indexInRange(j, cols);
-                FloatVector zv = FloatVector.fromArray(F, z, zi + j, tail);
-                FloatVector g = FloatVector.fromArray(F, dy, yi + j, tail);
-                zero.blend(g, zv.compare(VectorOperators.GT, 0f)).intoArray(dz, di + j, tail);
+            for (; j < cols; j++) {
+                dz[di + j] = z[zi + j] > 0f ? dy[yi + j] : 0f;
             }
         }
     }
@@ -94,20 +89,30 @@ final class SimdRelu {
                                          float[] dz, int dzOff, int lddz,
                                          float[] db, int dbOff, boolean accumulate) {
         FloatVector zero = FloatVector.zero(F);
-        for (int j = 0; j < cols; j += L) {
-            VectorMask<Float> lanes = F.indexInRange(j, cols);
+        int bound = F.loopBound(cols);
+        int j = 0;
+        for (; j < bound; j += L) {
             FloatVector sum = zero;
             for (int i = 0; i < rows; i++) {
-                FloatVector zv = FloatVector.fromArray(F, z, zOff + i * ldz + j, lanes);
-                FloatVector g = FloatVector.fromArray(F, dy, dyOff + i * lddy + j, lanes);
+                FloatVector zv = FloatVector.fromArray(F, z, zOff + i * ldz + j);
+                FloatVector g = FloatVector.fromArray(F, dy, dyOff + i * lddy + j);
                 FloatVector d = zero.blend(g, zv.compare(VectorOperators.GT, 0f));
-                d.intoArray(dz, dzOff + i * lddz + j, lanes);
+                d.intoArray(dz, dzOff + i * lddz + j);
                 sum = sum.add(d);
             }
             if (accumulate) {
-                sum = FloatVector.fromArray(F, db, dbOff + j, lanes).add(sum);
+                sum = FloatVector.fromArray(F, db, dbOff + j).add(sum);
             }
-            sum.intoArray(db, dbOff + j, lanes);
+            sum.intoArray(db, dbOff + j);
+        }
+        for (; j < cols; j++) { // scalar tail columns, same order
+            float sum = 0f;
+            for (int i = 0; i < rows; i++) {
+                float d = z[zOff + i * ldz + j] > 0f ? dy[dyOff + i * lddy + j] : 0f;
+                dz[dzOff + i * lddz + j] = d;
+                sum += d;
+            }
+            db[dbOff + j] = accumulate ? db[dbOff + j] + sum : sum;
         }
     }
 }

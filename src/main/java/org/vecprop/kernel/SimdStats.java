@@ -7,7 +7,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
-/** Vector API summaries behind {@link Stats}; one masked vector per step along a row. */
+/**
+ * Vector API summaries behind {@link Stats}: whole vectors along a row, then a scalar tail (see
+ * {@link SimdRelu} for why not a mask).
+ */
 final class SimdStats {
     private SimdStats() {}
 
@@ -16,21 +19,34 @@ final class SimdStats {
         float max = 0f;
         long nan = 0, inf = 0;
         FloatVector zero = FloatVector.zero(F);
+        int bound = F.loopBound(cols);
         for (int i = 0; i < rows; i++) {
             FloatVector squares = zero, maxAbs = zero;
             int row = xOff + i * ldx;
-            for (int j = 0; j < cols; j += L) {
-                VectorMask<Float> lanes = F.indexInRange(j, cols);
-                FloatVector v = FloatVector.fromArray(F, x, row + j, lanes);
-                VectorMask<Float> isNan = v.test(VectorOperators.IS_NAN).and(lanes);
-                VectorMask<Float> isInf = v.test(VectorOperators.IS_INFINITE).and(lanes);
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector v = FloatVector.fromArray(F, x, row + j);
+                VectorMask<Float> isNan = v.test(VectorOperators.IS_NAN);
+                VectorMask<Float> isInf = v.test(VectorOperators.IS_INFINITE);
                 nan += isNan.trueCount();
                 inf += isInf.trueCount();
                 FloatVector finite = v.blend(0f, isNan.or(isInf));
                 squares = finite.fma(finite, squares);
                 maxAbs = maxAbs.max(finite.abs());
             }
-            sum += squares.reduceLanes(VectorOperators.ADD);
+            float tailSquares = 0f;
+            for (; j < cols; j++) {
+                float v = x[row + j];
+                if (Float.isNaN(v)) {
+                    nan++;
+                } else if (Float.isInfinite(v)) {
+                    inf++;
+                } else {
+                    tailSquares = Math.fma(v, v, tailSquares);
+                    max = Math.max(max, Math.abs(v));
+                }
+            }
+            sum += squares.reduceLanes(VectorOperators.ADD) + (double) tailSquares;
             max = Math.max(max, maxAbs.reduceLanes(VectorOperators.MAX));
         }
         out[org.vecprop.reference.Stats.SUM_SQUARES] = sum;
@@ -41,14 +57,22 @@ final class SimdStats {
 
     static int deadColumns(int rows, int cols, float[] a, int aOff, int lda) {
         int dead = 0;
-        for (int j = 0; j < cols; j += L) {
-            VectorMask<Float> lanes = F.indexInRange(j, cols);
+        int bound = F.loopBound(cols);
+        int j = 0;
+        for (; j < bound; j += L) {
             VectorMask<Float> alive = F.maskAll(false);
             for (int i = 0; i < rows; i++) {
-                FloatVector v = FloatVector.fromArray(F, a, aOff + i * lda + j, lanes);
-                alive = alive.or(v.compare(VectorOperators.GT, 0f));
+                alive = alive.or(FloatVector.fromArray(F, a, aOff + i * lda + j)
+                        .compare(VectorOperators.GT, 0f));
             }
-            dead += lanes.andNot(alive).trueCount();
+            dead += L - alive.trueCount();
+        }
+        for (; j < cols; j++) {
+            boolean alive = false;
+            for (int i = 0; i < rows && !alive; i++) {
+                alive = a[aOff + i * lda + j] > 0f;
+            }
+            dead += alive ? 0 : 1;
         }
         return dead;
     }

@@ -4,29 +4,44 @@ import static org.vecprop.kernel.Vectors.F;
 import static org.vecprop.kernel.Vectors.L;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
-/** Vector API SGD update behind {@link Update}: whole vectors, one masked step for the tail. */
+/**
+ * Vector API SGD update behind {@link Update}: whole vectors, then a scalar tail (see
+ * {@link SimdRelu} for why not a mask), the same operations in the same order per element.
+ */
 final class SimdUpdate {
     private SimdUpdate() {}
 
     static void sgd(int n, float[] w, int wOff, float[] g, int gOff, float[] v, int vOff,
                     float lr, float momentum, float weightDecay, boolean zeroGrad) {
         FloatVector zero = FloatVector.zero(F);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> lanes = F.indexInRange(i, n);
-            FloatVector wv = FloatVector.fromArray(F, w, wOff + i, lanes);
-            FloatVector grad = FloatVector.fromArray(F, g, gOff + i, lanes)
-                    .add(wv.mul(weightDecay));
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector wv = FloatVector.fromArray(F, w, wOff + i);
+            FloatVector grad = FloatVector.fromArray(F, g, gOff + i).add(wv.mul(weightDecay));
             if (momentum != 0f) {
-                FloatVector vel = FloatVector.fromArray(F, v, vOff + i, lanes).mul(momentum).add(grad);
-                vel.intoArray(v, vOff + i, lanes);
-                wv.sub(vel.mul(lr)).intoArray(w, wOff + i, lanes);
+                FloatVector vel = FloatVector.fromArray(F, v, vOff + i).mul(momentum).add(grad);
+                vel.intoArray(v, vOff + i);
+                wv.sub(vel.mul(lr)).intoArray(w, wOff + i);
             } else {
-                wv.sub(grad.mul(lr)).intoArray(w, wOff + i, lanes);
+                wv.sub(grad.mul(lr)).intoArray(w, wOff + i);
             }
             if (zeroGrad) {
-                zero.intoArray(g, gOff + i, lanes);
+                zero.intoArray(g, gOff + i);
+            }
+        }
+        for (; i < n; i++) {
+            float grad = g[gOff + i] + weightDecay * w[wOff + i];
+            if (momentum != 0f) {
+                float vel = momentum * v[vOff + i] + grad;
+                v[vOff + i] = vel;
+                w[wOff + i] = w[wOff + i] - lr * vel;
+            } else {
+                w[wOff + i] = w[wOff + i] - lr * grad;
+            }
+            if (zeroGrad) {
+                g[gOff + i] = 0f;
             }
         }
     }

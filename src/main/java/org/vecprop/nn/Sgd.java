@@ -1,5 +1,6 @@
 package org.vecprop.nn;
 
+import org.vecprop.kernel.Stats;
 import org.vecprop.kernel.Update;
 
 /**
@@ -14,6 +15,7 @@ public final class Sgd {
     private final Network network;
     private final float lr, momentum, weightDecay;
     private final float[][] weightVelocity, biasVelocity;
+    private final double[] summary = new double[4];
 
     /**
      * @param network the network to train
@@ -61,6 +63,32 @@ public final class Sgd {
                         lr, momentum, 0f, true);
             }
         }
+    }
+
+    /**
+     * The non-finite guard: applies {@link #step()} only if every gradient is finite. Otherwise
+     * nothing changes (parameters, velocities and gradients stay as they are, for inspection) and
+     * the first offending layer is returned, so one bad batch cannot destroy a trained model.
+     * Costs one extra read of the gradients ({@link Stats#summarize}), before the update.
+     *
+     * @return -1 if the step was applied, else the index of the first layer whose weight or bias
+     *     gradient holds a NaN or an infinity
+     */
+    public int stepIfFinite() {
+        for (int l = 0; l < network.depth(); l++) {
+            Dense d = network.layer(l);
+            if (!finite(d.weightGrad()) || d.biasGrad() != null && !finite(d.biasGrad())) {
+                return l;
+            }
+        }
+        step();
+        return -1;
+    }
+
+    private boolean finite(float[] g) {
+        Stats.summarize(1, g.length, g, 0, g.length, summary);
+        return summary[org.vecprop.reference.Stats.NAN_COUNT] == 0
+                && summary[org.vecprop.reference.Stats.INF_COUNT] == 0;
     }
 
     /** @return the learning rate */

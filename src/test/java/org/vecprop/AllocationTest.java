@@ -1,0 +1,96 @@
+package org.vecprop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.vecprop.kernel.Bias;
+import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.Mse;
+import org.vecprop.kernel.Relu;
+import org.vecprop.kernel.Stats;
+import org.vecprop.kernel.Update;
+import org.vecprop.nn.Gradients;
+import org.vecprop.nn.Network;
+import org.vecprop.nn.Sgd;
+
+/**
+ * Steady state allocates nothing: after warm-up, the bytes this thread allocates
+ * ({@code com.sun.management.ThreadMXBean}) over many calls of each kernel and of a whole
+ * training step must be zero.
+ *
+ * <p>Vector API code allocates its vector objects until C2 has compiled it (the interpreter and
+ * C1 box every vector), so each operation is measured in rounds until a round allocates
+ * nothing, up to a limit; it fails if no round ever does. The parallel GEMM overload is left out:
+ * it allocates its tasks by design (documented).
+ */
+class AllocationTest {
+    static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    static long allocated() {
+        return THREADS.getCurrentThreadAllocatedBytes();
+    }
+
+    @Test
+    void steadyStateAllocatesNothing() {
+        Random rnd = new Random(3);
+        int n = 97; // not a multiple of any vector length: every kernel runs its tail too
+        float[] a = new float[n * n], b = new float[n * n], c = new float[n * n], d = new float[n * n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = rnd.nextFloat() - 0.5f;
+            b[i] = rnd.nextFloat() - 0.5f;
+        }
+        float[] bias = new float[n], db = new float[n], v = new float[n * n];
+        double[] summary = new double[4];
+        float[] tiny = {1f, 2f}, tinyW = {0.5f, -0.3f, 0.2f, 0.8f}, tinyOut = new float[2];
+        Network net = Network.mlp(32, 1, 20, 33, 17, 3);
+        Sgd sgd = new Sgd(net, 0.01f, 0.9f, 1e-4f);
+        float[] x = new float[32 * 20], t = new float[32 * 3];
+
+        Map<String, Runnable> ops = new LinkedHashMap<>();
+        ops.put("Gemm packed NN", () -> Gemm.multiply(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
+        ops.put("Gemm packed TT beta=1", () -> Gemm.multiply(true, true, n, n, n, 1f, a, 0, n, b, 0, n, 1f, c, 0, n));
+        ops.put("Gemm direct", () -> Gemm.multiply(false, false, 2, n, n, 1f, a, 0, n, b, 0, n, 0.5f, c, 0, n));
+        ops.put("Gemm direct NT", () -> Gemm.multiply(false, true, 3, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
+        ops.put("Gemm tiny", () -> Gemm.multiply(false, false, 1, 2, 2, 1f, tiny, 0, 2, tinyW, 0, 2, 0f, tinyOut, 0, 2));
+        ops.put("Gemm fused bias+relu", () -> Gemm.multiply(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, bias, 0, true));
+        ops.put("Relu.forward", () -> Relu.forward(n, n, a, 0, n, c, 0, n));
+        ops.put("Relu.mask", () -> Relu.mask(n, n, a, 0, n, c, 0, n));
+        ops.put("Relu.backward", () -> Relu.backward(n, n, a, 0, n, b, 0, n, c, 0, n));
+        ops.put("Relu.backward+db", () -> Relu.backward(n, n, a, 0, n, b, 0, n, c, 0, n, db, 0, true));
+        ops.put("Mse.loss", () -> Mse.loss(n, n, a, 0, n, b, 0, n));
+        ops.put("Mse.lossAndGradient", () -> Mse.lossAndGradient(n, n, a, 0, n, b, 0, n, d, 0, n));
+        ops.put("Bias.add", () -> Bias.add(n, n, a, 0, n, bias, 0, c, 0, n));
+        ops.put("Bias.gradient", () -> Bias.gradient(n, n, a, 0, n, db, 0, true));
+        ops.put("Update.sgd", () -> Update.sgd(n * n, d, 0, c, 0, v, 0, 1e-3f, 0.9f, 1e-4f, false));
+        ops.put("Stats.summarize", () -> Stats.summarize(n, n, a, 0, n, summary));
+        ops.put("training step", () -> {
+            net.forward(x, 0, 20, 32);
+            net.loss(t, 0, 3);
+            net.backward(Gradients.ACCUMULATE);
+            sgd.step();
+        });
+
+        StringBuilder report = new StringBuilder();
+        for (Map.Entry<String, Runnable> op : ops.entrySet()) {
+            long bytes = -1;
+            for (int round = 0; round < 60 && bytes != 0; round++) {
+                for (int i = 0; i < 300; i++) { // warm-up, C2 compiles meanwhile
+                    op.getValue().run();
+                }
+                long before = allocated();
+                for (int i = 0; i < 200; i++) {
+                    op.getValue().run();
+                }
+                bytes = allocated() - before;
+            }
+            report.append(op.getKey()).append(": ").append(bytes).append(" B over 200 calls\n");
+            assertEquals(0, bytes, op.getKey() + " still allocates after warm-up:\n" + report);
+        }
+        System.out.print("[vecprop] allocation after warm-up:\n" + report);
+    }
+}
