@@ -101,6 +101,12 @@ public final class Gemm {
                                 float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc) {
         Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (Simd.ENABLED && (long) m * n * k <= TINY_MAX_WORK && alpha != 0f && k > 0) {
+            // Kept out of run() so this short path compiles small and inlines.
+            SimdGemm.tiny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc);
+            return;
+        }
         run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null,
                 Path.AUTO, null, 0, false);
     }

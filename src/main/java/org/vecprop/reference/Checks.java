@@ -134,11 +134,29 @@ public final class Checks {
     public static void gemm(boolean transA, boolean transB, int m, int n, int k,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float[] c, int cOff, int ldc) {
+        int aRows = transA ? k : m, aCols = transA ? m : k;
+        int bRows = transB ? n : k, bCols = transB ? k : n;
+        // Fast path: one pass of cheap tests for the common valid call (a 1x2x2 product costs
+        // about as much as its validation); any doubt falls through to the checks that name
+        // the culprit.
+        if (a != null && b != null && c != null && c != a && c != b
+                && (m | n | k | aOff | bOff | cOff) >= 0
+                && lda >= Math.max(1, aCols) && ldb >= Math.max(1, bCols) && ldc >= Math.max(1, n)
+                && end(aOff, aRows, aCols, lda) <= a.length && aOff <= a.length
+                && end(bOff, bRows, bCols, ldb) <= b.length && bOff <= b.length
+                && end(cOff, m, n, ldc) <= c.length && cOff <= c.length) {
+            return;
+        }
+        gemmDetailed(aRows, aCols, bRows, bCols, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    /** The slow path of {@link #gemm}: the checks one by one, to name what is wrong. */
+    private static void gemmDetailed(int aRows, int aCols, int bRows, int bCols, int m, int n,
+                                     int k, float[] a, int aOff, int lda, float[] b, int bOff,
+                                     int ldb, float[] c, int cOff, int ldc) {
         size("m", m);
         size("n", n);
         size("k", k);
-        int aRows = transA ? k : m, aCols = transA ? m : k;
-        int bRows = transB ? n : k, bCols = transB ? k : n;
         matrix("a", a, aOff, aRows, aCols, lda);
         matrix("b", b, bOff, bRows, bCols, ldb);
         matrix("c", c, cOff, m, n, ldc);
