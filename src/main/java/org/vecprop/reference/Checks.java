@@ -74,7 +74,9 @@ public final class Checks {
         if (array == null) {
             throw new IllegalArgumentException(name + " must not be null");
         }
-        size(name + " length n", n);
+        if (n < 0) { // not size(): its message would be built on every call, allocating
+            throw new IllegalArgumentException(name + ": length n must be >= 0, got " + n);
+        }
         if (offset < 0 || offset > array.length) {
             throw new IndexOutOfBoundsException(
                     name + "Off " + offset + " is outside " + name + " (length " + array.length + ")");
