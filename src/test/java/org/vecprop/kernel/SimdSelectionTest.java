@@ -8,8 +8,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The run really uses the width it claims. {@code scripts/test} passes
- * {@code -Dvecprop.expect.bits} for each of its runs (512, 256, 128, or 0 for the scalar run
- * without the incubator module), so a width run that silently fell back to another path fails.
+ * {@code -Dvecprop.expect.bits} for each of its runs (512, 256, 128, or 0 for the scalar runs:
+ * without the incubator module, with C2 off, and with the width property forcing scalar), and for
+ * the scalar runs {@code -Dvecprop.expect.reason}, a fragment of the one log line that must say
+ * why; so a run that silently took another path fails.
  */
 class SimdSelectionTest {
 
@@ -19,6 +21,11 @@ class SimdSelectionTest {
         Assumptions.assumeTrue(expected != null, "no -Dvecprop.expect.bits given");
         assertEquals(expected.intValue(), Simd.vectorBits(), Simd.description());
         assertEquals(expected != 0, Simd.enabled(), Simd.description());
+        String reason = System.getProperty("vecprop.expect.reason");
+        if (reason != null) {
+            assertTrue(Simd.description().contains(reason),
+                    "expected the fallback reason '" + reason + "' in: " + Simd.description());
+        }
     }
 
     @Test

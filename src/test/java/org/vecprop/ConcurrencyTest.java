@@ -1,0 +1,77 @@
+package org.vecprop;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.vecprop.kernel.Bias;
+import org.vecprop.kernel.Compare;
+import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.Mse;
+import org.vecprop.kernel.Relu;
+import org.vecprop.nn.Network;
+
+/**
+ * Eight threads call every kernel, and run inference through networks sharing one set of
+ * weights, on shared read-only inputs, a thousand times each; every result must be bit-identical
+ * to the single-threaded one. This is what catches a workspace or buffer shared by accident.
+ */
+class ConcurrencyTest {
+    static final int THREADS = 8, CALLS = 1000;
+
+    /** Everything one thread computes, from shared inputs into its own outputs. */
+    static float[][] work(float[] a, float[] b, float[] bias, Network shared, float[] x) {
+        int m = 37, n = 45, k = 29;   // off every tile and vector edge; the packed path
+        float[] c = new float[m * n], c2 = new float[4 * 70], y = new float[m * k], g = new float[m * k];
+        float[] db = new float[n], loss = new float[1];
+        Gemm.multiply(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+        Gemm.multiply(true, true, 4, 70, 9, 0.5f, a, 0, 4, b, 0, 9, 0f, c2, 0, 70);
+        Gemm.multiply(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n, bias, 0, true);
+        Relu.forward(m, k, a, 0, k, y, 0, k);
+        Relu.backward(m, k, a, 0, k, b, 0, k, g, 0, k, db, 0, true);
+        loss[0] = Mse.lossAndGradient(m, k, a, 0, k, b, 0, k, g, 0, k);
+        Bias.add(m, n, c, 0, n, bias, 0, c, 0, n);
+        float[] out = shared.forward(x, 0, 12, 16).clone();
+        return new float[][] {c, c2, y, g, db, loss, out};
+    }
+
+    @Test
+    void eightThreadsGetTheSingleThreadedBits() throws Exception {
+        Random rnd = new Random(9);
+        float[] a = new float[4096], b = new float[4096], bias = new float[64], x = new float[16 * 12];
+        for (float[] v : new float[][] {a, b, bias, x}) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = rnd.nextFloat() * 2 - 1;
+            }
+        }
+        Network net = Network.mlp(16, 3, 12, 40, 33, 5);
+        float[][] expected = work(a, b, bias, net.sharingWeights(16), x);
+
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                Callable<String> task = () -> {
+                    Network mine = net.sharingWeights(16); // own buffers, shared weights
+                    for (int call = 0; call < CALLS; call++) {
+                        float[][] got = work(a, b, bias, mine, x);
+                        for (int r = 0; r < expected.length; r++) {
+                            Compare.sameArray(expected[r], got[r], "result " + r + " call " + call);
+                        }
+                    }
+                    return "ok";
+                };
+                results.add(pool.submit(task));
+            }
+            for (Future<String> f : results) {
+                f.get(); // rethrows a failed comparison
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
