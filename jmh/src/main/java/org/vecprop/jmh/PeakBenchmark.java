@@ -1,0 +1,66 @@
+package org.vecprop.jmh;
+
+import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * This machine's own arithmetic limit, so every report can state the share of it each kernel
+ * reaches (the memory limit is the {@code copy} method of {@link StreamingBenchmark}).
+ *
+ * <p>{@code fma}: the single-core float FMA throughput of the Vector API at the preferred
+ * species: 12 independent accumulator chains (enough to cover FMA latency on two pipes),
+ * {@value #STEPS} steps each. The score is in ns per lane-FMA (the invocation counts
+ * {@code 12 * STEPS * 16} operations, and setup insists on 16 lanes), so the peak is
+ * {@code 2 / score} GF/s.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1, timeUnit = TimeUnit.SECONDS)
+@Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g"})
+public class PeakBenchmark {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int STEPS = 1024;
+    static final int LANE_FMAS = 12 * STEPS * 16; // per invocation at 16 lanes; see fma()
+
+    private float seed = 1f;
+
+    @Setup
+    public void setup() {
+        if (F.length() != 16) {
+            // OperationsPerInvocation is a compile-time constant; keep the arithmetic honest.
+            throw new IllegalStateException("PeakBenchmark assumes 16-lane vectors, this JVM prefers "
+                    + F.length() + "; its fma score would be mislabelled");
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(LANE_FMAS)
+    public float fma() {
+        // a <- a * 0.999 + c converges to a fixed point: no overflow, no subnormals.
+        FloatVector b = FloatVector.broadcast(F, 0.999f), c = FloatVector.broadcast(F, seed);
+        FloatVector a0 = c, a1 = c.add(1f), a2 = c.add(2f), a3 = c.add(3f), a4 = c.add(4f),
+                a5 = c.add(5f), a6 = c.add(6f), a7 = c.add(7f), a8 = c.add(8f), a9 = c.add(9f),
+                a10 = c.add(10f), a11 = c.add(11f);
+        for (int i = 0; i < STEPS; i++) {
+            a0 = a0.fma(b, c); a1 = a1.fma(b, c); a2 = a2.fma(b, c); a3 = a3.fma(b, c);
+            a4 = a4.fma(b, c); a5 = a5.fma(b, c); a6 = a6.fma(b, c); a7 = a7.fma(b, c);
+            a8 = a8.fma(b, c); a9 = a9.fma(b, c); a10 = a10.fma(b, c); a11 = a11.fma(b, c);
+        }
+        return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9)
+                .add(a10).add(a11).lane(0);
+    }
+}

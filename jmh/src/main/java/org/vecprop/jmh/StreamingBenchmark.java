@@ -1,0 +1,119 @@
+package org.vecprop.jmh;
+
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.vecprop.kernel.Bias;
+import org.vecprop.kernel.Mse;
+import org.vecprop.kernel.Relu;
+
+/**
+ * The memory-bound kernels against the memory system: each at n = 1,024 (L1), 1,048,576 (L3)
+ * and 16,777,216 (DRAM) elements, as {@code vecprop}, {@code reference} (the scalar oracle) and
+ * {@code copy}, a {@code System.arraycopy} that touches the same number of bytes, measured in the
+ * same run. Scores are ns per call; the bytes each call touches (reads plus writes) are
+ * {@link #bytesTouched}, so GB/s = bytes / score.
+ *
+ * <table>
+ *   <caption>bytes touched per element</caption>
+ *   <tr><th>kernel</th><th>operation</th><th>bytes</th></tr>
+ *   <tr><td>relu</td><td>y = max(0, x)</td><td>8 (read x, write y)</td></tr>
+ *   <tr><td>reluBackward</td><td>dz = z &gt; 0 ? dy : 0</td><td>12</td></tr>
+ *   <tr><td>mse</td><td>loss and g = 2(p - t)/n</td><td>12</td></tr>
+ *   <tr><td>biasAdd</td><td>y = x + b (rows of 1024)</td><td>8 (+ the bias row)</td></tr>
+ *   <tr><td>biasGradient</td><td>db = column sums (rows of 1024)</td><td>4 (+ the db row)</td></tr>
+ * </table>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1, timeUnit = TimeUnit.SECONDS)
+@Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx3g"})
+public class StreamingBenchmark {
+    static final int COLS = 1024;
+
+    @Param({"relu", "reluBackward", "mse", "biasAdd", "biasGradient"})
+    public String kernel;
+
+    @Param({"1024", "1048576", "16777216"})
+    public int n;
+
+    private float[] x, y, z, bias, copySrc, copyDst;
+    private int rows;
+
+    /** Bytes one call of {@code kernel} on n elements reads and writes. */
+    static long bytesTouched(String kernel, int n) {
+        return switch (kernel) {
+            case "relu" -> 8L * n;
+            case "reluBackward", "mse" -> 12L * n;
+            case "biasAdd" -> 8L * n + 4L * COLS;
+            case "biasGradient" -> 4L * n + 4L * COLS;
+            default -> throw new IllegalArgumentException(kernel);
+        };
+    }
+
+    @Setup
+    public void setup() {
+        Random rnd = new Random(1);
+        x = new float[n];
+        y = new float[n];
+        z = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rnd.nextFloat() - 0.5f;
+            y[i] = rnd.nextFloat() - 0.5f;
+        }
+        bias = new float[COLS];
+        rows = n / COLS;
+        int floats = (int) (bytesTouched(kernel, n) / 8); // a copy reads and writes 4 bytes each
+        copySrc = new float[floats];
+        copyDst = new float[floats];
+    }
+
+    @Benchmark
+    public Object vecprop() {
+        switch (kernel) {
+            case "relu" -> Relu.forward(1, n, x, 0, n, z, 0, n);
+            case "reluBackward" -> Relu.backward(1, n, x, 0, n, y, 0, n, z, 0, n);
+            case "mse" -> {
+                return Mse.lossAndGradient(1, n, x, 0, n, y, 0, n, z, 0, n);
+            }
+            case "biasAdd" -> Bias.add(rows, COLS, x, 0, COLS, bias, 0, z, 0, COLS);
+            case "biasGradient" -> Bias.gradient(rows, COLS, x, 0, COLS, bias, 0, false);
+            default -> throw new IllegalStateException(kernel);
+        }
+        return z;
+    }
+
+    @Benchmark
+    public Object reference() {
+        switch (kernel) {
+            case "relu" -> org.vecprop.reference.Relu.forward(1, n, x, 0, n, z, 0, n);
+            case "reluBackward" -> org.vecprop.reference.Relu.backward(1, n, x, 0, n, y, 0, n, z, 0, n);
+            case "mse" -> {
+                return org.vecprop.reference.Mse.lossAndGradient(1, n, x, 0, n, y, 0, n, z, 0, n);
+            }
+            case "biasAdd" -> org.vecprop.reference.Bias.add(rows, COLS, x, 0, COLS, bias, 0, z, 0, COLS);
+            case "biasGradient" -> org.vecprop.reference.Bias.gradient(rows, COLS, x, 0, COLS, bias, 0, false);
+            default -> throw new IllegalStateException(kernel);
+        }
+        return z;
+    }
+
+    /** The same bytes moved by {@code System.arraycopy}: the memory system's own pace. */
+    @Benchmark
+    public Object copy() {
+        System.arraycopy(copySrc, 0, copyDst, 0, copySrc.length);
+        return copyDst;
+    }
+}
