@@ -104,7 +104,7 @@ public final class Gemm {
         if (Simd.ENABLED && (long) m * n * k <= TINY_MAX_WORK && alpha != 0f && k > 0) {
             // Kept out of run() so this short path compiles small and inlines.
             SimdGemm.tiny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                    beta, c, cOff, ldc);
+                    beta, c, cOff, ldc, null, 0, false);
             return;
         }
         run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null,
@@ -154,6 +154,11 @@ public final class Gemm {
                 Checks.noOverlap("c", c, cOff, m, n, ldc, "bias", bias, biasOff, 1, n,
                         Math.max(1, n), false);
             }
+        }
+        if (Simd.ENABLED && (long) m * n * k <= TINY_MAX_WORK && alpha != 0f && k > 0) {
+            SimdGemm.tiny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc, bias, biasOff, relu);
+            return;
         }
         run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null,
                 Path.AUTO, bias, biasOff, relu);
@@ -355,7 +360,8 @@ public final class Gemm {
             scale(m, n, beta, c, cOff, ldc);
         } else if (chosen == Path.TINY) {
             SimdGemm.tiny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                    beta, c, cOff, ldc);
+                    beta, c, cOff, ldc, bias, biasOff, relu);
+            return;
         } else {
             SimdGemm.direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc);

@@ -278,11 +278,15 @@ final class SimdGemm {
 
     // ---------------------------------------------------------------- tiny path
 
-    /** Plain loops for problems too small or too narrow for vectors; one FMA per term. */
+    /**
+     * Plain loops for problems too small for vectors; one FMA per term, then the epilogue
+     * {@code f(alpha * sum (+ beta * c) (+ bias))} as in {@link #finishTile}.
+     */
     static void tiny(boolean transA, boolean transB, int m, int n, int k,
                      float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb,
-                     float beta, float[] c, int cOff, int ldc) {
+                     float beta, float[] c, int cOff, int ldc,
+                     float[] bias, int biasOff, boolean relu) {
         int aStepP = transA ? lda : 1, aStepI = transA ? 1 : lda;
         int bStepP = transB ? 1 : ldb, bStepJ = transB ? ldb : 1;
         for (int i = 0; i < m; i++) {
@@ -293,7 +297,11 @@ final class SimdGemm {
                     sum = Math.fma(a[ai + p * aStepP], b[bj + p * bStepP], sum);
                 }
                 int idx = cOff + i * ldc + j;
-                c[idx] = epilogue(sum, c, idx, alpha, beta);
+                float v = epilogue(sum, c, idx, alpha, beta);
+                if (bias != null) {
+                    v += bias[biasOff + j];
+                }
+                c[idx] = relu ? Math.max(0f, v) : v;
             }
         }
     }
