@@ -1,0 +1,178 @@
+package org.vecprop.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * vecprop-report: Markdown reports and plots from JMH result JSON.
+ *
+ * <pre>
+ * java -jar report.jar report [--out FILE.md] [--plots DIR] RESULT.json...
+ * java -jar report.jar compare A.json B.json [--out FILE.md] [--plot FILE.png] [--label-a X] [--label-b Y]
+ * </pre>
+ *
+ * Without {@code --out} the Markdown goes to standard output; without {@code --plots} /
+ * {@code --plot} no plots are drawn. Plots are linked from the Markdown by paths relative to the
+ * Markdown file. Exit status: 0 on success, 2 on a usage error or when no input could be read.
+ */
+public final class Main {
+    private Main() {}
+
+    static final String USAGE = """
+            usage:
+              report [--out FILE.md] [--plots DIR] RESULT.json...
+                  Markdown report of JMH results (tables per benchmark family, derived GF/s, GB/s,
+                  speedups, machine facts from RESULT.facts.json sidecars) and PNG plots in DIR.
+                  Later files win when the same benchmark+params is in several.
+              compare A.json B.json [--out FILE.md] [--plot FILE.png] [--label-a X] [--label-b Y]
+                  Side-by-side table of the benchmarks in both files, ratio B/A, whether the
+                  difference is within the combined 99.9% CI half-widths, and a bar plot of ratios.
+            Without --out the Markdown goes to standard output.""";
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        int status;
+        try {
+            status = run(args);
+        } catch (UsageException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println(USAGE);
+            status = 2;
+        } catch (IOException e) {
+            System.err.println("error: " + e.getMessage());
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    static int run(String[] args) throws IOException, UsageException {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+            System.out.println(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        String command = args[0];
+        List<String> rest = List.of(args).subList(1, args.length);
+        return switch (command) {
+            case "report" -> report(rest);
+            case "compare" -> compare(rest);
+            default -> throw new UsageException("unknown command '" + command + "'");
+        };
+    }
+
+    private static int report(List<String> args) throws IOException, UsageException {
+        Path out = null;
+        Path plots = null;
+        List<Path> inputs = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--out" -> out = Path.of(value(args, ++i, a));
+                case "--plots" -> plots = Path.of(value(args, ++i, a));
+                case "-h", "--help" -> {
+                    System.out.println(USAGE);
+                    return 0;
+                }
+                default -> {
+                    if (a.startsWith("--")) {
+                        throw new UsageException("unknown option " + a);
+                    }
+                    inputs.add(Path.of(a));
+                }
+            }
+        }
+        if (inputs.isEmpty()) {
+            throw new UsageException("report needs at least one JMH result file");
+        }
+        List<String> warnings = new ArrayList<>();
+        List<ResultFile> files = new ArrayList<>();
+        for (Path p : inputs) {
+            if (ResultFile.isFactsFile(p)) {
+                continue; // a glob such as results/*.json also matches the sidecars
+            }
+            try {
+                files.add(ResultFile.load(files.size() + 1, p));
+            } catch (IOException e) {
+                warnings.add("skipped " + e.getMessage());
+                System.err.println("report: skipped " + e.getMessage());
+            }
+        }
+        if (files.isEmpty()) {
+            System.err.println("error: none of the files could be read");
+            return 2;
+        }
+        Report report = new Report(new Report.Options(out, plots, inputs), files, warnings);
+        write(out, report.render());
+        return 0;
+    }
+
+    private static int compare(List<String> args) throws IOException, UsageException {
+        Path out = null;
+        Path plot = null;
+        String labelA = null;
+        String labelB = null;
+        List<Path> inputs = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--out" -> out = Path.of(value(args, ++i, a));
+                case "--plot" -> plot = Path.of(value(args, ++i, a));
+                case "--label-a" -> labelA = value(args, ++i, a);
+                case "--label-b" -> labelB = value(args, ++i, a);
+                case "-h", "--help" -> {
+                    System.out.println(USAGE);
+                    return 0;
+                }
+                default -> {
+                    if (a.startsWith("--")) {
+                        throw new UsageException("unknown option " + a);
+                    }
+                    inputs.add(Path.of(a));
+                }
+            }
+        }
+        if (inputs.size() != 2) {
+            throw new UsageException("compare needs exactly two JMH result files, got " + inputs.size());
+        }
+        ResultFile a = ResultFile.load(1, inputs.get(0));
+        ResultFile b = ResultFile.load(2, inputs.get(1));
+        Compare c = new Compare(new Compare.Options(a.path(), b.path(), out, plot, labelA, labelB), a, b);
+        write(out, c.render());
+        return 0;
+    }
+
+    private static String value(List<String> args, int i, String option) throws UsageException {
+        if (i >= args.size()) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static void write(Path out, String markdown) throws IOException {
+        if (out == null) {
+            // UTF-8 whatever the locale: the Markdown has ±, ×, µ.
+            java.io.PrintStream ps = new java.io.PrintStream(
+                    new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
+            ps.print(markdown);
+            ps.flush();
+            return;
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(out, markdown, StandardCharsets.UTF_8);
+        System.err.println("wrote " + out);
+    }
+}

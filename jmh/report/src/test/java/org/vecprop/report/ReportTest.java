@@ -1,0 +1,172 @@
+package org.vecprop.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tests on {@code synthetic-all-families.json}: made-up numbers (not a measurement) in JMH's JSON
+ * layout, one or more benchmarks of every family the report interprets, with a facts sidecar.
+ */
+class ReportTest {
+    @TempDir
+    Path tmp;
+
+    private static Path synthetic() throws URISyntaxException {
+        return Path.of(ReportTest.class.getResource("/synthetic-all-families.json").toURI());
+    }
+
+    @Test
+    void unitsConvertAndFormat() {
+        assertEquals(1500, Units.nsPerOp(1.5, "us/op"), 1e-9);
+        assertEquals(2e6, Units.nsPerOp(500, "ops/s"), 1e-6);
+        assertEquals(0.25, Units.convert(250, "ns/op", "us/op"), 1e-12);
+        assertTrue(Double.isNaN(Units.convert(1, "ns/op", "ops/s")));
+        assertEquals("1.980 ± 0.092 µs (4.6%)", Units.scoreWithError(1980, 92, "ns/op"));
+        assertEquals("12.61 ± n/a ns", Units.scoreWithError(12.61, Double.NaN, "ns/op"));
+        assertEquals("1.74×", Units.times(1.7432));
+        assertEquals("≈ 0", Units.bytesPerOp(0.0004));
+    }
+
+    @Test
+    void familiesAndDerivedUnits() throws IOException, URISyntaxException {
+        Families.GemmShape s = Families.GemmShape.parse("784x64x256:TN");
+        assertNotNull(s);
+        assertTrue(s.transA() && !s.transB() && !s.square());
+        assertEquals(2.0 * 784 * 64 * 256, s.flops());
+        assertNull(Families.GemmShape.parse("784x64"));
+
+        ResultFile f = ResultFile.load(1, synthetic());
+        Map<String, JmhResult> byName = new java.util.HashMap<>();
+        f.results().forEach(r -> byName.putIfAbsent(r.className() + "." + r.method() + " " + r.paramString(), r));
+        JmhResult gemm = byName.get("GemmBenchmark.vecprop shape=512x512x512");
+        assertEquals(Families.Kind.GEMM, Families.kind(gemm));
+        assertEquals(2.0 * 512 * 512 * 512 / gemm.nsPerOp(), Families.gemmGflops(gemm), 1e-9);
+        assertEquals(2, Families.coresUsed(byName.get("GemmThreadsBenchmark.threads2 shape=512x512x512")));
+        JmhResult peak = byName.get("PeakBenchmark.fma ");
+        assertEquals(Families.Kind.PEAK, Families.kind(peak));
+        assertEquals(2 / peak.nsPerOp(), Families.peakRate(peak).gflopsPerCore(), 1e-9); // one op = one lane FMA
+        JmhResult relu = byName.get("StreamingBenchmark.vecprop kernel=reluBackward, n=1024");
+        assertEquals(Families.Kind.STREAM, Families.kind(relu));
+        assertEquals(12 * 1024 / relu.nsPerOp(), Families.streamGBps(relu), 1e-9);
+        JmhResult bias = byName.get("StreamingBenchmark.copy kernel=biasAdd, n=1048576");
+        assertEquals((8 * 1048576 + 4096) / bias.nsPerOp(), Families.streamGBps(bias), 1e-9);
+        assertTrue(Double.isNaN(Families.streamGBps(byName.get("StreamingBenchmark.vecprop kernel=softmax, n=1024"))));
+        assertEquals(Families.Kind.DENSE, Families.kind(byName.get("DenseForward.fused batch=1, width=64")));
+        assertEquals(Families.Kind.TRAIN, Families.kind(byName.get("TrainStep.pytorch net=2-2-1@1")));
+        assertEquals(Families.Kind.OTHER, Families.kind(byName.get("InitBenchmark.xavier fanIn=784, fanOut=256")));
+    }
+
+    @Test
+    void peakFromAFlopsParam() {
+        JmhResult.RunInfo run = new JmhResult.RunInfo(1, "x.json", "1.37", "25", "VM", "25", List.of());
+        JmhResult probe = new JmhResult("org.vecprop.jmh.PeakBenchmark.chains", "avgt", 1, 1,
+                Map.of("flops", "1000"), 2.0, 0.1, "us/op", new double[] {2.0}, null, Map.of(), run, "");
+        assertEquals(0.5, Families.peakRate(probe).gflopsPerCore(), 1e-12); // 1000 flops / 2000 ns
+        JmhResult none = new JmhResult("org.vecprop.jmh.PeakBenchmark.other", "avgt", 1, 1,
+                Map.of(), 2.0, 0.1, "ns/op", new double[] {2.0}, null, Map.of(), run, "");
+        assertTrue(Double.isNaN(Families.peakRate(none).gflopsPerCore()));
+    }
+
+    @Test
+    void reportHasEveryFamilyAndItsPlots() throws Exception {
+        Path out = tmp.resolve("report.md");
+        Path plots = tmp.resolve("plots");
+        assertEquals(0, Main.run(new String[] {"report", "--out", out.toString(), "--plots", plots.toString(),
+                synthetic().toString()}));
+        String md = Files.readString(out);
+        for (String expected : List.of("## Machine", "| cpu_model", "512-bit (16 float lanes)",
+                "score ± 99.9% CI half-width", "median (n)", "GF/s per core", "% of peak", "of 2 cores",
+                "speedup vs openblasPointer", "### DenseForward", "speedup vs unfused", "time ÷ gemm",
+                "time ÷ gemms", "speedup vs pytorch", "% of vecprop", "## Streaming kernels", "vs copy",
+                "(copy)", "`streaming.*[kernel=biasadd]`: 8 n + 4096 bytes",
+                "No bytes-touched entry (so no GB/s) for: StreamingBenchmark.vecprop (kernel=softmax)",
+                "## Other benchmarks (shown raw)", "InitBenchmark.xavier", "](plots/gemm-square.png)",
+                "](plots/streaming-n1048576.png)")) {
+            assertTrue(md.contains(expected), "report lacks: " + expected);
+        }
+        for (String png : List.of("gemm-square.png", "gemm-shapes.png", "denseforward.png", "densebackward.png",
+                "trainstep.png", "streaming-n1024.png", "streaming-n1048576.png", "streaming-n16777216.png")) {
+            BufferedImage img = ImageIO.read(plots.resolve(png).toFile());
+            assertNotNull(img, png);
+            assertEquals(Charts.WIDTH, img.getWidth(), png);
+            assertEquals(Charts.HEIGHT, img.getHeight(), png);
+        }
+    }
+
+    @Test
+    void laterFilesWinAndBrokenFilesAreSkipped() throws Exception {
+        Path empty = Files.createFile(tmp.resolve("running.json"));
+        Path facts = tmp.resolve("running.facts.json");
+        Files.writeString(facts, "{}");
+        Path out = tmp.resolve("r.md");
+        assertEquals(0, Main.run(new String[] {"report", "--out", out.toString(), synthetic().toString(),
+                synthetic().toString(), empty.toString(), facts.toString()}));
+        String md = Files.readString(out);
+        assertTrue(md.contains("## Replaced results"));
+        assertTrue(md.contains("[1] by [2] (132)"), md);
+        assertTrue(md.contains("skipped " + empty + ": empty"));
+        IOException e = assertThrows(IOException.class, () -> ResultFile.load(1, empty));
+        assertTrue(e.getMessage().contains("still going"));
+    }
+
+    @Test
+    void compareSaysWithinErrorOrWhichIsFaster() throws Exception {
+        Path a = tmp.resolve("a.json");
+        Path b = tmp.resolve("b.json");
+        Files.writeString(a, "[" + jmh("X.m", 100, 5) + "," + jmh("X.n", 100, 5) + "," + jmh("X.o", 1, 0.1) + "]");
+        Files.writeString(b, "[" + jmh("X.m", 108, 5) + "," + jmh("X.n", 80, 5) + "]");
+        Files.writeString(tmp.resolve("a.facts.json"), "{\"cpu_model\": \"CPU\", \"vecprop_species\": \"512-bit\"}");
+        Files.writeString(tmp.resolve("b.facts.json"), "{\"cpu_model\": \"CPU\", \"vecprop_species\": \"256-bit\"}");
+        ResultFile fa = ResultFile.load(1, a);
+        ResultFile fb = ResultFile.load(2, b);
+        Compare c = new Compare(new Compare.Options(a, b, null, null, null, null), fa, fb);
+        assertEquals("512-bit", c.labelA());
+        assertEquals("256-bit", c.labelB());
+        List<Compare.Row> rows = c.rows();
+        assertEquals(2, rows.size());
+        assertEquals(Compare.Verdict.WITHIN, rows.get(0).verdict()); // |100 - 108| <= 5 + 5
+        assertEquals(Compare.Verdict.B_BETTER, rows.get(1).verdict()); // 80 ns < 100 ns
+        assertEquals(0.8, rows.get(1).ratio(), 1e-12);
+
+        Path out = tmp.resolve("c.md");
+        Path plot = tmp.resolve("c.png");
+        assertEquals(0, Main.run(new String[] {"compare", a.toString(), b.toString(), "--out", out.toString(),
+                "--plot", plot.toString(), "--label-a", "before", "--label-b", "after"}));
+        String md = Files.readString(out);
+        assertTrue(md.contains("**A** = before"));
+        assertTrue(md.contains("**B faster**"));
+        assertTrue(md.contains("Only in A:"));
+        assertNotNull(ImageIO.read(plot.toFile()));
+
+        // without facts the labels are the file names
+        Files.delete(tmp.resolve("a.facts.json"));
+        String[] labels = Compare.defaultLabels(ResultFile.load(1, a), ResultFile.load(2, b));
+        assertEquals("a", labels[0]);
+        assertEquals("b", labels[1]);
+    }
+
+    /** A minimal JMH result entry in ns/op. */
+    private static String jmh(String benchmark, double score, double error) {
+        return """
+                {"jmhVersion": "1.37", "benchmark": "org.vecprop.jmh.%s", "mode": "avgt", "threads": 1, "forks": 1,
+                 "jvmArgs": [], "jdkVersion": "25", "vmName": "VM", "vmVersion": "25",
+                 "params": {"shape": "2x2x2"},
+                 "primaryMetric": {"score": %s, "scoreError": %s, "scoreUnit": "ns/op", "rawData": [[%s, %s]]},
+                 "secondaryMetrics": {}}
+                """.formatted(benchmark, score, error, score, score);
+    }
+}
