@@ -31,6 +31,26 @@ final class SimdGemm {
                        float[] b, int bOff, int ldb,
                        float beta, float[] c, int cOff, int ldc, GemmWorkspace ws,
                        float[] bias, int biasOff, boolean relu) {
+        if (n < NR / 2 && m >= NR) {
+            // C narrower than half a tile: compute Cᵀ = op(B)ᵀ·op(A)ᵀ instead, whose rows are
+            // long, and store it transposed. Same products, same depth order, same bits.
+            packed(!transB, !transA, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff,
+                    ldc, ws, bias, biasOff, relu, true);
+            return;
+        }
+        packed(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                ws, bias, biasOff, relu, false);
+    }
+
+    /**
+     * The blocked loops. With {@code transposedC}, the m x n result is stored transposed: tile
+     * element (i, j) goes to {@code c[cOff + j * ldc + i]}, and the bias runs along i.
+     */
+    private static void packed(boolean transA, boolean transB, int m, int n, int k,
+                               float alpha, float[] a, int aOff, int lda,
+                               float[] b, int bOff, int ldb,
+                               float beta, float[] c, int cOff, int ldc, GemmWorkspace ws,
+                               float[] bias, int biasOff, boolean relu, boolean transposedC) {
         int kcMax = Math.min(KC, k);
         float[] pa = ws.packedA(roundUp(Math.min(MC, m), MR) * kcMax);
         float[] pb = ws.packedB(roundUp(Math.min(NC, n), NR) * kcMax);
@@ -51,10 +71,12 @@ final class SimdGemm {
                         int bPanel = jr * kc; // (jr / NR) * kc * NR
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
+                            int i0 = ic + ir, j0 = jc + jr;
                             microKernel(kc, pa, ir * kc, pb, bPanel,
-                                    c, cOff + (ic + ir) * ldc + jc + jr, ldc,
+                                    c, transposedC ? cOff + j0 * ldc + i0 : cOff + i0 * ldc + j0, ldc,
                                     alpha, betaBlock, mr, nr, ws.tile,
-                                    blockBias, biasOff + jc + jr, blockRelu);
+                                    blockBias, biasOff + (transposedC ? i0 : j0), blockRelu,
+                                    transposedC);
                         }
                     }
                 }
@@ -156,7 +178,7 @@ final class SimdGemm {
     static void microKernel(int kc, float[] pa, int ai, float[] pb, int bi,
                             float[] c, int ci, int ldc, float alpha, float beta,
                             int mr, int nr, float[] tile,
-                            float[] bias, int biasIdx, boolean relu) {
+                            float[] bias, int biasIdx, boolean relu, boolean transposedC) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00;
         FloatVector c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00;
@@ -187,7 +209,7 @@ final class SimdGemm {
             ai += MR;
             bi += NR;
         }
-        if (mr == MR && nr == NR && bias == null && !relu) {
+        if (mr == MR && nr == NR && bias == null && !relu && !transposedC) {
             // Written out rather than through a helper taking vectors: C2 then never has to
             // materialise a vector object, which it would allocate on the heap.
             if (beta == 0f) {
@@ -231,7 +253,30 @@ final class SimdGemm {
         c41.intoArray(tile, 4 * NR + L);
         c50.intoArray(tile, 5 * NR);
         c51.intoArray(tile, 5 * NR + L);
-        finishTile(tile, c, ci, ldc, alpha, beta, mr, nr, bias, biasIdx, relu);
+        if (transposedC) {
+            finishTransposedTile(tile, c, ci, ldc, alpha, beta, mr, nr, bias, biasIdx, relu);
+        } else {
+            finishTile(tile, c, ci, ldc, alpha, beta, mr, nr, bias, biasIdx, relu);
+        }
+    }
+
+    /**
+     * As {@link #finishTile}, storing tile element (r, j) at {@code c[ci + j * ldc + r]} with the
+     * bias indexed by r: the scalar form of the same epilogue.
+     */
+    private static void finishTransposedTile(float[] tile, float[] c, int ci, int ldc, float alpha,
+                                             float beta, int mr, int nr, float[] bias, int biasIdx,
+                                             boolean relu) {
+        for (int r = 0; r < mr; r++) {
+            for (int j = 0; j < nr; j++) {
+                int idx = ci + j * ldc + r;
+                float v = epilogue(tile[r * NR + j], c, idx, alpha, beta);
+                if (bias != null) {
+                    v += bias[biasIdx + r];
+                }
+                c[idx] = relu ? Math.max(0f, v) : v;
+            }
+        }
     }
 
     /**
