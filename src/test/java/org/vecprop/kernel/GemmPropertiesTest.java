@@ -18,7 +18,7 @@ import org.quicktheories.generators.Generate;
  * {@code |kernel - reference| <= (2k + 5) * u * T}, plus {@code 2^-150} for each rounding that
  * lands among the subnormals. Special values: NaN where the reference has NaN, the same
  * infinity where it has one. Elements of the C array outside the m x n window must keep their
- * bits.
+ * bits. With B untransposed the SIMD paths must also agree with each other bit for bit.
  */
 class GemmPropertiesTest {
 
@@ -172,8 +172,10 @@ class GemmPropertiesTest {
 
         Gemm.Path[] paths = only != null ? new Gemm.Path[] {only}
                 : Gemm.Path.values();
+        java.util.Map<Gemm.Path, float[]> results = new java.util.EnumMap<>(Gemm.Path.class);
         for (Gemm.Path path : paths) {
             float[] actual = c0.clone();
+            results.put(path, actual);
             float[] aBefore = a.clone(), bBefore = b.clone();
             if (path == Gemm.Path.AUTO) {
                 Gemm.multiply(c.transA(), c.transB(), m, n, k, c.alpha(), a, aOff, lda,
@@ -209,6 +211,16 @@ class GemmPropertiesTest {
                         + Compare.SUBNORMAL_ROUNDING * (1 + Math.abs(c.alpha())));
                 Compare.close(expected[idx], actual[idx], tol,
                         c + " " + path + ": C[" + i + "][" + j + "]");
+            }
+        }
+        // With B untransposed every path does the same FMAs in the same depth blocks, so their
+        // results must agree bit for bit (the tiny path has no depth blocks: only for k <= KC).
+        if (!c.transB() && Simd.enabled() && results.containsKey(Gemm.Path.PACKED)) {
+            float[] packed = results.get(Gemm.Path.PACKED);
+            for (Gemm.Path path : results.keySet()) {
+                if (path != Gemm.Path.TINY || k <= Gemm.KC) {
+                    Compare.sameArray(packed, results.get(path), c + " " + path + " vs PACKED");
+                }
             }
         }
     }
