@@ -14,24 +14,27 @@ import org.vecprop.reference.Checks;
  * <h2>Structure</h2>
  * Three paths, chosen per call by {@link #choosePath}:
  * <ul>
- *   <li><b>Tiny</b>: at most {@link #TINY_MAX_WORK} multiply-adds: plain scalar loops (the
- *       reference's arithmetic, but with FMA), cheaper than setting up masks for a fraction of
- *       a vector.</li>
+ *   <li><b>Tiny</b>: at most {@link #TINY_MAX_WORK} multiply-adds: plain scalar loops with one
+ *       FMA per term, cheaper than setting up vector loops for a fraction of a vector.</li>
  *   <li><b>Packed</b> (BLIS/GotoBLAS): op(B) is packed into {@code KC x NR} micro-panels and op(A)
  *       into {@code MR x KC} micro-panels, zero-padded to whole tiles, so transposes cost nothing
  *       extra and the micro-kernel never branches; an {@code MR x NR} tile of C lives in vector
  *       registers and is updated by rank-1 steps (broadcast one element of A, load a vector row
- *       of B, FMA). Partial edge tiles are stored through a scratch tile.</li>
+ *       of B, FMA). Partial edge tiles are stored through a scratch tile. A C narrower than half
+ *       a tile is computed as {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} and stored transposed, so the long
+ *       dimension fills the vectors.</li>
  *   <li><b>Direct</b>: small problems (few rows of C, or little work in all) read A and B in
- *       place, because packing would cost more than it saves.</li>
+ *       place, because packing would cost more than it saves. Same depth blocks as the packed
+ *       path; with B untransposed, the same FMAs in the same order.</li>
  * </ul>
  *
  * <h2>Blocking</h2>
  * {@code NR = 2} vectors, {@code MR = 6} rows: 12 accumulators, which leaves registers for the
  * B row and the broadcast even on 16-register AVX2. {@code KC} is chosen so that one
- * {@code KC x NR} B micro-panel takes 16 KiB, half of the 32 KiB L1d; {@code MC x KC} of packed
- * A takes at most 512 KiB, half of the 1 MiB L2; {@code KC x NC} of packed B at most 8 MiB of
- * the 32 MiB L3.
+ * {@code KC x NR} B micro-panel takes 16 KiB, half of a 32 KiB L1d (the design's figure; this
+ * machine's Zen 5 has 48 KiB); {@code MC x KC} of packed A takes at most 512 KiB, half of the
+ * 1 MiB L2; {@code KC x NC} of packed B at most 8 MiB of the 32 MiB L3. At 512 bits that is
+ * KC = 128, MC = 1020, NC = 4096; at 256 bits KC = 256, MC = 510, NC = 4096.
  *
  * <h2>Semantics and accuracy</h2>
  * As BLAS: {@code beta == 0} means C is not read (NaN already in C does not leak);
@@ -39,7 +42,9 @@ import org.vecprop.reference.Checks;
  * {@code beta * C}. Each element differs from the exact product of the float inputs by at most
  * about {@code (k + 2) * 2^-24 * (|alpha| * sum_p |a_ip * b_pj| + |beta * c_ij|)}: the same bound as
  * the scalar reference ({@link org.vecprop.reference.Gemm}), from different rounding (FMA,
- * blocked summation order). Results do not depend on the thread or the workspace used.
+ * blocked summation order). Results do not depend on the thread, the workspace, the number of
+ * parts of a parallel call, the array or MemorySegment overload, nor (with B untransposed) on
+ * the path taken.
  *
  * <h2>Threads</h2>
  * Single-threaded unless the caller passes an {@link Executor}; vecprop never starts threads.
@@ -65,8 +70,8 @@ public final class Gemm {
     static final int NC = NR == 0 ? 0 : Math.min(4096, 8 * 1024 * 1024 / (KC * Float.BYTES)) / NR * NR;
 
     /**
-     * Problems with at most this many multiply-adds run as plain scalar loops: at that size the
-     * masked loads near an array's end cost more than the arithmetic.
+     * Problems with at most this many multiply-adds run as plain scalar loops: at that size a
+     * vector loop's setup costs more than the arithmetic.
      */
     static final long TINY_MAX_WORK = 64;
 
