@@ -89,9 +89,41 @@ final class SimdRelu {
                                          float[] dz, int dzOff, int lddz,
                                          float[] db, int dbOff, boolean accumulate) {
         FloatVector zero = FloatVector.zero(F);
-        int bound = F.loopBound(cols);
         int j = 0;
-        for (; j < bound; j += L) {
+        // Blocks of four vectors of columns down the rows, for locality (see SimdBias.gradient).
+        for (; j <= cols - 4 * L; j += 4 * L) {
+            FloatVector s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+            for (int i = 0; i < rows; i++) {
+                int zi = zOff + i * ldz + j, yi = dyOff + i * lddy + j, di = dzOff + i * lddz + j;
+                FloatVector d0 = zero.blend(FloatVector.fromArray(F, dy, yi),
+                        FloatVector.fromArray(F, z, zi).compare(VectorOperators.GT, 0f));
+                FloatVector d1 = zero.blend(FloatVector.fromArray(F, dy, yi + L),
+                        FloatVector.fromArray(F, z, zi + L).compare(VectorOperators.GT, 0f));
+                FloatVector d2 = zero.blend(FloatVector.fromArray(F, dy, yi + 2 * L),
+                        FloatVector.fromArray(F, z, zi + 2 * L).compare(VectorOperators.GT, 0f));
+                FloatVector d3 = zero.blend(FloatVector.fromArray(F, dy, yi + 3 * L),
+                        FloatVector.fromArray(F, z, zi + 3 * L).compare(VectorOperators.GT, 0f));
+                d0.intoArray(dz, di);
+                d1.intoArray(dz, di + L);
+                d2.intoArray(dz, di + 2 * L);
+                d3.intoArray(dz, di + 3 * L);
+                s0 = s0.add(d0);
+                s1 = s1.add(d1);
+                s2 = s2.add(d2);
+                s3 = s3.add(d3);
+            }
+            if (accumulate) {
+                s0 = FloatVector.fromArray(F, db, dbOff + j).add(s0);
+                s1 = FloatVector.fromArray(F, db, dbOff + j + L).add(s1);
+                s2 = FloatVector.fromArray(F, db, dbOff + j + 2 * L).add(s2);
+                s3 = FloatVector.fromArray(F, db, dbOff + j + 3 * L).add(s3);
+            }
+            s0.intoArray(db, dbOff + j);
+            s1.intoArray(db, dbOff + j + L);
+            s2.intoArray(db, dbOff + j + 2 * L);
+            s3.intoArray(db, dbOff + j + 3 * L);
+        }
+        for (; j <= cols - L; j += L) {
             FloatVector sum = zero;
             for (int i = 0; i < rows; i++) {
                 FloatVector zv = FloatVector.fromArray(F, z, zOff + i * ldz + j);

@@ -1,0 +1,272 @@
+package org.vecprop.reference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * Edges of the argument checks that the table-driven bad-input tests do not reach, found by
+ * mutation testing (scripts/mutation): exact boundaries (ranges that touch but do not overlap,
+ * an offset exactly at the end, empty matrices placed inside other operands), the full text of
+ * the overlap message, the summary array, the SGD argument checks, and the MemorySegment checks.
+ * Every rejected call must leave its arrays unchanged; every accepted one must compute.
+ */
+class ChecksMutationKillersTest {
+
+    static float[] ramp(int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i - 20.5f;
+        }
+        return x;
+    }
+
+    /** Asserts the exception type and the whole message. */
+    static void rejects(Class<? extends RuntimeException> type, String message, Executable call) {
+        RuntimeException e = assertThrows(type, call);
+        assertEquals(message, e.getMessage());
+    }
+
+    // ------------------------------------------------------------------ overlap
+
+    @Test
+    void rangesThatTouchDoNotOverlap() {
+        float[] a = ramp(32);
+        // out [16, 32) right after in [0, 16), and out [0, 16) right before in [16, 32).
+        Checks.noOverlap("y", a, 16, 4, "x", a, 0, 4, 4, 4, false);
+        Checks.noOverlap("y", a, 0, 4, "x", a, 16, 4, 4, 4, false);
+        // Through a kernel: relu from the second half into the first, in one array.
+        Relu.forward(4, 4, a, 16, 4, a, 0, 4);
+        for (int i = 0; i < 16; i++) {
+            assertEquals(Math.max(0f, i + 16 - 20.5f), a[i], "y[" + i + "]");
+        }
+    }
+
+    @Test
+    void overlapMessageNamesBothRanges() {
+        float[] a = ramp(40);
+        rejects(IllegalArgumentException.class,
+                "y (elements 1..16) overlaps x (elements 0..15) in the same array;"
+                        + " only the exact same view is allowed in place",
+                () -> Checks.noOverlap("y", a, 1, 4, "x", a, 0, 4, 4, 4, true));
+        rejects(IllegalArgumentException.class,
+                "c (elements 15..30) overlaps a (elements 0..15) in the same array",
+                () -> Checks.noOverlap("c", a, 15, 4, "a", a, 0, 4, 4, 4, false));
+        // The exact same view, where in place is not allowed (a GEMM's C on its A).
+        rejects(IllegalArgumentException.class,
+                "c (elements 2..9) overlaps a (elements 2..9) in the same array",
+                () -> Checks.noOverlap("c", a, 2, 4, "a", a, 2, 4, 2, 4, false));
+    }
+
+    @Test
+    void anEmptyOperandInsideAnotherOverlapsNothing() {
+        float[] arr = ramp(16);
+        float[] b = ramp(8);
+        float[] before = arr.clone();
+        // A is 2 x 0 (k = 0) at offset 1, inside C's elements 0..3 in the same array: legal,
+        // and C becomes beta * C.
+        float[] kernel = arr.clone();
+        Gemm.multiply(false, false, 2, 2, 0, 1f, arr, 1, 1, b, 0, 2, 2f, arr, 0, 2);
+        org.vecprop.kernel.Gemm.multiply(false, false, 2, 2, 0, 1f, kernel, 1, 1, b, 0, 2, 2f, kernel, 0, 2);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(2f * before[i], arr[i], "C[" + i + "]");
+            assertEquals(2f * before[i], kernel[i], "kernel C[" + i + "]");
+        }
+        // An empty output inside an input, and an empty input inside an output.
+        Checks.noOverlap("y", arr, 5, 4, "x", arr, 0, 4, 0, 4, false);
+        Checks.noOverlap("y", arr, 5, 1, 0, 4, "x", arr, 4, 2, 4, 4, false);
+        Checks.noOverlap("y", arr, 0, 2, 4, 4, "x", arr, 5, 3, 0, 4, false);
+    }
+
+    // ------------------------------------------------------------------ matrix and vector
+
+    @Test
+    void anOffsetAtTheEndIsFineForAnEmptyMatrix() {
+        float[] x = ramp(8);
+        Checks.matrix("x", x, 8, 0, 5, 5);
+        Checks.matrix("x", x, 8, 3, 0, 1);    // 3 rows of nothing: no element past the end
+        Checks.vector("v", x, 8, 0);
+        rejects(IndexOutOfBoundsException.class, "xOff 9 is outside x (length 8)",
+                () -> Checks.matrix("x", x, 9, 0, 0, 1));
+        rejects(IndexOutOfBoundsException.class, "vOff 9 is outside v (length 8)",
+                () -> Checks.vector("v", x, 9, 0));
+        rejects(IndexOutOfBoundsException.class, "v: 3 elements at vOff 6 run past v.length 8",
+                () -> Checks.vector("v", x, 6, 3));
+        rejects(IllegalArgumentException.class, "v: length n must be >= 0, got -1",
+                () -> Checks.vector("v", x, 0, -1));
+        rejects(IllegalArgumentException.class, "ldx must be >= max(1, cols = 0), got 0",
+                () -> Checks.matrix("x", x, 0, 2, 0, 0));
+    }
+
+    @Test
+    void summaryArray() {
+        rejects(IllegalArgumentException.class, "out must not be null", () -> Checks.summary(null));
+        rejects(IllegalArgumentException.class, "out must hold 4 doubles, length is 3",
+                () -> Checks.summary(new double[3]));
+        Checks.summary(new double[4]);
+        double[] three = {7, 7, 7};
+        rejects(IllegalArgumentException.class, "out must hold 4 doubles, length is 3",
+                () -> Stats.summarize(1, 2, ramp(2), 0, 2, three));
+        assertArrayEquals(new double[] {7, 7, 7}, three, "out untouched");
+        rejects(IllegalArgumentException.class, "out must not be null",
+                () -> org.vecprop.kernel.Stats.summarize(1, 2, ramp(2), 0, 2, null));
+        rejects(IllegalArgumentException.class, "out must hold 4 doubles, length is 3",
+                () -> org.vecprop.kernel.Stats.summarize(1, 2, ramp(2), 0, 2, three));
+        rejects(IndexOutOfBoundsException.class, "x: a 2 x 2 matrix at xOff 0 with ldx 2 needs 4"
+                        + " elements, but x.length is 3",
+                () -> org.vecprop.kernel.Stats.summarize(2, 2, ramp(3), 0, 2, new double[4]));
+        rejects(IllegalArgumentException.class, "a: cols must be >= 0, got -1",
+                () -> org.vecprop.kernel.Stats.deadColumns(2, -1, ramp(3), 0, 2));
+        // The reference summaries check their matrix too.
+        rejects(IndexOutOfBoundsException.class, "x: a 2 x 2 matrix at xOff 0 with ldx 2 needs 4"
+                        + " elements, but x.length is 3",
+                () -> Stats.summarize(2, 2, ramp(3), 0, 2, new double[4]));
+        rejects(IllegalArgumentException.class, "a: cols must be >= 0, got -1",
+                () -> Stats.deadColumns(2, -1, ramp(3), 0, 2));
+        rejects(IndexOutOfBoundsException.class, "a: a 2 x 2 matrix at aOff 1 with lda 2 needs 5"
+                        + " elements, but a.length is 4",
+                () -> Stats.deadColumns(2, 2, ramp(4), 1, 2));
+    }
+
+    // ------------------------------------------------------------------ sgd
+
+    interface Sgd {
+        void call(int n, float[] w, int wOff, float[] g, int gOff, float[] v, int vOff,
+                  float lr, float momentum, float weightDecay, boolean zeroGrad);
+    }
+
+    /** The SGD checks, for the kernel and its reference: each bad call leaves w, g, v alone. */
+    static void sgdChecks(Sgd sgd) {
+        float[] w = ramp(8), g = ramp(8), v = ramp(8), shared = ramp(24);
+        float[][] arrays = {w, g, v, shared};
+        float[][] before = {w.clone(), g.clone(), v.clone(), shared.clone()};
+        Consumer<String> unchanged = what -> {
+            for (int i = 0; i < arrays.length; i++) {
+                assertArrayEquals(before[i], arrays[i], what + ": array " + i + " changed");
+            }
+        };
+        rejects(IllegalArgumentException.class, "n must be >= 0, got -1",
+                () -> sgd.call(-1, w, 0, g, 0, v, 0, 0.1f, 0.9f, 0f, true));
+        rejects(IllegalArgumentException.class, "w must not be null",
+                () -> sgd.call(4, null, 0, g, 0, v, 0, 0.1f, 0.9f, 0f, true));
+        rejects(IllegalArgumentException.class, "g must not be null",
+                () -> sgd.call(4, w, 0, null, 0, v, 0, 0.1f, 0.9f, 0f, true));
+        rejects(IndexOutOfBoundsException.class, "w: 8 elements at wOff 1 run past w.length 8",
+                () -> sgd.call(8, w, 1, g, 0, v, 0, 0.1f, 0f, 0f, true));
+        rejects(IndexOutOfBoundsException.class, "g: 8 elements at gOff 2 run past g.length 8",
+                () -> sgd.call(8, w, 0, g, 2, v, 0, 0.1f, 0f, 0f, true));
+        rejects(IllegalArgumentException.class,
+                "w (elements 0..7) overlaps g (elements 4..11) in the same array",
+                () -> sgd.call(8, shared, 0, shared, 4, v, 0, 0.1f, 0f, 0f, true));
+        rejects(IllegalArgumentException.class, "v must not be null",
+                () -> sgd.call(4, w, 0, g, 0, null, 0, 0.1f, 0.5f, 0f, true));
+        rejects(IndexOutOfBoundsException.class, "v: 8 elements at vOff 3 run past v.length 8",
+                () -> sgd.call(8, w, 0, g, 0, v, 3, 0.1f, 0.5f, 0f, true));
+        rejects(IllegalArgumentException.class,
+                "v (elements 4..11) overlaps w (elements 0..7) in the same array",
+                () -> sgd.call(8, shared, 0, g, 0, shared, 4, 0.1f, 0.5f, 0f, true));
+        rejects(IllegalArgumentException.class,
+                "v (elements 10..17) overlaps g (elements 16..23) in the same array",
+                () -> sgd.call(8, w, 0, shared, 16, shared, 10, 0.1f, 0.5f, 0f, true));
+        unchanged.accept("rejected calls");
+        // Without momentum v is not needed, and w, g, v may sit side by side in one array.
+        sgd.call(4, w, 0, g, 0, null, 0, 0.5f, 0f, 0f, false);
+        assertEquals(before[0][0] - 0.5f * before[1][0], w[0]);
+        sgd.call(8, shared, 0, shared, 8, shared, 16, 1f, 0.5f, 0f, true);
+        assertEquals(before[3][0] - (0.5f * before[3][16] + before[3][8]), shared[0]);
+        assertEquals(0f, shared[8], "g zeroed");
+        assertEquals(0.5f * before[3][16] + before[3][8], shared[16], "v updated");
+    }
+
+    @Test
+    void sgdChecksInTheReference() {
+        sgdChecks(Update::sgd);
+    }
+
+    @Test
+    void sgdChecksInTheKernel() {
+        sgdChecks(org.vecprop.kernel.Update::sgd);
+    }
+
+    // ------------------------------------------------------------------ memory segments
+
+    static MemorySegment segment(Arena arena, int floats) {
+        MemorySegment s = arena.allocate(floats * 4L);
+        for (int i = 0; i < floats; i++) {
+            s.setAtIndex(ValueLayout.JAVA_FLOAT, i, i * 0.5f - 3f);
+        }
+        return s;
+    }
+
+    @Test
+    void segmentMatrixChecks() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = segment(arena, 8);
+            rejects(IllegalArgumentException.class, "x must not be null",
+                    () -> Checks.matrix("x", (MemorySegment) null, 0, 1, 1, 1));
+            rejects(IllegalArgumentException.class, "x: rows must be >= 0, got -1",
+                    () -> Checks.matrix("x", s, 0, -1, 2, 2));
+            rejects(IllegalArgumentException.class, "x: cols must be >= 0, got -3",
+                    () -> Checks.matrix("x", s, 0, 2, -3, 2));
+            rejects(IllegalArgumentException.class, "ldx must be >= max(1, cols = 2), got 1",
+                    () -> Checks.matrix("x", s, 0, 2, 2, 1));
+            rejects(IndexOutOfBoundsException.class, "xOff 9 is outside x (8 floats)",
+                    () -> Checks.matrix("x", s, 9, 0, 0, 1));
+            rejects(IndexOutOfBoundsException.class, "xOff -1 is outside x (8 floats)",
+                    () -> Checks.matrix("x", s, -1, 1, 1, 1));
+            rejects(IndexOutOfBoundsException.class,
+                    "x: a 2 x 3 matrix at xOff 3 with ldx 3 needs 9 floats, but x holds 8",
+                    () -> Checks.matrix("x", s, 3, 2, 3, 3));
+            // Exactly fitting, and empty at the very end (rows of nothing touch nothing).
+            Checks.matrix("x", s, 2, 2, 3, 3);
+            Checks.matrix("x", s, 8, 0, 4, 4);
+            Checks.matrix("x", s, 8, 5, 0, 1);
+            Checks.matrix("x", s, 6, 3, 0, 1);
+        }
+    }
+
+    @Test
+    void segmentGemmSizesAndOverlap() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = segment(arena, 64), b = segment(arena, 16), c = segment(arena, 16);
+            rejects(IllegalArgumentException.class, "n must be >= 0, got -2",
+                    () -> Checks.gemm(false, false, 4, -2, 4, s, 0, 4, b, 0, 4, c, 0, 4));
+            rejects(IllegalArgumentException.class, "k must be >= 0, got -3",
+                    () -> Checks.gemm(false, false, 4, 4, -3, s, 0, 4, b, 0, 4, c, 0, 4));
+            // One float of C on the last float of A; then C on the last float of B.
+            rejects(IllegalArgumentException.class, "c overlaps a in memory",
+                    () -> Checks.gemm(false, false, 4, 4, 4, s, 0, 4, b, 0, 4, s, 15, 4));
+            rejects(IllegalArgumentException.class, "c overlaps b in memory",
+                    () -> Checks.gemm(false, false, 4, 4, 4, s, 0, 4, s, 16, 4, s, 31, 4));
+            // A at floats [0, 16), B at [16, 32), C at [32, 48): touching, not overlapping.
+            Checks.gemm(false, false, 4, 4, 4, s, 0, 4, s, 16, 4, s, 32, 4);
+            Checks.gemm(true, true, 4, 4, 4, s, 32, 4, s, 16, 4, s, 0, 4);
+            // An empty C (n = 0) that starts inside A overlaps nothing.
+            Checks.gemm(false, false, 4, 0, 4, s, 0, 4, b, 0, 1, s, 2, 1);
+            org.vecprop.kernel.Gemm.multiply(false, false, 4, 0, 4, 1f, s, 0, 4, b, 0, 1, 0f, s, 2, 1);
+        }
+    }
+
+    @Test
+    void segmentGemmOnAdjacentViewsOfOneSegment() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = segment(arena, 48);
+            float[] all = s.toArray(ValueLayout.JAVA_FLOAT);
+            float[] expected = all.clone();
+            // C = A * B with A at floats [0, 16), B at [16, 32), C at [32, 48) of the same memory.
+            Gemm.multiply(false, false, 4, 4, 4, 1f, all, 0, 4, all.clone(), 16, 4, 0f, expected, 32, 4);
+            org.vecprop.kernel.Gemm.multiply(false, false, 4, 4, 4, 1f, s, 0, 4, s, 16, 4, 0f, s, 32, 4);
+            float[] actual = s.toArray(ValueLayout.JAVA_FLOAT);
+            for (int i = 0; i < 48; i++) {
+                assertEquals(expected[i], actual[i], 8 * Math.ulp(expected[i]), "float " + i);
+            }
+        }
+    }
+}
