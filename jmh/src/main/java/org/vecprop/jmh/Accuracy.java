@@ -272,6 +272,7 @@ public final class Accuracy {
         for (String key : ENV_KEYS) {
             env.put(key, System.getenv().getOrDefault(key, "(unset)"));
         }
+        env.put("openblas build core", org.bytedeco.openblas.global.openblas.OPENBLAS_CHAR_CORENAME);
         env.put("numpy", numpyVersion == null ? "(not run)" : numpyVersion);
         env.put("command", command.trim());
         env.put("run_seconds", String.format(Locale.ROOT, "%.1f", seconds));

@@ -120,7 +120,10 @@ public class GemmBenchmark {
 
         if (!announced) {
             announced = true;
-            System.out.println("# " + Simd.description() + "; OpenBLAS threads: " + threads);
+            System.out.println("# " + Simd.description() + "; OpenBLAS threads: " + threads
+                    + ", build core: " + openblas.OPENBLAS_CHAR_CORENAME
+                    + ", OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE")
+                    + " (unset = OpenBLAS picks its kernel for this CPU)");
         }
         verify(params.getBenchmark());
         java.util.Arrays.fill(c, 0f);
