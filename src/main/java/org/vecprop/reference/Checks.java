@@ -43,6 +43,16 @@ public final class Checks {
         if (array == null) {
             throw new IllegalArgumentException(name + " must not be null");
         }
+        extent(name, array.length, offset, rows, cols, ld, false);
+    }
+
+    /**
+     * The shape and extent rules shared by arrays and segments, for a store of
+     * {@code capacity} floats; {@code segment} words the messages for a segment. Messages are
+     * built only on the failure path, so a valid call allocates nothing.
+     */
+    private static void extent(String name, long capacity, long offset, int rows, int cols, int ld,
+                               boolean segment) {
         if (rows < 0) {
             throw new IllegalArgumentException(name + ": rows must be >= 0, got " + rows);
         }
@@ -53,15 +63,17 @@ public final class Checks {
             throw new IllegalArgumentException(
                     "ld" + name + " must be >= max(1, cols = " + cols + "), got " + ld);
         }
-        if (offset < 0 || offset > array.length) {
+        if (offset < 0 || offset > capacity) {
             throw new IndexOutOfBoundsException(
-                    name + "Off " + offset + " is outside " + name + " (length " + array.length + ")");
+                    name + "Off " + offset + " is outside " + name + " "
+                            + (segment ? "(" + capacity + " floats)" : "(length " + capacity + ")"));
         }
-        long end = end(offset, rows, cols, ld);
-        if (end > array.length) {
+        long end = rows == 0 || cols == 0 ? offset : offset + (long) (rows - 1) * ld + cols;
+        if (end > capacity) {
             throw new IndexOutOfBoundsException(name + ": a " + rows + " x " + cols
                     + " matrix at " + name + "Off " + offset + " with ld" + name + " " + ld
-                    + " needs " + end + " elements, but " + name + ".length is " + array.length);
+                    + " needs " + end + (segment ? " floats, but " + name + " holds "
+                            : " elements, but " + name + ".length is ") + capacity);
         }
     }
 
@@ -266,27 +278,7 @@ public final class Checks {
         if (segment == null) {
             throw new IllegalArgumentException(name + " must not be null");
         }
-        if (rows < 0) {
-            throw new IllegalArgumentException(name + ": rows must be >= 0, got " + rows);
-        }
-        if (cols < 0) {
-            throw new IllegalArgumentException(name + ": cols must be >= 0, got " + cols);
-        }
-        if (ld < Math.max(1, cols)) {
-            throw new IllegalArgumentException(
-                    "ld" + name + " must be >= max(1, cols = " + cols + "), got " + ld);
-        }
-        long floats = segment.byteSize() / Float.BYTES;
-        if (offset < 0 || offset > floats) {
-            throw new IndexOutOfBoundsException(name + "Off " + offset + " is outside " + name
-                    + " (" + floats + " floats)");
-        }
-        long end = rows == 0 || cols == 0 ? offset : offset + (long) (rows - 1) * ld + cols;
-        if (end > floats) {
-            throw new IndexOutOfBoundsException(name + ": a " + rows + " x " + cols
-                    + " matrix at " + name + "Off " + offset + " with ld" + name + " " + ld
-                    + " needs " + end + " floats, but " + name + " holds " + floats);
-        }
+        extent(name, segment.byteSize() / Float.BYTES, offset, rows, cols, ld, true);
     }
 
     /** Validates a GEMM on memory segments: as {@link #gemm}, with overlap judged on addresses. */
