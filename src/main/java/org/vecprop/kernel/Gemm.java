@@ -29,12 +29,13 @@ import org.vecprop.reference.Checks;
  * </ul>
  *
  * <h2>Blocking</h2>
- * {@code NR = 2} vectors, {@code MR = 6} rows: 12 accumulators, which leaves registers for the
- * B row and the broadcast even on 16-register AVX2. {@code KC} is chosen so that one
+ * {@code NR = 2} vectors; {@code MR = 8} rows at 512 bits (16 accumulators of 32 registers),
+ * {@code MR = 6} otherwise (12 accumulators, leaving registers for the B row and the broadcast
+ * on 16-register AVX2). {@code KC} is chosen so that one
  * {@code KC x NR} B micro-panel takes 16 KiB, half of a 32 KiB L1d (the design's figure; this
  * machine's Zen 5 has 48 KiB); {@code MC x KC} of packed A takes at most 512 KiB, half of the
  * 1 MiB L2; {@code KC x NC} of packed B at most 8 MiB of the 32 MiB L3. At 512 bits that is
- * KC = 128, MC = 1020, NC = 4096; at 256 bits KC = 256, MC = 510, NC = 4096.
+ * KC = 128, MC = 1024, NC = 4096; at 256 bits KC = 256, MC = 510, NC = 4096.
  *
  * <h2>Semantics and accuracy</h2>
  * As BLAS: {@code beta == 0} means C is not read (NaN already in C does not leak);
@@ -58,8 +59,12 @@ import org.vecprop.reference.Checks;
 public final class Gemm {
     private Gemm() {}
 
-    /** Rows of the register tile. */
-    static final int MR = 6;
+    /**
+     * Rows of the register tile: 8 with 512-bit vectors (16 accumulators of AVX-512's 32
+     * registers; batches of 32 or 64 rows then fill whole tiles), else 6 (12 accumulators, which
+     * with the B row and the broadcast fit AVX2's 16).
+     */
+    static final int MR = Simd.BITS == 512 ? 8 : 6;
     /** Columns of the register tile: two vectors (0 on the scalar path). */
     static final int NR = 2 * Simd.BITS / 32;
     /** Depth of a packed panel: a KC x NR panel of B is 16 KiB. */

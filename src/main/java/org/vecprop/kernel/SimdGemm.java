@@ -9,7 +9,6 @@ import static org.vecprop.kernel.Vectors.F;
 import static org.vecprop.kernel.Vectors.L;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Vector API GEMM behind {@link Gemm}: the packed path (packing, blocking loops, the
@@ -173,12 +172,29 @@ final class SimdGemm {
     /**
      * The register tile: {@code C[0:mr, 0:nr] = alpha * Ap * Bp + beta * C} for one MR x KC panel
      * of packed A and one KC x NR panel of packed B. Always computes the whole MR x NR tile (the
-     * padding is zero); a partial tile lands in {@code tile} and only its valid part reaches C.
+     * padding is zero) in MR x 2 vector accumulators, spills it to {@code tile} (the accumulators
+     * are locals of a method that takes and returns no vectors, so C2 keeps them in registers and
+     * never materialises a vector object), then applies the epilogue to the valid part. The spill
+     * costs 2 MR vector stores and loads per tile and depth block, against 2 MR KC FMAs.
      */
     static void microKernel(int kc, float[] pa, int ai, float[] pb, int bi,
                             float[] c, int ci, int ldc, float alpha, float beta,
                             int mr, int nr, float[] tile,
                             float[] bias, int biasIdx, boolean relu, boolean transposedC) {
+        if (MR == 8) {
+            microKernel8(kc, pa, ai, pb, bi, tile);
+        } else {
+            microKernel6(kc, pa, ai, pb, bi, tile);
+        }
+        if (transposedC) {
+            finishTransposedTile(tile, c, ci, ldc, alpha, beta, mr, nr, bias, biasIdx, relu);
+        } else {
+            finishTile(tile, c, ci, ldc, alpha, beta, mr, nr, bias, biasIdx, relu);
+        }
+    }
+
+    /** The 6-row register tile: 6 x 2 vector accumulators, see {@link #microKernel}. */
+    private static void microKernel6(int kc, float[] pa, int ai, float[] pb, int bi, float[] tile) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00;
         FloatVector c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00;
@@ -209,40 +225,8 @@ final class SimdGemm {
             ai += MR;
             bi += NR;
         }
-        if (mr == MR && nr == NR && bias == null && !relu && !transposedC) {
-            // Written out rather than through a helper taking vectors: C2 then never has to
-            // materialise a vector object, which it would allocate on the heap.
-            if (beta == 0f) {
-                c00.mul(alpha).intoArray(c, ci);
-                c01.mul(alpha).intoArray(c, ci + L);
-                c10.mul(alpha).intoArray(c, ci + ldc);
-                c11.mul(alpha).intoArray(c, ci + ldc + L);
-                c20.mul(alpha).intoArray(c, ci + 2 * ldc);
-                c21.mul(alpha).intoArray(c, ci + 2 * ldc + L);
-                c30.mul(alpha).intoArray(c, ci + 3 * ldc);
-                c31.mul(alpha).intoArray(c, ci + 3 * ldc + L);
-                c40.mul(alpha).intoArray(c, ci + 4 * ldc);
-                c41.mul(alpha).intoArray(c, ci + 4 * ldc + L);
-                c50.mul(alpha).intoArray(c, ci + 5 * ldc);
-                c51.mul(alpha).intoArray(c, ci + 5 * ldc + L);
-            } else {
-                c00.mul(alpha).add(FloatVector.fromArray(F, c, ci).mul(beta)).intoArray(c, ci);
-                c01.mul(alpha).add(FloatVector.fromArray(F, c, ci + L).mul(beta)).intoArray(c, ci + L);
-                c10.mul(alpha).add(FloatVector.fromArray(F, c, ci + ldc).mul(beta)).intoArray(c, ci + ldc);
-                c11.mul(alpha).add(FloatVector.fromArray(F, c, ci + ldc + L).mul(beta)).intoArray(c, ci + ldc + L);
-                c20.mul(alpha).add(FloatVector.fromArray(F, c, ci + 2 * ldc).mul(beta)).intoArray(c, ci + 2 * ldc);
-                c21.mul(alpha).add(FloatVector.fromArray(F, c, ci + 2 * ldc + L).mul(beta)).intoArray(c, ci + 2 * ldc + L);
-                c30.mul(alpha).add(FloatVector.fromArray(F, c, ci + 3 * ldc).mul(beta)).intoArray(c, ci + 3 * ldc);
-                c31.mul(alpha).add(FloatVector.fromArray(F, c, ci + 3 * ldc + L).mul(beta)).intoArray(c, ci + 3 * ldc + L);
-                c40.mul(alpha).add(FloatVector.fromArray(F, c, ci + 4 * ldc).mul(beta)).intoArray(c, ci + 4 * ldc);
-                c41.mul(alpha).add(FloatVector.fromArray(F, c, ci + 4 * ldc + L).mul(beta)).intoArray(c, ci + 4 * ldc + L);
-                c50.mul(alpha).add(FloatVector.fromArray(F, c, ci + 5 * ldc).mul(beta)).intoArray(c, ci + 5 * ldc);
-                c51.mul(alpha).add(FloatVector.fromArray(F, c, ci + 5 * ldc + L).mul(beta)).intoArray(c, ci + 5 * ldc + L);
-            }
-            return;
-        }
         c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
+        c01.intoArray(tile, 0 + L);
         c10.intoArray(tile, NR);
         c11.intoArray(tile, NR + L);
         c20.intoArray(tile, 2 * NR);
@@ -253,11 +237,64 @@ final class SimdGemm {
         c41.intoArray(tile, 4 * NR + L);
         c50.intoArray(tile, 5 * NR);
         c51.intoArray(tile, 5 * NR + L);
-        if (transposedC) {
-            finishTransposedTile(tile, c, ci, ldc, alpha, beta, mr, nr, bias, biasIdx, relu);
-        } else {
-            finishTile(tile, c, ci, ldc, alpha, beta, mr, nr, bias, biasIdx, relu);
+    }
+
+    /** The 8-row register tile: 8 x 2 vector accumulators, see {@link #microKernel}. */
+    private static void microKernel8(int kc, float[] pa, int ai, float[] pb, int bi, float[] tile) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00;
+        FloatVector c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00;
+        FloatVector c70 = c00, c71 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(F, pb, bi + L);
+            FloatVector av = FloatVector.broadcast(F, pa[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(F, pa[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(F, pa[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(F, pa[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(F, pa[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(F, pa[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(F, pa[ai + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(F, pa[ai + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+            ai += MR;
+            bi += NR;
         }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, 0 + L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
     }
 
     /**
@@ -358,8 +395,8 @@ final class SimdGemm {
      * of C, four vectors of columns at a time, broadcast op(A)[i][p] and FMA with row p of B;
      * each element then sees the packed path's arithmetic exactly (same FMAs, same depth blocks,
      * same epilogue), so the two paths give the same bits. With B transposed (and A not), each
-     * element is a dot product of two contiguous rows, accumulated lane-wise and reduced once per
-     * depth block: a different order, within the same error bound.
+     * element is a dot product of two contiguous rows, accumulated lane-wise and its lanes added
+     * in a fixed order once per depth block: a different order, within the same error bound.
      */
     static void direct(boolean transA, boolean transB, int m, int n, int k,
                        float alpha, float[] a, int aOff, int lda,
@@ -447,6 +484,7 @@ final class SimdGemm {
                                   float[] b, int bOff, int ldb,
                                   float beta, float[] c, int cOff, int ldc) {
         int bound = F.loopBound(k);
+        float[] lanes = Scratch.zeroedRow(4 * L);
         for (int i = 0; i < m; i++) {
             int ai = aOff + i * lda;
             int ci = cOff + i * ldc;
@@ -462,8 +500,19 @@ final class SimdGemm {
                     s2 = av.fma(FloatVector.fromArray(F, b, b2 + p), s2);
                     s3 = av.fma(FloatVector.fromArray(F, b, b3 + p), s3);
                 }
-                float t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD);
-                float t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
+                // Lanes added in a fixed order, not reduceLanes (whose order differs between the
+                // interpreter and C2, so results would depend on compilation).
+                s0.intoArray(lanes, 0);
+                s1.intoArray(lanes, L);
+                s2.intoArray(lanes, 2 * L);
+                s3.intoArray(lanes, 3 * L);
+                float t0 = 0f, t1 = 0f, t2 = 0f, t3 = 0f;
+                for (int q = 0; q < L; q++) {
+                    t0 += lanes[q];
+                    t1 += lanes[L + q];
+                    t2 += lanes[2 * L + q];
+                    t3 += lanes[3 * L + q];
+                }
                 for (; p < k; p++) { // scalar tail of the dot products
                     float ap = a[ai + p];
                     t0 = Math.fma(ap, b[b0 + p], t0);
@@ -483,7 +532,11 @@ final class SimdGemm {
                 for (; p < bound; p += L) {
                     s = FloatVector.fromArray(F, a, ai + p).fma(FloatVector.fromArray(F, b, bj + p), s);
                 }
-                float t = s.reduceLanes(VectorOperators.ADD);
+                s.intoArray(lanes, 0);
+                float t = 0f;
+                for (int q = 0; q < L; q++) {
+                    t += lanes[q];
+                }
                 for (; p < k; p++) {
                     t = Math.fma(a[ai + p], b[bj + p], t);
                 }

@@ -4,19 +4,17 @@ import static org.vecprop.kernel.Vectors.F;
 import static org.vecprop.kernel.Vectors.L;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Vector API mean squared error behind {@link Mse}; arguments are validated there.
  *
  * <p>Accuracy plan: squares are summed in float by four vector accumulators over chunks of
- * {@link #CHUNK} elements (so each lane adds at most {@code CHUNK / (4 L) = 16} terms), each
- * chunk is reduced to one float and added to a double total. For non-negative terms the
- * relative error of the loss is therefore at most about
- * {@code (2 + 15 + 2 + (L - 1) + 1) * 2^-24}: 2 for the rounded difference squared, 15 for a
- * lane's 16 additions, 2 for joining the four accumulators, {@code L - 1} for the lane
- * reduction, 1 for the final rounding; under 40 ulp-sized steps (2.4e-6) for 512-bit vectors,
- * independent of n. (The up to 3 extra vectors and the scalar tail of fewer than L elements
+ * {@link #CHUNK} elements (so each lane adds at most {@code CHUNK / (4 L) = 16} terms), then
+ * the chunk's lanes are added in double, in a fixed order (so the result does not depend on
+ * whether the code is interpreted or compiled), to a double total. For non-negative terms the
+ * relative error of the loss is therefore at most about {@code (2 + 18 + 1) * 2^-24}: 2 for the
+ * rounded difference squared, up to 18 for a lane's additions, 1 for the final rounding; within
+ * the 40 ulp-sized steps (2.4e-6) that {@link Mse} promises, independent of n. (The up to 3 extra vectors and the scalar tail of fewer than L elements
  * that end a chunk add at most 3 + L steps to one lane or to the tail sum, within the same
  * 40.) NumPy's pairwise float32 sum of n terms has a bound that grows with
  * {@code log2(n)} (about 34 steps at 16M elements), so this loss is at least as accurate.
@@ -35,6 +33,7 @@ final class SimdMse {
             rows = 1;
         }
         double sum = 0;
+        float[] lanes = Scratch.zeroedRow(4 * L);
         for (int i = 0; i < rows; i++) {
             int pi = pOff + i * ldp, ti = tOff + i * ldt;
             for (int start = 0; start < cols; start += CHUNK) {
@@ -60,7 +59,7 @@ final class SimdMse {
                     float d = p[pi + j] - t[ti + j];
                     tail = Math.fma(d, d, tail);
                 }
-                sum += a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD) + (double) tail;
+                sum += lanesInOrder(a0, a1, a2, a3, lanes) + tail;
             }
         }
         return (float) (sum / n);
@@ -75,6 +74,7 @@ final class SimdMse {
             rows = 1;
         }
         double sum = 0;
+        float[] lanes = Scratch.zeroedRow(4 * L);
         for (int i = 0; i < rows; i++) {
             int pi = pOff + i * ldp, ti = tOff + i * ldt, gi = gOff + i * ldg;
             for (int start = 0; start < cols; start += CHUNK) {
@@ -107,10 +107,29 @@ final class SimdMse {
                     tail = Math.fma(d, d, tail);
                     g[gi + j] = 2f * d / nf;
                 }
-                sum += a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD) + (double) tail;
+                sum += lanesInOrder(a0, a1, a2, a3, lanes) + tail;
             }
         }
         return (float) (sum / n);
+    }
+
+    /**
+     * The sum of the four accumulators' lanes, in double and in a fixed order. Not
+     * {@code reduceLanes(ADD)}: its order is unspecified, and the interpreter and C2 really do
+     * add in different orders, so the same call gave different bits before and after compilation.
+     * (Vectors go in as arguments here, but the method is small and always inlined.)
+     */
+    private static double lanesInOrder(FloatVector a0, FloatVector a1, FloatVector a2,
+                                       FloatVector a3, float[] lanes) {
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, L);
+        a2.intoArray(lanes, 2 * L);
+        a3.intoArray(lanes, 3 * L);
+        double sum = 0;
+        for (int q = 0; q < 4 * L; q++) {
+            sum += lanes[q];
+        }
+        return sum;
     }
 
     private static FloatVector diff(float[] p, int pi, float[] t, int ti) {

@@ -20,6 +20,7 @@ final class SimdStats {
         long nan = 0, inf = 0;
         FloatVector zero = FloatVector.zero(F);
         int bound = F.loopBound(cols);
+        float[] lanes = Scratch.zeroedRow(L);
         for (int i = 0; i < rows; i++) {
             FloatVector squares = zero, maxAbs = zero;
             int row = xOff + i * ldx;
@@ -46,7 +47,11 @@ final class SimdStats {
                     max = Math.max(max, Math.abs(v));
                 }
             }
-            sum += squares.reduceLanes(VectorOperators.ADD) + (double) tailSquares;
+            squares.intoArray(lanes, 0); // a fixed order, not reduceLanes (see SimdMse)
+            for (int q = 0; q < L; q++) {
+                sum += lanes[q];
+            }
+            sum += tailSquares;
             max = Math.max(max, maxAbs.reduceLanes(VectorOperators.MAX));
         }
         out[org.vecprop.reference.Stats.SUM_SQUARES] = sum;
