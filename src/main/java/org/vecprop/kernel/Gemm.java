@@ -111,8 +111,7 @@ public final class Gemm {
                                 float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc) {
         Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        if (Simd.ENABLED && (long) m * n * k <= TINY_MAX_WORK && alpha != 0f && k > 0) {
-            // Kept out of run() so this short path compiles small and inlines.
+        if (shortcutToTiny(m, n, k, alpha)) {
             SimdGemm.tiny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc, null, 0, false);
             return;
@@ -165,7 +164,7 @@ public final class Gemm {
                         Math.max(1, n), false);
             }
         }
-        if (Simd.ENABLED && (long) m * n * k <= TINY_MAX_WORK && alpha != 0f && k > 0) {
+        if (shortcutToTiny(m, n, k, alpha)) {
             SimdGemm.tiny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc, bias, biasOff, relu);
             return;
@@ -315,6 +314,14 @@ public final class Gemm {
 
     /** Which SIMD path a call takes; tests force each one to cover both at every shape. */
     enum Path { AUTO, TINY, DIRECT, PACKED }
+
+    /**
+     * Whether a validated call goes straight to the tiny loops, skipping {@link #run}: kept out
+     * of run() so that a 1x2x2 product compiles to a small method that inlines.
+     */
+    private static boolean shortcutToTiny(int m, int n, int k, float alpha) {
+        return Simd.ENABLED && (long) m * n * k <= TINY_MAX_WORK && alpha != 0f && k > 0;
+    }
 
     /**
      * The path for a problem of this shape: TINY for at most {@link #TINY_MAX_WORK}

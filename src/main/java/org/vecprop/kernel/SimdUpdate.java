@@ -6,8 +6,9 @@ import static org.vecprop.kernel.Vectors.L;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * Vector API SGD update behind {@link Update}: whole vectors, then a scalar tail (see
- * {@link SimdRelu} for why not a mask), the same operations in the same order per element.
+ * Vector API SGD update behind {@link Update}: whole vectors, then the reference on the fewer
+ * than L elements left (see {@link SimdRelu} for why not a mask): the same operations in the
+ * same order per element.
  */
 final class SimdUpdate {
     private SimdUpdate() {}
@@ -31,18 +32,11 @@ final class SimdUpdate {
                 zero.intoArray(g, gOff + i);
             }
         }
-        for (; i < n; i++) {
-            float grad = g[gOff + i] + weightDecay * w[wOff + i];
-            if (momentum != 0f) {
-                float vel = momentum * v[vOff + i] + grad;
-                v[vOff + i] = vel;
-                w[wOff + i] = w[wOff + i] - lr * vel;
-            } else {
-                w[wOff + i] = w[wOff + i] - lr * grad;
-            }
-            if (zeroGrad) {
-                g[gOff + i] = 0f;
-            }
+        if (i < n) {
+            // Fewer than L elements left: the reference's loop on them, which is this kernel's
+            // per-element arithmetic by definition (and so cannot drift from it).
+            org.vecprop.reference.Update.sgd(n - i, w, wOff + i, g, gOff + i, v, vOff + i, lr,
+                    momentum, weightDecay, zeroGrad);
         }
     }
 }

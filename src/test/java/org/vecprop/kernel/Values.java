@@ -33,9 +33,4 @@ public final class Values {
         fill(rnd, a, specialPermille, scale);
         return a;
     }
-
-    /** A copy of {@code a} for checking afterwards that untouched parts stayed bit-identical. */
-    public static float[] copy(float[] a) {
-        return a.clone();
-    }
 }
