@@ -12,6 +12,7 @@ import org.vecprop.Demo;
 import org.vecprop.kernel.Compare;
 import org.vecprop.kernel.Props;
 import org.vecprop.kernel.Values;
+import org.vecprop.kernel.Activation;
 
 /** The network API: the article's example, the zero_grad trap, training, bad input. */
 class NetworkTest {

@@ -1,21 +1,22 @@
-package org.vecprop.kernel;
+package org.vecprop.internal.vector;
 
-import static org.vecprop.kernel.Vectors.F;
-import static org.vecprop.kernel.Vectors.L;
+import static org.vecprop.internal.Lanes.F;
+import static org.vecprop.internal.Lanes.L;
 
 import jdk.incubator.vector.FloatVector;
+import org.vecprop.internal.Scratch;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * Vector API ReLU kernels behind {@link Relu}; arguments are validated there. Each row is a
+ * Vector API ReLU kernels behind {@code org.vecprop.kernel.Relu}; arguments are validated there. Each row is a
  * main loop of whole vectors and a scalar tail of fewer than L elements. (A masked tail would
  * read past the end of the caller's array for the last row, and the JDK's bounds check for such
  * a masked access allocates; the scalar tail never does.) Results equal
- * {@link org.vecprop.reference.Relu} bit for bit: lanewise MAX has {@link Math#max} semantics
+ * {@link org.vecprop.reference.ReferenceRelu} bit for bit: lanewise MAX has {@link Math#max} semantics
  * (NaN propagates, -0.0 becomes +0.0) and the mask is the same {@code z > 0} comparison.
  */
-final class SimdRelu {
-    private SimdRelu() {}
+final class VectorRelu {
+    private VectorRelu() {}
 
     static void forward(int rows, int cols, float[] x, int xOff, int ldx,
                         float[] y, int yOff, int ldy) {
@@ -82,13 +83,13 @@ final class SimdRelu {
     /**
      * {@code dz = z > 0 ? dy : 0} and the column sums of dz into db, in one pass: each column is
      * summed from row 0 down, the reference's order, so db is bit-identical to
-     * {@link org.vecprop.reference.Bias#gradient} of the dz written.
+     * {@link org.vecprop.reference.ReferenceBias#gradient} of the dz written.
      */
     static void backwardWithBiasGradient(int rows, int cols, float[] z, int zOff, int ldz,
                                          float[] dy, int dyOff, int lddy,
                                          float[] dz, int dzOff, int lddz,
                                          float[] db, int dbOff, boolean accumulate) {
-        // Row by row, summing into a scratch row (see SimdBias.gradient): same order per column.
+        // Row by row, summing into a scratch row (see VectorBias.gradient): same order per column.
         float[] sum = Scratch.zeroedRow(cols);
         FloatVector zero = FloatVector.zero(F);
         int bound = F.loopBound(cols);
@@ -107,6 +108,6 @@ final class SimdRelu {
                 sum[j] += d;
             }
         }
-        SimdBias.finishColumnSums(cols, sum, db, dbOff, accumulate);
+        VectorBias.finishColumnSums(cols, sum, db, dbOff, accumulate);
     }
 }

@@ -1,18 +1,20 @@
-package org.vecprop.kernel;
+package org.vecprop.internal.vector;
 
-import static org.vecprop.kernel.Vectors.F;
-import static org.vecprop.kernel.Vectors.L;
+import static org.vecprop.internal.Lanes.F;
+import static org.vecprop.internal.Lanes.L;
 
 import jdk.incubator.vector.FloatVector;
+import org.vecprop.internal.Scratch;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import org.vecprop.contract.SummaryIndex;
 
 /**
- * Vector API summaries behind {@link Stats}: whole vectors along a row, then a scalar tail (see
- * {@link SimdRelu} for why not a mask).
+ * Vector API summaries behind {@code org.vecprop.kernel.Stats}: whole vectors along a row, then a scalar tail (see
+ * {@link VectorRelu} for why not a mask).
  */
-final class SimdStats {
-    private SimdStats() {}
+final class VectorStats {
+    private VectorStats() {}
 
     static void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out) {
         double sum = 0;
@@ -47,17 +49,17 @@ final class SimdStats {
                     max = Math.max(max, Math.abs(v));
                 }
             }
-            squares.intoArray(lanes, 0); // a fixed order, not reduceLanes (see SimdMse)
+            squares.intoArray(lanes, 0); // a fixed order, not reduceLanes (see VectorMse)
             for (int q = 0; q < L; q++) {
                 sum += lanes[q];
             }
             sum += tailSquares;
             max = Math.max(max, maxAbs.reduceLanes(VectorOperators.MAX));
         }
-        out[org.vecprop.reference.Stats.SUM_SQUARES] = sum;
-        out[org.vecprop.reference.Stats.MAX_ABS] = max;
-        out[org.vecprop.reference.Stats.NAN_COUNT] = nan;
-        out[org.vecprop.reference.Stats.INF_COUNT] = inf;
+        out[SummaryIndex.SUM_SQUARES] = sum;
+        out[SummaryIndex.MAX_ABS] = max;
+        out[SummaryIndex.NAN_COUNT] = nan;
+        out[SummaryIndex.INF_COUNT] = inf;
     }
 
     static int deadColumns(int rows, int cols, float[] a, int aOff, int lda) {

@@ -1,12 +1,13 @@
-package org.vecprop.kernel;
+package org.vecprop.internal.vector;
 
-import static org.vecprop.kernel.Vectors.F;
-import static org.vecprop.kernel.Vectors.L;
+import static org.vecprop.internal.Lanes.F;
+import static org.vecprop.internal.Lanes.L;
 
 import jdk.incubator.vector.FloatVector;
+import org.vecprop.internal.Scratch;
 
 /**
- * Vector API mean squared error behind {@link Mse}; arguments are validated there.
+ * Vector API mean squared error behind {@code org.vecprop.kernel.Mse}; arguments are validated there.
  *
  * <p>Accuracy plan: squares are summed in float by four vector accumulators over chunks of
  * {@link #CHUNK} elements (so each lane adds at most {@code CHUNK / (4 L) = 16} terms), then
@@ -14,13 +15,13 @@ import jdk.incubator.vector.FloatVector;
  * whether the code is interpreted or compiled), to a double total. For non-negative terms the
  * relative error of the loss is therefore at most about {@code (2 + 18 + 1) * 2^-24}: 2 for the
  * rounded difference squared, up to 18 for a lane's additions, 1 for the final rounding; within
- * the 40 ulp-sized steps (2.4e-6) that {@link Mse} promises, independent of n. (The up to 3 extra vectors and the scalar tail of fewer than L elements
+ * the 40 ulp-sized steps (2.4e-6) that {@code org.vecprop.kernel.Mse} promises, independent of n. (The up to 3 extra vectors and the scalar tail of fewer than L elements
  * that end a chunk add at most 3 + L steps to one lane or to the tail sum, within the same
  * 40.) NumPy's pairwise float32 sum of n terms has a bound that grows with
  * {@code log2(n)} (about 34 steps at 16M elements), so this loss is at least as accurate.
  */
-final class SimdMse {
-    private SimdMse() {}
+final class VectorMse {
+    private VectorMse() {}
 
     /** Elements per float chunk before it is folded into the double total. */
     static final int CHUNK = 64 * L;
@@ -54,7 +55,7 @@ final class SimdMse {
                     FloatVector d = diff(p, pi + j, t, ti + j);
                     a0 = d.fma(d, a0);
                 }
-                float tail = 0f; // fewer than L elements: scalar (see SimdRelu for why not a mask)
+                float tail = 0f; // fewer than L elements: scalar (see VectorRelu for why not a mask)
                 for (; j < end; j++) {
                     float d = p[pi + j] - t[ti + j];
                     tail = Math.fma(d, d, tail);

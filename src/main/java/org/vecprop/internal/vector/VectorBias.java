@@ -1,18 +1,19 @@
-package org.vecprop.kernel;
+package org.vecprop.internal.vector;
 
-import static org.vecprop.kernel.Vectors.F;
-import static org.vecprop.kernel.Vectors.L;
+import static org.vecprop.internal.Lanes.F;
+import static org.vecprop.internal.Lanes.L;
 
 import jdk.incubator.vector.FloatVector;
+import org.vecprop.internal.Scratch;
 
 /**
- * Vector API bias kernels behind {@link Bias}; arguments are validated there. Both walk the
- * matrix row by row, a vector at a time with scalar columns for the tail (see {@link SimdRelu}
+ * Vector API bias kernels behind {@code org.vecprop.kernel.Bias}; arguments are validated there. Both walk the
+ * matrix row by row, a vector at a time with scalar columns for the tail (see {@link VectorRelu}
  * for why not a mask); the gradient sums into a per-thread scratch row. The gradient sums each column from row 0 down, the reference's order, so it equals
- * {@link org.vecprop.reference.Bias} bit for bit.
+ * {@link org.vecprop.reference.ReferenceBias} bit for bit.
  */
-final class SimdBias {
-    private SimdBias() {}
+final class VectorBias {
+    private VectorBias() {}
 
     static void add(int rows, int cols, float[] x, int xOff, int ldx,
                     float[] bias, int biasOff, float[] y, int yOff, int ldy) {
