@@ -244,7 +244,8 @@ class GemmMutationKillersTest {
         assertSame(Path.TINY, GemmBlocking.choosePath(false, false, 4, 4, 4));     // 64 multiply-adds
         assertSame(Path.TINY, GemmBlocking.choosePath(true, true, 1, 1, 64));
         assertSame(Path.DIRECT, GemmBlocking.choosePath(false, false, 1, 1, 65));
-        assertSame(Path.DIRECT, GemmBlocking.choosePath(false, true, 4, 100, 100));  // few rows
+        assertSame(Path.DIRECT, GemmBlocking.choosePath(true, false, 4, 100, 100));  // few rows
+        assertSame(Path.PACKED, GemmBlocking.choosePath(false, true, 4, 100, 100));  // B transposed
         assertSame(Path.DIRECT, GemmBlocking.choosePath(true, false, 16, 16, 16));   // little work
         assertSame(Path.PACKED, GemmBlocking.choosePath(false, false, 5, 17, 49));   // 4165 > 4096
         assertSame(Path.PACKED, GemmBlocking.choosePath(true, true, 1, 1, 65));      // both transposed

@@ -1,5 +1,6 @@
 package org.vecprop.internal.gemm;
 
+import org.vecprop.contract.ArithmeticOrder;
 import org.vecprop.internal.Vectorization;
 
 /**
@@ -10,10 +11,11 @@ import org.vecprop.internal.Vectorization;
  * <h2>Blocking</h2>
  * {@code NR = 2} vectors; {@code MR = 8} rows at 512 bits (16 accumulators of 32 registers),
  * {@code MR = 6} otherwise (12 accumulators, leaving registers for the B row and the broadcast
- * on 16-register AVX2). {@code KC} is chosen so that one {@code KC x NR} B micro-panel takes
- * 16 KiB, half of a 32 KiB L1d; {@code MC x KC} of packed A takes at most 512 KiB, half of a
- * 1 MiB L2; {@code KC x NC} of packed B at most 8 MiB of a 32 MiB L3. At 512 bits that is
- * KC = 128, MC = 1024, NC = 4096; at 256 bits KC = 256, MC = 510, NC = 4096.
+ * on 16-register AVX2). {@code KC} is the order of arithmetic's depth block (128, whatever the
+ * width, so results do not depend on it): a {@code KC x NR} B micro-panel is 16 KiB at 512 bits,
+ * half of a 32 KiB L1d, and less at narrower widths. {@code MC x KC} of packed A takes at most
+ * 512 KiB, half of a 1 MiB L2; {@code KC x NC} of packed B at most 8 MiB of a 32 MiB L3: MC =
+ * 1024 (1020 with 6-row tiles), NC = 4096.
  *
  * <h2>Paths</h2>
  * See {@link #choosePath}: TINY (scalar loops), DIRECT (read A and B in place) or PACKED
@@ -30,10 +32,10 @@ public final class GemmBlocking {
     public static final int MR = Vectorization.BITS == 512 ? 8 : 6;
     /** Columns of the register tile: two vectors (0 on the scalar path). */
     public static final int NR = 2 * Vectorization.BITS / 32;
-    /** Depth of a packed panel: a KC x NR panel of B is 16 KiB. */
-    public static final int KC = NR == 0 ? 0 : 16 * 1024 / (NR * Float.BYTES);
+    /** Depth of a packed panel: the order of arithmetic's depth block. */
+    public static final int KC = ArithmeticOrder.DEPTH_BLOCK;
     /** Rows of A packed at once: MC x KC floats are at most 512 KiB, a multiple of MR. */
-    public static final int MC = NR == 0 ? 0 : (512 * 1024 / (KC * Float.BYTES)) / MR * MR;
+    public static final int MC = (512 * 1024 / (KC * Float.BYTES)) / MR * MR;
     /** Columns of B packed at once: KC x NC floats are at most 8 MiB, a multiple of NR. */
     public static final int NC = NR == 0 ? 0 : Math.min(4096, 8 * 1024 * 1024 / (KC * Float.BYTES)) / NR * NR;
 
@@ -53,15 +55,16 @@ public final class GemmBlocking {
     /**
      * The path for a problem of this shape: TINY for at most {@link #TINY_MAX_WORK}
      * multiply-adds; DIRECT for at most {@link #DIRECT_MAX_M} rows or at most
-     * {@link #DIRECT_MAX_WORK} multiply-adds, unless both operands are transposed (the direct
-     * path needs one of them readable by rows); PACKED otherwise.
+     * {@link #DIRECT_MAX_WORK} multiply-adds when B is not transposed (the direct path reads
+     * rows of B as vectors of C's columns); PACKED otherwise, whose packing absorbs the
+     * transpose.
      */
     public static Path choosePath(boolean transA, boolean transB, int m, int n, int k) {
         long work = (long) m * n * k;
         if (work <= TINY_MAX_WORK) {
             return Path.TINY;
         }
-        if (!(transA && transB) && (m <= DIRECT_MAX_M || work <= DIRECT_MAX_WORK)) {
+        if (!transB && (m <= DIRECT_MAX_M || work <= DIRECT_MAX_WORK)) {
             return Path.DIRECT;
         }
         return Path.PACKED;

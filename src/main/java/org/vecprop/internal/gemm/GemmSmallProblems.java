@@ -6,7 +6,6 @@ import static org.vecprop.internal.gemm.GemmBlocking.KC;
 import static org.vecprop.internal.gemm.GemmEpilogue.epilogue;
 
 import jdk.incubator.vector.FloatVector;
-import org.vecprop.internal.Scratch;
 
 /**
  * The small-problem GEMM paths, which read A and B in place because packing would cost more
@@ -50,14 +49,12 @@ final class GemmSmallProblems {
     // ---------------------------------------------------------------- direct path
 
     /**
-     * Small problems, read in place. With B untransposed, the outer-product form: for each row
+     * Small problems with B untransposed, read in place, in outer-product form: for each row
      * of C, four vectors of columns at a time, broadcast op(A)[i][p] and FMA with row p of B;
-     * each element then sees the packed path's arithmetic exactly (same FMAs, same depth blocks,
-     * same epilogue), so the two paths give the same bits. With B transposed (and A not), each
-     * element is a dot product of two contiguous rows, accumulated lane-wise and its lanes added
-     * in a fixed order once per depth block: a different order, within the same error bound.
+     * each element then sees the order of arithmetic exactly (same FMAs, same depth blocks, same
+     * epilogue), so this path gives the packed path's bits.
      */
-    static void direct(boolean transA, boolean transB, int m, int n, int k,
+    static void direct(boolean transA, int m, int n, int k,
                        float alpha, float[] a, int aOff, int lda,
                        float[] b, int bOff, int ldb,
                        float beta, float[] c, int cOff, int ldc) {
@@ -68,12 +65,8 @@ final class GemmSmallProblems {
             int kc = Math.min(KC, k - pc);
             float betaBlock = pc == 0 ? beta : 1f;
             int aBlock = aOff + (transA ? pc * lda : pc);
-            if (!transB) {
-                directOuter(transA, m, n, kc, alpha, a, aBlock, lda, b, bOff + pc * ldb, ldb,
-                        betaBlock, c, cOff, ldc);
-            } else {
-                directDot(m, n, kc, alpha, a, aBlock, lda, b, bOff + pc, ldb, betaBlock, c, cOff, ldc);
-            }
+            directOuter(transA, m, n, kc, alpha, a, aBlock, lda, b, bOff + pc * ldb, ldb,
+                    betaBlock, c, cOff, ldc);
         }
     }
 
@@ -134,72 +127,6 @@ final class GemmSmallProblems {
                     sum = Math.fma(a[ai + p * aStepP], b[bOff + p * ldb + j], sum);
                 }
                 c[ci + j] = epilogue(sum, c, ci + j, alpha, beta);
-            }
-        }
-    }
-
-    private static void directDot(int m, int n, int k,
-                                  float alpha, float[] a, int aOff, int lda,
-                                  float[] b, int bOff, int ldb,
-                                  float beta, float[] c, int cOff, int ldc) {
-        int bound = F.loopBound(k);
-        float[] lanes = Scratch.zeroedRow(4 * L);
-        for (int i = 0; i < m; i++) {
-            int ai = aOff + i * lda;
-            int ci = cOff + i * ldc;
-            int j = 0;
-            for (; j <= n - 4; j += 4) { // four dot products share each load of A's row
-                int b0 = bOff + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
-                FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
-                int p = 0;
-                for (; p < bound; p += L) {
-                    FloatVector av = FloatVector.fromArray(F, a, ai + p);
-                    s0 = av.fma(FloatVector.fromArray(F, b, b0 + p), s0);
-                    s1 = av.fma(FloatVector.fromArray(F, b, b1 + p), s1);
-                    s2 = av.fma(FloatVector.fromArray(F, b, b2 + p), s2);
-                    s3 = av.fma(FloatVector.fromArray(F, b, b3 + p), s3);
-                }
-                // Lanes added in a fixed order, not reduceLanes (whose order differs between the
-                // interpreter and C2, so results would depend on compilation).
-                s0.intoArray(lanes, 0);
-                s1.intoArray(lanes, L);
-                s2.intoArray(lanes, 2 * L);
-                s3.intoArray(lanes, 3 * L);
-                float t0 = 0f, t1 = 0f, t2 = 0f, t3 = 0f;
-                for (int q = 0; q < L; q++) {
-                    t0 += lanes[q];
-                    t1 += lanes[L + q];
-                    t2 += lanes[2 * L + q];
-                    t3 += lanes[3 * L + q];
-                }
-                for (; p < k; p++) { // scalar tail of the dot products
-                    float ap = a[ai + p];
-                    t0 = Math.fma(ap, b[b0 + p], t0);
-                    t1 = Math.fma(ap, b[b1 + p], t1);
-                    t2 = Math.fma(ap, b[b2 + p], t2);
-                    t3 = Math.fma(ap, b[b3 + p], t3);
-                }
-                c[ci + j] = epilogue(t0, c, ci + j, alpha, beta);
-                c[ci + j + 1] = epilogue(t1, c, ci + j + 1, alpha, beta);
-                c[ci + j + 2] = epilogue(t2, c, ci + j + 2, alpha, beta);
-                c[ci + j + 3] = epilogue(t3, c, ci + j + 3, alpha, beta);
-            }
-            for (; j < n; j++) {
-                int bj = bOff + j * ldb;
-                FloatVector s = FloatVector.zero(F);
-                int p = 0;
-                for (; p < bound; p += L) {
-                    s = FloatVector.fromArray(F, a, ai + p).fma(FloatVector.fromArray(F, b, bj + p), s);
-                }
-                s.intoArray(lanes, 0);
-                float t = 0f;
-                for (int q = 0; q < L; q++) {
-                    t += lanes[q];
-                }
-                for (; p < k; p++) {
-                    t = Math.fma(a[ai + p], b[bj + p], t);
-                }
-                c[ci + j] = epilogue(t, c, ci + j, alpha, beta);
             }
         }
     }

@@ -26,7 +26,7 @@ public final class VectorGemm {
      *
      * @param buffers packing buffers, or null for this thread's
      * @param path AUTO, or a path to force (tests; the pieces of a parallel call); DIRECT falls
-     *     back to PACKED where it does not apply (both operands transposed)
+     *     back to PACKED where it does not apply (B transposed)
      * @param activation {@link Kernels#IDENTITY} or {@link Kernels#RELU}
      */
     public static void multiply(boolean transA, boolean transB, int m, int n, int k,
@@ -47,7 +47,7 @@ public final class VectorGemm {
         }
         Path chosen = alpha == 0f || k == 0 ? Path.AUTO
                 : path == Path.AUTO ? GemmBlocking.choosePath(transA, transB, m, n, k) : path;
-        if (chosen == Path.PACKED || chosen == Path.DIRECT && transA && transB) {
+        if (chosen == Path.PACKED || chosen == Path.DIRECT && transB) {
             // Bias and activation are applied to the register tile before it is stored.
             GemmMacroKernel.packed(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc, buffers != null ? buffers : PackBuffers.ofThisThread(),
@@ -61,7 +61,7 @@ public final class VectorGemm {
                     beta, c, cOff, ldc, bias, biasOff, relu);
             return;
         } else {
-            GemmSmallProblems.direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+            GemmSmallProblems.direct(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc);
         }
         // Small problems: bias and activation in a second pass over the C just written

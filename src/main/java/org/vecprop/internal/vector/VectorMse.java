@@ -4,133 +4,100 @@ import static org.vecprop.internal.Lanes.F;
 import static org.vecprop.internal.Lanes.L;
 
 import jdk.incubator.vector.FloatVector;
-import org.vecprop.internal.Scratch;
+import org.vecprop.internal.LaneSums;
 
 /**
- * Vector API mean squared error behind {@code org.vecprop.kernel.Mse}; arguments are validated there.
+ * Vector API mean squared error behind {@code org.vecprop.kernel.Mse}; arguments are validated
+ * there. The loss follows vecprop's order for long sums ({@code contract.ArithmeticOrder}): 64
+ * virtual float lanes, folded into 64 double lanes every 1024 elements, totalled in lane order;
+ * so it equals the scalar implementation's bit for bit at any vector width.
  *
- * <p>Accuracy plan: squares are summed in float by four vector accumulators over chunks of
- * {@link #CHUNK} elements (so each lane adds at most {@code CHUNK / (4 L) = 16} terms), then
- * the chunk's lanes are added in double, in a fixed order (so the result does not depend on
- * whether the code is interpreted or compiled), to a double total. For non-negative terms the
- * relative error of the loss is therefore at most about {@code (2 + 18 + 1) * 2^-24}: 2 for the
- * rounded difference squared, up to 18 for a lane's additions, 1 for the final rounding; within
- * the 40 ulp-sized steps (2.4e-6) that {@code org.vecprop.kernel.Mse} promises, independent of n. (The up to 3 extra vectors and the scalar tail of fewer than L elements
- * that end a chunk add at most 3 + L steps to one lane or to the tail sum, within the same
- * 40.) NumPy's pairwise float32 sum of n terms has a bound that grows with
- * {@code log2(n)} (about 34 steps at 16M elements), so this loss is at least as accurate.
+ * <p>Within a chunk, the lanes are independent, so they need not be visited in element order:
+ * the loop takes four vectors of lanes at a time (four explicit accumulators, whatever the width)
+ * and walks the chunk's 64-element blocks, keeping four independent FMA chains in flight. Rows
+ * that are not contiguous are staged a chunk at a time into contiguous scratch rows.
+ *
+ * <p>Accuracy: each float lane adds at most 16 squares per chunk (non-negative terms, so a
+ * relative error of at most about {@code 16 * 2^-24}), plus 2 for the rounded difference
+ * squared and 1 for the final rounding; the double steps add nothing visible. That is within the
+ * {@code 40 * 2^-24} relative error {@code Mse} promises, for any n.
  */
 final class VectorMse {
     private VectorMse() {}
 
-    /** Elements per float chunk before it is folded into the double total. */
-    static final int CHUNK = 64 * L;
+    private static final int LANES = LaneSums.LANES, CHUNK = LaneSums.CHUNK;
 
     static float loss(int rows, int cols, float[] p, int pOff, int ldp,
                       float[] t, int tOff, int ldt) {
-        long n = (long) rows * cols;
-        if (ldp == cols && ldt == cols) {
-            cols *= rows;
-            rows = 1;
-        }
-        double sum = 0;
-        float[] lanes = Scratch.zeroedRow(4 * L);
-        for (int i = 0; i < rows; i++) {
-            int pi = pOff + i * ldp, ti = tOff + i * ldt;
-            for (int start = 0; start < cols; start += CHUNK) {
-                int end = Math.min(cols, start + CHUNK);
-                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-                int j = start;
-                for (; j <= end - 4 * L; j += 4 * L) {
-                    FloatVector d0 = diff(p, pi + j, t, ti + j);
-                    FloatVector d1 = diff(p, pi + j + L, t, ti + j + L);
-                    FloatVector d2 = diff(p, pi + j + 2 * L, t, ti + j + 2 * L);
-                    FloatVector d3 = diff(p, pi + j + 3 * L, t, ti + j + 3 * L);
-                    a0 = d0.fma(d0, a0);
-                    a1 = d1.fma(d1, a1);
-                    a2 = d2.fma(d2, a2);
-                    a3 = d3.fma(d3, a3);
-                }
-                for (; j <= end - L; j += L) { // fewer than 4 vectors left
-                    FloatVector d = diff(p, pi + j, t, ti + j);
-                    a0 = d.fma(d, a0);
-                }
-                float tail = 0f; // fewer than L elements: scalar (see VectorRelu for why not a mask)
-                for (; j < end; j++) {
-                    float d = p[pi + j] - t[ti + j];
-                    tail = Math.fma(d, d, tail);
-                }
-                sum += lanesInOrder(a0, a1, a2, a3, lanes) + tail;
-            }
-        }
-        return (float) (sum / n);
+        return lossAndGradient(rows, cols, p, pOff, ldp, t, tOff, ldt, null, 0, 0);
     }
 
+    /** The loss, and {@code g = 2 (p - t) / n} unless {@code g} is null. */
     static float lossAndGradient(int rows, int cols, float[] p, int pOff, int ldp,
                                  float[] t, int tOff, int ldt, float[] g, int gOff, int ldg) {
         long n = (long) rows * cols;
         float nf = (float) n;
-        if (ldp == cols && ldt == cols && ldg == cols) {
-            cols *= rows;
-            rows = 1;
-        }
-        double sum = 0;
-        float[] lanes = Scratch.zeroedRow(4 * L);
-        for (int i = 0; i < rows; i++) {
-            int pi = pOff + i * ldp, ti = tOff + i * ldt, gi = gOff + i * ldg;
-            for (int start = 0; start < cols; start += CHUNK) {
-                int end = Math.min(cols, start + CHUNK);
-                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-                int j = start;
-                for (; j <= end - 4 * L; j += 4 * L) {
-                    FloatVector d0 = diff(p, pi + j, t, ti + j);
-                    FloatVector d1 = diff(p, pi + j + L, t, ti + j + L);
-                    FloatVector d2 = diff(p, pi + j + 2 * L, t, ti + j + 2 * L);
-                    FloatVector d3 = diff(p, pi + j + 3 * L, t, ti + j + 3 * L);
-                    a0 = d0.fma(d0, a0);
-                    a1 = d1.fma(d1, a1);
-                    a2 = d2.fma(d2, a2);
-                    a3 = d3.fma(d3, a3);
-                    // 2 * d / n exactly as the reference writes it: doubling is exact, one division.
-                    d0.mul(2f).div(nf).intoArray(g, gi + j);
-                    d1.mul(2f).div(nf).intoArray(g, gi + j + L);
-                    d2.mul(2f).div(nf).intoArray(g, gi + j + 2 * L);
-                    d3.mul(2f).div(nf).intoArray(g, gi + j + 3 * L);
+        LaneSums s = LaneSums.ofThisThread();
+        boolean contiguous = rows == 1 || ldp == cols && ldt == cols && (g == null || ldg == cols);
+        for (long from = 0; from < n; from += CHUNK) {
+            int len = (int) Math.min(CHUNK, n - from);
+            if (contiguous) {
+                chunk(p, pOff + (int) from, t, tOff + (int) from, g, gOff + (int) from, len, nf, s);
+            } else {
+                LaneSums.gather(p, pOff, ldp, cols, from, len, s.stageA);
+                LaneSums.gather(t, tOff, ldt, cols, from, len, s.stageB);
+                chunk(s.stageA, 0, s.stageB, 0, g == null ? null : s.stageOut, 0, len, nf, s);
+                if (g != null) {
+                    LaneSums.scatter(s.stageOut, len, g, gOff, ldg, cols, from);
                 }
-                for (; j <= end - L; j += L) {
-                    FloatVector d = diff(p, pi + j, t, ti + j);
-                    a0 = d.fma(d, a0);
-                    d.mul(2f).div(nf).intoArray(g, gi + j);
-                }
-                float tail = 0f;
-                for (; j < end; j++) {
-                    float d = p[pi + j] - t[ti + j];
-                    tail = Math.fma(d, d, tail);
-                    g[gi + j] = 2f * d / nf;
-                }
-                sum += lanesInOrder(a0, a1, a2, a3, lanes) + tail;
             }
+            s.fold();
         }
-        return (float) (sum / n);
+        return (float) (s.total() / n);
     }
 
     /**
-     * The sum of the four accumulators' lanes, in double and in a fixed order. Not
-     * {@code reduceLanes(ADD)}: its order is unspecified, and the interpreter and C2 really do
-     * add in different orders, so the same call gave different bits before and after compilation.
-     * (Vectors go in as arguments here, but the method is small and always inlined.)
+     * One chunk of {@code len <= CHUNK} contiguous elements, whose first element sits in lane 0:
+     * element c's square goes to lane {@code c mod 64}; the float lanes end in {@code s.lanes}.
      */
-    private static double lanesInOrder(FloatVector a0, FloatVector a1, FloatVector a2,
-                                       FloatVector a3, float[] lanes) {
-        a0.intoArray(lanes, 0);
-        a1.intoArray(lanes, L);
-        a2.intoArray(lanes, 2 * L);
-        a3.intoArray(lanes, 3 * L);
-        double sum = 0;
-        for (int q = 0; q < 4 * L; q++) {
-            sum += lanes[q];
+    private static void chunk(float[] p, int pi, float[] t, int ti, float[] g, int gi, int len,
+                              float nf, LaneSums s) {
+        int blocks = len / LANES;
+        for (int group = 0; group < LANES; group += 4 * L) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int b = 0; b < blocks; b++) {
+                int c = b * LANES + group;
+                FloatVector d0 = diff(p, pi + c, t, ti + c);
+                FloatVector d1 = diff(p, pi + c + L, t, ti + c + L);
+                FloatVector d2 = diff(p, pi + c + 2 * L, t, ti + c + 2 * L);
+                FloatVector d3 = diff(p, pi + c + 3 * L, t, ti + c + 3 * L);
+                a0 = d0.fma(d0, a0);
+                a1 = d1.fma(d1, a1);
+                a2 = d2.fma(d2, a2);
+                a3 = d3.fma(d3, a3);
+                if (g != null) {
+                    // 2 * d / n exactly as the formula reads: doubling is exact, one division.
+                    d0.mul(2f).div(nf).intoArray(g, gi + c);
+                    d1.mul(2f).div(nf).intoArray(g, gi + c + L);
+                    d2.mul(2f).div(nf).intoArray(g, gi + c + 2 * L);
+                    d3.mul(2f).div(nf).intoArray(g, gi + c + 3 * L);
+                }
+            }
+            a0.intoArray(s.lanes, group);
+            a1.intoArray(s.lanes, group + L);
+            a2.intoArray(s.lanes, group + 2 * L);
+            a3.intoArray(s.lanes, group + 3 * L);
         }
-        return sum;
+        // Fewer than 64 elements left: each goes to its lane after that lane's block terms.
+        float[] lanes = s.lanes;
+        for (int c = blocks * LANES; c < len; c++) {
+            float d = p[pi + c] - t[ti + c];
+            int v = c - blocks * LANES;
+            lanes[v] = Math.fma(d, d, lanes[v]);
+            if (g != null) {
+                g[gi + c] = 2f * d / nf;
+            }
+        }
     }
 
     private static FloatVector diff(float[] p, int pi, float[] t, int ti) {
