@@ -2,14 +2,13 @@ package org.vecprop.contract;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.vecprop.testing.Rejections.rejects;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.vecprop.reference.ReferenceBias;
 import org.vecprop.reference.ReferenceGemm;
 import org.vecprop.reference.ReferenceMse;
@@ -32,12 +31,6 @@ class ChecksTest {
             x[i] = i - 20.5f;
         }
         return x;
-    }
-
-    /** Asserts the exception type and the whole message. */
-    static void rejects(Class<? extends RuntimeException> type, String message, Executable call) {
-        RuntimeException e = assertThrows(type, call);
-        assertEquals(message, e.getMessage());
     }
 
     // ------------------------------------------------------------------ overlap

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.vecprop.testing.Compare;
 
 /**
  * Every public kernel, and its reference twin, rejects bad arguments before writing: the

@@ -4,6 +4,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
+import org.vecprop.testing.Compare;
+import org.vecprop.testing.Props;
+import org.vecprop.testing.Values;
 
 /**
  * ReLU, its derivative, bias add, bias gradient and the MSE gradient against the reference:

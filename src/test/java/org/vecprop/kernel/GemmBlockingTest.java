@@ -8,8 +8,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
-import org.vecprop.internal.gemm.GemmBlocking;
 import org.vecprop.internal.gemm.GemmBlocking.Path;
+import org.vecprop.internal.gemm.GemmBlocking;
+import org.vecprop.testing.Compare;
+import org.vecprop.testing.Props;
+import org.vecprop.testing.Values;
 
 /**
  * GEMM across its internal boundaries: the direct/packed threshold, and the cache blocks

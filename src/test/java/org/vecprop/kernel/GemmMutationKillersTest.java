@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.vecprop.testing.VectorLength.L;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -16,8 +17,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.vecprop.internal.gemm.GemmBlocking;
 import org.vecprop.internal.gemm.GemmBlocking.Path;
+import org.vecprop.internal.gemm.GemmBlocking;
+import org.vecprop.testing.Compare;
+import org.vecprop.testing.Values;
 
 /**
  * GEMM behaviour that mutation testing (scripts/mutation) found unchecked: the BLAS rules for
@@ -29,7 +32,6 @@ import org.vecprop.internal.gemm.GemmBlocking.Path;
  */
 class GemmMutationKillersTest {
 
-    static final int L = Math.max(4, Simd.vectorBits() / 32);
 
     static float[] nan(int n) {
         float[] x = new float[n];

@@ -5,8 +5,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
-import org.vecprop.internal.gemm.GemmBlocking;
 import org.vecprop.internal.gemm.GemmBlocking.Path;
+import org.vecprop.internal.gemm.GemmBlocking;
+import org.vecprop.testing.Compare;
+import org.vecprop.testing.Props;
+import org.vecprop.testing.Values;
 
 /**
  * GEMM against the scalar reference, on each SIMD path (tiny, direct, packed) and the automatic

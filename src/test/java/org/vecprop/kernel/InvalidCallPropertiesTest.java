@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.generators.Generate;
+import org.vecprop.testing.Compare;
+import org.vecprop.testing.Props;
+import org.vecprop.testing.Values;
 
 /**
  * Generated invalid calls: start from a valid call of random shape and layout, break exactly one

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.vecprop.testing.Compare;
+import org.vecprop.testing.Props;
 
 /**
  * The MSE loss on 16M elements (n = 2^24) is within its stated bound, {@code 40 * 2^-24}

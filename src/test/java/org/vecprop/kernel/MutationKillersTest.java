@@ -1,10 +1,14 @@
 package org.vecprop.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.vecprop.testing.VectorLength.L;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.generators.Generate;
+import org.vecprop.testing.Compare;
+import org.vecprop.testing.Props;
+import org.vecprop.testing.Values;
 
 /**
  * Kernel behaviour that mutation testing (scripts/mutation) found unchecked: the summaries of
@@ -14,8 +18,6 @@ import org.quicktheories.generators.Generate;
  */
 class MutationKillersTest {
 
-    /** Floats per vector in this run (4 on the scalar path, where the value does not matter). */
-    static final int L = Math.max(4, Simd.vectorBits() / 32);
 
     static final int SUM = org.vecprop.reference.ReferenceStats.SUM_SQUARES;
     static final int MAX = org.vecprop.reference.ReferenceStats.MAX_ABS;

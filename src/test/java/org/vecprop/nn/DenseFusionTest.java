@@ -3,10 +3,10 @@ package org.vecprop.nn;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.generators.Generate;
-import org.vecprop.kernel.Compare;
-import org.vecprop.kernel.Props;
-import org.vecprop.kernel.Values;
 import org.vecprop.kernel.Activation;
+import org.vecprop.testing.Compare;
+import org.vecprop.testing.Props;
+import org.vecprop.testing.Values;
 
 /**
  * Fused forward and backward of {@link Dense} against the unfused composition of reference

@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.vecprop.Demo;
-import org.vecprop.kernel.Compare;
-import org.vecprop.kernel.Props;
-import org.vecprop.kernel.Values;
 import org.vecprop.kernel.Activation;
+import org.vecprop.testing.Compare;
+import org.vecprop.testing.Props;
+import org.vecprop.testing.Values;
 
 /** The network API: the article's example, the zero_grad trap, training, bad input. */
 class NetworkTest {

@@ -8,15 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.vecprop.testing.Rejections.rejects;
+import static org.vecprop.testing.Rejections.rejectsWithPrefix;
 
 import java.util.Arrays;
 import java.util.Random;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
-import org.vecprop.kernel.Compare;
-import org.vecprop.kernel.Values;
 import org.vecprop.kernel.Activation;
+import org.vecprop.testing.Compare;
+import org.vecprop.testing.Values;
 
 /**
  * Behaviour of the nn API that mutation testing (scripts/mutation) found unchecked: argument
@@ -25,17 +26,6 @@ import org.vecprop.kernel.Activation;
  * its threshold, and {@link GradCheck}'s counting and naming.
  */
 class NnMutationKillersTest {
-
-    static void rejects(Class<? extends RuntimeException> type, String message, Executable call) {
-        RuntimeException e = assertThrows(type, call);
-        assertEquals(message, e.getMessage());
-    }
-
-    static void startsWith(Class<? extends RuntimeException> type, String prefix, Executable call) {
-        RuntimeException e = assertThrows(type, call);
-        assertTrue(e.getMessage().startsWith(prefix), "\"" + e.getMessage() + "\" should start with \""
-                + prefix + "\"");
-    }
 
     // ------------------------------------------------------------------ Dense
 
@@ -133,17 +123,17 @@ class NnMutationKillersTest {
                 () -> d.forward(new float[12], 0, 3, 0));
         rejects(IllegalArgumentException.class, "batch must be in [1, maxBatch = 4], got 5",
                 () -> d.forward(new float[15], 0, 3, 5));
-        startsWith(IndexOutOfBoundsException.class, "x: a 2 x 3 matrix at xOff 1",
+        rejectsWithPrefix(IndexOutOfBoundsException.class, "x: a 2 x 3 matrix at xOff 1",
                 () -> d.forward(new float[6], 1, 3, 2));
         assertEquals(-1, d.batch(), "a rejected forward leaves no batch behind");
         d.forward(new float[6], 0, 3, 2);
         rejects(IllegalArgumentException.class, "mode must not be null",
                 () -> d.backward(new float[4], 0, 2, null, true));
-        startsWith(IndexOutOfBoundsException.class, "dA: a 2 x 2 matrix at dAOff 0",
+        rejectsWithPrefix(IndexOutOfBoundsException.class, "dA: a 2 x 2 matrix at dAOff 0",
                 () -> d.backward(new float[3], 0, 2, Gradients.OVERWRITE, true));
         Dense identity = new Dense(3, 2, Activation.IDENTITY, false, 4, 1);
         identity.forward(new float[6], 0, 3, 2);
-        startsWith(IndexOutOfBoundsException.class, "dA: a 2 x 2 matrix at dAOff 1",
+        rejectsWithPrefix(IndexOutOfBoundsException.class, "dA: a 2 x 2 matrix at dAOff 1",
                 () -> identity.backward(new float[4], 1, 2, Gradients.OVERWRITE, true));
     }
 

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.vecprop.kernel.Compare;
-import org.vecprop.kernel.Props;
-import org.vecprop.kernel.Update;
-import org.vecprop.kernel.Values;
 import org.quicktheories.generators.Generate;
+import org.vecprop.kernel.Update;
+import org.vecprop.testing.Compare;
+import org.vecprop.testing.Props;
+import org.vecprop.testing.Values;
 
 /** The SGD update kernel against its reference, and the optimizer's non-finite guard. */
 class SgdTest {

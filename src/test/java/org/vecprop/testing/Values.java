@@ -1,4 +1,4 @@
-package org.vecprop.kernel;
+package org.vecprop.testing;
 
 import java.util.Random;
 
