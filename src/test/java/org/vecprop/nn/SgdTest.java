@@ -5,31 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.quicktheories.generators.Generate;
-import org.vecprop.kernel.Update;
 import org.vecprop.testing.Compare;
-import org.vecprop.testing.Props;
 import org.vecprop.testing.Values;
 
-/** The SGD update kernel against its reference, and the optimizer's non-finite guard. */
+/** The optimizer's non-finite guard and its hyperparameter checks (the update kernel: kernel.UpdateTest). */
 class SgdTest {
-
-    @Test
-    void updateIsBitIdenticalToTheReference() {
-        Props.theory().forAll(Generate.range(0, 300), Generate.booleans(), Generate.booleans(),
-                Generate.longRange(0, 1 << 30)).checkAssert((n, momentum, zero, seed) -> {
-            Random rnd = new Random(seed);
-            float[] w = Values.random(rnd, n + 3, 30, 1f), g = Values.random(rnd, n + 1, 30, 1f);
-            float[] v = Values.random(rnd, n + 2, 30, 1f);
-            float[] w2 = w.clone(), g2 = g.clone(), v2 = v.clone();
-            float mom = momentum ? 0.9f : 0f;
-            org.vecprop.reference.ReferenceUpdate.sgd(n, w, 3, g, 1, v, 2, 0.01f, mom, 1e-3f, zero);
-            Update.sgd(n, w2, 3, g2, 1, v2, 2, 0.01f, mom, 1e-3f, zero);
-            Compare.sameArray(w, w2, "w");
-            Compare.sameArray(g, g2, "g");
-            Compare.sameArray(v, v2, "v");
-        });
-    }
 
     @Test
     void nonFiniteGradientsRefuseTheStepAndNameTheLayer() {

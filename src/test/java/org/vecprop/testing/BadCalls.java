@@ -1,7 +1,10 @@
 package org.vecprop.testing;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.vecprop.testing.Rejections.rejects;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -222,5 +225,54 @@ public final class BadCalls {
             }));
         }
         return tests;
+    }
+
+    /** {@code Update.sgd}'s signature (kernel and reference). */
+    public interface Sgd {
+        void call(int n, float[] w, int wOff, float[] g, int gOff, float[] v, int vOff,
+                  float lr, float momentum, float weightDecay, boolean zeroGrad);
+    }
+
+    /** The SGD checks, for the kernel and its reference: each bad call leaves w, g, v alone. */
+    public static void sgdChecks(Sgd sgd) {
+        float[] w = Values.ramp(8), g = Values.ramp(8), v = Values.ramp(8), shared = Values.ramp(24);
+        float[][] arrays = {w, g, v, shared};
+        float[][] before = {w.clone(), g.clone(), v.clone(), shared.clone()};
+        Consumer<String> unchanged = what -> {
+            for (int i = 0; i < arrays.length; i++) {
+                assertArrayEquals(before[i], arrays[i], what + ": array " + i + " changed");
+            }
+        };
+        rejects(IllegalArgumentException.class, "n must be >= 0, got -1",
+                () -> sgd.call(-1, w, 0, g, 0, v, 0, 0.1f, 0.9f, 0f, true));
+        rejects(IllegalArgumentException.class, "w must not be null",
+                () -> sgd.call(4, null, 0, g, 0, v, 0, 0.1f, 0.9f, 0f, true));
+        rejects(IllegalArgumentException.class, "g must not be null",
+                () -> sgd.call(4, w, 0, null, 0, v, 0, 0.1f, 0.9f, 0f, true));
+        rejects(IndexOutOfBoundsException.class, "w: 8 elements at wOff 1 run past w.length 8",
+                () -> sgd.call(8, w, 1, g, 0, v, 0, 0.1f, 0f, 0f, true));
+        rejects(IndexOutOfBoundsException.class, "g: 8 elements at gOff 2 run past g.length 8",
+                () -> sgd.call(8, w, 0, g, 2, v, 0, 0.1f, 0f, 0f, true));
+        rejects(IllegalArgumentException.class,
+                "w (elements 0..7) overlaps g (elements 4..11) in the same array",
+                () -> sgd.call(8, shared, 0, shared, 4, v, 0, 0.1f, 0f, 0f, true));
+        rejects(IllegalArgumentException.class, "v must not be null",
+                () -> sgd.call(4, w, 0, g, 0, null, 0, 0.1f, 0.5f, 0f, true));
+        rejects(IndexOutOfBoundsException.class, "v: 8 elements at vOff 3 run past v.length 8",
+                () -> sgd.call(8, w, 0, g, 0, v, 3, 0.1f, 0.5f, 0f, true));
+        rejects(IllegalArgumentException.class,
+                "v (elements 4..11) overlaps w (elements 0..7) in the same array",
+                () -> sgd.call(8, shared, 0, g, 0, shared, 4, 0.1f, 0.5f, 0f, true));
+        rejects(IllegalArgumentException.class,
+                "v (elements 10..17) overlaps g (elements 16..23) in the same array",
+                () -> sgd.call(8, w, 0, shared, 16, shared, 10, 0.1f, 0.5f, 0f, true));
+        unchanged.accept("rejected calls");
+        // Without momentum v is not needed, and w, g, v may sit side by side in one array.
+        sgd.call(4, w, 0, g, 0, null, 0, 0.5f, 0f, 0f, false);
+        assertEquals(before[0][0] - 0.5f * before[1][0], w[0]);
+        sgd.call(8, shared, 0, shared, 8, shared, 16, 1f, 0.5f, 0f, true);
+        assertEquals(before[3][0] - (0.5f * before[3][16] + before[3][8]), shared[0]);
+        assertEquals(0f, shared[8], "g zeroed");
+        assertEquals(0.5f * before[3][16] + before[3][8], shared[16], "v updated");
     }
 }
