@@ -31,7 +31,7 @@ import org.vecprop.testing.Values;
  */
 class ReluTest {
 
-    // ------------------------------------------------------------------ against the reference (bit-identical)
+    // ------------------------------------------------------- against the reference (bit-identical)
 
     @Test
     void forwardIsBitIdentical() {
