@@ -131,6 +131,7 @@ class GemmTest {
         });
     }
 
+    /** An array of NaN: a GEMM that reads it leaks NaN into C. */
     static float[] nan(int n) {
         float[] x = new float[n];
         Arrays.fill(x, Float.NaN);
@@ -146,6 +147,7 @@ class GemmTest {
         }
     }
 
+    /** One GEMM entry point, with row strides equal to the row lengths. */
     interface Call {
         void run(int m, int n, int k, float alpha, float[] a, float[] b, float beta, float[] c);
     }
