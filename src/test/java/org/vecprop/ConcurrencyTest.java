@@ -8,13 +8,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.vecprop.kernel.Activation;
 import org.vecprop.kernel.Bias;
-import org.vecprop.kernel.Compare;
 import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.Relu;
 import org.vecprop.nn.Network;
-import org.vecprop.kernel.Activation;
+import org.vecprop.testing.Compare;
 
 /**
  * Eight threads call every kernel, and run inference through networks sharing one set of

@@ -2,49 +2,33 @@ package org.vecprop.contract;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.vecprop.testing.Rejections.rejects;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
-import org.vecprop.reference.ReferenceBias;
 import org.vecprop.reference.ReferenceGemm;
-import org.vecprop.reference.ReferenceMse;
 import org.vecprop.reference.ReferenceRelu;
 import org.vecprop.reference.ReferenceStats;
-import org.vecprop.reference.ReferenceUpdate;
+import org.vecprop.testing.Values;
 
 /**
  * Edges of the argument checks that the table-driven bad-input tests do not reach, found by
  * mutation testing (scripts/mutation): exact boundaries (ranges that touch but do not overlap,
  * an offset exactly at the end, empty matrices placed inside other operands), the full text of
- * the overlap message, the summary array, the SGD argument checks, and the MemorySegment checks.
+ * the overlap message, the summary array, and the MemorySegment checks. (The SGD argument checks,
+ * which go through Update.sgd and its reference, are in kernel.UpdateTest and
+ * reference.ReferenceBadInputTest.)
  * Every rejected call must leave its arrays unchanged; every accepted one must compute.
  */
 class ChecksTest {
-
-    static float[] ramp(int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = i - 20.5f;
-        }
-        return x;
-    }
-
-    /** Asserts the exception type and the whole message. */
-    static void rejects(Class<? extends RuntimeException> type, String message, Executable call) {
-        RuntimeException e = assertThrows(type, call);
-        assertEquals(message, e.getMessage());
-    }
 
     // ------------------------------------------------------------------ overlap
 
     @Test
     void rangesThatTouchDoNotOverlap() {
-        float[] a = ramp(32);
+        float[] a = Values.ramp(32);
         // out [16, 32) right after in [0, 16), and out [0, 16) right before in [16, 32).
         Checks.noOverlap("y", a, 16, 4, "x", a, 0, 4, 4, 4, false);
         Checks.noOverlap("y", a, 0, 4, "x", a, 16, 4, 4, 4, false);
@@ -57,7 +41,7 @@ class ChecksTest {
 
     @Test
     void overlapMessageNamesBothRanges() {
-        float[] a = ramp(40);
+        float[] a = Values.ramp(40);
         rejects(IllegalArgumentException.class,
                 "y (elements 1..16) overlaps x (elements 0..15) in the same array;"
                         + " only the exact same view is allowed in place",
@@ -73,8 +57,8 @@ class ChecksTest {
 
     @Test
     void anEmptyOperandInsideAnotherOverlapsNothing() {
-        float[] arr = ramp(16);
-        float[] b = ramp(8);
+        float[] arr = Values.ramp(16);
+        float[] b = Values.ramp(8);
         float[] before = arr.clone();
         // A is 2 x 0 (k = 0) at offset 1, inside C's elements 0..3 in the same array: legal,
         // and C becomes beta * C.
@@ -95,7 +79,7 @@ class ChecksTest {
 
     @Test
     void anOffsetAtTheEndIsFineForAnEmptyMatrix() {
-        float[] x = ramp(8);
+        float[] x = Values.ramp(8);
         Checks.matrix("x", x, 8, 0, 5, 5);
         Checks.matrix("x", x, 8, 3, 0, 1);    // 3 rows of nothing: no element past the end
         Checks.vector("v", x, 8, 0);
@@ -119,86 +103,26 @@ class ChecksTest {
         Checks.summary(new double[4]);
         double[] three = {7, 7, 7};
         rejects(IllegalArgumentException.class, "out must hold 4 doubles, length is 3",
-                () -> ReferenceStats.summarize(1, 2, ramp(2), 0, 2, three));
+                () -> ReferenceStats.summarize(1, 2, Values.ramp(2), 0, 2, three));
         assertArrayEquals(new double[] {7, 7, 7}, three, "out untouched");
         rejects(IllegalArgumentException.class, "out must not be null",
-                () -> org.vecprop.kernel.Stats.summarize(1, 2, ramp(2), 0, 2, null));
+                () -> org.vecprop.kernel.Stats.summarize(1, 2, Values.ramp(2), 0, 2, null));
         rejects(IllegalArgumentException.class, "out must hold 4 doubles, length is 3",
-                () -> org.vecprop.kernel.Stats.summarize(1, 2, ramp(2), 0, 2, three));
+                () -> org.vecprop.kernel.Stats.summarize(1, 2, Values.ramp(2), 0, 2, three));
         rejects(IndexOutOfBoundsException.class, "x: a 2 x 2 matrix at xOff 0 with ldx 2 needs 4"
                         + " elements, but x.length is 3",
-                () -> org.vecprop.kernel.Stats.summarize(2, 2, ramp(3), 0, 2, new double[4]));
+                () -> org.vecprop.kernel.Stats.summarize(2, 2, Values.ramp(3), 0, 2, new double[4]));
         rejects(IllegalArgumentException.class, "a: cols must be >= 0, got -1",
-                () -> org.vecprop.kernel.Stats.deadColumns(2, -1, ramp(3), 0, 2));
+                () -> org.vecprop.kernel.Stats.deadColumns(2, -1, Values.ramp(3), 0, 2));
         // The reference summaries check their matrix too.
         rejects(IndexOutOfBoundsException.class, "x: a 2 x 2 matrix at xOff 0 with ldx 2 needs 4"
                         + " elements, but x.length is 3",
-                () -> ReferenceStats.summarize(2, 2, ramp(3), 0, 2, new double[4]));
+                () -> ReferenceStats.summarize(2, 2, Values.ramp(3), 0, 2, new double[4]));
         rejects(IllegalArgumentException.class, "a: cols must be >= 0, got -1",
-                () -> ReferenceStats.deadColumns(2, -1, ramp(3), 0, 2));
+                () -> ReferenceStats.deadColumns(2, -1, Values.ramp(3), 0, 2));
         rejects(IndexOutOfBoundsException.class, "a: a 2 x 2 matrix at aOff 1 with lda 2 needs 5"
                         + " elements, but a.length is 4",
-                () -> ReferenceStats.deadColumns(2, 2, ramp(4), 1, 2));
-    }
-
-    // ------------------------------------------------------------------ sgd
-
-    interface Sgd {
-        void call(int n, float[] w, int wOff, float[] g, int gOff, float[] v, int vOff,
-                  float lr, float momentum, float weightDecay, boolean zeroGrad);
-    }
-
-    /** The SGD checks, for the kernel and its reference: each bad call leaves w, g, v alone. */
-    static void sgdChecks(Sgd sgd) {
-        float[] w = ramp(8), g = ramp(8), v = ramp(8), shared = ramp(24);
-        float[][] arrays = {w, g, v, shared};
-        float[][] before = {w.clone(), g.clone(), v.clone(), shared.clone()};
-        Consumer<String> unchanged = what -> {
-            for (int i = 0; i < arrays.length; i++) {
-                assertArrayEquals(before[i], arrays[i], what + ": array " + i + " changed");
-            }
-        };
-        rejects(IllegalArgumentException.class, "n must be >= 0, got -1",
-                () -> sgd.call(-1, w, 0, g, 0, v, 0, 0.1f, 0.9f, 0f, true));
-        rejects(IllegalArgumentException.class, "w must not be null",
-                () -> sgd.call(4, null, 0, g, 0, v, 0, 0.1f, 0.9f, 0f, true));
-        rejects(IllegalArgumentException.class, "g must not be null",
-                () -> sgd.call(4, w, 0, null, 0, v, 0, 0.1f, 0.9f, 0f, true));
-        rejects(IndexOutOfBoundsException.class, "w: 8 elements at wOff 1 run past w.length 8",
-                () -> sgd.call(8, w, 1, g, 0, v, 0, 0.1f, 0f, 0f, true));
-        rejects(IndexOutOfBoundsException.class, "g: 8 elements at gOff 2 run past g.length 8",
-                () -> sgd.call(8, w, 0, g, 2, v, 0, 0.1f, 0f, 0f, true));
-        rejects(IllegalArgumentException.class,
-                "w (elements 0..7) overlaps g (elements 4..11) in the same array",
-                () -> sgd.call(8, shared, 0, shared, 4, v, 0, 0.1f, 0f, 0f, true));
-        rejects(IllegalArgumentException.class, "v must not be null",
-                () -> sgd.call(4, w, 0, g, 0, null, 0, 0.1f, 0.5f, 0f, true));
-        rejects(IndexOutOfBoundsException.class, "v: 8 elements at vOff 3 run past v.length 8",
-                () -> sgd.call(8, w, 0, g, 0, v, 3, 0.1f, 0.5f, 0f, true));
-        rejects(IllegalArgumentException.class,
-                "v (elements 4..11) overlaps w (elements 0..7) in the same array",
-                () -> sgd.call(8, shared, 0, g, 0, shared, 4, 0.1f, 0.5f, 0f, true));
-        rejects(IllegalArgumentException.class,
-                "v (elements 10..17) overlaps g (elements 16..23) in the same array",
-                () -> sgd.call(8, w, 0, shared, 16, shared, 10, 0.1f, 0.5f, 0f, true));
-        unchanged.accept("rejected calls");
-        // Without momentum v is not needed, and w, g, v may sit side by side in one array.
-        sgd.call(4, w, 0, g, 0, null, 0, 0.5f, 0f, 0f, false);
-        assertEquals(before[0][0] - 0.5f * before[1][0], w[0]);
-        sgd.call(8, shared, 0, shared, 8, shared, 16, 1f, 0.5f, 0f, true);
-        assertEquals(before[3][0] - (0.5f * before[3][16] + before[3][8]), shared[0]);
-        assertEquals(0f, shared[8], "g zeroed");
-        assertEquals(0.5f * before[3][16] + before[3][8], shared[16], "v updated");
-    }
-
-    @Test
-    void sgdChecksInTheReference() {
-        sgdChecks(ReferenceUpdate::sgd);
-    }
-
-    @Test
-    void sgdChecksInTheKernel() {
-        sgdChecks(org.vecprop.kernel.Update::sgd);
+                () -> ReferenceStats.deadColumns(2, 2, Values.ramp(4), 1, 2));
     }
 
     // ------------------------------------------------------------------ memory segments

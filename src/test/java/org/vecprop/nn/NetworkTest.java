@@ -3,19 +3,27 @@ package org.vecprop.nn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.vecprop.testing.Rejections.rejects;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.vecprop.Demo;
-import org.vecprop.kernel.Compare;
-import org.vecprop.kernel.Props;
-import org.vecprop.kernel.Values;
 import org.vecprop.kernel.Activation;
+import org.vecprop.testing.Compare;
+import org.vecprop.testing.Props;
+import org.vecprop.testing.Values;
 
-/** The network API: the article's example, the zero_grad trap, training, bad input. */
+/**
+ * The network API: the article's example, the zero_grad trap, backprop against finite
+ * differences, training, shared weights, bad input; and, found unchecked by mutation testing
+ * (scripts/mutation), the argument checks' messages, the accessors, and the first layer's
+ * skipped data gradient.
+ */
 class NetworkTest {
+
     /** As in the kernel-level article test: decimal inputs rounded to float, few operations. */
     static final float TOL = 2e-6f;
 
@@ -114,6 +122,21 @@ class NetworkTest {
     }
 
     @Test
+    void backwardLeavesTheDataGradientOfTheFirstLayerAlone() {
+        Network net = Network.mlp(4, 9, 3, 6, 2);
+        float[] x = Values.random(new Random(8), 12, 0, 1f);
+        net.forward(x, 0, 3, 4);
+        net.loss(new float[8], 0, 2);
+        net.backward(Gradients.OVERWRITE);
+        assertArrayEquals(new float[12], net.layer(0).inputGrad(), "layer 0 computes no dX");
+        boolean written = false;
+        for (float v : net.layer(1).inputGrad()) {
+            written |= v != 0f;
+        }
+        assertTrue(written, "layer 1 computes its dX, the dA of layer 0");
+    }
+
+    @Test
     void badInputIsRejectedOrFlagged() {
         Network net = Network.mlp(4, 1, 3, 5, 2);
         float[] x = new float[5 * 3];
@@ -134,5 +157,44 @@ class NetworkTest {
         d.update(net);
         assertFalse(d.healthy());
         assertTrue(d.activationNaN(0) > 0 && d.verdict().contains("NON-FINITE from layer 0"), d.verdict());
+    }
+
+    @Test
+    void checksAndAccessors() {
+        rejects(IllegalArgumentException.class, "sizes must name at least an input and an output width",
+                () -> Network.mlp(2, 1, 3));
+        rejects(IllegalArgumentException.class, "sizes must name at least an input and an output width",
+                () -> Network.mlp(2, 1, (int[]) null));
+        rejects(IllegalArgumentException.class, "a network needs at least one layer", () -> new Network());
+        rejects(IllegalArgumentException.class, "a network needs at least one layer",
+                () -> new Network((Dense[]) null));
+        Dense first = new Dense(3, 4, Activation.RELU, true, 4, 1);
+        rejects(IllegalArgumentException.class, "layer 1 is null", () -> new Network(first, null));
+        rejects(IllegalArgumentException.class, "layer 1 has maxBatch 3, layer 0 has 4",
+                () -> new Network(first, new Dense(4, 2, Activation.IDENTITY, true, 3, 1)));
+
+        Dense second = new Dense(4, 2, Activation.IDENTITY, false, 4, 1);
+        Network net = new Network(first, second);
+        assertEquals(3 * 4 + 4 + 4 * 2, net.parameterCount());
+        assertEquals(2, net.depth());
+        assertSame(first, net.layer(0));
+        assertSame(second, net.layers().get(1));
+        assertThrows(UnsupportedOperationException.class, () -> net.layers().set(0, second));
+        assertEquals(4, net.maxBatch());
+        assertEquals(-1, net.batch());
+        assertEquals(2, net.lossFunction().outputs());
+        assertEquals(5 * 7 + 7 + 7 * 2 + 2, Network.mlp(3, 1, 5, 7, 2).parameterCount());
+
+        rejects(IllegalStateException.class, "no forward pass yet", () -> net.loss(new float[8], 0, 2));
+        rejects(IllegalStateException.class, "no forward pass yet", () -> net.backward(Gradients.OVERWRITE));
+        rejects(IllegalArgumentException.class, "batch must be in [1, maxBatch = 4], got 0",
+                () -> net.forward(new float[12], 0, 3, 0));
+        rejects(IllegalArgumentException.class, "batch must be in [1, maxBatch = 4], got 5",
+                () -> net.forward(new float[15], 0, 3, 5));
+        net.forward(new float[9], 0, 3, 3);
+        assertEquals(3, net.batch());
+        Network other = net.sharingWeights(2);
+        assertEquals(2, other.maxBatch());
+        assertSame(net.layer(1).weights(), other.layer(1).weights());
     }
 }

@@ -19,7 +19,7 @@ final class GemmSmallProblems {
     // ---------------------------------------------------------------- tiny path
 
     /**
-     * Plain loops for problems too small for vectors; one FMA per term, then the epilogue
+     * Plain loops for problems too small for vectors; one FMA per term in depth blocks, then the epilogue
      * {@code f(alpha * sum (+ beta * c) (+ bias))} as in {@link GemmEpilogue#finishTile}.
      */
     static void tiny(boolean transA, boolean transB, int m, int n, int k,
@@ -31,13 +31,16 @@ final class GemmSmallProblems {
         int bStepP = transB ? 1 : ldb, bStepJ = transB ? ldb : 1;
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                float sum = 0f;
                 int ai = aOff + i * aStepI, bj = bOff + j * bStepJ;
-                for (int p = 0; p < k; p++) {
-                    sum = Math.fma(a[ai + p * aStepP], b[bj + p * bStepP], sum);
-                }
                 int idx = cOff + i * ldc + j;
-                float v = epilogue(sum, c, idx, alpha, beta);
+                float v = 0f;
+                for (int pc = 0; pc < k; pc += KC) { // one block when chosen automatically (k <= 64)
+                    float sum = 0f;
+                    for (int p = pc, end = Math.min(k, pc + KC); p < end; p++) {
+                        sum = Math.fma(a[ai + p * aStepP], b[bj + p * bStepP], sum);
+                    }
+                    v = pc == 0 ? epilogue(sum, c, idx, alpha, beta) : alpha * sum + v;
+                }
                 if (bias != null) {
                     v += bias[biasOff + j];
                 }

@@ -1,4 +1,4 @@
-package org.vecprop.kernel;
+package org.vecprop.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Random;
-import org.junit.jupiter.api.Test;
 import org.quicktheories.generators.Generate;
+import org.vecprop.testing.Compare;
+import org.vecprop.testing.Props;
+import org.vecprop.testing.Values;
 
 /**
  * Generated invalid calls: start from a valid call of random shape and layout, break exactly one
@@ -13,9 +15,11 @@ import org.quicktheories.generators.Generate;
  * length, offset before 0 or past the end, an extent one element past the array, an output
  * overlapping an input, a size whose index arithmetic overflows int), and check that the
  * exception is IllegalArgumentException or IndexOutOfBoundsException, that its message names the
- * broken argument, and that every array is bit-for-bit unchanged.
+ * broken argument, and that every array is bit-for-bit unchanged. Each kernel's test class runs
+ * it on its own calls; the generator is here once.
  */
-class InvalidCallPropertiesTest {
+final class InvalidCalls {
+    private InvalidCalls() {}
 
     /** The ways to break a matrix argument. */
     enum Break { NULL, NEGATIVE_ROWS, SMALL_LD, NEGATIVE_OFFSET, OFFSET_PAST_END, ONE_PAST_END, HUGE_LD, OVERLAP }
@@ -54,6 +58,7 @@ class InvalidCallPropertiesTest {
         }
     }
 
+    /** A kernel call on the (possibly broken) matrices. */
     interface Call {
         void run(Mat[] m);
     }
@@ -105,34 +110,5 @@ class InvalidCallPropertiesTest {
                 }
             }
         });
-    }
-
-    @Test
-    void reluForward() {
-        check("Relu.forward", new int[][] {{3, 5}, {3, 5}}, new String[] {"x", "y"}, 1,
-                m -> Relu.forward(m[0].rows, m[0].cols, m[0].array, m[0].off, m[0].ld, m[1].array, m[1].off, m[1].ld));
-    }
-
-    @Test
-    void reluBackward() {
-        check("Relu.backward", new int[][] {{3, 5}, {3, 5}, {3, 5}}, new String[] {"z", "dy", "dz"}, 1,
-                m -> Relu.backward(m[0].rows, m[0].cols, m[0].array, m[0].off, m[0].ld,
-                        m[1].array, m[1].off, m[1].ld, m[2].array, m[2].off, m[2].ld));
-    }
-
-    @Test
-    void mseLossAndGradient() {
-        check("Mse.lossAndGradient", new int[][] {{4, 3}, {4, 3}, {4, 3}}, new String[] {"p", "t", "g"}, 1,
-                m -> Mse.lossAndGradient(m[0].rows, m[0].cols, m[0].array, m[0].off, m[0].ld,
-                        m[1].array, m[1].off, m[1].ld, m[2].array, m[2].off, m[2].ld));
-    }
-
-    @Test
-    void gemm() {
-        // A is m x k, B is k x n, C is m x n, with m = 2s, k = 3s, n = 4s.
-        check("Gemm.multiply", new int[][] {{2, 3}, {3, 4}, {2, 4}}, new String[] {"a", "b", "c"}, 1,
-                m -> Gemm.multiply(false, false, m[2].rows, m[2].cols, m[0].cols, 1f,
-                        m[0].array, m[0].off, m[0].ld, m[1].array, m[1].off, m[1].ld,
-                        0f, m[2].array, m[2].off, m[2].ld));
     }
 }

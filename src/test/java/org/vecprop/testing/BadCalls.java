@@ -1,24 +1,29 @@
-package org.vecprop.kernel;
+package org.vecprop.testing;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.vecprop.testing.Rejections.rejects;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
+import org.vecprop.contract.Checks;
 
 /**
- * Every public kernel, and its reference twin, rejects bad arguments before writing: the
- * exception is IllegalArgumentException or IndexOutOfBoundsException, its message names the
- * argument and its value, and every output array keeps its bits.
+ * Tables of bad calls, one per signature, shared by a kernel's tests and its reference twin's:
+ * each row breaks one argument of a call on 4x4 matrices in 64-element arrays and states the
+ * exception type and a fragment of its message, which names the argument and its value.
+ * {@link #rejectedBeforeAnyWrite} turns rows into tests that also check that no array changed.
  */
-class BadInputTest {
+public final class BadCalls {
+    private BadCalls() {}
 
     /** The arrays of one call; each call gets fresh copies so a partial write would show. */
-    static final class Arrays {
-        final float[] a = ramp(64), b = ramp(64), c = ramp(64), d = ramp(64);
+    public static final class CallArrays {
+        public final float[] a = ramp(64), b = ramp(64), c = ramp(64), d = ramp(64);
 
         static float[] ramp(int n) {
             float[] x = new float[n];
@@ -29,19 +34,21 @@ class BadInputTest {
         }
     }
 
-    record Bad(String what, Class<? extends RuntimeException> type, String fragment,
-               Consumer<Arrays> call) {}
+    /** One bad call: its label, the exception expected, a fragment of its message, the call. */
+    public record Bad(String what, Class<? extends RuntimeException> type, String fragment,
+                      Consumer<CallArrays> call) {}
 
-    static final Class<IllegalArgumentException> IAE = IllegalArgumentException.class;
-    static final Class<IndexOutOfBoundsException> IOOBE = IndexOutOfBoundsException.class;
+    public static final Class<IllegalArgumentException> IAE = IllegalArgumentException.class;
+    public static final Class<IndexOutOfBoundsException> IOOBE = IndexOutOfBoundsException.class;
 
     /** A GEMM call on 4x4 matrices in 64-element arrays, with one argument made bad. */
-    interface GemmCall {
+    public interface GemmCall {
         void call(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
                   int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
     }
 
-    static List<Bad> gemm(String api, GemmCall g) {
+    /** The bad calls of a GEMM entry point labelled {@code api}: sizes, nulls, strides, extents, overlap. */
+    public static List<Bad> gemm(String api, GemmCall g) {
         List<Bad> l = new ArrayList<>();
         l.add(new Bad(api + " negative m", IAE, "m must be >= 0, got -1",
                 x -> g.call(false, false, -1, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4)));
@@ -81,11 +88,13 @@ class BadInputTest {
         return l;
     }
 
-    interface Unary {
+    /** A call with one input matrix and one output matrix (or a second input). */
+    public interface Unary {
         void call(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
     }
 
-    static List<Bad> unary(String api, String x, String y, Unary u) {
+    /** The bad calls of a {@link Unary} entry point whose matrices are named {@code x} and {@code y}. */
+    public static List<Bad> unary(String api, String x, String y, Unary u) {
         List<Bad> l = new ArrayList<>();
         l.add(new Bad(api + " negative rows", IAE, x + ": rows must be >= 0, got -1",
                 a -> u.call(-1, 4, a.a, 0, 4, a.c, 0, 4)));
@@ -106,12 +115,14 @@ class BadInputTest {
         return l;
     }
 
-    interface Binary {
+    /** A call with two input matrices and one output matrix. */
+    public interface Binary {
         void call(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
                   float[] o, int oOff, int ldo);
     }
 
-    static List<Bad> binary(String api, String x, String y, String o, Binary u) {
+    /** The bad calls of a {@link Binary} entry point, inputs {@code x}, {@code y}, output {@code o}. */
+    public static List<Bad> binary(String api, String x, String y, String o, Binary u) {
         List<Bad> l = new ArrayList<>();
         l.add(new Bad(api + " negative rows", IAE, "rows must be >= 0, got -1",
                 a -> u.call(-1, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4)));
@@ -132,94 +143,38 @@ class BadInputTest {
         return l;
     }
 
-    static List<Bad> all() {
-        List<Bad> l = new ArrayList<>();
-        l.addAll(gemm("Gemm.multiply", Gemm::multiply));
-        l.addAll(gemm("Gemm.multiply(workspace)", (ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be,
-                c, co, lc) -> Gemm.multiply(ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be, c, co, lc,
-                new GemmWorkspace())));
-        l.add(new Bad("Gemm.multiply null workspace", IAE, "workspace must not be null",
-                x -> Gemm.multiply(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4, null)));
-        l.addAll(gemm("reference.Gemm.multiply", org.vecprop.reference.ReferenceGemm::multiply));
-        l.addAll(gemm("Gemm.multiply(bias, relu)", (ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be,
-                c, co, lc) -> Gemm.multiplyBiasActivation(ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be, c, co, lc,
-                new float[Math.max(0, n)], 0, Activation.RELU)));
-        l.add(new Bad("Gemm.multiply bias too short", IOOBE, "bias: 4 elements at biasOff 61",
-                x -> Gemm.multiplyBiasActivation(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
-                        x.d, 61, Activation.IDENTITY)));
-        l.add(new Bad("Gemm.multiply bias overlaps c", IAE, "c (elements 0..15) overlaps bias",
-                x -> Gemm.multiplyBiasActivation(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
-                        x.c, 12, Activation.RELU)));
-        l.addAll(gemm("Gemm.multiply(executor)", (ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be,
-                c, co, lc) -> Gemm.multiplyParallel(ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be, c, co, lc,
-                Runnable::run, 2)));
-        l.add(new Bad("Gemm.multiply null executor", IAE, "executor must not be null",
-                x -> Gemm.multiplyParallel(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
-                        null, 2)));
-        l.add(new Bad("Gemm.multiply zero parts", IAE, "parts must be >= 1, got 0",
-                x -> Gemm.multiplyParallel(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
-                        Runnable::run, 0)));
-        l.addAll(unary("Relu.forward", "x", "y", Relu::forward));
-        l.addAll(unary("reference.Relu.forward", "x", "y", org.vecprop.reference.ReferenceRelu::forward));
-        l.addAll(unary("Relu.mask", "z", "m", Relu::mask));
-        l.addAll(unary("reference.Relu.mask", "z", "m", org.vecprop.reference.ReferenceRelu::mask));
-        l.addAll(binary("Relu.backward", "z", "dy", "dz", Relu::backward));
-        l.addAll(binary("reference.Relu.backward", "z", "dy", "dz",
-                org.vecprop.reference.ReferenceRelu::backward));
-        l.addAll(binary("Relu.backward(db)", "z", "dy", "dz",
-                (r, c, x, xo, lx, y, yo, ly, o, oo, lo) -> Relu.backwardWithBiasGradient(r, c, x, xo, lx, y, yo, ly,
-                        o, oo, lo, new float[Math.max(0, c)], 0, true)));
-        l.add(new Bad("Relu.backward(db) null db", IAE, "db must not be null",
-                a -> Relu.backwardWithBiasGradient(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, null, 0, false)));
-        l.add(new Bad("Relu.backward(db) db overlaps z", IAE, "db (elements 3..6) overlaps z",
-                a -> Relu.backwardWithBiasGradient(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, a.a, 3, false)));
-        l.add(new Bad("Relu.backward(db) db overlaps dz", IAE, "db (elements 60..63) overlaps dz",
-                a -> Relu.backwardWithBiasGradient(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 48, 4, a.c, 60, false)));
-        l.add(new Bad("Relu.backward(db) db past end", IOOBE, "db: 4 elements at dbOff 62",
-                a -> Relu.backwardWithBiasGradient(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, a.d, 62, false)));
-        l.addAll(binary("Mse.lossAndGradient", "p", "t", "g",
-                (r, c, x, xo, lx, y, yo, ly, o, oo, lo) -> Mse.lossAndGradient(r, c, x, xo, lx, y, yo, ly, o, oo, lo)));
-        l.addAll(binary("reference.Mse.lossAndGradient", "p", "t", "g",
-                (r, c, x, xo, lx, y, yo, ly, o, oo, lo) ->
-                        org.vecprop.reference.ReferenceMse.lossAndGradient(r, c, x, xo, lx, y, yo, ly, o, oo, lo)));
-        // The loss writes nothing, so only the messages are checked; d serves as a bystander.
-        l.addAll(unary("Mse.loss", "p", "t",
-                (r, c, x, xo, lx, y, yo, ly) -> lossRejectsOverlapToo(r, c, x, xo, lx, y, yo, ly, false)));
-        l.addAll(unary("reference.Mse.loss", "p", "t",
-                (r, c, x, xo, lx, y, yo, ly) -> lossRejectsOverlapToo(r, c, x, xo, lx, y, yo, ly, true)));
-        l.addAll(bias("Bias", Bias::add, Bias::gradient));
-        l.addAll(bias("reference.Bias", org.vecprop.reference.ReferenceBias::add,
-                org.vecprop.reference.ReferenceBias::gradient));
-        return l;
+    /** {@code Mse.loss}'s signature (kernel and reference). */
+    public interface Loss {
+        float call(int rows, int cols, float[] p, int pOff, int ldp, float[] t, int tOff, int ldt);
     }
 
     /**
      * Mse.loss has no output; overlapping p and t is legal. To reuse the unary table, the
      * "partial overlap" row is served by a call that reports it the way the table expects.
      */
-    static void lossRejectsOverlapToo(int r, int c, float[] p, int po, int lp, float[] t, int to,
-                                      int lt, boolean reference) {
-        if (p == t && po != to) {
-            org.vecprop.contract.Checks.noOverlap("t", t, to, lt, "p", p, po, lp, r, c, true);
-        }
-        if (reference) {
-            org.vecprop.reference.ReferenceMse.loss(r, c, p, po, lp, t, to, lt);
-        } else {
-            Mse.loss(r, c, p, po, lp, t, to, lt);
-        }
+    public static Unary lossRejectingOverlapToo(Loss loss) {
+        return (r, c, p, po, lp, t, to, lt) -> {
+            if (p == t && po != to) {
+                Checks.noOverlap("t", t, to, lt, "p", p, po, lp, r, c, true);
+            }
+            loss.call(r, c, p, po, lp, t, to, lt);
+        };
     }
 
-    interface BiasAdd {
+    /** {@code Bias.add}'s signature (kernel and reference). */
+    public interface BiasAdd {
         void call(int rows, int cols, float[] x, int xOff, int ldx, float[] bias, int biasOff,
                   float[] y, int yOff, int ldy);
     }
 
-    interface BiasGradient {
+    /** {@code Bias.gradient}'s signature (kernel and reference). */
+    public interface BiasGradient {
         void call(int rows, int cols, float[] dz, int dzOff, int lddz, float[] db, int dbOff,
                   boolean accumulate);
     }
 
-    static List<Bad> bias(String api, BiasAdd add, BiasGradient grad) {
+    /** The bad calls of a bias add and a bias gradient, labelled {@code api.add} and {@code api.gradient}. */
+    public static List<Bad> bias(String api, BiasAdd add, BiasGradient grad) {
         List<Bad> l = new ArrayList<>();
         l.add(new Bad(api + ".add null bias", IAE, "bias must not be null",
                 a -> add.call(4, 4, a.a, 0, 4, null, 0, a.c, 0, 4)));
@@ -248,13 +203,16 @@ class BadInputTest {
         return l;
     }
 
-    @TestFactory
-    List<DynamicTest> everyBadCallIsRejectedBeforeAnyWrite() {
+    /**
+     * One test per row: the call throws the row's exception type with a message containing
+     * its fragment, and every array keeps its bits.
+     */
+    public static List<DynamicTest> rejectedBeforeAnyWrite(List<Bad> rows) {
         List<DynamicTest> tests = new ArrayList<>();
-        for (Bad bad : all()) {
+        for (Bad bad : rows) {
             tests.add(DynamicTest.dynamicTest(bad.what(), () -> {
-                Arrays arrays = new Arrays();
-                Arrays before = new Arrays();
+                CallArrays arrays = new CallArrays();
+                CallArrays before = new CallArrays();
                 RuntimeException e = assertThrows(bad.type(), () -> bad.call().accept(arrays),
                         bad.what());
                 assertTrue(e.getMessage() != null && e.getMessage().contains(bad.fragment()),
@@ -267,5 +225,54 @@ class BadInputTest {
             }));
         }
         return tests;
+    }
+
+    /** {@code Update.sgd}'s signature (kernel and reference). */
+    public interface Sgd {
+        void call(int n, float[] w, int wOff, float[] g, int gOff, float[] v, int vOff,
+                  float lr, float momentum, float weightDecay, boolean zeroGrad);
+    }
+
+    /** The SGD checks, for the kernel and its reference: each bad call leaves w, g, v alone. */
+    public static void sgdChecks(Sgd sgd) {
+        float[] w = Values.ramp(8), g = Values.ramp(8), v = Values.ramp(8), shared = Values.ramp(24);
+        float[][] arrays = {w, g, v, shared};
+        float[][] before = {w.clone(), g.clone(), v.clone(), shared.clone()};
+        Consumer<String> unchanged = what -> {
+            for (int i = 0; i < arrays.length; i++) {
+                assertArrayEquals(before[i], arrays[i], what + ": array " + i + " changed");
+            }
+        };
+        rejects(IllegalArgumentException.class, "n must be >= 0, got -1",
+                () -> sgd.call(-1, w, 0, g, 0, v, 0, 0.1f, 0.9f, 0f, true));
+        rejects(IllegalArgumentException.class, "w must not be null",
+                () -> sgd.call(4, null, 0, g, 0, v, 0, 0.1f, 0.9f, 0f, true));
+        rejects(IllegalArgumentException.class, "g must not be null",
+                () -> sgd.call(4, w, 0, null, 0, v, 0, 0.1f, 0.9f, 0f, true));
+        rejects(IndexOutOfBoundsException.class, "w: 8 elements at wOff 1 run past w.length 8",
+                () -> sgd.call(8, w, 1, g, 0, v, 0, 0.1f, 0f, 0f, true));
+        rejects(IndexOutOfBoundsException.class, "g: 8 elements at gOff 2 run past g.length 8",
+                () -> sgd.call(8, w, 0, g, 2, v, 0, 0.1f, 0f, 0f, true));
+        rejects(IllegalArgumentException.class,
+                "w (elements 0..7) overlaps g (elements 4..11) in the same array",
+                () -> sgd.call(8, shared, 0, shared, 4, v, 0, 0.1f, 0f, 0f, true));
+        rejects(IllegalArgumentException.class, "v must not be null",
+                () -> sgd.call(4, w, 0, g, 0, null, 0, 0.1f, 0.5f, 0f, true));
+        rejects(IndexOutOfBoundsException.class, "v: 8 elements at vOff 3 run past v.length 8",
+                () -> sgd.call(8, w, 0, g, 0, v, 3, 0.1f, 0.5f, 0f, true));
+        rejects(IllegalArgumentException.class,
+                "v (elements 4..11) overlaps w (elements 0..7) in the same array",
+                () -> sgd.call(8, shared, 0, g, 0, shared, 4, 0.1f, 0.5f, 0f, true));
+        rejects(IllegalArgumentException.class,
+                "v (elements 10..17) overlaps g (elements 16..23) in the same array",
+                () -> sgd.call(8, w, 0, shared, 16, shared, 10, 0.1f, 0.5f, 0f, true));
+        unchanged.accept("rejected calls");
+        // Without momentum v is not needed, and w, g, v may sit side by side in one array.
+        sgd.call(4, w, 0, g, 0, null, 0, 0.5f, 0f, 0f, false);
+        assertEquals(before[0][0] - 0.5f * before[1][0], w[0]);
+        sgd.call(8, shared, 0, shared, 8, shared, 16, 1f, 0.5f, 0f, true);
+        assertEquals(before[3][0] - (0.5f * before[3][16] + before[3][8]), shared[0]);
+        assertEquals(0f, shared[8], "g zeroed");
+        assertEquals(0.5f * before[3][16] + before[3][8], shared[16], "v updated");
     }
 }

@@ -14,7 +14,7 @@ import org.vecprop.internal.gemm.GemmBlocking;
  * the scalar runs {@code -Dvecprop.expect.reason}, a fragment of the one log line that must say
  * why; so a run that silently took another path fails.
  */
-class SimdSelectionTest {
+class SimdTest {
 
     @Test
     void runsAtTheExpectedWidth() {

@@ -1,4 +1,4 @@
-package org.vecprop.kernel;
+package org.vecprop.testing;
 
 import java.util.Random;
 
@@ -32,5 +32,14 @@ public final class Values {
         float[] a = new float[n];
         fill(rnd, a, specialPermille, scale);
         return a;
+    }
+
+    /** {@code n} values {@code i - 20.5}: distinct, negative then positive, exact in float. */
+    public static float[] ramp(int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i - 20.5f;
+        }
+        return x;
     }
 }

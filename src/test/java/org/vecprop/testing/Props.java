@@ -1,10 +1,11 @@
-package org.vecprop.kernel;
+package org.vecprop.testing;
 
 import static org.quicktheories.QuickTheory.qt;
 
 import org.quicktheories.QuickTheory;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
+import org.vecprop.kernel.Simd;
 
 /**
  * How the property tests run. CI uses a fixed seed and example count (set in the POM);

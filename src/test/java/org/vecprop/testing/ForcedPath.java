@@ -1,9 +1,12 @@
-package org.vecprop.kernel;
+package org.vecprop.testing;
 
 import org.vecprop.internal.Kernels;
+import org.vecprop.internal.PackBuffers;
 import org.vecprop.internal.gemm.GemmBlocking.Path;
 import org.vecprop.internal.gemm.VectorGemm;
-import org.vecprop.internal.gemm.GemmBlocking;
+import org.vecprop.kernel.Activation;
+import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.Simd;
 
 /**
  * Runs a GEMM on a chosen path, so that properties cover every path at every shape. On the
@@ -12,18 +15,21 @@ import org.vecprop.internal.gemm.GemmBlocking;
 public final class ForcedPath {
     private ForcedPath() {}
 
-    /** {@code C = f(alpha op(A) op(B) + beta C + bias)} on {@code path} (AUTO: the public call). */
+    /**
+     * {@code C = f(alpha op(A) op(B) + beta C + bias)} on {@code path} (AUTO: the public call).
+     *
+     * @param buffers packing buffers (what a {@code GemmWorkspace} holds), or null for this thread's
+     */
     public static void multiply(Path path, boolean transA, boolean transB, int m, int n, int k,
                                 float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc,
-                                float[] bias, int biasOff, boolean relu, GemmWorkspace workspace) {
+                                float[] bias, int biasOff, boolean relu, PackBuffers buffers) {
         if (!Simd.enabled() || path == Path.AUTO) {
             Gemm.multiplyBiasActivation(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc, bias, biasOff, relu ? Activation.RELU : Activation.IDENTITY);
             return;
         }
         VectorGemm.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta,
-                c, cOff, ldc, bias, biasOff, relu ? Kernels.RELU : Kernels.IDENTITY,
-                workspace == null ? null : workspace.buffers, path);
+                c, cOff, ldc, bias, biasOff, relu ? Kernels.RELU : Kernels.IDENTITY, buffers, path);
     }
 }

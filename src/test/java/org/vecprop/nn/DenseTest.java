@@ -1,0 +1,296 @@
+package org.vecprop.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.vecprop.testing.Rejections.rejects;
+import static org.vecprop.testing.Rejections.rejectsWithPrefix;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.generators.Generate;
+import org.vecprop.kernel.Activation;
+import org.vecprop.testing.Compare;
+import org.vecprop.testing.Props;
+import org.vecprop.testing.Values;
+
+/**
+ * {@link Dense}: fused forward and backward against the unfused composition of reference
+ * kernels, for random layer sizes (1 and sizes off every tile edge), batches and seeds; and what
+ * mutation testing (scripts/mutation) found unchecked: initialisation by activation, accessors,
+ * argument checks and their messages, layers without bias.
+ *
+ * <p>Bounds: a GEMM element differs from the reference by at most
+ * {@code (2k + 5) u T}, {@code T = sum |a b| (+ |beta c|)} (see testing.GemmCheck); the bias add
+ * adds {@code 2u(|x| + |b|)}, ReLU none. The mask [A > 0] is taken from the fused side, because
+ * where Z is within rounding of 0 the two sides may disagree on the sign, which is a difference
+ * of the forward pass, not of backward. dW and dX are then checked against the reference GEMM
+ * of the same dZ with the GEMM bound; db is bit-identical.
+ */
+class DenseTest {
+
+    // -------------------------------------------------------------- fusion against the composition
+
+    @Test
+    void fusedForwardMatchesTheComposition() {
+        Props.theory(Props.EXAMPLES / 2).forAll(Generate.range(1, 70), Generate.range(1, 70),
+                Generate.range(1, 40), Generate.longRange(0, 1 << 30)).checkAssert((in, out, batch, seed) -> {
+            Random rnd = new Random(seed);
+            Dense d = new Dense(in, out, seed % 2 == 0 ? Activation.RELU : Activation.IDENTITY,
+                    true, batch, seed);
+            Values.fill(rnd, d.bias(), 0, 1f);
+            float[] x = Values.random(rnd, batch * in, 0, 1f);
+            float[] a = d.forward(x, 0, in, batch);
+            float[] z = new float[batch * out];
+            org.vecprop.reference.ReferenceGemm.multiply(false, false, batch, out, in, 1f, x, 0, in,
+                    d.weights(), 0, out, 0f, z, 0, out);
+            float[] expected = z.clone();
+            org.vecprop.reference.ReferenceBias.add(batch, out, expected, 0, out, d.bias(), 0, expected, 0, out);
+            if (d.activation() == Activation.RELU) {
+                org.vecprop.reference.ReferenceRelu.forward(batch, out, expected, 0, out, expected, 0, out);
+            }
+            for (int i = 0; i < batch; i++) {
+                for (int j = 0; j < out; j++) {
+                    double t = 0;
+                    for (int p = 0; p < in; p++) {
+                        t += Math.abs((double) x[i * in + p] * d.weights()[p * out + j]);
+                    }
+                    double tol = (2.0 * in + 5) * Compare.U * t * (1 + Compare.U)
+                            + 2 * Compare.U * (Math.abs(z[i * out + j]) + Math.abs(d.bias()[j]));
+                    Compare.close(expected[i * out + j], a[i * out + j], tol,
+                            in + "x" + out + " batch " + batch + " A[" + i + "][" + j + "]");
+                }
+            }
+        });
+    }
+
+    @Test
+    void fusedBackwardMatchesTheComposition() {
+        Props.theory(Props.EXAMPLES / 2).forAll(Generate.range(1, 70), Generate.range(1, 70),
+                Generate.range(1, 40), Generate.longRange(0, 1 << 30)).checkAssert((in, out, batch, seed) -> {
+            Random rnd = new Random(seed);
+            boolean relu = seed % 2 == 0;
+            Dense d = new Dense(in, out, relu ? Activation.RELU : Activation.IDENTITY, true, batch, seed);
+            float[] x = Values.random(rnd, batch * in, 0, 1f);
+            float[] dA = Values.random(rnd, batch * out, 0, 1f);
+            float[] a = d.forward(x, 0, in, batch).clone();
+            // Accumulate onto nonzero gradients, to check beta = 1 too.
+            Values.fill(rnd, d.weightGrad(), 0, 1f);
+            Values.fill(rnd, d.biasGrad(), 0, 1f);
+            float[] w0 = d.weightGrad().clone(), b0 = d.biasGrad().clone();
+            boolean accumulate = seed % 3 != 0;
+            d.backward(dA, 0, out, accumulate ? Gradients.ACCUMULATE : Gradients.OVERWRITE, true);
+
+            float[] dz = new float[batch * out];
+            if (relu) {
+                org.vecprop.reference.ReferenceRelu.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
+            } else {
+                System.arraycopy(dA, 0, dz, 0, dz.length);
+            }
+            float[] db = b0.clone();
+            org.vecprop.reference.ReferenceBias.gradient(batch, out, dz, 0, out, db, 0, accumulate);
+            Compare.sameArray(db, d.biasGrad(), "db");
+            float[] dW = w0.clone();
+            org.vecprop.reference.ReferenceGemm.multiply(true, false, in, out, batch, 1f, x, 0, in,
+                    dz, 0, out, accumulate ? 1f : 0f, dW, 0, out);
+            float[] dX = new float[batch * in];
+            org.vecprop.reference.ReferenceGemm.multiply(false, true, batch, in, out, 1f, dz, 0, out,
+                    d.weights(), 0, out, 0f, dX, 0, in);
+            for (int p = 0; p < in; p++) {
+                for (int j = 0; j < out; j++) {
+                    double t = accumulate ? Math.abs(w0[p * out + j]) : 0;
+                    for (int i = 0; i < batch; i++) {
+                        t += Math.abs((double) x[i * in + p] * dz[i * out + j]);
+                    }
+                    Compare.close(dW[p * out + j], d.weightGrad()[p * out + j],
+                            (2.0 * batch + 5) * Compare.U * t, "dW[" + p + "][" + j + "]");
+                }
+            }
+            for (int i = 0; i < batch; i++) {
+                for (int p = 0; p < in; p++) {
+                    double t = 0;
+                    for (int j = 0; j < out; j++) {
+                        t += Math.abs((double) dz[i * out + j] * d.weights()[p * out + j]);
+                    }
+                    Compare.close(dX[i * in + p], d.inputGrad()[i * in + p],
+                            (2.0 * out + 5) * Compare.U * t, "dX[" + i + "][" + p + "]");
+                }
+            }
+        });
+    }
+
+    @Test
+    void skippingTheInputGradientChangesNothingElse() {
+        Random rnd = new Random(5);
+        Dense d = new Dense(13, 21, Activation.RELU, true, 9, 5);
+        float[] x = Values.random(rnd, 9 * 13, 0, 1f), dA = Values.random(rnd, 9 * 21, 0, 1f);
+        d.forward(x, 0, 13, 9);
+        d.backward(dA, 0, 21, Gradients.OVERWRITE, true);
+        float[] w = d.weightGrad().clone(), b = d.biasGrad().clone(), z = d.outputGrad().clone();
+        float[] dxBefore = d.inputGrad().clone();
+        java.util.Arrays.fill(d.inputGrad(), 42f);
+        d.backward(dA, 0, 21, Gradients.OVERWRITE, false);
+        Compare.sameArray(w, d.weightGrad(), "dW");
+        Compare.sameArray(b, d.biasGrad(), "db");
+        Compare.sameArray(z, d.outputGrad(), "dZ");
+        for (float v : d.inputGrad()) {
+            Compare.same(42f, v, "dX must not be written when skipped");
+        }
+        org.junit.jupiter.api.Assertions.assertNotEquals(42f, dxBefore[0]);
+    }
+
+    /** Layers without bias: the ReLU backward without the bias gradient, and the identity one. */
+    @Test
+    void layersWithoutBias() {
+        Random rnd = new Random(4);
+        int in = 5, out = 19, batch = 3;
+        float[] w = Values.random(rnd, in * out, 0, 1f);
+        float[] x = Values.random(rnd, batch * in, 0, 1f), dA = Values.random(rnd, batch * out, 0, 1f);
+        for (Activation act : Activation.values()) {
+            Dense d = Dense.of(in, out, act, w, null, batch);
+            float[] a = d.forward(x, 0, in, batch).clone();
+            float[] z = new float[batch * out];
+            org.vecprop.reference.ReferenceGemm.multiply(false, false, batch, out, in, 1f, x, 0, in, w, 0, out,
+                    0f, z, 0, out);
+            float[] dz = dA.clone();
+            if (act == Activation.RELU) {
+                org.vecprop.reference.ReferenceRelu.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
+            }
+            Arrays.fill(d.weightGrad(), 1f);
+            d.backward(dA, 0, out, Gradients.ACCUMULATE, true);
+            if (act == Activation.RELU) {
+                Compare.sameArray(dz, Arrays.copyOf(d.outputGrad(), batch * out), act + " dZ");
+            } else {
+                assertArrayEquals(new float[batch * out], Arrays.copyOf(d.outputGrad(), batch * out),
+                        "an identity layer leaves outputGrad alone");
+            }
+            for (int p = 0; p < in; p++) {
+                for (int j = 0; j < out; j++) {
+                    double sum = 1;
+                    double t = 1;
+                    for (int i = 0; i < batch; i++) {
+                        sum += (double) x[i * in + p] * dz[i * out + j];
+                        t += Math.abs((double) x[i * in + p] * dz[i * out + j]);
+                    }
+                    assertEquals(sum, d.weightGrad()[p * out + j], 1e-5 * t, act + " dW accumulated");
+                }
+            }
+            d.zeroGrad();
+            assertArrayEquals(new float[in * out], d.weightGrad(), "zeroGrad without bias");
+        }
+    }
+
+    // ---------------------------------------------------------- construction, accessors, bad input
+
+    @Test
+    void initialisesByActivation() {
+        Dense relu = new Dense(7, 5, Activation.RELU, true, 3, 42);
+        float[] he = new float[35];
+        Init.he(he, 7, new SplittableRandom(42));
+        assertArrayEquals(he, relu.weights(), "ReLU layers start from He normal");
+        Dense identity = new Dense(7, 5, Activation.IDENTITY, true, 3, 42);
+        float[] glorot = new float[35];
+        Init.glorot(glorot, 7, 5, new SplittableRandom(42));
+        assertArrayEquals(glorot, identity.weights(), "identity layers start from Glorot uniform");
+        assertArrayEquals(new float[5], identity.bias(), "bias starts at 0");
+        assertNull(new Dense(7, 5, Activation.RELU, false, 3, 42).bias());
+        assertNull(new Dense(7, 5, Activation.RELU, false, 3, 42).biasGrad());
+    }
+
+    @Test
+    void accessors() {
+        Dense d = new Dense(3, 4, Activation.IDENTITY, true, 6, 1);
+        assertEquals(3, d.inputs());
+        assertEquals(4, d.outputs());
+        assertEquals(Activation.IDENTITY, d.activation());
+        assertEquals(6, d.maxBatch());
+        assertEquals(-1, d.batch(), "no forward yet");
+        assertEquals(12, d.weights().length);
+        assertEquals(12, d.weightGrad().length);
+        assertEquals(4, d.biasGrad().length);
+        assertEquals(24, d.output().length);
+        assertEquals(24, d.outputGrad().length);
+        assertEquals(18, d.inputGrad().length);
+        d.forward(new float[15], 0, 3, 5);
+        assertEquals(5, d.batch());
+        Dense shared = d.sharingWeights(2);
+        assertSame(d.weights(), shared.weights());
+        assertSame(d.bias(), shared.bias());
+        assertNotSame(d.output(), shared.output());
+        assertEquals(2, shared.maxBatch());
+        assertEquals(-1, shared.batch());
+    }
+
+    @Test
+    void rejectsBadShapes() {
+        rejects(IllegalArgumentException.class, "in must be >= 1, got 0",
+                () -> new Dense(0, 2, Activation.RELU, true, 1, 1));
+        rejects(IllegalArgumentException.class, "out must be >= 1, got 0",
+                () -> new Dense(2, 0, Activation.RELU, true, 1, 1));
+        rejects(IllegalArgumentException.class, "maxBatch must be >= 1, got 0",
+                () -> new Dense(2, 2, Activation.RELU, true, 0, 1));
+        rejects(IllegalArgumentException.class, "activation must not be null",
+                () -> new Dense(2, 2, null, true, 1, 1));
+        // Sizes whose buffers do not fit one Java array, refused before anything is allocated.
+        rejects(IllegalArgumentException.class,
+                "layer 65536 x 65536 at maxBatch 1 needs 4294967296 floats in one array",
+                () -> new Dense(65536, 65536, Activation.RELU, true, 1, 1));
+        rejects(IllegalArgumentException.class,
+                "layer 1 x 2 at maxBatch 1073741824 needs 2147483648 floats in one array",
+                () -> new Dense(1, 2, Activation.RELU, true, 1 << 30, 1));
+        rejects(IllegalArgumentException.class,
+                "layer 1048576 x 1 at maxBatch 2048 needs 2147483648 floats in one array",
+                () -> new Dense(1 << 20, 1, Activation.RELU, true, 1 << 11, 1));
+        rejects(IllegalArgumentException.class,
+                "layer 1048576 x 1 at maxBatch 2048 needs 2147483648 floats in one array",
+                () -> Dense.of(1 << 20, 1, Activation.RELU, new float[1 << 20], null, 1 << 11));
+    }
+
+    @Test
+    void ofCopiesAndChecks() {
+        float[] w = {1, 2, 3, 4, 5, 6}, b = {0.5f, -0.5f, 1.5f};
+        Dense d = Dense.of(2, 3, Activation.IDENTITY, w, b, 2);
+        w[0] = 99;
+        b[0] = 99;
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, d.weights(), "weights are copied");
+        assertArrayEquals(new float[] {0.5f, -0.5f, 1.5f}, d.bias(), "bias is copied");
+        rejects(IndexOutOfBoundsException.class, "weights: 6 elements at weightsOff 0 run past"
+                + " weights.length 5", () -> Dense.of(2, 3, Activation.RELU, new float[5], b, 2));
+        rejects(IllegalArgumentException.class, "weights must not be null",
+                () -> Dense.of(2, 3, Activation.RELU, null, b, 2));
+        rejects(IndexOutOfBoundsException.class, "bias: 3 elements at biasOff 0 run past"
+                + " bias.length 2", () -> Dense.of(2, 3, Activation.RELU, w, new float[2], 2));
+        // A longer array is fine: the first in * out (and out) elements are used.
+        Dense longer = Dense.of(2, 3, Activation.RELU, new float[9], new float[4], 2);
+        assertEquals(6, longer.weights().length);
+        assertEquals(3, longer.bias().length);
+        assertNull(Dense.of(2, 3, Activation.RELU, w, null, 2).bias());
+    }
+
+    @Test
+    void forwardAndBackwardChecks() {
+        Dense d = new Dense(3, 2, Activation.RELU, true, 4, 1);
+        rejects(IllegalStateException.class, "backward before forward",
+                () -> d.backward(new float[8], 0, 2, Gradients.OVERWRITE, true));
+        rejects(IllegalArgumentException.class, "batch must be in [1, maxBatch = 4], got 0",
+                () -> d.forward(new float[12], 0, 3, 0));
+        rejects(IllegalArgumentException.class, "batch must be in [1, maxBatch = 4], got 5",
+                () -> d.forward(new float[15], 0, 3, 5));
+        rejectsWithPrefix(IndexOutOfBoundsException.class, "x: a 2 x 3 matrix at xOff 1",
+                () -> d.forward(new float[6], 1, 3, 2));
+        assertEquals(-1, d.batch(), "a rejected forward leaves no batch behind");
+        d.forward(new float[6], 0, 3, 2);
+        rejects(IllegalArgumentException.class, "mode must not be null",
+                () -> d.backward(new float[4], 0, 2, null, true));
+        rejectsWithPrefix(IndexOutOfBoundsException.class, "dA: a 2 x 2 matrix at dAOff 0",
+                () -> d.backward(new float[3], 0, 2, Gradients.OVERWRITE, true));
+        Dense identity = new Dense(3, 2, Activation.IDENTITY, false, 4, 1);
+        identity.forward(new float[6], 0, 3, 2);
+        rejectsWithPrefix(IndexOutOfBoundsException.class, "dA: a 2 x 2 matrix at dAOff 1",
+                () -> identity.backward(new float[4], 1, 2, Gradients.OVERWRITE, true));
+    }
+}

@@ -1,0 +1,227 @@
+package org.vecprop.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.vecprop.testing.Rejections.rejects;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.vecprop.kernel.Activation;
+import org.vecprop.testing.Values;
+
+/**
+ * {@link Diagnostics}: every buffer read, every flag at its threshold, the verdict and report
+ * lines (found unchecked by mutation testing, scripts/mutation).
+ */
+class DiagnosticsTest {
+
+    /**
+     * relu(3 -> 10) -> relu(10 -> 4) -> identity(4 -> 2), maxBatch 5, after a forward pass of a
+     * batch of 4, with every output set to 1 (alive) and every gradient to 0.
+     */
+    static Network cleared() {
+        Network net = Network.mlp(5, 3, 3, 10, 4, 2);
+        net.forward(Values.random(new Random(1), 12, 0, 1f), 0, 3, 4);
+        for (Dense d : net.layers()) {
+            Arrays.fill(d.output(), 1f);      // every unit alive
+            Arrays.fill(d.weightGrad(), 0f);
+            Arrays.fill(d.biasGrad(), 0f);
+        }
+        return net;
+    }
+
+    /** Sets weight gradients so that the layers' norms are exactly {@code norms}. */
+    static void norms(Network net, float... norms) {
+        for (int l = 0; l < norms.length; l++) {
+            net.layer(l).weightGrad()[0] = norms[l];
+        }
+    }
+
+    @Test
+    void beforeAnyForwardPass() {
+        Network net = Network.mlp(4, 3, 3, 10, 4, 2);
+        Diagnostics d = new Diagnostics(net);
+        assertEquals(0, d.deadShare(0), "nothing read yet");
+        d.update(net);
+        for (int l = 0; l < 3; l++) {
+            assertEquals(0, d.deadShare(l), "no batch: no dead units, layer " + l);
+        }
+        assertEquals(-1, d.deadLayer());
+        assertTrue(Double.isNaN(d.normRatio()), "zero gradients: no ratio");
+        assertFalse(d.vanishing(), "all-zero gradients do not vanish");
+        assertFalse(d.exploding());
+        assertTrue(d.healthy());
+        assertEquals("ok", d.verdict());
+    }
+
+    @Test
+    void readEveryBuffer() {
+        Network net = cleared();
+        Dense l0 = net.layer(0), l1 = net.layer(1), l2 = net.layer(2);
+        // Layer 0 (ReLU, 10 units, batch 4): 2 dead columns, 1 NaN and 2 infinities.
+        for (int i = 0; i < 4; i++) {
+            l0.output()[i * 10 + 3] = 0f;
+            l0.output()[i * 10 + 7] = -1f;
+        }
+        l0.output()[5] = Float.NaN;
+        l0.output()[11] = Float.POSITIVE_INFINITY;
+        l0.output()[12] = Float.NEGATIVE_INFINITY;
+        l0.output()[40] = Float.NaN;          // row 5, past the batch of 4: not read
+        // Weight gradient norm 5, largest 4, plus a NaN and an infinity; bias gradient norm 12
+        // and a NaN.
+        l0.weightGrad()[0] = 3f;
+        l0.weightGrad()[1] = -4f;
+        l0.weightGrad()[2] = Float.NaN;
+        l0.weightGrad()[3] = Float.NEGATIVE_INFINITY;
+        l0.biasGrad()[4] = 12f;
+        l0.biasGrad()[5] = Float.NaN;
+        // Layer 1 (ReLU, 4 units): 1 dead column. Layer 2 (identity): a column <= 0 is not "dead".
+        for (int i = 0; i < 4; i++) {
+            l1.output()[i * 4 + 2] = -3f;
+            l2.output()[i * 2 + 1] = -3f;
+        }
+        l1.weightGrad()[0] = 2f;
+        l2.weightGrad()[0] = 1f;
+        l2.biasGrad()[1] = Float.POSITIVE_INFINITY;
+        Diagnostics d = new Diagnostics(net);
+        d.update(net);
+        assertEquals(5, d.weightGradNorm(0));
+        assertEquals(4, d.weightGradMax(0));
+        assertEquals(12, d.biasGradNorm(0));
+        assertEquals(2, d.weightGradNorm(1));
+        assertEquals(0, d.biasGradNorm(1));
+        assertEquals(1, d.activationNaN(0));
+        assertEquals(2, d.activationInf(0));
+        assertEquals(2, d.gradientNaN(0));
+        assertEquals(1, d.gradientInf(0));
+        assertEquals(0, d.gradientInf(1));
+        assertEquals(1, d.gradientInf(2));
+        assertEquals(0.2, d.deadShare(0));
+        assertEquals(0.25, d.deadShare(1));
+        assertEquals(0, d.deadShare(2), "identity layers have no dead units");
+        assertEquals(3 / 14.0, d.deadShare(), "over the ReLU layers only");
+        assertEquals(1 + 2 + 2 + 1 + 1, d.nonFinite());
+        assertEquals(5, d.normRatio());
+        assertTrue(d.exploding(), "an infinite gradient");
+        assertFalse(d.vanishing());
+        assertEquals(-1, d.deadLayer());
+        assertFalse(d.healthy());
+        assertEquals("NON-FINITE from layer 0 (3 NaN, 3 Inf) EXPLODING", d.verdict());
+        String[] lines = d.toString().split("\n");
+        assertEquals(4, lines.length);
+        assertEquals(String.format("layer %d: |dW| %.3e max %.3e |db| %.3e dead %.1f%% nan %d/%d inf %d/%d",
+                0, 5.0, 4.0, 12.0, 20.0, 1, 2, 2, 1), lines[0].strip());
+        assertEquals(String.format("layer %d: |dW| %.3e max %.3e |db| %.3e dead %.1f%% nan %d/%d inf %d/%d",
+                2, 1.0, 1.0, 0.0, 0.0, 0, 0, 0, 1),
+                lines[2].strip());
+        assertEquals(String.format("first/last |dW| ratio %.3e: %s", 5.0, d.verdict()), lines[3]);
+        rejects(IllegalArgumentException.class, "network has 2 layers, these diagnostics were made for 3",
+                () -> d.update(Network.mlp(4, 3, 3, 2, 1)));
+    }
+
+    @Test
+    void nameTheFirstNonFiniteLayerAndCountEachKind() {
+        // One kind of non-finite value at a time, in layer 1 only (and twice that in layer 2).
+        for (int kind = 0; kind < 4; kind++) {
+            Network net = cleared();
+            norms(net, 1f, 1f, 1f);
+            for (int l = 1; l < 3; l++) {
+                Dense layer = net.layer(l);
+                for (int rep = 0; rep < l; rep++) {
+                    switch (kind) {
+                        case 0 -> layer.output()[rep] = Float.NaN;
+                        case 1 -> layer.output()[rep] = Float.NEGATIVE_INFINITY;
+                        case 2 -> layer.weightGrad()[1 + rep] = Float.NaN;
+                        default -> layer.biasGrad()[rep] = Float.POSITIVE_INFINITY;
+                    }
+                }
+            }
+            Diagnostics d = new Diagnostics(net);
+            d.update(net);
+            assertEquals(3, d.nonFinite(), "kind " + kind);
+            String counts = kind == 0 || kind == 2 ? "(1 NaN, 0 Inf)" : "(0 NaN, 1 Inf)";
+            assertTrue(d.verdict().startsWith("NON-FINITE from layer 1 " + counts), kind + ": " + d.verdict());
+        }
+    }
+
+    @Test
+    void thresholdsAreExclusiveOrInclusiveAsDocumented() {
+        // Vanishing: a first/last ratio of exactly 1e-3 is not vanishing; below it is.
+        Network net = cleared();
+        norms(net, 1f, 1f, 1000f);
+        Diagnostics d = new Diagnostics(net);
+        d.update(net);
+        assertEquals(1e-3, d.normRatio());
+        assertFalse(d.vanishing());
+        assertTrue(d.healthy());
+        assertEquals("ok", d.verdict());
+        norms(net, 0.5f, 1f, 1000f);
+        d.update(net);
+        assertTrue(d.vanishing());
+        assertEquals("VANISHING", d.verdict());
+        norms(net, 0f, 1f, 1000f);
+        d.update(net);
+        assertTrue(d.vanishing(), "a zero first-layer gradient under a live one");
+
+        // Exploding by ratio: exactly 1e3 is not; above it is.
+        norms(net, 1000f, 1f, 1f);
+        d.update(net);
+        assertFalse(d.exploding());
+        norms(net, 2000f, 1f, 1f);
+        d.update(net);
+        assertTrue(d.exploding());
+        assertEquals("EXPLODING", d.verdict());
+
+        // Exploding by norm: exactly 1e4 in every layer is not; above it in a middle layer is.
+        norms(net, 1e4f, 1e4f, 1e4f);
+        d.update(net);
+        assertEquals(1, d.normRatio());
+        assertFalse(d.exploding());
+        norms(net, 1e4f, 2e4f, 1e4f);
+        d.update(net);
+        assertTrue(d.exploding());
+
+        // Dead layer: exactly 90% of a ReLU layer's units dead is a dead layer; 80% is not.
+        norms(net, 1f, 1f, 1f);
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 9; j++) {
+                net.layer(0).output()[i * 10 + j] = j < 8 ? 0f : -2f;
+            }
+        }
+        d.update(net);
+        assertEquals(0.9, d.deadShare(0));
+        assertEquals(0, d.deadLayer());
+        assertEquals("DEAD LAYER 0 (90% of units)", d.verdict());
+        net.layer(0).output()[8] = 1f;
+        d.update(net);
+        assertEquals(-1, d.deadLayer());
+        assertTrue(d.healthy());
+        // In the second layer: 3 of 4 units dead is 75%, 4 of 4 is a dead layer 1.
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 4; j++) {
+                net.layer(1).output()[i * 4 + j] = -1f;
+            }
+        }
+        d.update(net);
+        assertEquals(1, d.deadLayer());
+        assertEquals("DEAD LAYER 1 (100% of units)", d.verdict());
+    }
+
+    @Test
+    void ofASingleIdentityLayer() {
+        Network net = new Network(Dense.of(2, 3, Activation.IDENTITY, new float[6], null, 2));
+        net.forward(new float[] {1, 2, 3, 4}, 0, 2, 2);
+        Diagnostics d = new Diagnostics(net);
+        d.update(net);
+        assertEquals(0, d.deadShare(), "no ReLU units at all");
+        assertEquals(0, d.biasGradNorm(0), "no bias");
+        net.layer(0).weightGrad()[0] = 3f;
+        d.update(net);
+        assertEquals(1, d.normRatio());
+        assertFalse(d.vanishing());
+        assertFalse(d.exploding());
+        assertTrue(d.healthy());
+    }
+}

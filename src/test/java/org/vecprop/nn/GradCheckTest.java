@@ -1,0 +1,92 @@
+package org.vecprop.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.vecprop.testing.Rejections.rejects;
+
+import org.junit.jupiter.api.Test;
+import org.vecprop.kernel.Activation;
+
+/**
+ * {@link GradCheck} itself: its step check, its counting (kinks, errors above 1e-3) and naming of
+ * the worst parameter, and its summary line (found unchecked by mutation testing,
+ * scripts/mutation). That backprop agrees with it is tested in NetworkTest.
+ */
+class GradCheckTest {
+
+    @Test
+    void rejectsABadStep() {
+        Network net = Network.mlp(1, 1, 1, 1);
+        rejects(IllegalArgumentException.class, "h must be > 0, got 0.0",
+                () -> GradCheck.check(net, new float[1], new float[1], 1, 0));
+        rejects(IllegalArgumentException.class, "h must be > 0, got NaN",
+                () -> GradCheck.check(net, new float[1], new float[1], 1, Double.NaN));
+    }
+
+    @Test
+    void countsKinksAndExactAgreement() {
+        // ReLU unit at z = 0 exactly (x = 0, b = 0): moving its bias crosses the kink; then an
+        // identity unit. With h = 1/4 every difference quotient of this quadratic loss is exact.
+        Network net = new Network(Dense.of(1, 1, Activation.RELU, new float[] {1f}, new float[] {0f}, 1),
+                Dense.of(1, 1, Activation.IDENTITY, new float[] {2f}, new float[] {0.5f}, 1));
+        GradCheck.Result r = GradCheck.check(net, new float[] {0f}, new float[] {0f}, 1, 0.25);
+        assertEquals(4, r.parameters());
+        assertEquals(1, r.atKink(), "the first layer's bias");
+        assertEquals(0, r.above1e3());
+        assertEquals(0.0, r.worstError());
+        assertEquals("none", r.worstParameter());
+        assertTrue(r.forwardNanos() >= 0 && r.backwardNanos() >= 0 && r.finiteDifferenceNanos() >= 0);
+    }
+
+    @Test
+    void aUnitThatOnlyReachesTheKinkIsNotAtTheKink() {
+        // z = b = -1/4 and h = 1/4: z + h = 0 is still "off", like z - h, so no on/off change.
+        Network net = new Network(Dense.of(1, 1, Activation.RELU, new float[] {1f}, new float[] {-0.25f}, 1),
+                Dense.of(1, 1, Activation.IDENTITY, new float[] {2f}, new float[] {0.5f}, 1));
+        GradCheck.Result r = GradCheck.check(net, new float[] {0f}, new float[] {0f}, 1, 0.25);
+        assertEquals(0, r.atKink());
+        assertEquals(0, r.above1e3());
+        assertEquals(0.0, r.worstError());
+    }
+
+    @Test
+    void flagsAGradientThatFloatRoundingLost() {
+        // P = fl(3 * fl(1/3)) = 1 = T in float, so backprop sees no error and gives zero
+        // gradients; in double the loss still depends on W and b: relative error 1 for both.
+        Network net = new Network(Dense.of(1, 1, Activation.IDENTITY, new float[] {1f / 3}, new float[] {0f}, 1));
+        GradCheck.Result r = GradCheck.check(net, new float[] {3f}, new float[] {1f}, 1, 1.0 / 1024);
+        assertEquals(2, r.parameters());
+        assertEquals(2, r.above1e3());
+        assertEquals(0, r.atKink());
+        assertEquals(1.0, r.worstError());
+        assertEquals("layer 0 W[0][0]", r.worstParameter(), "the first of equals is the worst");
+    }
+
+    @Test
+    void namesTheLastParameterWhenAllAreNaN() {
+        // NaN errors count as worst; each later NaN takes over, so the last parameter is named.
+        float[] w = {1, 2, 3, 4, 5, 6};
+        Network noBias = new Network(Dense.of(3, 2, Activation.IDENTITY, w, null, 1));
+        GradCheck.Result r = GradCheck.check(noBias, new float[] {1f, Float.NaN, 2f}, new float[2], 1, 1e-3);
+        assertEquals("layer 0 W[2][1]", r.worstParameter());
+        assertTrue(Double.isNaN(r.worstError()));
+        assertEquals(6, r.above1e3());
+        Network twoLayers = new Network(Dense.of(3, 2, Activation.IDENTITY, w, null, 1),
+                Dense.of(2, 3, Activation.IDENTITY, w, new float[3], 1));
+        r = GradCheck.check(twoLayers, new float[] {1f, Float.NaN, 2f}, new float[3], 1, 1e-3);
+        assertEquals("layer 1 b[2]", r.worstParameter());
+        assertEquals(15, r.above1e3());
+    }
+
+    @Test
+    void resultReadsAsALine() {
+        GradCheck.Result r = new GradCheck.Result(1.5e-4, "layer 0 W[1][2]", 10, 2, 3, 4_000, 200_000,
+                5_000_000);
+        String expected = String.format("gradcheck: %d parameters (%d at a ReLU kink, skipped), %d with"
+                        + " relative error above 1e-3, worst %.2e (%s); one backward %.1f us against %d"
+                        + " forward passes of %.1f us = %.1f ms (finite differences here, in double:"
+                        + " %.1f ms)",
+                10, 3, 2, 1.5e-4, "layer 0 W[1][2]", 4.0, 20, 200.0, 4.0, 5.0);
+        assertEquals(expected, r.toString());
+    }
+}
