@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""NumPy's side of the MSE accuracy report (org.vecprop.jmh.Accuracy, run by scripts/accuracy).
+"""NumPy's side of the MSE accuracy report (org.vecprop.tools.Accuracy, run by scripts/accuracy).
 
 Usage: scripts/accuracy_numpy.py MANIFEST
 

@@ -1,19 +1,10 @@
 package org.vecprop.jmh;
 
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.Relu;
@@ -54,14 +45,7 @@ import org.vecprop.nn.Gradients;
  * zeros, or if the mask kept all of dA or none of it. It checks {@code gemms} the same way.
  * Whether fused and unfused are bit-identical is printed, not required.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1, timeUnit = TimeUnit.SECONDS)
-@Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g",
-        "--sun-misc-unsafe-memory-access=allow"})
-public class DenseBackward {
+public class DenseBackward extends BenchmarkDefaults {
 
     @Param({"1", "32", "256"})
     public int batch;
@@ -79,12 +63,9 @@ public class DenseBackward {
         layer = new Dense(width, width, Activation.RELU, true, batch, 7);
         w = layer.weights();
         Random r = new Random(13);
-        float[] bias = layer.bias();
-        for (int j = 0; j < width; j++) {
-            bias[j] = r.nextFloat() - 0.5f;
-        }
-        x = random(r, batch * width);
-        dA = random(r, batch * width);
+        System.arraycopy(RandomData.uniform(r, width, -0.5f, 0.5f), 0, layer.bias(), 0, width);
+        x = RandomData.uniform(r, batch * width);
+        dA = RandomData.uniform(r, batch * width);
         a = layer.forward(x, 0, width, batch);
         dZ = new float[batch * width];
         db = new float[width];
@@ -95,14 +76,6 @@ public class DenseBackward {
         fused();
         dZg = layer.outputGrad().clone();
         verify();
-    }
-
-    private static float[] random(Random r, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = r.nextFloat() * 2f - 1f;
-        }
-        return v;
     }
 
     private void verify() {

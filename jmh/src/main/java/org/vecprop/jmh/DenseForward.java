@@ -1,19 +1,10 @@
 package org.vecprop.jmh;
 
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.Relu;
@@ -49,14 +40,7 @@ import org.vecprop.nn.Dense;
  * or the bias not applied). Whether fused and unfused are bit-identical is printed, not
  * required.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1, timeUnit = TimeUnit.SECONDS)
-@Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g",
-        "--sun-misc-unsafe-memory-access=allow"})
-public class DenseForward {
+public class DenseForward extends BenchmarkDefaults {
 
     @Param({"1", "32", "256"})
     public int batch;
@@ -73,13 +57,8 @@ public class DenseForward {
         w = layer.weights();
         bias = layer.bias();
         Random r = new Random(11);
-        for (int j = 0; j < width; j++) {
-            bias[j] = r.nextFloat() - 0.5f;
-        }
-        x = new float[batch * width];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = r.nextFloat() * 2f - 1f;
-        }
+        System.arraycopy(RandomData.uniform(r, width, -0.5f, 0.5f), 0, bias, 0, width);
+        x = RandomData.uniform(r, batch * width);
         c = new float[batch * width];
         verify();
     }

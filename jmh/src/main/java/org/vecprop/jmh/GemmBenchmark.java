@@ -1,24 +1,14 @@
 package org.vecprop.jmh;
 
-import java.util.concurrent.TimeUnit;
-
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.Simd;
@@ -68,14 +58,7 @@ import org.vecprop.kernel.Simd;
  * differs by more than {@code 1e-3·K} (or is NaN): a broken kernel or a mis-wired call is an
  * error, not a fast score.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1, timeUnit = TimeUnit.SECONDS)
-@Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g",
-        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
-public class GemmBenchmark {
+public class GemmBenchmark extends BenchmarkDefaults {
 
     @Param({
             // squares and near-squares, M x K x N
@@ -101,29 +84,23 @@ public class GemmBenchmark {
         s = GemmShape.parse(shape);
         a = s.randomA(42);
         b = s.randomB(4242);
-        c = new float[s.m * s.n];
+        c = new float[s.m() * s.n()];
 
         aMat = FMatrixRMaj.wrap(s.aRows(), s.aCols(), a);
         bMat = FMatrixRMaj.wrap(s.bRows(), s.bCols(), b);
-        cMat = FMatrixRMaj.wrap(s.m, s.n, c);
+        cMat = FMatrixRMaj.wrap(s.m(), s.n(), c);
 
-        openblas.blas_set_num_threads(1);
-        int threads = openblas.blas_get_num_threads();
-        if (threads != 1) {
-            throw new IllegalStateException("OpenBLAS still uses " + threads + " threads");
-        }
-        transA = s.transA ? openblas.CblasTrans : openblas.CblasNoTrans;
-        transB = s.transB ? openblas.CblasTrans : openblas.CblasNoTrans;
+        OpenBlas.useOneThread();
+        transA = s.transA() ? openblas.CblasTrans : openblas.CblasNoTrans;
+        transB = s.transB() ? openblas.CblasTrans : openblas.CblasNoTrans;
         aPtr = new FloatPointer(a);
         bPtr = new FloatPointer(b);
-        cPtr = new FloatPointer((long) s.m * s.n);
+        cPtr = new FloatPointer((long) s.m() * s.n());
 
         if (!announced) {
             announced = true;
-            System.out.println("# " + Simd.description() + "; OpenBLAS threads: " + threads
-                    + ", build core: " + openblas.OPENBLAS_CHAR_CORENAME
-                    + ", OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE")
-                    + " (unset = OpenBLAS picks its kernel for this CPU)");
+            System.out.println("# " + Simd.description() + "; " + OpenBlas.description()
+                    + " (OPENBLAS_CORETYPE unset = OpenBLAS picks its kernel for this CPU)");
         }
         verify(params.getBenchmark());
         java.util.Arrays.fill(c, 0f);
@@ -136,7 +113,7 @@ public class GemmBenchmark {
         switch (impl) {
             case "vecprop", "openblasArray" -> { } // just compared
             case "openblasPointer" -> {
-                float[] got = new float[s.m * s.n];
+                float[] got = new float[s.m() * s.n()];
                 openblasPointer().get(got);
                 s.check(impl, got, "openblasArray", expected);
             }
@@ -154,34 +131,34 @@ public class GemmBenchmark {
 
     @Benchmark
     public float[] vecprop() {
-        Gemm.multiply(s.transA, s.transB, s.m, s.n, s.k,
+        Gemm.multiply(s.transA(), s.transB(), s.m(), s.n(), s.k(),
                 1f, a, 0, s.lda(), b, 0, s.ldb(), 0f, c, 0, s.ldc());
         return c;
     }
 
     @Benchmark
     public float[] openblasArray() {
-        openblas.cblas_sgemm(openblas.CblasRowMajor, transA, transB, s.m, s.n, s.k,
+        openblas.cblas_sgemm(openblas.CblasRowMajor, transA, transB, s.m(), s.n(), s.k(),
                 1f, a, s.lda(), b, s.ldb(), 0f, c, s.ldc());
         return c;
     }
 
     @Benchmark
     public FloatPointer openblasPointer() {
-        openblas.cblas_sgemm(openblas.CblasRowMajor, transA, transB, s.m, s.n, s.k,
+        openblas.cblas_sgemm(openblas.CblasRowMajor, transA, transB, s.m(), s.n(), s.k(),
                 1f, aPtr, s.lda(), bPtr, s.ldb(), 0f, cPtr, s.ldc());
         return cPtr;
     }
 
     @Benchmark
     public FMatrixRMaj ejml() {
-        if (s.transA) {
-            if (s.transB) {
+        if (s.transA()) {
+            if (s.transB()) {
                 CommonOps_FDRM.multTransAB(aMat, bMat, cMat);
             } else {
                 CommonOps_FDRM.multTransA(aMat, bMat, cMat);
             }
-        } else if (s.transB) {
+        } else if (s.transB()) {
             CommonOps_FDRM.multTransB(aMat, bMat, cMat);
         } else {
             CommonOps_FDRM.mult(aMat, bMat, cMat);

@@ -1,19 +1,9 @@
 package org.vecprop.jmh;
 
-import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.vecprop.kernel.Gemm;
 
 /**
@@ -29,14 +19,7 @@ import org.vecprop.kernel.Gemm;
  *
  * <p>Setup checks the reference against vecprop (within {@code 1e-3·K}) before timing.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1, timeUnit = TimeUnit.SECONDS)
-@Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g",
-        "--sun-misc-unsafe-memory-access=allow"})
-public class GemmReferenceBenchmark {
+public class GemmReferenceBenchmark extends BenchmarkDefaults {
 
     @Param({
             "1x2x2", "1x256x256", "32x64x64", "64x256x256", "128x128x128", "256x256x256",
@@ -53,9 +36,9 @@ public class GemmReferenceBenchmark {
         s = GemmShape.parse(shape);
         a = s.randomA(42);
         b = s.randomB(4242);
-        c = new float[s.m * s.n];
-        float[] expected = new float[s.m * s.n];
-        Gemm.multiply(s.transA, s.transB, s.m, s.n, s.k,
+        c = new float[s.m() * s.n()];
+        float[] expected = new float[s.m() * s.n()];
+        Gemm.multiply(s.transA(), s.transB(), s.m(), s.n(), s.k(),
                 1f, a, 0, s.lda(), b, 0, s.ldb(), 0f, expected, 0, s.ldc());
         s.check("reference", reference().clone(), "vecprop", expected);
         java.util.Arrays.fill(c, 0f);
@@ -63,7 +46,7 @@ public class GemmReferenceBenchmark {
 
     @Benchmark
     public float[] reference() {
-        org.vecprop.reference.Gemm.multiply(s.transA, s.transB, s.m, s.n, s.k,
+        org.vecprop.reference.Gemm.multiply(s.transA(), s.transB(), s.m(), s.n(), s.k(),
                 1f, a, 0, s.lda(), b, 0, s.ldb(), 0f, c, 0, s.ldc());
         return c;
     }

@@ -1,6 +1,5 @@
 package org.vecprop.jmh;
 
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,25 +24,27 @@ import java.util.regex.Pattern;
  * {@code Gemm.multiply(transA, transB, m, n, k, ...)}: note the order there is M, N, K while the
  * name here reads M, K, N, the order of the chain {@code (M x K)(K x N)}.
  */
-final class GemmShape {
+public record GemmShape(String name, int m, int k, int n, boolean transA, boolean transB) {
     private static final Pattern SYNTAX =
             Pattern.compile("(\\d+)x(\\d+)x(\\d+)(?::([NT])([NT]))?");
 
-    final String name;
-    final int m, k, n;
-    final boolean transA, transB;
-
-    private GemmShape(String name, int m, int k, int n, boolean transA, boolean transB) {
-        this.name = name;
-        this.m = m;
-        this.k = k;
-        this.n = n;
-        this.transA = transA;
-        this.transB = transB;
+    /**
+     * A shape from its parts; {@link #parse} is the usual way to make one.
+     *
+     * @throws IllegalArgumentException if a dimension is below 1 or the name is null
+     */
+    public GemmShape {
+        if (name == null) {
+            throw new IllegalArgumentException("name must not be null");
+        }
+        if (m < 1 || k < 1 || n < 1) {
+            throw new IllegalArgumentException("shape '" + name + "' has a dimension below 1: m = "
+                    + m + ", k = " + k + ", n = " + n);
+        }
     }
 
     /** Parses {@code MxKxN[:XY]}; throws {@link IllegalArgumentException} with the syntax otherwise. */
-    static GemmShape parse(String s) {
+    public static GemmShape parse(String s) {
         Matcher mt = SYNTAX.matcher(s.trim());
         if (!mt.matches()) {
             throw new IllegalArgumentException("shape '" + s + "' is not MxKxN[:XY] with X, Y in {N, T},"
@@ -52,50 +53,41 @@ final class GemmShape {
         int m = Integer.parseInt(mt.group(1));
         int k = Integer.parseInt(mt.group(2));
         int n = Integer.parseInt(mt.group(3));
-        if (m < 1 || k < 1 || n < 1) {
-            throw new IllegalArgumentException("shape '" + s + "' has a zero dimension");
-        }
         boolean ta = "T".equals(mt.group(4));
         boolean tb = "T".equals(mt.group(5));
         return new GemmShape(s, m, k, n, ta, tb);
     }
 
-    /** Rows of stored A. */
-    int aRows() { return transA ? k : m; }
-    /** Columns of stored A, which is its leading dimension. */
-    int aCols() { return transA ? m : k; }
-    /** Rows of stored B. */
-    int bRows() { return transB ? n : k; }
-    /** Columns of stored B, which is its leading dimension. */
-    int bCols() { return transB ? k : n; }
+    /** @return rows of stored A */
+    public int aRows() { return transA ? k : m; }
+    /** @return columns of stored A, which is its leading dimension */
+    public int aCols() { return transA ? m : k; }
+    /** @return rows of stored B */
+    public int bRows() { return transB ? n : k; }
+    /** @return columns of stored B, which is its leading dimension */
+    public int bCols() { return transB ? k : n; }
 
-    int lda() { return aCols(); }
-    int ldb() { return bCols(); }
-    int ldc() { return n; }
+    /** @return the leading dimension of stored A */
+    public int lda() { return aCols(); }
+    /** @return the leading dimension of stored B */
+    public int ldb() { return bCols(); }
+    /** @return the leading dimension of C, {@code n} */
+    public int ldc() { return n; }
 
-    /** Floating-point operations of one product, counting a multiply-add as two. */
-    double flops() { return 2.0 * m * k * n; }
+    /** @return floating-point operations of one product, counting a multiply-add as two */
+    public double flops() { return 2.0 * m * k * n; }
 
-    /** Stored A filled with seeded uniform values in [-1, 1]. */
-    float[] randomA(long seed) { return random(aRows() * aCols(), seed); }
+    /** @return stored A filled with seeded uniform values in [-1, 1) */
+    public float[] randomA(long seed) { return RandomData.uniform(seed, aRows() * aCols()); }
 
-    /** Stored B filled with seeded uniform values in [-1, 1]. */
-    float[] randomB(long seed) { return random(bRows() * bCols(), seed); }
-
-    private static float[] random(int size, long seed) {
-        Random r = new Random(seed);
-        float[] x = new float[size];
-        for (int i = 0; i < size; i++) {
-            x[i] = r.nextFloat() * 2f - 1f;
-        }
-        return x;
-    }
+    /** @return stored B filled with seeded uniform values in [-1, 1) */
+    public float[] randomB(long seed) { return RandomData.uniform(seed, bRows() * bCols()); }
 
     /**
      * Throws if {@code actual} and {@code expected} (both {@code M x N}) differ anywhere by more than
      * {@code 1e-3 * K}, or if either holds a NaN: a benchmark must not time a broken product.
      */
-    void check(String what, float[] actual, String against, float[] expected) {
+    public void check(String what, float[] actual, String against, float[] expected) {
         double tol = 1e-3 * k;
         for (int i = 0; i < m * n; i++) {
             double d = Math.abs((double) actual[i] - expected[i]);

@@ -1,18 +1,9 @@
 package org.vecprop.jmh;
 
-import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * This machine's own arithmetic limit, so every report can state the share of it each kernel
@@ -23,13 +14,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code 16 * STEPS / lanes} steps each, so every width does {@code 12 * STEPS * 16} lane-FMAs
  * per invocation. The score is in ns per lane-FMA, so the peak is {@code 2 / score} GF/s.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1, timeUnit = TimeUnit.SECONDS)
-@Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g"})
-public class PeakBenchmark {
+public class PeakBenchmark extends BenchmarkDefaults {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     static final int STEPS = 1024;
     /** Lane-FMAs per invocation: 12 chains of STEPS 16-lane steps, whatever the width. */

@@ -1,18 +1,10 @@
 package org.vecprop.jmh;
 
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.Relu;
@@ -33,14 +25,16 @@ import org.vecprop.kernel.Relu;
  *   <tr><td>biasAdd</td><td>y = x + b (rows of 1024)</td><td>8 (+ the bias row)</td></tr>
  *   <tr><td>biasGradient</td><td>db = column sums (rows of 1024)</td><td>4 (+ the db row)</td></tr>
  * </table>
+ *
+ * <p>Run settings are {@link BenchmarkDefaults}' but for a 3 GB heap (three 16M-float arrays
+ * plus the copy buffers): {@code @Fork} replaces the inherited one whole, so its other
+ * arguments are repeated here.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1, timeUnit = TimeUnit.SECONDS)
-@Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx3g"})
-public class StreamingBenchmark {
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx3g",
+        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+        "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
+        "-Dai.djl.pytorch.num_interop_threads=1"})
+public class StreamingBenchmark extends BenchmarkDefaults {
     static final int COLS = 1024;
 
     @Param({"relu", "reluBackward", "mse", "biasAdd", "biasGradient"})
@@ -66,13 +60,9 @@ public class StreamingBenchmark {
     @Setup
     public void setup() {
         Random rnd = new Random(1);
-        x = new float[n];
-        y = new float[n];
+        x = RandomData.uniform(rnd, n, -0.5f, 0.5f);
+        y = RandomData.uniform(rnd, n, -0.5f, 0.5f);
         z = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = rnd.nextFloat() - 0.5f;
-            y[i] = rnd.nextFloat() - 0.5f;
-        }
         bias = new float[COLS];
         rows = n / COLS;
         int floats = (int) (bytesTouched(kernel, n) / 8); // a copy reads and writes 4 bytes each

@@ -62,17 +62,6 @@ final class TorchMlp implements AutoCloseable {
         }
     }
 
-    /** libtorch's intra-op and inter-op thread counts. */
-    static int[] threads() {
-        return new int[] {JniUtils.getNumThreads(), JniUtils.getNumInteropThreads()};
-    }
-
-    /** The engine's name and version, e.g. {@code PyTorch 2.7.1}. */
-    String engineDescription() {
-        return engine.getEngineName() + " " + engine.getVersion() + " (DJL "
-                + Engine.getDjlVersion() + ")";
-    }
-
     /**
      * One SGD step on batch {@code i}.
      *

@@ -5,20 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.vecprop.kernel.Simd;
 import org.vecprop.nn.Dense;
@@ -85,16 +76,7 @@ import org.vecprop.reference.Update;
  * NaN, or if the step changed no weight at all. For {@code pytorch} it also checks that a few
  * hundred steps leave the number of live NDArrays unchanged (no leak). Then every weight is reset.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1, timeUnit = TimeUnit.SECONDS)
-@Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g",
-        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-        "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
-        "-Dai.djl.pytorch.num_interop_threads=1"})
-public class TrainStep {
+public class TrainStep extends BenchmarkDefaults {
     static final float LR = 0.01f;
     static final int BATCHES = 8; // a power of two
 
@@ -126,8 +108,8 @@ public class TrainStep {
         xs = new float[BATCHES][];
         ts = new float[BATCHES][];
         for (int i = 0; i < BATCHES; i++) {
-            xs[i] = random(r, batch * sizes[0]);
-            ts[i] = random(r, batch * sizes[layers]);
+            xs[i] = RandomData.uniform(r, batch * sizes[0]);
+            ts[i] = RandomData.uniform(r, batch * sizes[layers]);
         }
         network = Network.mlp(batch, 1, sizes);
         sgd = new Sgd(network, LR, 0f, 0f);
@@ -167,14 +149,6 @@ public class TrainStep {
         }
     }
 
-    private static float[] random(Random r, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = r.nextFloat() * 2f - 1f;
-        }
-        return v;
-    }
-
     private void allocateReference() {
         rw = new float[layers][];
         rb = new float[layers][];
@@ -203,26 +177,8 @@ public class TrainStep {
     }
 
     private void loadTorch() {
-        String what = "PyTorch through DJL (ai.djl.pytorch:pytorch-engine 0.36.0, pytorch-jni "
-                + "2.7.1-0.36.0, pytorch-native-cpu 2.7.1 linux-x86_64)";
-        if (!"true".equals(System.getProperty("ai.djl.offline"))) {
-            throw new IllegalStateException(what + " must run with -Dai.djl.offline=true, so that "
-                    + "libtorch comes from the pytorch-native-cpu jar and nothing is downloaded");
-        }
-        try {
-            torch = new TorchMlp(sizes, batch, w0, b0, xs, ts, LR);
-        } catch (Throwable e) {
-            throw new IllegalStateException(what + " could not be loaded offline from the "
-                    + "benchmark jar: " + e, e);
-        }
-        int[] threads = TorchMlp.threads();
-        if (threads[0] != 1 || threads[1] != 1) {
-            throw new IllegalStateException("libtorch uses " + threads[0] + " intra-op and "
-                    + threads[1] + " inter-op threads, not 1 and 1: run with "
-                    + "-Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1");
-        }
-        System.out.println("# " + torch.engineDescription() + ", intra-op threads " + threads[0]
-                + ", inter-op threads " + threads[1] + "; JVM threads now " + osThreads());
+        torch = TorchEngine.load(() -> new TorchMlp(sizes, batch, w0, b0, xs, ts, LR));
+        System.out.println("# " + TorchEngine.description() + "; JVM threads now " + osThreads());
     }
 
     /** The process's thread count from /proc, or -1 where there is none. */
