@@ -8,7 +8,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.Relu;
-import org.vecprop.nn.Activation;
+import org.vecprop.kernel.Activation;
 import org.vecprop.nn.Dense;
 import org.vecprop.nn.Gradients;
 

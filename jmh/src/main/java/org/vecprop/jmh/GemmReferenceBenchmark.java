@@ -7,7 +7,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.vecprop.kernel.Gemm;
 
 /**
- * The scalar oracle, {@link org.vecprop.reference.Gemm#multiply}, on the same problems and in the
+ * The scalar oracle, {@link org.vecprop.reference.ReferenceGemm#multiply}, on the same problems and in the
  * same units as {@link GemmBenchmark} (ns per GEMM, alpha = 1, beta = 0; shape notation in
  * {@link GemmShape}), to show what the SIMD kernel buys over plain loops.
  *
@@ -46,7 +46,7 @@ public class GemmReferenceBenchmark extends BenchmarkDefaults {
 
     @Benchmark
     public float[] reference() {
-        org.vecprop.reference.Gemm.multiply(s.transA(), s.transB(), s.m(), s.n(), s.k(),
+        org.vecprop.reference.ReferenceGemm.multiply(s.transA(), s.transB(), s.m(), s.n(), s.k(),
                 1f, a, 0, s.lda(), b, 0, s.ldb(), 0f, c, 0, s.ldc());
         return c;
     }

@@ -52,7 +52,7 @@ public class GemmThreadsBenchmark extends BenchmarkDefaults {
 
     @Benchmark
     public float[] threads2() {
-        Gemm.multiply(s.transA(), s.transB(), s.m(), s.n(), s.k(),
+        Gemm.multiplyParallel(s.transA(), s.transB(), s.m(), s.n(), s.k(),
                 1f, a, 0, s.lda(), b, 0, s.ldb(), 0f, c, 0, s.ldc(), pool, 2);
         return c;
     }

@@ -88,13 +88,13 @@ public class StreamingBenchmark extends BenchmarkDefaults {
     @Benchmark
     public Object reference() {
         switch (kernel) {
-            case "relu" -> org.vecprop.reference.Relu.forward(1, n, x, 0, n, z, 0, n);
-            case "reluBackward" -> org.vecprop.reference.Relu.backward(1, n, x, 0, n, y, 0, n, z, 0, n);
+            case "relu" -> org.vecprop.reference.ReferenceRelu.forward(1, n, x, 0, n, z, 0, n);
+            case "reluBackward" -> org.vecprop.reference.ReferenceRelu.backward(1, n, x, 0, n, y, 0, n, z, 0, n);
             case "mse" -> {
-                return org.vecprop.reference.Mse.lossAndGradient(1, n, x, 0, n, y, 0, n, z, 0, n);
+                return org.vecprop.reference.ReferenceMse.lossAndGradient(1, n, x, 0, n, y, 0, n, z, 0, n);
             }
-            case "biasAdd" -> org.vecprop.reference.Bias.add(rows, COLS, x, 0, COLS, bias, 0, z, 0, COLS);
-            case "biasGradient" -> org.vecprop.reference.Bias.gradient(rows, COLS, x, 0, COLS, bias, 0, false);
+            case "biasAdd" -> org.vecprop.reference.ReferenceBias.add(rows, COLS, x, 0, COLS, bias, 0, z, 0, COLS);
+            case "biasGradient" -> org.vecprop.reference.ReferenceBias.gradient(rows, COLS, x, 0, COLS, bias, 0, false);
             default -> throw new IllegalStateException(kernel);
         }
         return z;

@@ -16,11 +16,11 @@ import org.vecprop.nn.Dense;
 import org.vecprop.nn.Gradients;
 import org.vecprop.nn.Network;
 import org.vecprop.nn.Sgd;
-import org.vecprop.reference.Bias;
-import org.vecprop.reference.Gemm;
-import org.vecprop.reference.Mse;
-import org.vecprop.reference.Relu;
-import org.vecprop.reference.Update;
+import org.vecprop.reference.ReferenceBias;
+import org.vecprop.reference.ReferenceGemm;
+import org.vecprop.reference.ReferenceMse;
+import org.vecprop.reference.ReferenceRelu;
+import org.vecprop.reference.ReferenceUpdate;
 
 /**
  * One SGD training step of an MLP (forward, MSE loss, backward, update; learning rate 0.01, no
@@ -317,17 +317,17 @@ public class TrainStep extends BenchmarkDefaults {
         float[] in = x;
         for (int l = 0; l < layers; l++) {
             int k = sizes[l], n = sizes[l + 1];
-            Gemm.multiply(false, false, batch, n, k, 1f, in, 0, k, rw[l], 0, n, 0f, rz[l], 0, n);
-            Bias.add(batch, n, rz[l], 0, n, rb[l], 0, rz[l], 0, n);
+            ReferenceGemm.multiply(false, false, batch, n, k, 1f, in, 0, k, rw[l], 0, n, 0f, rz[l], 0, n);
+            ReferenceBias.add(batch, n, rz[l], 0, n, rb[l], 0, rz[l], 0, n);
             if (l < layers - 1) {
-                Relu.forward(batch, n, rz[l], 0, n, ra[l], 0, n);
+                ReferenceRelu.forward(batch, n, rz[l], 0, n, ra[l], 0, n);
                 in = ra[l];
             } else {
                 in = rz[l];
             }
         }
         int outs = sizes[layers];
-        float loss = Mse.lossAndGradient(batch, outs, rz[layers - 1], 0, outs, ts[i], 0, outs,
+        float loss = ReferenceMse.lossAndGradient(batch, outs, rz[layers - 1], 0, outs, ts[i], 0, outs,
                 rdp, 0, outs);
         // backward
         float[] dA = rdp;
@@ -335,22 +335,22 @@ public class TrainStep extends BenchmarkDefaults {
             int k = sizes[l], n = sizes[l + 1];
             float[] dz = dA;
             if (l < layers - 1) {
-                Relu.backward(batch, n, rz[l], 0, n, dA, 0, n, rdz[l], 0, n);
+                ReferenceRelu.backward(batch, n, rz[l], 0, n, dA, 0, n, rdz[l], 0, n);
                 dz = rdz[l];
             }
-            Bias.gradient(batch, n, dz, 0, n, rdb[l], 0, false);
+            ReferenceBias.gradient(batch, n, dz, 0, n, rdb[l], 0, false);
             float[] input = l == 0 ? x : ra[l - 1];
-            Gemm.multiply(true, false, k, n, batch, 1f, input, 0, k, dz, 0, n, 0f, rdw[l], 0, n);
+            ReferenceGemm.multiply(true, false, k, n, batch, 1f, input, 0, k, dz, 0, n, 0f, rdw[l], 0, n);
             if (l > 0) {
-                Gemm.multiply(false, true, batch, k, n, 1f, dz, 0, n, rw[l], 0, n,
+                ReferenceGemm.multiply(false, true, batch, k, n, 1f, dz, 0, n, rw[l], 0, n,
                         0f, rdx[l], 0, k);
                 dA = rdx[l];
             }
         }
         // update
         for (int l = 0; l < layers; l++) {
-            Update.sgd(rw[l].length, rw[l], 0, rdw[l], 0, null, 0, LR, 0f, 0f, false);
-            Update.sgd(rb[l].length, rb[l], 0, rdb[l], 0, null, 0, LR, 0f, 0f, false);
+            ReferenceUpdate.sgd(rw[l].length, rw[l], 0, rdw[l], 0, null, 0, LR, 0f, 0f, false);
+            ReferenceUpdate.sgd(rb[l].length, rb[l], 0, rdb[l], 0, null, 0, LR, 0f, 0f, false);
         }
         return loss;
     }
