@@ -179,6 +179,23 @@ public final class Checks {
     }
 
     /**
+     * Validates a GEMM whose right operand is already packed: A ({@code m x k}, or
+     * {@code k x m} when transposed) and C ({@code m x n}) as in {@link #gemm}, C not overlapping
+     * A; the packed operand fixes n and k and must not be null.
+     */
+    public static void gemmPacked(boolean transA, int m, Object packed, float[] a, int aOff, int lda,
+                                  int n, int k, float[] c, int cOff, int ldc) {
+        if (packed == null) {
+            throw new IllegalArgumentException("b must not be null");
+        }
+        size("m", m);
+        int aRows = transA ? k : m, aCols = transA ? m : k;
+        matrix("a", a, aOff, aRows, aCols, lda);
+        matrix("c", c, cOff, m, n, ldc);
+        noOverlap("c", c, cOff, m, n, ldc, "a", a, aOff, aRows, aCols, lda, false);
+    }
+
+    /**
      * Validates an element-wise map of a {@code rows x cols} input {@code x} into an output
      * {@code y} of the same shape; {@code y} may be exactly {@code x} (in place) and nothing else
      * that overlaps it.

@@ -80,4 +80,19 @@ public interface Kernels {
     void gemmParallel(boolean transA, boolean transB, int m, int n, int k,
                       float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc, Executor executor, int parts);
+
+    /**
+     * Packs {@code op(B)} ({@code depth x cols}) for {@link #gemmPacked}: stored B is
+     * {@code depth x cols}, or {@code cols x depth} when {@code trans}. Allocates the result.
+     */
+    PackedOperand packRight(boolean trans, int depth, int cols, float[] b, int bOff, int ldb);
+
+    /**
+     * {@code C = f(alpha * op(A) * B + beta * C + bias)} with B packed by {@link #packRight}:
+     * {@code m x b.cols} by depth {@code b.depth}; bit-identical to {@link #gemm} on the
+     * unpacked values.
+     */
+    void gemmPacked(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
+                    PackedOperand b, float beta, float[] c, int cOff, int ldc,
+                    float[] bias, int biasOff, int activation, PackBuffers buffers);
 }

@@ -158,6 +158,66 @@ public final class Gemm {
     }
 
     /**
+     * {@code C = alpha * op(A) * B + beta * C} with B packed beforehand ({@link PackedMatrix}):
+     * the same result, bit for bit, as the unpacked call on the values B was packed from, without
+     * packing B again. C is {@code m x b.cols()}, the depth is {@code b.rows()}.
+     *
+     * @param transA whether op(A) = Aᵀ; stored A is {@code m x k}, or {@code k x m} if true
+     * @param m rows of op(A) and C, {@code >= 0}
+     * @param alpha scale of the product; 0 means A and B are not read
+     * @param a stored A, from {@code aOff}, row stride {@code lda}
+     * @param aOff index of A's first element
+     * @param lda row stride of stored A
+     * @param b the packed right operand
+     * @param beta scale of the old C; 0 means C is not read
+     * @param c C, from {@code cOff}, row stride {@code ldc}; must not overlap A
+     * @param cOff index of C's first element
+     * @param ldc row stride of C
+     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
+     */
+    public static void multiply(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
+                                PackedMatrix b, float beta, float[] c, int cOff, int ldc) {
+        Checks.gemmPacked(transA, m, b, a, aOff, lda, b == null ? 0 : b.cols(),
+                b == null ? 0 : b.rows(), c, cOff, ldc);
+        Implementation.KERNELS.gemmPacked(transA, m, alpha, a, aOff, lda, b.operand, beta,
+                c, cOff, ldc, null, 0, Kernels.IDENTITY, null);
+    }
+
+    /**
+     * {@code C = f(alpha * op(A) * B + beta * C + bias)} with B packed beforehand: the dense-layer
+     * forward product of {@link #multiplyBiasActivation(boolean, boolean, int, int, int, float,
+     * float[], int, int, float[], int, int, float, float[], int, int, float[], int, Activation)}
+     * against a packed weight, bit for bit the same.
+     *
+     * @param bias {@code b.cols()} floats from {@code biasOff}, or null; may not overlap C
+     * @param biasOff index of the bias's first element
+     * @param activation what to apply after the bias
+     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
+     * @see #multiply(boolean, int, float, float[], int, int, PackedMatrix, float, float[], int,
+     *     int) the other parameters
+     */
+    public static void multiplyBiasActivation(boolean transA, int m, float alpha, float[] a,
+                                              int aOff, int lda, PackedMatrix b, float beta,
+                                              float[] c, int cOff, int ldc, float[] bias,
+                                              int biasOff, Activation activation) {
+        Checks.gemmPacked(transA, m, b, a, aOff, lda, b == null ? 0 : b.cols(),
+                b == null ? 0 : b.rows(), c, cOff, ldc);
+        int n = b.cols();
+        if (activation == null) {
+            throw new IllegalArgumentException("activation must not be null");
+        }
+        if (bias != null) {
+            Checks.vector("bias", bias, biasOff, n);
+            if (m > 0) {
+                Checks.noOverlap("c", c, cOff, m, n, ldc, "bias", bias, biasOff, 1, n,
+                        Math.max(1, n), false);
+            }
+        }
+        Implementation.KERNELS.gemmPacked(transA, m, alpha, a, aOff, lda, b.operand, beta,
+                c, cOff, ldc, bias, biasOff, activation.code, null);
+    }
+
+    /**
      * As {@link #multiply(boolean, boolean, int, int, int, float, float[], int, int, float[], int,
      * int, float, float[], int, int)}, split into up to {@code parts} pieces of C run on
      * {@code executor}; the calling thread runs one piece and waits for the others. The result is

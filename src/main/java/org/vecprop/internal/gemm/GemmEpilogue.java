@@ -6,6 +6,7 @@ import static org.vecprop.internal.gemm.GemmBlocking.MR;
 import static org.vecprop.internal.gemm.GemmBlocking.NR;
 
 import jdk.incubator.vector.FloatVector;
+import org.vecprop.internal.Kernels;
 
 /**
  * The one epilogue formula every GEMM path stores C with: {@code alpha * acc} when
@@ -16,13 +17,26 @@ import jdk.incubator.vector.FloatVector;
 final class GemmEpilogue {
     private GemmEpilogue() {}
 
+    /** No activation: what depth blocks before the last apply. */
+    static final int NONE = Kernels.IDENTITY;
+
+    /** The activation, lane-wise: the same operations as {@link #activate(float, int)}. */
+    static FloatVector activate(FloatVector v, int activation) {
+        return activation == Kernels.RELU ? v.max(0f) : v;
+    }
+
+    /** The activation of one element. */
+    static float activate(float v, int activation) {
+        return activation == Kernels.RELU ? Math.max(0f, v) : v;
+    }
+
     /**
      * As {@link #finishTile}, storing tile element (r, j) at {@code c[ci + j * ldc + r]} with the
      * bias indexed by r: the scalar form of the same epilogue.
      */
     static void finishTransposedTile(float[] tile, float[] c, int ci, int ldc, float alpha,
-                                             float beta, int mr, int nr, float[] bias, int biasIdx,
-                                             boolean relu) {
+                                     float beta, int mr, int nr, float[] bias, int biasIdx,
+                                     int activation) {
         for (int r = 0; r < mr; r++) {
             for (int j = 0; j < nr; j++) {
                 int idx = ci + j * ldc + r;
@@ -30,7 +44,7 @@ final class GemmEpilogue {
                 if (bias != null) {
                     v += bias[biasIdx + r];
                 }
-                c[idx] = relu ? Math.max(0f, v) : v;
+                c[idx] = activate(v, activation);
             }
         }
     }
@@ -41,8 +55,8 @@ final class GemmEpilogue {
      * otherwise, the same operations in the same order either way.
      */
     static void finishTile(float[] tile, float[] c, int ci, int ldc, float alpha,
-                                   float beta, int mr, int nr, float[] bias, int biasIdx,
-                                   boolean relu) {
+                           float beta, int mr, int nr, float[] bias, int biasIdx,
+                           int activation) {
         for (int r = 0; r < mr; r++) {
             int row = ci + r * ldc;
             if (nr == NR) {
@@ -54,10 +68,7 @@ final class GemmEpilogue {
                     if (bias != null) {
                         v = v.add(FloatVector.fromArray(F, bias, biasIdx + h));
                     }
-                    if (relu) {
-                        v = v.max(0f);
-                    }
-                    v.intoArray(c, row + h);
+                    activate(v, activation).intoArray(c, row + h);
                 }
             } else {
                 for (int j = 0; j < nr; j++) {
@@ -65,7 +76,7 @@ final class GemmEpilogue {
                     if (bias != null) {
                         v += bias[biasIdx + j];
                     }
-                    c[row + j] = relu ? Math.max(0f, v) : v;
+                    c[row + j] = activate(v, activation);
                 }
             }
         }
@@ -83,7 +94,7 @@ final class GemmEpilogue {
      * due. Same operations, same order as {@link #finishTile}: add the bias, then the activation.
      */
     static void biasAndActivation(int m, int n, float[] c, int cOff, int ldc, float[] bias,
-                                  int biasOff, boolean relu) {
+                                  int biasOff, int activation) {
         int bound = F.loopBound(n);
         for (int i = 0; i < m; i++) {
             int row = cOff + i * ldc;
@@ -93,17 +104,14 @@ final class GemmEpilogue {
                 if (bias != null) {
                     v = v.add(FloatVector.fromArray(F, bias, biasOff + j));
                 }
-                if (relu) {
-                    v = v.max(0f);
-                }
-                v.intoArray(c, row + j);
+                activate(v, activation).intoArray(c, row + j);
             }
             for (; j < n; j++) { // fewer than L columns: scalar (a masked tail allocates)
                 float v = c[row + j];
                 if (bias != null) {
                     v += bias[biasOff + j];
                 }
-                c[row + j] = relu ? Math.max(0f, v) : v;
+                c[row + j] = activate(v, activation);
             }
         }
     }

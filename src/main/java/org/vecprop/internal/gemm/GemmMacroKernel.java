@@ -2,11 +2,11 @@ package org.vecprop.internal.gemm;
 
 import static org.vecprop.internal.Lanes.F;
 import static org.vecprop.internal.Lanes.L;
-import static org.vecprop.internal.gemm.GemmBlocking.MR;
-import static org.vecprop.internal.gemm.GemmBlocking.NR;
 import static org.vecprop.internal.gemm.GemmBlocking.KC;
 import static org.vecprop.internal.gemm.GemmBlocking.MC;
+import static org.vecprop.internal.gemm.GemmBlocking.MR;
 import static org.vecprop.internal.gemm.GemmBlocking.NC;
+import static org.vecprop.internal.gemm.GemmBlocking.NR;
 import static org.vecprop.internal.gemm.GemmBlocking.roundUp;
 
 import jdk.incubator.vector.FloatVector;
@@ -17,6 +17,9 @@ import org.vecprop.internal.PackBuffers;
  * packing of each block into micro-panels ({@link GemmPacking}), the {@code MR x NR} register
  * micro-kernels, and each tile stored through the epilogue ({@link GemmEpilogue}). Arguments are
  * validated, and {@code m, n, k > 0} and {@code alpha != 0} established, by the caller.
+ *
+ * <p>B comes either from a per-call packing buffer or from a matrix packed once ({@link
+ * PackedPanels}); both hold the same panels, so both give the same bits.
  */
 final class GemmMacroKernel {
     private GemmMacroKernel() {}
@@ -26,54 +29,75 @@ final class GemmMacroKernel {
                        float alpha, float[] a, int aOff, int lda,
                        float[] b, int bOff, int ldb,
                        float beta, float[] c, int cOff, int ldc, PackBuffers ws,
-                       float[] bias, int biasOff, boolean relu) {
+                       float[] bias, int biasOff, int activation) {
         if (n < NR / 2 && m >= NR) {
             // C narrower than half a tile: compute Cᵀ = op(B)ᵀ·op(A)ᵀ instead, whose rows are
             // long, and store it transposed. Same products, same depth order, same bits.
-            packed(!transB, !transA, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff,
-                    ldc, ws, bias, biasOff, relu, true);
+            loops(!transB, !transA, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, null, beta,
+                    c, cOff, ldc, ws, bias, biasOff, activation, true);
             return;
         }
-        packed(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                ws, bias, biasOff, relu, false);
+        loops(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff,
+                ldc, ws, bias, biasOff, activation, false);
+    }
+
+    /** The packed path with B packed beforehand: only A is packed here. */
+    static void prepacked(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
+                          PackedPanels b, float beta, float[] c, int cOff, int ldc,
+                          PackBuffers ws, float[] bias, int biasOff, int activation) {
+        loops(transA, false, m, b.cols, b.depth, alpha, a, aOff, lda, null, 0, 0, b, beta,
+                c, cOff, ldc, ws, bias, biasOff, activation, false);
     }
 
     /**
-     * The blocked loops. With {@code transposedC}, the m x n result is stored transposed: tile
-     * element (i, j) goes to {@code c[cOff + j * ldc + i]}, and the bias runs along i.
+     * The blocked loops. B is packed here from {@code b} unless {@code prepacked} holds it. With
+     * {@code transposedC}, the m x n result is stored transposed: tile element (i, j) goes to
+     * {@code c[cOff + j * ldc + i]}, and the bias runs along i.
      */
-    private static void packed(boolean transA, boolean transB, int m, int n, int k,
-                               float alpha, float[] a, int aOff, int lda,
-                               float[] b, int bOff, int ldb,
-                               float beta, float[] c, int cOff, int ldc, PackBuffers ws,
-                               float[] bias, int biasOff, boolean relu, boolean transposedC) {
+    private static void loops(boolean transA, boolean transB, int m, int n, int k,
+                              float alpha, float[] a, int aOff, int lda,
+                              float[] b, int bOff, int ldb, PackedPanels prepacked,
+                              float beta, float[] c, int cOff, int ldc, PackBuffers ws,
+                              float[] bias, int biasOff, int activation, boolean transposedC) {
         int kcMax = Math.min(KC, k);
         float[] pa = ws.packedA = PackBuffers.atLeast(ws.packedA, (long) roundUp(Math.min(MC, m), MR) * kcMax);
-        float[] pb = ws.packedB = PackBuffers.atLeast(ws.packedB, (long) roundUp(Math.min(NC, n), NR) * kcMax);
         float[] tile = ws.tile = PackBuffers.atLeast(ws.tile, GemmBlocking.tileFloats());
+        float[] pb = prepacked != null ? prepacked.data
+                : (ws.packedB = PackBuffers.atLeast(ws.packedB, (long) roundUp(Math.min(NC, n), NR) * kcMax));
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                int pbBase;
+                if (prepacked != null) {
+                    pbBase = prepacked.panelOffset(pc, jc);
+                } else {
+                    GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                    pbBase = 0;
+                }
                 float betaBlock = pc == 0 ? beta : 1f; // later depth blocks add to what we wrote
-                boolean last = pc + kc == k;             // bias and ReLU only on the full sum
+                boolean last = pc + kc == k;             // bias and activation only on the full sum
                 float[] blockBias = last ? bias : null;
-                boolean blockRelu = last && relu;
+                int blockActivation = last ? activation : GemmEpilogue.NONE;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
-                        int bPanel = jr * kc; // (jr / NR) * kc * NR
+                        int bPanel = pbBase + jr * kc; // panels of kc x NR, one after another
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
                             int i0 = ic + ir, j0 = jc + jr;
-                            microKernel(kc, pa, ir * kc, pb, bPanel,
-                                    c, transposedC ? cOff + j0 * ldc + i0 : cOff + i0 * ldc + j0, ldc,
-                                    alpha, betaBlock, mr, nr, tile,
-                                    blockBias, biasOff + (transposedC ? i0 : j0), blockRelu,
-                                    transposedC);
+                            int ci = transposedC ? cOff + j0 * ldc + i0 : cOff + i0 * ldc + j0;
+                            int biasIdx = biasOff + (transposedC ? i0 : j0);
+                            microKernel(kc, pa, ir * kc, pb, bPanel, tile);
+                            if (transposedC) {
+                                GemmEpilogue.finishTransposedTile(tile, c, ci, ldc, alpha, betaBlock,
+                                        mr, nr, blockBias, biasIdx, blockActivation);
+                            } else {
+                                GemmEpilogue.finishTile(tile, c, ci, ldc, alpha, betaBlock, mr, nr,
+                                        blockBias, biasIdx, blockActivation);
+                            }
                         }
                     }
                 }
@@ -82,26 +106,20 @@ final class GemmMacroKernel {
     }
 
     /**
-     * The register tile: {@code C[0:mr, 0:nr] = alpha * Ap * Bp + beta * C} for one MR x KC panel
-     * of packed A and one KC x NR panel of packed B. Always computes the whole MR x NR tile (the
-     * padding is zero) in MR x 2 vector accumulators, spills it to {@code tile} (the accumulators
-     * are locals of a method that takes and returns no vectors, so C2 keeps them in registers and
-     * never materialises a vector object), then applies the epilogue to the valid part. The spill
-     * costs 2 MR vector stores and loads per tile and depth block, against 2 MR KC FMAs.
+     * The register tile: {@code MR x NR} accumulators (MR x 2 vectors) updated by rank-1 steps
+     * over one MR x KC panel of packed A and one KC x NR panel of packed B, then spilled to
+     * {@code tile} for the epilogue. The accumulators are explicit locals of a method that takes
+     * and returns no vectors, so C2 keeps them in registers and never materialises a vector
+     * object. (Storing straight from the registers through a small epilogue method was tried:
+     * C2 does not inline all sixteen calls into a method this large, and the vectors passed to
+     * the calls it leaves are boxed, 3.5 KB per tile. The spill costs 2 MR vector stores and
+     * loads, all in L1, per tile and depth block, against 2 MR KC FMAs.)
      */
-    static void microKernel(int kc, float[] pa, int ai, float[] pb, int bi,
-                            float[] c, int ci, int ldc, float alpha, float beta,
-                            int mr, int nr, float[] tile,
-                            float[] bias, int biasIdx, boolean relu, boolean transposedC) {
+    static void microKernel(int kc, float[] pa, int ai, float[] pb, int bi, float[] tile) {
         if (MR == 8) {
             microKernel8(kc, pa, ai, pb, bi, tile);
         } else {
             microKernel6(kc, pa, ai, pb, bi, tile);
-        }
-        if (transposedC) {
-            GemmEpilogue.finishTransposedTile(tile, c, ci, ldc, alpha, beta, mr, nr, bias, biasIdx, relu);
-        } else {
-            GemmEpilogue.finishTile(tile, c, ci, ldc, alpha, beta, mr, nr, bias, biasIdx, relu);
         }
     }
 
@@ -138,7 +156,7 @@ final class GemmMacroKernel {
             bi += NR;
         }
         c00.intoArray(tile, 0);
-        c01.intoArray(tile, 0 + L);
+        c01.intoArray(tile, L);
         c10.intoArray(tile, NR);
         c11.intoArray(tile, NR + L);
         c20.intoArray(tile, 2 * NR);
@@ -192,7 +210,7 @@ final class GemmMacroKernel {
             bi += NR;
         }
         c00.intoArray(tile, 0);
-        c01.intoArray(tile, 0 + L);
+        c01.intoArray(tile, L);
         c10.intoArray(tile, NR);
         c11.intoArray(tile, NR + L);
         c20.intoArray(tile, 2 * NR);

@@ -20,10 +20,16 @@ final class GemmPacking {
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
                       int jc, int nc, float[] dst) {
+        packBInto(transB, b, bOff, ldb, pc, kc, jc, nc, dst, 0);
+    }
+
+    /** As {@link #packB}, writing the panels from {@code dst[at]} on. */
+    static void packBInto(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
+                          int jc, int nc, float[] dst, int at) {
         for (int q = 0; q * NR < nc; q++) {
             int j0 = jc + q * NR;
             int width = Math.min(NR, nc - q * NR);
-            int panel = q * kc * NR;
+            int panel = at + q * kc * NR;
             if (!transB && width == NR) {
                 // Rows of B are contiguous: two vectors per row of the panel.
                 for (int p = 0; p < kc; p++) {

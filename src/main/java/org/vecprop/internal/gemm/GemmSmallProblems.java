@@ -26,7 +26,7 @@ final class GemmSmallProblems {
                      float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc,
-                     float[] bias, int biasOff, boolean relu) {
+                     float[] bias, int biasOff, int activation) {
         int aStepP = transA ? lda : 1, aStepI = transA ? 1 : lda;
         int bStepP = transB ? 1 : ldb, bStepJ = transB ? ldb : 1;
         for (int i = 0; i < m; i++) {
@@ -44,7 +44,7 @@ final class GemmSmallProblems {
                 if (bias != null) {
                     v += bias[biasOff + j];
                 }
-                c[idx] = relu ? Math.max(0f, v) : v;
+                c[idx] = GemmEpilogue.activate(v, activation);
             }
         }
     }

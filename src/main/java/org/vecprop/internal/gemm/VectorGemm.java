@@ -38,11 +38,10 @@ public final class VectorGemm {
         if (m == 0 || n == 0) {
             return;
         }
-        boolean relu = activation == Kernels.RELU;
         if (path == Path.AUTO && isTiny(m, n, k, alpha)) {
             // Checked first and apart so that a 1x2x2 product compiles to a small method that inlines.
             GemmSmallProblems.tiny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                    beta, c, cOff, ldc, bias, biasOff, relu);
+                    beta, c, cOff, ldc, bias, biasOff, activation);
             return;
         }
         Path chosen = alpha == 0f || k == 0 ? Path.AUTO
@@ -51,14 +50,14 @@ public final class VectorGemm {
             // Bias and activation are applied to the register tile before it is stored.
             GemmMacroKernel.packed(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc, buffers != null ? buffers : PackBuffers.ofThisThread(),
-                    bias, biasOff, relu);
+                    bias, biasOff, activation);
             return;
         }
         if (chosen == Path.AUTO) {
             scale(m, n, beta, c, cOff, ldc);
         } else if (chosen == Path.TINY) {
             GemmSmallProblems.tiny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                    beta, c, cOff, ldc, bias, biasOff, relu);
+                    beta, c, cOff, ldc, bias, biasOff, activation);
             return;
         } else {
             GemmSmallProblems.direct(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
@@ -66,8 +65,8 @@ public final class VectorGemm {
         }
         // Small problems: bias and activation in a second pass over the C just written
         // (cache-hot), with the same operations in the same order as the packed epilogue.
-        if (bias != null || relu) {
-            GemmEpilogue.biasAndActivation(m, n, c, cOff, ldc, bias, biasOff, relu);
+        if (bias != null || activation != Kernels.IDENTITY) {
+            GemmEpilogue.biasAndActivation(m, n, c, cOff, ldc, bias, biasOff, activation);
         }
     }
 
@@ -84,5 +83,28 @@ public final class VectorGemm {
                 c[row + j] = beta == 0f ? 0f : beta * c[row + j];
             }
         }
+    }
+
+    /**
+     * {@code C = f(alpha * op(A) * B + beta * C + bias)} with B packed beforehand, for a
+     * validated problem; the same bits as {@link #multiply} on the unpacked B.
+     */
+    public static void multiplyPacked(boolean transA, int m, float alpha, float[] a, int aOff,
+                                      int lda, PackedPanels b, float beta, float[] c, int cOff,
+                                      int ldc, float[] bias, int biasOff, int activation,
+                                      PackBuffers buffers) {
+        int n = b.cols, k = b.depth;
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (alpha == 0f || k == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+            if (bias != null || activation != Kernels.IDENTITY) {
+                GemmEpilogue.biasAndActivation(m, n, c, cOff, ldc, bias, biasOff, activation);
+            }
+            return;
+        }
+        GemmMacroKernel.prepacked(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc,
+                buffers != null ? buffers : PackBuffers.ofThisThread(), bias, biasOff, activation);
     }
 }

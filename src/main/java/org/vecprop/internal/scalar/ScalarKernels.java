@@ -6,6 +6,7 @@ import org.vecprop.contract.SummaryIndex;
 import org.vecprop.internal.Kernels;
 import org.vecprop.internal.LaneSums;
 import org.vecprop.internal.PackBuffers;
+import org.vecprop.internal.PackedOperand;
 import org.vecprop.internal.Scratch;
 import org.vecprop.reference.ReferenceBias;
 import org.vecprop.reference.ReferenceRelu;
@@ -214,5 +215,21 @@ public final class ScalarKernels implements Kernels {
         // One thread: the scalar path is for correctness, not speed, and this keeps it simple.
         gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
                 null, 0, IDENTITY, null);
+    }
+
+    @Override
+    public PackedOperand packRight(boolean trans, int depth, int cols, float[] b, int bOff, int ldb) {
+        DenseOperand packed = new DenseOperand(depth, cols);
+        packed.repack(trans, b, bOff, ldb);
+        return packed;
+    }
+
+    @Override
+    public void gemmPacked(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
+                           PackedOperand b, float beta, float[] c, int cOff, int ldc,
+                           float[] bias, int biasOff, int activation, PackBuffers buffers) {
+        gemm(transA, false, m, b.cols, b.depth, alpha, a, aOff, lda,
+                ((DenseOperand) b).data, 0, Math.max(1, b.cols), beta, c, cOff, ldc,
+                bias, biasOff, activation, buffers);
     }
 }

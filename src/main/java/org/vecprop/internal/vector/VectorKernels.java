@@ -3,6 +3,8 @@ package org.vecprop.internal.vector;
 import java.util.concurrent.Executor;
 import org.vecprop.internal.Kernels;
 import org.vecprop.internal.PackBuffers;
+import org.vecprop.internal.PackedOperand;
+import org.vecprop.internal.gemm.PackedPanels;
 import org.vecprop.internal.gemm.GemmBlocking.Path;
 import org.vecprop.internal.gemm.GemmParallel;
 import org.vecprop.internal.gemm.VectorGemm;
@@ -100,5 +102,18 @@ public final class VectorKernels implements Kernels {
                              float beta, float[] c, int cOff, int ldc, Executor executor, int parts) {
         GemmParallel.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                 beta, c, cOff, ldc, executor, parts);
+    }
+
+    @Override
+    public PackedOperand packRight(boolean trans, int depth, int cols, float[] b, int bOff, int ldb) {
+        return PackedPanels.pack(trans, depth, cols, b, bOff, ldb);
+    }
+
+    @Override
+    public void gemmPacked(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
+                           PackedOperand b, float beta, float[] c, int cOff, int ldc,
+                           float[] bias, int biasOff, int activation, PackBuffers buffers) {
+        VectorGemm.multiplyPacked(transA, m, alpha, a, aOff, lda, (PackedPanels) b, beta,
+                c, cOff, ldc, bias, biasOff, activation, buffers);
     }
 }

@@ -1,0 +1,85 @@
+package org.vecprop.kernel;
+
+import org.vecprop.contract.Checks;
+import org.vecprop.internal.PackedOperand;
+
+/**
+ * A right-hand GEMM operand packed once into the layout the register tile reads, for
+ * {@link Gemm#multiply(boolean, int, float, float[], int, int, PackedMatrix, float, float[], int,
+ * int)}: the weight side of {@code X·W} (and, packed transposed, of {@code dZ·Wᵀ}). A product
+ * with it skips the per-call packing of B, which at batch 1 to 64 is a large share of the time,
+ * and gives the same bits as the plain call on the same values.
+ *
+ * <p>It holds {@code op(B)}, {@code rows x cols}: stored B is {@code rows x cols}, or
+ * {@code cols x rows} when packed transposed. The layout depends on this JVM's vector width, so a
+ * packed matrix is an in-memory value, never a file format.
+ *
+ * <p><b>Sharing and refreshing.</b> Any number of threads may multiply with one packed matrix at
+ * once (they only read it); hand it to them through a final field, a volatile or a concurrent
+ * collection. {@link #refresh} repacks new values of the same shape into the same memory without
+ * allocating (after an optimizer step, say); like writing any array, it must not run while a
+ * product is reading the matrix. Compared with MKL's {@code cblas_sgemm_pack}/{@code compute}:
+ * the packed value knows its own shape and transpose, so a product cannot be called with the
+ * wrong n or k, and it is refreshed in place rather than re-allocated.
+ */
+public final class PackedMatrix {
+    final PackedOperand operand;
+    private final boolean transposed;
+
+    private PackedMatrix(PackedOperand operand, boolean transposed) {
+        this.operand = operand;
+        this.transposed = transposed;
+    }
+
+    /**
+     * Packs {@code op(B)} of {@code rows x cols} (allocates: do it once).
+     *
+     * @param transposed whether op(B) = Bᵀ, i.e. stored B is {@code cols x rows}
+     * @param rows rows of op(B) (the depth k of the products), {@code >= 0}
+     * @param cols columns of op(B) (the n of the products), {@code >= 0}
+     * @param b the stored matrix, from {@code bOff}
+     * @param bOff index of its first element
+     * @param ldb its row stride, {@code >= max(1, its columns)}
+     * @return the packed matrix
+     * @throws IllegalArgumentException or IndexOutOfBoundsException for bad arguments
+     */
+    public static PackedMatrix pack(boolean transposed, int rows, int cols, float[] b, int bOff,
+                                    int ldb) {
+        Checks.size("rows", rows);
+        Checks.size("cols", cols);
+        Checks.matrix("b", b, bOff, transposed ? cols : rows, transposed ? rows : cols, ldb);
+        return new PackedMatrix(Implementation.KERNELS.packRight(transposed, rows, cols, b, bOff, ldb),
+                transposed);
+    }
+
+    /**
+     * Repacks new values of the same shape and transpose into this matrix, allocating nothing.
+     * Must not run while a product reads this matrix.
+     *
+     * @param b the stored matrix, same shape as when packed, from {@code bOff}
+     * @param bOff index of its first element
+     * @param ldb its row stride
+     * @throws IllegalArgumentException or IndexOutOfBoundsException for bad arguments, before
+     *     anything is written
+     */
+    public void refresh(float[] b, int bOff, int ldb) {
+        Checks.matrix("b", b, bOff, transposed ? operand.cols : operand.depth,
+                transposed ? operand.depth : operand.cols, ldb);
+        operand.repack(transposed, b, bOff, ldb);
+    }
+
+    /** @return rows of op(B): the depth k of products with this matrix */
+    public int rows() {
+        return operand.depth;
+    }
+
+    /** @return columns of op(B): the n of products with this matrix */
+    public int cols() {
+        return operand.cols;
+    }
+
+    /** @return whether this holds the transpose of the stored matrix it was packed from */
+    public boolean transposed() {
+        return transposed;
+    }
+}
