@@ -340,7 +340,7 @@ final class Charts {
     }
 
     /** A log axis over [lo, hi] with a little room, labelled with plain numbers at 1-2-5 steps. */
-    private static LogAxis logValueAxis(String label, double lo, double hi) {
+    static LogAxis logValueAxis(String label, double lo, double hi) {
         NiceLogAxis a = new NiceLogAxis(label);
         a.setNumberFormatOverride(axisNumber());
         if (hi > 0 && lo > 0 && Double.isFinite(lo)) {
@@ -468,7 +468,7 @@ final class Charts {
     }
 
     /** Shared look: fonts, colours, grid, legend at the bottom, optional subtitle. */
-    private static JFreeChart finish(JFreeChart chart, String subtitle, org.jfree.chart.plot.Plot plot) {
+    static JFreeChart finish(JFreeChart chart, String subtitle, org.jfree.chart.plot.Plot plot) {
         chart.setBackgroundPaint(Color.WHITE);
         chart.setAntiAlias(true);
         chart.setTextAntiAlias(true);
@@ -539,7 +539,7 @@ final class Charts {
         ChartUtils.saveChartAsPNG(file.toFile(), chart, width, height);
     }
 
-    private static Shape diamond(double s) {
+    static Shape diamond(double s) {
         Path2D.Double p = new Path2D.Double();
         p.moveTo(0, -s);
         p.lineTo(s, 0);
@@ -549,7 +549,7 @@ final class Charts {
         return p;
     }
 
-    private static Shape triangle(double s) {
+    static Shape triangle(double s) {
         Path2D.Double p = new Path2D.Double();
         p.moveTo(0, -s);
         p.lineTo(s, s * 0.8);

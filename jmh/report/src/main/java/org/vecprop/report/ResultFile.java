@@ -138,6 +138,18 @@ record ResultFile(int index, Path path, List<JmhResult> results, Map<String, Str
                 }
             }
         }
+        JsonNode histograms = pm.get("rawDataHistogram");
+        if (raw.isEmpty() && histograms != null && histograms.isArray()) {
+            // sample mode: per fork, per iteration, [value, count] pairs; one value per iteration
+            for (JsonNode fork : histograms) {
+                for (JsonNode iteration : fork) {
+                    double m = histogramMedian(iteration);
+                    if (!Double.isNaN(m)) {
+                        raw.add(m);
+                    }
+                }
+            }
+        }
         Map<String, JmhResult.Metric> secondary = new LinkedHashMap<>();
         JsonNode sm = r.get("secondaryMetrics");
         if (sm != null && sm.isObject()) {
@@ -158,6 +170,49 @@ record ResultFile(int index, Path path, List<JmhResult> results, Map<String, Str
                 r.path("forks").asInt(1), params, number(pm.get("score")), number(pm.get("scoreError")),
                 pm.path("scoreUnit").asText(""), raw.stream().mapToDouble(Double::doubleValue).toArray(),
                 alloc == null ? null : alloc.score(), secondary, run, settings(r));
+    }
+
+    /**
+     * The median of one iteration's sampled times, JMH's {@code [[value, count], ...]}, or NaN
+     * when it has none. Sample mode records thousands of calls per iteration; the iteration, not
+     * the call, is the unit that repeats independently enough for a test, so an iteration
+     * contributes its median.
+     */
+    static double histogramMedian(JsonNode iteration) {
+        List<double[]> bins = new ArrayList<>();
+        long total = 0;
+        for (JsonNode pair : iteration) {
+            if (pair.isArray() && pair.size() == 2) {
+                double v = number(pair.get(0));
+                long c = pair.get(1).asLong();
+                if (!Double.isNaN(v) && c > 0) {
+                    bins.add(new double[] {v, c});
+                    total += c;
+                }
+            }
+        }
+        if (total == 0) {
+            return Double.NaN;
+        }
+        bins.sort((x, y) -> Double.compare(x[0], y[0]));
+        // the lower and upper middle of total values, averaged
+        long lo = (total - 1) / 2;
+        long hi = total / 2;
+        double vLo = Double.NaN;
+        double vHi = Double.NaN;
+        long seen = 0;
+        for (double[] b : bins) {
+            long next = seen + (long) b[1];
+            if (Double.isNaN(vLo) && lo < next) {
+                vLo = b[0];
+            }
+            if (hi < next) {
+                vHi = b[0];
+                break;
+            }
+            seen = next;
+        }
+        return (vLo + vHi) / 2;
     }
 
     /** {@code 1 fork, warmup 2 × 1 s, measurement 3 × 1 s}. */

@@ -124,11 +124,15 @@ class ReportTest {
     }
 
     @Test
-    void compareSaysWithinErrorOrWhichIsFaster() throws Exception {
+    void compareDecidesFromTheRawIterations() throws Exception {
         Path a = tmp.resolve("a.json");
         Path b = tmp.resolve("b.json");
-        Files.writeString(a, "[" + jmh("X.m", 100, 5) + "," + jmh("X.n", 100, 5) + "," + jmh("X.o", 1, 0.1) + "]");
-        Files.writeString(b, "[" + jmh("X.m", 108, 5) + "," + jmh("X.n", 80, 5) + "]");
+        double[] base = {100, 101, 99, 100.5, 99.5, 100.2};
+        double[] same = {100.3, 99.8, 100.1, 100.6, 99.4, 100.9};
+        double[] slower = {190, 191, 189, 190.5, 189.5, 190.2};
+        Files.writeString(a, "[" + jmh("X.m", base) + "," + jmh("X.n", base) + "," + jmh("X.o", 1, 1.1, 0.9)
+                + "," + jmh("X.p", 5, 5.1, 4.9) + "]");
+        Files.writeString(b, "[" + jmh("X.m", same) + "," + jmh("X.n", slower) + "," + jmh("X.p", 9, 9.1, 8.9) + "]");
         Files.writeString(tmp.resolve("a.facts.json"), "{\"cpu_model\": \"CPU\", \"vecprop_species\": \"512-bit\"}");
         Files.writeString(tmp.resolve("b.facts.json"), "{\"cpu_model\": \"CPU\", \"vecprop_species\": \"256-bit\"}");
         ResultFile fa = ResultFile.load(1, a);
@@ -136,20 +140,19 @@ class ReportTest {
         Compare c = new Compare(new Compare.Options(a, b, null, null, null, null), fa, fb);
         assertEquals("512-bit", c.labelA());
         assertEquals("256-bit", c.labelB());
-        List<Compare.Row> rows = c.rows();
-        assertEquals(2, rows.size());
-        assertEquals(Compare.Verdict.WITHIN, rows.get(0).verdict()); // |100 - 108| <= 5 + 5
-        assertEquals(Compare.Verdict.B_BETTER, rows.get(1).verdict()); // 80 ns < 100 ns
-        assertEquals(0.8, rows.get(1).ratio(), 1e-12);
+        assertEquals(List.of(Comparison.Verdict.NONE, Comparison.Verdict.SLOWER, Comparison.Verdict.TOO_FEW),
+                c.verdicts());
 
         Path out = tmp.resolve("c.md");
         Path plot = tmp.resolve("c.png");
         assertEquals(0, Main.run(new String[] {"compare", a.toString(), b.toString(), "--out", out.toString(),
                 "--plot", plot.toString(), "--label-a", "before", "--label-b", "after"}));
         String md = Files.readString(out);
-        assertTrue(md.contains("**A** = before"));
-        assertTrue(md.contains("**B faster**"));
-        assertTrue(md.contains("Only in A:"));
+        for (String expected : List.of("**A** = before", "**B slower**", "no detectable difference",
+                "too few samples; ranges do not overlap", "3 + 3: 0.10", "Wilcoxon–Mann–Whitney",
+                "Benjamini–Hochberg", "Only in A:", "| A | CPU", "1.900 [1.886, 1.915] (95.9 %)", "adjusted p ≤ 0.05,")) {
+            assertTrue(md.contains(expected), "compare lacks: " + expected + "\n" + md);
+        }
         assertNotNull(ImageIO.read(plot.toFile()));
 
         // without facts the labels are the file names
@@ -157,16 +160,22 @@ class ReportTest {
         String[] labels = Compare.defaultLabels(ResultFile.load(1, a), ResultFile.load(2, b));
         assertEquals("a", labels[0]);
         assertEquals("b", labels[1]);
+        // bad rules are a usage error
+        assertThrows(Main.UsageException.class, () -> Main.run(new String[] {"compare", a.toString(), b.toString(),
+                "--alpha", "2"}));
     }
 
-    /** A minimal JMH result entry in ns/op. */
-    private static String jmh(String benchmark, double score, double error) {
+    /** A minimal JMH result entry in ns/op with these iterations (one fork). */
+    private static String jmh(String benchmark, double... raw) {
+        double score = java.util.Arrays.stream(raw).average().orElseThrow();
+        String values = java.util.Arrays.stream(raw).mapToObj(Double::toString)
+                .collect(java.util.stream.Collectors.joining(", "));
         return """
                 {"jmhVersion": "1.37", "benchmark": "org.vecprop.jmh.%s", "mode": "avgt", "threads": 1, "forks": 1,
                  "jvmArgs": [], "jdkVersion": "25", "vmName": "VM", "vmVersion": "25",
                  "params": {"shape": "2x2x2"},
-                 "primaryMetric": {"score": %s, "scoreError": %s, "scoreUnit": "ns/op", "rawData": [[%s, %s]]},
+                 "primaryMetric": {"score": %s, "scoreError": "NaN", "scoreUnit": "ns/op", "rawData": [[%s]]},
                  "secondaryMetrics": {}}
-                """.formatted(benchmark, score, error, score, score);
+                """.formatted(benchmark, score, values);
     }
 }
