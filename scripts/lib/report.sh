@@ -38,7 +38,7 @@ vecprop_report_run() {
     jar=$project/target/report.jar
     if [ ! -f "$jar" ] || [ -n "$(find "$project/pom.xml" "$project/src/main" "$project/.mvn" -newer "$jar" -print -quit 2>/dev/null)" ]; then
         echo "report: building jmh/report (vecprop-report)" >&2
-        (cd "$project" && mvn -q -B -DskipTests package >&2) || {
+        (cd "$project" && mvn -q -B -Dstyle.color=never -DskipTests package >&2) || {
             echo "error: building jmh/report failed" >&2
             return 1
         }

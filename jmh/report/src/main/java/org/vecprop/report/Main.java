@@ -14,6 +14,7 @@ import java.util.List;
  * java -jar report.jar report [--out FILE.md] [--plots DIR] RESULT.json...
  * java -jar report.jar compare A.json B.json [--out FILE.md] [--plot FILE.png] [--label-a X] [--label-b Y]
  *                                [--alpha Q] [--level L] [--floor PCT] [--min-samples N]
+ * java -jar report.jar index [--results DIR] [--out FILE.md] [--plot FILE.png]
  * </pre>
  *
  * Without {@code --out} the Markdown goes to standard output; without {@code --plots} /
@@ -36,6 +37,10 @@ public final class Main {
                   test, Benjamini-Hochberg across benchmarks at --alpha, differences under
                   --floor percent not called, fewer than --min-samples iterations a side not
                   tested); B/A with its --level interval; a chart of the ratios.
+              index [--results DIR] [--out FILE.md] [--plot FILE.png]
+                  Every run under DIR/contrib/<machine>-<date>/ (default DIR: results) ranked on
+                  headline benchmarks (GEMM 1024^3 and 256^3 GF/s and % of the run's own peak,
+                  OpenBLAS, a training step, ReLU GB/s), with each machine's identity.
             Without --out the Markdown goes to standard output.""";
 
     public static void main(String[] args) {
@@ -72,6 +77,7 @@ public final class Main {
         return switch (command) {
             case "report" -> report(rest);
             case "compare" -> compare(rest);
+            case "index" -> index(rest);
             default -> throw new UsageException("unknown command '" + command + "'");
         };
     }
@@ -169,6 +175,26 @@ public final class Main {
         }
         Compare c = new Compare(new Compare.Options(a.path(), b.path(), out, plot, labelA, labelB, rules), a, b);
         write(out, c.render());
+        return 0;
+    }
+
+    private static int index(List<String> args) throws IOException, UsageException {
+        Path results = Path.of("results");
+        Path out = null;
+        Path plot = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--results" -> results = Path.of(value(args, ++i, a));
+                case "--out" -> out = Path.of(value(args, ++i, a));
+                case "--plot" -> plot = Path.of(value(args, ++i, a));
+                default -> throw new UsageException("unknown argument " + a);
+            }
+        }
+        if (!Files.isDirectory(results)) {
+            throw new UsageException(results + " is not a folder");
+        }
+        write(out, new Index(new Index.Options(results, out, plot)).render());
         return 0;
     }
 

@@ -95,7 +95,45 @@ record ResultFile(int index, Path path, List<JmhResult> results, Map<String, Str
                 facts.put("note", factsFile.getFileName() + " is not valid JSON; ignored");
             }
         }
+        supplement(path, facts);
         return new ResultFile(index, path, results, facts, factsFile);
+    }
+
+    /**
+     * Adds what a run folder's {@code machine.json} states to facts that lack it: a schema-1
+     * facts file has no CPU family or model, so a contributor (or this project) may state them
+     * there, with a {@code source} saying who and how. Only keys the facts do not have, or have as
+     * "unknown", are added; {@code facts_supplement} then names them and the source, so that a
+     * reader sees what was stated rather than collected.
+     */
+    private static void supplement(Path result, Map<String, String> facts) {
+        Path parent = result.toAbsolutePath().getParent();
+        Path m = parent == null ? null : parent.resolve("machine.json");
+        if (m == null || !Files.isRegularFile(m)) {
+            return;
+        }
+        try {
+            JsonNode f = JSON.readTree(m.toFile());
+            if (f == null || !f.isObject()) {
+                facts.put("facts_supplement", "machine.json is not a JSON object; ignored");
+                return;
+            }
+            List<String> added = new ArrayList<>();
+            for (Map.Entry<String, JsonNode> e : f.properties()) {
+                String k = e.getKey();
+                String have = facts.get(k);
+                if (!k.equals("source") && (have == null || have.isBlank() || have.equalsIgnoreCase("unknown"))) {
+                    facts.put(k, text(e.getValue()));
+                    added.add(k);
+                }
+            }
+            if (!added.isEmpty()) {
+                facts.put("facts_supplement", "from machine.json (" + f.path("source").asText("source not given")
+                        + "): " + String.join(", ", added));
+            }
+        } catch (IOException e) {
+            facts.put("facts_supplement", "machine.json is not valid JSON; ignored");
+        }
     }
 
     /** The file's name, e.g. {@code amd-epyc-2026-11-29-1841.json}. */
