@@ -130,15 +130,17 @@ final class ComparePlot {
 
         XYPlot plot = new XYPlot(data, benchmarks, ratio, renderer);
         plot.setOrientation(PlotOrientation.HORIZONTAL);
-        IntervalMarker band = new IntervalMarker(1 / (1 + rules.floor()), 1 + rules.floor(), new Color(0xE8EEF5));
+        // translucent and in front: the axis' grid bands would hide a background band
+        IntervalMarker band = new IntervalMarker(1 / (1 + rules.floor()), 1 + rules.floor(), new Color(0, 114, 178, 45));
         band.setLabel("noise floor ±" + new DecimalFormat("0.#").format(100 * rules.floor()) + "%");
         band.setLabelFont(Charts.ITEM);
         band.setLabelPaint(new Color(0x3A5A80));
         band.setLabelAnchor(RectangleAnchor.TOP);
         band.setLabelTextAnchor(TextAnchor.TOP_CENTER);
-        plot.addRangeMarker(band, Layer.BACKGROUND);
-        ValueMarker one = new ValueMarker(1, Color.BLACK, new BasicStroke(1.5f));
-        plot.addRangeMarker(one, Layer.BACKGROUND);
+        band.setLabelBackgroundColor(new Color(255, 255, 255, 0));
+        plot.addRangeMarker(band, Layer.FOREGROUND);
+        ValueMarker one = new ValueMarker(1, Color.BLACK, new BasicStroke(1.2f));
+        plot.addRangeMarker(one, Layer.FOREGROUND);
         DecimalFormat two = new DecimalFormat("0.00");
         for (int i = 0; i < shown.size(); i++) {
             Row r = shown.get(i);
