@@ -211,7 +211,17 @@ final class Report {
         md.append(t.render()).append('\n');
         if (peak != null) {
             md.append("Peak used below: **").append(Units.sig(peak.gflopsPerCore(), 4)).append(" GF/s per core** (")
-                    .append(peak.result().className()).append('.').append(peak.result().method()).append(").\n\n");
+                    .append(peak.result().className()).append('.').append(peak.result().method()).append(").");
+            ResultFile from = files.stream().filter(f -> f.index() == peak.result().run().index()).findFirst()
+                    .orElse(null);
+            String mhz = from == null ? "" : Machine.known(from.facts().get("clock_measured_mhz"));
+            if (mhz.matches("\\d+(\\.\\d+)?") && Double.parseDouble(mhz) > 0) {
+                double perCycle = peak.gflopsPerCore() * 1000 / Double.parseDouble(mhz);
+                md.append(" With the clock measured beside this run (").append(mhz).append(" MHz, facts file), that is ")
+                        .append(Units.sig(perCycle, 3)).append(" flops per cycle (FMA = 2): 64 is two 512-bit FMA pipes,"
+                                + " 32 two 256-bit ones. The clock was measured outside JMH, so the two may differ a little.");
+            }
+            md.append("\n\n");
         } else {
             md.append("No probe has a flop count, so there is no peak: GEMM results have no fraction of peak.\n\n");
         }
