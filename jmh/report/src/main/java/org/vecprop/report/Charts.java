@@ -3,7 +3,6 @@ package org.vecprop.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Paint;
 import java.awt.Shape;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
@@ -18,24 +17,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.IntFunction;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.LegendItemCollection;
-import org.jfree.chart.axis.CategoryAxis;
-import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.block.BlockBorder;
-import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.category.BarRenderer;
-import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.title.TextTitle;
@@ -44,7 +36,6 @@ import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
-import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 
@@ -369,110 +360,6 @@ final class Charts {
         return chart;
     }
 
-    /** Options of a bar chart. */
-    record BarOptions(String title, String subtitle, String categoryLabel, String valueLabel, boolean logValues,
-                      boolean horizontal, boolean itemLabels, NumberFormat itemFormat, List<Line> lines,
-                      double base) {}
-
-    /**
-     * Grouped bars: {@code values.get(series).get(category)}; categories in first-seen order. A
-     * missing value leaves a gap. On a log axis the bars start at {@code base} (> 0), e.g. 1 for
-     * ratios, so that they grow up from it or down from it.
-     */
-    static JFreeChart bars(BarOptions o, Map<String, Map<String, Double>> values, IntFunction<Paint> perItemPaint) {
-        DefaultCategoryDataset data = new DefaultCategoryDataset();
-        double min = Double.POSITIVE_INFINITY;
-        double max = 0;
-        List<String> categories = new ArrayList<>();
-        for (Map<String, Double> byCat : values.values()) {
-            for (String c : byCat.keySet()) {
-                if (!categories.contains(c)) {
-                    categories.add(c);
-                }
-            }
-        }
-        for (Map.Entry<String, Map<String, Double>> s : values.entrySet()) {
-            for (String c : categories) {
-                Double v = s.getValue().get(c);
-                data.addValue(v, s.getKey(), c);
-                if (v != null && v > 0) {
-                    min = Math.min(min, v);
-                    max = Math.max(max, v);
-                }
-            }
-        }
-        CategoryAxis cat = new CategoryAxis(o.categoryLabel());
-        cat.setCategoryMargin(0.2);
-        cat.setMaximumCategoryLabelLines(3);
-        if (!o.horizontal() && categories.size() > 10) {
-            cat.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
-        }
-        ValueAxis val;
-        if (o.logValues()) {
-            double lo = Math.min(min, o.base());
-            double hi = Math.max(max, o.base());
-            for (Line l : o.lines()) {
-                lo = Math.min(lo, l.value());
-                hi = Math.max(hi, l.value());
-            }
-            val = logValueAxis(o.valueLabel(), lo, hi);
-            if (o.base() > 0 && o.base() <= min) {
-                val.setLowerBound(o.base()); // bars grow from the bottom edge
-            }
-        } else {
-            NumberAxis n = new NumberAxis(o.valueLabel());
-            for (Line l : o.lines()) {
-                max = Math.max(max, l.value());
-            }
-            n.setRange(0, max > 0 ? max * 1.15 : 1);
-            n.setNumberFormatOverride(axisNumber());
-            val = n;
-        }
-        BarRenderer r = new BarRenderer() {
-            @Override
-            public Paint getItemPaint(int row, int column) {
-                Paint p = perItemPaint == null ? null : perItemPaint.apply(column);
-                return p != null ? p : super.getItemPaint(row, column);
-            }
-        };
-        r.setBarPainter(new StandardBarPainter());
-        r.setShadowVisible(false);
-        r.setDrawBarOutline(false);
-        r.setItemMargin(0.04);
-        r.setMaximumBarWidth(0.12);
-        if (o.logValues()) {
-            r.setBase(o.base());
-        }
-        List<String> names = new ArrayList<>(values.keySet());
-        List<Color> colours = colours(names);
-        for (int i = 0; i < names.size(); i++) {
-            r.setSeriesPaint(i, colours.get(i));
-        }
-        // Value labels only while bars are wide enough for them not to run into each other.
-        if (o.itemLabels() && categories.size() * values.size() <= 16) {
-            r.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}",
-                    o.itemFormat() != null ? o.itemFormat() : plainNumber()));
-            r.setDefaultItemLabelsVisible(true);
-            r.setDefaultItemLabelFont(ITEM);
-            r.setDefaultItemLabelPaint(Color.DARK_GRAY);
-        }
-        CategoryPlot plot = new CategoryPlot(data, cat, val, r);
-        plot.setOrientation(o.horizontal() ? PlotOrientation.HORIZONTAL : PlotOrientation.VERTICAL);
-        for (Line l : o.lines()) {
-            ValueMarker m = new ValueMarker(l.value(), l.colour(), new BasicStroke(2f));
-            m.setLabel(l.label());
-            m.setLabelFont(MARKER);
-            m.setLabelPaint(l.colour());
-            m.setLabelAnchor(o.horizontal() ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.TOP_LEFT);
-            m.setLabelTextAnchor(o.horizontal() ? TextAnchor.TOP_LEFT : TextAnchor.BOTTOM_LEFT);
-            m.setLabelOffset(new RectangleInsets(4, 6, 4, 6));
-            m.setLabelBackgroundColor(new Color(255, 255, 255, 0));
-            plot.addRangeMarker(m);
-        }
-        JFreeChart chart = new JFreeChart(o.title(), TITLE, plot, values.size() > 1 || perItemPaint != null);
-        return finish(chart, o.subtitle(), plot);
-    }
-
     /** A log axis over [lo, hi] with a little room, labelled with plain numbers at 1-2-5 steps. */
     static LogAxis logValueAxis(String label, double lo, double hi) {
         NiceLogAxis a = new NiceLogAxis(label);
@@ -649,20 +536,6 @@ final class Charts {
             a.setLabelPaint(Color.BLACK);
             a.setTickLabelPaint(Color.BLACK);
         }
-    }
-
-    /** Replaces the legend of a chart with fixed entries (for per-item colours). */
-    static void legend(JFreeChart chart, Map<String, Color> entries) {
-        if (!(chart.getPlot() instanceof CategoryPlot p)) {
-            return;
-        }
-        LegendItemCollection items = new LegendItemCollection();
-        for (Map.Entry<String, Color> e : entries.entrySet()) {
-            org.jfree.chart.LegendItem li = new org.jfree.chart.LegendItem(e.getKey(), e.getValue());
-            li.setLabelFont(LEGEND);
-            items.add(li);
-        }
-        p.setFixedLegendItems(items);
     }
 
     static void save(JFreeChart chart, Path file, int width, int height) throws IOException {

@@ -2,7 +2,6 @@ package org.vecprop.report;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The decision for one benchmark measured in two runs, A and B: "B faster", "B slower", "no
