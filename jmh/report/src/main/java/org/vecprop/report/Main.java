@@ -31,7 +31,7 @@ public final class Main {
                   speedups, machine facts from RESULT.facts.json sidecars) and PNG plots in DIR.
                   Later files win when the same benchmark+params is in several.
               compare A.json B.json [--out FILE.md] [--plot FILE.png] [--label-a X] [--label-b Y]
-                      [--alpha 0.05] [--level 0.95] [--floor 3] [--min-samples 5]
+                      [--alpha 0.05] [--level 0.95] [--floor 5] [--min-samples 5]
                   Every benchmark in both files: B faster, B slower, no detectable difference,
                   within the noise floor, or too few samples, from the raw iterations (rank-sum
                   test, Benjamini-Hochberg across benchmarks at --alpha, differences under
