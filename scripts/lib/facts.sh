@@ -5,8 +5,19 @@
 #
 # which writes OUTFILE, a flat JSON object describing this machine and JVM, meant as the sidecar
 # of a JMH result file: results/x.json -> results/x.facts.json (vecprop-report shows it in the
-# report's machine block and uses it to label comparisons). Keys (a value is "unknown" when it
-# cannot be found out; none is ever left out):
+# report's machine block, labels comparisons with it and ranks machines by it in results/INDEX.md).
+#
+# The collector is org.vecprop.tools.MachineFacts in jmh/target/benchmarks.jar (schema_version 2:
+# CPU vendor, family/model/stepping and microarchitecture, ISA flags, caches, cores and SMT, nominal
+# and measured clock, memory, OS, JDK, the JVM options in effect, the vector width vecprop chose and
+# why, the peers' versions and the OpenBLAS kernel in use; its javadoc lists every key). It runs in
+# a JVM started with $VECPROP_JVM_FLAGS (the flags the benchmark JVM got, so that -XX:MaxVectorSize
+# and -Dvecprop.vectorBits act as they did there) and without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE,
+# as scripts/bench runs JMH. COMMAND... is recorded as the command that produced the results, and
+# `git describe` of this checkout as vecprop_commit.
+#
+# Without that jar (or that class in it) the shell collector below writes schema_version 1, the
+# keys scripts/lib/facts.sh always wrote (a value is "unknown" when it cannot be found out):
 #
 #   cpu_model, cpu_vendor   /proc/cpuinfo (model name, vendor_id), else lscpu
 #   arch                    uname -m
@@ -33,11 +44,60 @@
 #   command                 COMMAND... as given, shell-quoted (the command that produced the results)
 #   date                    now, ISO 8601 with time zone
 #
-# Needs python3 (to write valid JSON). Returns non-zero only if OUTFILE cannot be written.
+# Needs JDK 25 for the Java collector, python3 for the fallback. Returns non-zero only if OUTFILE
+# cannot be written.
 
 vecprop_machine_facts() {
     if [ $# -lt 1 ] || [ -z "$1" ]; then
         echo "usage: vecprop_machine_facts OUTFILE [COMMAND...]" >&2
+        return 2
+    fi
+    local out=$1
+    shift
+    local lib root jar jdk_home command_line='' commit log status
+    lib=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+    root=$(cd "$lib/../.." && pwd -P)
+    jar=$root/jmh/target/benchmarks.jar
+    jdk_home=${JAVA_HOME:-}
+    if [ -z "$jdk_home" ] || [ ! -x "$jdk_home/bin/java" ]; then
+        if ! declare -F vecprop_find_jdk >/dev/null; then
+            # shellcheck source=jdk.sh
+            . "$lib/jdk.sh"
+        fi
+        jdk_home=$( (vecprop_find_jdk 25 >/dev/null 2>&1 && printf '%s' "$JAVA_HOME"))
+    fi
+    if [ -z "$jdk_home" ] || [ ! -f "$jar" ]; then
+        vecprop_machine_facts_shell "$out" "$@"
+        return
+    fi
+    if [ $# -gt 0 ]; then
+        command_line=$(printf '%q ' "$@")
+        command_line=${command_line% }
+    fi
+    commit=$(git -C "$root" describe --always --dirty 2>/dev/null) || commit=unknown
+    mkdir -p "$(dirname "$out")" || return 1
+    log=$(mktemp "${TMPDIR:-/tmp}/vecprop-facts.XXXXXX")
+    # VECPROP_JVM_FLAGS is a list of flags: word splitting is intended.
+    # shellcheck disable=SC2086
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE timeout 120 "$jdk_home/bin/java" \
+        --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED ${VECPROP_JVM_FLAGS:-} \
+        -cp "$jar" org.vecprop.tools.MachineFacts --out "$out" --jvm-flags "${VECPROP_JVM_FLAGS:-}" \
+        --command "$command_line" --commit "$commit" 2>"$log" && status=0 || status=$?
+    if [ "$status" -ne 0 ] || [ ! -s "$out" ]; then
+        cat "$log" >&2
+        rm -f "$log"
+        echo "vecprop_machine_facts: the Java collector failed (exit $status); writing schema-1 facts instead" >&2
+        vecprop_machine_facts_shell "$out" "$@"
+        return
+    fi
+    grep '^facts:' "$log" >&2 || true
+    rm -f "$log"
+}
+
+# The schema-1 collector, from /proc, /sys, uname and a JVM run of Simd: the fallback.
+vecprop_machine_facts_shell() {
+    if [ $# -lt 1 ] || [ -z "$1" ]; then
+        echo "usage: vecprop_machine_facts_shell OUTFILE [COMMAND...]" >&2
         return 2
     fi
     local out=$1
@@ -47,7 +107,7 @@ vecprop_machine_facts() {
     root=$(cd "$lib/../.." && pwd -P)
 
     if ! command -v python3 >/dev/null 2>&1; then
-        echo "vecprop_machine_facts: python3 is needed to write $out" >&2
+        echo "vecprop_machine_facts_shell: python3 is needed to write $out" >&2
         return 1
     fi
 
@@ -170,12 +230,18 @@ EOF
     python3 - "$out" <<'EOF'
 import json, os, sys
 
-keys = ["cpu_model", "cpu_vendor", "arch", "cores", "isa_flags", "caches", "memory", "os", "kernel",
+keys = ["schema_version", "collector", "cpu_model", "cpu_vendor", "arch", "cores", "isa_flags", "caches", "memory", "os", "kernel",
         "jdk_home", "jdk_vendor", "jdk_version", "jvm_flags", "vecprop_species", "simd_enabled",
         "vecprop_simd", "command", "date"]
 facts = {}
 for k in keys:
     v = os.environ.get("FACT_" + k, "").strip()
+    if k == "schema_version":
+        facts[k] = 1
+        continue
+    if k == "collector":
+        facts[k] = "scripts/lib/facts.sh (shell fallback: jmh/target/benchmarks.jar has no org.vecprop.tools.MachineFacts)"
+        continue
     if k == "cores":
         facts[k] = int(v) if v.isdigit() else "unknown"
     elif k == "simd_enabled":

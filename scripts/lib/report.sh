@@ -6,13 +6,14 @@
 #
 # Needs JAVA_HOME to be a JDK 25 (call vecprop_find_jdk 25 first) and mvn on PATH.
 
-# Prints the newest $1/*.json that is a finished JMH result file, or returns 1 if there is none.
+# Prints the newest $1/*.json or $1/contrib/*/*.json (where `scripts/bench --quick` puts a run)
+# that is a finished JMH result file, or returns 1 if there is none.
 # Skipped: *.facts.json sidecars, empty files (JMH writes the file when a run ends, so an empty
 # one is a run in progress), files without JMH's "primaryMetric" (other tools' JSON in results/),
 # and, when python3 is there to check, files that are not a JSON array of JMH results.
 vecprop_newest_result() {
     local dir=$1 f best=''
-    for f in "$dir"/*.json; do
+    for f in "$dir"/*.json "$dir"/contrib/*/*.json; do
         [ -f "$f" ] || continue # no match: the glob stays literal
         case $f in *.facts.json) continue ;; esac
         [ -s "$f" ] || continue
@@ -38,7 +39,7 @@ vecprop_report_run() {
     jar=$project/target/report.jar
     if [ ! -f "$jar" ] || [ -n "$(find "$project/pom.xml" "$project/src/main" "$project/.mvn" -newer "$jar" -print -quit 2>/dev/null)" ]; then
         echo "report: building jmh/report (vecprop-report)" >&2
-        (cd "$project" && mvn -q -B -DskipTests package >&2) || {
+        (cd "$project" && mvn -q -B -Dstyle.color=never -DskipTests package >&2) || {
             echo "error: building jmh/report failed" >&2
             return 1
         }

@@ -3,7 +3,6 @@ package org.vecprop.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Paint;
 import java.awt.Shape;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
@@ -18,25 +17,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.IntFunction;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.LegendItemCollection;
-import org.jfree.chart.axis.CategoryAxis;
-import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.block.BlockBorder;
-import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.category.BarRenderer;
-import org.jfree.chart.renderer.category.StandardBarPainter;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.HorizontalAlignment;
@@ -44,9 +36,8 @@ import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
-import org.jfree.data.category.DefaultCategoryDataset;
-import org.jfree.data.xy.XYSeries;
-import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /**
  * The report's charts, built with JFreeChart and saved as PNG. One look for all of them: white
@@ -164,19 +155,40 @@ final class Charts {
     record XyOptions(String title, String subtitle, String xLabel, String yLabel, boolean logX, int logXBase,
                      boolean logY, List<Line> lines) {}
 
-    /** A line chart with markers: one line per series. */
+    /** Dash patterns, one per series in turn, so that overlapping lines stay apart in grey too. */
+    private static final float[][] DASHES = {null, {9f, 5f}, {2.5f, 4f}, {12f, 4f, 2.5f, 4f}, {5f, 3f}, {16f, 6f}};
+
+    /** The stroke of the i-th series: solid, dashed, dotted, dash-dot, ... */
+    static BasicStroke seriesStroke(int i) {
+        float[] d = DASHES[i % DASHES.length];
+        return d == null ? new BasicStroke(2.5f)
+                : new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, d, 0f);
+    }
+
+    /** The marker of the i-th series. */
+    static Shape seriesShape(int i) {
+        return SHAPES[i % SHAPES.length];
+    }
+
+    /**
+     * A line chart with markers: one line per series, each with its own colour, marker shape and
+     * dash pattern. A point {@code {x, y, low, high}} gets a whisker from low to high (e.g. the
+     * range of the iterations); {@code {x, y}} none.
+     */
     static JFreeChart xy(XyOptions o, List<Series> series) {
-        XYSeriesCollection data = new XYSeriesCollection();
+        YIntervalSeriesCollection data = new YIntervalSeriesCollection();
         double yMax = 0;
         double yMin = Double.POSITIVE_INFINITY;
         double xMin = Double.POSITIVE_INFINITY;
         double xMax = 0;
         for (Series s : series) {
-            XYSeries xs = new XYSeries(s.name(), true, true);
+            YIntervalSeries xs = new YIntervalSeries(s.name(), true, true);
             for (double[] p : s.points()) {
-                xs.add(p[0], p[1]);
-                yMax = Math.max(yMax, p[1]);
-                yMin = Math.min(yMin, p[1]);
+                double lo = p.length >= 4 ? p[2] : p[1];
+                double hi = p.length >= 4 ? p[3] : p[1];
+                xs.add(p[0], p[1], lo, hi);
+                yMax = Math.max(yMax, hi);
+                yMin = Math.min(yMin, lo);
                 xMin = Math.min(xMin, p[0]);
                 xMax = Math.max(xMax, p[0]);
             }
@@ -209,15 +221,21 @@ final class Charts {
             ny.setNumberFormatOverride(axisNumber());
             y = ny;
         }
-        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        XYErrorRenderer r = new XYErrorRenderer();
+        r.setDrawXError(false);
+        r.setDrawYError(true);
+        r.setCapLength(6);
+        r.setErrorPaint(null); // whiskers in the series' colour
+        r.setErrorStroke(new BasicStroke(1.6f));
+        r.setDefaultLinesVisible(true);
+        r.setDefaultShapesVisible(true);
         List<Color> colours = colours(series.stream().map(Series::name).toList());
         for (int i = 0; i < series.size(); i++) {
             Color own = series.get(i).colour();
             r.setSeriesPaint(i, own != null ? own : colours.get(i));
-            r.setSeriesShape(i, SHAPES[i % SHAPES.length]);
-            r.setSeriesStroke(i, series.get(i).dashed()
-                    ? new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {8f, 5f}, 0f)
-                    : new BasicStroke(2.5f));
+            r.setSeriesShape(i, seriesShape(i));
+            r.setSeriesStroke(i, series.get(i).dashed() ? seriesStroke(1) : seriesStroke(i));
+            r.setSeriesLinesVisible(i, true);
         }
         XYPlot plot = new XYPlot(data, x, y, r);
         for (Line l : o.lines()) {
@@ -235,112 +253,115 @@ final class Charts {
         return finish(new JFreeChart(o.title(), TITLE, plot, true), o.subtitle(), plot);
     }
 
-    /** Options of a bar chart. */
-    record BarOptions(String title, String subtitle, String categoryLabel, String valueLabel, boolean logValues,
-                      boolean horizontal, boolean itemLabels, NumberFormat itemFormat, List<Line> lines,
-                      double base) {}
+    /** Options of a dot chart: log values when asked (values must then be > 0), else linear from 0. */
+    record DotOptions(String title, String subtitle, String categoryLabel, String valueLabel, boolean logValues,
+                      List<Line> lines) {}
 
     /**
-     * Grouped bars: {@code values.get(series).get(category)}; categories in first-seen order. A
-     * missing value leaves a gap. On a log axis the bars start at {@code base} (> 0), e.g. 1 for
-     * ratios, so that they grow up from it or down from it.
+     * A dot chart (Cleveland's): one row per category, one marker per series in it, each series
+     * with its own colour and shape and nudged apart vertically, the value axis horizontal, log or
+     * linear from 0 (never bars on an arbitrary baseline). {@code values.get(series).get(category)}
+     * is {@code {value, low, high}}: the marker and its whisker (e.g. the iterations' range); a
+     * missing value leaves no marker. Categories in first-seen order, top to bottom; each gets a
+     * label of the series' value when there are few markers.
      */
-    static JFreeChart bars(BarOptions o, Map<String, Map<String, Double>> values, IntFunction<Paint> perItemPaint) {
-        DefaultCategoryDataset data = new DefaultCategoryDataset();
-        double min = Double.POSITIVE_INFINITY;
-        double max = 0;
+    static JFreeChart dots(DotOptions o, Map<String, Map<String, double[]>> values) {
         List<String> categories = new ArrayList<>();
-        for (Map<String, Double> byCat : values.values()) {
+        for (Map<String, double[]> byCat : values.values()) {
             for (String c : byCat.keySet()) {
                 if (!categories.contains(c)) {
                     categories.add(c);
                 }
             }
         }
-        for (Map.Entry<String, Map<String, Double>> s : values.entrySet()) {
-            for (String c : categories) {
-                Double v = s.getValue().get(c);
-                data.addValue(v, s.getKey(), c);
-                if (v != null && v > 0) {
-                    min = Math.min(min, v);
-                    max = Math.max(max, v);
+        int n = values.size();
+        double band = Math.min(0.7, 0.16 * n); // the vertical spread of one category's markers
+        YIntervalSeriesCollection data = new YIntervalSeriesCollection();
+        double min = Double.POSITIVE_INFINITY;
+        double max = 0;
+        int si = 0;
+        for (Map.Entry<String, Map<String, double[]>> s : values.entrySet()) {
+            YIntervalSeries ys = new YIntervalSeries(s.getKey(), false, true);
+            double offset = n == 1 ? 0 : -band / 2 + band * si / (n - 1);
+            for (int c = 0; c < categories.size(); c++) {
+                double[] v = s.getValue().get(categories.get(c));
+                if (v == null || !(v[0] > 0 || !o.logValues() && v[0] >= 0)) {
+                    continue;
                 }
+                ys.add(c + offset, v[0], v[1], v[2]);
+                min = Math.min(min, v[1]);
+                max = Math.max(max, v[2]);
             }
+            data.addSeries(ys);
+            si++;
         }
-        CategoryAxis cat = new CategoryAxis(o.categoryLabel());
-        cat.setCategoryMargin(0.2);
-        cat.setMaximumCategoryLabelLines(3);
-        if (!o.horizontal() && categories.size() > 10) {
-            cat.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
+        for (Line l : o.lines()) {
+            min = Math.min(min, l.value());
+            max = Math.max(max, l.value());
         }
+        org.jfree.chart.axis.SymbolAxis cat = new org.jfree.chart.axis.SymbolAxis(o.categoryLabel(),
+                categories.toArray(String[]::new));
+        cat.setInverted(true);
+        cat.setRange(-0.6, categories.size() - 0.4);
+        cat.setGridBandsVisible(true);
+        cat.setGridBandPaint(new Color(0xF4F4F4));
+        cat.setGridBandAlternatePaint(Color.WHITE);
         ValueAxis val;
         if (o.logValues()) {
-            double lo = Math.min(min, o.base());
-            double hi = Math.max(max, o.base());
-            for (Line l : o.lines()) {
-                lo = Math.min(lo, l.value());
-                hi = Math.max(hi, l.value());
-            }
-            val = logValueAxis(o.valueLabel(), lo, hi);
-            if (o.base() > 0 && o.base() <= min) {
-                val.setLowerBound(o.base()); // bars grow from the bottom edge
-            }
+            val = logValueAxis(o.valueLabel(), min, max);
         } else {
-            NumberAxis n = new NumberAxis(o.valueLabel());
-            for (Line l : o.lines()) {
-                max = Math.max(max, l.value());
-            }
-            n.setRange(0, max > 0 ? max * 1.15 : 1);
-            n.setNumberFormatOverride(axisNumber());
-            val = n;
+            NumberAxis na = new NumberAxis(o.valueLabel());
+            double step = max > 0 ? nice(max / 6, true) : 1;
+            na.setRange(0, max > 0 ? Math.ceil(max * 1.1 / step) * step : 1);
+            na.setTickUnit(new NumberTickUnit(step));
+            na.setNumberFormatOverride(axisNumber());
+            val = na;
         }
-        BarRenderer r = new BarRenderer() {
-            @Override
-            public Paint getItemPaint(int row, int column) {
-                Paint p = perItemPaint == null ? null : perItemPaint.apply(column);
-                return p != null ? p : super.getItemPaint(row, column);
-            }
-        };
-        r.setBarPainter(new StandardBarPainter());
-        r.setShadowVisible(false);
-        r.setDrawBarOutline(false);
-        r.setItemMargin(0.04);
-        r.setMaximumBarWidth(0.12);
-        if (o.logValues()) {
-            r.setBase(o.base());
-        }
+        XYErrorRenderer r = new XYErrorRenderer();
+        r.setDrawXError(false);
+        r.setDrawYError(true);
+        r.setCapLength(5);
+        r.setErrorPaint(null);
+        r.setErrorStroke(new BasicStroke(1.8f));
+        r.setDefaultLinesVisible(false);
         List<String> names = new ArrayList<>(values.keySet());
         List<Color> colours = colours(names);
         for (int i = 0; i < names.size(); i++) {
             r.setSeriesPaint(i, colours.get(i));
+            r.setSeriesShape(i, seriesShape(i));
         }
-        // Value labels only while bars are wide enough for them not to run into each other.
-        if (o.itemLabels() && categories.size() * values.size() <= 16) {
-            r.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}",
-                    o.itemFormat() != null ? o.itemFormat() : plainNumber()));
+        if (categories.size() * n <= 24) {
+            r.setDefaultItemLabelGenerator((dataset, series, item) -> "  " + plainNumber().format(dataset.getYValue(series, item)));
             r.setDefaultItemLabelsVisible(true);
             r.setDefaultItemLabelFont(ITEM);
             r.setDefaultItemLabelPaint(Color.DARK_GRAY);
+            r.setDefaultPositiveItemLabelPosition(new org.jfree.chart.labels.ItemLabelPosition(
+                    org.jfree.chart.labels.ItemLabelAnchor.OUTSIDE3, TextAnchor.CENTER_LEFT));
         }
-        CategoryPlot plot = new CategoryPlot(data, cat, val, r);
-        plot.setOrientation(o.horizontal() ? PlotOrientation.HORIZONTAL : PlotOrientation.VERTICAL);
+        XYPlot plot = new XYPlot(data, cat, val, r);
+        plot.setOrientation(PlotOrientation.HORIZONTAL);
         for (Line l : o.lines()) {
-            ValueMarker m = new ValueMarker(l.value(), l.colour(), new BasicStroke(2f));
+            ValueMarker m = new ValueMarker(l.value(), l.colour(), new BasicStroke(2f, BasicStroke.CAP_BUTT,
+                    BasicStroke.JOIN_ROUND, 1f, new float[] {10f, 6f}, 0f));
             m.setLabel(l.label());
             m.setLabelFont(MARKER);
             m.setLabelPaint(l.colour());
-            m.setLabelAnchor(o.horizontal() ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.TOP_LEFT);
-            m.setLabelTextAnchor(o.horizontal() ? TextAnchor.TOP_LEFT : TextAnchor.BOTTOM_LEFT);
+            // the label left of the line, at the top, so that it never runs off the plot
+            m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+            m.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
             m.setLabelOffset(new RectangleInsets(4, 6, 4, 6));
-            m.setLabelBackgroundColor(new Color(255, 255, 255, 0));
+            m.setLabelBackgroundColor(new Color(255, 255, 255, 200));
             plot.addRangeMarker(m);
         }
-        JFreeChart chart = new JFreeChart(o.title(), TITLE, plot, values.size() > 1 || perItemPaint != null);
-        return finish(chart, o.subtitle(), plot);
+        JFreeChart chart = finish(new JFreeChart(o.title(), TITLE, plot, true), o.subtitle(), plot);
+        chart.setPadding(new RectangleInsets(6, 10, 6, 40)); // room for the last tick label
+        plot.setDomainGridlinesVisible(false);
+        cat.setTickLabelFont(TICK);
+        return chart;
     }
 
     /** A log axis over [lo, hi] with a little room, labelled with plain numbers at 1-2-5 steps. */
-    private static LogAxis logValueAxis(String label, double lo, double hi) {
+    static LogAxis logValueAxis(String label, double lo, double hi) {
         NiceLogAxis a = new NiceLogAxis(label);
         a.setNumberFormatOverride(axisNumber());
         if (hi > 0 && lo > 0 && Double.isFinite(lo)) {
@@ -468,7 +489,7 @@ final class Charts {
     }
 
     /** Shared look: fonts, colours, grid, legend at the bottom, optional subtitle. */
-    private static JFreeChart finish(JFreeChart chart, String subtitle, org.jfree.chart.plot.Plot plot) {
+    static JFreeChart finish(JFreeChart chart, String subtitle, org.jfree.chart.plot.Plot plot) {
         chart.setBackgroundPaint(Color.WHITE);
         chart.setAntiAlias(true);
         chart.setTextAntiAlias(true);
@@ -517,20 +538,6 @@ final class Charts {
         }
     }
 
-    /** Replaces the legend of a chart with fixed entries (for per-item colours). */
-    static void legend(JFreeChart chart, Map<String, Color> entries) {
-        if (!(chart.getPlot() instanceof CategoryPlot p)) {
-            return;
-        }
-        LegendItemCollection items = new LegendItemCollection();
-        for (Map.Entry<String, Color> e : entries.entrySet()) {
-            org.jfree.chart.LegendItem li = new org.jfree.chart.LegendItem(e.getKey(), e.getValue());
-            li.setLabelFont(LEGEND);
-            items.add(li);
-        }
-        p.setFixedLegendItems(items);
-    }
-
     static void save(JFreeChart chart, Path file, int width, int height) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
@@ -539,7 +546,7 @@ final class Charts {
         ChartUtils.saveChartAsPNG(file.toFile(), chart, width, height);
     }
 
-    private static Shape diamond(double s) {
+    static Shape diamond(double s) {
         Path2D.Double p = new Path2D.Double();
         p.moveTo(0, -s);
         p.lineTo(s, 0);
@@ -549,7 +556,7 @@ final class Charts {
         return p;
     }
 
-    private static Shape triangle(double s) {
+    static Shape triangle(double s) {
         Path2D.Double p = new Path2D.Double();
         p.moveTo(0, -s);
         p.lineTo(s, s * 0.8);

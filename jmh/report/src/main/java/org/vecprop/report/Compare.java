@@ -1,54 +1,37 @@
 package org.vecprop.report;
 
-import java.awt.Color;
-import java.awt.Paint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.annotations.CategoryTextAnnotation;
-import org.jfree.chart.axis.AxisLocation;
-import org.jfree.chart.axis.CategoryAnchor;
-import org.jfree.chart.axis.CategoryAxis;
-import org.jfree.chart.plot.CategoryPlot;
-import org.jfree.chart.ui.TextAnchor;
+import org.vecprop.report.Comparison.Row;
+import org.vecprop.report.Comparison.Verdict;
 
 /**
  * The {@code compare} command: two JMH result files side by side, for every benchmark and
  * parameter set present in both (two machines, two JDKs, two vector widths, before and after).
  *
- * <p>Per row: A's and B's score with JMH's 99.9% CI half-width, the ratio B/A of the scores (B
- * converted to A's unit), and a verdict: "within error" when {@code |A − B| ≤ errA + errB} (the two
- * confidence intervals overlap), else which one is faster. For times per operation a ratio below
- * 1 means B is faster; for throughputs above 1 does.
+ * <p>Per row: each side's median iteration and count, B/A with its confidence interval, the
+ * rank-sum test's p-value before and after the multiplicity adjustment, and the verdict; the
+ * rules are {@link Comparison}'s. For times per operation B/A below 1 means B is faster; for
+ * throughputs above 1 does.
  *
- * <p>Labels default to what tells the two apart among the facts' {@code cpu_model},
- * {@code jdk_version} and {@code vecprop_species}; without facts, or when those are the same, the
- * file names.
+ * <p>Labels default to what tells the two apart among the facts' CPU, JDK and vector width;
+ * without facts, or when those are the same, the file names.
  */
 final class Compare {
-    record Options(Path a, Path b, Path out, Path plot, String labelA, String labelB) {}
-
-    static final Color WITHIN = new Color(0x999999);
-    static final Color BETTER = new Color(0x009E73);
-    static final Color WORSE = new Color(0xD55E00);
-
-    /** One benchmark and parameter set in both files. */
-    record Row(JmhResult a, JmhResult b, double bInA, double ratio, Verdict verdict) {}
-
-    enum Verdict {
-        WITHIN("within error"), B_BETTER("B faster"), B_WORSE("B slower"), UNKNOWN("error unknown");
-
-        final String text;
-
-        Verdict(String text) {
-            this.text = text;
+    /** What to compare and how. */
+    record Options(Path a, Path b, Path out, Path plot, String labelA, String labelB, Comparison.Rules rules) {
+        Options(Path a, Path b, Path out, Path plot, String labelA, String labelB) {
+            this(a, b, out, plot, labelA, labelB, Comparison.Rules.DEFAULT);
         }
     }
 
@@ -69,14 +52,25 @@ final class Compare {
 
     /** Labels from the facts that differ between the two files, else the file names. */
     static String[] defaultLabels(ResultFile a, ResultFile b) {
+        Machine ma = Machine.of(a);
+        Machine mb = Machine.of(b);
         List<String> pa = new ArrayList<>();
         List<String> pb = new ArrayList<>();
-        for (String k : List.of("cpu_model", "jdk_version", "vecprop_species")) {
-            String va = a.facts().get(k);
-            String vb = b.facts().get(k);
-            if (va != null && vb != null && !va.isBlank() && !vb.isBlank() && !va.equals(vb)) {
-                pa.add(k.equals("jdk_version") ? "JDK " + va : va);
-                pb.add(k.equals("jdk_version") ? "JDK " + vb : vb);
+        boolean hasFacts = !a.facts().isEmpty() && !b.facts().isEmpty();
+        if (hasFacts) {
+            if (!ma.cpuLine().equals(mb.cpuLine())) {
+                pa.add(ma.cpuLine());
+                pb.add(mb.cpuLine());
+            }
+            if (!ma.jdk().equals(mb.jdk()) && !ma.jdk().isEmpty() && !mb.jdk().isEmpty()) {
+                pa.add(ma.jdk());
+                pb.add(mb.jdk());
+            }
+            String wa = Machine.known(a.facts().get("vecprop_species"));
+            String wb = Machine.known(b.facts().get("vecprop_species"));
+            if (!wa.equals(wb) && !wa.isEmpty() && !wb.isEmpty()) {
+                pa.add(wa);
+                pb.add(wb);
             }
         }
         if (pa.isEmpty()) {
@@ -95,82 +89,44 @@ final class Compare {
         return name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
     }
 
+    /** Every benchmark and parameter set in both files, decided. */
     List<Row> rows() {
         Map<String, JmhResult> inB = new LinkedHashMap<>();
         b.results().forEach(r -> inB.put(r.key(), r));
-        List<Row> rows = new ArrayList<>();
+        List<Comparison.Pair> pairs = new ArrayList<>();
         for (JmhResult ra : a.results()) {
             JmhResult rb = inB.get(ra.key());
-            if (rb == null) {
-                continue;
+            if (rb != null) {
+                pairs.add(new Comparison.Pair(ra, rb));
             }
-            double bInA = Units.convert(rb.score(), rb.unit(), ra.unit());
-            double errB = Units.convert(rb.scoreError(), rb.unit(), ra.unit());
-            double ratio = bInA / ra.score();
-            Verdict v;
-            if (Double.isNaN(bInA)) {
-                v = Verdict.UNKNOWN;
-            } else if (Double.isNaN(ra.scoreError()) || Double.isNaN(errB)) {
-                v = Verdict.UNKNOWN;
-            } else if (Math.abs(ra.score() - bInA) <= ra.scoreError() + errB) {
-                v = Verdict.WITHIN;
-            } else {
-                boolean bHigher = bInA > ra.score();
-                v = bHigher == Units.higherIsBetter(ra.unit()) ? Verdict.B_BETTER : Verdict.B_WORSE;
-            }
-            rows.add(new Row(ra, rb, bInA, ratio, v));
         }
-        return rows;
+        return Comparison.decide(pairs, options.rules());
     }
 
     String render() throws IOException {
         List<Row> rows = rows();
+        Comparison.Rules rules = options.rules();
         StringBuilder md = new StringBuilder();
         md.append("# vecprop benchmark comparison\n\n");
         md.append("- **A** = ").append(labelA).append(" (`").append(a.path()).append("`)\n");
         md.append("- **B** = ").append(labelB).append(" (`").append(b.path()).append("`)\n\n");
-        facts(md);
+        md.append("| | machine |\n| --- | --- |\n");
+        md.append("| A | ").append(Table.escape(Machine.of(a).oneLine())).append(" |\n");
+        md.append("| B | ").append(Table.escape(Machine.of(b).oneLine())).append(" |\n\n");
         if (rows.isEmpty()) {
             md.append("No benchmark with the same parameters is in both files.\n\n");
         } else {
-            long better = rows.stream().filter(r -> r.verdict() == Verdict.B_BETTER).count();
-            long worse = rows.stream().filter(r -> r.verdict() == Verdict.B_WORSE).count();
-            long within = rows.stream().filter(r -> r.verdict() == Verdict.WITHIN).count();
-            double geo = Math.exp(rows.stream().filter(r -> r.ratio() > 0 && Units.isTimePerOp(r.a().unit()))
-                    .mapToDouble(r -> Math.log(r.ratio())).average().orElse(Double.NaN));
-            md.append(rows.size()).append(" benchmarks in both: B faster in ").append(better).append(", slower in ")
-                    .append(worse).append(", within error in ").append(within);
-            long unknown = rows.size() - better - worse - within;
-            if (unknown > 0) {
-                md.append(", error unknown in ").append(unknown);
-            }
-            md.append(".");
-            if (!Double.isNaN(geo)) {
-                md.append(" Geometric mean of B/A over the times: ").append(Units.sig(geo, 4)).append(" (B takes ")
-                        .append(String.format(Locale.ROOT, "%.1f %%", 100 * Math.abs(geo - 1)))
-                        .append(geo < 1 ? " less" : " more").append(" time on average)");
-                md.append(better + worse == 0 ? ", though no single difference is outside the error." : ".");
-            }
-            md.append("\n\nB/A is the ratio of the scores: for times per op, below 1 means B is faster."
-                    + " \"within error\" means |A − B| ≤ errA + errB, the errors being JMH's 99.9% CI half-widths.\n\n");
+            summary(md, rows, rules);
             if (options.plot() != null) {
-                plot(rows);
+                ComparePlot.save(rows, rules, options.plot(), labelA, labelB, Machine.of(a), Machine.of(b));
                 Path base = options.out() == null ? Path.of("").toAbsolutePath()
                         : Objects.requireNonNullElse(options.out().toAbsolutePath().getParent(),
                         Path.of("").toAbsolutePath());
-                md.append("![B/A ratios](").append(base.relativize(options.plot().toAbsolutePath()).toString()
-                        .replace('\\', '/')).append(")\n\n");
+                md.append("![B/A per benchmark with ").append(percent(rules.level())).append(" intervals](")
+                        .append(base.relativize(options.plot().toAbsolutePath()).toString().replace('\\', '/'))
+                        .append(")\n\n");
             }
-            Table t = new Table("benchmark", "params", ">A: score ± 99.9% CI half-width",
-                    ">B: score ± 99.9% CI half-width", ">B/A", "difference");
-            for (Row r : rows) {
-                t.row(r.a().className() + "." + r.a().method(), r.a().paramString(),
-                        Units.scoreWithError(r.a().score(), r.a().scoreError(), r.a().unit()),
-                        Units.scoreWithError(r.b().score(), r.b().scoreError(), r.b().unit()),
-                        Units.sig(r.ratio(), 3), r.verdict() == Verdict.WITHIN || r.verdict() == Verdict.UNKNOWN
-                                ? r.verdict().text : "**" + r.verdict().text + "**");
-            }
-            md.append(t.render()).append('\n');
+            table(md, rows, rules);
         }
         List<String> onlyA = only(a, b);
         List<String> onlyB = only(b, a);
@@ -184,11 +140,138 @@ final class Compare {
             onlyB.forEach(x -> md.append("- ").append(x).append('\n'));
             md.append('\n');
         }
+        facts(md);
         return md.toString();
     }
 
-    /** Facts side by side: the sidecars' keys, plus the JVM JMH recorded. */
+    private void summary(StringBuilder md, List<Row> rows, Comparison.Rules rules) {
+        Map<Verdict, Long> counts = new LinkedHashMap<>();
+        for (Verdict v : Verdict.values()) {
+            counts.put(v, rows.stream().filter(r -> r.verdict() == v).count());
+        }
+        md.append("**").append(rows.size()).append(" benchmarks in both:** ");
+        List<String> parts = new ArrayList<>();
+        counts.forEach((v, n) -> {
+            if (n > 0) {
+                parts.add(v.text + " in " + n);
+            }
+        });
+        md.append(String.join(", ", parts)).append(".");
+        double geo = Math.exp(rows.stream().filter(r -> r.ratio() > 0 && Units.isTimePerOp(r.a().unit()))
+                .mapToDouble(r -> Math.log(r.ratio())).average().orElse(Double.NaN));
+        if (!Double.isNaN(geo)) {
+            md.append(" Geometric mean of B/A over the times per operation: ").append(Units.sig(geo, 3))
+                    .append(" (B takes ").append(String.format(Locale.ROOT, "%.1f %%", 100 * Math.abs(geo - 1)))
+                    .append(geo < 1 ? " less" : " more").append(" time on average).");
+        }
+        md.append("\n\n");
+        Set<String> sizes = new LinkedHashSet<>();
+        rows.forEach(r -> sizes.add(r.rawA().length + " + " + r.rawB().length));
+        long tested = rows.stream().filter(r -> r.test() != null).count();
+        md.append("How this is decided (").append(tested).append(" of ").append(rows.size())
+                .append(" benchmarks tested; iterations A + B: ").append(String.join(", ", sizes)).append(")");
+        Set<String> floors = new LinkedHashSet<>();
+        rows.stream().filter(r -> r.rawA().length > 0 && r.rawB().length > 0).forEach(r -> floors.add(
+                r.rawA().length + " + " + r.rawB().length + ": " + pValue(RankSumTest.smallestP(r.rawA().length,
+                        r.rawB().length))));
+        md.append("; smallest p any data could give with ").append(String.join(", ", floors)).append(":\n\n")
+                .append("- **Samples**: the measurement iterations of each benchmark (JMH's raw data), not JMH's"
+                        + " score ± error.\n")
+                .append("- **Test**: two-sided Wilcoxon–Mann–Whitney rank-sum test, exact p (permutations; normal"
+                        + " approximation above ").append(RankSumTest.EXACT_LIMIT).append(" values).\n")
+                .append("- **Many benchmarks**: the p-values are adjusted together (Benjamini–Hochberg);"
+                        + " a difference needs adjusted p ≤ ").append(rules.alpha())
+                .append(", so that at most ").append(percent(rules.alpha()))
+                .append(" of the differences called are expected to be false.\n")
+                .append("- **Noise floor**: a difference under ").append(percent(rules.floor()))
+                .append(" (B/A between ").append(Units.sig(1 / (1 + rules.floor()), 3)).append(" and ")
+                .append(Units.sig(1 + rules.floor(), 3)).append(") is reported as within noise floor even when"
+                        + " significant: the iterations of one fork share its JIT compilation and memory layout,"
+                        + " so a few percent between two forks of the same build is not in the samples.\n")
+                .append("- **B/A**: median of all pairwise ratios b/a of the iterations (Hodges–Lehmann), with its ")
+                .append(percent(rules.level())).append(" distribution-free interval (Moses; per benchmark, not"
+                        + " simultaneous; an achieved level above it is shown in brackets).\n")
+                .append("- **Too few samples**: fewer than ").append(rules.minSamples())
+                .append(" iterations on a side; no test (with 3 + 3 no data can give p below 0.10), and B/A is"
+                        + " the ratio of the medians without an interval. Run with more iterations (`-i`) or forks"
+                        + " (`-f`).\n\n");
+    }
+
+    private void table(StringBuilder md, List<Row> rows, Comparison.Rules rules) {
+        Table t = new Table("benchmark", "params", ">A: median (n)", ">B: median (n)",
+                ">B/A [" + percent(rules.level()) + " interval]", ">p", ">adjusted p", "verdict");
+        List<String> notes = new ArrayList<>();
+        for (Row r : rows) {
+            String verdict = r.verdict().called() ? "**" + r.verdict().text + "**" : r.verdict().text;
+            if (r.verdict() == Verdict.TOO_FEW) {
+                verdict += "; " + r.note();
+            } else if (!r.note().isEmpty()) {
+                notes.add(r.a().className() + "." + r.a().method() + " " + r.a().paramString() + ": " + r.note());
+                verdict += " [" + notes.size() + "]";
+            }
+            t.row(r.a().className() + "." + r.a().method(), r.a().paramString(), median(r.rawA(), r.a().unit()),
+                    median(r.rawB(), r.a().unit()), ratioCell(r, rules),
+                    r.test() == null ? "—" : pValue(r.test().p()), Double.isNaN(r.adjustedP()) ? "—"
+                            : pValue(r.adjustedP()), verdict);
+        }
+        md.append(t.render()).append('\n');
+        if (!notes.isEmpty()) {
+            for (int i = 0; i < notes.size(); i++) {
+                md.append("[").append(i + 1).append("] ").append(notes.get(i)).append("  \n");
+            }
+            md.append('\n');
+        }
+    }
+
+    /** {@code 1.89 [1.85, 1.93]}, with the achieved level when it is above the one asked for. */
+    static String ratioCell(Row r, Comparison.Rules rules) {
+        if (Double.isNaN(r.ratio())) {
+            return "—";
+        }
+        String s = ratio(r.ratio());
+        RatioEstimate.Result e = r.estimate();
+        if (e == null) {
+            return s + " (medians)";
+        }
+        if (!e.hasInterval()) {
+            return s + " [no interval]";
+        }
+        String level = e.coverage() > rules.level() + 0.0005
+                ? " (" + String.format(Locale.ROOT, "%.1f %%", 100 * e.coverage()) + ")" : "";
+        return s + " [" + ratio(e.low()) + ", " + ratio(e.high()) + "]" + level;
+    }
+
+    /** A ratio with three decimals between 0.1 and 10 (so that a column lines up), else 3 digits. */
+    static String ratio(double r) {
+        return r >= 0.1 && r < 10 ? String.format(Locale.ROOT, "%.3f", r) : Units.sig(r, 3);
+    }
+
+    private static String median(double[] raw, String unit) {
+        if (raw.length == 0) {
+            return "—";
+        }
+        return Units.value(JmhResult.median(raw), unit) + " (" + raw.length + ")";
+    }
+
+    /** p with two significant digits, small ones in scientific notation: 0.031, 1.6e-4. */
+    static String pValue(double p) {
+        if (Double.isNaN(p)) {
+            return "—";
+        }
+        if (p >= 0.001) {
+            return Units.sig(p, 2);
+        }
+        return String.format(Locale.ROOT, "%.1e", p);
+    }
+
+    private static String percent(double f) {
+        double pct = 100 * f;
+        return (pct == Math.rint(pct) ? String.valueOf((long) pct) : Units.sig(pct, 3)) + "%";
+    }
+
+    /** Facts side by side: the sidecars' keys, then the JVM arguments JMH recorded. */
     private void facts(StringBuilder md) {
+        md.append("## Machine facts\n\n");
         Map<String, String[]> rows = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : a.facts().entrySet()) {
             rows.computeIfAbsent(e.getKey(), k -> new String[2])[0] = e.getValue();
@@ -198,12 +281,22 @@ final class Compare {
         }
         rows.computeIfAbsent("JVM (from JMH)", k -> new String[2])[0] = jvm(a);
         rows.get("JVM (from JMH)")[1] = jvm(b);
-        rows.computeIfAbsent("JVM args (from JMH)", k -> new String[2])[0] = args(a);
-        rows.get("JVM args (from JMH)")[1] = args(b);
+        Set<String> argsA = args(a);
+        Set<String> argsB = args(b);
+        Set<String> common = new LinkedHashSet<>(argsA);
+        common.retainAll(argsB);
+        rows.computeIfAbsent("JVM args only here (from JMH)", k -> new String[2])[0] = argsA.stream()
+                .filter(x -> !common.contains(x)).collect(Collectors.joining(" "));
+        rows.get("JVM args only here (from JMH)")[1] = argsB.stream().filter(x -> !common.contains(x))
+                .collect(Collectors.joining(" "));
         Table t = new Table("fact", "A", "B", "same");
         rows.forEach((k, v) -> t.row(k, Objects.requireNonNullElse(v[0], "—"), Objects.requireNonNullElse(v[1], "—"),
                 Objects.equals(v[0], v[1]) ? "yes" : "**no**"));
         md.append(t.render()).append('\n');
+        if (!common.isEmpty()) {
+            md.append("JVM arguments in both (from JMH, any benchmark): `").append(String.join(" ", common))
+                    .append("`\n\n");
+        }
         if (a.facts().isEmpty() || b.facts().isEmpty()) {
             md.append("(No machine-facts sidecar for ").append(a.facts().isEmpty() && b.facts().isEmpty() ? "A or B"
                     : a.facts().isEmpty() ? "A" : "B").append(".)\n\n");
@@ -215,14 +308,16 @@ final class Compare {
                 .collect(Collectors.joining("; "));
     }
 
-    private static String args(ResultFile f) {
-        return f.results().stream().map(r -> String.join(" ", r.run().jvmArgs())).distinct()
-                .collect(Collectors.joining("; "));
+    /** Every distinct JVM argument of any benchmark in the file. */
+    private static Set<String> args(ResultFile f) {
+        Set<String> s = new LinkedHashSet<>();
+        f.results().forEach(r -> s.addAll(r.run().jvmArgs()));
+        return s;
     }
 
     /** What is in x but not in y, one entry per benchmark: {@code GemmBenchmark.ejml (shape: 1x2x2, 32x64x64)}. */
     private static List<String> only(ResultFile x, ResultFile y) {
-        java.util.Set<String> keys = new java.util.HashSet<>(y.results().stream().map(JmhResult::key).toList());
+        Set<String> keys = new java.util.HashSet<>(y.results().stream().map(JmhResult::key).toList());
         Map<String, List<String>> byBenchmark = new LinkedHashMap<>();
         for (JmhResult r : x.results()) {
             if (!keys.contains(r.key())) {
@@ -231,80 +326,9 @@ final class Compare {
             }
         }
         List<String> out = new ArrayList<>();
-        byBenchmark.forEach((b, ps) -> out.add("`" + b + "`" + (ps.stream().allMatch(String::isEmpty) ? ""
+        byBenchmark.forEach((bm, ps) -> out.add("`" + bm + "`" + (ps.stream().allMatch(String::isEmpty) ? ""
                 : " (" + String.join(", ", ps) + ")")));
         return out;
-    }
-
-    private void plot(List<Row> rows) throws IOException {
-        Map<String, Double> values = new LinkedHashMap<>();
-        List<Verdict> verdicts = new ArrayList<>();
-        for (Row r : rows) {
-            if (!(r.ratio() > 0)) {
-                continue;
-            }
-            Map<String, String> ps = r.a().params();
-            String label = r.a().family() + "." + r.a().method() + (ps.isEmpty() ? ""
-                    : ps.size() == 1 ? " " + ps.values().iterator().next()
-                    : " " + ps.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                            .collect(Collectors.joining(" ")));
-            if (values.containsKey(label)) {
-                label = label + " (" + r.a().mode() + ")";
-            }
-            values.put(label, r.ratio());
-            verdicts.add(r.verdict());
-        }
-        if (values.isEmpty()) {
-            return;
-        }
-        boolean allTimes = rows.stream().allMatch(r -> Units.isTimePerOp(r.a().unit()));
-        Paint[] paints = verdicts.stream().map(v -> switch (v) {
-            case B_BETTER -> BETTER;
-            case B_WORSE -> WORSE;
-            default -> WITHIN;
-        }).toArray(Paint[]::new);
-        Map<String, Map<String, Double>> series = new LinkedHashMap<>();
-        series.put("B/A", values);
-        JFreeChart chart = Charts.bars(new Charts.BarOptions("B / A per benchmark",
-                "A = " + labelA + ",  B = " + labelB,
-                "", allTimes ? "B/A of time per op (log scale): left of 1 = B faster, right = B slower"
-                        : "B/A of score (log scale): for times left of 1 = B faster, for throughputs right",
-                true, true, false, null, List.of(new Charts.Line(1, "", Color.BLACK)), 1.0), series, i -> paints[i]);
-        CategoryPlot plot = (CategoryPlot) chart.getPlot();
-        plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_LEFT);
-        // symmetric around 1, so that 0.5 and 2 are as far from the middle
-        double m = 1.15;
-        for (double r : values.values()) {
-            m = Math.max(m, Math.max(r, 1 / r));
-        }
-        m = Charts.nice(m * 1.25, true);
-        plot.getRangeAxis().setRange(1 / m, m);
-        CategoryAxis cat = plot.getDomainAxis();
-        cat.setMaximumCategoryLabelWidthRatio(0.45f);
-        cat.setMaximumCategoryLabelLines(1);
-        double margin = Math.min(0.05, 6.0 / (32 * values.size()));
-        cat.setLowerMargin(margin);
-        cat.setUpperMargin(margin);
-        cat.setTickLabelFont(Charts.TICK.deriveFont(14f));
-        // the ratio at the end of each bar, outside it
-        for (Map.Entry<String, Double> e : values.entrySet()) {
-            double r = e.getValue();
-            CategoryTextAnnotation a = new CategoryTextAnnotation(" " + new java.text.DecimalFormat("0.00").format(r) + " ",
-                    e.getKey(), r);
-            a.setFont(Charts.ITEM.deriveFont(13f));
-            a.setPaint(Color.DARK_GRAY);
-            a.setCategoryAnchor(CategoryAnchor.MIDDLE);
-            a.setTextAnchor(r < 1 ? TextAnchor.CENTER_RIGHT : TextAnchor.CENTER_LEFT);
-            plot.addAnnotation(a);
-        }
-        Map<String, Color> legend = new LinkedHashMap<>();
-        legend.put("B faster", BETTER);
-        legend.put("B slower", WORSE);
-        legend.put("within error (or unknown)", WITHIN);
-        Charts.legend(chart, legend);
-        int height = Math.max(Charts.HEIGHT, 32 * values.size() + 220);
-        Charts.save(chart, options.plot(), Charts.WIDTH, height);
-        System.err.println("compare: wrote " + options.plot());
     }
 
     String labelA() {
@@ -313,5 +337,15 @@ final class Compare {
 
     String labelB() {
         return labelB;
+    }
+
+    /** For tests: the verdicts in row order. */
+    List<Verdict> verdicts() {
+        return rows().stream().map(Row::verdict).toList();
+    }
+
+    @Override
+    public String toString() {
+        return "Compare[" + labelA + " vs " + labelB + ", " + Arrays.asList(options.a(), options.b()) + "]";
     }
 }

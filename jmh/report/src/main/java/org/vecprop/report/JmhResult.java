@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * @param scoreError  half-width of JMH's 99.9% confidence interval of the score (NaN if unknown,
  *                    e.g. with a single iteration)
  * @param unit        the score's unit, e.g. {@code ns/op}
- * @param raw         every measurement iteration of every fork (JMH's rawData, flattened)
+ * @param raw         every measurement iteration of every fork (JMH's rawData, flattened); in
+ *                    sample mode, each iteration's median sampled time (from rawDataHistogram)
  * @param allocNorm   {@code gc.alloc.rate.norm} in B/op when run with {@code -prof gc}, else null
  * @param secondary   every secondary metric's score and unit, keys without JMH's leading "·"
  * @param run         which input file this came from

@@ -13,6 +13,8 @@ import java.util.List;
  * <pre>
  * java -jar report.jar report [--out FILE.md] [--plots DIR] RESULT.json...
  * java -jar report.jar compare A.json B.json [--out FILE.md] [--plot FILE.png] [--label-a X] [--label-b Y]
+ *                                [--alpha Q] [--level L] [--floor PCT] [--min-samples N]
+ * java -jar report.jar index [--results DIR] [--out FILE.md] [--plot FILE.png]
  * </pre>
  *
  * Without {@code --out} the Markdown goes to standard output; without {@code --plots} /
@@ -29,8 +31,16 @@ public final class Main {
                   speedups, machine facts from RESULT.facts.json sidecars) and PNG plots in DIR.
                   Later files win when the same benchmark+params is in several.
               compare A.json B.json [--out FILE.md] [--plot FILE.png] [--label-a X] [--label-b Y]
-                  Side-by-side table of the benchmarks in both files, ratio B/A, whether the
-                  difference is within the combined 99.9% CI half-widths, and a bar plot of ratios.
+                      [--alpha 0.05] [--level 0.95] [--floor 5] [--min-samples 5]
+                  Every benchmark in both files: B faster, B slower, no detectable difference,
+                  within the noise floor, or too few samples, from the raw iterations (rank-sum
+                  test, Benjamini-Hochberg across benchmarks at --alpha, differences under
+                  --floor percent not called, fewer than --min-samples iterations a side not
+                  tested); B/A with its --level interval; a chart of the ratios.
+              index [--results DIR] [--out FILE.md] [--plot FILE.png]
+                  Every run under DIR/contrib/<machine>-<date>/ (default DIR: results) ranked on
+                  headline benchmarks (GEMM 1024^3 and 256^3 GF/s and % of the run's own peak,
+                  OpenBLAS, a training step, ReLU GB/s), with each machine's identity.
             Without --out the Markdown goes to standard output.""";
 
     public static void main(String[] args) {
@@ -67,6 +77,7 @@ public final class Main {
         return switch (command) {
             case "report" -> report(rest);
             case "compare" -> compare(rest);
+            case "index" -> index(rest);
             default -> throw new UsageException("unknown command '" + command + "'");
         };
     }
@@ -122,6 +133,11 @@ public final class Main {
         Path plot = null;
         String labelA = null;
         String labelB = null;
+        Comparison.Rules d = Comparison.Rules.DEFAULT;
+        double alpha = d.alpha();
+        double level = d.level();
+        double floor = d.floor();
+        int minSamples = d.minSamples();
         List<Path> inputs = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -130,6 +146,10 @@ public final class Main {
                 case "--plot" -> plot = Path.of(value(args, ++i, a));
                 case "--label-a" -> labelA = value(args, ++i, a);
                 case "--label-b" -> labelB = value(args, ++i, a);
+                case "--alpha" -> alpha = number(value(args, ++i, a), a);
+                case "--level" -> level = number(value(args, ++i, a), a);
+                case "--floor" -> floor = number(value(args, ++i, a), a) / 100;
+                case "--min-samples" -> minSamples = (int) number(value(args, ++i, a), a);
                 case "-h", "--help" -> {
                     System.out.println(USAGE);
                     return 0;
@@ -147,8 +167,34 @@ public final class Main {
         }
         ResultFile a = ResultFile.load(1, inputs.get(0));
         ResultFile b = ResultFile.load(2, inputs.get(1));
-        Compare c = new Compare(new Compare.Options(a.path(), b.path(), out, plot, labelA, labelB), a, b);
+        Comparison.Rules rules;
+        try {
+            rules = new Comparison.Rules(alpha, level, floor, minSamples);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        Compare c = new Compare(new Compare.Options(a.path(), b.path(), out, plot, labelA, labelB, rules), a, b);
         write(out, c.render());
+        return 0;
+    }
+
+    private static int index(List<String> args) throws IOException, UsageException {
+        Path results = Path.of("results");
+        Path out = null;
+        Path plot = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--results" -> results = Path.of(value(args, ++i, a));
+                case "--out" -> out = Path.of(value(args, ++i, a));
+                case "--plot" -> plot = Path.of(value(args, ++i, a));
+                default -> throw new UsageException("unknown argument " + a);
+            }
+        }
+        if (!Files.isDirectory(results)) {
+            throw new UsageException(results + " is not a folder");
+        }
+        write(out, new Index(new Index.Options(results, out, plot)).render());
         return 0;
     }
 
@@ -157,6 +203,14 @@ public final class Main {
             throw new UsageException(option + " needs a value");
         }
         return args.get(i);
+    }
+
+    private static double number(String v, String option) throws UsageException {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " needs a number, got '" + v + "'");
+        }
     }
 
     private static void write(Path out, String markdown) throws IOException {

@@ -211,7 +211,17 @@ final class Report {
         md.append(t.render()).append('\n');
         if (peak != null) {
             md.append("Peak used below: **").append(Units.sig(peak.gflopsPerCore(), 4)).append(" GF/s per core** (")
-                    .append(peak.result().className()).append('.').append(peak.result().method()).append(").\n\n");
+                    .append(peak.result().className()).append('.').append(peak.result().method()).append(").");
+            ResultFile from = files.stream().filter(f -> f.index() == peak.result().run().index()).findFirst()
+                    .orElse(null);
+            String mhz = from == null ? "" : Machine.known(from.facts().get("clock_measured_mhz"));
+            if (mhz.matches("\\d+(\\.\\d+)?") && Double.parseDouble(mhz) > 0) {
+                double perCycle = peak.gflopsPerCore() * 1000 / Double.parseDouble(mhz);
+                md.append(" With the clock measured beside this run (").append(mhz).append(" MHz, facts file), that is ")
+                        .append(Units.sig(perCycle, 3)).append(" flops per cycle (FMA = 2): 64 is two 512-bit FMA pipes,"
+                                + " 32 two 256-bit ones. The clock was measured outside JMH, so the two may differ a little.");
+            }
+            md.append("\n\n");
         } else {
             md.append("No probe has a flop count, so there is no peak: GEMM results have no fraction of peak.\n\n");
         }
@@ -394,9 +404,9 @@ final class Report {
         Map<String, List<double[]>> series = new LinkedHashMap<>();
         all.stream().sorted(Comparator.comparingInt(Report::implRank).thenComparing(JmhResult::method)).forEach(r -> {
             GemmShape s = GemmShape.parse(r.params().get("shape"));
-            double g = Families.gemmGflops(r);
-            if (s.square() && g > 0) {
-                series.computeIfAbsent(gemmImpl(r), k -> new ArrayList<>()).add(new double[] {s.side(), g});
+            double[] g = range(r, ns -> s.flops() / ns);
+            if (s.square() && g != null) {
+                series.computeIfAbsent(gemmImpl(r), k -> new ArrayList<>()).add(new double[] {s.side(), g[0], g[1], g[2]});
             }
         });
         if (series.isEmpty()) {
@@ -425,7 +435,8 @@ final class Report {
         List<Charts.Series> list = new ArrayList<>();
         series.forEach((k, v) -> list.add(new Charts.Series(k, v)));
         JFreeChart chart = Charts.xy(new Charts.XyOptions("GEMM throughput on square products",
-                "C(n×n) = A(n×n)·B(n×n), float32, row-major" + (peak == null ? "; no peak probe in this run" : ""),
+                subtitle("C(n×n) = A(n×n)·B(n×n), float32, one core unless named; median and range of the iterations"
+                        + (peak == null ? "; no peak probe in this run" : "")),
                 "matrix size n (log scale)", "GF/s  (2·n³ / time" + (logY ? ", log scale)" : ")"),
                 true, 2, logY, lines), list);
         link("gemm-square.png", chart, "GEMM GF/s against matrix size (square shapes)");
@@ -436,24 +447,25 @@ final class Report {
         if (shapes.size() < 2) {
             return;
         }
-        Map<String, Map<String, Double>> values = new LinkedHashMap<>();
+        Map<String, Map<String, double[]>> values = new LinkedHashMap<>();
         all.stream().sorted(Comparator.comparingInt(Report::implRank).thenComparing(JmhResult::method)).forEach(r -> {
-            double g = Families.gemmGflops(r);
-            if (g > 0) {
+            GemmShape s = GemmShape.parse(r.params().get("shape"));
+            double[] g = range(r, ns -> s.flops() / ns);
+            if (g != null) {
                 values.computeIfAbsent(gemmImpl(r), k -> new TreeMap<>(Comparator.comparing(Report::shapeOrder)))
                         .put(r.params().get("shape"), g);
             }
         });
         // Categories in shape order for every series; series with fewer than half the shapes (such
-        // as GemmThreads' two) would only leave gaps in every group: they are in the tables.
-        Map<String, Map<String, Double>> ordered = new LinkedHashMap<>();
+        // as GemmThreads' two) would only crowd the chart: they are in the tables.
+        Map<String, Map<String, double[]>> ordered = new LinkedHashMap<>();
         List<String> dropped = new ArrayList<>();
-        for (Map.Entry<String, Map<String, Double>> e : values.entrySet()) {
+        for (Map.Entry<String, Map<String, double[]>> e : values.entrySet()) {
             if (e.getValue().size() * 2 < shapes.size()) {
                 dropped.add(e.getKey());
                 continue;
             }
-            Map<String, Double> m = new LinkedHashMap<>();
+            Map<String, double[]> m = new LinkedHashMap<>();
             for (String s : shapes) {
                 m.put(s, e.getValue().get(s));
             }
@@ -464,11 +476,11 @@ final class Report {
         boolean log = hi / lo > 30;
         List<Charts.Line> lines = peak == null ? List.of()
                 : List.of(new Charts.Line(peak.gflopsPerCore(), "peak, 1 core", new Color(0xB00020)));
-        JFreeChart chart = Charts.bars(new Charts.BarOptions("GEMM throughput by shape",
-                "shape MxKxN[:XY]: C(M×N) = op(A)(M×K)·op(B)(K×N); T = transposed operand", "shape",
-                "GF/s" + (log ? " (log scale)" : ""), log, false, false, null, lines,
-                log ? Math.pow(10, Math.floor(Math.log10(lo))) : 0), ordered, null);
-        link("gemm-shapes.png", chart, "GEMM GF/s for every shape");
+        JFreeChart chart = Charts.dots(new Charts.DotOptions("GEMM throughput by shape",
+                subtitle("shape MxKxN[:XY]: C(M×N) = op(A)(M×K)·op(B)(K×N), T = transposed; median and range of the"
+                        + " iterations"), "", "GF/s" + (log ? " (log scale)" : ", linear from 0"), log, lines), ordered);
+        int height = Math.max(Charts.HEIGHT, 26 * shapes.size() * Math.max(1, ordered.size()) / 2 + 220);
+        linkSized("gemm-shapes.png", chart, "GEMM GF/s for every shape", height);
         if (!dropped.isEmpty()) {
             md.append("(The bar chart leaves out ").append(String.join(", ", dropped))
                     .append(", measured at too few shapes; see the tables.)\n\n");
@@ -557,26 +569,28 @@ final class Report {
         double[] ns = timed.stream().mapToDouble(JmhResult::nsPerOp).sorted().toArray();
         String unit = Units.timeUnitFor(ns[ns.length / 2]);
         double f = Units.nanosOf(unit);
-        Map<String, Map<String, Double>> values = new LinkedHashMap<>();
+        Map<String, Map<String, double[]>> values = new LinkedHashMap<>();
         timed.stream().sorted(Comparator.comparingInt(Report::implRank).thenComparing(JmhResult::method)).forEach(r ->
-                values.computeIfAbsent(r.method(), k -> new LinkedHashMap<>()).put(category(r), r.nsPerOp() / f));
+                values.computeIfAbsent(r.method(), k -> new LinkedHashMap<>()).put(category(r), range(r, x -> x / f)));
         // keep categories in the order the params first appear
         List<String> cats = timed.stream().map(Report::category).distinct().toList();
-        Map<String, Map<String, Double>> ordered = new LinkedHashMap<>();
+        Map<String, Map<String, double[]>> ordered = new LinkedHashMap<>();
         values.forEach((k, v) -> {
-            Map<String, Double> m = new LinkedHashMap<>();
+            Map<String, double[]> m = new LinkedHashMap<>();
             cats.forEach(c -> m.put(c, v.get(c)));
             ordered.put(k, m);
         });
-        double min = ns[0] / f;
+        boolean log = ns[ns.length - 1] / ns[0] > 20;
         String what = kind == Kind.DENSE ? "fused vs unfused" : "time per training step";
         boolean parts = timed.stream().anyMatch(r -> r.method().matches(".+(Forward|Backward)"));
-        String sub = kind == Kind.DENSE ? "time per call, lower is better"
-                : "time per step, lower is better" + (parts ? "; *Forward / *Backward are parts of a step" : "");
-        JFreeChart chart = Charts.bars(new Charts.BarOptions(cls + ": " + what, sub,
-                cats.size() == 1 && cats.getFirst().isEmpty() ? "" : String.join(" × ", timed.getFirst().params().keySet()),
-                (kind == Kind.TRAIN ? "time per step (" : "time per call (") + unit + ", log scale)", true, false, true,
-                Charts.plainNumber(), List.of(), Math.pow(10, Math.floor(Math.log10(min)))), ordered, null);
+        String sub = (kind == Kind.DENSE ? "time per call, lower is better"
+                : "time per step, lower is better" + (parts ? "; *Forward / *Backward are parts of a step" : ""))
+                + "; median and range of the iterations";
+        String catLabel = cats.size() == 1 && cats.getFirst().isEmpty() ? ""
+                : String.join(" × ", timed.getFirst().params().keySet());
+        JFreeChart chart = Charts.dots(new Charts.DotOptions(cls + ": " + what, subtitle(sub), catLabel,
+                (kind == Kind.TRAIN ? "time per step (" : "time per call (") + unit
+                        + (log ? ", log scale)" : ", linear from 0)"), log, List.of()), ordered);
         String file = cls.toLowerCase().replaceAll("[^a-z0-9]+", "-") + ".png";
         link(file, chart, cls + " time per implementation");
     }
@@ -690,7 +704,7 @@ final class Report {
         }
         for (Map.Entry<Double, List<JmhResult>> e : byN.entrySet()) {
             double n = e.getKey();
-            Map<String, Map<String, Double>> values = new LinkedHashMap<>();
+            Map<String, Map<String, double[]>> values = new LinkedHashMap<>();
             List<JmhResult> rows = new ArrayList<>(e.getValue());
             rows.sort(Comparator.comparingInt((JmhResult r) -> Families.isCopy(r) ? 1 : 0)
                     .thenComparingInt(Report::implRank).thenComparing(JmhResult::method));
@@ -698,26 +712,28 @@ final class Report {
             for (JmhResult r : rows) {
                 values.computeIfAbsent(streamSeries(r), k -> new LinkedHashMap<>());
             }
-            for (Map.Entry<String, Map<String, Double>> s : values.entrySet()) {
+            for (Map<String, double[]> m : values.values()) {
                 for (String k : kernels) {
-                    s.getValue().put(k, null);
+                    m.put(k, null);
                 }
             }
             double lo = Double.POSITIVE_INFINITY;
             double hi = 0;
             for (JmhResult r : rows) {
+                Families.StreamBytes b = Families.streamBytes(r);
+                double bytes = b.perElement() * n + b.fixed();
+                values.get(streamSeries(r)).put(streamKernel(r), range(r, x -> bytes / x));
                 double gb = Families.streamGBps(r);
-                values.get(streamSeries(r)).put(streamKernel(r), gb);
                 lo = Math.min(lo, gb);
                 hi = Math.max(hi, gb);
             }
             boolean log = hi / lo > 20;
             String title = "Streaming kernels at n = " + Charts.axisNumber().format(n) + " floats ("
                     + bytesHuman(4 * n) + " per array)";
-            JFreeChart chart = Charts.bars(new Charts.BarOptions(title,
-                    "GB/s = bytes touched ÷ time, higher is better; copy = System.arraycopy of the same bytes",
-                    "kernel", "GB/s" + (log ? " (log scale)" : ""), log, false, true, Charts.plainNumber(),
-                    List.of(), log ? Math.pow(10, Math.floor(Math.log10(lo))) : 0), values, null);
+            JFreeChart chart = Charts.dots(new Charts.DotOptions(title,
+                    subtitle("GB/s = bytes touched ÷ time, higher is better; copy = System.arraycopy of the same bytes;"
+                            + " median and range of the iterations"),
+                    "kernel", "GB/s" + (log ? " (log scale)" : ", linear from 0"), log, List.of()), values);
             String file = "streaming-n" + (long) n + ".png";
             link(file, chart, "Streaming kernels GB/s at n = " + (long) n + ", with copy");
         }
@@ -774,6 +790,30 @@ final class Report {
 
     // ------------------------------------------------------------ helpers
 
+    /**
+     * The machine under every chart: the CPU as a reader identifies it, the JDK, the vector width,
+     * the date; or, for files from several machines, that the table names them.
+     */
+    private String machineCaption() {
+        Set<String> lines = new LinkedHashSet<>();
+        for (ResultFile f : files) {
+            lines.add(Machine.of(f).oneLine());
+        }
+        return lines.size() == 1 ? lines.iterator().next()
+                : files.size() + " result files from " + lines.size() + " machines or settings: see the report's Machine table";
+    }
+
+    /** A chart's subtitle: what it shows, then the machine on a second line. */
+    private String subtitle(String what) {
+        return what + "\n" + machineCaption();
+    }
+
+    /** {@code {median, lowest, highest}} of f(ns per op) over the iterations, or null. */
+    private static double[] range(JmhResult r, java.util.function.DoubleUnaryOperator fromNs) {
+        Index.Value v = Index.derived(r, fromNs);
+        return v == null ? null : new double[] {v.median(), v.low(), v.high()};
+    }
+
     private static Map<String, List<JmhResult>> byClass(List<JmhResult> rs) {
         Map<String, List<JmhResult>> m = new LinkedHashMap<>();
         for (JmhResult r : rs) {
@@ -791,8 +831,13 @@ final class Report {
 
     /** Saves a chart under the plots folder and links it from the Markdown. */
     private void link(String fileName, JFreeChart chart, String alt) throws IOException {
+        linkSized(fileName, chart, alt, Charts.HEIGHT);
+    }
+
+    /** {@link #link} at a given height (a dot chart grows with its rows). */
+    private void linkSized(String fileName, JFreeChart chart, String alt, int height) throws IOException {
         Path file = options.plots().resolve(fileName);
-        Charts.save(chart, file, Charts.WIDTH, Charts.HEIGHT);
+        Charts.save(chart, file, Charts.WIDTH, height);
         Path base = options.out() == null ? Path.of("").toAbsolutePath()
                 : Objects.requireNonNullElse(options.out().toAbsolutePath().getParent(), Path.of("").toAbsolutePath());
         String rel = base.relativize(file.toAbsolutePath()).toString().replace('\\', '/');

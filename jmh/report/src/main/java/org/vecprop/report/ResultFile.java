@@ -95,7 +95,45 @@ record ResultFile(int index, Path path, List<JmhResult> results, Map<String, Str
                 facts.put("note", factsFile.getFileName() + " is not valid JSON; ignored");
             }
         }
+        supplement(path, facts);
         return new ResultFile(index, path, results, facts, factsFile);
+    }
+
+    /**
+     * Adds what a run folder's {@code machine.json} states to facts that lack it: a schema-1
+     * facts file has no CPU family or model, so a contributor (or this project) may state them
+     * there, with a {@code source} saying who and how. Only keys the facts do not have, or have as
+     * "unknown", are added; {@code facts_supplement} then names them and the source, so that a
+     * reader sees what was stated rather than collected.
+     */
+    private static void supplement(Path result, Map<String, String> facts) {
+        Path parent = result.toAbsolutePath().getParent();
+        Path m = parent == null ? null : parent.resolve("machine.json");
+        if (m == null || !Files.isRegularFile(m)) {
+            return;
+        }
+        try {
+            JsonNode f = JSON.readTree(m.toFile());
+            if (f == null || !f.isObject()) {
+                facts.put("facts_supplement", "machine.json is not a JSON object; ignored");
+                return;
+            }
+            List<String> added = new ArrayList<>();
+            for (Map.Entry<String, JsonNode> e : f.properties()) {
+                String k = e.getKey();
+                String have = facts.get(k);
+                if (!k.equals("source") && (have == null || have.isBlank() || have.equalsIgnoreCase("unknown"))) {
+                    facts.put(k, text(e.getValue()));
+                    added.add(k);
+                }
+            }
+            if (!added.isEmpty()) {
+                facts.put("facts_supplement", "from machine.json (" + f.path("source").asText("source not given")
+                        + "): " + String.join(", ", added));
+            }
+        } catch (IOException e) {
+            facts.put("facts_supplement", "machine.json is not valid JSON; ignored");
+        }
     }
 
     /** The file's name, e.g. {@code amd-epyc-2026-11-29-1841.json}. */
@@ -138,6 +176,18 @@ record ResultFile(int index, Path path, List<JmhResult> results, Map<String, Str
                 }
             }
         }
+        JsonNode histograms = pm.get("rawDataHistogram");
+        if (raw.isEmpty() && histograms != null && histograms.isArray()) {
+            // sample mode: per fork, per iteration, [value, count] pairs; one value per iteration
+            for (JsonNode fork : histograms) {
+                for (JsonNode iteration : fork) {
+                    double m = histogramMedian(iteration);
+                    if (!Double.isNaN(m)) {
+                        raw.add(m);
+                    }
+                }
+            }
+        }
         Map<String, JmhResult.Metric> secondary = new LinkedHashMap<>();
         JsonNode sm = r.get("secondaryMetrics");
         if (sm != null && sm.isObject()) {
@@ -158,6 +208,49 @@ record ResultFile(int index, Path path, List<JmhResult> results, Map<String, Str
                 r.path("forks").asInt(1), params, number(pm.get("score")), number(pm.get("scoreError")),
                 pm.path("scoreUnit").asText(""), raw.stream().mapToDouble(Double::doubleValue).toArray(),
                 alloc == null ? null : alloc.score(), secondary, run, settings(r));
+    }
+
+    /**
+     * The median of one iteration's sampled times, JMH's {@code [[value, count], ...]}, or NaN
+     * when it has none. Sample mode records thousands of calls per iteration; the iteration, not
+     * the call, is the unit that repeats independently enough for a test, so an iteration
+     * contributes its median.
+     */
+    static double histogramMedian(JsonNode iteration) {
+        List<double[]> bins = new ArrayList<>();
+        long total = 0;
+        for (JsonNode pair : iteration) {
+            if (pair.isArray() && pair.size() == 2) {
+                double v = number(pair.get(0));
+                long c = pair.get(1).asLong();
+                if (!Double.isNaN(v) && c > 0) {
+                    bins.add(new double[] {v, c});
+                    total += c;
+                }
+            }
+        }
+        if (total == 0) {
+            return Double.NaN;
+        }
+        bins.sort((x, y) -> Double.compare(x[0], y[0]));
+        // the lower and upper middle of total values, averaged
+        long lo = (total - 1) / 2;
+        long hi = total / 2;
+        double vLo = Double.NaN;
+        double vHi = Double.NaN;
+        long seen = 0;
+        for (double[] b : bins) {
+            long next = seen + (long) b[1];
+            if (Double.isNaN(vLo) && lo < next) {
+                vLo = b[0];
+            }
+            if (hi < next) {
+                vHi = b[0];
+                break;
+            }
+            seen = next;
+        }
+        return (vLo + vHi) / 2;
     }
 
     /** {@code 1 fork, warmup 2 × 1 s, measurement 3 × 1 s}. */

@@ -1,6 +1,7 @@
 package org.vecprop.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -124,11 +125,15 @@ class ReportTest {
     }
 
     @Test
-    void compareSaysWithinErrorOrWhichIsFaster() throws Exception {
+    void compareDecidesFromTheRawIterations() throws Exception {
         Path a = tmp.resolve("a.json");
         Path b = tmp.resolve("b.json");
-        Files.writeString(a, "[" + jmh("X.m", 100, 5) + "," + jmh("X.n", 100, 5) + "," + jmh("X.o", 1, 0.1) + "]");
-        Files.writeString(b, "[" + jmh("X.m", 108, 5) + "," + jmh("X.n", 80, 5) + "]");
+        double[] base = {100, 101, 99, 100.5, 99.5, 100.2};
+        double[] same = {100.3, 99.8, 100.1, 100.6, 99.4, 100.9};
+        double[] slower = {190, 191, 189, 190.5, 189.5, 190.2};
+        Files.writeString(a, "[" + jmh("X.m", base) + "," + jmh("X.n", base) + "," + jmh("X.o", 1, 1.1, 0.9)
+                + "," + jmh("X.p", 5, 5.1, 4.9) + "]");
+        Files.writeString(b, "[" + jmh("X.m", same) + "," + jmh("X.n", slower) + "," + jmh("X.p", 9, 9.1, 8.9) + "]");
         Files.writeString(tmp.resolve("a.facts.json"), "{\"cpu_model\": \"CPU\", \"vecprop_species\": \"512-bit\"}");
         Files.writeString(tmp.resolve("b.facts.json"), "{\"cpu_model\": \"CPU\", \"vecprop_species\": \"256-bit\"}");
         ResultFile fa = ResultFile.load(1, a);
@@ -136,20 +141,19 @@ class ReportTest {
         Compare c = new Compare(new Compare.Options(a, b, null, null, null, null), fa, fb);
         assertEquals("512-bit", c.labelA());
         assertEquals("256-bit", c.labelB());
-        List<Compare.Row> rows = c.rows();
-        assertEquals(2, rows.size());
-        assertEquals(Compare.Verdict.WITHIN, rows.get(0).verdict()); // |100 - 108| <= 5 + 5
-        assertEquals(Compare.Verdict.B_BETTER, rows.get(1).verdict()); // 80 ns < 100 ns
-        assertEquals(0.8, rows.get(1).ratio(), 1e-12);
+        assertEquals(List.of(Comparison.Verdict.NONE, Comparison.Verdict.SLOWER, Comparison.Verdict.TOO_FEW),
+                c.verdicts());
 
         Path out = tmp.resolve("c.md");
         Path plot = tmp.resolve("c.png");
         assertEquals(0, Main.run(new String[] {"compare", a.toString(), b.toString(), "--out", out.toString(),
                 "--plot", plot.toString(), "--label-a", "before", "--label-b", "after"}));
         String md = Files.readString(out);
-        assertTrue(md.contains("**A** = before"));
-        assertTrue(md.contains("**B faster**"));
-        assertTrue(md.contains("Only in A:"));
+        for (String expected : List.of("**A** = before", "**B slower**", "no detectable difference",
+                "too few samples; ranges do not overlap", "3 + 3: 0.10", "Wilcoxon–Mann–Whitney",
+                "Benjamini–Hochberg", "Only in A:", "| A | CPU", "1.900 [1.886, 1.915] (95.9 %)", "adjusted p ≤ 0.05,")) {
+            assertTrue(md.contains(expected), "compare lacks: " + expected + "\n" + md);
+        }
         assertNotNull(ImageIO.read(plot.toFile()));
 
         // without facts the labels are the file names
@@ -157,16 +161,95 @@ class ReportTest {
         String[] labels = Compare.defaultLabels(ResultFile.load(1, a), ResultFile.load(2, b));
         assertEquals("a", labels[0]);
         assertEquals("b", labels[1]);
+        // bad rules are a usage error
+        assertThrows(Main.UsageException.class, () -> Main.run(new String[] {"compare", a.toString(), b.toString(),
+                "--alpha", "2"}));
     }
 
-    /** A minimal JMH result entry in ns/op. */
-    private static String jmh(String benchmark, double score, double error) {
+    @Test
+    void indexRanksContributedRunsWithTheirMachines() throws Exception {
+        Path results = tmp.resolve("results");
+        Path slow = Files.createDirectories(results.resolve("contrib/cpu-zen4-2026-01-02"));
+        Path fast = Files.createDirectories(results.resolve("contrib/cpu-zen5-2026-01-01"));
+        // 1024^3 = 2.147e9 flops: 20 ms -> 107 GF/s, 10 ms -> 215 GF/s; peak: 2 flops per op
+        Files.writeString(slow.resolve("run.json"), "[" + gemm1024("vecprop", 20e6, 20.2e6, 19.8e6) + ","
+                + peak(0.02, 0.0201) + "]");
+        Files.writeString(fast.resolve("run.json"), "[" + gemm1024("vecprop", 10e6, 10.1e6, 9.9e6) + ","
+                + gemm1024("openblasPointer", 9e6, 9e6) + "," + peak(0.008, 0.008) + "]");
+        Files.writeString(fast.resolve("run.facts.json"), """
+                {"schema_version": 2, "cpu_model": "AMD EPYC", "cpu_family": 26, "cpu_model_number": 2,
+                 "cpu_stepping": 1, "cpu_microarchitecture": "Zen 5", "physical_cores": 2, "logical_cpus": 2,
+                 "jdk_version": "25.0.3", "clock_measured_mhz": 3450, "openblas_core": "Cooperlake"}""");
+        Files.writeString(slow.resolve("run.facts.json"), "{\"cpu_model\": \"AMD EPYC\", \"caches\": \"L1d 32K, L2 1024K\"}");
+        Files.writeString(slow.resolve("machine.json"), """
+                {"source": "the contributor's lscpu", "cpu_family": 25, "cpu_model_number": 17,
+                 "cpu_microarchitecture": "Zen 4", "cpu_model": "ignored: the facts have it"}""");
+        Files.writeString(slow.resolve("numpy-trainstep-x.json"), "{}"); // not a JMH file: skipped
+
+        Path out = results.resolve("INDEX.md");
+        Path plot = results.resolve("plots/index.png");
+        assertEquals(0, Main.run(new String[] {"index", "--results", results.toString(), "--out", out.toString(),
+                "--plot", plot.toString()}));
+        String md = Files.readString(out);
+        int zen5 = md.indexOf("|   1 | AMD EPYC, Zen 5 (family 26, model 2, stepping 1)");
+        int zen4 = md.indexOf("|   2 | AMD EPYC, Zen 4 (family 25, model 17)");
+        assertTrue(zen5 > 0 && zen4 > zen5, md);
+        assertTrue(md.contains("215 [213, 217]"), md); // 2·1024³ / 10 ms, iterations 10.1 and 9.9 ms
+        assertTrue(md.contains("86 %"), md); // 215 / (2 / 0.008 ns = 250 GF/s)
+        assertTrue(md.contains("0.900×"), md); // vecprop ÷ OpenBLAS = 9 / 10 ms
+        assertTrue(md.contains("3450 measured") && md.contains("Cooperlake"), md);
+        assertNotNull(ImageIO.read(plot.toFile()));
+
+        ResultFile f = ResultFile.load(1, slow.resolve("run.json"));
+        assertEquals("25", f.facts().get("cpu_family"));
+        assertEquals("AMD EPYC", f.facts().get("cpu_model"));
+        assertTrue(f.facts().get("facts_supplement").contains("the contributor's lscpu"), f.facts().toString());
+        assertFalse(f.facts().get("facts_supplement").contains("cpu_model,"), f.facts().toString());
+        assertEquals("AMD EPYC (family/model not recorded; L1d 32K)",
+                Machine.of(new ResultFile(1, slow.resolve("x.json"), List.of(), Map.of("cpu_model", "AMD EPYC",
+                        "caches", "L1d 32K, L2 1024K"), null)).cpuLine());
+    }
+
+    @Test
+    void sampleModeIterationsAreTheirMedians() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode it = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("[[10.0, 3], [12.0, 1], [50.0, 1]]"); // 10 10 10 12 50
+        assertEquals(10.0, ResultFile.histogramMedian(it), 0);
+        it = new com.fasterxml.jackson.databind.ObjectMapper().readTree("[[10.0, 2], [20.0, 2]]");
+        assertEquals(15.0, ResultFile.histogramMedian(it), 0);
+    }
+
+    private static String gemm1024(String method, double... rawNs) {
+        return entry("GemmBenchmark." + method, "{\"shape\": \"1024x1024x1024\"}", rawNs);
+    }
+
+    private static String peak(double... rawNs) {
+        return entry("PeakBenchmark.fma", "{}", rawNs);
+    }
+
+    private static String entry(String benchmark, String params, double... raw) {
+        double score = java.util.Arrays.stream(raw).average().orElseThrow();
+        String values = java.util.Arrays.stream(raw).mapToObj(Double::toString)
+                .collect(java.util.stream.Collectors.joining(", "));
+        return """
+                {"jmhVersion": "1.37", "benchmark": "org.vecprop.jmh.%s", "mode": "avgt", "threads": 1, "forks": 1,
+                 "jvmArgs": [], "jdkVersion": "25", "vmName": "VM", "vmVersion": "25", "params": %s,
+                 "primaryMetric": {"score": %s, "scoreError": "NaN", "scoreUnit": "ns/op", "rawData": [[%s]]},
+                 "secondaryMetrics": {}}
+                """.formatted(benchmark, params, score, values);
+    }
+
+    /** A minimal JMH result entry in ns/op with these iterations (one fork). */
+    private static String jmh(String benchmark, double... raw) {
+        double score = java.util.Arrays.stream(raw).average().orElseThrow();
+        String values = java.util.Arrays.stream(raw).mapToObj(Double::toString)
+                .collect(java.util.stream.Collectors.joining(", "));
         return """
                 {"jmhVersion": "1.37", "benchmark": "org.vecprop.jmh.%s", "mode": "avgt", "threads": 1, "forks": 1,
                  "jvmArgs": [], "jdkVersion": "25", "vmName": "VM", "vmVersion": "25",
                  "params": {"shape": "2x2x2"},
-                 "primaryMetric": {"score": %s, "scoreError": %s, "scoreUnit": "ns/op", "rawData": [[%s, %s]]},
+                 "primaryMetric": {"score": %s, "scoreError": "NaN", "scoreUnit": "ns/op", "rawData": [[%s]]},
                  "secondaryMetrics": {}}
-                """.formatted(benchmark, score, error, score, score);
+                """.formatted(benchmark, score, values);
     }
 }

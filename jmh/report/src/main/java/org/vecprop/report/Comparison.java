@@ -1,0 +1,198 @@
+package org.vecprop.report;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The decision for one benchmark measured in two runs, A and B: "B faster", "B slower", "no
+ * detectable difference", "within the noise floor", or "too few samples", from the raw iterations
+ * (not from JMH's score ± error: with 3 iterations that interval is Student's t with 2 degrees of
+ * freedom, often wider than the score itself, and two overlapping intervals say nothing).
+ *
+ * <p>Rules, applied to all benchmarks of one comparison by {@link #decide}:
+ * <ol>
+ *   <li>Either side has fewer than {@link Rules#minSamples()} iterations: <b>too few samples</b>.
+ *       No test is run; the ratio of the medians is shown without an interval. (With 3 + 3
+ *       iterations the exact rank-sum test cannot give p below 0.10, whatever the data.)</li>
+ *   <li>Otherwise the two-sided {@link RankSumTest rank-sum test} gives p, and the
+ *       {@link RatioEstimate} gives B/A with its interval at {@link Rules#level()}.</li>
+ *   <li>The p-values of all tested benchmarks are adjusted together ({@link FalseDiscovery},
+ *       Benjamini–Hochberg). Adjusted p &gt; {@link Rules#alpha()}: <b>no detectable difference</b>.</li>
+ *   <li>Adjusted p ≤ alpha but B/A within {@code 1 ± floor} (below {@code 1 + floor} and above
+ *       {@code 1 / (1 + floor)}): <b>within the noise floor</b>. The iterations of one JMH fork share
+ *       one JIT compilation, code layout and heap; two forks of the same build differ by a few
+ *       percent for those reasons alone, and with one fork per run that difference is invisible to
+ *       the test, which then finds it "significant". The floor is the smallest difference the
+ *       comparison will call.</li>
+ *   <li>Otherwise <b>B faster</b> or <b>B slower</b>, by the direction of the ratio and the unit
+ *       (for times per operation B/A &lt; 1 is faster, for throughputs &gt; 1 is).</li>
+ * </ol>
+ */
+final class Comparison {
+    private Comparison() {}
+
+    /**
+     * The decision rules.
+     *
+     * @param alpha      the false discovery rate for calling differences, e.g. 0.05
+     * @param level      the confidence level of the B/A intervals, e.g. 0.95
+     * @param floor      the smallest relative difference called, e.g. 0.03 for 3%
+     * @param minSamples the fewest iterations per side for a test, at least 2
+     */
+    record Rules(double alpha, double level, double floor, int minSamples) {
+        /**
+         * The defaults: 5% false discovery rate, 95% intervals, a 5% floor, at least 5 iterations a side.
+         * The floor: two runs of one OpenBLAS binary on this machine 25 minutes apart, while other
+         * jobs ran, differed by under 4% at 10 of 17 shapes and by 4.5-11% at the other 7 (512³,
+         * 1024³ and transposed 256³): 5% keeps the first kind out; only a quiet machine (or more
+         * forks) removes the second.
+         */
+        static final Rules DEFAULT = new Rules(0.05, 0.95, 0.05, 5);
+
+        Rules {
+            if (!(alpha > 0 && alpha < 1)) {
+                throw new IllegalArgumentException("alpha must be in (0, 1), got " + alpha);
+            }
+            if (!(level > 0 && level < 1)) {
+                throw new IllegalArgumentException("level must be in (0, 1), got " + level);
+            }
+            if (!(floor >= 0 && floor < 1)) {
+                throw new IllegalArgumentException("floor must be in [0, 1), got " + floor);
+            }
+            if (minSamples < 2) {
+                throw new IllegalArgumentException("minSamples must be at least 2, got " + minSamples);
+            }
+        }
+    }
+
+    /** A decision. */
+    enum Verdict {
+        SLOWER("B slower"),
+        FASTER("B faster"),
+        FLOOR("within noise floor"),
+        NONE("no detectable difference"),
+        TOO_FEW("too few samples"),
+        UNKNOWN("not comparable");
+
+        final String text;
+
+        Verdict(String text) {
+            this.text = text;
+        }
+
+        /** Whether the comparison called a difference. */
+        boolean called() {
+            return this == SLOWER || this == FASTER;
+        }
+    }
+
+    /**
+     * One benchmark's comparison.
+     *
+     * @param a        A's result
+     * @param b        B's result
+     * @param rawA     A's iterations
+     * @param rawB     B's iterations, in A's unit
+     * @param ratio    B/A: the Hodges–Lehmann ratio when tested, else the ratio of the medians
+     *                 (NaN when not comparable)
+     * @param estimate the ratio and its interval, null when not tested
+     * @param test     the rank-sum test, null when not tested
+     * @param adjustedP the Benjamini–Hochberg adjusted p, NaN when not tested
+     * @param verdict  the decision
+     * @param note     for too few samples whether the two ranges overlap, for not comparable why, else ""
+     */
+    record Row(JmhResult a, JmhResult b, double[] rawA, double[] rawB, double ratio, RatioEstimate.Result estimate,
+               RankSumTest.Result test, double adjustedP, Verdict verdict, String note) {
+
+        /** Whether a larger score is better (throughput), so that B/A &gt; 1 means B is faster. */
+        boolean higherIsBetter() {
+            return Units.higherIsBetter(a.unit());
+        }
+    }
+
+    /** A pair of results for one benchmark and parameter set. */
+    record Pair(JmhResult a, JmhResult b) {}
+
+    /** Decides every pair, adjusting the p-values of the tested ones together. */
+    static List<Row> decide(List<Pair> pairs, Rules rules) {
+        List<Row> rows = new ArrayList<>();
+        for (Pair p : pairs) {
+            rows.add(measure(p.a(), p.b(), rules));
+        }
+        double[] ps = rows.stream().mapToDouble(r -> r.test() == null ? Double.NaN : r.test().p()).toArray();
+        double[] qs = FalseDiscovery.adjust(ps);
+        List<Row> out = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            if (r.test() == null) {
+                out.add(r);
+                continue;
+            }
+            double q = qs[i];
+            Verdict v;
+            if (q > rules.alpha()) {
+                v = Verdict.NONE;
+            } else if (r.ratio() < 1 + rules.floor() && r.ratio() > 1 / (1 + rules.floor())) {
+                v = Verdict.FLOOR;
+            } else {
+                v = (r.ratio() > 1) == r.higherIsBetter() ? Verdict.FASTER : Verdict.SLOWER;
+            }
+            out.add(new Row(r.a(), r.b(), r.rawA(), r.rawB(), r.ratio(), r.estimate(), r.test(), q, v, r.note()));
+        }
+        return out;
+    }
+
+    /** One pair before the multiplicity adjustment: the test, or why there is none. */
+    private static Row measure(JmhResult a, JmhResult b, Rules rules) {
+        double[] rawA = a.raw();
+        double[] rawB = new double[b.raw().length];
+        for (int i = 0; i < rawB.length; i++) {
+            rawB[i] = Units.convert(b.raw()[i], b.unit(), a.unit());
+        }
+        if (!a.unit().equals(b.unit()) && (rawB.length == 0 || Double.isNaN(rawB[0]))) {
+            return unknown(a, b, rawA, rawB, "units " + a.unit() + " and " + b.unit() + " do not convert");
+        }
+        if (!a.mode().equals(b.mode())) {
+            return unknown(a, b, rawA, rawB, "modes " + a.mode() + " and " + b.mode() + " differ");
+        }
+        if (rawA.length == 0 || rawB.length == 0) {
+            return unknown(a, b, rawA, rawB, "no raw iterations in " + (rawA.length == 0 ? "A" : "B"));
+        }
+        for (double[] side : List.of(rawA, rawB)) {
+            for (double v : side) {
+                if (!(v > 0) || Double.isInfinite(v)) {
+                    return unknown(a, b, rawA, rawB, "an iteration is not a positive number: " + v);
+                }
+            }
+        }
+        double ratioOfMedians = JmhResult.median(rawB) / JmhResult.median(rawA);
+        if (rawA.length < rules.minSamples() || rawB.length < rules.minSamples()) {
+            return new Row(a, b, rawA, rawB, ratioOfMedians, null, null, Double.NaN, Verdict.TOO_FEW,
+                    "ranges " + (overlap(rawA, rawB) ? "overlap" : "do not overlap"));
+        }
+        RankSumTest.Result test = RankSumTest.test(rawA, rawB);
+        RatioEstimate.Result est = RatioEstimate.estimate(rawA, rawB, rules.level());
+        return new Row(a, b, rawA, rawB, est.ratio(), est, test, Double.NaN, Verdict.NONE, "");
+    }
+
+    private static Row unknown(JmhResult a, JmhResult b, double[] rawA, double[] rawB, String why) {
+        return new Row(a, b, rawA, rawB, Double.NaN, null, null, Double.NaN, Verdict.UNKNOWN, why);
+    }
+
+    /** Whether the ranges [min, max] of two samples overlap. */
+    static boolean overlap(double[] x, double[] y) {
+        double xMin = Double.POSITIVE_INFINITY;
+        double xMax = Double.NEGATIVE_INFINITY;
+        double yMin = Double.POSITIVE_INFINITY;
+        double yMax = Double.NEGATIVE_INFINITY;
+        for (double v : x) {
+            xMin = Math.min(xMin, v);
+            xMax = Math.max(xMax, v);
+        }
+        for (double v : y) {
+            yMin = Math.min(yMin, v);
+            yMax = Math.max(yMax, v);
+        }
+        return xMin <= yMax && yMin <= xMax;
+    }
+}
