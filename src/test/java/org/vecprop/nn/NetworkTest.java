@@ -1,6 +1,5 @@
 package org.vecprop.nn;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,29 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.vecprop.Demo;
 import org.vecprop.kernel.Compare;
 import org.vecprop.kernel.Props;
 import org.vecprop.kernel.Values;
 
-/** The network API: the article's example, the zero_grad trap, training, bad input. */
+/**
+ * The network API: the zero_grad trap, gradient checks, shared weights, bad input. (The article's
+ * example through the network API and the demo's training run are tested in examples/demo.)
+ */
 class NetworkTest {
-    /** As in the kernel-level article test: decimal inputs rounded to float, few operations. */
-    static final float TOL = 2e-6f;
-
-    @Test
-    void articleExampleThroughTheNetworkApi() {
-        Network net = Demo.articleNetwork();
-        float[] p = net.forward(new float[] {1f, 2f}, 0, 2, 1);
-        assertEquals(0.02f, p[0], TOL);
-        assertEquals(0.9604f, net.loss(new float[] {1f}, 0, 1), TOL);
-        net.zeroGrad();
-        net.backward(Gradients.ACCUMULATE);
-        assertArrayEquals(new float[] {-1.764f, -2.548f}, net.layer(1).weightGrad(), TOL);
-        assertArrayEquals(new float[] {-1.176f, 0.784f, -2.352f, 1.568f},
-                net.layer(0).weightGrad(), TOL);
-    }
-
     @Test
     void twoBackwardsWithoutZeroGradGiveTwiceTheGradient() {
         Network net = Network.mlp(16, 3, 5, 7, 3);
@@ -90,15 +75,6 @@ class NetworkTest {
             assertTrue(r.worstError() <= 1e-3, java.util.Arrays.toString(sizes) + " batch "
                     + batch + ": " + r);
         });
-    }
-
-    @Test
-    void trainingConvergesOnTheDemoTask() {
-        // A behaviour test: fixed seed, fixed number of epochs, the loss must fall 20x.
-        Demo.Trained t = Demo.train(Demo.Task.generate(7), 12, 0.05f, 7, line -> { });
-        assertTrue(t.finalTestLoss() * 20 <= t.firstTestLoss(),
-                "test loss went from " + t.firstTestLoss() + " to " + t.finalTestLoss());
-        assertTrue(t.finalTestLoss() < 0.005f, "final test loss " + t.finalTestLoss());
     }
 
     @Test
