@@ -16,6 +16,7 @@ import org.vecprop.kernel.Update;
 import org.vecprop.nn.Gradients;
 import org.vecprop.nn.Network;
 import org.vecprop.nn.Sgd;
+import org.vecprop.kernel.Activation;
 
 /**
  * Steady state allocates nothing: after warm-up, the bytes this thread allocates
@@ -57,11 +58,11 @@ class AllocationTest {
         ops.put("Gemm direct", () -> Gemm.multiply(false, false, 2, n, n, 1f, a, 0, n, b, 0, n, 0.5f, c, 0, n));
         ops.put("Gemm direct NT", () -> Gemm.multiply(false, true, 3, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
         ops.put("Gemm tiny", () -> Gemm.multiply(false, false, 1, 2, 2, 1f, tiny, 0, 2, tinyW, 0, 2, 0f, tinyOut, 0, 2));
-        ops.put("Gemm fused bias+relu", () -> Gemm.multiply(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, bias, 0, true));
+        ops.put("Gemm fused bias+relu", () -> Gemm.multiplyBiasActivation(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, bias, 0, Activation.RELU));
         ops.put("Relu.forward", () -> Relu.forward(n, n, a, 0, n, c, 0, n));
         ops.put("Relu.mask", () -> Relu.mask(n, n, a, 0, n, c, 0, n));
         ops.put("Relu.backward", () -> Relu.backward(n, n, a, 0, n, b, 0, n, c, 0, n));
-        ops.put("Relu.backward+db", () -> Relu.backward(n, n, a, 0, n, b, 0, n, c, 0, n, db, 0, true));
+        ops.put("Relu.backward+db", () -> Relu.backwardWithBiasGradient(n, n, a, 0, n, b, 0, n, c, 0, n, db, 0, true));
         ops.put("Mse.loss", () -> Mse.loss(n, n, a, 0, n, b, 0, n));
         ops.put("Mse.lossAndGradient", () -> Mse.lossAndGradient(n, n, a, 0, n, b, 0, n, d, 0, n));
         ops.put("Bias.add", () -> Bias.add(n, n, a, 0, n, bias, 0, c, 0, n));

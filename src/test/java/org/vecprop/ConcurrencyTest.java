@@ -14,6 +14,7 @@ import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.Relu;
 import org.vecprop.nn.Network;
+import org.vecprop.kernel.Activation;
 
 /**
  * Eight threads call every kernel, and run inference through networks sharing one set of
@@ -30,9 +31,9 @@ class ConcurrencyTest {
         float[] db = new float[n], loss = new float[1];
         Gemm.multiply(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
         Gemm.multiply(true, true, 4, 70, 9, 0.5f, a, 0, 4, b, 0, 9, 0f, c2, 0, 70);
-        Gemm.multiply(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n, bias, 0, true);
+        Gemm.multiplyBiasActivation(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n, bias, 0, Activation.RELU);
         Relu.forward(m, k, a, 0, k, y, 0, k);
-        Relu.backward(m, k, a, 0, k, b, 0, k, g, 0, k, db, 0, true);
+        Relu.backwardWithBiasGradient(m, k, a, 0, k, b, 0, k, g, 0, k, db, 0, true);
         loss[0] = Mse.lossAndGradient(m, k, a, 0, k, b, 0, k, g, 0, k);
         Bias.add(m, n, c, 0, n, bias, 0, c, 0, n);
         float[] out = shared.forward(x, 0, 12, 16).clone();

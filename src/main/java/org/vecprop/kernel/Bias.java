@@ -1,11 +1,11 @@
 package org.vecprop.kernel;
 
-import org.vecprop.reference.Checks;
+import org.vecprop.contract.Checks;
 
 /**
  * Bias add (a row vector added to every row) and bias gradient (column sums), on row-major
  * {@code rows x cols} matrices and a bias of {@code cols} contiguous floats. Both equal
- * {@link org.vecprop.reference.Bias} bit for bit (the gradient sums each column from row 0 down).
+ * {@link org.vecprop.reference.ReferenceBias} bit for bit (the gradient sums each column from row 0 down).
  *
  * <p>Thread-safe; allocates nothing.
  */
@@ -24,11 +24,7 @@ public final class Bias {
     public static void add(int rows, int cols, float[] x, int xOff, int ldx,
                            float[] bias, int biasOff, float[] y, int yOff, int ldy) {
         Checks.biasAdd(rows, cols, x, xOff, ldx, bias, biasOff, y, yOff, ldy);
-        if (Simd.ENABLED) {
-            SimdBias.add(rows, cols, x, xOff, ldx, bias, biasOff, y, yOff, ldy);
-        } else {
-            org.vecprop.reference.Bias.add(rows, cols, x, xOff, ldx, bias, biasOff, y, yOff, ldy);
-        }
+        Implementation.KERNELS.biasAdd(rows, cols, x, xOff, ldx, bias, biasOff, y, yOff, ldy);
     }
 
     /**
@@ -44,10 +40,6 @@ public final class Bias {
     public static void gradient(int rows, int cols, float[] dz, int dzOff, int lddz,
                                 float[] db, int dbOff, boolean accumulate) {
         Checks.biasGradient(rows, cols, dz, dzOff, lddz, db, dbOff);
-        if (Simd.ENABLED) {
-            SimdBias.gradient(rows, cols, dz, dzOff, lddz, db, dbOff, accumulate);
-        } else {
-            org.vecprop.reference.Bias.gradient(rows, cols, dz, dzOff, lddz, db, dbOff, accumulate);
-        }
+        Implementation.KERNELS.biasGradient(rows, cols, dz, dzOff, lddz, db, dbOff, accumulate);
     }
 }

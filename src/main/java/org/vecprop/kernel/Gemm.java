@@ -1,20 +1,20 @@
 package org.vecprop.kernel;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReference;
-import org.vecprop.reference.Checks;
+import org.vecprop.contract.Checks;
+import org.vecprop.internal.Kernels;
+import org.vecprop.internal.gemm.GemmSegments;
 
 /**
  * General matrix multiply on row-major float arrays:
  * {@code C = alpha * op(A) * op(B) + beta * C}, with {@code op(X) = X} or {@code Xᵀ}.
  *
  * <h2>Structure</h2>
- * Three paths, chosen per call by {@link #choosePath}:
+ * Three paths, chosen per call by the size of the problem (the rule and the blocking sizes live
+ * in {@code org.vecprop.internal.gemm.GemmBlocking}):
  * <ul>
- *   <li><b>Tiny</b>: at most {@link #TINY_MAX_WORK} multiply-adds: plain scalar loops with one
+ *   <li><b>Tiny</b>: at most 64 multiply-adds: plain scalar loops with one
  *       FMA per term, cheaper than setting up vector loops for a fraction of a vector.</li>
  *   <li><b>Packed</b> (BLIS/GotoBLAS): op(B) is packed into {@code KC x NR} micro-panels and op(A)
  *       into {@code MR x KC} micro-panels, zero-padded to whole tiles, so transposes cost nothing
@@ -42,10 +42,17 @@ import org.vecprop.reference.Checks;
  * {@code alpha == 0} or {@code k == 0} means A and B are not read and C becomes
  * {@code beta * C}. Each element differs from the exact product of the float inputs by at most
  * about {@code (k + 2) * 2^-24 * (|alpha| * sum_p |a_ip * b_pj| + |beta * c_ij|)}: the same bound as
- * the scalar reference ({@link org.vecprop.reference.Gemm}), from different rounding (FMA,
+ * the scalar reference ({@link org.vecprop.reference.ReferenceGemm}), from different rounding (FMA,
  * blocked summation order). Results do not depend on the thread, the workspace, the number of
  * parts of a parallel call, the array or MemorySegment overload, nor (with B untransposed) on
  * the path taken.
+ *
+ * <h2>Why positional arguments</h2>
+ * The arguments follow BLAS's {@code sgemm} (transposes, sizes, then each matrix as array,
+ * offset and leading dimension), so that code ported from or checked against BLAS reads the
+ * same, and so that a call in a hot loop builds no object: a descriptor per call would allocate,
+ * or need mutable shared state. Operations that compute something else have their own names
+ * ({@link #multiplyBiasActivation}, {@link #multiplyParallel}).
  *
  * <h2>Threads</h2>
  * Single-threaded unless the caller passes an {@link Executor}; vecprop never starts threads.
@@ -60,35 +67,6 @@ public final class Gemm {
     private Gemm() {}
 
     /**
-     * Rows of the register tile: 8 with 512-bit vectors (16 accumulators of AVX-512's 32
-     * registers; batches of 32 or 64 rows then fill whole tiles), else 6 (12 accumulators, which
-     * with the B row and the broadcast fit AVX2's 16).
-     */
-    static final int MR = Simd.BITS == 512 ? 8 : 6;
-    /** Columns of the register tile: two vectors (0 on the scalar path). */
-    static final int NR = 2 * Simd.BITS / 32;
-    /** Depth of a packed panel: a KC x NR panel of B is 16 KiB. */
-    static final int KC = NR == 0 ? 0 : 16 * 1024 / (NR * Float.BYTES);
-    /** Rows of A packed at once: MC x KC floats are at most 512 KiB, a multiple of MR. */
-    static final int MC = NR == 0 ? 0 : (512 * 1024 / (KC * Float.BYTES)) / MR * MR;
-    /** Columns of B packed at once: KC x NC floats are at most 8 MiB, a multiple of NR. */
-    static final int NC = NR == 0 ? 0 : Math.min(4096, 8 * 1024 * 1024 / (KC * Float.BYTES)) / NR * NR;
-
-    /**
-     * Problems with at most this many multiply-adds run as plain scalar loops: at that size a
-     * vector loop's setup costs more than the arithmetic.
-     */
-    static final long TINY_MAX_WORK = 64;
-
-    /** The direct path serves problems with at most this many rows of C... */
-    static final int DIRECT_MAX_M = 4;
-    /** ...or at most this many multiply-adds in all. */
-    static final long DIRECT_MAX_WORK = 16 * 16 * 16;
-
-    private static final ThreadLocal<GemmWorkspace> WORKSPACE =
-            ThreadLocal.withInitial(GemmWorkspace::new);
-
-    /**
      * Computes {@code C = alpha * op(A) * op(B) + beta * C} using this thread's workspace.
      *
      * @param transA whether op(A) = Aᵀ; stored A is {@code m x k}, or {@code k x m} if true
@@ -98,10 +76,16 @@ public final class Gemm {
      * @param k columns of op(A) and rows of op(B), {@code >= 0}
      * @param alpha scale of the product; 0 means A and B are not read
      * @param a stored A, starting at {@code aOff}, row stride {@code lda >= max(1, its cols)}
+     * @param aOff index of A's first element in {@code a}
+     * @param lda row stride of stored A
      * @param b stored B, starting at {@code bOff}, row stride {@code ldb >= max(1, its cols)}
+     * @param bOff index of B's first element in {@code b}
+     * @param ldb row stride of stored B
      * @param beta scale of the old C; 0 means C is not read
      * @param c C ({@code m x n}), starting at {@code cOff}, row stride {@code ldc >= max(1, n)};
      *     must not overlap A or B
+     * @param cOff index of C's first element in {@code c}
+     * @param ldc row stride of C
      * @throws IllegalArgumentException for nulls, negative sizes, small leading dimensions or
      *     overlap, and {@link IndexOutOfBoundsException} for extents past an array; both before
      *     anything is written
@@ -111,19 +95,18 @@ public final class Gemm {
                                 float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc) {
         Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        if (shortcutToTiny(m, n, k, alpha)) {
-            SimdGemm.tiny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                    beta, c, cOff, ldc, null, 0, false);
-            return;
-        }
-        run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null,
-                Path.AUTO, null, 0, false);
+        Implementation.KERNELS.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                beta, c, cOff, ldc, null, 0, Kernels.IDENTITY, null);
     }
 
     /**
      * As {@link #multiply(boolean, boolean, int, int, int, float, float[], int, int, float[], int,
      * int, float, float[], int, int)}, packing into the caller's workspace, which must not be in
      * use by another thread during the call.
+     *
+     * @param workspace the packing buffers to use
+     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write, as the
+     *     other overload, and for a null workspace
      */
     public static void multiply(boolean transA, boolean transB, int m, int n, int k,
                                 float alpha, float[] a, int aOff, int lda,
@@ -133,30 +116,36 @@ public final class Gemm {
             throw new IllegalArgumentException("workspace must not be null");
         }
         Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                workspace, Path.AUTO, null, 0, false);
+        Implementation.KERNELS.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                beta, c, cOff, ldc, null, 0, Kernels.IDENTITY, workspace.buffers);
     }
 
     /**
      * The dense-layer forward product with its epilogue fused:
      * {@code C = f(alpha * op(A) * op(B) + beta * C + bias)}, where the bias row is added to every
-     * row of C and {@code f} is ReLU ({@code max(0, x)}, NaN kept) when {@code relu}, else the
-     * identity. On the packed path the bias and ReLU are applied to the register tile before it
-     * is stored, so C is written once; small problems apply them in a second pass over the
-     * cache-hot C. The result equals {@link #multiply(boolean, boolean, int, int, int, float,
-     * float[], int, int, float[], int, int, float, float[], int, int)} followed by
-     * {@link Bias#add} and {@link Relu#forward}, to the GEMM's rounding.
+     * row of C and {@code f} is the activation. On the packed path the bias and activation are
+     * applied to the register tile before it is stored, so C is written once; small problems
+     * apply them in a second pass over the cache-hot C. The result equals {@link
+     * #multiply(boolean, boolean, int, int, int, float, float[], int, int, float[], int, int,
+     * float, float[], int, int)} followed by {@link Bias#add} and the activation (for example
+     * {@link Relu#forward}), to the GEMM's rounding.
      *
      * @param bias {@code n} floats from {@code biasOff}, or null for no bias; may not overlap C
-     * @param relu whether to apply ReLU after the bias
+     * @param biasOff index of the bias's first element
+     * @param activation what to apply after the bias
      * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
+     * @see #multiply(boolean, boolean, int, int, int, float, float[], int, int, float[], int,
+     *     int, float, float[], int, int) the other parameters
      */
-    public static void multiply(boolean transA, boolean transB, int m, int n, int k,
-                                float alpha, float[] a, int aOff, int lda,
-                                float[] b, int bOff, int ldb,
-                                float beta, float[] c, int cOff, int ldc,
-                                float[] bias, int biasOff, boolean relu) {
+    public static void multiplyBiasActivation(boolean transA, boolean transB, int m, int n, int k,
+                                              float alpha, float[] a, int aOff, int lda,
+                                              float[] b, int bOff, int ldb,
+                                              float beta, float[] c, int cOff, int ldc,
+                                              float[] bias, int biasOff, Activation activation) {
         Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (activation == null) {
+            throw new IllegalArgumentException("activation must not be null");
+        }
         if (bias != null) {
             Checks.vector("bias", bias, biasOff, n);
             if (m > 0) {
@@ -164,13 +153,8 @@ public final class Gemm {
                         Math.max(1, n), false);
             }
         }
-        if (shortcutToTiny(m, n, k, alpha)) {
-            SimdGemm.tiny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                    beta, c, cOff, ldc, bias, biasOff, relu);
-            return;
-        }
-        run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null,
-                Path.AUTO, bias, biasOff, relu);
+        Implementation.KERNELS.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                beta, c, cOff, ldc, bias, biasOff, activation.code, null);
     }
 
     /**
@@ -187,12 +171,14 @@ public final class Gemm {
      * @throws IllegalArgumentException or IndexOutOfBoundsException for bad arguments, before
      *     anything is written; a {@link RuntimeException} thrown by a piece (including the
      *     executor's rejection) after the others finished, in which case C is partly written
+     * @see #multiply(boolean, boolean, int, int, int, float, float[], int, int, float[], int,
+     *     int, float, float[], int, int) the other parameters
      */
-    public static void multiply(boolean transA, boolean transB, int m, int n, int k,
-                                float alpha, float[] a, int aOff, int lda,
-                                float[] b, int bOff, int ldb,
-                                float beta, float[] c, int cOff, int ldc,
-                                Executor executor, int parts) {
+    public static void multiplyParallel(boolean transA, boolean transB, int m, int n, int k,
+                                        float alpha, float[] a, int aOff, int lda,
+                                        float[] b, int bOff, int ldb,
+                                        float beta, float[] c, int cOff, int ldc,
+                                        Executor executor, int parts) {
         if (executor == null) {
             throw new IllegalArgumentException("executor must not be null");
         }
@@ -200,67 +186,11 @@ public final class Gemm {
             throw new IllegalArgumentException("parts must be >= 1, got " + parts);
         }
         Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        int tileM = Math.max(1, MR), tileN = Math.max(1, NR);
-        int rowTiles = (m + tileM - 1) / tileM, colTiles = (n + tileN - 1) / tileN;
-        boolean splitRows = rowTiles >= colTiles;
-        int units = splitRows ? rowTiles : colTiles;
-        int pieces = Math.min(parts, units);
-        if (pieces <= 1 || !Simd.ENABLED || alpha == 0f || k == 0) {
-            run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                    null, Path.AUTO, null, 0, false);
+        if (m == 0 || n == 0) {
             return;
         }
-        Path path = choosePath(transA, transB, m, n, k);
-        CountDownLatch done = new CountDownLatch(pieces - 1);
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        for (int q = pieces - 1; q >= 0; q--) {
-            int from = (int) ((long) units * q / pieces), to = (int) ((long) units * (q + 1) / pieces);
-            int i0 = splitRows ? from * tileM : 0, i1 = splitRows ? Math.min(m, to * tileM) : m;
-            int j0 = splitRows ? 0 : from * tileN, j1 = splitRows ? n : Math.min(n, to * tileN);
-            int pa = aOff + (transA ? i0 : i0 * lda);
-            int pb = bOff + (transB ? j0 * ldb : j0);
-            int pc = cOff + i0 * ldc + j0;
-            Runnable piece = () -> run(transA, transB, i1 - i0, j1 - j0, k, alpha, a, pa, lda,
-                    b, pb, ldb, beta, c, pc, ldc, null, path, null, 0, false);
-            if (q == 0) {
-                try {
-                    piece.run(); // the caller's share, while the executor runs the rest
-                } catch (RuntimeException e) {
-                    failure.compareAndSet(null, e);
-                }
-                break;
-            }
-            try {
-                executor.execute(() -> {
-                    try {
-                        piece.run();
-                    } catch (RuntimeException e) {
-                        failure.compareAndSet(null, e);
-                    } finally {
-                        done.countDown();
-                    }
-                });
-            } catch (RuntimeException rejected) {
-                failure.compareAndSet(null, rejected);
-                done.countDown();
-            }
-        }
-        // Wait even if interrupted: the pieces are still writing into the caller's C.
-        boolean interrupted = false;
-        while (true) {
-            try {
-                done.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure.get() != null) {
-            throw failure.get();
-        }
+        Implementation.KERNELS.gemmParallel(transA, transB, m, n, k, alpha, a, aOff, lda,
+                b, bOff, ldb, beta, c, cOff, ldc, executor, parts);
     }
 
     /**
@@ -282,124 +212,7 @@ public final class Gemm {
                                 MemorySegment b, long bOff, int ldb,
                                 float beta, MemorySegment c, long cOff, int ldc) {
         Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        if (m == 0 || n == 0) {
-            return;
-        }
-        GemmWorkspace ws = WORKSPACE.get();
-        int aRows = transA ? k : m, aCols = transA ? m : k;
-        int bRows = transB ? n : k, bCols = transB ? k : n;
-        ws.copyA = GemmWorkspace.atLeast(ws.copyA, (long) aRows * aCols);
-        ws.copyB = GemmWorkspace.atLeast(ws.copyB, (long) bRows * bCols);
-        ws.copyC = GemmWorkspace.atLeast(ws.copyC, (long) m * n);
-        stage(a, aOff, lda, aRows, aCols, ws.copyA);
-        stage(b, bOff, ldb, bRows, bCols, ws.copyB);
-        if (beta != 0f) {
-            stage(c, cOff, ldc, m, n, ws.copyC);
-        }
-        run(transA, transB, m, n, k, alpha, ws.copyA, 0, Math.max(1, aCols), ws.copyB, 0,
-                Math.max(1, bCols), beta, ws.copyC, 0, n, ws, Path.AUTO, null, 0, false);
-        for (int i = 0; i < m; i++) {
-            MemorySegment.copy(ws.copyC, i * n, c, ValueLayout.JAVA_FLOAT_UNALIGNED,
-                    (cOff + (long) i * ldc) * Float.BYTES, n);
-        }
-    }
-
-    /** Copies a rows x cols matrix out of a segment into a dense array. */
-    private static void stage(MemorySegment s, long off, int ld, int rows, int cols, float[] dst) {
-        for (int i = 0; i < rows && cols > 0; i++) {
-            MemorySegment.copy(s, ValueLayout.JAVA_FLOAT_UNALIGNED, (off + (long) i * ld) * Float.BYTES,
-                    dst, i * cols, cols);
-        }
-    }
-
-    /** Which SIMD path a call takes; tests force each one to cover both at every shape. */
-    enum Path { AUTO, TINY, DIRECT, PACKED }
-
-    /**
-     * Whether a validated call goes straight to the tiny loops, skipping {@link #run}: kept out
-     * of run() so that a 1x2x2 product compiles to a small method that inlines.
-     */
-    private static boolean shortcutToTiny(int m, int n, int k, float alpha) {
-        return Simd.ENABLED && (long) m * n * k <= TINY_MAX_WORK && alpha != 0f && k > 0;
-    }
-
-    /**
-     * The path for a problem of this shape: TINY for at most {@link #TINY_MAX_WORK}
-     * multiply-adds; DIRECT for at most {@link #DIRECT_MAX_M} rows
-     * or at most {@link #DIRECT_MAX_WORK} multiply-adds, unless both operands are transposed
-     * (the direct path needs one of them readable by rows); PACKED otherwise.
-     */
-    static Path choosePath(boolean transA, boolean transB, int m, int n, int k) {
-        long work = (long) m * n * k;
-        if (work <= TINY_MAX_WORK) {
-            return Path.TINY;
-        }
-        if (!(transA && transB) && (m <= DIRECT_MAX_M || work <= DIRECT_MAX_WORK)) {
-            return Path.DIRECT;
-        }
-        return Path.PACKED;
-    }
-
-    /**
-     * The body after validation. {@code path} is AUTO ({@link #choosePath}) or forces one path
-     * (tests, and the pieces of a parallel call); DIRECT falls back to PACKED where the direct
-     * path does not apply (both operands transposed).
-     */
-    static void run(boolean transA, boolean transB, int m, int n, int k,
-                    float alpha, float[] a, int aOff, int lda,
-                    float[] b, int bOff, int ldb,
-                    float beta, float[] c, int cOff, int ldc, GemmWorkspace workspace, Path path,
-                    float[] bias, int biasOff, boolean relu) {
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (!Simd.ENABLED) {
-            org.vecprop.reference.Gemm.multiply(transA, transB, m, n, k, alpha, a, aOff, lda,
-                    b, bOff, ldb, beta, c, cOff, ldc);
-            if (bias != null) {
-                org.vecprop.reference.Bias.add(m, n, c, cOff, ldc, bias, biasOff, c, cOff, ldc);
-            }
-            if (relu) {
-                org.vecprop.reference.Relu.forward(m, n, c, cOff, ldc, c, cOff, ldc);
-            }
-            return;
-        }
-        Path chosen = alpha == 0f || k == 0 ? Path.AUTO
-                : path == Path.AUTO ? choosePath(transA, transB, m, n, k) : path;
-        if (chosen == Path.PACKED || chosen == Path.DIRECT && transA && transB) {
-            // Bias and ReLU are applied to the register tile before it is stored.
-            GemmWorkspace ws = workspace != null ? workspace : WORKSPACE.get();
-            SimdGemm.packed(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                    beta, c, cOff, ldc, ws, bias, biasOff, relu);
-            return;
-        }
-        if (chosen == Path.AUTO) {
-            scale(m, n, beta, c, cOff, ldc);
-        } else if (chosen == Path.TINY) {
-            SimdGemm.tiny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                    beta, c, cOff, ldc, bias, biasOff, relu);
-            return;
-        } else {
-            SimdGemm.direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                    beta, c, cOff, ldc);
-        }
-        // Small problems: bias and ReLU in a second pass over the C just written (cache-hot),
-        // with the same operations in the same order as the packed epilogue.
-        if (bias != null) {
-            SimdBias.add(m, n, c, cOff, ldc, bias, biasOff, c, cOff, ldc);
-        }
-        if (relu) {
-            SimdRelu.forward(m, n, c, cOff, ldc, c, cOff, ldc);
-        }
-    }
-
-    /** {@code C = beta * C}, and {@code C = 0} without reading C when {@code beta == 0}. */
-    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            int row = cOff + i * ldc;
-            for (int j = 0; j < n; j++) {
-                c[row + j] = beta == 0f ? 0f : beta * c[row + j];
-            }
-        }
+        GemmSegments.multiply(Implementation.KERNELS, transA, transB, m, n, k, alpha, a, aOff, lda,
+                b, bOff, ldb, beta, c, cOff, ldc);
     }
 }

@@ -1,6 +1,6 @@
 package org.vecprop.kernel;
 
-import org.vecprop.reference.Checks;
+import org.vecprop.contract.Checks;
 
 /**
  * Mean squared error over all elements of row-major {@code rows x cols} matrices,
@@ -9,7 +9,7 @@ import org.vecprop.reference.Checks;
  * <p>Accuracy: the loss's relative error is at most {@code 40 * 2^-24} (about 2.4e-6) for any
  * n, from float accumulation in short chunks folded into a double total (see the SIMD kernel's
  * notes); NumPy's pairwise float32 sum is not better than that for n up to 16M. The gradient
- * equals {@link org.vecprop.reference.Mse}'s bit for bit. An empty input has loss NaN.
+ * equals {@link org.vecprop.reference.ReferenceMse}'s bit for bit. An empty input has loss NaN.
  *
  * <p>Thread-safe; allocates nothing.
  */
@@ -30,10 +30,10 @@ public final class Mse {
                              float[] t, int tOff, int ldt) {
         Checks.matrix("p", p, pOff, rows, cols, ldp);
         Checks.matrix("t", t, tOff, rows, cols, ldt);
-        if (Simd.ENABLED && rows > 0 && cols > 0) {
-            return SimdMse.loss(rows, cols, p, pOff, ldp, t, tOff, ldt);
+        if (rows == 0 || cols == 0) {
+            return Float.NaN; // the mean of nothing, as numpy.mean([])
         }
-        return org.vecprop.reference.Mse.loss(rows, cols, p, pOff, ldp, t, tOff, ldt);
+        return Implementation.KERNELS.mseLoss(rows, cols, p, pOff, ldp, t, tOff, ldt);
     }
 
     /**
@@ -48,10 +48,10 @@ public final class Mse {
     public static float lossAndGradient(int rows, int cols, float[] p, int pOff, int ldp,
                                         float[] t, int tOff, int ldt, float[] g, int gOff, int ldg) {
         Checks.binary(rows, cols, p, pOff, ldp, t, tOff, ldt, g, gOff, ldg, "p", "t", "g");
-        if (Simd.ENABLED && rows > 0 && cols > 0) {
-            return SimdMse.lossAndGradient(rows, cols, p, pOff, ldp, t, tOff, ldt, g, gOff, ldg);
+        if (rows == 0 || cols == 0) {
+            return Float.NaN; // nothing to write
         }
-        return org.vecprop.reference.Mse.lossAndGradient(rows, cols, p, pOff, ldp, t, tOff, ldt,
+        return Implementation.KERNELS.mseLossAndGradient(rows, cols, p, pOff, ldp, t, tOff, ldt,
                 g, gOff, ldg);
     }
 }

@@ -1,11 +1,11 @@
 package org.vecprop.kernel;
 
-import org.vecprop.reference.Checks;
+import org.vecprop.contract.Checks;
 
 /**
  * ReLU and its derivative on row-major {@code rows x cols} float matrices (offset plus row
  * stride, like BLAS). Definitions, including NaN, are those of
- * {@link org.vecprop.reference.Relu}, which these kernels match bit for bit:
+ * {@link org.vecprop.reference.ReferenceRelu}, which these kernels match bit for bit:
  * {@code relu(NaN) = NaN}; the mask and the backward form treat a NaN {@code z} as not
  * positive (gradient 0).
  *
@@ -27,11 +27,7 @@ public final class Relu {
     public static void forward(int rows, int cols, float[] x, int xOff, int ldx,
                                float[] y, int yOff, int ldy) {
         Checks.unary(rows, cols, x, xOff, ldx, y, yOff, ldy, "x", "y");
-        if (Simd.ENABLED) {
-            SimdRelu.forward(rows, cols, x, xOff, ldx, y, yOff, ldy);
-        } else {
-            org.vecprop.reference.Relu.forward(rows, cols, x, xOff, ldx, y, yOff, ldy);
-        }
+        Implementation.KERNELS.reluForward(rows, cols, x, xOff, ldx, y, yOff, ldy);
     }
 
     /**
@@ -46,11 +42,7 @@ public final class Relu {
     public static void mask(int rows, int cols, float[] z, int zOff, int ldz,
                             float[] m, int mOff, int ldm) {
         Checks.unary(rows, cols, z, zOff, ldz, m, mOff, ldm, "z", "m");
-        if (Simd.ENABLED) {
-            SimdRelu.mask(rows, cols, z, zOff, ldz, m, mOff, ldm);
-        } else {
-            org.vecprop.reference.Relu.mask(rows, cols, z, zOff, ldz, m, mOff, ldm);
-        }
+        Implementation.KERNELS.reluMask(rows, cols, z, zOff, ldz, m, mOff, ldm);
     }
 
     /**
@@ -67,12 +59,7 @@ public final class Relu {
     public static void backward(int rows, int cols, float[] z, int zOff, int ldz,
                                 float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz) {
         Checks.binary(rows, cols, z, zOff, ldz, dy, dyOff, lddy, dz, dzOff, lddz, "z", "dy", "dz");
-        if (Simd.ENABLED) {
-            SimdRelu.backward(rows, cols, z, zOff, ldz, dy, dyOff, lddy, dz, dzOff, lddz);
-        } else {
-            org.vecprop.reference.Relu.backward(rows, cols, z, zOff, ldz, dy, dyOff, lddy,
-                    dz, dzOff, lddz);
-        }
+        Implementation.KERNELS.reluBackward(rows, cols, z, zOff, ldz, dy, dyOff, lddy, dz, dzOff, lddz);
     }
 
     /**
@@ -85,22 +72,17 @@ public final class Relu {
      * @param accumulate add the column sums into db instead of overwriting it
      * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
      */
-    public static void backward(int rows, int cols, float[] z, int zOff, int ldz,
-                                float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz,
-                                float[] db, int dbOff, boolean accumulate) {
+    public static void backwardWithBiasGradient(int rows, int cols, float[] z, int zOff, int ldz,
+                                                float[] dy, int dyOff, int lddy,
+                                                float[] dz, int dzOff, int lddz,
+                                                float[] db, int dbOff, boolean accumulate) {
         Checks.binary(rows, cols, z, zOff, ldz, dy, dyOff, lddy, dz, dzOff, lddz, "z", "dy", "dz");
         Checks.biasGradient(rows, cols, dz, dzOff, lddz, db, dbOff);
         Checks.noOverlap("db", db, dbOff, 1, cols, Math.max(1, cols), "z", z, zOff, rows, cols, ldz,
                 false);
         Checks.noOverlap("db", db, dbOff, 1, cols, Math.max(1, cols), "dy", dy, dyOff, rows, cols,
                 lddy, false);
-        if (Simd.ENABLED) {
-            SimdRelu.backwardWithBiasGradient(rows, cols, z, zOff, ldz, dy, dyOff, lddy,
-                    dz, dzOff, lddz, db, dbOff, accumulate);
-        } else {
-            org.vecprop.reference.Relu.backward(rows, cols, z, zOff, ldz, dy, dyOff, lddy,
-                    dz, dzOff, lddz);
-            org.vecprop.reference.Bias.gradient(rows, cols, dz, dzOff, lddz, db, dbOff, accumulate);
-        }
+        Implementation.KERNELS.reluBackwardWithBiasGradient(rows, cols, z, zOff, ldz, dy, dyOff,
+                lddy, dz, dzOff, lddz, db, dbOff, accumulate);
     }
 }

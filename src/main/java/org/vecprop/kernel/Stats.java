@@ -1,11 +1,12 @@
 package org.vecprop.kernel;
 
-import org.vecprop.reference.Checks;
+import org.vecprop.contract.Checks;
+import org.vecprop.contract.SummaryIndex;
 
 /**
  * Cheap summaries for training diagnostics: one pass gives a matrix's sum of squares, largest
- * absolute value and NaN and infinity counts; another counts dead ReLU units. The layout of a
- * summary is given by the index constants of {@link org.vecprop.reference.Stats}.
+ * absolute value and NaN and infinity counts; another counts dead ReLU units. A summary is four
+ * doubles, at the indices this class names ({@link #SUM_SQUARES} and the rest).
  *
  * <p>The counts and the maximum equal the reference's exactly; the sum of squares is
  * accumulated per row in float lanes and folded into double, within {@code (cols/L + L) * 2^-24}
@@ -14,6 +15,15 @@ import org.vecprop.reference.Checks;
  */
 public final class Stats {
     private Stats() {}
+
+    /** Index of the sum of squares of the finite elements in a summary. */
+    public static final int SUM_SQUARES = SummaryIndex.SUM_SQUARES;
+    /** Index of the largest absolute value among the finite elements (0 if none). */
+    public static final int MAX_ABS = SummaryIndex.MAX_ABS;
+    /** Index of the count of NaN elements. */
+    public static final int NAN_COUNT = SummaryIndex.NAN_COUNT;
+    /** Index of the count of infinite elements. */
+    public static final int INF_COUNT = SummaryIndex.INF_COUNT;
 
     /**
      * Summarises a {@code rows x cols} matrix into {@code out[0..3]}: sum of squares of the
@@ -25,11 +35,7 @@ public final class Stats {
     public static void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out) {
         Checks.matrix("x", x, xOff, rows, cols, ldx);
         Checks.summary(out);
-        if (Simd.ENABLED) {
-            SimdStats.summarize(rows, cols, x, xOff, ldx, out);
-        } else {
-            org.vecprop.reference.Stats.summarize(rows, cols, x, xOff, ldx, out);
-        }
+        Implementation.KERNELS.summarize(rows, cols, x, xOff, ldx, out);
     }
 
     /**
@@ -39,9 +45,6 @@ public final class Stats {
      */
     public static int deadColumns(int rows, int cols, float[] a, int aOff, int lda) {
         Checks.matrix("a", a, aOff, rows, cols, lda);
-        if (Simd.ENABLED) {
-            return SimdStats.deadColumns(rows, cols, a, aOff, lda);
-        }
-        return org.vecprop.reference.Stats.deadColumns(rows, cols, a, aOff, lda);
+        return Implementation.KERNELS.deadColumns(rows, cols, a, aOff, lda);
     }
 }

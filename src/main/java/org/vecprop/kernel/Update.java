@@ -1,13 +1,13 @@
 package org.vecprop.kernel;
 
-import org.vecprop.reference.Checks;
+import org.vecprop.contract.Checks;
 
 /**
  * Parameter update for stochastic gradient descent with momentum and weight decay, in one pass
  * that also zeroes the gradient it has just read (so a training loop needs no separate
  * {@code zeroGrad} pass). Per element: {@code g' = g + weightDecay * w}; with momentum
  * {@code v = momentum * v + g'}, {@code w -= lr * v}; without, {@code w -= lr * g'}; then
- * {@code g = 0} if asked. Bit-identical to {@link org.vecprop.reference.Update}.
+ * {@code g = 0} if asked. Bit-identical to {@link org.vecprop.reference.ReferenceUpdate}.
  *
  * <p>Thread-safe; allocates nothing.
  */
@@ -29,11 +29,6 @@ public final class Update {
     public static void sgd(int n, float[] w, int wOff, float[] g, int gOff, float[] v, int vOff,
                            float lr, float momentum, float weightDecay, boolean zeroGrad) {
         Checks.sgd(n, w, wOff, g, gOff, v, vOff, momentum);
-        if (Simd.ENABLED) {
-            SimdUpdate.sgd(n, w, wOff, g, gOff, v, vOff, lr, momentum, weightDecay, zeroGrad);
-        } else {
-            org.vecprop.reference.Update.sgd(n, w, wOff, g, gOff, v, vOff, lr, momentum,
-                    weightDecay, zeroGrad);
-        }
+        Implementation.KERNELS.sgd(n, w, wOff, g, gOff, v, vOff, lr, momentum, weightDecay, zeroGrad);
     }
 }

@@ -1,10 +1,11 @@
 package org.vecprop.nn;
 
 import java.util.SplittableRandom;
+import org.vecprop.contract.Checks;
+import org.vecprop.kernel.Activation;
 import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.Relu;
-import org.vecprop.reference.Checks;
 
 /**
  * A fully connected layer, {@code A = f(X·W + b)}, with its forward and backward passes fused.
@@ -133,8 +134,8 @@ public final class Dense {
     public float[] forward(float[] x, int xOff, int ldx, int batch) {
         checkBatch(batch);
         Checks.matrix("x", x, xOff, batch, in, ldx);
-        Gemm.multiply(false, false, batch, out, in, 1f, x, xOff, ldx, weights, 0, out,
-                0f, output, 0, out, bias, 0, activation == Activation.RELU);
+        Gemm.multiplyBiasActivation(false, false, batch, out, in, 1f, x, xOff, ldx, weights, 0, out,
+                0f, output, 0, out, bias, 0, activation);
         this.x = x;
         this.xOff = xOff;
         this.ldx = ldx;
@@ -167,8 +168,8 @@ public final class Dense {
         int dzOff = 0, lddz = out;
         if (activation == Activation.RELU) {
             if (biasGrad != null) {
-                Relu.backward(batch, out, output, 0, out, dA, dAOff, ldda, outputGrad, 0, out,
-                        biasGrad, 0, accumulate);
+                Relu.backwardWithBiasGradient(batch, out, output, 0, out, dA, dAOff, ldda,
+                        outputGrad, 0, out, biasGrad, 0, accumulate);
             } else {
                 Relu.backward(batch, out, output, 0, out, dA, dAOff, ldda, outputGrad, 0, out);
             }

@@ -1,5 +1,6 @@
 package org.vecprop.nn;
 
+import org.vecprop.kernel.Activation;
 import org.vecprop.kernel.Stats;
 
 /**
@@ -65,21 +66,21 @@ public final class Diagnostics {
             Dense d = network.layer(l);
             units[l] = d.outputs();
             Stats.summarize(batch, d.outputs(), d.output(), 0, d.outputs(), summary);
-            activationNaN[l] = (long) summary[org.vecprop.reference.Stats.NAN_COUNT];
-            activationInf[l] = (long) summary[org.vecprop.reference.Stats.INF_COUNT];
+            activationNaN[l] = (long) summary[Stats.NAN_COUNT];
+            activationInf[l] = (long) summary[Stats.INF_COUNT];
             deadUnits[l] = d.activation() == Activation.RELU && batch > 0
                     ? Stats.deadColumns(batch, d.outputs(), d.output(), 0, d.outputs()) : 0;
             Stats.summarize(d.inputs(), d.outputs(), d.weightGrad(), 0, d.outputs(), summary);
-            weightGradNorm[l] = Math.sqrt(summary[org.vecprop.reference.Stats.SUM_SQUARES]);
-            weightGradMax[l] = summary[org.vecprop.reference.Stats.MAX_ABS];
-            gradNaN[l] = (long) summary[org.vecprop.reference.Stats.NAN_COUNT];
-            gradInf[l] = (long) summary[org.vecprop.reference.Stats.INF_COUNT];
+            weightGradNorm[l] = Math.sqrt(summary[Stats.SUM_SQUARES]);
+            weightGradMax[l] = summary[Stats.MAX_ABS];
+            gradNaN[l] = (long) summary[Stats.NAN_COUNT];
+            gradInf[l] = (long) summary[Stats.INF_COUNT];
             biasGradNorm[l] = 0;
             if (d.biasGrad() != null) {
                 Stats.summarize(1, d.outputs(), d.biasGrad(), 0, d.outputs(), summary);
-                biasGradNorm[l] = Math.sqrt(summary[org.vecprop.reference.Stats.SUM_SQUARES]);
-                gradNaN[l] += (long) summary[org.vecprop.reference.Stats.NAN_COUNT];
-                gradInf[l] += (long) summary[org.vecprop.reference.Stats.INF_COUNT];
+                biasGradNorm[l] = Math.sqrt(summary[Stats.SUM_SQUARES]);
+                gradNaN[l] += (long) summary[Stats.NAN_COUNT];
+                gradInf[l] += (long) summary[Stats.INF_COUNT];
             }
         }
     }

@@ -1,5 +1,7 @@
 package org.vecprop.nn;
 
+import org.vecprop.kernel.Activation;
+
 /**
  * Checks backpropagation against central finite differences computed in double precision, and
  * shows what backpropagation saves.

@@ -1,7 +1,7 @@
 package org.vecprop.nn;
 
+import org.vecprop.contract.Checks;
 import org.vecprop.kernel.Mse;
-import org.vecprop.reference.Checks;
 
 /**
  * Mean squared error over a batch, {@code mean((P - T)^2)} over all {@code batch x outputs}

@@ -1,7 +1,8 @@
 package org.vecprop.nn;
 
 import java.util.List;
-import org.vecprop.reference.Checks;
+import org.vecprop.contract.Checks;
+import org.vecprop.kernel.Activation;
 
 /**
  * A stack of {@link Dense} layers with an MSE loss: forward, loss, backward, zeroGrad.

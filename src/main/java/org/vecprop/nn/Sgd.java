@@ -87,8 +87,8 @@ public final class Sgd {
 
     private boolean finite(float[] g) {
         Stats.summarize(1, g.length, g, 0, g.length, summary);
-        return summary[org.vecprop.reference.Stats.NAN_COUNT] == 0
-                && summary[org.vecprop.reference.Stats.INF_COUNT] == 0;
+        return summary[Stats.NAN_COUNT] == 0
+                && summary[Stats.INF_COUNT] == 0;
     }
 
     /** @return the learning rate */

@@ -140,56 +140,56 @@ class BadInputTest {
                 new GemmWorkspace())));
         l.add(new Bad("Gemm.multiply null workspace", IAE, "workspace must not be null",
                 x -> Gemm.multiply(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4, null)));
-        l.addAll(gemm("reference.Gemm.multiply", org.vecprop.reference.Gemm::multiply));
+        l.addAll(gemm("reference.Gemm.multiply", org.vecprop.reference.ReferenceGemm::multiply));
         l.addAll(gemm("Gemm.multiply(bias, relu)", (ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be,
-                c, co, lc) -> Gemm.multiply(ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be, c, co, lc,
-                new float[Math.max(0, n)], 0, true)));
+                c, co, lc) -> Gemm.multiplyBiasActivation(ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be, c, co, lc,
+                new float[Math.max(0, n)], 0, Activation.RELU)));
         l.add(new Bad("Gemm.multiply bias too short", IOOBE, "bias: 4 elements at biasOff 61",
-                x -> Gemm.multiply(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
-                        x.d, 61, false)));
+                x -> Gemm.multiplyBiasActivation(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
+                        x.d, 61, Activation.IDENTITY)));
         l.add(new Bad("Gemm.multiply bias overlaps c", IAE, "c (elements 0..15) overlaps bias",
-                x -> Gemm.multiply(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
-                        x.c, 12, true)));
+                x -> Gemm.multiplyBiasActivation(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
+                        x.c, 12, Activation.RELU)));
         l.addAll(gemm("Gemm.multiply(executor)", (ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be,
-                c, co, lc) -> Gemm.multiply(ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be, c, co, lc,
+                c, co, lc) -> Gemm.multiplyParallel(ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be, c, co, lc,
                 Runnable::run, 2)));
         l.add(new Bad("Gemm.multiply null executor", IAE, "executor must not be null",
-                x -> Gemm.multiply(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
+                x -> Gemm.multiplyParallel(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
                         null, 2)));
         l.add(new Bad("Gemm.multiply zero parts", IAE, "parts must be >= 1, got 0",
-                x -> Gemm.multiply(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
+                x -> Gemm.multiplyParallel(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
                         Runnable::run, 0)));
         l.addAll(unary("Relu.forward", "x", "y", Relu::forward));
-        l.addAll(unary("reference.Relu.forward", "x", "y", org.vecprop.reference.Relu::forward));
+        l.addAll(unary("reference.Relu.forward", "x", "y", org.vecprop.reference.ReferenceRelu::forward));
         l.addAll(unary("Relu.mask", "z", "m", Relu::mask));
-        l.addAll(unary("reference.Relu.mask", "z", "m", org.vecprop.reference.Relu::mask));
+        l.addAll(unary("reference.Relu.mask", "z", "m", org.vecprop.reference.ReferenceRelu::mask));
         l.addAll(binary("Relu.backward", "z", "dy", "dz", Relu::backward));
         l.addAll(binary("reference.Relu.backward", "z", "dy", "dz",
-                org.vecprop.reference.Relu::backward));
+                org.vecprop.reference.ReferenceRelu::backward));
         l.addAll(binary("Relu.backward(db)", "z", "dy", "dz",
-                (r, c, x, xo, lx, y, yo, ly, o, oo, lo) -> Relu.backward(r, c, x, xo, lx, y, yo, ly,
+                (r, c, x, xo, lx, y, yo, ly, o, oo, lo) -> Relu.backwardWithBiasGradient(r, c, x, xo, lx, y, yo, ly,
                         o, oo, lo, new float[Math.max(0, c)], 0, true)));
         l.add(new Bad("Relu.backward(db) null db", IAE, "db must not be null",
-                a -> Relu.backward(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, null, 0, false)));
+                a -> Relu.backwardWithBiasGradient(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, null, 0, false)));
         l.add(new Bad("Relu.backward(db) db overlaps z", IAE, "db (elements 3..6) overlaps z",
-                a -> Relu.backward(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, a.a, 3, false)));
+                a -> Relu.backwardWithBiasGradient(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, a.a, 3, false)));
         l.add(new Bad("Relu.backward(db) db overlaps dz", IAE, "db (elements 60..63) overlaps dz",
-                a -> Relu.backward(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 48, 4, a.c, 60, false)));
+                a -> Relu.backwardWithBiasGradient(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 48, 4, a.c, 60, false)));
         l.add(new Bad("Relu.backward(db) db past end", IOOBE, "db: 4 elements at dbOff 62",
-                a -> Relu.backward(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, a.d, 62, false)));
+                a -> Relu.backwardWithBiasGradient(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, a.d, 62, false)));
         l.addAll(binary("Mse.lossAndGradient", "p", "t", "g",
                 (r, c, x, xo, lx, y, yo, ly, o, oo, lo) -> Mse.lossAndGradient(r, c, x, xo, lx, y, yo, ly, o, oo, lo)));
         l.addAll(binary("reference.Mse.lossAndGradient", "p", "t", "g",
                 (r, c, x, xo, lx, y, yo, ly, o, oo, lo) ->
-                        org.vecprop.reference.Mse.lossAndGradient(r, c, x, xo, lx, y, yo, ly, o, oo, lo)));
+                        org.vecprop.reference.ReferenceMse.lossAndGradient(r, c, x, xo, lx, y, yo, ly, o, oo, lo)));
         // The loss writes nothing, so only the messages are checked; d serves as a bystander.
         l.addAll(unary("Mse.loss", "p", "t",
                 (r, c, x, xo, lx, y, yo, ly) -> lossRejectsOverlapToo(r, c, x, xo, lx, y, yo, ly, false)));
         l.addAll(unary("reference.Mse.loss", "p", "t",
                 (r, c, x, xo, lx, y, yo, ly) -> lossRejectsOverlapToo(r, c, x, xo, lx, y, yo, ly, true)));
         l.addAll(bias("Bias", Bias::add, Bias::gradient));
-        l.addAll(bias("reference.Bias", org.vecprop.reference.Bias::add,
-                org.vecprop.reference.Bias::gradient));
+        l.addAll(bias("reference.Bias", org.vecprop.reference.ReferenceBias::add,
+                org.vecprop.reference.ReferenceBias::gradient));
         return l;
     }
 
@@ -200,10 +200,10 @@ class BadInputTest {
     static void lossRejectsOverlapToo(int r, int c, float[] p, int po, int lp, float[] t, int to,
                                       int lt, boolean reference) {
         if (p == t && po != to) {
-            org.vecprop.reference.Checks.noOverlap("t", t, to, lt, "p", p, po, lp, r, c, true);
+            org.vecprop.contract.Checks.noOverlap("t", t, to, lt, "p", p, po, lp, r, c, true);
         }
         if (reference) {
-            org.vecprop.reference.Mse.loss(r, c, p, po, lp, t, to, lt);
+            org.vecprop.reference.ReferenceMse.loss(r, c, p, po, lp, t, to, lt);
         } else {
             Mse.loss(r, c, p, po, lp, t, to, lt);
         }

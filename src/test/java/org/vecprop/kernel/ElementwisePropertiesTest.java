@@ -52,7 +52,7 @@ class ElementwisePropertiesTest {
             int yOff = c.inPlace() ? c.off(0) : c.off(1), ldy = c.inPlace() ? c.ld(0) : c.ld(1);
             float[] xRef = c.inPlace() ? expected : x.clone();
             float[] xAct = c.inPlace() ? actual : x;
-            org.vecprop.reference.Relu.forward(c.rows(), c.cols(), xRef, c.off(0), c.ld(0),
+            org.vecprop.reference.ReferenceRelu.forward(c.rows(), c.cols(), xRef, c.off(0), c.ld(0),
                     expected, yOff, ldy);
             Relu.forward(c.rows(), c.cols(), xAct, c.off(0), c.ld(0), actual, yOff, ldy);
             Compare.sameArray(expected, actual, c + " y");
@@ -66,7 +66,7 @@ class ElementwisePropertiesTest {
             float[] z = c.matrix(rnd, 0);
             float[] expected = c.matrix(rnd, 1);
             float[] actual = expected.clone();
-            org.vecprop.reference.Relu.mask(c.rows(), c.cols(), z, c.off(0), c.ld(0),
+            org.vecprop.reference.ReferenceRelu.mask(c.rows(), c.cols(), z, c.off(0), c.ld(0),
                     expected, c.off(1), c.ld(1));
             Relu.mask(c.rows(), c.cols(), z, c.off(0), c.ld(0), actual, c.off(1), c.ld(1));
             Compare.sameArray(expected, actual, c + " mask");
@@ -85,7 +85,7 @@ class ElementwisePropertiesTest {
             float[] expDz = c.inPlace() ? expDy : dzInit.clone();
             float[] actDz = c.inPlace() ? actDy : dzInit.clone();
             int dzOff = c.inPlace() ? c.off(1) : c.off(2), lddz = c.inPlace() ? c.ld(1) : c.ld(2);
-            org.vecprop.reference.Relu.backward(c.rows(), c.cols(), z, c.off(0), c.ld(0),
+            org.vecprop.reference.ReferenceRelu.backward(c.rows(), c.cols(), z, c.off(0), c.ld(0),
                     expDy, c.off(1), c.ld(1), expDz, dzOff, lddz);
             Relu.backward(c.rows(), c.cols(), z, c.off(0), c.ld(0),
                     actDy, c.off(1), c.ld(1), actDz, dzOff, lddz);
@@ -105,11 +105,11 @@ class ElementwisePropertiesTest {
                 float[] expDy = dy.clone(), actDy = dy.clone();
                 float[] expDb = db0.clone(), actDb = db0.clone();
                 // dz in place on dy, as the dense backward pass uses it.
-                org.vecprop.reference.Relu.backward(c.rows(), c.cols(), z, c.off(0), c.ld(0),
+                org.vecprop.reference.ReferenceRelu.backward(c.rows(), c.cols(), z, c.off(0), c.ld(0),
                         expDy, c.off(1), c.ld(1), expDy, c.off(1), c.ld(1));
-                org.vecprop.reference.Bias.gradient(c.rows(), c.cols(), expDy, c.off(1), c.ld(1),
+                org.vecprop.reference.ReferenceBias.gradient(c.rows(), c.cols(), expDy, c.off(1), c.ld(1),
                         expDb, c.off(2), accumulate);
-                Relu.backward(c.rows(), c.cols(), z, c.off(0), c.ld(0), actDy, c.off(1), c.ld(1),
+                Relu.backwardWithBiasGradient(c.rows(), c.cols(), z, c.off(0), c.ld(0), actDy, c.off(1), c.ld(1),
                         actDy, c.off(1), c.ld(1), actDb, c.off(2), accumulate);
                 Compare.sameArray(expDy, actDy, c + " dz accumulate=" + accumulate);
                 Compare.sameArray(expDb, actDb, c + " db accumulate=" + accumulate);
@@ -129,7 +129,7 @@ class ElementwisePropertiesTest {
             float[] xAct = c.inPlace() ? actual : x;
             int yOff = c.inPlace() ? c.off(0) : c.off(1), ldy = c.inPlace() ? c.ld(0) : c.ld(1);
             float[] biasBefore = bias.clone();
-            org.vecprop.reference.Bias.add(c.rows(), c.cols(), xRef, c.off(0), c.ld(0),
+            org.vecprop.reference.ReferenceBias.add(c.rows(), c.cols(), xRef, c.off(0), c.ld(0),
                     bias, c.off(2), expected, yOff, ldy);
             Bias.add(c.rows(), c.cols(), xAct, c.off(0), c.ld(0), bias, c.off(2), actual, yOff, ldy);
             Compare.sameArray(expected, actual, c + " y");
@@ -145,7 +145,7 @@ class ElementwisePropertiesTest {
             float[] db0 = Values.random(rnd, c.off(1) + c.cols() + 2, c.specials(), 1f);
             for (boolean accumulate : new boolean[] {false, true}) {
                 float[] expected = db0.clone(), actual = db0.clone();
-                org.vecprop.reference.Bias.gradient(c.rows(), c.cols(), dz, c.off(0), c.ld(0),
+                org.vecprop.reference.ReferenceBias.gradient(c.rows(), c.cols(), dz, c.off(0), c.ld(0),
                         expected, c.off(1), accumulate);
                 Bias.gradient(c.rows(), c.cols(), dz, c.off(0), c.ld(0), actual, c.off(1), accumulate);
                 Compare.sameArray(expected, actual, c + " db accumulate=" + accumulate);
@@ -160,7 +160,7 @@ class ElementwisePropertiesTest {
             float[] p = c.matrix(rnd, 0);
             float[] t = c.matrix(rnd, 1);
             float[] g0 = c.matrix(rnd, 2);
-            float expectedLoss = org.vecprop.reference.Mse.loss(c.rows(), c.cols(),
+            float expectedLoss = org.vecprop.reference.ReferenceMse.loss(c.rows(), c.cols(),
                     p, c.off(0), c.ld(0), t, c.off(1), c.ld(1));
             float loss = Mse.loss(c.rows(), c.cols(), p, c.off(0), c.ld(0), t, c.off(1), c.ld(1));
             closeLoss(expectedLoss, loss, c + " loss");
@@ -170,7 +170,7 @@ class ElementwisePropertiesTest {
             float[] expG = c.inPlace() ? expP : g0.clone();
             float[] actG = c.inPlace() ? actP : g0.clone();
             int gOff = c.inPlace() ? c.off(0) : c.off(2), ldg = c.inPlace() ? c.ld(0) : c.ld(2);
-            float expectedLoss2 = org.vecprop.reference.Mse.lossAndGradient(c.rows(), c.cols(),
+            float expectedLoss2 = org.vecprop.reference.ReferenceMse.lossAndGradient(c.rows(), c.cols(),
                     expP, c.off(0), c.ld(0), t, c.off(1), c.ld(1), expG, gOff, ldg);
             float loss2 = Mse.lossAndGradient(c.rows(), c.cols(), actP, c.off(0), c.ld(0),
                     t, c.off(1), c.ld(1), actG, gOff, ldg);

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
+import org.vecprop.internal.gemm.GemmBlocking;
+import org.vecprop.internal.gemm.GemmBlocking.Path;
 
 /**
  * GEMM across its internal boundaries: the direct/packed threshold, and the cache blocks
@@ -31,7 +33,7 @@ class GemmBlockingTest {
     @Test
     void acrossTheDepthBlock() {
         Props.theory(Props.EXAMPLES / 10).forAll(Props.dimension(40), Props.dimension(70),
-                around(Gemm.KC).mix(around(2 * Gemm.KC), 30), Generate.range(0, 3))
+                around(GemmBlocking.KC).mix(around(2 * GemmBlocking.KC), 30), Generate.range(0, 3))
                 .checkAssert((m, n, k, f) -> GemmPropertiesTest.check(new GemmPropertiesTest.Case(
                         (f & 1) != 0, (f & 2) != 0, m, n, k, new int[] {0, 1, 2, 0, 1, 3},
                         1f, 1f, m * 31L + n * 7L + k, 0)));
@@ -39,30 +41,30 @@ class GemmBlockingTest {
 
     @Test
     void acrossTheRowBlock() {
-        Props.theory(Props.EXAMPLES / 20).forAll(around(Gemm.MC), Props.dimension(40),
+        Props.theory(Props.EXAMPLES / 20).forAll(around(GemmBlocking.MC), Props.dimension(40),
                 Props.dimension(20), Generate.range(0, 3))
                 .checkAssert((m, n, k, f) -> GemmPropertiesTest.check(new GemmPropertiesTest.Case(
                         (f & 1) != 0, (f & 2) != 0, m, n, k, new int[] {3, 0, 0, 2, 1, 1},
-                        -1f, 0.5f, m * 31L + n * 7L + k, 0), Gemm.Path.PACKED));
+                        -1f, 0.5f, m * 31L + n * 7L + k, 0), Path.PACKED));
     }
 
     @Test
     void acrossTheColumnBlock() {
-        Props.theory(Props.EXAMPLES / 20).forAll(Props.dimension(14), around(Gemm.NC),
+        Props.theory(Props.EXAMPLES / 20).forAll(Props.dimension(14), around(GemmBlocking.NC),
                 Props.dimension(12), Generate.range(0, 3))
                 .checkAssert((m, n, k, f) -> GemmPropertiesTest.check(new GemmPropertiesTest.Case(
                         (f & 1) != 0, (f & 2) != 0, m, n, k, new int[] {0, 0, 1, 1, 0, 2},
-                        1f, 0f, m * 31L + n * 7L + k, 0), Gemm.Path.PACKED));
+                        1f, 0f, m * 31L + n * 7L + k, 0), Path.PACKED));
     }
 
     @Test
     void acrossThePathThreshold() {
         // m around DIRECT_MAX_M, and m * n * k around DIRECT_MAX_WORK, through the automatic choice.
-        Props.theory(Props.EXAMPLES / 2).forAll(around(Gemm.DIRECT_MAX_M + 1).mix(Props.dimension(20), 50),
+        Props.theory(Props.EXAMPLES / 2).forAll(around(GemmBlocking.DIRECT_MAX_M + 1).mix(Props.dimension(20), 50),
                 Props.dimension(24), Props.dimension(24), Generate.range(0, 3))
                 .checkAssert((m, n, k, f) -> GemmPropertiesTest.check(new GemmPropertiesTest.Case(
                         (f & 1) != 0, (f & 2) != 0, m, n, k, new int[] {1, 1, 1, 1, 1, 1},
-                        1f, -1f, m * 31L + n * 7L + k, 0), Gemm.Path.AUTO));
+                        1f, -1f, m * 31L + n * 7L + k, 0), Path.AUTO));
     }
 
     @Test
@@ -79,7 +81,7 @@ class GemmBlockingTest {
             Gemm.multiply(ta, tb, m, n, k, 1.5f, a, 0, lda, b, 0, ldb, 0.5f, single, 0, ldc);
             for (int parts = 1; parts <= 5; parts++) {
                 float[] split = c0.clone();
-                Gemm.multiply(ta, tb, m, n, k, 1.5f, a, 0, lda, b, 0, ldb, 0.5f, split, 0, ldc,
+                Gemm.multiplyParallel(ta, tb, m, n, k, 1.5f, a, 0, lda, b, 0, ldb, 0.5f, split, 0, ldc,
                         POOL, parts);
                 Compare.sameArray(single, split, (ta ? "T" : "N") + (tb ? "T" : "N") + " m=" + m
                         + " n=" + n + " k=" + k + " parts=" + parts);

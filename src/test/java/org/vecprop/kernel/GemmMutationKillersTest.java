@@ -16,6 +16,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.vecprop.internal.gemm.GemmBlocking;
+import org.vecprop.internal.gemm.GemmBlocking.Path;
 
 /**
  * GEMM behaviour that mutation testing (scripts/mutation) found unchecked: the BLAS rules for
@@ -57,11 +59,11 @@ class GemmMutationKillersTest {
                     b, 0, Math.max(1, k), be, c, 0, Math.max(1, n)),
             (m, n, k, al, a, b, be, c) -> Gemm.multiply(false, false, m, n, k, al, a, 0, Math.max(1, k),
                     b, 0, Math.max(1, n), be, c, 0, Math.max(1, n), new GemmWorkspace()),
-            (m, n, k, al, a, b, be, c) -> Gemm.multiply(false, false, m, n, k, al, a, 0, Math.max(1, k),
-                    b, 0, Math.max(1, n), be, c, 0, Math.max(1, n), null, 0, false),
-            (m, n, k, al, a, b, be, c) -> Gemm.multiply(false, false, m, n, k, al, a, 0, Math.max(1, k),
+            (m, n, k, al, a, b, be, c) -> Gemm.multiplyBiasActivation(false, false, m, n, k, al, a, 0, Math.max(1, k),
+                    b, 0, Math.max(1, n), be, c, 0, Math.max(1, n), null, 0, Activation.IDENTITY),
+            (m, n, k, al, a, b, be, c) -> Gemm.multiplyParallel(false, false, m, n, k, al, a, 0, Math.max(1, k),
                     b, 0, Math.max(1, n), be, c, 0, Math.max(1, n), Runnable::run, 3),
-            (m, n, k, al, a, b, be, c) -> org.vecprop.reference.Gemm.multiply(false, false, m, n, k, al,
+            (m, n, k, al, a, b, be, c) -> org.vecprop.reference.ReferenceGemm.multiply(false, false, m, n, k, al,
                     a, 0, Math.max(1, k), b, 0, Math.max(1, n), be, c, 0, Math.max(1, n)),
         };
         int[][] shapes = {{2, 3, 4}, {1, 1, 1}, {3, 2 * L + 1, 5}, {20, 20, 20}, {3, 5, 0}, {20, 33, 0}};
@@ -103,13 +105,13 @@ class GemmMutationKillersTest {
             Gemm.multiply(true, false, m, n, k, 1.5f, a, 0, m, b, 0, n, 0.5f, mine, 0, n, ws);
             Compare.sameArray(plain, mine, m + "x" + n + "x" + k);
             float[] reference = c0.clone();
-            org.vecprop.reference.Gemm.multiply(true, false, m, n, k, 1.5f, a, 0, m, b, 0, n, 0.5f,
+            org.vecprop.reference.ReferenceGemm.multiply(true, false, m, n, k, 1.5f, a, 0, m, b, 0, n, 0.5f,
                     reference, 0, n);
             for (int i = 0; i < reference.length; i++) {
                 assertEquals(reference[i], mine[i], 1e-4f * (k + 2), m + "x" + n + "x" + k + " C[" + i + "]");
             }
-            if (Simd.enabled() && Gemm.choosePath(true, false, m, n, k) == Gemm.Path.PACKED) {
-                assertTrue(ws.packedA.length > 0 && ws.packedB.length > 0, "packed into the given workspace");
+            if (Simd.enabled() && GemmBlocking.choosePath(true, false, m, n, k) == Path.PACKED) {
+                assertTrue(ws.buffers.packedA.length > 0 && ws.buffers.packedB.length > 0, "packed into the given workspace");
             }
         }
     }
@@ -134,13 +136,13 @@ class GemmMutationKillersTest {
             float[] a = Values.random(rnd, m * k, 0, 1f), b = Values.random(rnd, k * n, 0, 1f);
             float[] single = new float[m * n], split = new float[m * n];
             Gemm.multiply(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, single, 0, n);
-            Gemm.multiply(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, split, 0, n, ex, 3);
+            Gemm.multiplyParallel(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, split, 0, n, ex, 3);
             Compare.sameArray(single, split, "3 parts");
             if (Simd.enabled()) {
                 assertEquals(2, ex.tasks.get(), "three parts: two to the executor, one on the caller");
             }
             ex.tasks.set(0);
-            Gemm.multiply(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, split, 0, n, ex, 1);
+            Gemm.multiplyParallel(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, split, 0, n, ex, 1);
             assertEquals(0, ex.tasks.get(), "one part runs on the caller");
         } finally {
             ex.pool.shutdownNow();
@@ -155,7 +157,7 @@ class GemmMutationKillersTest {
         float[] a = Values.random(rnd, m * k, 0, 1f), b = Values.random(rnd, k * n, 0, 1f);
         float[] c = new float[m * n];
         RejectedExecutionException e = assertThrows(RejectedExecutionException.class,
-                () -> Gemm.multiply(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n,
+                () -> Gemm.multiplyParallel(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n,
                         r -> { throw new RejectedExecutionException("no room"); }, 2));
         assertEquals("no room", e.getMessage());
     }
@@ -174,7 +176,7 @@ class GemmMutationKillersTest {
             Thread caller = new Thread(() -> {
                 try {
                     Thread.currentThread().interrupt();
-                    Gemm.multiply(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, split, 0, n, pool, 4);
+                    Gemm.multiplyParallel(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, split, 0, n, pool, 4);
                     interruptedAfter[0] = Thread.interrupted();
                 } catch (Throwable t) {
                     failure.set(t);
@@ -227,25 +229,26 @@ class GemmMutationKillersTest {
     @Test
     void theDirectPathAcrossDepthBlocks() {
         org.junit.jupiter.api.Assumptions.assumeTrue(Simd.enabled(), "no SIMD paths on the scalar path");
-        int k = 2 * Gemm.KC + 5, n = 2 * L + 3;
+        int k = 2 * GemmBlocking.KC + 5, n = 2 * L + 3;
         for (int flags = 0; flags < 3; flags++) {            // NN, TN, NT (TT is packed)
             boolean ta = (flags & 1) != 0, tb = (flags & 2) != 0;
             for (int m = 1; m <= 3; m++) {
                 GemmPropertiesTest.check(new GemmPropertiesTest.Case(ta, tb, m, n, k,
-                        new int[] {1, 2, 0, 1, 2, 3}, 1f, 0.5f, 100L * flags + m, 0), Gemm.Path.DIRECT);
+                        new int[] {1, 2, 0, 1, 2, 3}, 1f, 0.5f, 100L * flags + m, 0), Path.DIRECT);
             }
         }
     }
 
     @Test
     void pathThresholds() {
-        assertSame(Gemm.Path.TINY, Gemm.choosePath(false, false, 4, 4, 4));     // 64 multiply-adds
-        assertSame(Gemm.Path.TINY, Gemm.choosePath(true, true, 1, 1, 64));
-        assertSame(Gemm.Path.DIRECT, Gemm.choosePath(false, false, 1, 1, 65));
-        assertSame(Gemm.Path.DIRECT, Gemm.choosePath(false, true, 4, 100, 100));  // few rows
-        assertSame(Gemm.Path.DIRECT, Gemm.choosePath(true, false, 16, 16, 16));   // little work
-        assertSame(Gemm.Path.PACKED, Gemm.choosePath(false, false, 5, 17, 49));   // 4165 > 4096
-        assertSame(Gemm.Path.PACKED, Gemm.choosePath(true, true, 1, 1, 65));      // both transposed
+        assertSame(Path.TINY, GemmBlocking.choosePath(false, false, 4, 4, 4));     // 64 multiply-adds
+        assertSame(Path.TINY, GemmBlocking.choosePath(true, true, 1, 1, 64));
+        assertSame(Path.DIRECT, GemmBlocking.choosePath(false, false, 1, 1, 65));
+        assertSame(Path.DIRECT, GemmBlocking.choosePath(true, false, 4, 100, 100));  // few rows
+        assertSame(Path.PACKED, GemmBlocking.choosePath(false, true, 4, 100, 100));  // B transposed
+        assertSame(Path.DIRECT, GemmBlocking.choosePath(true, false, 16, 16, 16));   // little work
+        assertSame(Path.PACKED, GemmBlocking.choosePath(false, false, 5, 17, 49));   // 4165 > 4096
+        assertSame(Path.PACKED, GemmBlocking.choosePath(true, true, 1, 1, 65));      // both transposed
     }
 
     @Test
@@ -261,16 +264,16 @@ class GemmMutationKillersTest {
             float[] t = Values.random(rnd, rows * ld[1], 0, 2f);
             float[] g0 = Values.random(rnd, rows * ld[2], 0, 2f);
             float[] gRef = g0.clone(), g = g0.clone();
-            float lossRef = org.vecprop.reference.Mse.lossAndGradient(rows, cols, p, 0, ld[0], t, 0, ld[1],
+            float lossRef = org.vecprop.reference.ReferenceMse.lossAndGradient(rows, cols, p, 0, ld[0], t, 0, ld[1],
                     gRef, 0, ld[2]);
             float loss = Mse.lossAndGradient(rows, cols, p, 0, ld[0], t, 0, ld[1], g, 0, ld[2]);
             Compare.sameArray(gRef, g, "Mse g, operand " + strided + " strided");
             assertEquals(lossRef, loss, 40 * Compare.U * lossRef, "Mse loss, operand " + strided + " strided");
-            assertEquals(org.vecprop.reference.Mse.loss(rows, cols, p, 0, ld[0], t, 0, ld[1]),
+            assertEquals(org.vecprop.reference.ReferenceMse.loss(rows, cols, p, 0, ld[0], t, 0, ld[1]),
                     Mse.loss(rows, cols, p, 0, ld[0], t, 0, ld[1]), 40 * Compare.U * lossRef, "Mse.loss");
 
             float[] yRef = g0.clone(), y = g0.clone();
-            org.vecprop.reference.Relu.backward(rows, cols, p, 0, ld[0], t, 0, ld[1], yRef, 0, ld[2]);
+            org.vecprop.reference.ReferenceRelu.backward(rows, cols, p, 0, ld[0], t, 0, ld[1], yRef, 0, ld[2]);
             Relu.backward(rows, cols, p, 0, ld[0], t, 0, ld[1], y, 0, ld[2]);
             Compare.sameArray(yRef, y, "Relu.backward, operand " + strided + " strided");
             if (strided < 2) {
@@ -278,11 +281,11 @@ class GemmMutationKillersTest {
                 int ldx = ld[0], ldy = ld[1];
                 float[] x = p;
                 float[] mRef = Values.random(rnd, rows * ldy, 0, 1f), mk = mRef.clone();
-                org.vecprop.reference.Relu.mask(rows, cols, x, 0, ldx, mRef, 0, ldy);
+                org.vecprop.reference.ReferenceRelu.mask(rows, cols, x, 0, ldx, mRef, 0, ldy);
                 Relu.mask(rows, cols, x, 0, ldx, mk, 0, ldy);
                 Compare.sameArray(mRef, mk, "Relu.mask, operand " + strided + " strided");
                 float[] fRef = mRef.clone(), f = mRef.clone();
-                org.vecprop.reference.Relu.forward(rows, cols, x, 0, ldx, fRef, 0, ldy);
+                org.vecprop.reference.ReferenceRelu.forward(rows, cols, x, 0, ldx, fRef, 0, ldy);
                 Relu.forward(rows, cols, x, 0, ldx, f, 0, ldy);
                 Compare.sameArray(fRef, f, "Relu.forward, operand " + strided + " strided");
             }
@@ -294,18 +297,10 @@ class GemmMutationKillersTest {
         float[] z = new float[16], dy = new float[24], dz = new float[16];
         float[] before = dy.clone();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Relu.backward(4, 4, z, 0, 4, dy, 0, 4, dz, 0, 4, dy, 14, true));
+                () -> Relu.backwardWithBiasGradient(4, 4, z, 0, 4, dy, 0, 4, dz, 0, 4, dy, 14, true));
         assertEquals("db (elements 14..17) overlaps dy (elements 0..15) in the same array", e.getMessage());
         Compare.sameArray(before, dy, "dy untouched");
         // Right after dy it is fine.
-        Relu.backward(4, 4, z, 0, 4, dy, 0, 4, dz, 0, 4, dy, 16, true);
-    }
-
-    @Test
-    void theProbeReportsAtLeastTheChosenWidth() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Simd.enabled(), "the probe runs only with SIMD on");
-        int preferred = VectorProbe.preferredFloatBits();
-        assertTrue(preferred >= 128 && preferred >= Simd.vectorBits(),
-                "preferred " + preferred + " bits, chosen " + Simd.vectorBits());
+        Relu.backwardWithBiasGradient(4, 4, z, 0, 4, dy, 0, 4, dz, 0, 4, dy, 16, true);
     }
 }

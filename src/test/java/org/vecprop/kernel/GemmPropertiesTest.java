@@ -5,6 +5,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
+import org.vecprop.internal.gemm.GemmBlocking;
+import org.vecprop.internal.gemm.GemmBlocking.Path;
 
 /**
  * GEMM against the scalar reference, on each SIMD path (tiny, direct, packed) and the automatic
@@ -68,11 +70,11 @@ class GemmPropertiesTest {
      */
     @Test
     void everyTileRemainder() {
-        int nr = Math.max(Gemm.NR, 16);
+        int nr = Math.max(GemmBlocking.NR, 16);
         long seed = 1;
-        for (Gemm.Path forced : new Gemm.Path[] {Gemm.Path.TINY, Gemm.Path.DIRECT, Gemm.Path.PACKED}) {
+        for (Path forced : new Path[] {Path.TINY, Path.DIRECT, Path.PACKED}) {
             for (int flags = 0; flags < 4; flags++) {
-                for (int m = 1; m <= 2 * Gemm.MR + 1; m++) {
+                for (int m = 1; m <= 2 * GemmBlocking.MR + 1; m++) {
                     for (int n = 1; n <= 2 * nr + 1; n++) {
                         for (int k : new int[] {1, 3, 17}) {
                             check(new Case((flags & 1) != 0, (flags & 2) != 0, m, n, k,
@@ -103,23 +105,23 @@ class GemmPropertiesTest {
             float[] bias = withBias ? Values.random(rnd, n + 2, c.specialPermille(), 1f) : null;
             float[] c0 = Values.random(rnd, m * ldc, 0, 1f);
             float[] gemmOnly = c0.clone();
-            org.vecprop.reference.Gemm.multiply(c.transA(), c.transB(), m, n, k, c.alpha(),
+            org.vecprop.reference.ReferenceGemm.multiply(c.transA(), c.transB(), m, n, k, c.alpha(),
                     a, 0, lda, b, 0, ldb, c.beta(), gemmOnly, 0, ldc);
             float[] expected = gemmOnly.clone();
             if (withBias) {
-                org.vecprop.reference.Bias.add(m, n, expected, 0, ldc, bias, 2, expected, 0, ldc);
+                org.vecprop.reference.ReferenceBias.add(m, n, expected, 0, ldc, bias, 2, expected, 0, ldc);
             }
             if (relu) {
-                org.vecprop.reference.Relu.forward(m, n, expected, 0, ldc, expected, 0, ldc);
+                org.vecprop.reference.ReferenceRelu.forward(m, n, expected, 0, ldc, expected, 0, ldc);
             }
-            for (Gemm.Path path : Gemm.Path.values()) {
+            for (Path path : Path.values()) {
                 float[] actual = c0.clone();
-                if (path == Gemm.Path.AUTO) {
-                    Gemm.multiply(c.transA(), c.transB(), m, n, k, c.alpha(), a, 0, lda, b, 0, ldb,
-                            c.beta(), actual, 0, ldc, bias, 2, relu);
+                if (path == Path.AUTO) {
+                    Gemm.multiplyBiasActivation(c.transA(), c.transB(), m, n, k, c.alpha(), a, 0, lda, b, 0, ldb,
+                            c.beta(), actual, 0, ldc, bias, 2, relu ? Activation.RELU : Activation.IDENTITY);
                 } else {
-                    Gemm.run(c.transA(), c.transB(), m, n, k, c.alpha(), a, 0, lda, b, 0, ldb,
-                            c.beta(), actual, 0, ldc, null, path, bias, 2, relu);
+                    ForcedPath.multiply(path,c.transA(), c.transB(), m, n, k, c.alpha(), a, 0, lda, b, 0, ldb,
+                            c.beta(), actual, 0, ldc, bias, 2, relu, null);
                 }
                 for (int i = 0; i < m; i++) {
                     for (int j = 0; j < n; j++) {
@@ -151,7 +153,7 @@ class GemmPropertiesTest {
     }
 
     /** Runs one case through the given path, or all three when {@code only} is null. */
-    static void check(Case c, Gemm.Path only) {
+    static void check(Case c, Path only) {
         Random rnd = new Random(c.seed());
         int m = c.m(), n = c.n(), k = c.k();
         int aRows = c.transA() ? k : m, aCols = c.transA() ? m : k;
@@ -167,23 +169,23 @@ class GemmPropertiesTest {
             java.util.Arrays.fill(c0, Float.NaN); // must not leak into the result
         }
         float[] expected = c0.clone();
-        org.vecprop.reference.Gemm.multiply(c.transA(), c.transB(), m, n, k, c.alpha(),
+        org.vecprop.reference.ReferenceGemm.multiply(c.transA(), c.transB(), m, n, k, c.alpha(),
                 a, aOff, lda, b, bOff, ldb, c.beta(), expected, cOff, ldc);
 
-        Gemm.Path[] paths = only != null ? new Gemm.Path[] {only}
-                : Gemm.Path.values();
-        java.util.Map<Gemm.Path, float[]> results = new java.util.EnumMap<>(Gemm.Path.class);
-        for (Gemm.Path path : paths) {
+        Path[] paths = only != null ? new Path[] {only}
+                : Path.values();
+        java.util.Map<Path, float[]> results = new java.util.EnumMap<>(Path.class);
+        for (Path path : paths) {
             float[] actual = c0.clone();
             results.put(path, actual);
             float[] aBefore = a.clone(), bBefore = b.clone();
-            if (path == Gemm.Path.AUTO) {
+            if (path == Path.AUTO) {
                 Gemm.multiply(c.transA(), c.transB(), m, n, k, c.alpha(), a, aOff, lda,
                         b, bOff, ldb, c.beta(), actual, cOff, ldc);
             } else {
-                Gemm.run(c.transA(), c.transB(), m, n, k, c.alpha(), a, aOff, lda,
-                        b, bOff, ldb, c.beta(), actual, cOff, ldc, new GemmWorkspace(), path,
-                        null, 0, false);
+                ForcedPath.multiply(path,c.transA(), c.transB(), m, n, k, c.alpha(), a, aOff, lda,
+                        b, bOff, ldb, c.beta(), actual, cOff, ldc,
+                        null, 0, false, new GemmWorkspace());
             }
             Compare.sameArray(aBefore, a, "A was modified");
             Compare.sameArray(bBefore, b, "B was modified");
@@ -215,10 +217,10 @@ class GemmPropertiesTest {
         }
         // With B untransposed every path does the same FMAs in the same depth blocks, so their
         // results must agree bit for bit (the tiny path has no depth blocks: only for k <= KC).
-        if (!c.transB() && Simd.enabled() && results.containsKey(Gemm.Path.PACKED)) {
-            float[] packed = results.get(Gemm.Path.PACKED);
-            for (Gemm.Path path : results.keySet()) {
-                if (path != Gemm.Path.TINY || k <= Gemm.KC) {
+        if (!c.transB() && Simd.enabled() && results.containsKey(Path.PACKED)) {
+            float[] packed = results.get(Path.PACKED);
+            for (Path path : results.keySet()) {
+                if (path != Path.TINY || k <= GemmBlocking.KC) {
                     Compare.sameArray(packed, results.get(path), c + " " + path + " vs PACKED");
                 }
             }

@@ -17,10 +17,10 @@ class MutationKillersTest {
     /** Floats per vector in this run (4 on the scalar path, where the value does not matter). */
     static final int L = Math.max(4, Simd.vectorBits() / 32);
 
-    static final int SUM = org.vecprop.reference.Stats.SUM_SQUARES;
-    static final int MAX = org.vecprop.reference.Stats.MAX_ABS;
-    static final int NAN = org.vecprop.reference.Stats.NAN_COUNT;
-    static final int INF = org.vecprop.reference.Stats.INF_COUNT;
+    static final int SUM = org.vecprop.reference.ReferenceStats.SUM_SQUARES;
+    static final int MAX = org.vecprop.reference.ReferenceStats.MAX_ABS;
+    static final int NAN = org.vecprop.reference.ReferenceStats.NAN_COUNT;
+    static final int INF = org.vecprop.reference.ReferenceStats.INF_COUNT;
 
     /**
      * A rows x cols matrix at offset 3 with row stride cols + 2, of small integers (so every sum
@@ -67,7 +67,7 @@ class MutationKillersTest {
         double[] kernel = {-1, -1, -1, -1, 42};
         double[] reference = kernel.clone();
         Stats.summarize(rows, cols, x, 3, ld, kernel);
-        org.vecprop.reference.Stats.summarize(rows, cols, x, 3, ld, reference);
+        org.vecprop.reference.ReferenceStats.summarize(rows, cols, x, 3, ld, reference);
         for (int k = 0; k < 4; k++) {
             assertEquals(expected[k], reference[k], "reference out[" + k + "]");
             assertEquals(expected[k], kernel[k], "kernel out[" + k + "]");
@@ -111,7 +111,7 @@ class MutationKillersTest {
             float[] x = Values.random(rnd, off + rows * ld + 2, specials, 4f);
             double[] kernel = new double[4], reference = new double[4];
             Stats.summarize(rows, cols, x, off, ld, kernel);
-            org.vecprop.reference.Stats.summarize(rows, cols, x, off, ld, reference);
+            org.vecprop.reference.ReferenceStats.summarize(rows, cols, x, off, ld, reference);
             String where = rows + "x" + cols + " ld " + ld + " seed " + seed;
             assertEquals(reference[MAX], kernel[MAX], where + " max");
             assertEquals(reference[NAN], kernel[NAN], where + " NaN count");
@@ -122,7 +122,7 @@ class MutationKillersTest {
                     + (double) rows * cols * Float.MIN_NORMAL * Float.MIN_NORMAL;
             assertEquals(reference[SUM], kernel[SUM], tol, where + " sum of squares");
             assertEquals(Stats.deadColumns(rows, cols, x, off, ld),
-                    org.vecprop.reference.Stats.deadColumns(rows, cols, x, off, ld), where + " dead");
+                    org.vecprop.reference.ReferenceStats.deadColumns(rows, cols, x, off, ld), where + " dead");
         });
     }
 
@@ -145,7 +145,7 @@ class MutationKillersTest {
                 default -> { a[2 + ld + j] = Float.POSITIVE_INFINITY; a[2 + 2 * ld + j] = 1f; }
             }
         }
-        assertEquals(expectedDead, org.vecprop.reference.Stats.deadColumns(rows, cols, a, 2, ld));
+        assertEquals(expectedDead, org.vecprop.reference.ReferenceStats.deadColumns(rows, cols, a, 2, ld));
         assertEquals(expectedDead, Stats.deadColumns(rows, cols, a, 2, ld));
         // The first rows only: columns alive in the last row alone are dead now.
         int aliveOnlyInLast = 0;
@@ -154,10 +154,10 @@ class MutationKillersTest {
         }
         assertEquals(expectedDead + aliveOnlyInLast, Stats.deadColumns(rows - 1, cols, a, 2, ld));
         assertEquals(expectedDead + aliveOnlyInLast,
-                org.vecprop.reference.Stats.deadColumns(rows - 1, cols, a, 2, ld));
+                org.vecprop.reference.ReferenceStats.deadColumns(rows - 1, cols, a, 2, ld));
         // No rows: every column is dead. No columns: none.
         assertEquals(cols, Stats.deadColumns(0, cols, a, 2, ld));
-        assertEquals(cols, org.vecprop.reference.Stats.deadColumns(0, cols, a, 2, ld));
+        assertEquals(cols, org.vecprop.reference.ReferenceStats.deadColumns(0, cols, a, 2, ld));
         assertEquals(0, Stats.deadColumns(rows, 0, a, 2, ld));
     }
 

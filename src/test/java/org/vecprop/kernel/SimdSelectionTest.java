@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.vecprop.internal.gemm.GemmBlocking;
 
 /**
  * The run really uses the width it claims. {@code scripts/test} passes
@@ -34,8 +35,8 @@ class SimdSelectionTest {
         assertTrue(d.startsWith("vecprop: "), d);
         if (Simd.enabled()) {
             assertTrue(d.contains(Simd.vectorBits() + "-bit"), d);
-            assertEquals(2 * Simd.vectorBits() / 32, Gemm.NR);
-            assertTrue(Gemm.KC > 0 && Gemm.MC % Gemm.MR == 0 && Gemm.NC % Gemm.NR == 0);
+            assertEquals(2 * Simd.vectorBits() / 32, GemmBlocking.NR);
+            assertTrue(GemmBlocking.KC > 0 && GemmBlocking.MC % GemmBlocking.MR == 0 && GemmBlocking.NC % GemmBlocking.NR == 0);
         } else {
             assertTrue(d.contains("because"), d);
             assertEquals(0, Simd.vectorBits());

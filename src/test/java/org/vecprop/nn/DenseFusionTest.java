@@ -6,6 +6,7 @@ import org.quicktheories.generators.Generate;
 import org.vecprop.kernel.Compare;
 import org.vecprop.kernel.Props;
 import org.vecprop.kernel.Values;
+import org.vecprop.kernel.Activation;
 
 /**
  * Fused forward and backward of {@link Dense} against the unfused composition of reference
@@ -31,12 +32,12 @@ class DenseFusionTest {
             float[] x = Values.random(rnd, batch * in, 0, 1f);
             float[] a = d.forward(x, 0, in, batch);
             float[] z = new float[batch * out];
-            org.vecprop.reference.Gemm.multiply(false, false, batch, out, in, 1f, x, 0, in,
+            org.vecprop.reference.ReferenceGemm.multiply(false, false, batch, out, in, 1f, x, 0, in,
                     d.weights(), 0, out, 0f, z, 0, out);
             float[] expected = z.clone();
-            org.vecprop.reference.Bias.add(batch, out, expected, 0, out, d.bias(), 0, expected, 0, out);
+            org.vecprop.reference.ReferenceBias.add(batch, out, expected, 0, out, d.bias(), 0, expected, 0, out);
             if (d.activation() == Activation.RELU) {
-                org.vecprop.reference.Relu.forward(batch, out, expected, 0, out, expected, 0, out);
+                org.vecprop.reference.ReferenceRelu.forward(batch, out, expected, 0, out, expected, 0, out);
             }
             for (int i = 0; i < batch; i++) {
                 for (int j = 0; j < out; j++) {
@@ -72,18 +73,18 @@ class DenseFusionTest {
 
             float[] dz = new float[batch * out];
             if (relu) {
-                org.vecprop.reference.Relu.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
+                org.vecprop.reference.ReferenceRelu.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
             } else {
                 System.arraycopy(dA, 0, dz, 0, dz.length);
             }
             float[] db = b0.clone();
-            org.vecprop.reference.Bias.gradient(batch, out, dz, 0, out, db, 0, accumulate);
+            org.vecprop.reference.ReferenceBias.gradient(batch, out, dz, 0, out, db, 0, accumulate);
             Compare.sameArray(db, d.biasGrad(), "db");
             float[] dW = w0.clone();
-            org.vecprop.reference.Gemm.multiply(true, false, in, out, batch, 1f, x, 0, in,
+            org.vecprop.reference.ReferenceGemm.multiply(true, false, in, out, batch, 1f, x, 0, in,
                     dz, 0, out, accumulate ? 1f : 0f, dW, 0, out);
             float[] dX = new float[batch * in];
-            org.vecprop.reference.Gemm.multiply(false, true, batch, in, out, 1f, dz, 0, out,
+            org.vecprop.reference.ReferenceGemm.multiply(false, true, batch, in, out, 1f, dz, 0, out,
                     d.weights(), 0, out, 0f, dX, 0, in);
             for (int p = 0; p < in; p++) {
                 for (int j = 0; j < out; j++) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.vecprop.kernel.Compare;
 import org.vecprop.kernel.Props;
 import org.vecprop.kernel.Values;
+import org.vecprop.kernel.Activation;
 
 /**
  * The network API: the zero_grad trap, gradient checks, shared weights, bad input. (The article's

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.vecprop.kernel.Compare;
 import org.vecprop.kernel.Values;
+import org.vecprop.kernel.Activation;
 
 /**
  * Behaviour of the nn API that mutation testing (scripts/mutation) found unchecked: argument
@@ -157,11 +158,11 @@ class NnMutationKillersTest {
             Dense d = Dense.of(in, out, act, w, null, batch);
             float[] a = d.forward(x, 0, in, batch).clone();
             float[] z = new float[batch * out];
-            org.vecprop.reference.Gemm.multiply(false, false, batch, out, in, 1f, x, 0, in, w, 0, out,
+            org.vecprop.reference.ReferenceGemm.multiply(false, false, batch, out, in, 1f, x, 0, in, w, 0, out,
                     0f, z, 0, out);
             float[] dz = dA.clone();
             if (act == Activation.RELU) {
-                org.vecprop.reference.Relu.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
+                org.vecprop.reference.ReferenceRelu.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
             }
             Arrays.fill(d.weightGrad(), 1f);
             d.backward(dA, 0, out, Gradients.ACCUMULATE, true);

@@ -23,7 +23,7 @@ class SgdTest {
             float[] v = Values.random(rnd, n + 2, 30, 1f);
             float[] w2 = w.clone(), g2 = g.clone(), v2 = v.clone();
             float mom = momentum ? 0.9f : 0f;
-            org.vecprop.reference.Update.sgd(n, w, 3, g, 1, v, 2, 0.01f, mom, 1e-3f, zero);
+            org.vecprop.reference.ReferenceUpdate.sgd(n, w, 3, g, 1, v, 2, 0.01f, mom, 1e-3f, zero);
             Update.sgd(n, w2, 3, g2, 1, v2, 2, 0.01f, mom, 1e-3f, zero);
             Compare.sameArray(w, w2, "w");
             Compare.sameArray(g, g2, "g");

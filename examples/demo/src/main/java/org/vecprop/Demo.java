@@ -4,18 +4,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import org.vecprop.kernel.Activation;
 import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.Relu;
 import org.vecprop.kernel.Simd;
-import org.vecprop.nn.Activation;
 import org.vecprop.nn.Dense;
 import org.vecprop.nn.Diagnostics;
 import org.vecprop.nn.GradCheck;
 import org.vecprop.nn.Gradients;
 import org.vecprop.nn.Network;
 import org.vecprop.nn.Sgd;
+import org.vecprop.reference.ReferenceBias;
+import org.vecprop.reference.ReferenceGemm;
+import org.vecprop.reference.ReferenceMse;
+import org.vecprop.reference.ReferenceRelu;
 
 /**
  * The demo, in three parts chosen by argument ({@code kernels}, {@code seed}, {@code train};
@@ -58,16 +62,16 @@ public final class Demo {
         float[] mask = new float[2], db = new float[2];
         float loss;
         if (reference) {
-            org.vecprop.reference.Gemm.multiply(false, false, 1, 2, 2, 1f, X, 0, 2, W1, 0, 2, 0f, z1, 0, 2);
-            org.vecprop.reference.Relu.forward(1, 2, z1, 0, 2, a1, 0, 2);
-            org.vecprop.reference.Gemm.multiply(false, false, 1, 1, 2, 1f, a1, 0, 2, W2, 0, 1, 0f, p, 0, 1);
-            loss = org.vecprop.reference.Mse.lossAndGradient(1, 1, p, 0, 1, T, 0, 1, dP, 0, 1);
-            org.vecprop.reference.Gemm.multiply(true, false, 2, 1, 1, 1f, a1, 0, 2, dP, 0, 1, 0f, dW2, 0, 1);
-            org.vecprop.reference.Gemm.multiply(false, true, 1, 2, 1, 1f, dP, 0, 1, W2, 0, 1, 0f, dA1, 0, 2);
-            org.vecprop.reference.Relu.mask(1, 2, z1, 0, 2, mask, 0, 2);
-            org.vecprop.reference.Relu.backward(1, 2, z1, 0, 2, dA1, 0, 2, dZ1, 0, 2);
-            org.vecprop.reference.Gemm.multiply(true, false, 2, 2, 1, 1f, X, 0, 2, dZ1, 0, 2, 0f, dW1, 0, 2);
-            org.vecprop.reference.Bias.gradient(1, 2, dZ1, 0, 2, db, 0, false);
+            ReferenceGemm.multiply(false, false, 1, 2, 2, 1f, X, 0, 2, W1, 0, 2, 0f, z1, 0, 2);
+            ReferenceRelu.forward(1, 2, z1, 0, 2, a1, 0, 2);
+            ReferenceGemm.multiply(false, false, 1, 1, 2, 1f, a1, 0, 2, W2, 0, 1, 0f, p, 0, 1);
+            loss = ReferenceMse.lossAndGradient(1, 1, p, 0, 1, T, 0, 1, dP, 0, 1);
+            ReferenceGemm.multiply(true, false, 2, 1, 1, 1f, a1, 0, 2, dP, 0, 1, 0f, dW2, 0, 1);
+            ReferenceGemm.multiply(false, true, 1, 2, 1, 1f, dP, 0, 1, W2, 0, 1, 0f, dA1, 0, 2);
+            ReferenceRelu.mask(1, 2, z1, 0, 2, mask, 0, 2);
+            ReferenceRelu.backward(1, 2, z1, 0, 2, dA1, 0, 2, dZ1, 0, 2);
+            ReferenceGemm.multiply(true, false, 2, 2, 1, 1f, X, 0, 2, dZ1, 0, 2, 0f, dW1, 0, 2);
+            ReferenceBias.gradient(1, 2, dZ1, 0, 2, db, 0, false);
         } else {
             Gemm.multiply(false, false, 1, 2, 2, 1f, X, 0, 2, W1, 0, 2, 0f, z1, 0, 2);
             Relu.forward(1, 2, z1, 0, 2, a1, 0, 2);

@@ -1,4 +1,4 @@
-package org.vecprop.reference;
+package org.vecprop.contract;
 
 import java.lang.foreign.MemorySegment;
 
@@ -263,8 +263,9 @@ public final class Checks {
         if (out == null) {
             throw new IllegalArgumentException("out must not be null");
         }
-        if (out.length < 4) {
-            throw new IllegalArgumentException("out must hold 4 doubles, length is " + out.length);
+        if (out.length < SummaryIndex.LENGTH) {
+            throw new IllegalArgumentException("out must hold " + SummaryIndex.LENGTH
+                    + " doubles, length is " + out.length);
         }
     }
 

@@ -1,17 +1,18 @@
-package org.vecprop.kernel;
+package org.vecprop.internal.vector;
 
-import static org.vecprop.kernel.Vectors.F;
-import static org.vecprop.kernel.Vectors.L;
+import static org.vecprop.internal.Lanes.F;
+import static org.vecprop.internal.Lanes.L;
 
 import jdk.incubator.vector.FloatVector;
+import org.vecprop.internal.scalar.ScalarKernels;
 
 /**
- * Vector API SGD update behind {@link Update}: whole vectors, then the reference on the fewer
- * than L elements left (see {@link SimdRelu} for why not a mask): the same operations in the
+ * Vector API SGD update behind {@code org.vecprop.kernel.Update}: whole vectors, then the scalar implementation on the fewer
+ * than L elements left (see {@link VectorRelu} for why not a mask): the same operations in the
  * same order per element.
  */
-final class SimdUpdate {
-    private SimdUpdate() {}
+final class VectorUpdate {
+    private VectorUpdate() {}
 
     static void sgd(int n, float[] w, int wOff, float[] g, int gOff, float[] v, int vOff,
                     float lr, float momentum, float weightDecay, boolean zeroGrad) {
@@ -33,9 +34,9 @@ final class SimdUpdate {
             }
         }
         if (i < n) {
-            // Fewer than L elements left: the reference's loop on them, which is this kernel's
-            // per-element arithmetic by definition (and so cannot drift from it).
-            org.vecprop.reference.Update.sgd(n - i, w, wOff + i, g, gOff + i, v, vOff + i, lr,
+            // Fewer than L elements left: the scalar implementation's loop on them, which is
+            // this kernel's per-element arithmetic by definition (and so cannot drift from it).
+            ScalarKernels.INSTANCE.sgd(n - i, w, wOff + i, g, gOff + i, v, vOff + i, lr,
                     momentum, weightDecay, zeroGrad);
         }
     }

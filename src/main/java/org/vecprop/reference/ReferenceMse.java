@@ -1,7 +1,9 @@
 package org.vecprop.reference;
 
+import org.vecprop.contract.Checks;
+
 /**
- * Scalar mean squared error: the oracle for tests and the fallback when SIMD is off.
+ * Scalar mean squared error: the oracle that the kernels are tested against.
  *
  * <p>The loss is accumulated in double from the exact float differences, so for finite inputs
  * it is the correctly rounded float of the true mean to within a few double roundings: an
@@ -10,8 +12,8 @@ package org.vecprop.reference;
  * rounding for the division by {@code (float) n}); the SIMD kernel matches it bit for bit.
  * An empty input ({@code rows * cols == 0}) has loss NaN, as {@code numpy.mean([])}.
  */
-public final class Mse {
-    private Mse() {}
+public final class ReferenceMse {
+    private ReferenceMse() {}
 
     /**
      * {@code mean((p - t)^2)} over the {@code rows x cols} elements.

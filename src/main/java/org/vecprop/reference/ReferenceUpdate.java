@@ -1,15 +1,17 @@
 package org.vecprop.reference;
 
+import org.vecprop.contract.Checks;
+
 /**
  * Scalar parameter update (stochastic gradient descent with momentum and weight decay): the
- * oracle for tests and the fallback when SIMD is off.
+ * oracle that the kernels are tested against.
  *
  * <p>Per element, in this order: {@code g' = g + weightDecay * w}; with momentum
  * {@code v = momentum * v + g'} and {@code w = w - lr * v}; without ({@code momentum == 0},
  * v not touched) {@code w = w - lr * g'}; then {@code g = 0} when {@code zeroGrad}.
  */
-public final class Update {
-    private Update() {}
+public final class ReferenceUpdate {
+    private ReferenceUpdate() {}
 
     /**
      * Updates {@code n} contiguous parameters in place.

@@ -1,7 +1,9 @@
 package org.vecprop.reference;
 
+import org.vecprop.contract.Checks;
+
 /**
- * Scalar ReLU and its derivative: the oracle for tests and the fallback when SIMD is off.
+ * Scalar ReLU and its derivative: the oracle that the kernels are tested against.
  *
  * <p>Definitions, including special values (the SIMD kernels match them bit for bit):
  * <ul>
@@ -13,8 +15,8 @@ package org.vecprop.reference;
  *       PyTorch's threshold backward does), and a NaN {@code dy} passes where {@code z > 0}.</li>
  * </ul>
  */
-public final class Relu {
-    private Relu() {}
+public final class ReferenceRelu {
+    private ReferenceRelu() {}
 
     /**
      * {@code y = max(0, x)} element-wise on {@code rows x cols} row-major matrices.

@@ -1,4 +1,4 @@
-package org.vecprop.reference;
+package org.vecprop.contract;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +10,12 @@ import java.lang.foreign.ValueLayout;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.vecprop.reference.ReferenceBias;
+import org.vecprop.reference.ReferenceGemm;
+import org.vecprop.reference.ReferenceMse;
+import org.vecprop.reference.ReferenceRelu;
+import org.vecprop.reference.ReferenceStats;
+import org.vecprop.reference.ReferenceUpdate;
 
 /**
  * Edges of the argument checks that the table-driven bad-input tests do not reach, found by
@@ -18,7 +24,7 @@ import org.junit.jupiter.api.function.Executable;
  * the overlap message, the summary array, the SGD argument checks, and the MemorySegment checks.
  * Every rejected call must leave its arrays unchanged; every accepted one must compute.
  */
-class ChecksMutationKillersTest {
+class ChecksTest {
 
     static float[] ramp(int n) {
         float[] x = new float[n];
@@ -43,7 +49,7 @@ class ChecksMutationKillersTest {
         Checks.noOverlap("y", a, 16, 4, "x", a, 0, 4, 4, 4, false);
         Checks.noOverlap("y", a, 0, 4, "x", a, 16, 4, 4, 4, false);
         // Through a kernel: relu from the second half into the first, in one array.
-        Relu.forward(4, 4, a, 16, 4, a, 0, 4);
+        ReferenceRelu.forward(4, 4, a, 16, 4, a, 0, 4);
         for (int i = 0; i < 16; i++) {
             assertEquals(Math.max(0f, i + 16 - 20.5f), a[i], "y[" + i + "]");
         }
@@ -73,7 +79,7 @@ class ChecksMutationKillersTest {
         // A is 2 x 0 (k = 0) at offset 1, inside C's elements 0..3 in the same array: legal,
         // and C becomes beta * C.
         float[] kernel = arr.clone();
-        Gemm.multiply(false, false, 2, 2, 0, 1f, arr, 1, 1, b, 0, 2, 2f, arr, 0, 2);
+        ReferenceGemm.multiply(false, false, 2, 2, 0, 1f, arr, 1, 1, b, 0, 2, 2f, arr, 0, 2);
         org.vecprop.kernel.Gemm.multiply(false, false, 2, 2, 0, 1f, kernel, 1, 1, b, 0, 2, 2f, kernel, 0, 2);
         for (int i = 0; i < 4; i++) {
             assertEquals(2f * before[i], arr[i], "C[" + i + "]");
@@ -113,7 +119,7 @@ class ChecksMutationKillersTest {
         Checks.summary(new double[4]);
         double[] three = {7, 7, 7};
         rejects(IllegalArgumentException.class, "out must hold 4 doubles, length is 3",
-                () -> Stats.summarize(1, 2, ramp(2), 0, 2, three));
+                () -> ReferenceStats.summarize(1, 2, ramp(2), 0, 2, three));
         assertArrayEquals(new double[] {7, 7, 7}, three, "out untouched");
         rejects(IllegalArgumentException.class, "out must not be null",
                 () -> org.vecprop.kernel.Stats.summarize(1, 2, ramp(2), 0, 2, null));
@@ -127,12 +133,12 @@ class ChecksMutationKillersTest {
         // The reference summaries check their matrix too.
         rejects(IndexOutOfBoundsException.class, "x: a 2 x 2 matrix at xOff 0 with ldx 2 needs 4"
                         + " elements, but x.length is 3",
-                () -> Stats.summarize(2, 2, ramp(3), 0, 2, new double[4]));
+                () -> ReferenceStats.summarize(2, 2, ramp(3), 0, 2, new double[4]));
         rejects(IllegalArgumentException.class, "a: cols must be >= 0, got -1",
-                () -> Stats.deadColumns(2, -1, ramp(3), 0, 2));
+                () -> ReferenceStats.deadColumns(2, -1, ramp(3), 0, 2));
         rejects(IndexOutOfBoundsException.class, "a: a 2 x 2 matrix at aOff 1 with lda 2 needs 5"
                         + " elements, but a.length is 4",
-                () -> Stats.deadColumns(2, 2, ramp(4), 1, 2));
+                () -> ReferenceStats.deadColumns(2, 2, ramp(4), 1, 2));
     }
 
     // ------------------------------------------------------------------ sgd
@@ -187,7 +193,7 @@ class ChecksMutationKillersTest {
 
     @Test
     void sgdChecksInTheReference() {
-        sgdChecks(Update::sgd);
+        sgdChecks(ReferenceUpdate::sgd);
     }
 
     @Test
@@ -261,7 +267,7 @@ class ChecksMutationKillersTest {
             float[] all = s.toArray(ValueLayout.JAVA_FLOAT);
             float[] expected = all.clone();
             // C = A * B with A at floats [0, 16), B at [16, 32), C at [32, 48) of the same memory.
-            Gemm.multiply(false, false, 4, 4, 4, 1f, all, 0, 4, all.clone(), 16, 4, 0f, expected, 32, 4);
+            ReferenceGemm.multiply(false, false, 4, 4, 4, 1f, all, 0, 4, all.clone(), 16, 4, 0f, expected, 32, 4);
             org.vecprop.kernel.Gemm.multiply(false, false, 4, 4, 4, 1f, s, 0, 4, s, 16, 4, 0f, s, 32, 4);
             float[] actual = s.toArray(ValueLayout.JAVA_FLOAT);
             for (int i = 0; i < 48; i++) {

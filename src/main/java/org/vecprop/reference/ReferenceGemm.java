@@ -1,8 +1,10 @@
 package org.vecprop.reference;
 
+import org.vecprop.contract.Checks;
+
 /**
  * Scalar GEMM, {@code C = alpha * op(A) * op(B) + beta * C}, written straight from the
- * definition: the oracle for tests and the fallback when SIMD is off.
+ * definition: the oracle that the kernels are tested against.
  *
  * <p>Each element is one dot product summed left to right in float with separate multiply and
  * add (no FMA), then {@code alpha * sum + beta * c}. BLAS conventions for the scalars: when
@@ -11,8 +13,8 @@ package org.vecprop.reference;
  * Error: each element is within {@code k * 2^-24 * sum|a_ip * b_pj|} (first order) of the exact
  * dot product, plus one rounding for each of the alpha and beta terms.
  */
-public final class Gemm {
-    private Gemm() {}
+public final class ReferenceGemm {
+    private ReferenceGemm() {}
 
     /**
      * Computes {@code C = alpha * op(A) * op(B) + beta * C} on row-major arrays.

@@ -1,9 +1,9 @@
-package org.vecprop.kernel;
+package org.vecprop.internal;
 
 import jdk.incubator.vector.FloatVector;
 
 /**
- * The one place {@link Simd} touches the Vector API, loaded only after it has checked that the
+ * The one place {@link Vectorization} touches the Vector API, loaded only after it has checked that the
  * module is present, so a JVM without the module never resolves a Vector API class.
  */
 final class VectorProbe {

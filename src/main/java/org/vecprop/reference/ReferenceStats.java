@@ -1,19 +1,22 @@
 package org.vecprop.reference;
 
+import org.vecprop.contract.Checks;
+import org.vecprop.contract.SummaryIndex;
+
 /**
- * Scalar summaries for diagnostics: the oracle for tests and the fallback when SIMD is off.
+ * Scalar summaries for diagnostics: the oracle that the kernels are tested against.
  */
-public final class Stats {
-    private Stats() {}
+public final class ReferenceStats {
+    private ReferenceStats() {}
 
     /** Index of the sum of squares of the finite elements in a summary. */
-    public static final int SUM_SQUARES = 0;
+    public static final int SUM_SQUARES = SummaryIndex.SUM_SQUARES;
     /** Index of the largest absolute value among the finite elements (0 if none). */
-    public static final int MAX_ABS = 1;
+    public static final int MAX_ABS = SummaryIndex.MAX_ABS;
     /** Index of the count of NaN elements. */
-    public static final int NAN_COUNT = 2;
+    public static final int NAN_COUNT = SummaryIndex.NAN_COUNT;
     /** Index of the count of infinite elements. */
-    public static final int INF_COUNT = 3;
+    public static final int INF_COUNT = SummaryIndex.INF_COUNT;
 
     /**
      * Summarises a {@code rows x cols} matrix into {@code out[0..3]}: the sum of squares of its

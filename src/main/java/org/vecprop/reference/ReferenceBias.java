@@ -1,14 +1,16 @@
 package org.vecprop.reference;
 
+import org.vecprop.contract.Checks;
+
 /**
- * Scalar bias add and bias gradient: the oracle for tests and the fallback when SIMD is off.
+ * Scalar bias add and bias gradient: the oracle that the kernels are tested against.
  *
  * <p>The bias gradient sums each column from row 0 down, in float, starting from 0, and adds
  * the old value last when accumulating; the SIMD kernel uses the same order per column and so
  * matches bit for bit. Error of a column sum: at most {@code (rows - 1) * 2^-24 * sum|dz_ij|}.
  */
-public final class Bias {
-    private Bias() {}
+public final class ReferenceBias {
+    private ReferenceBias() {}
 
     /**
      * {@code y[i][j] = x[i][j] + bias[j]} for a {@code rows x cols} matrix and a bias of

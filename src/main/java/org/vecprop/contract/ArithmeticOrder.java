@@ -1,0 +1,67 @@
+package org.vecprop.contract;
+
+/**
+ * vecprop's order of arithmetic: the one definition of every kernel's result that every
+ * implementation (the Vector API kernels at any width, the scalar fallback, in any JIT tier)
+ * follows operation by operation, so that a call returns the same bits whatever runs it.
+ *
+ * <p>Java's float arithmetic is strict IEEE 754 binary32 with round-to-nearest-even and no
+ * contraction, and {@link Math#fma} and the Vector API's lane-wise {@code fma} are the exactly
+ * rounded fused multiply-add; lane-wise vector operations are the scalar operation on each lane.
+ * So two implementations that perform the same operations on the same operands in the same
+ * order agree bit for bit, and the order is all that has to be pinned down. (NaN payloads are
+ * not specified by Java and not promised: any NaN result is a NaN in every implementation.)
+ *
+ * <h2>GEMM: {@code C = f(alpha * op(A) * op(B) + beta * C + bias)}</h2>
+ * For each element {@code c[i][j]}, the depth {@code 0 <= p < k} is cut into blocks of
+ * {@link #DEPTH_BLOCK} starting at 0 (the last may be shorter). For block {@code q}:
+ * {@code acc = 0; for p in block, in increasing order: acc = fma(op(A)[i][p], op(B)[p][j], acc)};
+ * then, for the first block, {@code v = alpha * acc} if {@code beta == 0} (C is not read) else
+ * {@code v = alpha * acc + beta * c[i][j]}; for every later block {@code v = alpha * acc + v}
+ * (each product and sum rounded separately). After the last block, if there is a bias,
+ * {@code v = v + bias[j]}; then the activation {@code v = f(v)}; then {@code c[i][j] = v}. With
+ * {@code alpha == 0} or {@code k == 0}: {@code v = beta == 0 ? 0 : beta * c[i][j]}, then bias and
+ * activation as above. How C is tiled, packed or split across threads does not enter the
+ * definition.
+ *
+ * <h2>Sums over many elements (MSE loss, sum of squares)</h2>
+ * The elements are taken in row-major order, {@code e = i * cols + j} (the leading dimension
+ * does not matter). Term {@code e} goes to virtual lane {@code e mod} {@link #REDUCTION_LANES},
+ * a float accumulator updated by {@code fma(d, d, lane)} (MSE: {@code d = p - t}; sum of squares:
+ * {@code d = x}, non-finite elements contributing {@code +0}). After every
+ * {@link #REDUCTION_CHUNK} elements, and after the last one, each float lane is added to its own
+ * double lane ({@code dlane[v] += lane[v]}) and reset to 0. At the end the double lanes are added
+ * in increasing lane order, starting from 0. (MSE then divides by {@code n} in double and rounds
+ * once to float.)
+ *
+ * <h2>Column sums (bias gradient)</h2>
+ * {@code db[j]}: a float sum from 0, adding {@code dz[i][j]} for {@code i = 0, 1, ...} in order;
+ * then {@code db[j] = sum} or, accumulating, {@code db[j] = db[j] + sum}.
+ *
+ * <h2>Element-wise operations</h2>
+ * ReLU and its derivatives, the bias add, the SGD update, the MSE gradient
+ * {@code g = 2 * (p - t) / n}: each element by the formula its kernel's javadoc gives, which the
+ * oracle in {@code org.vecprop.reference} spells out as plain loops.
+ */
+public final class ArithmeticOrder {
+    private ArithmeticOrder() {}
+
+    /**
+     * GEMM's depth block: a chain of at most this many FMAs per element before the partial sum
+     * joins the running value. 128 keeps a {@code KC x NR} packed panel of B at 16 KiB with
+     * 512-bit vectors and bounds the error growth of one chain.
+     */
+    public static final int DEPTH_BLOCK = 128;
+
+    /**
+     * Virtual lanes of every long sum: enough independent accumulators that the fixed order
+     * does not serialise (4 vectors of 16 lanes at 512 bits, 8 of 8 at 256, 16 of 4 at 128).
+     */
+    public static final int REDUCTION_LANES = 64;
+
+    /**
+     * Elements summed in float lanes before the lanes are folded into double: 16 terms per
+     * lane, which bounds a lane's relative rounding error by about {@code 16 * 2^-24}.
+     */
+    public static final int REDUCTION_CHUNK = 16 * REDUCTION_LANES;
+}

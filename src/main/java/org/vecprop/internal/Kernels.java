@@ -1,0 +1,83 @@
+package org.vecprop.internal;
+
+import java.util.concurrent.Executor;
+
+/**
+ * The operations every implementation of vecprop provides: the seam between the public kernels
+ * ({@code org.vecprop.kernel}), which validate and document, and the code that computes.
+ *
+ * <p>Two implementations, chosen once at class-load time by {@code org.vecprop.kernel}'s
+ * {@code Implementation} from {@link Vectorization}'s decision, in the manner of Lucene's
+ * vectorization provider: {@code internal.vector.VectorKernels} (the Vector API) and
+ * {@code internal.scalar.ScalarKernels} (plain loops, the fallback). Every argument has been
+ * validated by the caller ({@code org.vecprop.contract.Checks}) and sizes are non-negative;
+ * implementations check nothing and must not throw for valid input.
+ *
+ * <p>Matrices are row-major: an array, the offset of element (0, 0) and a leading dimension
+ * (row stride). Names and semantics are those of the public method each one serves.
+ */
+public interface Kernels {
+    /** Activation code for no activation (identity) in a fused epilogue. */
+    int IDENTITY = 0;
+    /** Activation code for ReLU, {@code max(0, x)} with NaN kept. */
+    int RELU = 1;
+
+    /** {@code y = max(0, x)}: {@code org.vecprop.kernel.Relu.forward}. */
+    void reluForward(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
+
+    /** {@code m = z > 0 ? 1 : 0}: {@code org.vecprop.kernel.Relu.mask}. */
+    void reluMask(int rows, int cols, float[] z, int zOff, int ldz, float[] m, int mOff, int ldm);
+
+    /** {@code dz = z > 0 ? dy : 0}: {@code org.vecprop.kernel.Relu.backward}. */
+    void reluBackward(int rows, int cols, float[] z, int zOff, int ldz,
+                      float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz);
+
+    /** ReLU backward and the column sums of dz in one pass. */
+    void reluBackwardWithBiasGradient(int rows, int cols, float[] z, int zOff, int ldz,
+                                      float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz,
+                                      float[] db, int dbOff, boolean accumulate);
+
+    /** {@code mean((p - t)^2)} over a non-empty matrix. */
+    float mseLoss(int rows, int cols, float[] p, int pOff, int ldp, float[] t, int tOff, int ldt);
+
+    /** The loss and {@code g = 2 (p - t) / n} in one pass, over a non-empty matrix. */
+    float mseLossAndGradient(int rows, int cols, float[] p, int pOff, int ldp,
+                             float[] t, int tOff, int ldt, float[] g, int gOff, int ldg);
+
+    /** {@code y[i][j] = x[i][j] + bias[j]}. */
+    void biasAdd(int rows, int cols, float[] x, int xOff, int ldx,
+                 float[] bias, int biasOff, float[] y, int yOff, int ldy);
+
+    /** Column sums of dz into db, overwriting or accumulating. */
+    void biasGradient(int rows, int cols, float[] dz, int dzOff, int lddz,
+                      float[] db, int dbOff, boolean accumulate);
+
+    /** The SGD update of n contiguous parameters (see {@code org.vecprop.kernel.Update}). */
+    void sgd(int n, float[] w, int wOff, float[] g, int gOff, float[] v, int vOff,
+             float lr, float momentum, float weightDecay, boolean zeroGrad);
+
+    /** Sum of squares, max |x|, NaN and infinity counts into out (see SummaryIndex). */
+    void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out);
+
+    /** The number of columns with no element {@code > 0}. */
+    int deadColumns(int rows, int cols, float[] a, int aOff, int lda);
+
+    /**
+     * {@code C = f(alpha * op(A) * op(B) + beta * C + bias)}, with {@code bias} null for none and
+     * {@code activation} one of {@link #IDENTITY}, {@link #RELU}.
+     *
+     * @param buffers packing buffers to use, or null for this thread's own
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+              float beta, float[] c, int cOff, int ldc,
+              float[] bias, int biasOff, int activation, PackBuffers buffers);
+
+    /**
+     * {@code C = alpha * op(A) * op(B) + beta * C} cut into up to {@code parts} pieces of C, run on
+     * {@code executor} and the calling thread, bit-identical to {@link #gemm}.
+     */
+    void gemmParallel(boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc, Executor executor, int parts);
+}

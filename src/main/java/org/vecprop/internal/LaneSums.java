@@ -1,0 +1,81 @@
+package org.vecprop.internal;
+
+import org.vecprop.contract.ArithmeticOrder;
+
+/**
+ * The state of one long sum in vecprop's order ({@link ArithmeticOrder}): float virtual lanes
+ * for the current chunk, double lanes for the chunks folded so far, and staging rows for
+ * operands whose rows are not contiguous. The scalar and the vector kernels fold and total
+ * through the same methods here, so the last steps of every sum are shared code.
+ *
+ * <p>One per thread ({@link #ofThisThread}), reused: steady state allocates nothing.
+ */
+public final class LaneSums {
+    /** Virtual lanes of a sum. */
+    public static final int LANES = ArithmeticOrder.REDUCTION_LANES;
+    /** Elements per chunk. */
+    public static final int CHUNK = ArithmeticOrder.REDUCTION_CHUNK;
+
+    /** The float lanes of the chunk being summed; lane v holds the terms e with e mod LANES == v. */
+    public final float[] lanes = new float[LANES];
+    /** The double lanes: chunk sums folded so far, lane by lane. */
+    public final double[] totals = new double[LANES];
+    /** Staging for non-contiguous operands: one chunk of each, in row-major order. */
+    public final float[] stageA = new float[CHUNK], stageB = new float[CHUNK], stageOut = new float[CHUNK];
+
+    private static final ThreadLocal<LaneSums> PER_THREAD = ThreadLocal.withInitial(LaneSums::new);
+
+    private LaneSums() {}
+
+    /** This thread's sum state, cleared. */
+    public static LaneSums ofThisThread() {
+        LaneSums s = PER_THREAD.get();
+        java.util.Arrays.fill(s.lanes, 0f);
+        java.util.Arrays.fill(s.totals, 0.0);
+        return s;
+    }
+
+    /** Ends a chunk: each float lane is added to its double lane, then cleared. */
+    public void fold() {
+        for (int v = 0; v < LANES; v++) {
+            totals[v] += lanes[v];
+            lanes[v] = 0f;
+        }
+    }
+
+    /** The sum: the double lanes added in increasing lane order, from 0. */
+    public double total() {
+        double sum = 0;
+        for (int v = 0; v < LANES; v++) {
+            sum += totals[v];
+        }
+        return sum;
+    }
+
+    /**
+     * Copies the row-major elements {@code from .. from + len - 1} (flat indexes of a
+     * {@code rows x cols} matrix, {@code cols > 0}) of {@code src} into {@code dst[0 .. len)}.
+     */
+    public static void gather(float[] src, int off, int ld, int cols, long from, int len, float[] dst) {
+        int i = (int) (from / cols), j = (int) (from % cols);
+        for (int done = 0; done < len; ) {
+            int piece = Math.min(cols - j, len - done);
+            System.arraycopy(src, off + i * ld + j, dst, done, piece);
+            done += piece;
+            i++;
+            j = 0;
+        }
+    }
+
+    /** The inverse of {@link #gather}: writes {@code src[0 .. len)} back to those elements. */
+    public static void scatter(float[] src, int len, float[] dst, int off, int ld, int cols, long from) {
+        int i = (int) (from / cols), j = (int) (from % cols);
+        for (int done = 0; done < len; ) {
+            int piece = Math.min(cols - j, len - done);
+            System.arraycopy(src, done, dst, off + i * ld + j, piece);
+            done += piece;
+            i++;
+            j = 0;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.vecprop.internal.gemm;
+
+import org.vecprop.contract.ArithmeticOrder;
+import org.vecprop.internal.Vectorization;
+
+/**
+ * GEMM's blocking configuration and path rule: the sizes every other part of the GEMM reads,
+ * derived once from the vector width, and which path a problem takes. Depends on nothing but
+ * the width decision.
+ *
+ * <h2>Blocking</h2>
+ * {@code NR = 2} vectors; {@code MR = 8} rows at 512 bits (16 accumulators of 32 registers),
+ * {@code MR = 6} otherwise (12 accumulators, leaving registers for the B row and the broadcast
+ * on 16-register AVX2). {@code KC} is the order of arithmetic's depth block (128, whatever the
+ * width, so results do not depend on it): a {@code KC x NR} B micro-panel is 16 KiB at 512 bits,
+ * half of a 32 KiB L1d, and less at narrower widths. {@code MC x KC} of packed A takes at most
+ * 512 KiB, half of a 1 MiB L2; {@code KC x NC} of packed B at most 8 MiB of a 32 MiB L3: MC =
+ * 1024 (1020 with 6-row tiles), NC = 4096.
+ *
+ * <h2>Paths</h2>
+ * See {@link #choosePath}: TINY (scalar loops), DIRECT (read A and B in place) or PACKED
+ * (BLIS-style packing and register tiles).
+ */
+public final class GemmBlocking {
+    private GemmBlocking() {}
+
+    /**
+     * Rows of the register tile: 8 with 512-bit vectors (16 accumulators of AVX-512's 32
+     * registers; batches of 32 or 64 rows then fill whole tiles), else 6 (12 accumulators, which
+     * with the B row and the broadcast fit AVX2's 16).
+     */
+    public static final int MR = Vectorization.BITS == 512 ? 8 : 6;
+    /** Columns of the register tile: two vectors (0 on the scalar path). */
+    public static final int NR = 2 * Vectorization.BITS / 32;
+    /** Depth of a packed panel: the order of arithmetic's depth block. */
+    public static final int KC = ArithmeticOrder.DEPTH_BLOCK;
+    /** Rows of A packed at once: MC x KC floats are at most 512 KiB, a multiple of MR. */
+    public static final int MC = (512 * 1024 / (KC * Float.BYTES)) / MR * MR;
+    /** Columns of B packed at once: KC x NC floats are at most 8 MiB, a multiple of NR. */
+    public static final int NC = NR == 0 ? 0 : Math.min(4096, 8 * 1024 * 1024 / (KC * Float.BYTES)) / NR * NR;
+
+    /**
+     * Problems with at most this many multiply-adds run as plain scalar loops: at that size a
+     * vector loop's setup costs more than the arithmetic.
+     */
+    public static final long TINY_MAX_WORK = 64;
+    /** The direct path serves problems with at most this many rows of C... */
+    public static final int DIRECT_MAX_M = 4;
+    /** ...or at most this many multiply-adds in all. */
+    public static final long DIRECT_MAX_WORK = 16 * 16 * 16;
+
+    /** Which path a call takes; tests force each one to cover all of them at every shape. */
+    public enum Path { AUTO, TINY, DIRECT, PACKED }
+
+    /**
+     * The path for a problem of this shape: TINY for at most {@link #TINY_MAX_WORK}
+     * multiply-adds; DIRECT for at most {@link #DIRECT_MAX_M} rows or at most
+     * {@link #DIRECT_MAX_WORK} multiply-adds when B is not transposed (the direct path reads
+     * rows of B as vectors of C's columns); PACKED otherwise, whose packing absorbs the
+     * transpose.
+     */
+    public static Path choosePath(boolean transA, boolean transB, int m, int n, int k) {
+        long work = (long) m * n * k;
+        if (work <= TINY_MAX_WORK) {
+            return Path.TINY;
+        }
+        if (!transB && (m <= DIRECT_MAX_M || work <= DIRECT_MAX_WORK)) {
+            return Path.DIRECT;
+        }
+        return Path.PACKED;
+    }
+
+    /** The register tile's floats: the size of {@code PackBuffers.tile}. */
+    static int tileFloats() {
+        return Math.max(1, MR * NR);
+    }
+
+    static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+}

@@ -1,0 +1,110 @@
+package org.vecprop.internal.gemm;
+
+import static org.vecprop.internal.Lanes.F;
+import static org.vecprop.internal.Lanes.L;
+import static org.vecprop.internal.gemm.GemmBlocking.MR;
+import static org.vecprop.internal.gemm.GemmBlocking.NR;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The one epilogue formula every GEMM path stores C with: {@code alpha * acc} when
+ * {@code beta == 0} (C not read) else {@code alpha * acc + beta * c}, with separate roundings,
+ * then the bias, then the activation; in vector and scalar form alike, so an element's value
+ * does not depend on whether it sat in an edge tile or on the path taken.
+ */
+final class GemmEpilogue {
+    private GemmEpilogue() {}
+
+    /**
+     * As {@link #finishTile}, storing tile element (r, j) at {@code c[ci + j * ldc + r]} with the
+     * bias indexed by r: the scalar form of the same epilogue.
+     */
+    static void finishTransposedTile(float[] tile, float[] c, int ci, int ldc, float alpha,
+                                             float beta, int mr, int nr, float[] bias, int biasIdx,
+                                             boolean relu) {
+        for (int r = 0; r < mr; r++) {
+            for (int j = 0; j < nr; j++) {
+                int idx = ci + j * ldc + r;
+                float v = epilogue(tile[r * NR + j], c, idx, alpha, beta);
+                if (bias != null) {
+                    v += bias[biasIdx + r];
+                }
+                c[idx] = relu ? Math.max(0f, v) : v;
+            }
+        }
+    }
+
+    /**
+     * Stores the valid {@code mr x nr} part of a spilled tile into C, with the epilogue
+     * {@code f(alpha * acc (+ beta * c) (+ bias))}: whole vectors for full-width rows, scalars
+     * otherwise, the same operations in the same order either way.
+     */
+    static void finishTile(float[] tile, float[] c, int ci, int ldc, float alpha,
+                                   float beta, int mr, int nr, float[] bias, int biasIdx,
+                                   boolean relu) {
+        for (int r = 0; r < mr; r++) {
+            int row = ci + r * ldc;
+            if (nr == NR) {
+                for (int h = 0; h < NR; h += L) {
+                    FloatVector v = FloatVector.fromArray(F, tile, r * NR + h).mul(alpha);
+                    if (beta != 0f) {
+                        v = v.add(FloatVector.fromArray(F, c, row + h).mul(beta));
+                    }
+                    if (bias != null) {
+                        v = v.add(FloatVector.fromArray(F, bias, biasIdx + h));
+                    }
+                    if (relu) {
+                        v = v.max(0f);
+                    }
+                    v.intoArray(c, row + h);
+                }
+            } else {
+                for (int j = 0; j < nr; j++) {
+                    float v = epilogue(tile[r * NR + j], c, row + j, alpha, beta);
+                    if (bias != null) {
+                        v += bias[biasIdx + j];
+                    }
+                    c[row + j] = relu ? Math.max(0f, v) : v;
+                }
+            }
+        }
+    }
+
+    /** Scalar epilogue, the same formula as the vector one. */
+    static float epilogue(float acc, float[] c, int idx, float alpha, float beta) {
+        float v = alpha * acc;
+        return beta == 0f ? v : v + beta * c[idx];
+    }
+
+    /**
+     * {@code C = f(C + bias)} row by row over an m x n block already holding the product: the
+     * second half of the epilogue for paths whose loops store C before the bias is known to be
+     * due. Same operations, same order as {@link #finishTile}: add the bias, then the activation.
+     */
+    static void biasAndActivation(int m, int n, float[] c, int cOff, int ldc, float[] bias,
+                                  int biasOff, boolean relu) {
+        int bound = F.loopBound(n);
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector v = FloatVector.fromArray(F, c, row + j);
+                if (bias != null) {
+                    v = v.add(FloatVector.fromArray(F, bias, biasOff + j));
+                }
+                if (relu) {
+                    v = v.max(0f);
+                }
+                v.intoArray(c, row + j);
+            }
+            for (; j < n; j++) { // fewer than L columns: scalar (a masked tail allocates)
+                float v = c[row + j];
+                if (bias != null) {
+                    v += bias[biasOff + j];
+                }
+                c[row + j] = relu ? Math.max(0f, v) : v;
+            }
+        }
+    }
+}

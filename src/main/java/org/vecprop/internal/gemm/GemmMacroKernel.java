@@ -1,0 +1,211 @@
+package org.vecprop.internal.gemm;
+
+import static org.vecprop.internal.Lanes.F;
+import static org.vecprop.internal.Lanes.L;
+import static org.vecprop.internal.gemm.GemmBlocking.MR;
+import static org.vecprop.internal.gemm.GemmBlocking.NR;
+import static org.vecprop.internal.gemm.GemmBlocking.KC;
+import static org.vecprop.internal.gemm.GemmBlocking.MC;
+import static org.vecprop.internal.gemm.GemmBlocking.NC;
+import static org.vecprop.internal.gemm.GemmBlocking.roundUp;
+
+import jdk.incubator.vector.FloatVector;
+import org.vecprop.internal.PackBuffers;
+
+/**
+ * The packed GEMM path (BLIS/GotoBLAS): the loop nest over blocks of C and of the depth, with
+ * packing of each block into micro-panels ({@link GemmPacking}), the {@code MR x NR} register
+ * micro-kernels, and each tile stored through the epilogue ({@link GemmEpilogue}). Arguments are
+ * validated, and {@code m, n, k > 0} and {@code alpha != 0} established, by the caller.
+ */
+final class GemmMacroKernel {
+    private GemmMacroKernel() {}
+
+    /** The packed path for a whole validated problem (see the class comment). */
+    static void packed(boolean transA, boolean transB, int m, int n, int k,
+                       float alpha, float[] a, int aOff, int lda,
+                       float[] b, int bOff, int ldb,
+                       float beta, float[] c, int cOff, int ldc, PackBuffers ws,
+                       float[] bias, int biasOff, boolean relu) {
+        if (n < NR / 2 && m >= NR) {
+            // C narrower than half a tile: compute Cᵀ = op(B)ᵀ·op(A)ᵀ instead, whose rows are
+            // long, and store it transposed. Same products, same depth order, same bits.
+            packed(!transB, !transA, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff,
+                    ldc, ws, bias, biasOff, relu, true);
+            return;
+        }
+        packed(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                ws, bias, biasOff, relu, false);
+    }
+
+    /**
+     * The blocked loops. With {@code transposedC}, the m x n result is stored transposed: tile
+     * element (i, j) goes to {@code c[cOff + j * ldc + i]}, and the bias runs along i.
+     */
+    private static void packed(boolean transA, boolean transB, int m, int n, int k,
+                               float alpha, float[] a, int aOff, int lda,
+                               float[] b, int bOff, int ldb,
+                               float beta, float[] c, int cOff, int ldc, PackBuffers ws,
+                               float[] bias, int biasOff, boolean relu, boolean transposedC) {
+        int kcMax = Math.min(KC, k);
+        float[] pa = ws.packedA = PackBuffers.atLeast(ws.packedA, (long) roundUp(Math.min(MC, m), MR) * kcMax);
+        float[] pb = ws.packedB = PackBuffers.atLeast(ws.packedB, (long) roundUp(Math.min(NC, n), NR) * kcMax);
+        float[] tile = ws.tile = PackBuffers.atLeast(ws.tile, GemmBlocking.tileFloats());
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                float betaBlock = pc == 0 ? beta : 1f; // later depth blocks add to what we wrote
+                boolean last = pc + kc == k;             // bias and ReLU only on the full sum
+                float[] blockBias = last ? bias : null;
+                boolean blockRelu = last && relu;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bPanel = jr * kc; // (jr / NR) * kc * NR
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int i0 = ic + ir, j0 = jc + jr;
+                            microKernel(kc, pa, ir * kc, pb, bPanel,
+                                    c, transposedC ? cOff + j0 * ldc + i0 : cOff + i0 * ldc + j0, ldc,
+                                    alpha, betaBlock, mr, nr, tile,
+                                    blockBias, biasOff + (transposedC ? i0 : j0), blockRelu,
+                                    transposedC);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The register tile: {@code C[0:mr, 0:nr] = alpha * Ap * Bp + beta * C} for one MR x KC panel
+     * of packed A and one KC x NR panel of packed B. Always computes the whole MR x NR tile (the
+     * padding is zero) in MR x 2 vector accumulators, spills it to {@code tile} (the accumulators
+     * are locals of a method that takes and returns no vectors, so C2 keeps them in registers and
+     * never materialises a vector object), then applies the epilogue to the valid part. The spill
+     * costs 2 MR vector stores and loads per tile and depth block, against 2 MR KC FMAs.
+     */
+    static void microKernel(int kc, float[] pa, int ai, float[] pb, int bi,
+                            float[] c, int ci, int ldc, float alpha, float beta,
+                            int mr, int nr, float[] tile,
+                            float[] bias, int biasIdx, boolean relu, boolean transposedC) {
+        if (MR == 8) {
+            microKernel8(kc, pa, ai, pb, bi, tile);
+        } else {
+            microKernel6(kc, pa, ai, pb, bi, tile);
+        }
+        if (transposedC) {
+            GemmEpilogue.finishTransposedTile(tile, c, ci, ldc, alpha, beta, mr, nr, bias, biasIdx, relu);
+        } else {
+            GemmEpilogue.finishTile(tile, c, ci, ldc, alpha, beta, mr, nr, bias, biasIdx, relu);
+        }
+    }
+
+    /** The 6-row register tile: 6 x 2 vector accumulators, see {@link #microKernel}. */
+    private static void microKernel6(int kc, float[] pa, int ai, float[] pb, int bi, float[] tile) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00;
+        FloatVector c50 = c00, c51 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(F, pb, bi + L);
+            FloatVector av = FloatVector.broadcast(F, pa[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(F, pa[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(F, pa[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(F, pa[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(F, pa[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(F, pa[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            ai += MR;
+            bi += NR;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, 0 + L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+    }
+
+    /** The 8-row register tile: 8 x 2 vector accumulators, see {@link #microKernel}. */
+    private static void microKernel8(int kc, float[] pa, int ai, float[] pb, int bi, float[] tile) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00;
+        FloatVector c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00;
+        FloatVector c70 = c00, c71 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(F, pb, bi + L);
+            FloatVector av = FloatVector.broadcast(F, pa[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(F, pa[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(F, pa[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(F, pa[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(F, pa[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(F, pa[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(F, pa[ai + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(F, pa[ai + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+            ai += MR;
+            bi += NR;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, 0 + L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+    }
+}

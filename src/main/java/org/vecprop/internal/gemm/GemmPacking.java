@@ -1,0 +1,98 @@
+package org.vecprop.internal.gemm;
+
+import static org.vecprop.internal.Lanes.F;
+import static org.vecprop.internal.Lanes.L;
+import static org.vecprop.internal.gemm.GemmBlocking.MR;
+import static org.vecprop.internal.gemm.GemmBlocking.NR;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Packing for the packed GEMM path: copies a block of op(A) or op(B) into the contiguous,
+ * zero-padded micro-panels the register tile reads in order, absorbing the transposes.
+ */
+final class GemmPacking {
+    private GemmPacking() {}
+
+    /**
+     * Packs op(B)[pc : pc+kc, jc : jc+nc] into NR-wide micro-panels: panel q holds
+     * {@code dst[(q * kc + p) * NR + j] = op(B)[pc + p][jc + q * NR + j]}, zero past column nc.
+     */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
+                      int jc, int nc, float[] dst) {
+        for (int q = 0; q * NR < nc; q++) {
+            int j0 = jc + q * NR;
+            int width = Math.min(NR, nc - q * NR);
+            int panel = q * kc * NR;
+            if (!transB && width == NR) {
+                // Rows of B are contiguous: two vectors per row of the panel.
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (pc + p) * ldb + j0;
+                    int d = panel + p * NR;
+                    FloatVector.fromArray(F, b, src).intoArray(dst, d);
+                    FloatVector.fromArray(F, b, src + L).intoArray(dst, d + L);
+                }
+            } else if (!transB) {
+                // The last, partial panel: copy what there is and zero the padding.
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (pc + p) * ldb + j0;
+                    int d = panel + p * NR;
+                    System.arraycopy(b, src, dst, d, width);
+                    java.util.Arrays.fill(dst, d + width, d + NR, 0f);
+                }
+            } else {
+                // op(B)[p][j] = B[j][p]: read each stored row j contiguously, write a column.
+                for (int j = 0; j < NR; j++) {
+                    int d = panel + j;
+                    if (j < width) {
+                        int src = bOff + (j0 + j) * ldb + pc;
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * NR] = b[src + p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * NR] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs op(A)[ic : ic+mc, pc : pc+kc] into MR-tall micro-panels: panel q holds
+     * {@code dst[(q * kc + p) * MR + r] = op(A)[ic + q * MR + r][pc + p]}, zero past row mc.
+     */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc,
+                      int pc, int kc, float[] dst) {
+        for (int q = 0; q * MR < mc; q++) {
+            int i0 = ic + q * MR;
+            int height = Math.min(MR, mc - q * MR);
+            int panel = q * kc * MR;
+            if (!transA) {
+                for (int r = 0; r < MR; r++) {
+                    int d = panel + r;
+                    if (r < height) {
+                        int src = aOff + (i0 + r) * lda + pc;
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * MR] = a[src + p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * MR] = 0f;
+                        }
+                    }
+                }
+            } else {
+                // op(A)[i][p] = A[p][i]: each stored row p gives MR consecutive elements.
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + i0;
+                    int d = panel + p * MR;
+                    for (int r = 0; r < MR; r++) {
+                        dst[d + r] = r < height ? a[src + r] : 0f;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package org.vecprop.internal.gemm;
+
+import static org.vecprop.internal.Lanes.F;
+import static org.vecprop.internal.Lanes.L;
+
+import jdk.incubator.vector.FloatVector;
+import org.vecprop.internal.Kernels;
+import org.vecprop.internal.PackBuffers;
+import org.vecprop.internal.gemm.GemmBlocking.Path;
+
+/**
+ * The Vector API GEMM's entry: takes a validated problem to its path ({@link
+ * GemmBlocking#choosePath}) and applies what the path's own epilogue does not.
+ *
+ * <p>Structure, as BLIS divides it: {@link GemmBlocking} (sizes and the path rule),
+ * {@link GemmPacking}, {@link GemmMacroKernel} (loop nest and register tiles), {@link
+ * GemmEpilogue} (the one store formula), {@link GemmSmallProblems} (tiny and direct paths),
+ * {@link GemmParallel} (the split over an executor), {@link GemmSegments} (MemorySegment
+ * operands).
+ */
+public final class VectorGemm {
+    private VectorGemm() {}
+
+    /**
+     * {@code C = f(alpha * op(A) * op(B) + beta * C + bias)} for a validated problem.
+     *
+     * @param buffers packing buffers, or null for this thread's
+     * @param path AUTO, or a path to force (tests; the pieces of a parallel call); DIRECT falls
+     *     back to PACKED where it does not apply (B transposed)
+     * @param activation {@link Kernels#IDENTITY} or {@link Kernels#RELU}
+     */
+    public static void multiply(boolean transA, boolean transB, int m, int n, int k,
+                                float alpha, float[] a, int aOff, int lda,
+                                float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc,
+                                float[] bias, int biasOff, int activation,
+                                PackBuffers buffers, Path path) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        boolean relu = activation == Kernels.RELU;
+        if (path == Path.AUTO && isTiny(m, n, k, alpha)) {
+            // Checked first and apart so that a 1x2x2 product compiles to a small method that inlines.
+            GemmSmallProblems.tiny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc, bias, biasOff, relu);
+            return;
+        }
+        Path chosen = alpha == 0f || k == 0 ? Path.AUTO
+                : path == Path.AUTO ? GemmBlocking.choosePath(transA, transB, m, n, k) : path;
+        if (chosen == Path.PACKED || chosen == Path.DIRECT && transB) {
+            // Bias and activation are applied to the register tile before it is stored.
+            GemmMacroKernel.packed(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc, buffers != null ? buffers : PackBuffers.ofThisThread(),
+                    bias, biasOff, relu);
+            return;
+        }
+        if (chosen == Path.AUTO) {
+            scale(m, n, beta, c, cOff, ldc);
+        } else if (chosen == Path.TINY) {
+            GemmSmallProblems.tiny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc, bias, biasOff, relu);
+            return;
+        } else {
+            GemmSmallProblems.direct(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc);
+        }
+        // Small problems: bias and activation in a second pass over the C just written
+        // (cache-hot), with the same operations in the same order as the packed epilogue.
+        if (bias != null || relu) {
+            GemmEpilogue.biasAndActivation(m, n, c, cOff, ldc, bias, biasOff, relu);
+        }
+    }
+
+    /** Whether a problem goes straight to the tiny loops. */
+    private static boolean isTiny(int m, int n, int k, float alpha) {
+        return (long) m * n * k <= GemmBlocking.TINY_MAX_WORK && alpha != 0f && k > 0;
+    }
+
+    /** {@code C = beta * C}, and {@code C = 0} without reading C when {@code beta == 0}. */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[row + j] = beta == 0f ? 0f : beta * c[row + j];
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package org.vecprop.internal.vector;
+
+import java.util.concurrent.Executor;
+import org.vecprop.internal.Kernels;
+import org.vecprop.internal.PackBuffers;
+import org.vecprop.internal.gemm.GemmBlocking.Path;
+import org.vecprop.internal.gemm.GemmParallel;
+import org.vecprop.internal.gemm.VectorGemm;
+
+/**
+ * The Vector API implementation of {@link Kernels}, at the width {@code Lanes.F} fixes: the
+ * element-wise and reduction kernels of this package and the GEMM of
+ * {@code org.vecprop.internal.gemm}. Loaded only when SIMD is on.
+ */
+public final class VectorKernels implements Kernels {
+    /** The one instance. */
+    public static final VectorKernels INSTANCE = new VectorKernels();
+
+    private VectorKernels() {}
+
+    @Override
+    public void reluForward(int rows, int cols, float[] x, int xOff, int ldx,
+                            float[] y, int yOff, int ldy) {
+        VectorRelu.forward(rows, cols, x, xOff, ldx, y, yOff, ldy);
+    }
+
+    @Override
+    public void reluMask(int rows, int cols, float[] z, int zOff, int ldz,
+                         float[] m, int mOff, int ldm) {
+        VectorRelu.mask(rows, cols, z, zOff, ldz, m, mOff, ldm);
+    }
+
+    @Override
+    public void reluBackward(int rows, int cols, float[] z, int zOff, int ldz,
+                             float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz) {
+        VectorRelu.backward(rows, cols, z, zOff, ldz, dy, dyOff, lddy, dz, dzOff, lddz);
+    }
+
+    @Override
+    public void reluBackwardWithBiasGradient(int rows, int cols, float[] z, int zOff, int ldz,
+                                             float[] dy, int dyOff, int lddy,
+                                             float[] dz, int dzOff, int lddz,
+                                             float[] db, int dbOff, boolean accumulate) {
+        VectorRelu.backwardWithBiasGradient(rows, cols, z, zOff, ldz, dy, dyOff, lddy,
+                dz, dzOff, lddz, db, dbOff, accumulate);
+    }
+
+    @Override
+    public float mseLoss(int rows, int cols, float[] p, int pOff, int ldp,
+                         float[] t, int tOff, int ldt) {
+        return VectorMse.loss(rows, cols, p, pOff, ldp, t, tOff, ldt);
+    }
+
+    @Override
+    public float mseLossAndGradient(int rows, int cols, float[] p, int pOff, int ldp,
+                                    float[] t, int tOff, int ldt, float[] g, int gOff, int ldg) {
+        return VectorMse.lossAndGradient(rows, cols, p, pOff, ldp, t, tOff, ldt, g, gOff, ldg);
+    }
+
+    @Override
+    public void biasAdd(int rows, int cols, float[] x, int xOff, int ldx,
+                        float[] bias, int biasOff, float[] y, int yOff, int ldy) {
+        VectorBias.add(rows, cols, x, xOff, ldx, bias, biasOff, y, yOff, ldy);
+    }
+
+    @Override
+    public void biasGradient(int rows, int cols, float[] dz, int dzOff, int lddz,
+                             float[] db, int dbOff, boolean accumulate) {
+        VectorBias.gradient(rows, cols, dz, dzOff, lddz, db, dbOff, accumulate);
+    }
+
+    @Override
+    public void sgd(int n, float[] w, int wOff, float[] g, int gOff, float[] v, int vOff,
+                    float lr, float momentum, float weightDecay, boolean zeroGrad) {
+        VectorUpdate.sgd(n, w, wOff, g, gOff, v, vOff, lr, momentum, weightDecay, zeroGrad);
+    }
+
+    @Override
+    public void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out) {
+        VectorStats.summarize(rows, cols, x, xOff, ldx, out);
+    }
+
+    @Override
+    public int deadColumns(int rows, int cols, float[] a, int aOff, int lda) {
+        return VectorStats.deadColumns(rows, cols, a, aOff, lda);
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc,
+                     float[] bias, int biasOff, int activation, PackBuffers buffers) {
+        VectorGemm.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                beta, c, cOff, ldc, bias, biasOff, activation, buffers, Path.AUTO);
+    }
+
+    @Override
+    public void gemmParallel(boolean transA, boolean transB, int m, int n, int k,
+                             float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc, Executor executor, int parts) {
+        GemmParallel.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                beta, c, cOff, ldc, executor, parts);
+    }
+}

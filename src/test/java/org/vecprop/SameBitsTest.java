@@ -1,0 +1,205 @@
+package org.vecprop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.vecprop.kernel.Activation;
+import org.vecprop.kernel.Bias;
+import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.Mse;
+import org.vecprop.kernel.Relu;
+import org.vecprop.kernel.Simd;
+import org.vecprop.kernel.Stats;
+import org.vecprop.kernel.Update;
+import org.vecprop.nn.Gradients;
+import org.vecprop.nn.Network;
+import org.vecprop.nn.Sgd;
+
+/**
+ * The same bits everywhere: a fixed set of kernel calls (every GEMM path and transpose, strided
+ * layouts, several depth blocks, special values, the reductions) and 100 training steps of a
+ * 784-256-128-10 network, hashed. Every configuration {@code scripts/test} runs (512, 256 and
+ * 128 bits, the scalar path without the incubator module, C1 only, {@code vectorBits=0}, and the
+ * Vector API kernels interpreted) must print the same hash; {@code scripts/test} compares them
+ * and fails on any difference. The hash is printed so two machines can compare it by eye.
+ *
+ * <p>Within one JVM the test also checks that a cold run (partly interpreted) and a hot run give
+ * the same hash. NaN results are hashed as the canonical NaN: Java does not specify NaN payloads.
+ */
+class SameBitsTest {
+    /** Batch of the training run: small, so that the interpreted configuration stays quick. */
+    static final int BATCH = 4;
+    static final int STEPS = 100;
+
+    @Test
+    void everyConfigurationComputesTheSameBits() throws IOException {
+        String cold = hash();
+        String hot = hash();
+        assertEquals(cold, hot, "the same calls gave different bits before and after JIT compilation");
+        String config = System.getProperty("vecprop.config", "default");
+        System.out.println("[vecprop] same-bits hash " + hot + " (" + config + "; " + Simd.description() + ")");
+        String dir = System.getProperty("vecprop.samebits.dir");
+        if (dir != null) {
+            Path file = Path.of(dir, config + ".txt");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, hot + "\n", StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Runs every call and returns the SHA-256 of all their results, as hex. */
+    static String hash() {
+        Digest d = new Digest();
+        kernels(d);
+        training(d);
+        return d.hex();
+    }
+
+    static void kernels(Digest d) {
+        SplittableRandom rnd = new SplittableRandom(20261130);
+        // GEMM: shapes through the tiny, direct and packed paths, a C narrow enough to be
+        // computed transposed, depth over several blocks, every transpose, strided operands.
+        int[][] shapes = {{1, 2, 2}, {3, 5, 4}, {2, 300, 40}, {4, 33, 300}, {17, 19, 23},
+            {64, 10, 128}, {128, 10, 64}, {70, 90, 257}, {300, 3, 129}, {33, 200, 520}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                int lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 1, ldc = n + 2;
+                float[] a = values(rnd, (ta ? k : m) * lda), b = values(rnd, (tb ? n : k) * ldb);
+                float[] c = values(rnd, m * ldc), bias = values(rnd, n);
+                Gemm.multiply(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, ldc);
+                d.add(c);
+                Gemm.multiply(ta, tb, m, n, k, -0.75f, a, 0, lda, b, 0, ldb, 1.5f, c, 0, ldc);
+                d.add(c);
+                Gemm.multiplyBiasActivation(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0.5f, c, 0, ldc,
+                        bias, 0, Activation.RELU);
+                d.add(c);
+                Gemm.multiplyParallel(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, ldc,
+                        Runnable::run, 3);
+                d.add(c);
+            }
+        }
+        // Special values through GEMM: NaN and infinities propagate the same way everywhere.
+        float[] a = values(rnd, 40 * 50), b = values(rnd, 50 * 60), c = new float[40 * 60];
+        a[7] = Float.NaN;
+        a[130] = Float.POSITIVE_INFINITY;
+        b[99] = Float.NEGATIVE_INFINITY;
+        b[500] = -0f;
+        Gemm.multiply(false, false, 40, 60, 50, 1f, a, 0, 50, b, 0, 60, 0f, c, 0, 60);
+        d.add(c);
+        // Element-wise kernels and the reductions, contiguous and strided, with a tail.
+        for (int[] s : new int[][] {{1, 1000}, {7, 130}, {33, 64}, {1, 5000}, {300, 10}}) {
+            int rows = s[0], cols = s[1], ld = cols + 5;
+            float[] x = values(rnd, rows * ld), y = values(rnd, rows * ld), z = new float[rows * ld];
+            x[3] = Float.NaN;
+            y[1] = Float.POSITIVE_INFINITY;
+            float[] db = values(rnd, cols), out = new float[rows * ld];
+            Relu.forward(rows, cols, x, 0, ld, z, 0, ld);
+            d.add(z);
+            Relu.backwardWithBiasGradient(rows, cols, x, 0, ld, y, 0, ld, z, 0, ld, db, 0, true);
+            d.add(z);
+            d.add(db);
+            Bias.add(rows, cols, x, 0, ld, db, 0, out, 0, ld);
+            d.add(out);
+            Bias.gradient(rows, cols, y, 0, ld, db, 0, false);
+            d.add(db);
+            d.add(Mse.loss(rows, cols, x, 0, ld, y, 0, ld));
+            d.add(Mse.lossAndGradient(rows, cols, y, 0, ld, z, 0, ld, out, 0, ld));
+            d.add(out);
+            double[] summary = new double[4];
+            Stats.summarize(rows, cols, x, 0, ld, summary);
+            for (double v : summary) {
+                d.add(v);
+            }
+            d.add(Stats.deadColumns(rows, cols, x, 0, ld));
+            float[] w = values(rnd, rows * cols), g = values(rnd, rows * cols), v = values(rnd, rows * cols);
+            Update.sgd(rows * cols, w, 0, g, 0, v, 0, 0.01f, 0.9f, 1e-4f, true);
+            d.add(w);
+            d.add(v);
+            d.add(g);
+        }
+        // The contiguous MSE over several chunks.
+        float[] p = values(rnd, 70_001), t = values(rnd, 70_001), g = new float[70_001];
+        d.add(Mse.lossAndGradient(1, 70_001, p, 0, 70_001, t, 0, 70_001, g, 0, 70_001));
+        d.add(g);
+    }
+
+    /** 100 SGD steps with momentum of a 784-256-128-10 network, hashing every loss and the end state. */
+    static void training(Digest d) {
+        Network net = Network.mlp(BATCH, 7, 784, 256, 128, 10);
+        Sgd sgd = new Sgd(net, 0.01f, 0.9f, 1e-4f);
+        SplittableRandom rnd = new SplittableRandom(11);
+        float[] x = new float[BATCH * 784], y = new float[BATCH * 10];
+        for (int step = 0; step < STEPS; step++) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rnd.nextDouble();
+            }
+            for (int i = 0; i < y.length; i++) {
+                y[i] = (float) rnd.nextDouble(-1, 1);
+            }
+            net.forward(x, 0, 784, BATCH);
+            d.add(net.loss(y, 0, 10));
+            net.backward(Gradients.ACCUMULATE);
+            sgd.step();
+        }
+        for (int l = 0; l < net.depth(); l++) {
+            d.add(net.layer(l).weights());
+            d.add(net.layer(l).bias());
+        }
+    }
+
+    static float[] values(SplittableRandom rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        return v;
+    }
+
+    /** SHA-256 over canonical float bits. */
+    static final class Digest {
+        private final MessageDigest sha;
+        private final byte[] word = new byte[8];
+
+        Digest() {
+            try {
+                sha = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        void add(float[] values) {
+            for (float v : values) {
+                add(v);
+            }
+        }
+
+        void add(float v) {
+            add((long) Float.floatToIntBits(v));
+        }
+
+        void add(double v) {
+            add(Double.doubleToLongBits(v));
+        }
+
+        void add(long bits) {
+            for (int i = 0; i < 8; i++) {
+                word[i] = (byte) (bits >>> (8 * i));
+            }
+            sha.update(word);
+        }
+
+        String hex() {
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+        }
+    }
+}
