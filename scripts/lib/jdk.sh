@@ -3,8 +3,8 @@
 #
 #   vecprop_find_jdk [MIN]      # MIN defaults to 25
 #
-# which sets and exports JAVA_HOME (and puts $JAVA_HOME/bin first on PATH), or prints why not and
-# returns 1. Candidates, first match wins: $JAVA_HOME, /usr/lib/jvm/temurin-MIN*, /usr/lib/jvm/*MIN*,
+# which sets and exports JAVA_HOME (and puts $JAVA_HOME/bin first on PATH), or prints why not, in
+# one line, and returns 1. Candidates, first match wins: $JAVA_HOME, /usr/lib/jvm/temurin-MIN*, /usr/lib/jvm/*MIN*,
 # any /usr/lib/jvm/*, /opt/java, /opt/*jdk*, /usr/local/*jdk*, SDKMAN's and IntelliJ's JDK folders,
 # then the `java` on PATH. A candidate must be a JDK (have bin/javac: the scripts build with Maven)
 # whose feature version is at least MIN. The `java` on PATH is never used blindly: it may be older.
@@ -32,10 +32,11 @@ vecprop_find_jdk() {
         path_java=$(readlink -f "$(command -v java)")
         path_java=${path_java%/bin/java}
     fi
+    local skipped=
     if [ -n "${JAVA_HOME:-}" ]; then
         v=$(vecprop_jdk_version "$JAVA_HOME") || v=
         if [ -z "$v" ] || [ "$v" -lt "$min" ] || [ ! -x "$JAVA_HOME/bin/javac" ]; then
-            echo "note: JAVA_HOME=$JAVA_HOME is not a JDK $min or newer${v:+ (it is $v)}; looking elsewhere" >&2
+            skipped="JAVA_HOME=$JAVA_HOME is ${v:+JDK $v, }not a JDK $min+"
         fi
     fi
     # Unmatched globs stay literal and fail the -d test below.
@@ -47,6 +48,7 @@ vecprop_find_jdk() {
         [ -d "$cand" ] && [ -x "$cand/bin/javac" ] || continue
         v=$(vecprop_jdk_version "$cand") || continue
         if [ "$v" -ge "$min" ]; then
+            [ -z "$skipped" ] || echo "note: $skipped; using $cand" >&2
             JAVA_HOME=$(cd "$cand" && pwd -P)
             export JAVA_HOME
             PATH="$JAVA_HOME/bin:$PATH"
@@ -54,11 +56,12 @@ vecprop_find_jdk() {
             return 0
         fi
     done
-    {
-        echo "error: no JDK $min or newer found (vecprop is built and run on JDK $min+, for its Vector API)."
-        echo "  Looked at \$JAVA_HOME, /usr/lib/jvm/*, /opt/java, /opt/*jdk*, /usr/local/*jdk*,"
-        echo "  ~/.sdkman/candidates/java/*, ~/.jdks/* and the java on PATH${path_java:+ ($path_java)}."
-        echo "  Install one (e.g. Temurin $min) or point JAVA_HOME at it."
-    } >&2
+    # One line: the reason and the way out (the places searched are listed in this file's header).
+    local on_path=
+    if [ -n "$path_java" ]; then
+        v=$(vecprop_jdk_version "$path_java") || v=
+        on_path="; the java on PATH is ${v:+Java $v, }$path_java"
+    fi
+    echo "error: vecprop needs a JDK $min or newer and found none${skipped:+ ($skipped)}$on_path; install one (e.g. Temurin $min) and point JAVA_HOME at it" >&2
     return 1
 }

@@ -4,7 +4,7 @@
 #
 #   vecprop_report_run COMMAND ARGS...     # java -jar jmh/report/target/report.jar COMMAND ARGS...
 #
-# Needs JAVA_HOME to be a JDK 25 (call vecprop_find_jdk 25 first) and mvn on PATH.
+# Needs JAVA_HOME to be a JDK 25 (call vecprop_find_jdk 25 first); builds with the root's ./mvnw.
 
 # Prints the newest $1/*.json or $1/contrib/*/*.json (where `scripts/bench --quick` puts a run)
 # that is a finished JMH result file, or returns 1 if there is none.
@@ -39,7 +39,7 @@ vecprop_report_run() {
     jar=$project/target/report.jar
     if [ ! -f "$jar" ] || [ -n "$(find "$project/pom.xml" "$project/src/main" "$project/.mvn" -newer "$jar" -print -quit 2>/dev/null)" ]; then
         echo "report: building jmh/report (vecprop-report)" >&2
-        (cd "$project" && mvn -q -B -Dstyle.color=never -DskipTests package >&2) || {
+        (cd "$project" && "$root/mvnw" -q -B -DskipTests package >&2) || {
             echo "error: building jmh/report failed" >&2
             return 1
         }

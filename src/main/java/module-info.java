@@ -6,7 +6,6 @@
  * scalar reference path.
  */
 module org.vecprop {
-    requires static jdk.incubator.vector;
     requires java.management;
 
     exports org.vecprop.kernel;

@@ -1,0 +1,4 @@
+/** A user's application that computes with vecprop; compiled with -Werror. */
+module com.example.app {
+    requires org.vecprop;
+}
