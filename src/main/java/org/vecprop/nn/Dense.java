@@ -5,6 +5,7 @@ import org.vecprop.contract.Checks;
 import org.vecprop.kernel.Activation;
 import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.PackedMatrix;
 import org.vecprop.kernel.Relu;
 
 /**
@@ -25,6 +26,12 @@ import org.vecprop.kernel.Relu;
  * {@code dX = dZ·Wᵀ}, which becomes the dA of the layer below. The cost is two GEMMs of the
  * forward's size (one for the first layer).
  *
+ * <p><b>Packed weights.</b> The forward product multiplies with the weights packed once into
+ * the layout the GEMM's register tile reads ({@link PackedMatrix}), so inference at small batches
+ * does not rearrange W on every call. The packed copy is refreshed on the next forward after
+ * {@link #weightsChanged()}, which {@link Sgd} calls after each update; code that writes into
+ * {@link #weights()} directly must call it too, or the layer keeps computing with the old values.
+ *
  * <p>The layer remembers the input array passed to {@link #forward} (no copy): it must not
  * change before {@link #backward}. Not thread-safe: one layer per thread; for inference across
  * threads use {@link #sharingWeights} to give each thread its own buffers over the same weights.
@@ -33,6 +40,7 @@ public final class Dense {
     private final int in, out, maxBatch;
     private final Activation activation;
     private final float[] weights, bias;       // shared by layers made with sharingWeights
+    private final Packed packed;               // likewise
     private final float[] weightGrad, biasGrad;
     private final float[] output, outputGrad, inputGrad;
     private float[] x;
@@ -60,9 +68,44 @@ public final class Dense {
         }
     }
 
+    /**
+     * The weights packed for the forward product, shared by the layers that share the weights;
+     * repacked (in place, allocating only the first time) when marked stale.
+     */
+    private static final class Packed {
+        private volatile boolean stale = true;
+        private PackedMatrix matrix;
+
+        /** The packed weights, repacked first if they are stale. */
+        PackedMatrix current(float[] weights, int in, int out) {
+            if (stale) {
+                refresh(weights, in, out);
+            }
+            return matrix;
+        }
+
+        private synchronized void refresh(float[] weights, int in, int out) {
+            if (!stale) {
+                return; // another layer over the same weights got here first
+            }
+            if (matrix == null) {
+                matrix = PackedMatrix.pack(false, in, out, weights, 0, out);
+            } else {
+                matrix.refresh(weights, 0, out);
+            }
+            stale = false;
+        }
+    }
+
     private Dense(int in, int out, Activation activation, float[] weights, float[] bias,
                   int maxBatch) {
+        this(in, out, activation, weights, bias, new Packed(), maxBatch);
+    }
+
+    private Dense(int in, int out, Activation activation, float[] weights, float[] bias,
+                  Packed packed, int maxBatch) {
         checkedSize(in, out, maxBatch, activation);
+        this.packed = packed;
         this.in = in;
         this.out = out;
         this.activation = activation;
@@ -97,7 +140,7 @@ public final class Dense {
      * changes the weights both see.
      */
     public Dense sharingWeights(int maxBatch) {
-        return new Dense(in, out, activation, weights, bias, maxBatch);
+        return new Dense(in, out, activation, weights, bias, packed, maxBatch);
     }
 
     private static int checkedSize(int in, int out, int maxBatch, Activation activation) {
@@ -134,7 +177,7 @@ public final class Dense {
     public float[] forward(float[] x, int xOff, int ldx, int batch) {
         checkBatch(batch);
         Checks.matrix("x", x, xOff, batch, in, ldx);
-        Gemm.multiplyBiasActivation(false, false, batch, out, in, 1f, x, xOff, ldx, weights, 0, out,
+        Gemm.multiplyBiasActivation(false, batch, 1f, x, xOff, ldx, packed.current(weights, in, out),
                 0f, output, 0, out, bias, 0, activation);
         this.x = x;
         this.xOff = xOff;
@@ -191,6 +234,15 @@ public final class Dense {
         }
     }
 
+    /**
+     * Tells the layer its weights were changed in place (by an optimizer, or by code writing
+     * into {@link #weights()}): the packed copy the forward product reads is refreshed before the
+     * next forward. Cheap; the repacking happens once, at that forward.
+     */
+    public void weightsChanged() {
+        packed.stale = true;
+    }
+
     /** Sets the weight and bias gradients to zero. */
     public void zeroGrad() {
         java.util.Arrays.fill(weightGrad, 0f);
@@ -231,7 +283,10 @@ public final class Dense {
         return batch;
     }
 
-    /** @return the live weight array, {@code in x out} row-major */
+    /**
+     * @return the live weight array, {@code in x out} row-major; after writing into it, call
+     *     {@link #weightsChanged()}
+     */
     public float[] weights() {
         return weights;
     }

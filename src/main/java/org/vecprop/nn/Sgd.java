@@ -58,6 +58,7 @@ public final class Sgd {
             Dense d = network.layer(l);
             float[] w = d.weights(), g = d.weightGrad();
             Update.sgd(w.length, w, 0, g, 0, weightVelocity[l], 0, lr, momentum, weightDecay, true);
+            d.weightsChanged();
             if (d.bias() != null) {
                 Update.sgd(d.bias().length, d.bias(), 0, d.biasGrad(), 0, biasVelocity[l], 0,
                         lr, momentum, 0f, true);

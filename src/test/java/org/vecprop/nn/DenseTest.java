@@ -293,4 +293,27 @@ class DenseTest {
         rejectsWithPrefix(IndexOutOfBoundsException.class, "dA: a 2 x 2 matrix at dAOff 1",
                 () -> identity.backward(new float[4], 1, 2, Gradients.OVERWRITE, true));
     }
+
+    @Test
+    void forwardUsesTheWeightsAsOfTheLastChangeNotice() {
+        // The forward product reads a packed copy of W: refreshed after weightsChanged(), which
+        // Sgd calls after every step and direct writers must call.
+        Random rnd = new Random(9);
+        int in = 37, out = 45, batch = 11;
+        Dense d = new Dense(in, out, Activation.RELU, true, batch, 3);
+        Dense shared = d.sharingWeights(batch);
+        float[] x = Values.random(rnd, batch * in, 0, 1f);
+        float[] before = d.forward(x, 0, in, batch).clone();
+        float[] w = d.weights();
+        for (int i = 0; i < w.length; i++) {
+            w[i] = -w[i];
+        }
+        d.weightsChanged();
+        float[] expected = new float[batch * out];
+        org.vecprop.kernel.Gemm.multiplyBiasActivation(false, false, batch, out, in, 1f, x, 0, in,
+                w, 0, out, 0f, expected, 0, out, d.bias(), 0, Activation.RELU);
+        Compare.sameArray(expected, d.forward(x, 0, in, batch), "after weightsChanged");
+        Compare.sameArray(expected, shared.forward(x, 0, in, batch), "a layer sharing the weights");
+        assertEquals(false, Arrays.equals(before, expected), "the change must show");
+    }
 }
