@@ -260,6 +260,34 @@ public final class ExpAccuracySweep {
         print(all, errors, stride, label, seconds, threads);
     }
 
+    /** Every DIGEST_STRIDE-th bit pattern goes into the digest that runs compare with each other. */
+    static final long DIGEST_STRIDE = 65537;
+
+    /**
+     * A 64-bit digest of fn's results (vector form, checked against the scalar form) on every {@value #DIGEST_STRIDE}-th float bit
+     * pattern, NaNs collapsed: equal digests from runs at different widths and in different JIT
+     * tiers mean those runs computed the same bits (the sweeps themselves only compare scalar
+     * with vector inside one run).
+     */
+    static long digest(Fn fn) {
+        int n = (int) (((1L << 32) + DIGEST_STRIDE - 1) / DIGEST_STRIDE);
+        int padded = (n + BLOCK - 1) / BLOCK * BLOCK;
+        float[] in = new float[padded];
+        float[] out = new float[padded];
+        for (int i = 0; i < padded; i++) {
+            in[i] = Float.intBitsToFloat((int) ((i < n ? i : 0) * DIGEST_STRIDE));
+        }
+        vector(fn, in, out);
+        long h = 0xcbf29ce484222325L; // FNV-1a over the result bits
+        for (int i = 0; i < n; i++) {
+            if (Float.floatToIntBits(out[i]) != Float.floatToIntBits(scalar(fn, in[i]))) {
+                throw new AssertionError(fn + ": scalar and vector differ at " + in[i]);
+            }
+            h = (h ^ Float.floatToIntBits(out[i])) * 0x100000001b3L;
+        }
+        return h;
+    }
+
     static Stats[] newStats() {
         Stats[] s = new Stats[Fn.values().length];
         for (Fn fn : Fn.values()) {
@@ -321,6 +349,11 @@ public final class ExpAccuracySweep {
                         100.0 * (s.checked - s.notCorrectlyRounded) / s.checked));
                 out.append(fn == Fn.TANH ? ".\n" : ", ");
             }
+        }
+        out.append("\nDigests of the results on every ").append(DIGEST_STRIDE).append("-th float: ");
+        for (Fn fn : Fn.values()) {
+            out.append(fn.name().toLowerCase(Locale.ROOT)).append(' ')
+                    .append(String.format("%016x", digest(fn))).append(fn == Fn.TANH ? ".\n" : ", ");
         }
         System.out.print(out.append('\n'));
         for (Fn fn : Fn.values()) {

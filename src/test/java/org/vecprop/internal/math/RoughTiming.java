@@ -98,7 +98,7 @@ final class RoughTiming {
             in[i] = rnd.nextFloat() * 20f - 10f;
         }
         StringBuilder sb = new StringBuilder();
-        sb.append("### rough timing\n\n").append(ExpAccuracySweep.jvmFacts())
+        sb.append("### rough timing, ").append(S.vectorBitSize()).append("-bit vectors\n\n").append(ExpAccuracySweep.jvmFacts())
                 .append("; 4096 floats in [-10, 10], best of 15 rounds of 0.1 s (not JMH; shared machine).\n\n")
                 .append("| what | ns per element |\n|---|---|\n");
         Object[][] rows = {
