@@ -15,17 +15,15 @@ import jdk.incubator.vector.VectorSpecies;
  * exp, sigmoid and tanh in scalar form and {@link VectorFloatExp}'s on the preferred species, and
  * <ul>
  *   <li>counts lanes whose bits differ (NaNs compare equal whatever their payload);</li>
- *   <li>with {@code --errors}, measures the scalar result's error against a double-precision truth
- *       ({@link Math#exp}, {@link Math#tanh} on the float argument converted to double; the
- *       sigmoid as 1/(1 + e^-x) for x >= 0 and e^x/(1 + e^x) for x < 0, in double), in ulps of
- *       the truth: |result − truth| / 2^(max(e, −126) − 23) where 2^e <= |truth| < 2^(e+1). So a
- *       subnormal truth is measured in units of 2^-149, the subnormal spacing. An infinite result
- *       counts as exact where the truth rounds to that infinity in float and as an infinite error
- *       otherwise; NaN must match NaN. The truth's own error (a few 2^-53 relative) is below 10^-7
- *       float ulps.</li>
+ *   <li>with {@code --errors}, measures the scalar result's error against the double-precision
+ *       truth in ulps of the truth, and counts results over their bound (both as defined in
+ *       {@link ExpFunction}: |result − truth| / 2^(max(e, −126) − 23) where
+ *       2^e <= |truth| < 2^(e+1), so a subnormal truth is measured in units of 2^-149).</li>
  * </ul>
  * It prints a Markdown section: the run's JVM facts, worst errors per function and region with
- * their arguments, the share of results that are correctly rounded, and the mismatch counts.
+ * their arguments and the bound there, the share of results that are correctly rounded, the
+ * mismatch and over-bound counts, and a digest of results that other runs can be compared with.
+ * It exits with status 1 if scalar and vector differ anywhere or any result is over its bound.
  * {@code --time} prints rough timings instead.
  *
  * <p>Usage: {@code ExpAccuracySweep [--errors] [--stride S] [--threads T] [--label TEXT] | --time}
@@ -35,9 +33,6 @@ public final class ExpAccuracySweep {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int BLOCK = 1 << 14; // values per block, a multiple of every lane count
-
-    /** Functions under test. */
-    enum Fn { EXP, SIGMOID, TANH }
 
     /** The regions each function's errors are reported for. */
     static final String[][] REGIONS = {
@@ -56,6 +51,8 @@ public final class ExpAccuracySweep {
         final double[] worstTruth;
         final long[] count;
         long notCorrectlyRounded;
+        long overBound;
+        float firstOverBound = Float.NaN;
         long mismatches;
         float firstMismatch = Float.NaN;
         long checked;
@@ -80,6 +77,10 @@ public final class ExpAccuracySweep {
                 }
             }
             notCorrectlyRounded += o.notCorrectlyRounded;
+            if (overBound == 0 && o.overBound > 0) {
+                firstOverBound = o.firstOverBound;
+            }
+            overBound += o.overBound;
             if (mismatches == 0 && o.mismatches > 0) {
                 firstMismatch = o.firstMismatch;
             }
@@ -88,40 +89,7 @@ public final class ExpAccuracySweep {
         }
     }
 
-    /** The double-precision truth of fn at x. */
-    static double truth(Fn fn, float x) {
-        double d = x;
-        return switch (fn) {
-            case EXP -> Math.exp(d);
-            case SIGMOID -> {
-                if (d >= 0) {
-                    yield 1 / (1 + Math.exp(-d));
-                }
-                double e = Math.exp(d);
-                yield e / (1 + e);
-            }
-            case TANH -> Math.tanh(d);
-        };
-    }
-
-    /**
-     * The error of {@code got} against {@code truth} in float ulps of the truth (see the class
-     * comment): 0 for matching infinities or NaNs, +Inf for a class mismatch.
-     */
-    static double ulpError(float got, double truth) {
-        if (Double.isNaN(truth) || Float.isNaN(got)) {
-            return Double.isNaN(truth) && Float.isNaN(got) ? 0 : Double.POSITIVE_INFINITY;
-        }
-        if (Float.isInfinite(got)) {
-            return (float) truth == got ? 0 : Double.POSITIVE_INFINITY;
-        }
-        int e = Math.getExponent(truth); // unbiased; Double.MIN_EXPONENT - 1 for 0 and subnormal doubles
-        e = Math.max(e, Float.MIN_EXPONENT);
-        e = Math.min(e, Float.MAX_EXPONENT);
-        return Math.abs(got - truth) / Math.scalb(1.0, e - 23);
-    }
-
-    static int region(Fn fn, float x, double truth) {
+    static int region(ExpFunction fn, float x, double truth) {
         return switch (fn) {
             case EXP -> truth >= 0x1p-126 && truth <= Float.MAX_VALUE ? 0
                     : truth > 0 && truth < 0x1p-126 && (float) truth != 0f ? 1 : 2;
@@ -133,16 +101,8 @@ public final class ExpAccuracySweep {
         };
     }
 
-    static float scalar(Fn fn, float x) {
-        return switch (fn) {
-            case EXP -> FloatExp.exp(x);
-            case SIGMOID -> FloatExp.sigmoid(x);
-            case TANH -> FloatExp.tanh(x);
-        };
-    }
-
     /** One explicit loop per function, so each call site is monomorphic and inlined. */
-    static void vector(Fn fn, float[] in, float[] out) {
+    static void vector(ExpFunction fn, float[] in, float[] out) {
         int l = S.length();
         switch (fn) {
             case EXP -> {
@@ -164,12 +124,12 @@ public final class ExpAccuracySweep {
     }
 
     static void sweepBlock(float[] in, int n, boolean errors, Stats[] stats, float[] vec) {
-        for (Fn fn : Fn.values()) {
+        for (ExpFunction fn : ExpFunction.values()) {
             Stats st = stats[fn.ordinal()];
             vector(fn, in, vec);
             for (int i = 0; i < n; i++) {
                 float x = in[i];
-                float s = scalar(fn, x);
+                float s = fn.scalar(x);
                 if (Float.floatToIntBits(s) != Float.floatToIntBits(vec[i])) {
                     if (st.mismatches++ == 0) {
                         st.firstMismatch = x;
@@ -177,8 +137,13 @@ public final class ExpAccuracySweep {
                 }
                 st.checked++;
                 if (errors) {
-                    double t = truth(fn, x);
-                    double err = ulpError(s, t);
+                    double t = fn.truth(x);
+                    double err = ExpFunction.ulpError(s, t);
+                    if (!(err <= fn.bound(x, t))) {
+                        if (st.overBound++ == 0) {
+                            st.firstOverBound = x;
+                        }
+                    }
                     int r = region(fn, x, t);
                     st.count[r]++;
                     if (err > st.worst[r]) {
@@ -253,7 +218,7 @@ public final class ExpAccuracySweep {
         double seconds = (System.nanoTime() - start) / 1e9;
         Stats[] all = newStats();
         for (Stats[] s : perThread) {
-            for (Fn fn : Fn.values()) {
+            for (ExpFunction fn : ExpFunction.values()) {
                 all[fn.ordinal()].merge(s[fn.ordinal()]);
             }
         }
@@ -269,7 +234,7 @@ public final class ExpAccuracySweep {
      * tiers mean those runs computed the same bits (the sweeps themselves only compare scalar
      * with vector inside one run).
      */
-    static long digest(Fn fn) {
+    static long digest(ExpFunction fn) {
         int n = (int) (((1L << 32) + DIGEST_STRIDE - 1) / DIGEST_STRIDE);
         int padded = (n + BLOCK - 1) / BLOCK * BLOCK;
         float[] in = new float[padded];
@@ -280,7 +245,7 @@ public final class ExpAccuracySweep {
         vector(fn, in, out);
         long h = 0xcbf29ce484222325L; // FNV-1a over the result bits
         for (int i = 0; i < n; i++) {
-            if (Float.floatToIntBits(out[i]) != Float.floatToIntBits(scalar(fn, in[i]))) {
+            if (Float.floatToIntBits(out[i]) != Float.floatToIntBits(fn.scalar(in[i]))) {
                 throw new AssertionError(fn + ": scalar and vector differ at " + in[i]);
             }
             h = (h ^ Float.floatToIntBits(out[i])) * 0x100000001b3L;
@@ -289,8 +254,8 @@ public final class ExpAccuracySweep {
     }
 
     static Stats[] newStats() {
-        Stats[] s = new Stats[Fn.values().length];
-        for (Fn fn : Fn.values()) {
+        Stats[] s = new Stats[ExpFunction.values().length];
+        for (ExpFunction fn : ExpFunction.values()) {
             s[fn.ordinal()] = new Stats(REGIONS[fn.ordinal()].length);
         }
         return s;
@@ -315,53 +280,71 @@ public final class ExpAccuracySweep {
                 .append("; ").append(jvmFacts()).append("; ").append(threads).append(" threads, ")
                 .append(String.format(Locale.ROOT, "%.0f s", seconds)).append(".\n\n");
         out.append("| function | values | scalar != vector (bits) | first mismatch |\n|---|---|---|---|\n");
-        for (Fn fn : Fn.values()) {
+        for (ExpFunction fn : ExpFunction.values()) {
             Stats s = all[fn.ordinal()];
-            out.append("| ").append(fn.name().toLowerCase(Locale.ROOT)).append(" | ").append(s.checked)
+            out.append("| ").append(fn.label()).append(" | ").append(s.checked)
                     .append(" | ").append(s.mismatches).append(" | ")
                     .append(s.mismatches == 0 ? "-" : f(s.firstMismatch)).append(" |\n");
         }
         if (errors) {
-            out.append("\n| function | region | values | worst error (ulps) | at x | result | truth |\n")
-                    .append("|---|---|---|---|---|---|---|\n");
-            for (Fn fn : Fn.values()) {
+            out.append("\n| function | region | values | worst error (ulps) | bound there | at x | result | truth |\n")
+                    .append("|---|---|---|---|---|---|---|---|\n");
+            for (ExpFunction fn : ExpFunction.values()) {
                 Stats s = all[fn.ordinal()];
                 double overall = -1;
                 for (int r = 0; r < s.worst.length; r++) {
                     overall = Math.max(overall, s.worst[r]);
-                    out.append("| ").append(fn.name().toLowerCase(Locale.ROOT)).append(" | ")
+                    out.append("| ").append(fn.label()).append(" | ")
                             .append(REGIONS[fn.ordinal()][r]).append(" | ").append(s.count[r]).append(" | ");
                     if (s.count[r] == 0) {
-                        out.append("- | - | - | - |\n");
+                        out.append("- | - | - | - | - |\n");
                     } else {
                         out.append(String.format(Locale.ROOT, "%.4f", s.worst[r])).append(" | ")
+                                .append(String.format(Locale.ROOT, "%.2f", fn.bound(s.worstArg[r], s.worstTruth[r])))
+                                .append(" | ")
                                 .append(f(s.worstArg[r])).append(" | ").append(s.worstGot[r]).append(" | ")
                                 .append(String.format(Locale.ROOT, "%.10g", s.worstTruth[r])).append(" |\n");
                     }
                 }
-                out.append(String.format(Locale.ROOT, "| **%s** | **all** | %d | **%.4f** | | | |%n",
-                        fn.name().toLowerCase(Locale.ROOT), s.checked, overall));
+                out.append(String.format(Locale.ROOT, "| **%s** | **all** | %d | **%.4f** | | | | |%n",
+                        fn.label(), s.checked, overall));
             }
             out.append("\nCorrectly rounded (equal to the truth rounded to float): ");
-            for (Fn fn : Fn.values()) {
+            for (ExpFunction fn : ExpFunction.values()) {
                 Stats s = all[fn.ordinal()];
-                out.append(fn.name().toLowerCase(Locale.ROOT)).append(String.format(Locale.ROOT, " %.4f%%",
+                out.append(fn.label()).append(String.format(Locale.ROOT, " %.4f%%",
                         100.0 * (s.checked - s.notCorrectlyRounded) / s.checked));
-                out.append(fn == Fn.TANH ? ".\n" : ", ");
+                out.append(fn == ExpFunction.TANH ? ".\n" : ", ");
+            }
+            out.append("\nResults over their bound: ");
+            for (ExpFunction fn : ExpFunction.values()) {
+                Stats s = all[fn.ordinal()];
+                out.append(fn.label()).append(' ').append(s.overBound)
+                        .append(s.overBound == 0 ? "" : " (first at " + f(s.firstOverBound) + ")")
+                        .append(fn == ExpFunction.TANH ? ".\n" : ", ");
             }
         }
         out.append("\nDigests of the results on every ").append(DIGEST_STRIDE).append("-th float: ");
-        for (Fn fn : Fn.values()) {
-            out.append(fn.name().toLowerCase(Locale.ROOT)).append(' ')
-                    .append(String.format("%016x", digest(fn))).append(fn == Fn.TANH ? ".\n" : ", ");
+        for (ExpFunction fn : ExpFunction.values()) {
+            out.append(fn.label()).append(' ')
+                    .append(String.format("%016x", digest(fn))).append(fn == ExpFunction.TANH ? ".\n" : ", ");
         }
         System.out.print(out.append('\n'));
-        for (Fn fn : Fn.values()) {
+        boolean failed = false;
+        for (ExpFunction fn : ExpFunction.values()) {
             if (all[fn.ordinal()].mismatches != 0) {
                 System.err.println("MISMATCH: " + fn + " scalar and vector differ on "
                         + all[fn.ordinal()].mismatches + " values");
-                System.exit(1);
+                failed = true;
             }
+            if (all[fn.ordinal()].overBound != 0) {
+                System.err.println("OVER BOUND: " + fn + " is over its error bound on "
+                        + all[fn.ordinal()].overBound + " values");
+                failed = true;
+            }
+        }
+        if (failed) {
+            System.exit(1);
         }
     }
 }
