@@ -18,13 +18,14 @@ import org.junit.jupiter.api.Test;
  * Vector results computed in child JVMs ({@link ChildJvmForms}) on the edges and random values:
  * each must equal the child's scalar result and this JVM's scalar result (which C1 or C2 may have
  * compiled). The children get this run's {@code -XX:MaxVectorSize}, so the same preferred
- * species. About 2 seconds each.
+ * and maximal species. About 2 seconds each.
  * <ul>
- *   <li>{@code -Xint}: the interpreter runs both forms on the preferred species, so the
- *       interpreter agrees with the compiled code of this JVM (every JIT tier);</li>
- *   <li>every species from 64 to 512 bits, whatever the preferred one is: the functions take
- *       any species. In a child JVM because mixing species spoils C2's profiles (see
- *       {@link ChildJvmForms}).</li>
+ *   <li>{@code -Xint}: the interpreter runs both forms on the preferred species and on
+ *       {@code SPECIES_MAX}, so the interpreter agrees with the compiled code of this JVM (every
+ *       JIT tier);</li>
+ *   <li>every species from 64 to 512 bits and {@code SPECIES_MAX}, whatever the preferred one
+ *       is: the functions take any species. In a child JVM because mixing species spoils C2's
+ *       profiles (see {@link ChildJvmForms}).</li>
  * </ul>
  */
 class ChildJvmAgreementTest {
@@ -37,12 +38,12 @@ class ChildJvmAgreementTest {
 
     @Test
     void interpreterAgreesWithThisJvm() throws IOException, InterruptedException {
-        check(List.of("-Xint"), List.of("0"));
+        check(List.of("-Xint"), List.of("0", "-1"));
     }
 
     @Test
     void everySpeciesAgreesWithThisJvm() throws IOException, InterruptedException {
-        check(List.of(), List.of("64", "128", "256", "512"));
+        check(List.of(), List.of("64", "128", "256", "512", "-1"));
     }
 
     static void check(List<String> jvmFlags, List<String> species) throws IOException, InterruptedException {
@@ -79,7 +80,7 @@ class ChildJvmAgreementTest {
                     if (scalar != vector || here != scalar) {
                         assertEquals(Float.intBitsToFloat(scalar), Float.intBitsToFloat(vector),
                                 fn.label() + "(" + x + " = " + Float.toHexString(x) + "), " + bits
-                                        + "-bit species (0: preferred), child " + jvmFlags + ": scalar vs vector");
+                                        + "-bit species (0: the kernels', -1: SPECIES_MAX), child " + jvmFlags + ": scalar vs vector");
                         assertEquals(Float.intBitsToFloat(here), Float.intBitsToFloat(scalar),
                                 fn.label() + "(" + x + " = " + Float.toHexString(x) + "): this JVM's scalar vs the child's");
                     }

@@ -7,8 +7,9 @@ import java.util.Arrays;
  * scalar and vector form on {@link #inputs()} and prints one line per value:
  * {@code function speciesBits argumentBits scalarBits vectorBits} (hexadecimal raw bits).
  *
- * <p>Usage: {@code ChildJvmForms 0} for the preferred species, or {@code ChildJvmForms 64 128 256 512}
- * for those species. A separate JVM, because calling the vector functions with several species
+ * <p>Usage: {@code ChildJvmForms BITS...}: 0 for {@link VectorForm#SPECIES} (the kernels' species
+ * where SIMD is on, else the preferred one), 64 to 512 for those shapes, -1 for
+ * {@code SPECIES_MAX}. A separate JVM, because calling the vector functions with several species
  * in one JVM spoils C2's type profiles inside them: afterwards C2 no longer keeps their vectors
  * in registers (every vector is boxed, about 100 times slower), which would break the allocation
  * test and slow every later test in the suite's JVM.

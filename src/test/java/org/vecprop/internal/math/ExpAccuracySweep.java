@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * the script; it needs {@code --add-modules jdk.incubator.vector}).
  *
  * <p>For every float bit pattern (or every {@code stride}-th one), it computes {@link FloatExp}'s
- * exp, sigmoid and tanh in scalar form and {@link VectorFloatExp}'s on the preferred species, and
+ * exp, sigmoid and tanh in scalar form and {@link VectorFloatExp}'s on the species {@link #S}, and
  * <ul>
  *   <li>counts lanes whose bits differ (NaNs compare equal whatever their payload);</li>
  *   <li>with {@code --errors}, measures the scalar result's error against the double-precision
@@ -31,7 +31,12 @@ import jdk.incubator.vector.VectorSpecies;
 public final class ExpAccuracySweep {
     private ExpAccuracySweep() {}
 
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The species of the vector form: the preferred one, or with {@code -Dvecprop.sweep.species=kernel}
+     * the kernels' ({@code SPECIES_MAX} at full width, another vector class of the same width).
+     */
+    static final VectorSpecies<Float> S = "kernel".equals(System.getProperty("vecprop.sweep.species"))
+            ? org.vecprop.kernel.KernelSpecies.get() : FloatVector.SPECIES_PREFERRED;
     static final int BLOCK = 1 << 14; // values per block, a multiple of every lane count
 
     /** The regions each function's errors are reported for. */
@@ -264,8 +269,7 @@ public final class ExpAccuracySweep {
     static String jvmFacts() {
         List<String> args = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
         return "JDK " + System.getProperty("java.vm.version") + " (" + System.getProperty("java.vm.info")
-                + "), flags `" + String.join(" ", args) + "`, preferred species " + S.vectorBitSize()
-                + " bits (" + S.length() + " lanes)";
+                + "), flags `" + String.join(" ", args) + "`, species " + S;
     }
 
     static String f(float x) {

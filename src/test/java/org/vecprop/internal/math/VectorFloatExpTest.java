@@ -12,10 +12,11 @@ import org.vecprop.kernel.Simd;
 /**
  * The Vector API forms equal the scalar forms bit for bit (NaN payloads aside) on every input
  * tested: specials and threshold neighbourhoods, whole binades, random values over the whole
- * range, on the preferred species (the width this run simulates). Combined with
- * {@link FloatExpTest}, the vector forms meet the same error bounds. Other species, and the
- * interpreter, are checked in child JVMs ({@link ChildJvmAgreementTest}): only the preferred
- * species may run in this JVM (see {@link ChildJvmForms}).
+ * range, on the kernels' species (the width this run simulates; {@code SPECIES_MAX} at full width,
+ * see {@link VectorForm#SPECIES}). Combined with {@link FloatExpTest}, the vector forms meet the
+ * same error bounds. Other species, and the interpreter, are checked in child JVMs
+ * ({@link ChildJvmAgreementTest}): only the kernels' species may run in this JVM (see
+ * {@link ChildJvmForms}).
  *
  * <p>In the C1-only run ({@code -XX:TieredStopAtLevel=1}) the module is present and these tests
  * run too, on the Vector API's Java fallback code that C1 compiles: that is the JIT-tier check.
@@ -35,11 +36,11 @@ class VectorFloatExpTest {
                 "the module jdk.incubator.vector is not loaded: no vector form to test");
     }
 
-    /** Asserts the preferred-species vector form equals the scalar form on every x. */
+    /** Asserts the vector form on the kernels' species equals the scalar form on every x. */
     static void agree(ExpFunction fn, float[] xs, String what) {
         float[] out = new float[xs.length];
         VectorForm.apply(fn, xs, out, xs.length);
-        compare(fn, xs, out, what + ", " + VectorForm.preferredBits() + "-bit species");
+        compare(fn, xs, out, what + ", " + VectorForm.SPECIES);
     }
 
     static void compare(ExpFunction fn, float[] xs, float[] vector, String what) {
@@ -54,7 +55,7 @@ class VectorFloatExpTest {
     }
 
     @Test
-    void edgesAgreeOnThePreferredSpecies() {
+    void edgesAgreeOnTheKernelsSpecies() {
         float[] edges = ExpInputs.edges();
         for (ExpFunction fn : ExpFunction.values()) {
             agree(fn, edges, "specials and threshold neighbourhoods");

@@ -12,35 +12,39 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorForm {
     private VectorForm() {}
 
-    /** A constant, so C2 intrinsifies the preferred-species loops below. */
-    static final VectorSpecies<Float> PREFERRED = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The kernels' species (see {@link org.vecprop.kernel.KernelSpecies}: at full width that is
+     * {@code SPECIES_MAX}, another vector class than {@code SPECIES_SPECIES}, and the two must
+     * not share code in one JVM). A constant, so C2 intrinsifies the loops below.
+     */
+    static final VectorSpecies<Float> SPECIES = org.vecprop.kernel.KernelSpecies.get();
 
-    /** The preferred species' width in bits. */
-    static int preferredBits() {
-        return PREFERRED.vectorBitSize();
+    /** The species' width in bits. */
+    static int bits() {
+        return SPECIES.vectorBitSize();
     }
 
-    /** The float species of {@code bits} bits (64, 128, 256, 512). */
+    /** The float species of {@code bits} bits (64, 128, 256, 512), or -1 for SPECIES_MAX. */
     static VectorSpecies<Float> species(int bits) {
-        return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+        return bits == -1 ? FloatVector.SPECIES_MAX : VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
     }
 
     /**
-     * out[i] = fn(in[i]) for i < n on the preferred species, by whole vectors; a partial last
+     * out[i] = fn(in[i]) for i < n on {@link #SPECIES}, by whole vectors; a partial last
      * vector is computed on a copy padded with zeros, so every element goes through the vector
      * form. One loop per function with a constant species keeps each call site monomorphic and
      * intrinsified: C2 inlines the function and keeps its vectors in registers.
      */
     static void apply(ExpFunction fn, float[] in, float[] out, int n) {
-        int whole = PREFERRED.loopBound(n);
+        int whole = SPECIES.loopBound(n);
         switch (fn) {
             case EXP -> exp(in, out, whole);
             case SIGMOID -> sigmoid(in, out, whole);
             case TANH -> tanh(in, out, whole);
         }
         if (whole < n) {
-            float[] tailIn = new float[PREFERRED.length()];
-            float[] tailOut = new float[PREFERRED.length()];
+            float[] tailIn = new float[SPECIES.length()];
+            float[] tailOut = new float[SPECIES.length()];
             System.arraycopy(in, whole, tailIn, 0, n - whole);
             apply(fn, tailIn, tailOut, tailIn.length);
             System.arraycopy(tailOut, 0, out, whole, n - whole);
@@ -48,26 +52,26 @@ final class VectorForm {
     }
 
     static void exp(float[] in, float[] out, int n) {
-        for (int i = 0; i < n; i += PREFERRED.length()) {
-            VectorFloatExp.exp(FloatVector.fromArray(PREFERRED, in, i)).intoArray(out, i);
+        for (int i = 0; i < n; i += SPECIES.length()) {
+            VectorFloatExp.exp(FloatVector.fromArray(SPECIES, in, i)).intoArray(out, i);
         }
     }
 
     static void sigmoid(float[] in, float[] out, int n) {
-        for (int i = 0; i < n; i += PREFERRED.length()) {
-            VectorFloatExp.sigmoid(FloatVector.fromArray(PREFERRED, in, i)).intoArray(out, i);
+        for (int i = 0; i < n; i += SPECIES.length()) {
+            VectorFloatExp.sigmoid(FloatVector.fromArray(SPECIES, in, i)).intoArray(out, i);
         }
     }
 
     static void tanh(float[] in, float[] out, int n) {
-        for (int i = 0; i < n; i += PREFERRED.length()) {
-            VectorFloatExp.tanh(FloatVector.fromArray(PREFERRED, in, i)).intoArray(out, i);
+        for (int i = 0; i < n; i += SPECIES.length()) {
+            VectorFloatExp.tanh(FloatVector.fromArray(SPECIES, in, i)).intoArray(out, i);
         }
     }
 
     /**
-     * out[i] = fn(in[i]) for i < n on the species of {@code bits} bits, whatever the preferred
-     * one is. The species is not a constant here, so this runs the Vector API's Java code
+     * out[i] = fn(in[i]) for i < n on the species of {@code bits} bits (-1: SPECIES_MAX),
+     * whatever {@link #SPECIES} is. The species is not a constant here, so this runs the Vector API's Java code
      * (slowly, and allocating): for small samples only.
      */
     static void applyWith(int bits, ExpFunction fn, float[] in, float[] out, int n) {
