@@ -45,11 +45,6 @@ except ImportError:  # pragma: no cover - environment check
 mp.mp.dps = 60
 
 
-def to_float32(x):
-    """Rounds an mpmath number to the nearest float32 (ties to even), via struct."""
-    return struct.unpack("<f", struct.pack("<f", float(x)))[0]  # float(x) is exact enough: 53 bits
-
-
 def f32_exact(x):
     """The float32 nearest to x, rounded once from the high-precision value (not via double)."""
     # Round to 24 significant bits directly in mpmath, so there is no double rounding.
@@ -117,13 +112,13 @@ def remez(f, w, basis, degree, lo, hi, iterations=40):
                 else:
                     a_ = c1
             refined.append((a_ + b_) / 2)
-        if len(refined) > m:  # keep the m largest, alternating runs are what matter
-            while len(refined) > m:
-                # drop the smaller of the two ends
-                if abs(err(refined[0])) < abs(err(refined[-1])):
-                    refined.pop(0)
-                else:
-                    refined.pop()
+        # More sign runs than reference points: drop the smaller end until m remain (the runs
+        # alternate in sign, so this keeps an alternating set).
+        while len(refined) > m:
+            if abs(err(refined[0])) < abs(err(refined[-1])):
+                refined.pop(0)
+            else:
+                refined.pop()
         if len(refined) == m:
             ref = refined
         if last_e is not None and abs(abs(e_level) - last_e) < mp.mpf(10) ** -40:
