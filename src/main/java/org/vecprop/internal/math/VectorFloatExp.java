@@ -40,8 +40,9 @@ import jdk.incubator.vector.VectorOperators;
  * under C2's {@code FreqInlineSize}, and their code when compiled on their own is under
  * {@code InlineSmallCode}, so hot callers inline them.
  *
- * <p>Use one species per JVM: the kernels' {@code Vectors.F}, which at full width is
- * {@code SPECIES_MAX}, a different vector class from {@code SPECIES_PREFERRED} of the same width.
+ * <p>Use one species per JVM: the kernels' {@code org.vecprop.internal.Lanes.F}, which at full
+ * width is {@code SPECIES_MAX}, a different vector class from {@code SPECIES_PREFERRED} of the
+ * same width.
  * Calling these shared methods with two vector classes spoils C2's type profiles inside them and
  * in the Vector API's own code; C2 then boxes vectors for every caller (measured: allocation on
  * every call, and up to 150 times slower). Load this class only when the module

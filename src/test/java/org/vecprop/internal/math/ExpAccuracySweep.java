@@ -36,7 +36,7 @@ public final class ExpAccuracySweep {
      * the kernels' ({@code SPECIES_MAX} at full width, another vector class of the same width).
      */
     static final VectorSpecies<Float> S = "kernel".equals(System.getProperty("vecprop.sweep.species"))
-            ? org.vecprop.kernel.KernelSpecies.get() : FloatVector.SPECIES_PREFERRED;
+            ? VectorForm.kernelSpecies() : FloatVector.SPECIES_PREFERRED;
     static final int BLOCK = 1 << 14; // values per block, a multiple of every lane count
 
     /** The regions each function's errors are reported for. */

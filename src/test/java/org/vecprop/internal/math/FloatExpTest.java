@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.generators.Generate;
-import org.vecprop.kernel.Props;
+import org.vecprop.testing.Props;
 
 /**
  * The scalar exp, sigmoid and tanh against a double-precision truth, within the error bounds in

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.generators.Generate;
-import org.vecprop.kernel.Props;
+import org.vecprop.testing.Props;
 import org.vecprop.kernel.Simd;
 
 /**

@@ -13,11 +13,20 @@ final class VectorForm {
     private VectorForm() {}
 
     /**
-     * The kernels' species (see {@link org.vecprop.kernel.KernelSpecies}: at full width that is
-     * {@code SPECIES_MAX}, another vector class than {@code SPECIES_SPECIES}, and the two must
-     * not share code in one JVM). A constant, so C2 intrinsifies the loops below.
+     * The kernels' species, {@link org.vecprop.internal.Lanes#F}, where SIMD is on, else the
+     * preferred one. Tests that run vector code in the same JVM as the kernels must use this very
+     * species: at full width it is {@code SPECIES_MAX}, another vector class than
+     * {@code SPECIES_PREFERRED} of the same width, and code shared by two vector classes (the
+     * Vector API's own and vecprop's exp) gets polluted type profiles, after which C2 boxes the
+     * vectors (the allocation test failed that way in the whole suite). A constant, so C2
+     * intrinsifies the loops below.
      */
-    static final VectorSpecies<Float> SPECIES = org.vecprop.kernel.KernelSpecies.get();
+    static final VectorSpecies<Float> SPECIES = kernelSpecies();
+
+    /** The kernels' species where SIMD is on ({@code Lanes} loads only then), else the preferred one. */
+    static VectorSpecies<Float> kernelSpecies() {
+        return org.vecprop.kernel.Simd.enabled() ? org.vecprop.internal.Lanes.F : FloatVector.SPECIES_PREFERRED;
+    }
 
     /** The species' width in bits. */
     static int bits() {
