@@ -16,6 +16,7 @@ import org.vecprop.kernel.Update;
 import org.vecprop.nn.Gradients;
 import org.vecprop.nn.Network;
 import org.vecprop.nn.Sgd;
+import org.vecprop.nn.SgdOptions;
 import org.vecprop.kernel.Activation;
 
 /**
@@ -49,7 +50,7 @@ class AllocationTest {
         double[] summary = new double[4];
         float[] tiny = {1f, 2f}, tinyW = {0.5f, -0.3f, 0.2f, 0.8f}, tinyOut = new float[2];
         Network net = Network.mlp(32, 1, 20, 33, 17, 3);
-        Sgd sgd = new Sgd(net, 0.01f, 0.9f, 1e-4f);
+        Sgd sgd = new Sgd(net, SgdOptions.learningRate(0.01f).withMomentum(0.9f).withWeightDecay(1e-4f));
         float[] x = new float[32 * 20], t = new float[32 * 3];
 
         Map<String, Runnable> ops = new LinkedHashMap<>();
