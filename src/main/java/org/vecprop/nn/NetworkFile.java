@@ -154,7 +154,7 @@ final class NetworkFile {
     }
 
     /** One Linear module of a module list and the activation after it. */
-    private record LayerSpec(int in, int out, boolean bias, Activation activation) {}
+    record LayerSpec(int in, int out, boolean bias, Activation activation) {}
 
     static Network build(SafeTensors contents, int maxBatch) {
         if (maxBatch < 1) {
