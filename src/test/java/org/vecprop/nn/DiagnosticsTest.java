@@ -243,4 +243,22 @@ class DiagnosticsTest {
         org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> d.state(3));
         d.update(net.sharingWeights(2)); // the same shape: fine
     }
+
+    @Test
+    void aBiasGradientAloneIsAGradient() {
+        // Layer 1 of cleared(): weight gradient zero (its inputs could all be zero), bias
+        // gradient not: it learns through its bias, so it is OK, not NO_GRADIENT.
+        Network net = cleared();
+        norms(net, 1f, 0f, 1f);
+        net.layer(1).biasGrad()[2] = 0.5f;
+        Diagnostics d = new Diagnostics(net);
+        d.update(net);
+        assertEquals(Diagnostics.LayerState.OK, d.state(1));
+        assertEquals(-1, d.noGradientLayer());
+        net.layer(1).biasGrad()[2] = 0f;
+        d.update(net);
+        assertEquals(Diagnostics.LayerState.NO_GRADIENT, d.state(1));
+        assertEquals(1, d.noGradientLayer());
+        assertEquals("NO GRADIENT IN LAYER 1", d.verdict());
+    }
 }
