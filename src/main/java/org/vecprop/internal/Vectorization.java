@@ -30,6 +30,14 @@ import java.util.Optional;
 public final class Vectorization {
     /** The system property that forces a width, or 0 for the scalar path. */
     public static final String BITS_PROPERTY = "vecprop.vectorBits";
+    /** The system property that, set to {@code true}, makes every kernel refuse the scalar path. */
+    public static final String REQUIRE_PROPERTY = "vecprop.requireSimd";
+
+    /**
+     * Whether {@code -Dvecprop.requireSimd=true} asks that kernels refuse to run when SIMD is off
+     * (for services that would rather fail at start-up than run ~40x slower).
+     */
+    public static final boolean REQUIRED = Boolean.parseBoolean(System.getProperty(REQUIRE_PROPERTY, "false"));
 
     /** Whether the kernels use the Vector API. */
     public static final boolean ENABLED;
@@ -66,7 +74,8 @@ public final class Vectorization {
         if (why == null) {
             int preferred = VectorProbe.preferredFloatBits();
             if (preferred < 128) {
-                why = "the CPU's preferred float vector is " + preferred + " bits (< 128)";
+                why = "the CPU's preferred float vector is " + preferred + " bits (< 128), too"
+                        + " narrow to pay; nothing to fix on this machine";
             } else {
                 bits = forced > 0 ? Math.min(forced, preferred) : preferred;
             }
@@ -78,7 +87,8 @@ public final class Vectorization {
                 ? "vecprop: SIMD on, " + BITS + "-bit float vectors (" + BITS / 32 + " lanes)"
                         + (forced > 0 && forced != BITS ? ", " + forced + " requested but the CPU"
                         + " prefers " + BITS : "")
-                : "vecprop: scalar path (much slower), because " + why;
+                : "vecprop: scalar path (much slower), because " + why
+                        + (REQUIRED ? "; -D" + REQUIRE_PROPERTY + "=true: every kernel call will throw" : "");
         System.Logger log = System.getLogger("org.vecprop");
         if (ENABLED) {
             log.log(System.Logger.Level.DEBUG, DESCRIPTION);

@@ -1,5 +1,6 @@
 package org.vecprop.kernel;
 
+import java.lang.reflect.Proxy;
 import org.vecprop.internal.Kernels;
 import org.vecprop.internal.Vectorization;
 import org.vecprop.internal.scalar.ScalarKernels;
@@ -13,6 +14,21 @@ import org.vecprop.internal.vector.VectorKernels;
 final class Implementation {
     private Implementation() {}
 
-    /** The Vector API kernels when SIMD is on, else the scalar ones. */
-    static final Kernels KERNELS = Vectorization.ENABLED ? VectorKernels.INSTANCE : ScalarKernels.INSTANCE;
+    /**
+     * The Vector API kernels when SIMD is on; else the scalar ones, or, when
+     * {@code -Dvecprop.requireSimd=true} asks for SIMD or nothing, kernels that refuse every call.
+     */
+    static final Kernels KERNELS = Vectorization.ENABLED ? VectorKernels.INSTANCE
+            : Vectorization.REQUIRED ? refusing() : ScalarKernels.INSTANCE;
+
+    /**
+     * Kernels whose every method throws {@link IllegalStateException} saying why SIMD is off. A
+     * proxy, since no call ever computes anything: it only needs to exist and refuse.
+     */
+    private static Kernels refusing() {
+        return (Kernels) Proxy.newProxyInstance(Kernels.class.getClassLoader(),
+                new Class<?>[] {Kernels.class}, (proxy, method, args) -> {
+                    throw new IllegalStateException(Simd.refusal());
+                });
+    }
 }

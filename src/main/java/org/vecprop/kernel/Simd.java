@@ -39,4 +39,23 @@ public final class Simd {
     public static String description() {
         return Vectorization.DESCRIPTION;
     }
+
+    /**
+     * Throws unless the kernels run on the Vector API: for a service to call at start-up when it
+     * would rather not run at all than run on the scalar path (about 40 times slower). The same
+     * refusal applies to every kernel call when the JVM runs with
+     * {@code -Dvecprop.requireSimd=true}.
+     *
+     * @throws IllegalStateException naming why SIMD is off and how to turn it on
+     */
+    public static void requireVectorized() {
+        if (!Vectorization.ENABLED) {
+            throw new IllegalStateException(refusal());
+        }
+    }
+
+    /** The message of a refusal: why SIMD is off and how to fix it, in one line. */
+    static String refusal() {
+        return "vecprop: SIMD is required but off, because " + Vectorization.WHY_OFF;
+    }
 }

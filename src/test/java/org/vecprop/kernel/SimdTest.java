@@ -1,7 +1,13 @@
 package org.vecprop.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -41,5 +47,39 @@ class SimdTest {
             assertTrue(d.contains("because"), d);
             assertEquals(0, Simd.vectorBits());
         }
+    }
+
+    @Test
+    void requireVectorizedRefusesOnlyTheScalarPath() {
+        if (Simd.enabled()) {
+            Simd.requireVectorized();
+        } else {
+            IllegalStateException e = assertThrows(IllegalStateException.class, Simd::requireVectorized);
+            assertTrue(e.getMessage().contains("because"), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), "one line");
+        }
+    }
+
+    /** What a child JVM run with the strict property and without the incubator module prints. */
+    public static void main(String[] args) {
+        try {
+            Relu.forward(1, 1, new float[1], 0, 1, new float[1], 0, 1);
+            System.out.println("computed");
+        } catch (IllegalStateException e) {
+            System.out.println("refused: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void theStrictPropertyMakesEveryKernelRefuseTheScalarPath() throws Exception {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        Process child = new ProcessBuilder(List.of(java, "-Dvecprop.requireSimd=true",
+                "-cp", System.getProperty("java.class.path"), SimdTest.class.getName()))
+                .redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, child.waitFor(), out);
+        assertTrue(out.contains("refused: vecprop: SIMD is required but off, because the module "
+                + "jdk.incubator.vector is not loaded; run java with --add-modules jdk.incubator.vector"), out);
+        assertFalse(out.contains("computed"), out);
     }
 }

@@ -11,6 +11,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.PackedMatrix;
 import org.vecprop.kernel.Simd;
 
 /**
@@ -39,6 +40,9 @@ import org.vecprop.kernel.Simd;
  * <h2>Implementations</h2>
  * <ul>
  *   <li>{@code vecprop}: {@link Gemm#multiply} on the {@code float[]}s.</li>
+ *   <li>{@code vecpropPacked}: the same with op(B) packed once in setup ({@link PackedMatrix}),
+ *       as a layer's weights are: what a product costs when B does not change between calls.
+ *       Setup checks it gives the same bits as {@code vecprop}.</li>
  *   <li>{@code openblasArray}: {@code cblas_sgemm} (CblasRowMajor) through JavaCPP's
  *       {@code float[]} overload. JavaCPP pins or copies each array around the native call, so
  *       this is what a Java caller holding heap arrays pays, copies included.</li>
@@ -64,6 +68,8 @@ public class GemmBenchmark extends BenchmarkDefaults {
             // squares and near-squares, M x K x N
             "1x2x2", "1x256x256", "32x64x64", "64x256x256", "128x128x128", "256x256x256",
             "512x512x512", "1024x1024x1024",
+            // forward of a 784-256-128-10 MLP's first layer at batch 8 and 32
+            "8x784x256", "32x784x256",
             // backward of a 784-256-128-10 MLP at batch 64: dW = Xᵀ·dZ for each layer ...
             "784x64x256:TN", "256x64x128:TN", "128x64x10:TN",
             // ... and dX = dZ·Wᵀ for layers 2 and 3
@@ -75,6 +81,7 @@ public class GemmBenchmark extends BenchmarkDefaults {
     private float[] a, b, c;
     private FMatrixRMaj aMat, bMat, cMat;
     private FloatPointer aPtr, bPtr, cPtr;
+    private PackedMatrix packedB;
     private int transA, transB;
 
     private static volatile boolean announced;
@@ -86,6 +93,7 @@ public class GemmBenchmark extends BenchmarkDefaults {
         b = s.randomB(4242);
         c = new float[s.m() * s.n()];
 
+        packedB = PackedMatrix.pack(s.transB(), s.k(), s.n(), b, 0, s.ldb());
         aMat = FMatrixRMaj.wrap(s.aRows(), s.aCols(), a);
         bMat = FMatrixRMaj.wrap(s.bRows(), s.bCols(), b);
         cMat = FMatrixRMaj.wrap(s.m(), s.n(), c);
@@ -112,6 +120,15 @@ public class GemmBenchmark extends BenchmarkDefaults {
         s.check("vecprop", vecprop().clone(), "openblasArray", expected);
         switch (impl) {
             case "vecprop", "openblasArray" -> { } // just compared
+            case "vecpropPacked" -> {
+                float[] plain = vecprop().clone(), packed = vecpropPacked().clone();
+                for (int i = 0; i < plain.length; i++) {
+                    if (Float.floatToIntBits(plain[i]) != Float.floatToIntBits(packed[i])) {
+                        throw new IllegalStateException("vecpropPacked differs from vecprop at " + i
+                                + ": " + packed[i] + " vs " + plain[i] + " (" + shape + ")");
+                    }
+                }
+            }
             case "openblasPointer" -> {
                 float[] got = new float[s.m() * s.n()];
                 openblasPointer().get(got);
@@ -133,6 +150,12 @@ public class GemmBenchmark extends BenchmarkDefaults {
     public float[] vecprop() {
         Gemm.multiply(s.transA(), s.transB(), s.m(), s.n(), s.k(),
                 1f, a, 0, s.lda(), b, 0, s.ldb(), 0f, c, 0, s.ldc());
+        return c;
+    }
+
+    @Benchmark
+    public float[] vecpropPacked() {
+        Gemm.multiply(s.transA(), s.m(), 1f, a, 0, s.lda(), packedB, 0f, c, 0, s.ldc());
         return c;
     }
 

@@ -90,7 +90,7 @@ final class GemmMacroKernel {
                             int i0 = ic + ir, j0 = jc + jr;
                             int ci = transposedC ? cOff + j0 * ldc + i0 : cOff + i0 * ldc + j0;
                             int biasIdx = biasOff + (transposedC ? i0 : j0);
-                            microKernel(kc, pa, ir * kc, pb, bPanel, tile);
+                            microKernel(kc, pa, ir * kc, pb, bPanel, tile, mr);
                             if (transposedC) {
                                 GemmEpilogue.finishTransposedTile(tile, c, ci, ldc, alpha, betaBlock,
                                         mr, nr, blockBias, biasIdx, blockActivation);
@@ -115,12 +115,72 @@ final class GemmMacroKernel {
      * the calls it leaves are boxed, 3.5 KB per tile. The spill costs 2 MR vector stores and
      * loads, all in L1, per tile and depth block, against 2 MR KC FMAs.)
      */
-    static void microKernel(int kc, float[] pa, int ai, float[] pb, int bi, float[] tile) {
-        if (MR == 8) {
+    static void microKernel(int kc, float[] pa, int ai, float[] pb, int bi, float[] tile, int mr) {
+        // Few rows (the last row tile, or a batch of 1 to 4 against packed weights): a shorter
+        // tile, since every row of padding costs as much as a row of C.
+        if (mr <= 2) {
+            microKernel1(kc, pa, ai, pb, bi, tile, 0);
+            if (mr == 2) {
+                microKernel1(kc, pa, ai + 1, pb, bi, tile, NR);
+            }
+        } else if (mr <= 4) {
+            microKernel4(kc, pa, ai, pb, bi, tile);
+        } else if (MR == 8) {
             microKernel8(kc, pa, ai, pb, bi, tile);
         } else {
             microKernel6(kc, pa, ai, pb, bi, tile);
         }
+    }
+
+    /**
+     * One row of the tile (row {@code pa[ai + p * MR]} of the A panel) into {@code tile[t ..]}:
+     * two FMA chains per depth step, so the B panel streams through at memory speed.
+     */
+    private static void microKernel1(int kc, float[] pa, int ai, float[] pb, int bi, float[] tile, int t) {
+        FloatVector c0 = FloatVector.zero(F), c1 = c0;
+        for (int p = 0; p < kc; p++) {
+            FloatVector av = FloatVector.broadcast(F, pa[ai]);
+            c0 = av.fma(FloatVector.fromArray(F, pb, bi), c0);
+            c1 = av.fma(FloatVector.fromArray(F, pb, bi + L), c1);
+            ai += MR;
+            bi += NR;
+        }
+        c0.intoArray(tile, t);
+        c1.intoArray(tile, t + L);
+    }
+
+    /** The first four rows of the tile: 4 x 2 vector accumulators, see {@link #microKernel}. */
+    private static void microKernel4(int kc, float[] pa, int ai, float[] pb, int bi, float[] tile) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(F, pb, bi + L);
+            FloatVector av = FloatVector.broadcast(F, pa[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(F, pa[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(F, pa[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(F, pa[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            ai += MR;
+            bi += NR;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
     }
 
     /** The 6-row register tile: 6 x 2 vector accumulators, see {@link #microKernel}. */

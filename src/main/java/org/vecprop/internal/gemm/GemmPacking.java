@@ -46,6 +46,22 @@ final class GemmPacking {
                     System.arraycopy(b, src, dst, d, width);
                     java.util.Arrays.fill(dst, d + width, d + NR, 0f);
                 }
+            } else if (width == NR && GemmTranspose.AVAILABLE) {
+                // op(B)[p][j] = B[j][p]: 16 x 16 blocks transposed in registers, then the last
+                // kc mod 16 depth steps element by element.
+                int whole = kc & ~15;
+                for (int jb = 0; jb < NR; jb += 16) {
+                    int src = bOff + (j0 + jb) * ldb + pc;
+                    for (int p = 0; p < whole; p += 16) {
+                        GemmTranspose.rows16x16(b, src + p, ldb, dst, panel + p * NR + jb, NR);
+                    }
+                    for (int j = jb; j < jb + 16; j++) {
+                        int row = bOff + (j0 + j) * ldb + pc;
+                        for (int p = whole; p < kc; p++) {
+                            dst[panel + p * NR + j] = b[row + p];
+                        }
+                    }
+                }
             } else {
                 // op(B)[p][j] = B[j][p]: read each stored row j contiguously, write a column.
                 for (int j = 0; j < NR; j++) {
@@ -75,7 +91,19 @@ final class GemmPacking {
             int i0 = ic + q * MR;
             int height = Math.min(MR, mc - q * MR);
             int panel = q * kc * MR;
-            if (!transA) {
+            if (!transA && height == MR && GemmTranspose.AVAILABLE) {
+                // op(A) = A: 8 x 16 blocks transposed in registers, then the rest element by element.
+                int whole = kc & ~15;
+                int src = aOff + i0 * lda + pc;
+                for (int p = 0; p < whole; p += 16) {
+                    GemmTranspose.rows8x16(a, src + p, lda, dst, panel + p * MR);
+                }
+                for (int r = 0; r < MR; r++) {
+                    for (int p = whole; p < kc; p++) {
+                        dst[panel + p * MR + r] = a[src + r * lda + p];
+                    }
+                }
+            } else if (!transA) {
                 for (int r = 0; r < MR; r++) {
                     int d = panel + r;
                     if (r < height) {

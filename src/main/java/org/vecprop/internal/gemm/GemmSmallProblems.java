@@ -80,57 +80,125 @@ final class GemmSmallProblems {
         // Stride between op(A)[i][p] and op(A)[i][p + 1], and between rows i and i + 1.
         int aStepP = transA ? lda : 1;
         int aStepI = transA ? 1 : lda;
-        for (int i = 0; i < m; i++) {
-            int ai = aOff + i * aStepI;
-            int ci = cOff + i * ldc;
+        int i = 0;
+        for (; i + 4 <= m; i += 4) { // four rows at a time: each row of B feeds eight FMAs
             int j = 0;
-            for (; j <= n - 4 * L; j += 4 * L) {
-                FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
-                int bi = bOff + j;
-                for (int p = 0; p < k; p++) {
-                    FloatVector av = FloatVector.broadcast(F, a[ai + p * aStepP]);
-                    c0 = av.fma(FloatVector.fromArray(F, b, bi), c0);
-                    c1 = av.fma(FloatVector.fromArray(F, b, bi + L), c1);
-                    c2 = av.fma(FloatVector.fromArray(F, b, bi + 2 * L), c2);
-                    c3 = av.fma(FloatVector.fromArray(F, b, bi + 3 * L), c3);
-                    bi += ldb;
-                }
-                int cj = ci + j;
-                if (beta == 0f) {
-                    c0.mul(alpha).intoArray(c, cj);
-                    c1.mul(alpha).intoArray(c, cj + L);
-                    c2.mul(alpha).intoArray(c, cj + 2 * L);
-                    c3.mul(alpha).intoArray(c, cj + 3 * L);
-                } else {
-                    c0.mul(alpha).add(FloatVector.fromArray(F, c, cj).mul(beta)).intoArray(c, cj);
-                    c1.mul(alpha).add(FloatVector.fromArray(F, c, cj + L).mul(beta)).intoArray(c, cj + L);
-                    c2.mul(alpha).add(FloatVector.fromArray(F, c, cj + 2 * L).mul(beta))
-                            .intoArray(c, cj + 2 * L);
-                    c3.mul(alpha).add(FloatVector.fromArray(F, c, cj + 3 * L).mul(beta))
-                            .intoArray(c, cj + 3 * L);
-                }
+            for (; j + 2 * L <= n; j += 2 * L) {
+                tile4x2(k, alpha, a, aOff + i * aStepI, aStepI, aStepP, b, bOff + j, ldb,
+                        beta, c, cOff + i * ldc + j, ldc);
             }
-            for (; j <= n - L; j += L) { // fewer than four vectors of columns left
-                FloatVector acc = FloatVector.zero(F);
-                int bi = bOff + j;
-                for (int p = 0; p < k; p++) {
-                    FloatVector av = FloatVector.broadcast(F, a[ai + p * aStepP]);
-                    acc = av.fma(FloatVector.fromArray(F, b, bi), acc);
-                    bi += ldb;
-                }
-                FloatVector v = acc.mul(alpha);
-                if (beta != 0f) {
-                    v = v.add(FloatVector.fromArray(F, c, ci + j).mul(beta));
-                }
-                v.intoArray(c, ci + j);
+            for (int r = i; r < i + 4; r++) {
+                row(j, n, k, alpha, a, aOff + r * aStepI, aStepP, b, bOff, ldb, beta, c, cOff + r * ldc);
             }
-            for (; j < n; j++) { // fewer than L columns: scalar, one FMA per term
-                float sum = 0f;
-                for (int p = 0; p < k; p++) {
-                    sum = Math.fma(a[ai + p * aStepP], b[bOff + p * ldb + j], sum);
-                }
-                c[ci + j] = epilogue(sum, c, ci + j, alpha, beta);
+        }
+        for (; i < m; i++) {
+            row(0, n, k, alpha, a, aOff + i * aStepI, aStepP, b, bOff, ldb, beta, c, cOff + i * ldc);
+        }
+    }
+
+    /**
+     * A 4-row, 2-vector register tile over A and B in place: {@code C[0:4, 0:2L]} from rows
+     * {@code ai + r * aStepI} of op(A) (element p at {@code + p * aStepP}) and rows of B from
+     * {@code bi}. Each element is one FMA chain over p, then the epilogue: the order of
+     * arithmetic, as every path.
+     */
+    private static void tile4x2(int k, float alpha, float[] a, int ai, int aStepI, int aStepP,
+                                float[] b, int bi, int ldb, float beta, float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        int a1 = ai + aStepI, a2 = a1 + aStepI, a3 = a2 + aStepI;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bi);
+            FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
+            int ap = p * aStepP;
+            FloatVector av = FloatVector.broadcast(F, a[ai + ap]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(F, a[a1 + ap]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(F, a[a2 + ap]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(F, a[a3 + ap]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            bi += ldb;
+        }
+        // The epilogue, alpha * acc (+ beta * c), written out: a vector passed to a helper
+        // method that C2 does not inline would be boxed.
+        if (beta == 0f) {
+            c00.mul(alpha).intoArray(c, ci);
+            c01.mul(alpha).intoArray(c, ci + L);
+            c10.mul(alpha).intoArray(c, ci + ldc);
+            c11.mul(alpha).intoArray(c, ci + ldc + L);
+            c20.mul(alpha).intoArray(c, ci + 2 * ldc);
+            c21.mul(alpha).intoArray(c, ci + 2 * ldc + L);
+            c30.mul(alpha).intoArray(c, ci + 3 * ldc);
+            c31.mul(alpha).intoArray(c, ci + 3 * ldc + L);
+        } else {
+            c00.mul(alpha).add(FloatVector.fromArray(F, c, ci).mul(beta)).intoArray(c, ci);
+            c01.mul(alpha).add(FloatVector.fromArray(F, c, ci + L).mul(beta)).intoArray(c, ci + L);
+            int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+            c10.mul(alpha).add(FloatVector.fromArray(F, c, r1).mul(beta)).intoArray(c, r1);
+            c11.mul(alpha).add(FloatVector.fromArray(F, c, r1 + L).mul(beta)).intoArray(c, r1 + L);
+            c20.mul(alpha).add(FloatVector.fromArray(F, c, r2).mul(beta)).intoArray(c, r2);
+            c21.mul(alpha).add(FloatVector.fromArray(F, c, r2 + L).mul(beta)).intoArray(c, r2 + L);
+            c30.mul(alpha).add(FloatVector.fromArray(F, c, r3).mul(beta)).intoArray(c, r3);
+            c31.mul(alpha).add(FloatVector.fromArray(F, c, r3 + L).mul(beta)).intoArray(c, r3 + L);
+        }
+    }
+
+    /** One row of C from column {@code from}: vectors of four, then of one, then scalars. */
+    private static void row(int from, int n, int k, float alpha, float[] a, int ai, int aStepP,
+                            float[] b, int bOff, int ldb, float beta, float[] c, int ci) {
+        int j = from;
+        for (; j <= n - 4 * L; j += 4 * L) {
+            FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+            int bi = bOff + j;
+            for (int p = 0; p < k; p++) {
+                FloatVector av = FloatVector.broadcast(F, a[ai + p * aStepP]);
+                c0 = av.fma(FloatVector.fromArray(F, b, bi), c0);
+                c1 = av.fma(FloatVector.fromArray(F, b, bi + L), c1);
+                c2 = av.fma(FloatVector.fromArray(F, b, bi + 2 * L), c2);
+                c3 = av.fma(FloatVector.fromArray(F, b, bi + 3 * L), c3);
+                bi += ldb;
             }
+            int cj = ci + j;
+            if (beta == 0f) {
+                c0.mul(alpha).intoArray(c, cj);
+                c1.mul(alpha).intoArray(c, cj + L);
+                c2.mul(alpha).intoArray(c, cj + 2 * L);
+                c3.mul(alpha).intoArray(c, cj + 3 * L);
+            } else {
+                c0.mul(alpha).add(FloatVector.fromArray(F, c, cj).mul(beta)).intoArray(c, cj);
+                c1.mul(alpha).add(FloatVector.fromArray(F, c, cj + L).mul(beta)).intoArray(c, cj + L);
+                c2.mul(alpha).add(FloatVector.fromArray(F, c, cj + 2 * L).mul(beta))
+                        .intoArray(c, cj + 2 * L);
+                c3.mul(alpha).add(FloatVector.fromArray(F, c, cj + 3 * L).mul(beta))
+                        .intoArray(c, cj + 3 * L);
+            }
+        }
+        for (; j <= n - L; j += L) { // fewer than four vectors of columns left
+            FloatVector acc = FloatVector.zero(F);
+            int bi = bOff + j;
+            for (int p = 0; p < k; p++) {
+                FloatVector av = FloatVector.broadcast(F, a[ai + p * aStepP]);
+                acc = av.fma(FloatVector.fromArray(F, b, bi), acc);
+                bi += ldb;
+            }
+            FloatVector v = acc.mul(alpha);
+            if (beta != 0f) {
+                v = v.add(FloatVector.fromArray(F, c, ci + j).mul(beta));
+            }
+            v.intoArray(c, ci + j);
+        }
+        for (; j < n; j++) { // fewer than L columns: scalar, one FMA per term
+            float sum = 0f;
+            for (int p = 0; p < k; p++) {
+                sum = Math.fma(a[ai + p * aStepP], b[bOff + p * ldb + j], sum);
+            }
+            c[ci + j] = epilogue(sum, c, ci + j, alpha, beta);
         }
     }
 }

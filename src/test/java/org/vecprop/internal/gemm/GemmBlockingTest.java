@@ -104,8 +104,17 @@ class GemmBlockingTest {
         assertSame(Path.DIRECT, GemmBlocking.choosePath(true, false, 4, 100, 100));  // few rows
         assertSame(Path.PACKED, GemmBlocking.choosePath(false, true, 4, 100, 100));  // B transposed
         assertSame(Path.DIRECT, GemmBlocking.choosePath(true, false, 16, 16, 16));   // little work
-        assertSame(Path.PACKED, GemmBlocking.choosePath(false, false, 5, 17, 49));   // 4165 > 4096
+        assertSame(Path.PACKED, GemmBlocking.choosePath(false, false, 5, 7, 118));   // 4130 > 4096, narrow
         assertSame(Path.PACKED, GemmBlocking.choosePath(true, true, 1, 1, 65));      // both transposed
+        if (Simd.enabled()) { // the wide rule is stated in vectors: NR is 2 vectors of this width
+            int nr = GemmBlocking.NR, bigK = (int) (GemmBlocking.DIRECT_SMALL_B / nr) + 1;
+            assertSame(Path.PACKED, GemmBlocking.choosePath(false, false, 16, nr - 1, bigK)); // not wide
+            assertSame(Path.DIRECT, GemmBlocking.choosePath(false, false, 16, nr, bigK));
+            assertSame(Path.PACKED, GemmBlocking.choosePath(false, false, 17, nr, bigK));     // B too big
+            assertSame(Path.DIRECT, GemmBlocking.choosePath(true, false, 32, nr, bigK - 1));  // B small
+            assertSame(Path.PACKED, GemmBlocking.choosePath(false, false, 33, nr, bigK - 1));
+            assertSame(Path.PACKED, GemmBlocking.choosePath(false, true, 16, nr, 64));       // B transposed
+        }
     }
 
     @Test
