@@ -119,12 +119,12 @@ public final class SafeTensors {
         }
     }
 
-    /** @return the tensors by name, in file order (unmodifiable) */
+    /** {@return the tensors by name, in file order (unmodifiable)} */
     public Map<String, Tensor> tensors() {
         return tensors;
     }
 
-    /** @return the {@value #METADATA_KEY} strings, in file order (unmodifiable; empty if none) */
+    /** {@return the {@value #METADATA_KEY} strings, in file order (unmodifiable; empty if none)} */
     public Map<String, String> metadata() {
         return metadata;
     }
@@ -510,7 +510,7 @@ public final class SafeTensors {
         }
     }
 
-    /** @return the tensor names with their shapes and the metadata, for people */
+    /** {@return the tensor names with their shapes and the metadata, for people} */
     @Override
     public String toString() {
         return "SafeTensors" + tensors + (metadata.isEmpty() ? "" : " metadata " + metadata);

@@ -12,6 +12,8 @@ public final class SafeTensorsFormatException extends IOException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * An exception for a malformed file.
+     *
      * @param message what is wrong with the file
      */
     public SafeTensorsFormatException(String message) {

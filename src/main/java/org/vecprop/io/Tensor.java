@@ -66,33 +66,35 @@ public final class Tensor {
         return n;
     }
 
-    /** @return a copy of the dimensions, outermost first */
+    /** {@return a copy of the dimensions, outermost first} */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** @return how many dimensions (0 for a scalar) */
+    /** {@return how many dimensions (0 for a scalar)} */
     public int rank() {
         return shape.length;
     }
 
     /**
+     * {@return the size of dimension {@code axis}}
+     *
      * @param axis {@code 0 <= axis < rank()}
-     * @return the size of dimension {@code axis}
      * @throws IndexOutOfBoundsException for an axis outside the shape
      */
     public int dim(int axis) {
         return shape[Objects.checkIndex(axis, shape.length)];
     }
 
-    /** @return the element count, the product of the dimensions */
+    /** {@return the element count, the product of the dimensions} */
     public int size() {
         return data.length;
     }
 
     /**
+     * {@return the element}
+     *
      * @param index the row-major element index, {@code 0 <= index < size()}
-     * @return the element
      * @throws IndexOutOfBoundsException for an index outside the tensor
      */
     public float get(int index) {
@@ -113,7 +115,7 @@ public final class Tensor {
         System.arraycopy(data, 0, dst, dstOff, data.length);
     }
 
-    /** @return a copy of the elements, row-major */
+    /** {@return a copy of the elements, row-major} */
     public float[] toArray() {
         return data.clone();
     }
@@ -137,7 +139,7 @@ public final class Tensor {
         return 31 * Arrays.hashCode(shape) + Arrays.hashCode(data);
     }
 
-    /** @return {@code F32} and the shape, e.g. {@code F32[64, 2]} */
+    /** {@return {@code F32} and the shape, e.g. {@code F32[64, 2]}} */
     @Override
     public String toString() {
         return "F32" + Arrays.toString(shape);

@@ -299,7 +299,7 @@ public final class Dense {
         frozen = false;
     }
 
-    /** @return whether the layer is frozen (see {@link #freeze()}) */
+    /** {@return whether the layer is frozen (see {@link #freeze()})} */
     public boolean frozen() {
         return frozen;
     }
@@ -319,45 +319,44 @@ public final class Dense {
         }
     }
 
-    /** @return inputs per example */
+    /** {@return inputs per example} */
     public int inputs() {
         return in;
     }
 
-    /** @return outputs per example */
+    /** {@return outputs per example} */
     public int outputs() {
         return out;
     }
 
-    /** @return the activation */
+    /** {@return the activation} */
     public Activation activation() {
         return activation;
     }
 
-    /** @return the largest batch this layer accepts */
+    /** {@return the largest batch this layer accepts} */
     public int maxBatch() {
         return maxBatch;
     }
 
-    /** @return the rows of the last forward pass, or -1 before the first */
+    /** {@return the rows of the last forward pass, or -1 before the first} */
     public int batch() {
         return batch;
     }
 
     /**
-     * @return the weights, {@code in x out}, as a named view whose writes refresh the layer
-     *     (named {@code "weight"}; a network's {@link Network#parameters()} carry its names)
+     * {@return the weights, {@code in x out}, as a named view whose writes refresh the layer (named {@code "weight"}; a network's {@link Network#parameters()} carry its names)}
      */
     public Parameter weight() {
         return weightView;
     }
 
-    /** @return the bias ({@code out}) as a named view, or null for a layer without bias */
+    /** {@return the bias ({@code out}) as a named view, or null for a layer without bias} */
     public Parameter bias() {
         return biasView;
     }
 
-    /** @return whether the layer has a bias */
+    /** {@return whether the layer has a bias} */
     public boolean hasBias() {
         return bias != null;
     }
@@ -373,32 +372,30 @@ public final class Dense {
     }
 
     /**
-     * @return the live weight gradient, {@code in x out} row-major (writable: an optimizer of
-     *     your own, or gradient clipping, may change it)
+     * {@return the live weight gradient, {@code in x out} row-major (writable: an optimizer of your own, or gradient clipping, may change it)}
      */
     public float[] weightGrad() {
         return weightGrad;
     }
 
-    /** @return the live bias gradient ({@code out}), or null for a layer without bias */
+    /** {@return the live bias gradient ({@code out}), or null for a layer without bias} */
     public float[] biasGrad() {
         return biasGrad;
     }
 
-    /** @return the output buffer: {@code batch x out}, row stride {@code out} */
+    /** {@return the output buffer: {@code batch x out}, row stride {@code out}} */
     public float[] output() {
         return output;
     }
 
     /**
-     * @return dZ of the last backward pass of a ReLU layer: {@code batch x out}, row stride
-     *     {@code out} (an identity layer uses its dA as dZ and leaves this untouched)
+     * {@return dZ of the last backward pass of a ReLU layer: {@code batch x out}, row stride {@code out} (an identity layer uses its dA as dZ and leaves this untouched)}
      */
     public float[] outputGrad() {
         return outputGrad;
     }
 
-    /** @return dX of the last backward pass that computed it: {@code batch x in}, stride in */
+    /** {@return dX of the last backward pass that computed it: {@code batch x in}, stride in} */
     public float[] inputGrad() {
         return inputGrad;
     }

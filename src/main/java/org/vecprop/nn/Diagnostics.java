@@ -139,8 +139,9 @@ public final class Diagnostics {
     }
 
     /**
+     * {@return L2 norm of layer l's weight gradient (finite entries)}
+     *
      * @param l a layer, {@code 0 <= l < depth}
-     * @return L2 norm of layer l's weight gradient (finite entries)
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public double weightGradNorm(int l) {
@@ -148,8 +149,9 @@ public final class Diagnostics {
     }
 
     /**
+     * {@return largest |g| in layer l's weight gradient (finite entries)}
+     *
      * @param l a layer, {@code 0 <= l < depth}
-     * @return largest |g| in layer l's weight gradient (finite entries)
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public double weightGradMax(int l) {
@@ -157,8 +159,9 @@ public final class Diagnostics {
     }
 
     /**
+     * {@return L2 norm of layer l's bias gradient}
+     *
      * @param l a layer, {@code 0 <= l < depth}
-     * @return L2 norm of layer l's bias gradient
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public double biasGradNorm(int l) {
@@ -166,8 +169,9 @@ public final class Diagnostics {
     }
 
     /**
+     * {@return NaN count in layer l's activations}
+     *
      * @param l a layer, {@code 0 <= l < depth}
-     * @return NaN count in layer l's activations
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public long activationNaN(int l) {
@@ -175,8 +179,9 @@ public final class Diagnostics {
     }
 
     /**
+     * {@return infinity count in layer l's activations}
+     *
      * @param l a layer, {@code 0 <= l < depth}
-     * @return infinity count in layer l's activations
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public long activationInf(int l) {
@@ -184,8 +189,9 @@ public final class Diagnostics {
     }
 
     /**
+     * {@return NaN count in layer l's weight and bias gradients}
+     *
      * @param l a layer, {@code 0 <= l < depth}
-     * @return NaN count in layer l's weight and bias gradients
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public long gradientNaN(int l) {
@@ -193,8 +199,9 @@ public final class Diagnostics {
     }
 
     /**
+     * {@return infinity count in layer l's weight and bias gradients}
+     *
      * @param l a layer, {@code 0 <= l < depth}
-     * @return infinity count in layer l's weight and bias gradients
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public long gradientInf(int l) {
@@ -202,8 +209,9 @@ public final class Diagnostics {
     }
 
     /**
+     * {@return the share of layer l's ReLU units with no positive output in the whole batch}
+     *
      * @param l a layer, {@code 0 <= l < depth}
-     * @return the share of layer l's ReLU units with no positive output in the whole batch
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public double deadShare(int l) {
@@ -212,8 +220,9 @@ public final class Diagnostics {
     }
 
     /**
+     * {@return whether layer l was frozen at the last update}
+     *
      * @param l a layer, {@code 0 <= l < depth}
-     * @return whether layer l was frozen at the last update
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public boolean frozen(int l) {
@@ -266,8 +275,7 @@ public final class Diagnostics {
     }
 
     /**
-     * @return the first layer in state {@link LayerState#NO_GRADIENT} while another trainable
-     *     layer has a nonzero gradient (so the zero is not simply "no backward yet"), or -1
+     * {@return the first layer in state {@link LayerState#NO_GRADIENT} while another trainable layer has a nonzero gradient (so the zero is not simply "no backward yet"), or -1}
      */
     public int noGradientLayer() {
         boolean anyGradient = false;
@@ -285,7 +293,7 @@ public final class Diagnostics {
         return -1;
     }
 
-    /** @return the dead share over all ReLU layers together */
+    /** {@return the dead share over all ReLU layers together} */
     public double deadShare() {
         long dead = 0, all = 0;
         for (int l = 0; l < depth; l++) {
@@ -295,7 +303,7 @@ public final class Diagnostics {
         return all == 0 ? 0 : (double) dead / all;
     }
 
-    /** @return total NaN and infinity count in all activations and gradients */
+    /** {@return total NaN and infinity count in all activations and gradients} */
     public long nonFinite() {
         long n = 0;
         for (int l = 0; l < depth; l++) {
@@ -305,9 +313,7 @@ public final class Diagnostics {
     }
 
     /**
-     * @return the lowest trainable layer's weight-gradient norm over the highest one's (the
-     *     first layer's over the last's when none is frozen); NaN if the highest is 0 or no
-     *     layer is trainable
+     * {@return the lowest trainable layer's weight-gradient norm over the highest one's (the first layer's over the last's when none is frozen); NaN if the highest is 0 or no layer is trainable}
      */
     public double normRatio() {
         int lo = lowestTrainable(), hi = highestTrainable();
@@ -319,8 +325,7 @@ public final class Diagnostics {
     }
 
     /**
-     * @return whether the gradient shrinks by more than {@link #VANISHING_RATIO} from the highest
-     *     trainable layer to the lowest (frozen layers are not compared)
+     * {@return whether the gradient shrinks by more than {@link #VANISHING_RATIO} from the highest trainable layer to the lowest (frozen layers are not compared)}
      */
     public boolean vanishing() {
         int lo = lowestTrainable(), hi = highestTrainable();
@@ -330,8 +335,7 @@ public final class Diagnostics {
     }
 
     /**
-     * @return whether any trainable layer's gradient norm is huge or infinite, or it grows by
-     *     more than {@link #EXPLODING_RATIO} from the highest trainable layer to the lowest
+     * {@return whether any trainable layer's gradient norm is huge or infinite, or it grows by more than {@link #EXPLODING_RATIO} from the highest trainable layer to the lowest}
      */
     public boolean exploding() {
         for (int l = 0; l < depth; l++) {
@@ -343,7 +347,7 @@ public final class Diagnostics {
         return lo >= 0 && lo < hi && normRatio() > EXPLODING_RATIO;
     }
 
-    /** @return the first ReLU layer with at least {@link #DEAD_LAYER_SHARE} dead units, or -1 */
+    /** {@return the first ReLU layer with at least {@link #DEAD_LAYER_SHARE} dead units, or -1} */
     public int deadLayer() {
         for (int l = 0; l < depth; l++) {
             if (relu[l] && deadShare(l) >= DEAD_LAYER_SHARE) {
@@ -354,9 +358,7 @@ public final class Diagnostics {
     }
 
     /**
-     * @return whether nothing is flagged: no NaN or infinity, no vanishing or exploding gradient,
-     *     no dead layer, no trainable layer without gradient while others have one (a frozen
-     *     layer is not a problem)
+     * {@return whether nothing is flagged: no NaN or infinity, no vanishing or exploding gradient, no dead layer, no trainable layer without gradient while others have one (a frozen layer is not a problem)}
      */
     public boolean healthy() {
         return nonFinite() == 0 && !vanishing() && !exploding() && deadLayer() < 0

@@ -45,7 +45,7 @@ public final class GradCheck {
     public record Result(double worstError, String worstParameter, long parameters,
                          long above1e3, long atKink, long backwardNanos, long forwardNanos,
                          long finiteDifferenceNanos) {
-        /** @return one line for people */
+        /** {@return one line for people} */
         @Override
         public String toString() {
             return String.format("gradcheck: %d parameters (%d at a ReLU kink, skipped), %d with"

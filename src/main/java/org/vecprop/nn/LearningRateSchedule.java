@@ -13,8 +13,9 @@ package org.vecprop.nn;
 @FunctionalInterface
 public interface LearningRateSchedule {
     /**
+     * {@return the learning rate of the next step: finite, {@code >= 0}}
+     *
      * @param step applied steps so far, {@code >= 0}
-     * @return the learning rate of the next step: finite, {@code >= 0}
      */
     float rate(long step);
 

@@ -14,6 +14,8 @@ public final class MseLoss {
     private final float[] gradient;
 
     /**
+     * A loss with its gradient buffer for up to {@code maxBatch} rows.
+     *
      * @param outputs columns of the prediction, {@code >= 1}
      * @param maxBatch the largest batch, {@code >= 1}
      * @throws IllegalArgumentException for a size below 1, or a gradient buffer
@@ -64,19 +66,18 @@ public final class MseLoss {
     }
 
     /**
-     * @return dP of the last {@link #compute}: {@code batch x outputs}, row stride outputs (the
-     *     live buffer, {@code maxBatch x outputs})
+     * {@return dP of the last {@link #compute}: {@code batch x outputs}, row stride outputs (the live buffer, {@code maxBatch x outputs})}
      */
     public float[] gradient() {
         return gradient;
     }
 
-    /** @return columns of the prediction */
+    /** {@return columns of the prediction} */
     public int outputs() {
         return outputs;
     }
 
-    /** @return the largest batch */
+    /** {@return the largest batch} */
     public int maxBatch() {
         return maxBatch;
     }

@@ -187,7 +187,7 @@ public final class Network {
         }
     }
 
-    /** @return the output of the last forward pass (0 rows before the first) */
+    /** {@return the output of the last forward pass (0 rows before the first)} */
     public Output output() {
         return output;
     }
@@ -268,8 +268,9 @@ public final class Network {
     }
 
     /**
+     * {@return the parameter of that name}
+     *
      * @param name a parameter name, e.g. {@code "2.weight"}
-     * @return the parameter of that name
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if there is none, listing the names there are
      */
@@ -387,56 +388,57 @@ public final class Network {
 
     // ------------------------------------------------------------------------------ accessors
 
-    /** @return the layers, input first (the live objects; the list itself is immutable) */
+    /** {@return the layers, input first (the live objects; the list itself is immutable)} */
     public List<Dense> layers() {
         return layerList;
     }
 
-    /** @return how many layers */
+    /** {@return how many layers} */
     public int depth() {
         return layers.length;
     }
 
     /**
+     * {@return layer {@code l}}
+     *
      * @param l {@code 0 <= l < depth()}, 0 being the input layer
-     * @return layer {@code l}
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public Dense layer(int l) {
         return layers[Objects.checkIndex(l, layers.length)];
     }
 
-    /** @return inputs per example */
+    /** {@return inputs per example} */
     public int inputs() {
         return inputs;
     }
 
-    /** @return outputs per example */
+    /** {@return outputs per example} */
     public int outputs() {
         return layers[layers.length - 1].outputs();
     }
 
-    /** @return the loss object (its gradient buffer holds dP of the last loss call) */
+    /** {@return the loss object (its gradient buffer holds dP of the last loss call)} */
     public MseLoss lossFunction() {
         return loss;
     }
 
-    /** @return rows of the last forward pass, -1 before the first */
+    /** {@return rows of the last forward pass, -1 before the first} */
     public int batch() {
         return batch;
     }
 
-    /** @return whether {@link #loss} has run since the last forward, so backward may run */
+    /** {@return whether {@link #loss} has run since the last forward, so backward may run} */
     public boolean lossReady() {
         return lossReady;
     }
 
-    /** @return the largest batch */
+    /** {@return the largest batch} */
     public int maxBatch() {
         return maxBatch;
     }
 
-    /** @return the number of parameters, frozen ones included */
+    /** {@return the number of parameters, frozen ones included} */
     public long parameterCount() {
         long p = 0;
         for (Dense layer : layers) {
@@ -445,7 +447,7 @@ public final class Network {
         return p;
     }
 
-    /** @return the modules, e.g. {@code Network[Linear(2, 64), ReLU(), Linear(64, 1)]} */
+    /** {@return the modules, e.g. {@code Network[Linear(2, 64), ReLU(), Linear(64, 1)]}} */
     @Override
     public String toString() {
         return "Network[" + modules() + "]";

@@ -27,20 +27,21 @@ public final class Output {
         this.rows = rows;
     }
 
-    /** @return rows of the last forward pass (its batch); 0 before the first */
+    /** {@return rows of the last forward pass (its batch); 0 before the first} */
     public int rows() {
         return rows;
     }
 
-    /** @return columns: the network's outputs per example */
+    /** {@return columns: the network's outputs per example} */
     public int cols() {
         return cols;
     }
 
     /**
+     * {@return the output of example {@code row}, unit {@code col}}
+     *
      * @param row {@code 0 <= row < rows()}
      * @param col {@code 0 <= col < cols()}
-     * @return the output of example {@code row}, unit {@code col}
      * @throws IndexOutOfBoundsException for a row or column outside the output
      */
     public float get(int row, int col) {
@@ -68,12 +69,12 @@ public final class Output {
         }
     }
 
-    /** @return a copy of the output, {@code rows() x cols()} row-major (allocates) */
+    /** {@return a copy of the output, {@code rows() x cols()} row-major (allocates)} */
     public float[] toArray() {
         return Arrays.copyOf(buffer, rows * cols);
     }
 
-    /** @return the shape and values, for people (allocates) */
+    /** {@return the shape and values, for people (allocates)} */
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder("Output ").append(rows).append(" x ").append(cols)

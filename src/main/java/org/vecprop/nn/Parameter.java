@@ -50,44 +50,45 @@ public final class Parameter {
         this.cols = layer.outputs();
     }
 
-    /** @return the name, e.g. {@code "2.weight"} (see the class comment) */
+    /** {@return the name, e.g. {@code "2.weight"} (see the class comment)} */
     public String name() {
         return name;
     }
 
-    /** @return the layer this parameter belongs to */
+    /** {@return the layer this parameter belongs to} */
     public Dense layer() {
         return layer;
     }
 
-    /** @return weight or bias */
+    /** {@return weight or bias} */
     public Kind kind() {
         return kind;
     }
 
-    /** @return rows: the layer's inputs for a weight, 1 for a bias */
+    /** {@return rows: the layer's inputs for a weight, 1 for a bias} */
     public int rows() {
         return rows;
     }
 
-    /** @return columns: the layer's outputs */
+    /** {@return columns: the layer's outputs} */
     public int cols() {
         return cols;
     }
 
-    /** @return the element count, {@code rows() * cols()} */
+    /** {@return the element count, {@code rows() * cols()}} */
     public int size() {
         return values.length;
     }
 
-    /** @return whether the layer is frozen: no gradient computed, not updated */
+    /** {@return whether the layer is frozen: no gradient computed, not updated} */
     public boolean frozen() {
         return layer.frozen();
     }
 
     /**
+     * {@return the value at {@code index}}
+     *
      * @param index row-major, {@code 0 <= index < size()}
-     * @return the value at {@code index}
      * @throws IndexOutOfBoundsException for an index outside the parameter
      */
     public float get(int index) {
@@ -95,8 +96,9 @@ public final class Parameter {
     }
 
     /**
+     * {@return the gradient at {@code index}}
+     *
      * @param index row-major, {@code 0 <= index < size()}
-     * @return the gradient at {@code index}
      * @throws IndexOutOfBoundsException for an index outside the parameter
      */
     public float gradient(int index) {
@@ -104,16 +106,14 @@ public final class Parameter {
     }
 
     /**
-     * @return a read-only view of the values, row-major {@code rows() x cols()}: no copy, it
-     *     shows every later change (one small view object per call)
+     * {@return a read-only view of the values, row-major {@code rows() x cols()}: no copy, it shows every later change (one small view object per call)}
      */
     public FloatBuffer values() {
         return FloatBuffer.wrap(values).asReadOnlyBuffer();
     }
 
     /**
-     * @return a read-only view of the gradient, row-major {@code rows() x cols()}: no copy, it
-     *     shows every later change (one small view object per call)
+     * {@return a read-only view of the gradient, row-major {@code rows() x cols()}: no copy, it shows every later change (one small view object per call)}
      */
     public FloatBuffer gradient() {
         return FloatBuffer.wrap(gradient).asReadOnlyBuffer();
@@ -177,7 +177,7 @@ public final class Parameter {
         }
     }
 
-    /** @return the name and shape, e.g. {@code 0.weight (2 x 64, in x out)} */
+    /** {@return the name and shape, e.g. {@code 0.weight (2 x 64, in x out)}} */
     @Override
     public String toString() {
         return name + " (" + rows + " x " + cols + (kind == Kind.WEIGHT ? ", in x out)" : ")");

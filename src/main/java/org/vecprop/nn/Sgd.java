@@ -29,6 +29,8 @@ public final class Sgd {
     private long steps;
 
     /**
+     * An optimizer for {@code network}, with its velocity buffers when there is momentum.
+     *
      * @param network the network to train
      * @param options the learning rate (or schedule), momentum and weight decay
      * @throws NullPointerException if {@code network} or {@code options} is null
@@ -108,8 +110,8 @@ public final class Sgd {
     }
 
     /**
-     * @return the learning rate the next step will use: the fixed rate, or the schedule's rate
-     *     at {@link #steps()}
+     * {@return the learning rate the next step will use: the fixed rate, or the schedule's rate at {@link #steps()}}
+     *
      * @throws IllegalStateException if the schedule gives a rate that is not finite and
      *     {@code >= 0}
      */
@@ -148,17 +150,17 @@ public final class Sgd {
         this.schedule = Objects.requireNonNull(schedule, "schedule must not be null");
     }
 
-    /** @return the steps applied so far (refused ones not counted) */
+    /** {@return the steps applied so far (refused ones not counted)} */
     public long steps() {
         return steps;
     }
 
-    /** @return the momentum factor */
+    /** {@return the momentum factor} */
     public float momentum() {
         return momentum;
     }
 
-    /** @return the weight decay factor */
+    /** {@return the weight decay factor} */
     public float weightDecay() {
         return weightDecay;
     }

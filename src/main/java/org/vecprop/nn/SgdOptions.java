@@ -52,8 +52,9 @@ public record SgdOptions(LearningRateSchedule schedule, float momentum, float we
     }
 
     /**
+     * {@return these options with {@code momentum}}
+     *
      * @param momentum in {@code [0, 1)}
-     * @return these options with {@code momentum}
      * @throws IllegalArgumentException for a momentum outside {@code [0, 1)}
      */
     public SgdOptions withMomentum(float momentum) {
@@ -61,8 +62,9 @@ public record SgdOptions(LearningRateSchedule schedule, float momentum, float we
     }
 
     /**
+     * {@return these options with {@code weightDecay}}
+     *
      * @param weightDecay finite, {@code >= 0}
-     * @return these options with {@code weightDecay}
      * @throws IllegalArgumentException for a negative or non-finite weight decay
      */
     public SgdOptions withWeightDecay(float weightDecay) {
