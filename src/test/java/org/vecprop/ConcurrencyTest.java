@@ -36,7 +36,7 @@ class ConcurrencyTest {
         Relu.backwardWithBiasGradient(m, k, a, 0, k, b, 0, k, g, 0, k, db, 0, true);
         loss[0] = Mse.lossAndGradient(m, k, a, 0, k, b, 0, k, g, 0, k);
         Bias.add(m, n, c, 0, n, bias, 0, c, 0, n);
-        float[] out = shared.forward(x, 0, 12, 16).clone();
+        float[] out = shared.forward(x, 0, 12, 16).toArray();
         return new float[][] {c, c2, y, g, db, loss, out};
     }
 
