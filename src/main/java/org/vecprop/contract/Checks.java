@@ -324,6 +324,9 @@ public final class Checks {
         size("k", k);
         int aRows = transA ? k : m, aCols = transA ? m : k;
         int bRows = transB ? n : k, bCols = transB ? k : n;
+        stageable("a", aRows, aCols);
+        stageable("b", bRows, bCols);
+        stageable("c", m, n);
         matrix("a", a, aOff, aRows, aCols, lda);
         matrix("b", b, bOff, bRows, bCols, ldb);
         matrix("c", c, cOff, m, n, ldc);
@@ -338,6 +341,21 @@ public final class Checks {
             if (cSpan.asOverlappingSlice(span(b, bOff, bRows, bCols, ldb)).isPresent()) {
                 throw new IllegalArgumentException("c overlaps b in memory");
             }
+        }
+    }
+
+    /** The most floats a Java array can hold on common JVMs (what PackBuffers allows). */
+    static final long MAX_STAGED = Integer.MAX_VALUE - 8;
+
+    /**
+     * Segment operands are staged in float arrays (see {@code GemmSegments}): a dense copy of
+     * each must fit one Java array.
+     */
+    private static void stageable(String name, int rows, int cols) {
+        if ((long) rows * cols > MAX_STAGED) {
+            throw new IllegalArgumentException(name + ": a " + rows + " x " + cols + " matrix ("
+                    + (long) rows * cols + " floats) is too large for " + GEMM + " on segments, which"
+                    + " copies each operand into a float array (at most " + MAX_STAGED + " floats)");
         }
     }
 

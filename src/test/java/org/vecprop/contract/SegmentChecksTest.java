@@ -119,6 +119,30 @@ class SegmentChecksTest {
     }
 
     @Test
+    void anOperandTooLargeToStageIsNamedBeforeAnyWrite() {
+        // Judged on the sizes alone, before the extents: each operand is copied into a float[].
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment a = filled(arena, 1, N * N), b = filled(arena, 2, N * N), c = filled(arena, 3, N * N);
+            float[] before = floats(c);
+            String[] names = {"a", "b", "c"};
+            int[][] mnk = {{50_000, 1, 50_000}, {1, 50_000, 50_000}, {50_000, 50_000, 1}};
+            for (int i = 0; i < 3; i++) {
+                int m = mnk[i][0], n = mnk[i][1], k = mnk[i][2];
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Gemm.multiply(
+                        false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n));
+                assertEquals(names[i] + ": a 50000 x 50000 matrix (2500000000 floats) is too large for Gemm.multiply"
+                        + " on segments, which copies each operand into a float array (at most 2147483639 floats)",
+                        e.getMessage());
+                assertArrayEquals(before, floats(c));
+            }
+            // One float under the limit passes this check (and fails the next: the extent).
+            IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> Gemm.multiply(
+                    false, false, 1, 1, Integer.MAX_VALUE - 8, 1f, a, 0, Integer.MAX_VALUE - 8, b, 0, 1, 0f, c, 0, 1));
+            assertTrue(e.getMessage().startsWith("a: a 1 x 2147483639 matrix"), e.getMessage());
+        }
+    }
+
+    @Test
     void theSameChecksRunForEmptyProducts() {
         // Like a null array, a closed segment is a bad argument whatever the sizes.
         Arena gone = Arena.ofConfined();
