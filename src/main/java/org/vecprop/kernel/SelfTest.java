@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.LongSupplier;
 
 /**
  * A check of every kernel on this machine, this JDK and this JIT, for people who deploy on a
@@ -69,47 +70,66 @@ public final class SelfTest {
      * @return the verdict, counts, failures and the machine's facts
      */
     public static Report run() {
-        return run(1, GEMM_CASES, SelfTestOracle.REFERENCE, MIN_ROUNDS, MAX_ROUNDS, ForkJoinPool.commonPool());
+        return run(1, GEMM_CASES, SelfTestOracle.REFERENCE, MIN_ROUNDS, MAX_ROUNDS, ForkJoinPool.commonPool(),
+                jitClock());
     }
 
     /**
-     * Runs the self-test and prints its report.
+     * Runs the self-test and prints its report; exits 0 if it passed, 1 if not, 2 for bad
+     * arguments.
      *
      * @param args {@code [--seed N] [--cases N]}: the input generator's seed (default 1) and
      *     the number of random GEMM problems (default {@value #GEMM_CASES})
      */
     public static void main(String[] args) {
-        long seed = 1;
-        int cases = GEMM_CASES;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--seed") && i + 1 < args.length) {
-                seed = Long.parseLong(args[++i]);
-            } else if (args[i].equals("--cases") && i + 1 < args.length) {
-                cases = Integer.parseInt(args[++i]);
-            } else {
-                System.err.println("usage: SelfTest [--seed N] [--cases N]");
-                System.exit(2);
-            }
-        }
-        Report report = run(seed, cases, SelfTestOracle.REFERENCE, MIN_ROUNDS, MAX_ROUNDS,
-                ForkJoinPool.commonPool());
-        System.out.println(report);
-        System.exit(report.passed() ? 0 : 1);
+        System.exit(cli(args, System.out));
     }
 
-    /** The self-test with its knobs: tests give it a wrong oracle, or few rounds. */
-    static Report run(long seed, int gemmCases, SelfTestOracle oracle, int minRounds, int maxRounds,
-                      Executor executor) {
-        long t0 = System.nanoTime();
-        String warmUp = warmUp(minRounds, maxRounds, executor, gemmCases);
+    /** {@link #main} without the exit: returns the exit status. */
+    static int cli(String[] args, java.io.PrintStream out) {
+        long seed = 1;
+        int cases = GEMM_CASES;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                if (args[i].equals("--seed") && i + 1 < args.length) {
+                    seed = Long.parseLong(args[++i]);
+                } else if (args[i].equals("--cases") && i + 1 < args.length) {
+                    cases = Integer.parseInt(args[++i]);
+                } else {
+                    throw new IllegalArgumentException("unknown argument " + args[i]);
+                }
+            }
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            out.println("usage: SelfTest [--seed N] [--cases N] (" + e.getMessage() + ")");
+            return 2;
+        }
+        Report report = run(seed, cases, SelfTestOracle.REFERENCE, MIN_ROUNDS, MAX_ROUNDS,
+                ForkJoinPool.commonPool(), jitClock());
+        out.println(report);
+        return report.passed() ? 0 : 1;
+    }
+
+    /** The JIT's total compilation time in ms, or null if this JVM does not report it. */
+    static LongSupplier jitClock() {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
-        long t1 = System.nanoTime(), jit1 = timed ? jit.getTotalCompilationTime() : 0;
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit::getTotalCompilationTime : null;
+    }
+
+    /**
+     * The self-test with its knobs: tests give it a wrong oracle, few rounds, or a fake JIT clock.
+     *
+     * @param jitMillis the JIT's total compilation time so far, or null if unknown
+     */
+    static Report run(long seed, int gemmCases, SelfTestOracle oracle, int minRounds, int maxRounds,
+                      Executor executor, LongSupplier jitMillis) {
+        long t0 = System.nanoTime();
+        String warmUp = warmUp(minRounds, maxRounds, executor, gemmCases, jitMillis);
+        long t1 = System.nanoTime(), jit1 = jitMillis != null ? jitMillis.getAsLong() : 0;
         SelfTestChecks checks = new SelfTestChecks(oracle, seed, executor, true);
         checkAll(checks, gemmCases);
         double seconds = (System.nanoTime() - t0) / 1e9;
         warmUp += String.format(" (%.1f s); checks %.1f s%s", (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9,
-                timed ? ", JIT time meanwhile " + (jit.getTotalCompilationTime() - jit1)
+                jitMillis != null ? ", JIT time meanwhile " + (jitMillis.getAsLong() - jit1)
                         + " ms (mostly the oracle, which the warm-up does not run)" : "");
 
         StringBuilder text = new StringBuilder();
@@ -184,9 +204,8 @@ public final class SelfTest {
      * is {@link #CALLS_PER_ROUND} calls of each kernel on hot shapes, then every kernel on the
      * generated inputs of the checks (other seeds), compared with nothing.
      */
-    private static String warmUp(int minRounds, int maxRounds, Executor executor, int gemmCases) {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+    private static String warmUp(int minRounds, int maxRounds, Executor executor, int gemmCases,
+                                 LongSupplier jitMillis) {
         int n = 48; // 1.5 register tiles wide at 512 bits: edge tiles too
         float[] a = new float[n * n], b = new float[n * n], c = new float[n * n], d = new float[n * n];
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
@@ -198,7 +217,8 @@ public final class SelfTest {
         double[] summary = new double[4];
         GemmWorkspace workspace = new GemmWorkspace();
         List<Long> perRound = new ArrayList<>();
-        long first = timed ? jit.getTotalCompilationTime() : 0, last = first;
+        boolean timed = jitMillis != null;
+        long first = timed ? jitMillis.getAsLong() : 0, last = first;
         int round = 0;
         boolean quiet = false;
         while (round < maxRounds && !(quiet && round >= minRounds)) {
@@ -237,7 +257,7 @@ public final class SelfTest {
             // the first unusual shape of the checks, which would then run on recompiled code.
             checkAll(new SelfTestChecks(SelfTestOracle.REFERENCE, 1000 + round, executor, false), gemmCases);
             round++;
-            long now = timed ? jit.getTotalCompilationTime() : 0;
+            long now = timed ? jitMillis.getAsLong() : 0;
             perRound.add(now - last);
             quiet = timed && (now - last) * 100 <= now - first; // at most 1% of the warm-up's compilation
             last = now;

@@ -64,6 +64,7 @@ class ClaimableWorkTest {
                 for (int total : new int[] {1, 2, 7, 64}) {
                     AtomicIntegerArray runs = new AtomicIntegerArray(total);
                     new ClaimableWork(counting(runs), total).invoke(ex, total - 1);
+                    assertFalse(Thread.currentThread().isInterrupted(), "no interrupt made up");
                     for (int p = 0; p < total; p++) {
                         assertEquals(1, runs.get(p), ex + ": piece " + p + " of " + total);
                     }

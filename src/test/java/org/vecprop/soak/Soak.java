@@ -539,6 +539,12 @@ public final class Soak {
                     }
                 }
             }
+            // Reading C back (when it is in the arena being closed) races with the close too, and
+            // HotSpot may interrupt this thread for it as well: the same JDK side effect.
+            if (Thread.interrupted()) {
+                FAULT_KINDS.computeIfAbsent("(JDK side effect, not injected) caller interrupted by a close",
+                        x -> new LongAdder()).increment();
+            }
             try {
                 if (closing != null) {
                     closing.get(60, TimeUnit.SECONDS);
