@@ -244,9 +244,9 @@ public final class Gemm {
      * call either throws with C unchanged (closed before they were read) or does not matter
      * (closed after), and the call's result is then complete and correct. If c's own arena is
      * closed during the call its memory is gone; nothing else is written. (HotSpot delivers such
-     * a close to the accessing thread as an asynchronous exception and sets that thread's
-     * interrupt status to do so; this method leaves the status as the JDK left it, since it
-     * cannot tell that interrupt from a genuine one.)
+     * a close to a thread whose access races with it as an asynchronous exception, and may set
+     * that thread's interrupt status to do so; this method leaves the status as the JDK left it,
+     * since it cannot tell that interrupt from a genuine one.)
      *
      * @throws IllegalArgumentException or IndexOutOfBoundsException before any write, for the
      *     same reasons as the array overload (overlap judged on memory addresses), and

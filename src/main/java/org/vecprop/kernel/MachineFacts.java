@@ -27,11 +27,11 @@ final class MachineFacts {
         String model = "unknown", flags = "unknown";
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                int colon = line.indexOf(':');
-                if (colon < 0) {
-                    continue;
+                String[] keyValue = line.split(":", 2);
+                if (keyValue.length < 2) {
+                    continue; // blank separator lines
                 }
-                String key = line.substring(0, colon).trim(), value = line.substring(colon + 1).trim();
+                String key = keyValue[0].trim(), value = keyValue[1].trim();
                 if (model.equals("unknown") && (key.equals("model name") || key.equals("Model"))) {
                     model = value;
                 }

@@ -39,6 +39,8 @@ final class SelfTestChecks {
         Float.MIN_VALUE, -Float.MIN_VALUE, 3.5e-39f, Float.MIN_NORMAL
     };
 
+    private static final float[] LEARNING_RATES = {0.01f, 0.05f, 0.1f}, MOMENTA = {0f, 0.9f}, DECAYS = {0f, 1e-4f};
+
     private final SelfTestOracle oracle;
     private final SplittableRandom rnd;
     private final Executor executor;
@@ -131,13 +133,25 @@ final class SelfTestChecks {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
             x[i] = rnd.nextInt(1000) < specialPermille ? SPECIALS[rnd.nextInt(SPECIALS.length)]
-                    : (float) (rnd.nextDouble() * 2 - 1);
+                    : (float) rnd.nextDouble(-1, 1);
         }
         return x;
     }
 
     int nextInt(int bound) {
         return rnd.nextInt(bound);
+    }
+
+    boolean nextBoolean() {
+        return rnd.nextBoolean();
+    }
+
+    float pick(float[] choices) {
+        return choices[rnd.nextInt(choices.length)];
+    }
+
+    int pick(int[] choices) {
+        return choices[rnd.nextInt(choices.length)];
     }
 
     // ------------------------------------------------------------------ GEMM
@@ -324,8 +338,7 @@ final class SelfTestChecks {
         }
 
         int n = rows * cols;
-        float lr = 0.01f + rnd.nextInt(100) / 1000f, momentum = rnd.nextBoolean() ? 0f : 0.9f;
-        float decay = rnd.nextBoolean() ? 0f : 1e-4f;
+        float lr = pick(LEARNING_RATES), momentum = pick(MOMENTA), decay = pick(DECAYS);
         boolean zeroGrad = rnd.nextBoolean();
         float[] w0 = values(n, specials), g0 = values(n, specials), v0 = values(n, 0);
         float[] we = w0.clone(), ge = g0.clone(), ve = v0.clone(), wa = w0.clone(), ga = g0.clone(), va = v0.clone();

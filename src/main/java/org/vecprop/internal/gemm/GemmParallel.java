@@ -29,30 +29,45 @@ public final class GemmParallel {
                                 float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc,
                                 Executor executor, int parts) {
+        Pieces work = cut(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                parts);
+        if (work == null) {
+            VectorGemm.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc, null, 0, Kernels.IDENTITY, null, Path.AUTO);
+            return;
+        }
+        new ClaimableWork(work, work.pieces()).invoke(executor, work.pieces() - 1);
+    }
+
+    /**
+     * Cuts a problem into up to {@code parts} pieces along C's rows, or along its columns when C
+     * has more column tiles than row tiles; or returns null when it is one piece (or only a
+     * scaling of C: alpha or k zero), which the caller runs as the single-threaded call.
+     */
+    static Pieces cut(boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc, int parts) {
         int tileM = Math.max(1, MR), tileN = Math.max(1, NR);
         int rowTiles = (m + tileM - 1) / tileM, colTiles = (n + tileN - 1) / tileN;
         boolean splitRows = rowTiles >= colTiles;
         int units = splitRows ? rowTiles : colTiles;
         int pieces = Math.min(parts, units);
         if (pieces <= 1 || alpha == 0f || k == 0) {
-            VectorGemm.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                    beta, c, cOff, ldc, null, 0, Kernels.IDENTITY, null, Path.AUTO);
-            return;
+            return null;
         }
         Path path = GemmBlocking.choosePath(transA, transB, m, n, k);
-        Pieces work = new Pieces(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+        return new Pieces(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                 beta, c, cOff, ldc, path, splitRows, units, pieces, tileM, tileN);
-        new ClaimableWork(work, pieces).invoke(executor, pieces - 1);
     }
 
     /**
      * The problem and its cut: piece {@code q} is units {@code [units q / pieces, units (q + 1) /
      * pieces)} of register tiles along the split dimension.
      */
-    private record Pieces(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                          float beta, float[] c, int cOff, int ldc, Path path,
-                          boolean splitRows, int units, int pieces, int tileM, int tileN)
+    record Pieces(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                  float beta, float[] c, int cOff, int ldc, Path path,
+                  boolean splitRows, int units, int pieces, int tileM, int tileN)
             implements ClaimableWork.Pieces {
         @Override
         public void run(int q) {

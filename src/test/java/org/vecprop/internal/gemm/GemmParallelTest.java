@@ -445,10 +445,82 @@ class GemmParallelTest {
         }
     }
 
-    /** Bytes this thread allocated. */
+    /**
+     * The cut itself, piece by piece: each piece, run alone into a C of NaN with beta = 0,
+     * writes one block of whole register tiles along the split dimension (the last one clipped);
+     * the blocks follow each other, cover C, and differ in size by at most one tile. C is split
+     * by rows unless it has more column tiles than row tiles.
+     */
+    @Test
+    void thePiecesTileCByRowsOrColumns() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Simd.enabled(), "the pieces run the Vector API GEMM");
+        int mr = GemmBlocking.MR, nr = GemmBlocking.NR;
+        int[][] problems = {   // m, n, parts
+            {150, 70, 4}, {150, 70, 7}, {3 * mr, 3 * nr, 3}, {5, 400, 6}, {mr + 1, 2 * nr, 2}, {40 * mr, 2, 64},
+        };
+        for (int[] p : problems) {
+            int m = p[0], n = p[1], k = 5, parts = p[2];
+            float[] a = new float[m * k], b = new float[k * n];
+            Arrays.fill(a, 1f);
+            Arrays.fill(b, 1f);
+            GemmParallel.Pieces cut = GemmParallel.cut(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f,
+                    new float[m * n], 0, n, parts);
+            int rowTiles = (m + mr - 1) / mr, colTiles = (n + nr - 1) / nr;
+            boolean byRows = rowTiles >= colTiles;
+            String what = m + "x" + n + " in " + parts;
+            assertEquals(byRows, cut.splitRows(), what + ": split by rows");
+            int units = byRows ? rowTiles : colTiles, tile = byRows ? mr : nr, extent = byRows ? m : n;
+            assertEquals(Math.min(parts, units), cut.pieces(), what + ": pieces");
+            int next = 0, smallest = Integer.MAX_VALUE, largest = 0;
+            for (int q = 0; q < cut.pieces(); q++) {
+                float[] c = new float[m * n];
+                Arrays.fill(c, Float.NaN);
+                new GemmParallel.Pieces(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n, cut.path(),
+                        cut.splitRows(), cut.units(), cut.pieces(), cut.tileM(), cut.tileN()).run(q);
+                int first = -1, end = -1;
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        boolean written = c[i * n + j] == k;
+                        assertTrue(written || Float.isNaN(c[i * n + j]), what + ": piece " + q + " wrote garbage");
+                        int along = byRows ? i : j;
+                        if (written) {
+                            first = first < 0 ? along : Math.min(first, along);
+                            end = Math.max(end, along + 1);
+                        }
+                    }
+                }
+                int count = 0;
+                for (float v : c) {
+                    count += v == k ? 1 : 0;
+                }
+                assertEquals(next, first, what + ": piece " + q + " starts where the last ended");
+                assertEquals((end - first) * (byRows ? n : m), count, what + ": piece " + q + " is one whole block");
+                assertTrue(first % tile == 0 && (end % tile == 0 || end == extent), what + ": tile-aligned");
+                int tiles = (end - first + tile - 1) / tile;
+                smallest = Math.min(smallest, tiles);
+                largest = Math.max(largest, tiles);
+                next = end;
+            }
+            assertEquals(extent, next, what + ": the pieces cover C");
+            assertTrue(largest - smallest <= 1, what + ": balanced, " + smallest + " to " + largest + " tiles");
+        }
+        float[] x = new float[64 * 64];
+        assertEquals(null, GemmParallel.cut(false, false, 64, 64, 64, 1f, x, 0, 64, x, 0, 64, 0f, x, 0, 64, 1),
+                "one part: no cut");
+        assertEquals(null, GemmParallel.cut(false, false, mr, nr, 64, 1f, x, 0, 64, x, 0, nr, 0f, x, 0, nr, 4),
+                "one tile: no cut");
+        assertEquals(null, GemmParallel.cut(false, false, 64, 64, 64, 0f, x, 0, 64, x, 0, 64, 0f, x, 0, 64, 4),
+                "alpha 0: no cut");
+        assertEquals(null, GemmParallel.cut(false, false, 64, 64, 0, 1f, x, 0, 1, x, 0, 64, 0f, x, 0, 64, 4),
+                "k 0: no cut");
+    }
+
+    static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** Bytes this thread allocated (the bean looked up once: looking it up allocates). */
     static long allocated() {
-        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
-                .getCurrentThreadAllocatedBytes();
+        return THREADS.getCurrentThreadAllocatedBytes();
     }
 
     @Test
@@ -469,5 +541,17 @@ class GemmParallelTest {
         }
         System.out.println("[vecprop] parallel GEMM, 4 parts, direct executor: " + perCall + " B per call");
         assertTrue(perCall <= 256, perCall + " B per call");
+        long onePart = Long.MAX_VALUE;   // one part is the single-threaded call: nothing at all
+        for (int round = 0; round < 50 && onePart > 0; round++) {
+            for (int i = 0; i < 200; i++) {
+                p.runParallel(direct, 1, c);
+            }
+            long before = allocated();
+            for (int i = 0; i < 100; i++) {
+                p.runParallel(direct, 1, c);
+            }
+            onePart = allocated() - before;
+        }
+        assertEquals(0, onePart, "one part allocates");
     }
 }
