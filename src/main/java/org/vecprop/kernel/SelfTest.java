@@ -217,16 +217,19 @@ public final class SelfTest {
         boolean timed = jitMillis != null;
         long first = timed ? jitMillis.getAsLong() : 0, last = first;
         int round = 0;
+        long problems = 0;
         boolean quiet = false;
         while (round < maxRounds && !(quiet && round >= minRounds)) {
-            checkAll(new SelfTestChecks(SelfTestOracle.REFERENCE, round, executor, false), cases);
+            SelfTestChecks calls = new SelfTestChecks(SelfTestOracle.REFERENCE, round, executor, false);
+            checkAll(calls, cases);
+            problems += calls.problems;
             round++;
             long now = timed ? jitMillis.getAsLong() : 0;
             perRound.add(now - last);
             quiet = timed && (now - last) * 100 <= now - first; // at most 1% of the warm-up's compilation
             last = now;
         }
-        return round + " rounds of the checks' kernel calls without the oracle; "
+        return round + " rounds of the checks' kernel calls without the oracle (" + problems + " problems); "
                 + (timed ? "JIT compilation time per round " + perRound + " ms, "
                         + (quiet ? "quiet in the last round (under 1% of the warm-up's)"
                                 : "still compiling at the limit (other code may be)")

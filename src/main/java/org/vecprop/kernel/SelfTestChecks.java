@@ -50,6 +50,8 @@ final class SelfTestChecks {
     final Map<String, long[]> tally = new LinkedHashMap<>();
     final List<String> failures = new ArrayList<>();
     long failed;
+    /** Problems run (each through all its kernels), compared or not. */
+    long problems;
 
     /**
      * @param oracle what to compare with
@@ -161,6 +163,7 @@ final class SelfTestChecks {
      * workspace, parallel and segment calls against the plain call's bits.
      */
     void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float beta, int specials) {
+        problems++;
         int aRows = ta ? k : m, aCols = ta ? m : k, bRows = tb ? n : k, bCols = tb ? k : n;
         int lda = Math.max(1, aCols) + rnd.nextInt(3), ldb = Math.max(1, bCols) + rnd.nextInt(3);
         int ldc = Math.max(1, n) + rnd.nextInt(3), cOff = rnd.nextInt(3);
@@ -236,6 +239,7 @@ final class SelfTestChecks {
     /** The fused product, bias and ReLU against the oracle's GEMM, bias add and ReLU in turn. */
     void gemmFused(boolean ta, boolean tb, int m, int n, int k, float alpha, float beta,
                    boolean withBias, boolean relu, int specials) {
+        problems++;
         int lda = Math.max(1, ta ? m : k), ldb = Math.max(1, tb ? k : n), ldc = Math.max(1, n) + 1;
         float[] a = values((ta ? k : m) * lda, specials), b = values((tb ? n : k) * ldb, specials);
         float[] bias = withBias ? values(n, specials) : null;
@@ -278,6 +282,7 @@ final class SelfTestChecks {
 
     /** Every element-wise kernel on one {@code rows x cols} shape with row strides. */
     void elementwise(int rows, int cols, int specials) {
+        problems++;
         int ld = Math.max(1, cols) + rnd.nextInt(3), size = Math.max(1, rows * ld);
         String shape = rows + "x" + cols + " ld " + ld + (specials > 0 ? " with special values" : "");
         float[] x = values(size, specials), y = values(size, specials), out0 = values(size, 0);

@@ -67,6 +67,9 @@ class SelfTestTest {
         assertEquals(0L, failed.get("Gemm.multiplyParallel"), "entry points are compared with each other");
         assertEquals(0L, failed.get("Relu.forward"));
         assertTrue(report.failures().get(0).startsWith("Gemm.multiply"), report.failures().get(0));
+        assertTrue(report.failures().stream().allMatch(f -> !f.startsWith("Gemm.multiply: ")
+                || f.matches("Gemm\\.multiply: .*: C\\[0\\]\\[0\\]: expected \\S+ \\+- \\S+, got \\S+")),
+                report.text());
         assertTrue(report.text().contains("first failures:"), report.text());
     }
 
@@ -86,6 +89,31 @@ class SelfTestTest {
         assertFalse(gemm.isEmpty(), report.text());
         assertTrue(gemm.stream().allMatch(f -> f.matches("Gemm\\.multiply: TN \\d+x\\d+x\\d+ alpha .*: C\\[0\\]\\[0\\]: "
                 + "expected NaN, got .*")), String.join("\n", gemm));
+        SelfTest.Report fused = SelfTest.run(7, 60, new SelfTestOracle() {
+            boolean lastGemmWasNT;   // the fused check adds the bias right after its own GEMM
+
+            @Override
+            void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
+                      int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+                super.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                lastGemmWasNT = !ta && tb && k > 0;
+            }
+
+            @Override
+            void biasAdd(int rows, int cols, float[] x, int xOff, int ldx, float[] bias, int biasOff,
+                         float[] y, int yOff, int ldy) {
+                super.biasAdd(rows, cols, x, xOff, ldx, bias, biasOff, y, yOff, ldy);
+                if (lastGemmWasNT && rows > 0 && cols > 0) {
+                    y[yOff] = Float.NaN;
+                }
+                lastGemmWasNT = false;
+            }
+        }, 1, 1, ForkJoinPool.commonPool(), null);
+        java.util.List<String> epilogue = fused.failures().stream()
+                .filter(f -> f.startsWith("Gemm.multiplyBiasActivation: ")).toList();
+        assertFalse(epilogue.isEmpty(), fused.text());
+        assertTrue(epilogue.stream().allMatch(f -> f.startsWith("Gemm.multiplyBiasActivation: NT ")),
+                String.join("\n", epilogue));
     }
 
     @Test
@@ -174,6 +202,14 @@ class SelfTestTest {
             assertEquals(0L, failed.get(ok), ok + "\n" + report.text());
         }
         assertEquals(report.failed(), failed.values().stream().mapToLong(Long::longValue).sum());
+        SelfTest.Report dead = quick(new SelfTestOracle() {
+            @Override
+            int deadColumns(int rows, int cols, float[] a, int aOff, int lda) {
+                return super.deadColumns(rows, cols, a, aOff, lda) + (cols > 100 ? 1 : 0);
+            }
+        });
+        assertTrue(dead.failures().get(0).matches("Stats\\.deadColumns: 1x1000 ld 100\\d: expected \\d+ dead columns,"
+                + " got \\d+"), "the first grid over 100 columns, without special values: " + dead.text());
         assertTrue(report.failed() > 20, report.failed() + " failures");
         assertEquals(20, report.failures().size(), "the first 20 are described, the rest counted");
     }
@@ -194,8 +230,9 @@ class SelfTestTest {
     @Test
     void theWarmUpStopsWhenARoundAddsUnderOnePercentOfItsCompilationTime() {
         String line = warmUpLine(2, 6, clock(5000, 6000, 6500, 6510, 6511));   // +10 of 1510: under 1%
-        assertTrue(line.startsWith("  warm-up: 3 rounds of the checks' kernel calls without the oracle; JIT"
-                + " compilation time per round [1000, 500, 10] ms, quiet in the last round"), line);
+        // 3 rounds of (15 x 4 fixed GEMMs, 4 random GEMMs, 4 fused, 9 x 4 grids, 4 random grids)
+        assertTrue(line.startsWith("  warm-up: 3 rounds of the checks' kernel calls without the oracle"
+                + " (324 problems); JIT compilation time per round [1000, 500, 10] ms, quiet in the last round"), line);
         // Judged against the warm-up's own compilation, not the JVM's lifetime total (100000 here).
         line = warmUpLine(2, 6, clock(100_000, 101_000, 101_500, 101_510));
         assertTrue(line.contains(" 3 rounds ") && line.contains("[1000, 500, 10]"), line);
@@ -315,6 +352,18 @@ class SelfTestTest {
         assertEquals(0L, failuresByKernel(inside).get("Gemm.multiplyBiasActivation"), inside.text());
         SelfTest.Report outside = quick(gemmOffBy(1.5));
         assertTrue(failuresByKernel(outside).get("Gemm.multiply") > 0, "1.5 times the bound off: " + outside.text());
+        // Every problem fails, so the first 20 failures are the first five fixed shapes, each in
+        // four transposes, in order: no problem slipped through a bound computed too loose.
+        java.util.List<String> expectedOrder = new java.util.ArrayList<>();
+        for (String shape : new String[] {"1x2x2", "4x4x4", "1x1x65", "2x64x64", "3x100x100"}) {
+            for (String t : new String[] {"NN", "NT", "TN", "TT"}) {
+                expectedOrder.add("Gemm.multiply: " + t + " " + shape + " ");
+            }
+        }
+        for (int i = 0; i < 20; i++) {
+            assertTrue(outside.failures().get(i).startsWith(expectedOrder.get(i)),
+                    "failure " + i + ": " + outside.failures().get(i));
+        }
         assertTrue(failuresByKernel(outside).get("Gemm.multiplyBiasActivation") > 0, outside.text());
     }
 
@@ -380,6 +429,13 @@ class SelfTestTest {
                 }
 
                 @Override
+                float mseLossAndGradient(int rows, int cols, float[] p, int pOff, int ldp, float[] t, int tOff,
+                                         int ldt, float[] g, int gOff, int ldg) {
+                    float loss = super.mseLossAndGradient(rows, cols, p, pOff, ldp, t, tOff, ldt, g, gOff, ldg);
+                    return (float) (loss * (1 + fraction * 40 * 0x1p-24));
+                }
+
+                @Override
                 void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out) {
                     super.summarize(rows, cols, x, xOff, ldx, out);
                     int lanes = Math.max(1, Simd.vectorBits() / 32);
@@ -389,9 +445,11 @@ class SelfTestTest {
             Map<String, Long> failed = failuresByKernel(r);
             if (fraction < 1) {
                 assertEquals(0L, failed.get("Mse.loss"), r.text());
+                assertEquals(0L, failed.get("Mse.lossAndGradient"), r.text());
                 assertEquals(0L, failed.get("Stats.summarize"), r.text());
             } else {
                 assertTrue(failed.get("Mse.loss") > 0, r.text());
+                assertTrue(failed.get("Mse.lossAndGradient") > 0, r.text());
                 assertTrue(failed.get("Stats.summarize") > 0, r.text());
             }
         }
