@@ -301,7 +301,40 @@ public final class Checks {
         extent(name, segment.byteSize() / Float.BYTES, offset, rows, cols, ld, true);
     }
 
-    /** Validates a GEMM on memory segments: as {@link #gemm}, with overlap judged on addresses. */
+    /**
+     * Checks that the calling thread may use a segment now: its scope is alive, it is not
+     * confined to another thread, and (for an output) it is writable. Thrown before anything
+     * is read or written, with the JDK's own exception types so that code handling those keeps
+     * working, and messages that name the argument and the call.
+     *
+     * @param name the argument's name ({@code "a"})
+     * @param call the public call, for the message ({@code "Gemm.multiply"})
+     * @param output whether the call writes into the segment
+     * @throws IllegalStateException if the segment's arena (scope) is closed
+     * @throws WrongThreadException if the segment is confined to another thread
+     * @throws IllegalArgumentException if {@code output} and the segment is read-only
+     */
+    public static void usable(String name, String call, MemorySegment segment, boolean output) {
+        if (!segment.scope().isAlive()) {
+            throw new IllegalStateException(name + " is closed: the arena that owns it was closed"
+                    + " before " + call + " was called, so its memory is gone");
+        }
+        if (!segment.isAccessibleBy(Thread.currentThread())) {
+            throw new WrongThreadException(name + " is confined to another thread: its arena is"
+                    + " confined, and " + call + " was called on thread \"" + Thread.currentThread().getName()
+                    + "\"; call it from the owner thread, or allocate " + name + " in a shared arena");
+        }
+        if (output && segment.isReadOnly()) {
+            throw new IllegalArgumentException(name + " is read-only: " + call + " writes its result"
+                    + " into " + name + "; pass a writable segment (not one from asReadOnly() or a"
+                    + " read-only mapping)");
+        }
+    }
+
+    /**
+     * Validates a GEMM on memory segments: as {@link #gemm}, with overlap judged on addresses,
+     * and each segment {@link #usable} by this thread now (c writable).
+     */
     public static void gemm(boolean transA, boolean transB, int m, int n, int k,
                             MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
                             MemorySegment c, long cOff, int ldc) {
@@ -310,9 +343,15 @@ public final class Checks {
         size("k", k);
         int aRows = transA ? k : m, aCols = transA ? m : k;
         int bRows = transB ? n : k, bCols = transB ? k : n;
+        stageable("a", aRows, aCols);
+        stageable("b", bRows, bCols);
+        stageable("c", m, n);
         matrix("a", a, aOff, aRows, aCols, lda);
         matrix("b", b, bOff, bRows, bCols, ldb);
         matrix("c", c, cOff, m, n, ldc);
+        usable("a", GEMM, a, false);
+        usable("b", GEMM, b, false);
+        usable("c", GEMM, c, true);
         MemorySegment cSpan = span(c, cOff, m, n, ldc);
         if (cSpan.byteSize() > 0) {
             if (cSpan.asOverlappingSlice(span(a, aOff, aRows, aCols, lda)).isPresent()) {
@@ -322,6 +361,52 @@ public final class Checks {
                 throw new IllegalArgumentException("c overlaps b in memory");
             }
         }
+    }
+
+    /** The most floats a Java array can hold on common JVMs (what PackBuffers allows). */
+    static final long MAX_STAGED = Integer.MAX_VALUE - 8;
+
+    /**
+     * Segment operands are staged in float arrays (see {@code GemmSegments}): a dense copy of
+     * each must fit one Java array.
+     */
+    private static void stageable(String name, int rows, int cols) {
+        if ((long) rows * cols > MAX_STAGED) {
+            throw new IllegalArgumentException(name + ": a " + rows + " x " + cols + " matrix ("
+                    + (long) rows * cols + " floats) is too large for " + GEMM + " on segments, which"
+                    + " copies each operand into a float array (at most " + MAX_STAGED + " floats)");
+        }
+    }
+
+    /** The public call the segment GEMM checks serve, named in their messages. */
+    private static final String GEMM = "Gemm.multiply";
+
+    /**
+     * What a segment GEMM throws when a segment's arena is closed by another thread during the
+     * call (the JDK then throws {@code IllegalStateException("Already closed")} from the access):
+     * the same type, with a message naming every operand that is no longer alive and saying
+     * what became of C, and the JDK's exception as the cause. C is written only after A and B
+     * have been read in full, so while c is alive a closed a or b leaves C unchanged.
+     *
+     * @param closed what the segment access threw
+     * @return the exception to throw: {@code closed} itself if every operand is still alive
+     */
+    public static RuntimeException closedDuringGemm(IllegalStateException closed,
+                                                    MemorySegment a, MemorySegment b, MemorySegment c) {
+        boolean aGone = !a.scope().isAlive(), bGone = !b.scope().isAlive(), cGone = !c.scope().isAlive();
+        if (!aGone && !bGone && !cGone) {
+            return closed;
+        }
+        String names = (aGone ? "a" : "") + (aGone && bGone ? " and " : "") + (bGone ? "b" : "");
+        String message;
+        if (cGone) {
+            message = (names.isEmpty() ? "c was" : names + " and c were") + " closed by another"
+                    + " thread during " + GEMM + "; c's memory is gone, so nothing can be said of it";
+        } else {
+            message = names + (aGone && bGone ? " were" : " was") + " closed by another thread during "
+                    + GEMM + ", while being read; c was not written";
+        }
+        return new IllegalStateException(message, closed);
     }
 
     /** The bytes a validated matrix spans (empty for an empty matrix). */

@@ -220,18 +220,49 @@ public final class Gemm {
 
     /**
      * As {@link #multiply(boolean, boolean, int, int, int, float, float[], int, int, float[], int,
-     * int, float, float[], int, int)}, split into up to {@code parts} pieces of C run on
-     * {@code executor}; the calling thread runs one piece and waits for the others. The result is
-     * bit-identical to the single-threaded call for any {@code parts}. Each piece packs into the
-     * workspace of the thread that runs it. A parallel call allocates a few small objects (the
-     * tasks and a latch); the single-threaded call allocates nothing.
+     * int, float, float[], int, int)}, split into up to {@code parts} pieces of C that the calling
+     * thread and {@code executor} share. The result is bit-identical to the single-threaded call
+     * for any {@code parts} and whichever thread runs which piece. Each piece packs into the
+     * workspace of the thread that runs it. (On the scalar path the calling thread runs the
+     * whole product and the executor is not used.)
      *
-     * @param executor runs the pieces; vecprop starts no threads of its own
+     * <h4>What the executor may do</h4>
+     * The caller lends the executor {@code parts - 1} tasks, then itself runs every piece that no
+     * task has claimed yet (pieces are claimed atomically, each runs once), and waits only for
+     * pieces other threads are already running. So the executor is a source of help, never a
+     * dependency: if it rejects a task, throws a {@link RuntimeException} from {@code execute},
+     * drops a task silently, loses the worker before the task runs, runs the task much later or
+     * never, runs it on the calling thread, or is the pool the caller itself runs in (even a
+     * pool of one thread), the call still returns the correct result, only later. A task that
+     * runs after the call returned finds nothing to claim: <b>nothing writes C after the call
+     * returns or throws</b>, and a task the executor keeps holds no reference to A, B or C. Any
+     * executor works, including {@link java.util.concurrent.ForkJoinPool#commonPool()} and
+     * {@link java.util.concurrent.Executors#newVirtualThreadPerTaskExecutor()} (there each new
+     * thread also brings new packing buffers: a pool of platform threads allocates less).
+     *
+     * <h4>Interrupts</h4>
+     * The call is not interruptible, like the single-threaded call: it completes every piece
+     * and returns with the thread's interrupt status as it was (set, if it was set before or
+     * during the call), so the caller's next blocking operation sees the interrupt. Completing
+     * is what a service wants here: the caller never waits for a task to start, only for pieces
+     * that are already running (bounded work), and stopping early would leave C half written,
+     * which every caller would then have to treat as garbage.
+     *
+     * <h4>Failures</h4>
+     * If a piece throws (on any thread; for example an {@link OutOfMemoryError} while growing a
+     * packing buffer), the pieces not yet started are skipped, the call waits until no piece is
+     * running, and then throws that exception or error on the calling thread (later ones are
+     * attached as suppressed); C is then partly written. An {@link Error} thrown by {@code
+     * executor.execute} is treated the same way (it is not a rejection). The call allocates
+     * two small objects (the description of the pieces and the claim counters) plus whatever
+     * the executor allocates per task; the single-threaded call allocates nothing.
+     *
+     * @param executor lent tasks that help with the pieces; vecprop starts no threads of its own
      * @param parts how many pieces to cut C into, {@code >= 1}; more than there are register
-     *     tiles along the split dimension is capped
+     *     tiles along the split dimension is capped; 1 runs on the calling thread only
      * @throws IllegalArgumentException or IndexOutOfBoundsException for bad arguments, before
-     *     anything is written; a {@link RuntimeException} thrown by a piece (including the
-     *     executor's rejection) after the others finished, in which case C is partly written
+     *     anything is written; a {@link RuntimeException} or {@link Error} thrown by a piece (or an
+     *     Error thrown by the executor), once no piece is running, with C partly written
      * @see #multiply(boolean, boolean, int, int, int, float, float[], int, int, float[], int,
      *     int, float, float[], int, int) the other parameters
      */
@@ -265,15 +296,36 @@ public final class Gemm {
      * {@code O(mnk)} work; the workspace keeps the staging buffers, so steady state allocates
      * nothing.
      *
+     * <p>Segments are checked like arrays, before anything is read or written: a segment whose
+     * arena is closed, one confined to another thread, or a read-only c is reported with an
+     * exception naming the argument. If another thread closes a shared arena <em>during</em> the
+     * call, the JDK guarantees no access to freed memory, and this call throws {@link
+     * IllegalStateException} naming the closed operand(s). C is written only at the end, from
+     * the staging buffers, after A and B have been read in full: so a or b closed during the
+     * call either throws with C unchanged (closed before they were read) or does not matter
+     * (closed after), and the call's result is then complete and correct. If c's own arena is
+     * closed during the call its memory is gone; nothing else is written. (HotSpot delivers such
+     * a close to a thread whose access races with it as an asynchronous exception, and may set
+     * that thread's interrupt status to do so; this method leaves the status as the JDK left it,
+     * since it cannot tell that interrupt from a genuine one.)
+     *
      * @throws IllegalArgumentException or IndexOutOfBoundsException before any write, for the
-     *     same reasons as the array overload (overlap judged on memory addresses)
+     *     same reasons as the array overload (overlap judged on memory addresses), and
+     *     IllegalArgumentException for a read-only {@code c}
+     * @throws IllegalStateException for a segment whose arena is closed, before any write; or
+     *     closed by another thread during the call (see above)
+     * @throws WrongThreadException for a segment confined to another thread, before any write
      */
     public static void multiply(boolean transA, boolean transB, int m, int n, int k,
                                 float alpha, MemorySegment a, long aOff, int lda,
                                 MemorySegment b, long bOff, int ldb,
                                 float beta, MemorySegment c, long cOff, int ldc) {
         Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        GemmSegments.multiply(Implementation.KERNELS, transA, transB, m, n, k, alpha, a, aOff, lda,
-                b, bOff, ldb, beta, c, cOff, ldc);
+        try {
+            GemmSegments.multiply(Implementation.KERNELS, transA, transB, m, n, k, alpha, a, aOff,
+                    lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } catch (IllegalStateException closed) { // an arena closed by another thread meanwhile
+            throw Checks.closedDuringGemm(closed, a, b, c);
+        }
     }
 }

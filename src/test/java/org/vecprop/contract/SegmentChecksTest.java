@@ -1,0 +1,255 @@
+package org.vecprop.contract;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.vecprop.kernel.Gemm;
+
+/**
+ * MemorySegment arguments are checked like arrays: a read-only output, a segment whose arena is
+ * closed, or one confined to another thread is reported before any read or write, with the JDK's
+ * exception type and a message that names the argument and the call, and the output unchanged;
+ * an arena closed by another thread during the call is reported by name, with C unchanged
+ * while C itself is alive.
+ */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class SegmentChecksTest {
+    static final int N = 8;
+
+    static MemorySegment filled(Arena arena, long seed, int floats) {
+        Random rnd = new Random(seed);
+        MemorySegment s = arena.allocate((long) floats * Float.BYTES);
+        for (int i = 0; i < floats; i++) {
+            s.setAtIndex(ValueLayout.JAVA_FLOAT, i, rnd.nextFloat() * 2 - 1);
+        }
+        return s;
+    }
+
+    static float[] floats(MemorySegment s) {
+        return s.toArray(ValueLayout.JAVA_FLOAT);
+    }
+
+    static void multiply(MemorySegment a, MemorySegment b, MemorySegment c) {
+        Gemm.multiply(false, false, N, N, N, 1f, a, 0, N, b, 0, N, 0.5f, c, 0, N);
+    }
+
+    @Test
+    void aReadOnlyOutputIsRefusedByNameAndReadOnlyInputsAreFine() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment a = filled(arena, 1, N * N), b = filled(arena, 2, N * N), c = filled(arena, 3, N * N);
+            float[] before = floats(c);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> multiply(a, b, c.asReadOnly()));
+            assertEquals("c is read-only: Gemm.multiply writes its result into c; pass a writable segment"
+                    + " (not one from asReadOnly() or a read-only mapping)", e.getMessage());
+            assertArrayEquals(before, floats(c), "c unchanged");
+
+            float[] expected = before.clone();
+            Gemm.multiply(false, false, N, N, N, 1f, floats(a), 0, N, floats(b), 0, N, 0.5f, expected, 0, N);
+            multiply(a.asReadOnly(), b.asReadOnly(), c);
+            assertArrayEquals(expected, floats(c), "read-only inputs are read as usual");
+        }
+    }
+
+    @Test
+    void aSegmentWhoseArenaIsClosedIsRefusedByNameBeforeAnyWrite() {
+        try (Arena live = Arena.ofConfined()) {
+            MemorySegment a = filled(live, 1, N * N), b = filled(live, 2, N * N), c = filled(live, 3, N * N);
+            float[] before = floats(c);
+            for (String which : new String[] {"a", "b", "c"}) {
+                Arena gone = Arena.ofConfined();
+                MemorySegment dead = filled(gone, 4, N * N);
+                gone.close();
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> multiply(
+                        which.equals("a") ? dead : a, which.equals("b") ? dead : b, which.equals("c") ? dead : c));
+                assertEquals(which + " is closed: the arena that owns it was closed before Gemm.multiply"
+                        + " was called, so its memory is gone", e.getMessage());
+                assertArrayEquals(before, floats(c), "c unchanged after a closed " + which);
+            }
+        }
+    }
+
+    @Test
+    void aSegmentConfinedToAnotherThreadIsRefusedByName() throws Exception {
+        // Another thread owns a confined arena and keeps it open while this thread calls.
+        CountDownLatch made = new CountDownLatch(1), done = new CountDownLatch(1);
+        AtomicReference<MemorySegment> foreign = new AtomicReference<>();
+        Thread owner = new Thread(() -> {
+            try (Arena theirs = Arena.ofConfined()) {
+                foreign.set(filled(theirs, 5, N * N));
+                made.countDown();
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        owner.start();
+        try (Arena live = Arena.ofConfined()) {
+            assertTrue(made.await(30, TimeUnit.SECONDS));
+            MemorySegment a = filled(live, 1, N * N), b = filled(live, 2, N * N), c = filled(live, 3, N * N);
+            float[] before = floats(c);
+            String me = Thread.currentThread().getName();
+            for (String which : new String[] {"a", "b", "c"}) {
+                MemorySegment f = foreign.get();
+                WrongThreadException e = assertThrows(WrongThreadException.class, () -> multiply(
+                        which.equals("a") ? f : a, which.equals("b") ? f : b, which.equals("c") ? f : c));
+                assertEquals(which + " is confined to another thread: its arena is confined, and"
+                        + " Gemm.multiply was called on thread \"" + me + "\"; call it from the owner"
+                        + " thread, or allocate " + which + " in a shared arena", e.getMessage());
+                assertArrayEquals(before, floats(c), "c unchanged after a foreign " + which);
+            }
+        } finally {
+            done.countDown();
+            owner.join();
+        }
+    }
+
+    @Test
+    void anOperandTooLargeToStageIsNamedBeforeAnyWrite() {
+        // Judged on the sizes alone, before the extents: each operand is copied into a float[].
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment a = filled(arena, 1, N * N), b = filled(arena, 2, N * N), c = filled(arena, 3, N * N);
+            float[] before = floats(c);
+            String[] names = {"a", "b", "c"};
+            int[][] mnk = {{50_000, 1, 50_000}, {1, 50_000, 50_000}, {50_000, 50_000, 1}};
+            for (int i = 0; i < 3; i++) {
+                int m = mnk[i][0], n = mnk[i][1], k = mnk[i][2];
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Gemm.multiply(
+                        false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n));
+                assertEquals(names[i] + ": a 50000 x 50000 matrix (2500000000 floats) is too large for Gemm.multiply"
+                        + " on segments, which copies each operand into a float array (at most 2147483639 floats)",
+                        e.getMessage());
+                assertArrayEquals(before, floats(c));
+            }
+            // One float under the limit passes this check (and fails the next: the extent).
+            IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> Gemm.multiply(
+                    false, false, 1, 1, Integer.MAX_VALUE - 8, 1f, a, 0, Integer.MAX_VALUE - 8, b, 0, 1, 0f, c, 0, 1));
+            assertTrue(e.getMessage().startsWith("a: a 1 x 2147483639 matrix"), e.getMessage());
+        }
+    }
+
+    @Test
+    void theSameChecksRunForEmptyProducts() {
+        // Like a null array, a closed segment is a bad argument whatever the sizes.
+        Arena gone = Arena.ofConfined();
+        MemorySegment dead = gone.allocate(16);
+        gone.close();
+        try (Arena live = Arena.ofConfined()) {
+            MemorySegment ok = live.allocate(16);
+            assertThrows(IllegalStateException.class, () -> Gemm.multiply(false, false, 0, 0, 0, 1f,
+                    dead, 0, 1, ok, 0, 1, 0f, ok.asSlice(8), 0, 1));
+            assertThrows(IllegalArgumentException.class, () -> Gemm.multiply(false, false, 0, 0, 0, 1f,
+                    ok, 0, 1, ok, 0, 1, 0f, ok.asReadOnly(), 0, 1));
+        }
+    }
+
+    @Test
+    void closedDuringTheCallNamesWhatWasClosedAndWhatBecameOfC() {
+        Arena gone = Arena.ofConfined();
+        MemorySegment dead = gone.allocate(16);
+        gone.close();
+        try (Arena live = Arena.ofConfined()) {
+            MemorySegment ok = live.allocate(16);
+            IllegalStateException jdk = new IllegalStateException("Already closed");
+            assertSame(jdk, Checks.closedDuringGemm(jdk, ok, ok, ok), "nothing closed: the JDK's own");
+            String[][] cases = {
+                {"a", "a was closed by another thread during Gemm.multiply, while being read; c was not written"},
+                {"b", "b was closed by another thread during Gemm.multiply, while being read; c was not written"},
+                {"ab", "a and b were closed by another thread during Gemm.multiply, while being read; c was not written"},
+                {"c", "c was closed by another thread during Gemm.multiply; c's memory is gone, so nothing can be said of it"},
+                {"ac", "a and c were closed by another thread during Gemm.multiply; c's memory is gone, so nothing can be said of it"},
+                {"abc", "a and b and c were closed by another thread during Gemm.multiply; c's memory is gone, so nothing can be said of it"},
+            };
+            for (String[] c : cases) {
+                RuntimeException e = Checks.closedDuringGemm(jdk, c[0].contains("a") ? dead : ok,
+                        c[0].contains("b") ? dead : ok, c[0].contains("c") ? dead : ok);
+                assertTrue(e instanceof IllegalStateException, c[0]);
+                assertEquals(c[1], e.getMessage(), c[0]);
+                assertSame(jdk, e.getCause(), c[0]);
+            }
+        }
+    }
+
+    /**
+     * A shared arena holding A and B is closed by another thread at a random moment around the
+     * call. Each call must end one of three ways: refused up front (closed before), reported
+     * during (closed while A or B was being read: C unchanged), or completed with the exact
+     * result of the array call (closed after A and B were read).
+     */
+    @Test
+    void aSharedArenaClosedByAnotherThreadAroundTheCall() throws Exception {
+        // Shaped so that reading A and B (staging) takes most of the call: a close at a random
+        // moment of the call then often lands while they are being read.
+        int m = 2, n = 16, k = 100_000;
+        Random rnd = new Random(8);
+        float[] a = new float[m * k], b = new float[k * n], c0 = new float[m * n];
+        for (float[] x : new float[][] {a, b, c0}) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rnd.nextFloat() - 0.5f;
+            }
+        }
+        float[] expected = c0.clone();
+        Gemm.multiply(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0.5f, expected, 0, n);
+        int before = 0, during = 0, after = 0, interrupted = 0;
+        try (Arena mine = Arena.ofConfined()) {
+            MemorySegment c = mine.allocate((long) m * n * Float.BYTES);
+            long callNanos = Long.MAX_VALUE;
+            for (int trial = 0; trial < 200 && (during == 0 || trial < 60); trial++) {
+                Arena shared = Arena.ofShared();
+                MemorySegment sa = shared.allocateFrom(ValueLayout.JAVA_FLOAT, a);
+                MemorySegment sb = shared.allocateFrom(ValueLayout.JAVA_FLOAT, b);
+                MemorySegment.copy(c0, 0, c, ValueLayout.JAVA_FLOAT, 0, c0.length);
+                // The first calls only warm up and time the call; then a close lands at a random
+                // moment of it.
+                long delay = trial < 10 ? Long.MAX_VALUE : rnd.nextLong(Math.max(1, callNanos));
+                CompletableFuture<Void> closer = delay == Long.MAX_VALUE ? null
+                        : CompletableFuture.runAsync(() -> {
+                            LockSupport.parkNanos(delay);
+                            shared.close();
+                        });
+                long t0 = System.nanoTime();
+                try {
+                    Gemm.multiply(false, false, m, n, k, 1f, sa, 0, k, sb, 0, n, 0.5f, c, 0, n);
+                    assertArrayEquals(expected, floats(c), "trial " + trial + ": completed, so exact");
+                    after++;
+                } catch (IllegalStateException e) {
+                    assertArrayEquals(c0, floats(c), "trial " + trial + ": " + e.getMessage());
+                    if (e.getMessage().matches("[ab] is closed: .*")) {
+                        before++;
+                    } else {
+                        assertTrue(e.getMessage().matches("(a|b|a and b) (was|were) closed by another thread"
+                                + " during Gemm.multiply, while being read; c was not written"), e.getMessage());
+                        during++;
+                    }
+                }
+                // HotSpot delivers a close that cuts an access short as an asynchronous exception
+                // and interrupts the accessing thread to deliver it: a JDK side effect, cleared here.
+                interrupted += Thread.interrupted() ? 1 : 0;
+                if (closer == null) {
+                    callNanos = Math.min(callNanos, System.nanoTime() - t0);
+                    shared.close();
+                } else {
+                    closer.get(30, TimeUnit.SECONDS);
+                }
+            }
+        }
+        System.out.println("[vecprop] shared arena closed around the call: " + before + " before, "
+                + during + " during, " + after + " after (or not at all); the JDK interrupted the caller "
+                + interrupted + " times");
+        assertTrue(during > 0, "no close landed during a call: the test did not test it");
+    }
+}
