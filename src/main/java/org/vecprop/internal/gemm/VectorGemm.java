@@ -27,7 +27,8 @@ public final class VectorGemm {
      * @param buffers packing buffers, or null for this thread's
      * @param path AUTO, or a path to force (tests; the pieces of a parallel call); DIRECT falls
      *     back to PACKED where it does not apply (B transposed)
-     * @param activation {@link Kernels#IDENTITY} or {@link Kernels#RELU}
+     * @param activation {@link Kernels#IDENTITY}, {@link Kernels#RELU}, {@link Kernels#SIGMOID}
+     *     or {@link Kernels#TANH}
      */
     public static void multiply(boolean transA, boolean transB, int m, int n, int k,
                                 float alpha, float[] a, int aOff, int lda,

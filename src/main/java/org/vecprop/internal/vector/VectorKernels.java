@@ -48,6 +48,48 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void sigmoidForward(int rows, int cols, float[] x, int xOff, int ldx,
+                               float[] y, int yOff, int ldy) {
+        VectorActivations.sigmoid(rows, cols, x, xOff, ldx, y, yOff, ldy);
+    }
+
+    @Override
+    public void sigmoidBackward(int rows, int cols, float[] a, int aOff, int lda,
+                                float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz) {
+        VectorActivations.backward(false, rows, cols, a, aOff, lda, dy, dyOff, lddy, dz, dzOff, lddz);
+    }
+
+    @Override
+    public void sigmoidBackwardWithBiasGradient(int rows, int cols, float[] a, int aOff, int lda,
+                                                float[] dy, int dyOff, int lddy,
+                                                float[] dz, int dzOff, int lddz,
+                                                float[] db, int dbOff, boolean accumulate) {
+        VectorActivations.backwardWithBiasGradient(false, rows, cols, a, aOff, lda, dy, dyOff, lddy,
+                dz, dzOff, lddz, db, dbOff, accumulate);
+    }
+
+    @Override
+    public void tanhForward(int rows, int cols, float[] x, int xOff, int ldx,
+                            float[] y, int yOff, int ldy) {
+        VectorActivations.tanh(rows, cols, x, xOff, ldx, y, yOff, ldy);
+    }
+
+    @Override
+    public void tanhBackward(int rows, int cols, float[] a, int aOff, int lda,
+                             float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz) {
+        VectorActivations.backward(true, rows, cols, a, aOff, lda, dy, dyOff, lddy, dz, dzOff, lddz);
+    }
+
+    @Override
+    public void tanhBackwardWithBiasGradient(int rows, int cols, float[] a, int aOff, int lda,
+                                             float[] dy, int dyOff, int lddy,
+                                             float[] dz, int dzOff, int lddz,
+                                             float[] db, int dbOff, boolean accumulate) {
+        VectorActivations.backwardWithBiasGradient(true, rows, cols, a, aOff, lda, dy, dyOff, lddy,
+                dz, dzOff, lddz, db, dbOff, accumulate);
+    }
+
+    @Override
     public float mseLoss(int rows, int cols, float[] p, int pOff, int ldp,
                          float[] t, int tOff, int ldt) {
         return VectorMse.loss(rows, cols, p, pOff, ldp, t, tOff, ldt);
