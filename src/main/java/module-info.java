@@ -11,4 +11,5 @@ module org.vecprop {
     exports org.vecprop.kernel;
     exports org.vecprop.reference;
     exports org.vecprop.nn;
+    exports org.vecprop.io;
 }

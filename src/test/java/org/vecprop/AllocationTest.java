@@ -15,9 +15,12 @@ import org.vecprop.kernel.Sigmoid;
 import org.vecprop.kernel.Stats;
 import org.vecprop.kernel.Tanh;
 import org.vecprop.kernel.Update;
+import org.vecprop.nn.Diagnostics;
 import org.vecprop.nn.Gradients;
+import org.vecprop.nn.LearningRateSchedule;
 import org.vecprop.nn.Network;
 import org.vecprop.nn.Sgd;
+import org.vecprop.nn.SgdOptions;
 import org.vecprop.kernel.Activation;
 
 /**
@@ -51,8 +54,16 @@ class AllocationTest {
         double[] summary = new double[4];
         float[] tiny = {1f, 2f}, tinyW = {0.5f, -0.3f, 0.2f, 0.8f}, tinyOut = new float[2];
         Network net = Network.mlp(32, 1, 20, 33, 17, 3);
-        Sgd sgd = new Sgd(net, 0.01f, 0.9f, 1e-4f);
+        Sgd sgd = new Sgd(net, SgdOptions.learningRate(0.01f).withMomentum(0.9f).withWeightDecay(1e-4f));
         float[] x = new float[32 * 20], t = new float[32 * 3];
+        // The other training API paths: a frozen layer, a schedule, the finite guard, a rate set
+        // between steps, the diagnostics.
+        Network frozen = Network.mlp(32, 2, 20, 33, 17, 3);
+        frozen.layer(1).freeze();
+        Sgd scheduled = new Sgd(frozen, SgdOptions.schedule(LearningRateSchedule.cosine(0.01f, 0f, 1000))
+                .withMomentum(0.5f));
+        Sgd manual = new Sgd(frozen, SgdOptions.learningRate(0.01f));
+        Diagnostics diagnostics = new Diagnostics(frozen);
 
         Map<String, Runnable> ops = new LinkedHashMap<>();
         ops.put("Gemm packed NN", () -> Gemm.multiply(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
@@ -86,6 +97,22 @@ class AllocationTest {
             net.loss(t, 0, 3);
             net.backward(Gradients.ACCUMULATE);
             sgd.step();
+        });
+        ops.put("training step: frozen layer, schedule, stepIfFinite, diagnostics", () -> {
+            frozen.forward(x, 0, 20, 32);
+            frozen.loss(t, 0, 3);
+            frozen.backward(Gradients.ACCUMULATE);
+            diagnostics.update(frozen);
+            if (scheduled.stepIfFinite().isPresent()) {
+                throw new AssertionError("finite gradients refused");
+            }
+        });
+        ops.put("training step: learning rate set before the step", () -> {
+            frozen.forward(x, 0, 20, 32);
+            frozen.loss(t, 0, 3);
+            frozen.backward(Gradients.ACCUMULATE);
+            manual.setLearningRate(0.001f + (manual.steps() % 7) * 1e-4f);
+            manual.step();
         });
 
         StringBuilder report = new StringBuilder();

@@ -44,7 +44,7 @@ class ConcurrencyTest {
         Sigmoid.backwardWithBiasGradient(m, n, s, 0, n, c, 0, n, ds, 0, n, dbs, 0, true);
         Tanh.backwardWithBiasGradient(m, n, t, 0, n, ds, 0, n, ds, 0, n, dbs, 0, true);
         Tanh.forward(m, n, c, 0, n, c, 0, n);
-        float[] out = shared.forward(x, 0, 12, 16).clone();
+        float[] out = shared.forward(x, 0, 12, 16).toArray();
         return new float[][] {c, c2, y, g, db, loss, out, s, t, ds, dbs};
     }
 

@@ -23,7 +23,9 @@ import org.vecprop.kernel.Tanh;
 import org.vecprop.kernel.Update;
 import org.vecprop.nn.Gradients;
 import org.vecprop.nn.Network;
+import org.vecprop.nn.Parameter;
 import org.vecprop.nn.Sgd;
+import org.vecprop.nn.SgdOptions;
 
 /**
  * The same bits everywhere: a fixed set of kernel calls (every GEMM path and transpose, strided
@@ -162,7 +164,7 @@ class SameBitsTest {
     /** 100 SGD steps with momentum of a 784-256-128-10 network, hashing every loss and the end state. */
     static void training(Digest d) {
         Network net = Network.mlp(BATCH, 7, 784, 256, 128, 10);
-        Sgd sgd = new Sgd(net, 0.01f, 0.9f, 1e-4f);
+        Sgd sgd = new Sgd(net, SgdOptions.learningRate(0.01f).withMomentum(0.9f).withWeightDecay(1e-4f));
         SplittableRandom rnd = new SplittableRandom(11);
         float[] x = new float[BATCH * 784], y = new float[BATCH * 10];
         for (int step = 0; step < STEPS; step++) {
@@ -177,9 +179,10 @@ class SameBitsTest {
             net.backward(Gradients.ACCUMULATE);
             sgd.step();
         }
-        for (int l = 0; l < net.depth(); l++) {
-            d.add(net.layer(l).weights());
-            d.add(net.layer(l).bias());
+        for (Parameter p : net.parameters()) { // 0.weight, 0.bias, 2.weight, ...: layer by layer
+            float[] values = new float[p.size()];
+            p.copyTo(values, 0);
+            d.add(values);
         }
     }
 

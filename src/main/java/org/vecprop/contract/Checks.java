@@ -9,9 +9,11 @@ import java.lang.foreign.MemorySegment;
  * untouched. Index arithmetic is done in {@code long}, so an extent past {@link Integer#MAX_VALUE}
  * is reported rather than wrapped. Messages name the argument and its value.
  *
- * <p>Exceptions: {@link IllegalArgumentException} for nulls, negative sizes, too-small leading
- * dimensions and forbidden overlaps; {@link IndexOutOfBoundsException} for offsets and extents
- * that run past an array.
+ * <p>Exceptions (docs/conventions.md): {@link NullPointerException} for a null argument, with
+ * the message {@code "<name> must not be null"} (the JDK's convention, as
+ * {@link java.util.Objects#requireNonNull(Object, String)} throws it);
+ * {@link IllegalArgumentException} for negative sizes, too-small leading dimensions and forbidden
+ * overlaps; {@link IndexOutOfBoundsException} for offsets and extents that run past an array.
  */
 public final class Checks {
     private Checks() {}
@@ -41,7 +43,7 @@ public final class Checks {
      */
     public static void matrix(String name, float[] array, int offset, int rows, int cols, int ld) {
         if (array == null) {
-            throw new IllegalArgumentException(name + " must not be null");
+            throw new NullPointerException(name + " must not be null");
         }
         extent(name, array.length, offset, rows, cols, ld, false);
     }
@@ -84,7 +86,7 @@ public final class Checks {
      */
     public static void vector(String name, float[] array, int offset, int n) {
         if (array == null) {
-            throw new IllegalArgumentException(name + " must not be null");
+            throw new NullPointerException(name + " must not be null");
         }
         if (n < 0) { // not size(): its message would be built on every call, allocating
             throw new IllegalArgumentException(name + ": length n must be >= 0, got " + n);
@@ -186,7 +188,7 @@ public final class Checks {
     public static void gemmPacked(boolean transA, int m, Object packed, float[] a, int aOff, int lda,
                                   int n, int k, float[] c, int cOff, int ldc) {
         if (packed == null) {
-            throw new IllegalArgumentException("b must not be null");
+            throw new NullPointerException("b must not be null");
         }
         size("m", m);
         int aRows = transA ? k : m, aCols = transA ? m : k;
@@ -297,7 +299,7 @@ public final class Checks {
     /** Validates the output array of a summary: at least 4 doubles. */
     public static void summary(double[] out) {
         if (out == null) {
-            throw new IllegalArgumentException("out must not be null");
+            throw new NullPointerException("out must not be null");
         }
         if (out.length < SummaryIndex.LENGTH) {
             throw new IllegalArgumentException("out must hold " + SummaryIndex.LENGTH
@@ -313,7 +315,7 @@ public final class Checks {
     public static void matrix(String name, MemorySegment segment, long offset, int rows, int cols,
                               int ld) {
         if (segment == null) {
-            throw new IllegalArgumentException(name + " must not be null");
+            throw new NullPointerException(name + " must not be null");
         }
         extent(name, segment.byteSize() / Float.BYTES, offset, rows, cols, ld, true);
     }

@@ -86,9 +86,10 @@ public final class Gemm {
      *     must not overlap A or B
      * @param cOff index of C's first element in {@code c}
      * @param ldc row stride of C
-     * @throws IllegalArgumentException for nulls, negative sizes, small leading dimensions or
-     *     overlap, and {@link IndexOutOfBoundsException} for extents past an array; both before
-     *     anything is written
+     * @throws NullPointerException for a null array, {@link IllegalArgumentException} for
+     *     negative sizes, small leading dimensions or overlap, and
+     *     {@link IndexOutOfBoundsException} for extents past an array; all before anything is
+     *     written
      */
     public static void multiply(boolean transA, boolean transB, int m, int n, int k,
                                 float alpha, float[] a, int aOff, int lda,
@@ -113,7 +114,7 @@ public final class Gemm {
                                 float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc, GemmWorkspace workspace) {
         if (workspace == null) {
-            throw new IllegalArgumentException("workspace must not be null");
+            throw new NullPointerException("workspace must not be null");
         }
         Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         Implementation.KERNELS.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
@@ -144,7 +145,7 @@ public final class Gemm {
                                               float[] bias, int biasOff, Activation activation) {
         Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         if (activation == null) {
-            throw new IllegalArgumentException("activation must not be null");
+            throw new NullPointerException("activation must not be null");
         }
         if (bias != null) {
             Checks.vector("bias", bias, biasOff, n);
@@ -204,7 +205,7 @@ public final class Gemm {
                 b == null ? 0 : b.rows(), c, cOff, ldc);
         int n = b.cols();
         if (activation == null) {
-            throw new IllegalArgumentException("activation must not be null");
+            throw new NullPointerException("activation must not be null");
         }
         if (bias != null) {
             Checks.vector("bias", bias, biasOff, n);
@@ -240,7 +241,7 @@ public final class Gemm {
                                         float beta, float[] c, int cOff, int ldc,
                                         Executor executor, int parts) {
         if (executor == null) {
-            throw new IllegalArgumentException("executor must not be null");
+            throw new NullPointerException("executor must not be null");
         }
         if (parts < 1) {
             throw new IllegalArgumentException("parts must be >= 1, got " + parts);

@@ -1,5 +1,6 @@
 package org.vecprop.nn;
 
+import java.util.Objects;
 import java.util.SplittableRandom;
 import org.vecprop.contract.Checks;
 import org.vecprop.kernel.Activation;
@@ -28,9 +29,14 @@ import org.vecprop.kernel.Relu;
  *
  * <p><b>Packed weights.</b> The forward product multiplies with the weights packed once into
  * the layout the GEMM's register tile reads ({@link PackedMatrix}), so inference at small batches
- * does not rearrange W on every call. The packed copy is refreshed on the next forward after
- * {@link #weightsChanged()}, which {@link Sgd} calls after each update; code that writes into
- * {@link #weights()} directly must call it too, or the layer keeps computing with the old values.
+ * does not rearrange W on every call. The packed copy is refreshed on the next forward after the
+ * weights change. Every way to change them tells the layer: {@link Sgd}'s steps, the writes of
+ * {@link Parameter} ({@link #weight()}, {@link Network#parameters()}) and
+ * {@link Network#loadWeights}; the weight array itself is not handed out.
+ *
+ * <p><b>Frozen layers</b> ({@link #freeze()}, PyTorch's {@code requires_grad = False}): backward
+ * computes no weight or bias gradient for them (only dX, when a layer below needs it), and
+ * {@link Sgd} does not update them.
  *
  * <p>The layer remembers the input array passed to {@link #forward} (no copy): it must not
  * change before {@link #backward}. Not thread-safe: one layer per thread; for inference across
@@ -43,6 +49,8 @@ public final class Dense {
     private final Packed packed;               // likewise
     private final float[] weightGrad, biasGrad;
     private final float[] output, outputGrad, inputGrad;
+    private final Parameter weightView, biasView;
+    private boolean frozen;
     private float[] x;
     private int xOff, ldx, batch = -1;
 
@@ -56,6 +64,8 @@ public final class Dense {
      * @param withBias whether the layer has a bias
      * @param maxBatch the largest batch forward will accept, {@code >= 1}
      * @param seed the initialisation seed
+     * @throws NullPointerException if {@code activation} is null
+     * @throws IllegalArgumentException for a size below 1 or buffers larger than a Java array
      */
     public Dense(int in, int out, Activation activation, boolean withBias, int maxBatch, long seed) {
         this(in, out, activation, new float[checkedSize(in, out, maxBatch, activation)],
@@ -117,15 +127,28 @@ public final class Dense {
         this.output = new float[maxBatch * out];
         this.outputGrad = new float[maxBatch * out];
         this.inputGrad = new float[maxBatch * in];
+        this.weightView = new Parameter("weight", this, Parameter.Kind.WEIGHT);
+        this.biasView = bias == null ? null : new Parameter("bias", this, Parameter.Kind.BIAS);
     }
 
     /**
-     * A layer with given weights (copied): {@code weights} is {@code in x out} row-major,
-     * {@code bias} has {@code out} elements or is null.
+     * A layer with given weights (copied).
+     *
+     * @param in inputs per example, {@code >= 1}
+     * @param out outputs per example, {@code >= 1}
+     * @param activation what follows the affine map
+     * @param weights {@code in x out} row-major from index 0 (a longer array is fine)
+     * @param bias {@code out} elements from index 0, or null for a layer without bias
+     * @param maxBatch the largest batch forward will accept, {@code >= 1}
+     * @return the layer
+     * @throws NullPointerException if {@code activation} or {@code weights} is null
+     * @throws IllegalArgumentException or IndexOutOfBoundsException for bad sizes or arrays
+     *     too short
      */
     public static Dense of(int in, int out, Activation activation, float[] weights, float[] bias,
                            int maxBatch) {
         checkedSize(in, out, maxBatch, activation);
+        Objects.requireNonNull(weights, "weights must not be null");
         Checks.vector("weights", weights, 0, in * out);
         if (bias != null) {
             Checks.vector("bias", bias, 0, out);
@@ -135,12 +158,18 @@ public final class Dense {
     }
 
     /**
-     * A layer over the same weight and bias arrays as this one, with buffers of its own: for
-     * inference on several threads at once (the weights are only read). Training either layer
-     * changes the weights both see.
+     * A layer over the same weight and bias arrays as this one, with buffers (and gradients) of
+     * its own: for inference on several threads at once (the weights are only read). Training
+     * either layer changes the weights both see. It starts frozen if this layer is.
+     *
+     * @param maxBatch the largest batch the new layer accepts, {@code >= 1}
+     * @return the new layer
+     * @throws IllegalArgumentException for a maxBatch below 1 or buffers larger than an array
      */
     public Dense sharingWeights(int maxBatch) {
-        return new Dense(in, out, activation, weights, bias, packed, maxBatch);
+        Dense copy = new Dense(in, out, activation, weights, bias, packed, maxBatch);
+        copy.frozen = frozen;
+        return copy;
     }
 
     private static int checkedSize(int in, int out, int maxBatch, Activation activation) {
@@ -153,9 +182,7 @@ public final class Dense {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
         }
-        if (activation == null) {
-            throw new IllegalArgumentException("activation must not be null");
-        }
+        Objects.requireNonNull(activation, "activation must not be null");
         long buffers = Math.max((long) in * out, (long) maxBatch * Math.max(in, out));
         if (buffers > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("layer " + in + " x " + out + " at maxBatch "
@@ -169,12 +196,16 @@ public final class Dense {
      *
      * @param x the input, {@code batch x in} from {@code xOff} with row stride {@code ldx}; kept
      *     (not copied) for {@link #backward}
+     * @param xOff where row 0 of x starts
+     * @param ldx the row stride of x, {@code >= in}
      * @param batch rows, {@code 1 <= batch <= maxBatch}
      * @return the output buffer, {@code batch x out} with row stride {@code out} (owned by the
      *     layer, overwritten by the next forward)
+     * @throws NullPointerException if {@code x} is null
      * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
      */
     public float[] forward(float[] x, int xOff, int ldx, int batch) {
+        Objects.requireNonNull(x, "x must not be null");
         checkBatch(batch);
         Checks.matrix("x", x, xOff, batch, in, ldx);
         Gemm.multiplyBiasActivation(false, batch, 1f, x, xOff, ldx, packed.current(weights, in, out),
@@ -188,29 +219,36 @@ public final class Dense {
 
     /**
      * Backward pass for the batch of the last {@link #forward}: from the gradient of the loss
-     * with respect to this layer's output, computes the weight and bias gradients and, if asked,
-     * the gradient with respect to the input (the next layer down's output gradient).
+     * with respect to this layer's output, computes the weight and bias gradients (not for a
+     * frozen layer) and, if asked, the gradient with respect to the input (the next layer
+     * down's output gradient).
      *
      * @param dA {@code batch x out} from {@code dAOff} with row stride {@code ldda}
+     * @param dAOff where row 0 of dA starts
+     * @param ldda the row stride of dA, {@code >= out}
      * @param mode whether the weight and bias gradients are added to or replace what they hold
      * @param inputGradient whether to compute {@code dX = dZ·Wᵀ}; the first layer skips it
      * @throws IllegalStateException if there was no forward pass
+     * @throws NullPointerException if {@code dA} or {@code mode} is null
      * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
      */
     public void backward(float[] dA, int dAOff, int ldda, Gradients mode, boolean inputGradient) {
+        Objects.requireNonNull(dA, "dA must not be null");
+        Objects.requireNonNull(mode, "mode must not be null");
         if (batch < 0) {
             throw new IllegalStateException("backward before forward");
         }
-        if (mode == null) {
-            throw new IllegalArgumentException("mode must not be null");
-        }
         Checks.matrix("dA", dA, dAOff, batch, out, ldda);
+        if (frozen && !inputGradient) {
+            return; // nothing to compute: no parameter gradient, no dX
+        }
         boolean accumulate = mode == Gradients.ACCUMULATE;
+        boolean parameterGradients = !frozen;
         // dZ = dA ⊙ [A > 0] and db (+)= colsum(dZ), one pass. For identity, dZ is dA itself.
         float[] dz = outputGrad;
         int dzOff = 0, lddz = out;
         if (activation == Activation.RELU) {
-            if (biasGrad != null) {
+            if (biasGrad != null && parameterGradients) {
                 Relu.backwardWithBiasGradient(batch, out, output, 0, out, dA, dAOff, ldda,
                         outputGrad, 0, out, biasGrad, 0, accumulate);
             } else {
@@ -220,13 +258,15 @@ public final class Dense {
             dz = dA;
             dzOff = dAOff;
             lddz = ldda;
-            if (biasGrad != null) {
+            if (biasGrad != null && parameterGradients) {
                 Bias.gradient(batch, out, dA, dAOff, ldda, biasGrad, 0, accumulate);
             }
         }
-        // dW (+)= Xᵀ·dZ: (in x batch)·(batch x out).
-        Gemm.multiply(true, false, in, out, batch, 1f, x, xOff, ldx, dz, dzOff, lddz,
-                accumulate ? 1f : 0f, weightGrad, 0, out);
+        if (parameterGradients) {
+            // dW (+)= Xᵀ·dZ: (in x batch)·(batch x out).
+            Gemm.multiply(true, false, in, out, batch, 1f, x, xOff, ldx, dz, dzOff, lddz,
+                    accumulate ? 1f : 0f, weightGrad, 0, out);
+        }
         if (inputGradient) {
             // dX = dZ·Wᵀ: (batch x out)·(out x in), W read transposed in place.
             Gemm.multiply(false, true, batch, in, out, 1f, dz, dzOff, lddz, weights, 0, out,
@@ -235,12 +275,33 @@ public final class Dense {
     }
 
     /**
-     * Tells the layer its weights were changed in place (by an optimizer, or by code writing
-     * into {@link #weights()}): the packed copy the forward product reads is refreshed before the
-     * next forward. Cheap; the repacking happens once, at that forward.
+     * Tells the layer its weights were changed in place (by the optimizer, a {@link Parameter}
+     * write or a load): the packed copy the forward product reads is refreshed before the next
+     * forward. Cheap; the repacking happens once, at that forward.
      */
-    public void weightsChanged() {
+    void weightsChanged() {
         packed.stale = true;
+    }
+
+    /**
+     * Freezes the layer (PyTorch's {@code requires_grad = False} on its parameters): from now on
+     * backward computes no weight or bias gradient for it and {@link Sgd} does not update it;
+     * it still passes the gradient on to the layers below. Its gradients are set to zero (they
+     * are not read while it is frozen). Its momentum, if any, is kept for when it is unfrozen.
+     */
+    public void freeze() {
+        frozen = true;
+        zeroGrad();
+    }
+
+    /** Makes a frozen layer trainable again; its gradients start from zero. */
+    public void unfreeze() {
+        frozen = false;
+    }
+
+    /** {@return whether the layer is frozen (see {@link #freeze()})} */
+    public boolean frozen() {
+        return frozen;
     }
 
     /** Sets the weight and bias gradients to zero. */
@@ -258,68 +319,83 @@ public final class Dense {
         }
     }
 
-    /** @return inputs per example */
+    /** {@return inputs per example} */
     public int inputs() {
         return in;
     }
 
-    /** @return outputs per example */
+    /** {@return outputs per example} */
     public int outputs() {
         return out;
     }
 
-    /** @return the activation */
+    /** {@return the activation} */
     public Activation activation() {
         return activation;
     }
 
-    /** @return the largest batch this layer accepts */
+    /** {@return the largest batch this layer accepts} */
     public int maxBatch() {
         return maxBatch;
     }
 
-    /** @return the rows of the last forward pass, or -1 before the first */
+    /** {@return the rows of the last forward pass, or -1 before the first} */
     public int batch() {
         return batch;
     }
 
     /**
-     * @return the live weight array, {@code in x out} row-major; after writing into it, call
-     *     {@link #weightsChanged()}
+     * {@return the weights, {@code in x out}, as a named view whose writes refresh the layer (named {@code "weight"}; a network's {@link Network#parameters()} carry its names)}
      */
-    public float[] weights() {
+    public Parameter weight() {
+        return weightView;
+    }
+
+    /** {@return the bias ({@code out}) as a named view, or null for a layer without bias} */
+    public Parameter bias() {
+        return biasView;
+    }
+
+    /** {@return whether the layer has a bias} */
+    public boolean hasBias() {
+        return bias != null;
+    }
+
+    /** The live weight array, {@code in x out} row-major: for this package, which tells the layer. */
+    float[] weightArray() {
         return weights;
     }
 
-    /** @return the live bias array ({@code out}), or null for a layer without bias */
-    public float[] bias() {
+    /** The live bias array, or null: for this package. */
+    float[] biasArray() {
         return bias;
     }
 
-    /** @return the live weight gradient, {@code in x out} row-major */
+    /**
+     * {@return the live weight gradient, {@code in x out} row-major (writable: an optimizer of your own, or gradient clipping, may change it)}
+     */
     public float[] weightGrad() {
         return weightGrad;
     }
 
-    /** @return the live bias gradient ({@code out}), or null for a layer without bias */
+    /** {@return the live bias gradient ({@code out}), or null for a layer without bias} */
     public float[] biasGrad() {
         return biasGrad;
     }
 
-    /** @return the output buffer: {@code batch x out}, row stride {@code out} */
+    /** {@return the output buffer: {@code batch x out}, row stride {@code out}} */
     public float[] output() {
         return output;
     }
 
     /**
-     * @return dZ of the last backward pass of a ReLU layer: {@code batch x out}, row stride
-     *     {@code out} (an identity layer uses its dA as dZ and leaves this untouched)
+     * {@return dZ of the last backward pass of a ReLU layer: {@code batch x out}, row stride {@code out} (an identity layer uses its dA as dZ and leaves this untouched)}
      */
     public float[] outputGrad() {
         return outputGrad;
     }
 
-    /** @return dX of the last backward pass that computed it: {@code batch x in}, stride in */
+    /** {@return dX of the last backward pass that computed it: {@code batch x in}, stride in} */
     public float[] inputGrad() {
         return inputGrad;
     }

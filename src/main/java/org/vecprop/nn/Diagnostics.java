@@ -1,5 +1,6 @@
 package org.vecprop.nn;
 
+import java.util.Objects;
 import org.vecprop.kernel.Activation;
 import org.vecprop.kernel.Stats;
 
@@ -9,6 +10,14 @@ import org.vecprop.kernel.Stats;
  * dead for the whole batch, and whether the gradient norm vanishes or explodes from the last
  * layer to the first. This is how to find an unexpected NaN, a dead layer or a frozen one without
  * treating backward as a black box.
+ *
+ * <p>Each layer gets a {@link LayerState}, which tells apart the reasons a layer may not learn:
+ * {@link LayerState#FROZEN} (frozen on purpose, {@link Dense#freeze()}: no gradient computed, no
+ * update), {@link LayerState#DEAD} (its ReLU units are dead for the whole batch),
+ * {@link LayerState#NO_GRADIENT} (trainable and alive, but its gradient is exactly zero: nothing
+ * reaches it from above, say a dead layer there, or the loss gradient is zero). Frozen layers are
+ * left out of the vanishing and exploding comparisons, which are between the lowest and the
+ * highest trainable layer.
  *
  * <p>{@link #update} reads the network's buffers after a backward pass: one pass over each
  * layer's activations and gradients, vectorised, allocating nothing (the arrays here are sized
@@ -27,13 +36,40 @@ public final class Diagnostics {
     private final int depth;
     private final double[] weightGradNorm, weightGradMax, biasGradNorm;
     private final long[] activationNaN, activationInf, gradNaN, gradInf;
-    private final int[] deadUnits, units;
-    private final boolean[] relu;
+    private final int[] deadUnits, units, inputs;
+    private final boolean[] relu, frozen;
     private final double[] summary = new double[4];
     private int batch;
 
-    /** Diagnostics sized for {@code network}. */
+    /** Why a layer does or does not learn, as of the last {@link #update}. */
+    public enum LayerState {
+        /** Nothing flagged: finite, alive, a nonzero gradient. */
+        OK,
+        /** Frozen by the caller ({@link Dense#freeze()}): no gradient computed, not updated. */
+        FROZEN,
+        /** A NaN or an infinity in the layer's activations or gradients. */
+        NON_FINITE,
+        /**
+         * A ReLU layer with at least {@link #DEAD_LAYER_SHARE} of its units never positive in
+         * the batch: they pass no gradient and their weights get none.
+         */
+        DEAD,
+        /**
+         * Trainable, finite and alive, but its weight and bias gradients are exactly zero:
+         * nothing reached it from above (a dead layer higher up, a zero loss gradient), or no
+         * backward pass has run since the gradients were last zeroed.
+         */
+        NO_GRADIENT
+    }
+
+    /**
+     * Diagnostics sized for {@code network}.
+     *
+     * @param network the network whose shape these diagnostics take
+     * @throws NullPointerException if {@code network} is null
+     */
     public Diagnostics(Network network) {
+        Objects.requireNonNull(network, "network must not be null");
         depth = network.depth();
         weightGradNorm = new double[depth];
         weightGradMax = new double[depth];
@@ -44,27 +80,44 @@ public final class Diagnostics {
         gradInf = new long[depth];
         deadUnits = new int[depth];
         units = new int[depth];
+        inputs = new int[depth];
         relu = new boolean[depth];
+        frozen = new boolean[depth];
         for (int l = 0; l < depth; l++) {
             relu[l] = network.layer(l).activation() == Activation.RELU;
+            inputs[l] = network.layer(l).inputs();
+            units[l] = network.layer(l).outputs();
         }
     }
 
     /**
-     * Reads the network's activations and gradients (call after forward and backward).
+     * Reads the network's activations and gradients (call after forward and backward), and
+     * which layers are frozen.
      *
-     * @throws IllegalArgumentException if the network has another depth than the one this was
-     *     made for
+     * @param network the network these diagnostics were made for, or one of the same shape
+     * @throws NullPointerException if {@code network} is null
+     * @throws IllegalArgumentException if the network's layers differ in number, size or
+     *     activation from the one these diagnostics were made for (nothing is read)
      */
     public void update(Network network) {
+        Objects.requireNonNull(network, "network must not be null");
         if (network.depth() != depth) {
             throw new IllegalArgumentException("network has " + network.depth()
                     + " layers, these diagnostics were made for " + depth);
         }
+        for (int l = 0; l < depth; l++) {
+            Dense d = network.layer(l);
+            if (d.inputs() != inputs[l] || d.outputs() != units[l]
+                    || (d.activation() == Activation.RELU) != relu[l]) {
+                throw new IllegalArgumentException("layer " + l + " is " + d.inputs() + " x "
+                        + d.outputs() + " " + d.activation() + ", these diagnostics were made for "
+                        + inputs[l] + " x " + units[l] + (relu[l] ? " RELU" : " without ReLU"));
+            }
+        }
         batch = Math.max(0, network.batch());
         for (int l = 0; l < depth; l++) {
             Dense d = network.layer(l);
-            units[l] = d.outputs();
+            frozen[l] = d.frozen();
             Stats.summarize(batch, d.outputs(), d.output(), 0, d.outputs(), summary);
             activationNaN[l] = (long) summary[Stats.NAN_COUNT];
             activationInf[l] = (long) summary[Stats.INF_COUNT];
@@ -85,47 +138,162 @@ public final class Diagnostics {
         }
     }
 
-    /** @return L2 norm of layer l's weight gradient (finite entries) */
+    /**
+     * {@return L2 norm of layer l's weight gradient (finite entries)}
+     *
+     * @param l a layer, {@code 0 <= l < depth}
+     * @throws IndexOutOfBoundsException for a layer outside the network
+     */
     public double weightGradNorm(int l) {
-        return weightGradNorm[l];
+        return weightGradNorm[Objects.checkIndex(l, depth)];
     }
 
-    /** @return largest |g| in layer l's weight gradient (finite entries) */
+    /**
+     * {@return largest |g| in layer l's weight gradient (finite entries)}
+     *
+     * @param l a layer, {@code 0 <= l < depth}
+     * @throws IndexOutOfBoundsException for a layer outside the network
+     */
     public double weightGradMax(int l) {
-        return weightGradMax[l];
+        return weightGradMax[Objects.checkIndex(l, depth)];
     }
 
-    /** @return L2 norm of layer l's bias gradient */
+    /**
+     * {@return L2 norm of layer l's bias gradient}
+     *
+     * @param l a layer, {@code 0 <= l < depth}
+     * @throws IndexOutOfBoundsException for a layer outside the network
+     */
     public double biasGradNorm(int l) {
-        return biasGradNorm[l];
+        return biasGradNorm[Objects.checkIndex(l, depth)];
     }
 
-    /** @return NaN count in layer l's activations */
+    /**
+     * {@return NaN count in layer l's activations}
+     *
+     * @param l a layer, {@code 0 <= l < depth}
+     * @throws IndexOutOfBoundsException for a layer outside the network
+     */
     public long activationNaN(int l) {
-        return activationNaN[l];
+        return activationNaN[Objects.checkIndex(l, depth)];
     }
 
-    /** @return infinity count in layer l's activations */
+    /**
+     * {@return infinity count in layer l's activations}
+     *
+     * @param l a layer, {@code 0 <= l < depth}
+     * @throws IndexOutOfBoundsException for a layer outside the network
+     */
     public long activationInf(int l) {
-        return activationInf[l];
+        return activationInf[Objects.checkIndex(l, depth)];
     }
 
-    /** @return NaN count in layer l's weight and bias gradients */
+    /**
+     * {@return NaN count in layer l's weight and bias gradients}
+     *
+     * @param l a layer, {@code 0 <= l < depth}
+     * @throws IndexOutOfBoundsException for a layer outside the network
+     */
     public long gradientNaN(int l) {
-        return gradNaN[l];
+        return gradNaN[Objects.checkIndex(l, depth)];
     }
 
-    /** @return infinity count in layer l's weight and bias gradients */
+    /**
+     * {@return infinity count in layer l's weight and bias gradients}
+     *
+     * @param l a layer, {@code 0 <= l < depth}
+     * @throws IndexOutOfBoundsException for a layer outside the network
+     */
     public long gradientInf(int l) {
-        return gradInf[l];
+        return gradInf[Objects.checkIndex(l, depth)];
     }
 
-    /** @return the share of layer l's ReLU units with no positive output in the whole batch */
+    /**
+     * {@return the share of layer l's ReLU units with no positive output in the whole batch}
+     *
+     * @param l a layer, {@code 0 <= l < depth}
+     * @throws IndexOutOfBoundsException for a layer outside the network
+     */
     public double deadShare(int l) {
+        Objects.checkIndex(l, depth);
         return units[l] == 0 ? 0 : (double) deadUnits[l] / units[l];
     }
 
-    /** @return the dead share over all ReLU layers together */
+    /**
+     * {@return whether layer l was frozen at the last update}
+     *
+     * @param l a layer, {@code 0 <= l < depth}
+     * @throws IndexOutOfBoundsException for a layer outside the network
+     */
+    public boolean frozen(int l) {
+        return frozen[Objects.checkIndex(l, depth)];
+    }
+
+    /**
+     * The first that applies of: {@link LayerState#FROZEN}, {@link LayerState#NON_FINITE},
+     * {@link LayerState#DEAD}, {@link LayerState#NO_GRADIENT}, else {@link LayerState#OK}.
+     *
+     * @param l a layer, {@code 0 <= l < depth}
+     * @return why layer l does or does not learn, as of the last update
+     * @throws IndexOutOfBoundsException for a layer outside the network
+     */
+    public LayerState state(int l) {
+        Objects.checkIndex(l, depth);
+        if (frozen[l]) {
+            return LayerState.FROZEN;
+        }
+        if (activationNaN[l] + activationInf[l] + gradNaN[l] + gradInf[l] > 0) {
+            return LayerState.NON_FINITE;
+        }
+        if (relu[l] && deadShare(l) >= DEAD_LAYER_SHARE) {
+            return LayerState.DEAD;
+        }
+        if (weightGradNorm[l] == 0 && biasGradNorm[l] == 0) {
+            return LayerState.NO_GRADIENT;
+        }
+        return LayerState.OK;
+    }
+
+    /** The lowest trainable layer, or -1. */
+    private int lowestTrainable() {
+        for (int l = 0; l < depth; l++) {
+            if (!frozen[l]) {
+                return l;
+            }
+        }
+        return -1;
+    }
+
+    /** The highest trainable layer, or -1. */
+    private int highestTrainable() {
+        for (int l = depth - 1; l >= 0; l--) {
+            if (!frozen[l]) {
+                return l;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * {@return the first layer in state {@link LayerState#NO_GRADIENT} while another trainable layer has a nonzero gradient (so the zero is not simply "no backward yet"), or -1}
+     */
+    public int noGradientLayer() {
+        boolean anyGradient = false;
+        for (int l = 0; l < depth; l++) {
+            anyGradient |= !frozen[l] && (weightGradNorm[l] > 0 || biasGradNorm[l] > 0);
+        }
+        if (!anyGradient) {
+            return -1;
+        }
+        for (int l = 0; l < depth; l++) {
+            if (state(l) == LayerState.NO_GRADIENT) {
+                return l;
+            }
+        }
+        return -1;
+    }
+
+    /** {@return the dead share over all ReLU layers together} */
     public double deadShare() {
         long dead = 0, all = 0;
         for (int l = 0; l < depth; l++) {
@@ -135,7 +303,7 @@ public final class Diagnostics {
         return all == 0 ? 0 : (double) dead / all;
     }
 
-    /** @return total NaN and infinity count in all activations and gradients */
+    /** {@return total NaN and infinity count in all activations and gradients} */
     public long nonFinite() {
         long n = 0;
         for (int l = 0; l < depth; l++) {
@@ -144,29 +312,42 @@ public final class Diagnostics {
         return n;
     }
 
-    /** @return first-layer over last-layer weight-gradient norm (NaN if the last is 0) */
+    /**
+     * {@return the lowest trainable layer's weight-gradient norm over the highest one's (the first layer's over the last's when none is frozen); NaN if the highest is 0 or no layer is trainable}
+     */
     public double normRatio() {
-        double last = weightGradNorm[depth - 1];
-        return last == 0 ? Double.NaN : weightGradNorm[0] / last;
+        int lo = lowestTrainable(), hi = highestTrainable();
+        if (lo < 0) {
+            return Double.NaN;
+        }
+        double last = weightGradNorm[hi];
+        return last == 0 ? Double.NaN : weightGradNorm[lo] / last;
     }
 
-    /** @return whether the gradient shrinks by more than {@link #VANISHING_RATIO} downwards */
+    /**
+     * {@return whether the gradient shrinks by more than {@link #VANISHING_RATIO} from the highest trainable layer to the lowest (frozen layers are not compared)}
+     */
     public boolean vanishing() {
+        int lo = lowestTrainable(), hi = highestTrainable();
         double r = normRatio();
-        return depth > 1 && (r < VANISHING_RATIO || weightGradNorm[0] == 0 && weightGradNorm[depth - 1] > 0);
+        return lo >= 0 && lo < hi
+                && (r < VANISHING_RATIO || weightGradNorm[lo] == 0 && weightGradNorm[hi] > 0);
     }
 
-    /** @return whether any gradient norm is huge or grows by more than {@link #EXPLODING_RATIO} */
+    /**
+     * {@return whether any trainable layer's gradient norm is huge or infinite, or it grows by more than {@link #EXPLODING_RATIO} from the highest trainable layer to the lowest}
+     */
     public boolean exploding() {
         for (int l = 0; l < depth; l++) {
-            if (weightGradNorm[l] > EXPLODING_NORM || gradInf[l] > 0) {
+            if (!frozen[l] && (weightGradNorm[l] > EXPLODING_NORM || gradInf[l] > 0)) {
                 return true;
             }
         }
-        return depth > 1 && normRatio() > EXPLODING_RATIO;
+        int lo = lowestTrainable(), hi = highestTrainable();
+        return lo >= 0 && lo < hi && normRatio() > EXPLODING_RATIO;
     }
 
-    /** @return the first ReLU layer with at least {@link #DEAD_LAYER_SHARE} dead units, or -1 */
+    /** {@return the first ReLU layer with at least {@link #DEAD_LAYER_SHARE} dead units, or -1} */
     public int deadLayer() {
         for (int l = 0; l < depth; l++) {
             if (relu[l] && deadShare(l) >= DEAD_LAYER_SHARE) {
@@ -177,17 +358,23 @@ public final class Diagnostics {
     }
 
     /**
-     * @return whether nothing is flagged: no NaN or infinity, no vanishing or exploding gradient,
-     *     no dead layer
+     * {@return whether nothing is flagged: no NaN or infinity, no vanishing or exploding gradient, no dead layer, no trainable layer without gradient while others have one (a frozen layer is not a problem)}
      */
     public boolean healthy() {
-        return nonFinite() == 0 && !vanishing() && !exploding() && deadLayer() < 0;
+        return nonFinite() == 0 && !vanishing() && !exploding() && deadLayer() < 0
+                && noGradientLayer() < 0;
     }
 
-    /** A short verdict: {@code ok}, or what is flagged (allocates: for printing). */
+    /**
+     * A short verdict: {@code ok}, or what is flagged; frozen layers are named after it, e.g.
+     * {@code ok, FROZEN LAYER 0} (allocates: for printing).
+     *
+     * @return the verdict
+     */
     public String verdict() {
+        String frozenLayers = frozenLayers();
         if (healthy()) {
-            return "ok";
+            return frozenLayers.isEmpty() ? "ok" : "ok, " + frozenLayers;
         }
         StringBuilder s = new StringBuilder();
         if (nonFinite() > 0) {
@@ -210,14 +397,41 @@ public final class Diagnostics {
             s.append("DEAD LAYER ").append(deadLayer()).append(String.format(" (%.0f%% of units) ",
                     100 * deadShare(deadLayer())));
         }
-        return s.toString().trim();
+        if (noGradientLayer() >= 0) {
+            s.append("NO GRADIENT IN LAYER ").append(noGradientLayer()).append(' ');
+        }
+        return (s + frozenLayers).trim();
     }
 
-    /** One line per layer and one with the flags (allocates: for printing, not the hot path). */
+    private String frozenLayers() {
+        StringBuilder s = new StringBuilder();
+        for (int l = 0; l < depth; l++) {
+            if (frozen[l]) {
+                s.append(s.isEmpty() ? "" : ", ").append(l);
+            }
+        }
+        if (s.isEmpty()) {
+            return "";
+        }
+        return (s.indexOf(",") < 0 ? "FROZEN LAYER " : "FROZEN LAYERS ") + s;
+    }
+
+    /**
+     * One line per layer and one with the flags (allocates: for printing, not the hot path). A
+     * frozen layer's line says FROZEN instead of its (zero) gradient norms.
+     *
+     * @return the report
+     */
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder();
         for (int l = 0; l < depth; l++) {
+            if (frozen[l]) {
+                s.append(String.format("layer %d: FROZEN (no gradient, not updated) dead %.1f%%"
+                                + " nan %d/%d inf %d/%d%n", l, 100 * deadShare(l),
+                        activationNaN[l], gradNaN[l], activationInf[l], gradInf[l]));
+                continue;
+            }
             s.append(String.format("layer %d: |dW| %.3e max %.3e |db| %.3e dead %.1f%% nan %d/%d inf %d/%d%n",
                     l, weightGradNorm[l], weightGradMax[l], biasGradNorm[l], 100 * deadShare(l),
                     activationNaN[l], gradNaN[l], activationInf[l], gradInf[l]));

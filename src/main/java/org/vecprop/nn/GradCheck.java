@@ -1,5 +1,7 @@
 package org.vecprop.nn;
 
+import java.util.Objects;
+import org.vecprop.contract.Checks;
 import org.vecprop.kernel.Activation;
 
 /**
@@ -19,15 +21,31 @@ import org.vecprop.kernel.Activation;
  *
  * <p>Cost, the article's point in numbers: finite differences need {@code 2P} forward passes for
  * P parameters, backprop one backward pass (about two forwards' worth of GEMMs).
+ *
+ * <p>The check leaves the network as it found it: backprop runs on a network sharing its weights
+ * ({@link Network#sharingWeights}) with buffers and gradients of its own, and the finite
+ * differences move parameters only inside the double-precision evaluation. Frozen layers have
+ * no backprop gradient and are not checked.
  */
 public final class GradCheck {
     private GradCheck() {}
 
-    /** The outcome of a check. */
+    /**
+     * The outcome of a check.
+     *
+     * @param worstError the largest relative error (NaN if any is NaN)
+     * @param worstParameter which parameter, e.g. {@code layer 0 W[1][2]}, or {@code none}
+     * @param parameters the parameters checked (frozen layers' not counted)
+     * @param above1e3 how many have a relative error above 1e-3
+     * @param atKink how many were skipped because the step crossed a ReLU kink
+     * @param backwardNanos the time of one backward pass
+     * @param forwardNanos the time of one forward pass
+     * @param finiteDifferenceNanos the time of all the finite differences
+     */
     public record Result(double worstError, String worstParameter, long parameters,
                          long above1e3, long atKink, long backwardNanos, long forwardNanos,
                          long finiteDifferenceNanos) {
-        /** One line for people. */
+        /** {@return one line for people} */
         @Override
         public String toString() {
             return String.format("gradcheck: %d parameters (%d at a ReLU kink, skipped), %d with"
@@ -41,32 +59,61 @@ public final class GradCheck {
     }
 
     /**
-     * Runs the check on one batch.
+     * Runs the check on one batch. Allocates (a network sharing the weights, the gradients of
+     * every parameter): a tool for tests and debugging, not for a training loop.
      *
-     * @param x inputs, {@code batch x inputs}, dense rows
-     * @param t targets, {@code batch x outputs}, dense rows
-     * @param h the finite-difference step, e.g. 1e-4
+     * @param net the network; left unchanged
+     * @param x inputs, {@code batch x inputs} from {@code xOff} with row stride {@code ldx}
+     * @param xOff where row 0 of x starts
+     * @param ldx the row stride of x, {@code >= inputs}
+     * @param t targets, {@code batch x outputs} from {@code tOff} with row stride {@code ldt}
+     * @param tOff where row 0 of t starts
+     * @param ldt the row stride of t, {@code >= outputs}
+     * @param batch rows, {@code >= 1} (any size: the check has buffers of its own)
+     * @param h the finite-difference step, finite and {@code > 0}, e.g. 1e-4
+     * @return the outcome
+     * @throws NullPointerException if {@code net}, {@code x} or {@code t} is null
+     * @throws IllegalArgumentException or IndexOutOfBoundsException for bad sizes, arrays too
+     *     short or a bad step
      */
-    public static Result check(Network net, float[] x, float[] t, int batch, double h) {
-        if (!(h > 0)) {
-            throw new IllegalArgumentException("h must be > 0, got " + h);
+    public static Result check(Network net, float[] x, int xOff, int ldx, float[] t, int tOff,
+                               int ldt, int batch, double h) {
+        Objects.requireNonNull(net, "net must not be null");
+        Objects.requireNonNull(x, "x must not be null");
+        Objects.requireNonNull(t, "t must not be null");
+        if (!(h > 0) || !Double.isFinite(h)) {
+            throw new IllegalArgumentException("h must be finite and > 0, got " + h);
         }
-        int inputs = net.layer(0).inputs(), outputs = net.layer(net.depth() - 1).outputs();
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+        int inputs = net.inputs(), outputs = net.outputs();
+        Checks.matrix("x", x, xOff, batch, inputs, ldx);
+        Checks.matrix("t", t, tOff, batch, outputs, ldt);
+        Network own = net.sharingWeights(batch);
         // Backprop, timed: forward and backward averaged over a few repetitions.
         int reps = 20;
         long f0 = System.nanoTime();
         for (int r = 0; r < reps; r++) {
-            net.forward(x, 0, inputs, batch);
+            own.forward(x, xOff, ldx, batch);
         }
         long forwardNanos = (System.nanoTime() - f0) / reps;
-        net.loss(t, 0, outputs);
+        own.loss(t, tOff, ldt);
         long b0 = System.nanoTime();
         for (int r = 0; r < reps; r++) {
-            net.backward(Gradients.OVERWRITE);
+            own.backward(Gradients.OVERWRITE);
         }
         long backwardNanos = (System.nanoTime() - b0) / reps;
 
-        long parameters = net.parameterCount();
+        long parameters = 0;
+        for (Dense d : own.layers()) {
+            if (!d.frozen()) {
+                parameters += (long) d.inputs() * d.outputs() + (d.hasBias() ? d.outputs() : 0);
+            }
+        }
+        if (parameters > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(parameters + " parameters: too many to check");
+        }
         double[] numerical = new double[(int) parameters];
         float[] backprop = new float[(int) parameters];
         String[] names = new String[(int) parameters];
@@ -74,18 +121,23 @@ public final class GradCheck {
         long[] pattern = new long[1];
         int idx = 0;
         long fd0 = System.nanoTime();
-        for (int l = 0; l < net.depth(); l++) {
-            Dense d = net.layer(l);
+        for (int l = 0; l < own.depth(); l++) {
+            Dense d = own.layer(l);
+            if (d.frozen()) {
+                continue;
+            }
             for (int which = 0; which < 2; which++) {
-                float[] p = which == 0 ? d.weights() : d.bias();
+                float[] p = which == 0 ? d.weightArray() : d.biasArray();
                 float[] g = which == 0 ? d.weightGrad() : d.biasGrad();
                 if (p == null) {
                     continue;
                 }
                 for (int i = 0; i < p.length; i++) {
-                    double plus = lossInDouble(net, x, t, batch, l, which, i, h, pattern);
+                    double plus = lossInDouble(own, x, xOff, ldx, t, tOff, ldt, batch, l, which, i,
+                            h, pattern);
                     long plusPattern = pattern[0];
-                    double minus = lossInDouble(net, x, t, batch, l, which, i, -h, pattern);
+                    double minus = lossInDouble(own, x, xOff, ldx, t, tOff, ldt, batch, l, which, i,
+                            -h, pattern);
                     kink[idx] = plusPattern != pattern[0];
                     numerical[idx] = (plus - minus) / (2 * h);
                     backprop[idx] = g[i];
@@ -128,13 +180,16 @@ public final class GradCheck {
      * weight ({@code which == 0}) or bias ({@code which == 1}) number {@code index}. Writes a
      * hash of every ReLU's on/off state into {@code pattern[0]}.
      */
-    static double lossInDouble(Network net, float[] x, float[] t, int batch,
-                               int layer, int which, int index, double delta, long[] pattern) {
+    static double lossInDouble(Network net, float[] x, int xOff, int ldx, float[] t, int tOff,
+                               int ldt, int batch, int layer, int which, int index, double delta,
+                               long[] pattern) {
         long hash = 1;
         int width = net.layer(0).inputs();
         double[] a = new double[batch * width];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = x[i];
+        for (int r = 0; r < batch; r++) {
+            for (int c = 0; c < width; c++) {
+                a[r * width + c] = x[xOff + r * ldx + c];
+            }
         }
         for (int l = 0; l < net.depth(); l++) {
             Dense d = net.layer(l);
@@ -143,11 +198,11 @@ public final class GradCheck {
             for (int r = 0; r < batch; r++) {
                 for (int j = 0; j < out; j++) {
                     double sum = 0;
-                    if (d.bias() != null) {
-                        sum = d.bias()[j] + (l == layer && which == 1 && j == index ? delta : 0);
+                    if (d.hasBias()) {
+                        sum = d.biasArray()[j] + (l == layer && which == 1 && j == index ? delta : 0);
                     }
                     for (int p = 0; p < in; p++) {
-                        double w = d.weights()[p * out + j]
+                        double w = d.weightArray()[p * out + j]
                                 + (l == layer && which == 0 && p * out + j == index ? delta : 0);
                         sum += a[r * in + p] * w;
                     }
@@ -161,9 +216,12 @@ public final class GradCheck {
             a = z;
         }
         double loss = 0;
-        for (int i = 0; i < a.length; i++) {
-            double diff = a[i] - t[i];
-            loss += diff * diff;
+        int outputs = net.outputs();
+        for (int r = 0; r < batch; r++) {
+            for (int c = 0; c < outputs; c++) {
+                double diff = a[r * outputs + c] - t[tOff + r * ldt + c];
+                loss += diff * diff;
+            }
         }
         pattern[0] = hash;
         return loss / a.length;

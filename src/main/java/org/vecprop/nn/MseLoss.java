@@ -1,5 +1,6 @@
 package org.vecprop.nn;
 
+import java.util.Objects;
 import org.vecprop.contract.Checks;
 import org.vecprop.kernel.Mse;
 
@@ -13,8 +14,12 @@ public final class MseLoss {
     private final float[] gradient;
 
     /**
+     * A loss with its gradient buffer for up to {@code maxBatch} rows.
+     *
      * @param outputs columns of the prediction, {@code >= 1}
      * @param maxBatch the largest batch, {@code >= 1}
+     * @throws IllegalArgumentException for a size below 1, or a gradient buffer
+     *     ({@code outputs x maxBatch}) larger than a Java array
      */
     public MseLoss(int outputs, int maxBatch) {
         if (outputs < 1) {
@@ -23,36 +28,57 @@ public final class MseLoss {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
         }
+        long size = (long) outputs * maxBatch;
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("outputs " + outputs + " x maxBatch " + maxBatch
+                    + " = " + size + " floats: more than one array holds");
+        }
         this.outputs = outputs;
         this.maxBatch = maxBatch;
-        this.gradient = new float[Math.multiplyExact(outputs, maxBatch)];
+        this.gradient = new float[(int) size];
     }
 
     /**
      * Computes the loss and writes dP into {@link #gradient()}.
      *
-     * @param p predictions, {@code batch x outputs}, row stride {@code ldp}
-     * @param t targets, {@code batch x outputs}, row stride {@code ldt}
+     * @param p predictions, {@code batch x outputs} from {@code pOff}, row stride {@code ldp}
+     * @param pOff where row 0 of p starts
+     * @param ldp the row stride of p, {@code >= outputs}
+     * @param t targets, {@code batch x outputs} from {@code tOff}, row stride {@code ldt}
+     * @param tOff where row 0 of t starts
+     * @param ldt the row stride of t, {@code >= outputs}
+     * @param batch rows, {@code 1 <= batch <= maxBatch}
      * @return the loss
+     * @throws NullPointerException if {@code p} or {@code t} is null
      * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
      */
     public float compute(float[] p, int pOff, int ldp, float[] t, int tOff, int ldt, int batch) {
+        Objects.requireNonNull(p, "p must not be null");
+        Objects.requireNonNull(t, "t must not be null");
         if (batch < 1 || batch > maxBatch) {
             throw new IllegalArgumentException("batch must be in [1, maxBatch = " + maxBatch
                     + "], got " + batch);
         }
+        Checks.matrix("p", p, pOff, batch, outputs, ldp);
         Checks.matrix("t", t, tOff, batch, outputs, ldt);
         return Mse.lossAndGradient(batch, outputs, p, pOff, ldp, t, tOff, ldt,
                 gradient, 0, outputs);
     }
 
-    /** @return dP of the last {@link #compute}: {@code batch x outputs}, row stride outputs */
+    /**
+     * {@return dP of the last {@link #compute}: {@code batch x outputs}, row stride outputs (the live buffer, {@code maxBatch x outputs})}
+     */
     public float[] gradient() {
         return gradient;
     }
 
-    /** @return columns of the prediction */
+    /** {@return columns of the prediction} */
     public int outputs() {
         return outputs;
+    }
+
+    /** {@return the largest batch} */
+    public int maxBatch() {
+        return maxBatch;
     }
 }

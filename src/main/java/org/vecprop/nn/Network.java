@@ -1,19 +1,44 @@
 package org.vecprop.nn;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.vecprop.contract.Checks;
+import org.vecprop.io.SafeTensors;
 import org.vecprop.kernel.Activation;
 
 /**
- * A stack of {@link Dense} layers with an MSE loss: forward, loss, backward, zeroGrad.
+ * A stack of {@link Dense} layers with an MSE loss: forward, loss, backward, zeroGrad; its
+ * parameters by name; its weights saved to and loaded from safetensors files.
  *
  * <p>Every buffer is allocated when the network is built, for batches up to {@code maxBatch};
  * after the first call (which warms up the per-thread GEMM workspace) a training step or an
  * inference call allocates nothing.
  *
+ * <p>Order of calls: {@link #forward}, then {@link #loss}, then {@link #backward} (any number of
+ * times: each adds or writes the same gradients again). A call out of this order throws
+ * {@link IllegalStateException} and changes nothing. Every rejected call, for a bad argument or
+ * the wrong order, leaves every weight, gradient and buffer as it was.
+ *
  * <p>Backward walks the layers from the top, each consuming the input gradient the layer above
  * produced: all gradients cost about two forward passes' worth of GEMMs, not one pass per
- * weight. The first layer does not compute the gradient of the data.
+ * weight. The lowest layer that computes a parameter gradient does not compute the gradient of
+ * its input, and layers below it (all frozen) are not visited.
+ *
+ * <p><b>Saving and loading</b> ({@link #save}, {@link #load}, {@link #loadWeights}): the
+ * safetensors file holds the tensors of the {@code torch.nn.Sequential} this network
+ * corresponds to ({@link #modules()}), named and shaped as PyTorch's {@code state_dict()}:
+ * {@code N.weight} is {@code out x in} (vecprop's {@code in x out} transposed), {@code N.bias}
+ * has {@code out} elements, N counting modules with the activations. Its {@code __metadata__}
+ * says so: {@code format = pt}, {@code vecprop.modules} (the module list), {@code vecprop.layout}
+ * (the layout, in words). A file saved by PyTorch from such a model
+ * ({@code safetensors.torch.save_file(model.state_dict(), path)}) loads with
+ * {@link #loadWeights}.
  *
  * <p>Thread-safety: a network is used by one thread at a time. For concurrent inference give
  * each thread {@link #sharingWeights(int)}, a network over the same (read-only) weights with
@@ -24,18 +49,35 @@ public final class Network {
     private final List<Dense> layerList;
     private final MseLoss loss;
     private final int inputs, maxBatch;
+    private final Output output;
+    private final List<Parameter> parameters;
     private int batch = -1;
+    private boolean lossReady;
 
     /**
      * Builds a network of ReLU hidden layers and an identity output layer, all with bias.
      *
-     * @param sizes layer widths from the input to the output, e.g. {@code 2, 64, 64, 1}
-     * @param maxBatch the largest batch
+     * @param maxBatch the largest batch, {@code >= 1}
      * @param seed initialisation seed (layer l uses {@code seed + l})
+     * @param sizes layer widths from the input to the output, e.g. {@code 2, 64, 64, 1}; at
+     *     least two, each {@code >= 1}
+     * @return the network
+     * @throws NullPointerException if {@code sizes} is null
+     * @throws IllegalArgumentException for fewer than two sizes, a size or maxBatch below 1, or
+     *     buffers larger than a Java array
      */
     public static Network mlp(int maxBatch, long seed, int... sizes) {
-        if (sizes == null || sizes.length < 2) {
+        Objects.requireNonNull(sizes, "sizes must not be null");
+        if (sizes.length < 2) {
             throw new IllegalArgumentException("sizes must name at least an input and an output width");
+        }
+        for (int i = 0; i < sizes.length; i++) {
+            if (sizes[i] < 1) {
+                throw new IllegalArgumentException("sizes[" + i + "] must be >= 1, got " + sizes[i]);
+            }
+        }
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
         }
         Dense[] layers = new Dense[sizes.length - 1];
         for (int l = 0; l < layers.length; l++) {
@@ -46,16 +88,27 @@ public final class Network {
     }
 
     /**
-     * A network over the given layers, in order; each layer's inputs must equal the previous
-     * layer's outputs, and all must share one maxBatch.
+     * A network over the given layers, in order.
+     *
+     * @param layers at least one; each layer's inputs must equal the previous layer's outputs,
+     *     all must share one maxBatch, and no layer may appear twice
+     * @throws NullPointerException if {@code layers} or one of them is null
+     * @throws IllegalArgumentException if the layers do not fit together
      */
     public Network(Dense... layers) {
-        if (layers == null || layers.length == 0) {
+        Objects.requireNonNull(layers, "layers must not be null");
+        if (layers.length == 0) {
             throw new IllegalArgumentException("a network needs at least one layer");
         }
+        Map<Dense, Integer> seen = new IdentityHashMap<>();
         for (int l = 0; l < layers.length; l++) {
             if (layers[l] == null) {
-                throw new IllegalArgumentException("layer " + l + " is null");
+                throw new NullPointerException("layer " + l + " is null");
+            }
+            Integer before = seen.putIfAbsent(layers[l], l);
+            if (before != null) {
+                throw new IllegalArgumentException("layer " + l + " is the same object as layer "
+                        + before + ": each layer owns its buffers, use one object per position");
             }
             if (l > 0 && layers[l].inputs() != layers[l - 1].outputs()) {
                 throw new IllegalArgumentException("layer " + l + " takes " + layers[l].inputs()
@@ -70,10 +123,28 @@ public final class Network {
         this.layerList = List.of(this.layers);
         this.inputs = layers[0].inputs();
         this.maxBatch = layers[0].maxBatch();
-        this.loss = new MseLoss(layers[layers.length - 1].outputs(), maxBatch);
+        Dense last = layers[layers.length - 1];
+        this.loss = new MseLoss(last.outputs(), maxBatch);
+        this.output = new Output(last.output(), last.outputs());
+        List<Parameter> params = new ArrayList<>();
+        int[] module = NetworkFile.moduleIndex(this.layers);
+        for (int l = 0; l < layers.length; l++) {
+            params.add(new Parameter(module[l] + ".weight", layers[l], Parameter.Kind.WEIGHT));
+            if (layers[l].hasBias()) {
+                params.add(new Parameter(module[l] + ".bias", layers[l], Parameter.Kind.BIAS));
+            }
+        }
+        this.parameters = Collections.unmodifiableList(params);
     }
 
-    /** A network over the same weights with buffers of its own, for inference on another thread. */
+    /**
+     * A network over the same weights with buffers of its own, for inference on another thread.
+     * Its layers start frozen where this network's are.
+     *
+     * @param maxBatch the largest batch of the new network, {@code >= 1}
+     * @return the new network
+     * @throws IllegalArgumentException for a maxBatch below 1 or buffers larger than an array
+     */
     public Network sharingWeights(int maxBatch) {
         Dense[] copies = new Dense[layers.length];
         for (int l = 0; l < layers.length; l++) {
@@ -87,21 +158,38 @@ public final class Network {
      *
      * @param x input, {@code batch x inputs} from {@code xOff} with row stride {@code ldx}; kept
      *     (not copied) until the next backward
-     * @return the output buffer of the last layer, {@code batch x outputs}, row stride outputs
+     * @param xOff where row 0 of x starts
+     * @param ldx the row stride of x, {@code >= inputs}
+     * @param batch rows, {@code 1 <= batch <= maxBatch}
+     * @return the output, {@code batch x outputs}: a view of the network's buffer, overwritten
+     *     by the next forward (the same object as {@link #output()})
+     * @throws NullPointerException if {@code x} is null
      * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
      */
-    public float[] forward(float[] x, int xOff, int ldx, int batch) {
-        if (batch < 1 || batch > maxBatch) {
-            throw new IllegalArgumentException("batch must be in [1, maxBatch = " + maxBatch
-                    + "], got " + batch);
-        }
+    public Output forward(float[] x, int xOff, int ldx, int batch) {
+        Objects.requireNonNull(x, "x must not be null");
+        checkBatch(batch);
         Checks.matrix("x", x, xOff, batch, inputs, ldx);
         float[] a = layers[0].forward(x, xOff, ldx, batch);
         for (int l = 1; l < layers.length; l++) {
             a = layers[l].forward(a, 0, layers[l - 1].outputs(), batch);
         }
         this.batch = batch;
-        return a;
+        this.lossReady = false;
+        output.rows(batch);
+        return output;
+    }
+
+    private void checkBatch(int batch) {
+        if (batch < 1 || batch > maxBatch) {
+            throw new IllegalArgumentException("batch must be in [1, maxBatch = " + maxBatch
+                    + "], got " + batch);
+        }
+    }
+
+    /** {@return the output of the last forward pass (0 rows before the first)} */
+    public Output output() {
+        return output;
     }
 
     /**
@@ -109,25 +197,45 @@ public final class Network {
      * {@link #backward}.
      *
      * @param t targets, {@code batch x outputs}, row stride {@code ldt}
+     * @param tOff where row 0 of t starts
+     * @param ldt the row stride of t, {@code >= outputs}
+     * @return the loss, {@code mean((P - T)^2)} over the batch's elements
+     * @throws IllegalStateException if there was no forward pass
+     * @throws NullPointerException if {@code t} is null
+     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
      */
     public float loss(float[] t, int tOff, int ldt) {
+        Objects.requireNonNull(t, "t must not be null");
         requireForward();
         Dense last = layers[layers.length - 1];
-        return loss.compute(last.output(), 0, last.outputs(), t, tOff, ldt, batch);
+        float value = loss.compute(last.output(), 0, last.outputs(), t, tOff, ldt, batch);
+        lossReady = true;
+        return value;
     }
 
     /**
-     * Backward pass from the loss's dP through every layer.
+     * Backward pass from the loss's dP through every layer down to the lowest one that is not
+     * frozen; frozen layers get no parameter gradient.
      *
      * @param mode add to the gradient buffers or overwrite them
+     * @throws NullPointerException if {@code mode} is null
+     * @throws IllegalStateException if {@link #loss} was not called after the last forward
      */
     public void backward(Gradients mode) {
+        Objects.requireNonNull(mode, "mode must not be null");
         requireForward();
+        if (!lossReady) {
+            throw new IllegalStateException("backward needs loss(...) after the last forward");
+        }
+        int lowest = 0;
+        while (lowest < layers.length && layers[lowest].frozen()) {
+            lowest++;
+        }
         Dense last = layers[layers.length - 1];
         float[] grad = loss.gradient();
         int ld = last.outputs();
-        for (int l = layers.length - 1; l >= 0; l--) {
-            layers[l].backward(grad, 0, ld, mode, l > 0);
+        for (int l = layers.length - 1; l >= lowest; l--) {
+            layers[l].backward(grad, 0, ld, mode, l > lowest);
             grad = layers[l].inputGrad();
             ld = layers[l].inputs();
         }
@@ -146,42 +254,202 @@ public final class Network {
         }
     }
 
-    /** @return the layers, input first (the live objects; the list itself is immutable) */
+    // ------------------------------------------------------------------------------ parameters
+
+    /**
+     * The weights and biases, in order, as named views (PyTorch's {@code named_parameters()}):
+     * {@code 0.weight}, {@code 0.bias}, {@code 2.weight}... (see {@link Parameter}). No copy:
+     * each view reads the layer's arrays, and its writes tell the layer.
+     *
+     * @return the parameters (an unmodifiable list, made once)
+     */
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    /**
+     * {@return the parameter of that name}
+     *
+     * @param name a parameter name, e.g. {@code "2.weight"}
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if there is none, listing the names there are
+     */
+    public Parameter parameter(String name) {
+        Objects.requireNonNull(name, "name must not be null");
+        for (Parameter p : parameters) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        parameters.forEach(p -> names.add(p.name()));
+        throw new IllegalArgumentException("no parameter named \"" + name + "\"; there are " + names);
+    }
+
+    /**
+     * The {@code torch.nn.Sequential} this network computes, as PyTorch would write its modules,
+     * e.g. {@code Linear(2, 64), ReLU(), Linear(64, 1)} ({@code , bias=False} for a layer without
+     * bias). Saved in the metadata of the network's safetensors file.
+     *
+     * @return the module list
+     */
+    public String modules() {
+        return NetworkFile.modules(layers);
+    }
+
+    // ------------------------------------------------------------------------------ files
+
+    /**
+     * The weights as safetensors contents (PyTorch's names, shapes and layout; see the class
+     * comment): copies, transposed to {@code out x in}.
+     *
+     * @return the contents, ready to {@link SafeTensors#write}
+     */
+    public SafeTensors toSafeTensors() {
+        return NetworkFile.toSafeTensors(this);
+    }
+
+    /**
+     * Saves the weights to a safetensors file (see the class comment for its layout).
+     *
+     * @param file where to write; replaced if it exists, never left half-written
+     * @throws IOException if writing fails
+     * @throws NullPointerException if {@code file} is null
+     */
+    public void save(Path file) throws IOException {
+        Objects.requireNonNull(file, "file must not be null");
+        toSafeTensors().write(file);
+    }
+
+    /**
+     * Builds a network from a file {@link #save} wrote: its modules from the metadata, its
+     * weights from the tensors.
+     *
+     * @param file a safetensors file with {@code vecprop.modules} metadata
+     * @param maxBatch the largest batch of the new network, {@code >= 1}
+     * @return the network
+     * @throws org.vecprop.io.SafeTensorsFormatException if the file is malformed
+     * @throws IOException if it cannot be read
+     * @throws IllegalArgumentException if the file does not describe a network vecprop can
+     *     build, or its tensors do not match its modules
+     * @throws NullPointerException if {@code file} is null
+     */
+    public static Network load(Path file, int maxBatch) throws IOException {
+        Objects.requireNonNull(file, "file must not be null");
+        return fromSafeTensors(SafeTensors.read(file), maxBatch);
+    }
+
+    /**
+     * Builds a network from safetensors contents with {@code vecprop.modules} metadata.
+     *
+     * @param contents the file's contents
+     * @param maxBatch the largest batch of the new network, {@code >= 1}
+     * @return the network
+     * @throws IllegalArgumentException if the contents do not describe a network vecprop can
+     *     build, or their tensors do not match their modules
+     * @throws NullPointerException if {@code contents} is null
+     */
+    public static Network fromSafeTensors(SafeTensors contents, int maxBatch) {
+        Objects.requireNonNull(contents, "contents must not be null");
+        return NetworkFile.build(contents, maxBatch);
+    }
+
+    /**
+     * Replaces this network's weights with a file's: every tensor must be there under this
+     * network's parameter name with PyTorch's shape, and nothing else (PyTorch's
+     * {@code load_state_dict(strict=True)}). The file is read and checked completely before any
+     * weight changes; on any error nothing changes. Networks sharing these weights see the new
+     * ones; optimizer momentum is kept.
+     *
+     * @param file a safetensors file: one {@link #save} wrote, or PyTorch's {@code state_dict()}
+     *     of the same {@code nn.Sequential}
+     * @throws org.vecprop.io.SafeTensorsFormatException if the file is malformed
+     * @throws IOException if it cannot be read
+     * @throws IllegalArgumentException if its tensors or metadata do not match this network
+     * @throws NullPointerException if {@code file} is null
+     */
+    public void loadWeights(Path file) throws IOException {
+        Objects.requireNonNull(file, "file must not be null");
+        loadWeights(SafeTensors.read(file));
+    }
+
+    /**
+     * Replaces this network's weights with the tensors of safetensors contents, under the rules
+     * of {@link #loadWeights(Path)}.
+     *
+     * @param contents the file's contents
+     * @throws IllegalArgumentException if its tensors or metadata do not match this network
+     * @throws NullPointerException if {@code contents} is null
+     */
+    public void loadWeights(SafeTensors contents) {
+        Objects.requireNonNull(contents, "contents must not be null");
+        NetworkFile.load(this, contents);
+    }
+
+    // ------------------------------------------------------------------------------ accessors
+
+    /** {@return the layers, input first (the live objects; the list itself is immutable)} */
     public List<Dense> layers() {
         return layerList;
     }
 
-    /** @return how many layers */
+    /** {@return how many layers} */
     public int depth() {
         return layers.length;
     }
 
-    /** @return layer {@code l}, 0 being the input layer */
+    /**
+     * {@return layer {@code l}}
+     *
+     * @param l {@code 0 <= l < depth()}, 0 being the input layer
+     * @throws IndexOutOfBoundsException for a layer outside the network
+     */
     public Dense layer(int l) {
-        return layers[l];
+        return layers[Objects.checkIndex(l, layers.length)];
     }
 
-    /** @return the loss object (its gradient buffer holds dP of the last loss call) */
+    /** {@return inputs per example} */
+    public int inputs() {
+        return inputs;
+    }
+
+    /** {@return outputs per example} */
+    public int outputs() {
+        return layers[layers.length - 1].outputs();
+    }
+
+    /** {@return the loss object (its gradient buffer holds dP of the last loss call)} */
     public MseLoss lossFunction() {
         return loss;
     }
 
-    /** @return rows of the last forward pass, -1 before the first */
+    /** {@return rows of the last forward pass, -1 before the first} */
     public int batch() {
         return batch;
     }
 
-    /** @return the largest batch */
+    /** {@return whether {@link #loss} has run since the last forward, so backward may run} */
+    public boolean lossReady() {
+        return lossReady;
+    }
+
+    /** {@return the largest batch} */
     public int maxBatch() {
         return maxBatch;
     }
 
-    /** @return the number of trainable parameters */
+    /** {@return the number of parameters, frozen ones included} */
     public long parameterCount() {
         long p = 0;
         for (Dense layer : layers) {
-            p += (long) layer.inputs() * layer.outputs() + (layer.bias() == null ? 0 : layer.outputs());
+            p += (long) layer.inputs() * layer.outputs() + (layer.hasBias() ? layer.outputs() : 0);
         }
         return p;
+    }
+
+    /** {@return the modules, e.g. {@code Network[Linear(2, 64), ReLU(), Linear(64, 1)]}} */
+    @Override
+    public String toString() {
+        return "Network[" + modules() + "]";
     }
 }

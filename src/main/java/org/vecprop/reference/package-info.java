@@ -6,6 +6,7 @@
  * at a time. Each class states its own rounding (for example {@link
  * org.vecprop.reference.ReferenceGemm} sums left to right without FMA); the kernels' javadoc
  * states their error bound against it. The reference validates its arguments with the same
- * rules as the kernels ({@code org.vecprop.contract.Checks}) and calls no kernel.
+ * rules and exceptions as the kernels ({@code org.vecprop.contract.Checks}; a null argument is
+ * a {@link java.lang.NullPointerException} naming it) and calls no kernel.
  */
 package org.vecprop.reference;

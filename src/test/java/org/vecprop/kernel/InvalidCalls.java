@@ -14,8 +14,9 @@ import org.vecprop.testing.Values;
  * argument in one of the ways a caller can (null, negative size, leading dimension below the row
  * length, offset before 0 or past the end, an extent one element past the array, an output
  * overlapping an input, a size whose index arithmetic overflows int), and check that the
- * exception is IllegalArgumentException or IndexOutOfBoundsException, that its message names the
- * broken argument, and that every array is bit-for-bit unchanged. Each kernel's test class runs
+ * exception is NullPointerException for a null and IllegalArgumentException or
+ * IndexOutOfBoundsException for anything else, that its message names the broken argument, and
+ * that every array is bit-for-bit unchanged. Each kernel's test class runs
  * it on its own calls; the generator is here once.
  */
 final class InvalidCalls {
@@ -96,7 +97,11 @@ final class InvalidCalls {
             try {
                 call.run(m);
                 fail(what + ": " + kind + " of " + target.name + " was accepted");
-            } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            } catch (IllegalArgumentException | IndexOutOfBoundsException | NullPointerException e) {
+                if ((kind == Break.NULL) != (e instanceof NullPointerException)) {
+                    fail(what + ": " + kind + " of " + target.name + " threw " + e
+                            + " (a null argument, and only that, is a NullPointerException)");
+                }
                 if (kind != Break.HUGE_LD) {
                     assertTrue(e.getMessage().contains(fragment) || kind == Break.OVERLAP
                                     && e.getMessage().contains(target.name),

@@ -72,17 +72,17 @@ class PackedMatrixTest {
         PackedMatrix packed = PackedMatrix.pack(false, 4, 3, b, 0, 3);
         assertThrows(IllegalArgumentException.class, () -> PackedMatrix.pack(false, -1, 3, b, 0, 3));
         assertThrows(IndexOutOfBoundsException.class, () -> PackedMatrix.pack(true, 4, 4, b, 0, 4));
-        assertThrows(IllegalArgumentException.class, () -> PackedMatrix.pack(false, 4, 3, null, 0, 3));
+        assertThrows(NullPointerException.class, () -> PackedMatrix.pack(false, 4, 3, null, 0, 3));
         assertThrows(IndexOutOfBoundsException.class, () -> packed.refresh(new float[11], 0, 3));
         float[] before = c.clone();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        NullPointerException e = assertThrows(NullPointerException.class,
                 () -> Gemm.multiply(false, 2, 1f, a, 0, 4, null, 0f, c, 0, 3));
         assertEquals("b must not be null", e.getMessage());
         assertThrows(IndexOutOfBoundsException.class,
                 () -> Gemm.multiply(false, 3, 1f, a, 0, 4, packed, 0f, c, 0, 3)); // A is 2 x 4
         assertThrows(IndexOutOfBoundsException.class,
                 () -> Gemm.multiply(false, 2, 1f, a, 0, 4, packed, 0f, new float[5], 0, 3));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(NullPointerException.class,
                 () -> Gemm.multiplyBiasActivation(false, 2, 1f, a, 0, 4, packed, 0f, c, 0, 3,
                         new float[3], 0, null));
         assertThrows(IndexOutOfBoundsException.class,

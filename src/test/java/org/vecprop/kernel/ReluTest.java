@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.vecprop.kernel.ElementwiseCase.cases;
 import static org.vecprop.testing.BadCalls.IAE;
+import static org.vecprop.testing.BadCalls.NPE;
 import static org.vecprop.testing.BadCalls.IOOBE;
 import static org.vecprop.testing.BadCalls.binary;
 import static org.vecprop.testing.BadCalls.rejectedBeforeAnyWrite;
@@ -181,7 +182,7 @@ class ReluTest {
         l.addAll(binary("Relu.backwardWithBiasGradient", "z", "dy", "dz",
                 (r, c, x, xo, lx, y, yo, ly, o, oo, lo) -> Relu.backwardWithBiasGradient(r, c, x, xo, lx, y, yo, ly,
                         o, oo, lo, new float[Math.max(0, c)], 0, true)));
-        l.add(new Bad("Relu.backwardWithBiasGradient null db", IAE, "db must not be null",
+        l.add(new Bad("Relu.backwardWithBiasGradient null db", NPE, "db must not be null",
                 a -> Relu.backwardWithBiasGradient(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, null, 0, false)));
         l.add(new Bad("Relu.backwardWithBiasGradient db overlaps z", IAE, "db (elements 3..6) overlaps z",
                 a -> Relu.backwardWithBiasGradient(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, a.a, 3, false)));

@@ -224,4 +224,41 @@ class DiagnosticsTest {
         assertFalse(d.exploding());
         assertTrue(d.healthy());
     }
+
+    @Test
+    void checksItsArguments() {
+        Network net = Network.mlp(4, 3, 3, 10, 4, 2);
+        Diagnostics d = new Diagnostics(net);
+        rejects(NullPointerException.class, "network must not be null", () -> new Diagnostics(null));
+        rejects(NullPointerException.class, "network must not be null", () -> d.update(null));
+        rejects(IllegalArgumentException.class, "layer 1 is 10 x 5 RELU, these diagnostics were made"
+                + " for 10 x 4 RELU", () -> d.update(Network.mlp(4, 3, 3, 10, 5, 2)));
+        rejects(IllegalArgumentException.class, "layer 0 is 3 x 10 IDENTITY, these diagnostics were"
+                + " made for 3 x 10 RELU", () -> d.update(new Network(
+                        new Dense(3, 10, Activation.IDENTITY, true, 4, 1),
+                        new Dense(10, 4, Activation.RELU, true, 4, 1),
+                        new Dense(4, 2, Activation.IDENTITY, true, 4, 1))));
+        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> d.weightGradNorm(3));
+        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> d.deadShare(-1));
+        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> d.state(3));
+        d.update(net.sharingWeights(2)); // the same shape: fine
+    }
+
+    @Test
+    void aBiasGradientAloneIsAGradient() {
+        // Layer 1 of cleared(): weight gradient zero (its inputs could all be zero), bias
+        // gradient not: it learns through its bias, so it is OK, not NO_GRADIENT.
+        Network net = cleared();
+        norms(net, 1f, 0f, 1f);
+        net.layer(1).biasGrad()[2] = 0.5f;
+        Diagnostics d = new Diagnostics(net);
+        d.update(net);
+        assertEquals(Diagnostics.LayerState.OK, d.state(1));
+        assertEquals(-1, d.noGradientLayer());
+        net.layer(1).biasGrad()[2] = 0f;
+        d.update(net);
+        assertEquals(Diagnostics.LayerState.NO_GRADIENT, d.state(1));
+        assertEquals(1, d.noGradientLayer());
+        assertEquals("NO GRADIENT IN LAYER 1", d.verdict());
+    }
 }

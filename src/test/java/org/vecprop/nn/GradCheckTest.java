@@ -17,10 +17,10 @@ class GradCheckTest {
     @Test
     void rejectsABadStep() {
         Network net = Network.mlp(1, 1, 1, 1);
-        rejects(IllegalArgumentException.class, "h must be > 0, got 0.0",
-                () -> GradCheck.check(net, new float[1], new float[1], 1, 0));
-        rejects(IllegalArgumentException.class, "h must be > 0, got NaN",
-                () -> GradCheck.check(net, new float[1], new float[1], 1, Double.NaN));
+        rejects(IllegalArgumentException.class, "h must be finite and > 0, got 0.0",
+                () -> GradCheck.check(net, new float[1], 0, 1, new float[1], 0, 1, 1, 0));
+        rejects(IllegalArgumentException.class, "h must be finite and > 0, got NaN",
+                () -> GradCheck.check(net, new float[1], 0, 1, new float[1], 0, 1, 1, Double.NaN));
     }
 
     @Test
@@ -29,7 +29,7 @@ class GradCheckTest {
         // identity unit. With h = 1/4 every difference quotient of this quadratic loss is exact.
         Network net = new Network(Dense.of(1, 1, Activation.RELU, new float[] {1f}, new float[] {0f}, 1),
                 Dense.of(1, 1, Activation.IDENTITY, new float[] {2f}, new float[] {0.5f}, 1));
-        GradCheck.Result r = GradCheck.check(net, new float[] {0f}, new float[] {0f}, 1, 0.25);
+        GradCheck.Result r = GradCheck.check(net, new float[] {0f}, 0, 1, new float[] {0f}, 0, 1, 1, 0.25);
         assertEquals(4, r.parameters());
         assertEquals(1, r.atKink(), "the first layer's bias");
         assertEquals(0, r.above1e3());
@@ -43,7 +43,7 @@ class GradCheckTest {
         // z = b = -1/4 and h = 1/4: z + h = 0 is still "off", like z - h, so no on/off change.
         Network net = new Network(Dense.of(1, 1, Activation.RELU, new float[] {1f}, new float[] {-0.25f}, 1),
                 Dense.of(1, 1, Activation.IDENTITY, new float[] {2f}, new float[] {0.5f}, 1));
-        GradCheck.Result r = GradCheck.check(net, new float[] {0f}, new float[] {0f}, 1, 0.25);
+        GradCheck.Result r = GradCheck.check(net, new float[] {0f}, 0, 1, new float[] {0f}, 0, 1, 1, 0.25);
         assertEquals(0, r.atKink());
         assertEquals(0, r.above1e3());
         assertEquals(0.0, r.worstError());
@@ -54,7 +54,7 @@ class GradCheckTest {
         // P = fl(3 * fl(1/3)) = 1 = T in float, so backprop sees no error and gives zero
         // gradients; in double the loss still depends on W and b: relative error 1 for both.
         Network net = new Network(Dense.of(1, 1, Activation.IDENTITY, new float[] {1f / 3}, new float[] {0f}, 1));
-        GradCheck.Result r = GradCheck.check(net, new float[] {3f}, new float[] {1f}, 1, 1.0 / 1024);
+        GradCheck.Result r = GradCheck.check(net, new float[] {3f}, 0, 1, new float[] {1f}, 0, 1, 1, 1.0 / 1024);
         assertEquals(2, r.parameters());
         assertEquals(2, r.above1e3());
         assertEquals(0, r.atKink());
@@ -67,13 +67,13 @@ class GradCheckTest {
         // NaN errors count as worst; each later NaN takes over, so the last parameter is named.
         float[] w = {1, 2, 3, 4, 5, 6};
         Network noBias = new Network(Dense.of(3, 2, Activation.IDENTITY, w, null, 1));
-        GradCheck.Result r = GradCheck.check(noBias, new float[] {1f, Float.NaN, 2f}, new float[2], 1, 1e-3);
+        GradCheck.Result r = GradCheck.check(noBias, new float[] {1f, Float.NaN, 2f}, 0, 3, new float[2], 0, 2, 1, 1e-3);
         assertEquals("layer 0 W[2][1]", r.worstParameter());
         assertTrue(Double.isNaN(r.worstError()));
         assertEquals(6, r.above1e3());
         Network twoLayers = new Network(Dense.of(3, 2, Activation.IDENTITY, w, null, 1),
                 Dense.of(2, 3, Activation.IDENTITY, w, new float[3], 1));
-        r = GradCheck.check(twoLayers, new float[] {1f, Float.NaN, 2f}, new float[3], 1, 1e-3);
+        r = GradCheck.check(twoLayers, new float[] {1f, Float.NaN, 2f}, 0, 3, new float[3], 0, 3, 1, 1e-3);
         assertEquals("layer 1 b[2]", r.worstParameter());
         assertEquals(15, r.above1e3());
     }

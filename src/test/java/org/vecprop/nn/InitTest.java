@@ -48,4 +48,29 @@ class InitTest {
         assertEquals(limit * limit / 3, squares / w.length, 0.005 * limit * limit, "variance of U(-l, l)");
         assertTrue(maxAbs > 0.999 * limit, "reaches the limit: " + maxAbs);
     }
+
+    @Test
+    void badFansAndNullsAreRejectedBeforeAnyWrite() {
+        float[] w = {7f, 7f};
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
+        org.vecprop.testing.Rejections.rejects(IllegalArgumentException.class, "fanIn must be >= 1, got 0",
+                () -> Init.he(w, 0, rnd));
+        org.vecprop.testing.Rejections.rejects(IllegalArgumentException.class, "fanIn must be >= 1, got -3",
+                () -> Init.glorot(w, -3, 2, rnd));
+        org.vecprop.testing.Rejections.rejects(IllegalArgumentException.class, "fanOut must be >= 1, got 0",
+                () -> Init.glorot(w, 2, 0, rnd));
+        org.vecprop.testing.Rejections.rejects(NullPointerException.class, "w must not be null",
+                () -> Init.he(null, 2, rnd));
+        org.vecprop.testing.Rejections.rejects(NullPointerException.class, "rnd must not be null",
+                () -> Init.glorot(w, 2, 2, null));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {7f, 7f}, w);
+        // Fans whose int sum overflows: a finite limit, sqrt(6 / (2^32 - 2)).
+        Init.glorot(w, Integer.MAX_VALUE, Integer.MAX_VALUE, rnd);
+        double limit = Math.sqrt(6.0 / (2.0 * Integer.MAX_VALUE));
+        for (float v : w) {
+            assertTrue(Float.isFinite(v) && Math.abs(v) <= limit, v + " for the largest fans");
+        }
+        Init.he(w, Integer.MAX_VALUE, rnd);
+        assertTrue(Float.isFinite(w[0]) && Float.isFinite(w[1]));
+    }
 }

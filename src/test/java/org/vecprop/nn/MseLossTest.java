@@ -16,7 +16,18 @@ class MseLossTest {
     void checksAndComputes() {
         rejects(IllegalArgumentException.class, "outputs must be >= 1, got 0", () -> new MseLoss(0, 2));
         rejects(IllegalArgumentException.class, "maxBatch must be >= 1, got 0", () -> new MseLoss(2, 0));
+        rejects(IllegalArgumentException.class, "outputs 65536 x maxBatch 65536 = 4294967296 floats:"
+                + " more than one array holds", () -> new MseLoss(65536, 65536));
+        rejects(IllegalArgumentException.class, "outputs 2 x maxBatch 2147483647 = 4294967294 floats:"
+                + " more than one array holds", () -> new MseLoss(2, Integer.MAX_VALUE));
         MseLoss loss = new MseLoss(2, 3);
+        assertEquals(3, loss.maxBatch());
+        rejects(NullPointerException.class, "p must not be null",
+                () -> loss.compute(null, 0, 2, new float[6], 0, 2, 1));
+        rejects(NullPointerException.class, "t must not be null",
+                () -> loss.compute(new float[6], 0, 2, null, 0, 2, 1));
+        org.vecprop.testing.Rejections.rejectsWithPrefix(IndexOutOfBoundsException.class,
+                "p: a 3 x 2 matrix at pOff 1", () -> loss.compute(new float[6], 1, 2, new float[6], 0, 2, 3));
         assertEquals(2, loss.outputs());
         assertEquals(6, loss.gradient().length);
         rejects(IllegalArgumentException.class, "batch must be in [1, maxBatch = 3], got 0",

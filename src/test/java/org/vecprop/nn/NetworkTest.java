@@ -31,8 +31,9 @@ class NetworkTest {
         Network net = new Network(
                 Dense.of(2, 2, Activation.RELU, new float[] {0.5f, -0.3f, 0.2f, 0.8f}, null, 1),
                 Dense.of(2, 1, Activation.IDENTITY, new float[] {0.6f, -0.4f}, null, 1));
-        float[] p = net.forward(new float[] {1f, 2f}, 0, 2, 1);
-        assertEquals(0.02f, p[0], TOL);
+        Output p = net.forward(new float[] {1f, 2f}, 0, 2, 1);
+        assertEquals(1, p.rows());
+        assertEquals(0.02f, p.get(0, 0), TOL);
         assertEquals(0.9604f, net.loss(new float[] {1f}, 0, 1), TOL);
         net.zeroGrad();
         net.backward(Gradients.ACCUMULATE);
@@ -96,7 +97,7 @@ class NetworkTest {
             Network net = Network.mlp(batch, seed, sizes);
             float[] x = Values.random(rnd, batch * sizes[0], 0, 1f);
             float[] t = Values.random(rnd, batch * sizes[depth], 0, 1f);
-            GradCheck.Result r = GradCheck.check(net, x, t, batch, 1e-3);
+            GradCheck.Result r = GradCheck.check(net, x, 0, sizes[0], t, 0, sizes[depth], batch, 1e-3);
             assertTrue(r.worstError() <= 1e-3, java.util.Arrays.toString(sizes) + " batch "
                     + batch + ": " + r);
         });
@@ -108,9 +109,10 @@ class NetworkTest {
         Network other = net.sharingWeights(8);
         Random rnd = new Random(2);
         float[] x = Values.random(rnd, 8 * 4, 0, 1f);
-        float[] a = net.forward(x, 0, 4, 8).clone();
-        float[] b = other.forward(x, 0, 4, 8);
-        Compare.sameArray(java.util.Arrays.copyOf(a, 16), java.util.Arrays.copyOf(b, 16), "outputs");
+        float[] a = net.forward(x, 0, 4, 8).toArray();
+        float[] b = other.forward(x, 0, 4, 8).toArray();
+        assertEquals(16, a.length);
+        Compare.sameArray(a, b, "outputs");
     }
 
     @Test
@@ -155,13 +157,17 @@ class NetworkTest {
     void checksAndAccessors() {
         rejects(IllegalArgumentException.class, "sizes must name at least an input and an output width",
                 () -> Network.mlp(2, 1, 3));
-        rejects(IllegalArgumentException.class, "sizes must name at least an input and an output width",
+        rejects(NullPointerException.class, "sizes must not be null",
                 () -> Network.mlp(2, 1, (int[]) null));
+        rejects(IllegalArgumentException.class, "sizes[1] must be >= 1, got 0", () -> Network.mlp(2, 1, 3, 0, 1));
+        rejects(IllegalArgumentException.class, "maxBatch must be >= 1, got 0", () -> Network.mlp(0, 1, 3, 1));
         rejects(IllegalArgumentException.class, "a network needs at least one layer", () -> new Network());
-        rejects(IllegalArgumentException.class, "a network needs at least one layer",
-                () -> new Network((Dense[]) null));
+        rejects(NullPointerException.class, "layers must not be null", () -> new Network((Dense[]) null));
         Dense first = new Dense(3, 4, Activation.RELU, true, 4, 1);
-        rejects(IllegalArgumentException.class, "layer 1 is null", () -> new Network(first, null));
+        rejects(NullPointerException.class, "layer 1 is null", () -> new Network(first, null));
+        Dense square = new Dense(4, 4, Activation.RELU, true, 4, 1);
+        rejects(IllegalArgumentException.class, "layer 2 is the same object as layer 1: each layer"
+                + " owns its buffers, use one object per position", () -> new Network(first, square, square));
         rejects(IllegalArgumentException.class, "layer 1 has maxBatch 3, layer 0 has 4",
                 () -> new Network(first, new Dense(4, 2, Activation.IDENTITY, true, 3, 1)));
 
@@ -187,6 +193,90 @@ class NetworkTest {
         assertEquals(3, net.batch());
         Network other = net.sharingWeights(2);
         assertEquals(2, other.maxBatch());
-        assertSame(net.layer(1).weights(), other.layer(1).weights());
+        assertSame(net.layer(1).weightArray(), other.layer(1).weightArray());
+    }
+
+    @Test
+    void callsInTheWrongOrderAreRejected() {
+        Network net = Network.mlp(4, 2, 3, 5, 2);
+        float[] x = Values.random(new Random(3), 12, 0, 1f), t = new float[8];
+        rejects(IllegalStateException.class, "no forward pass yet", () -> net.backward(Gradients.OVERWRITE));
+        net.forward(x, 0, 3, 4);
+        assertFalse(net.lossReady());
+        rejects(IllegalStateException.class, "backward needs loss(...) after the last forward",
+                () -> net.backward(Gradients.OVERWRITE));
+        net.loss(t, 0, 2);
+        assertTrue(net.lossReady());
+        net.backward(Gradients.OVERWRITE);
+        net.backward(Gradients.ACCUMULATE); // again: allowed (the zero_grad trap is a choice)
+        net.forward(x, 0, 3, 2);
+        rejects(IllegalStateException.class, "backward needs loss(...) after the last forward",
+                () -> net.backward(Gradients.ACCUMULATE));
+        // A rejected forward keeps the previous pass: its batch, its loss, its backward.
+        net.loss(t, 0, 2);
+        assertThrows(IllegalArgumentException.class, () -> net.forward(x, 0, 3, 5));
+        assertEquals(2, net.batch());
+        assertTrue(net.lossReady());
+        net.backward(Gradients.OVERWRITE);
+        rejects(NullPointerException.class, "mode must not be null", () -> net.backward(null));
+        rejects(NullPointerException.class, "x must not be null", () -> net.forward(null, 0, 3, 1));
+        rejects(NullPointerException.class, "t must not be null", () -> net.loss(null, 0, 2));
+        assertThrows(IndexOutOfBoundsException.class, () -> net.layer(2));
+        assertThrows(IndexOutOfBoundsException.class, () -> net.layer(-1));
+        assertEquals(3, net.inputs());
+        assertEquals(2, net.outputs());
+        assertEquals("Network[Linear(3, 5), ReLU(), Linear(5, 2)]", net.toString());
+    }
+
+    @Test
+    void gradCheckLeavesTheNetworkAsItWas() {
+        Network net = Network.mlp(4, 5, 3, 6, 2);
+        Random rnd = new Random(4);
+        float[] x = Values.random(rnd, 3 * 9, 0, 1f), t = Values.random(rnd, 3 * 4, 0, 1f);
+        net.forward(x, 0, 3, 4);
+        net.loss(t, 0, 2);
+        net.backward(Gradients.ACCUMULATE);
+        net.layer(1).freeze();
+        java.util.List<float[]> before = new java.util.ArrayList<>();
+        for (Dense d : net.layers()) {
+            for (float[] a : new float[][] {d.weightArray(), d.biasArray(), d.weightGrad(),
+                d.biasGrad(), d.output(), d.outputGrad(), d.inputGrad()}) {
+                before.add(a.clone());
+            }
+        }
+        before.add(net.lossFunction().gradient().clone());
+        // Rows 1 and 2 of strided x (ld 9, from 3) and t (ld 4, from 2): the layout conventions.
+        GradCheck.Result r = GradCheck.check(net, x, 3 + 9, 9, t, 2 + 4, 4, 2, 1e-3);
+        assertTrue(r.worstError() <= 1e-3, r.toString());
+        assertEquals(3 * 6 + 6, r.parameters(), "the frozen layer is not checked");
+        int i = 0;
+        for (Dense d : net.layers()) {
+            for (float[] a : new float[][] {d.weightArray(), d.biasArray(), d.weightGrad(),
+                d.biasGrad(), d.output(), d.outputGrad(), d.inputGrad()}) {
+                Compare.sameArray(before.get(i++), a, "buffer " + (i - 1));
+            }
+        }
+        Compare.sameArray(before.get(i), net.lossFunction().gradient(), "dP");
+        assertEquals(4, net.batch());
+        assertTrue(net.lossReady());
+        assertTrue(net.layer(1).frozen());
+        // The same rows given densely give the same result.
+        float[] xd = java.util.Arrays.copyOfRange(x, 3 + 9, 3 + 9 + 2 * 9), td = new float[4];
+        float[] xdense = new float[6];
+        for (int row = 0; row < 2; row++) {
+            System.arraycopy(xd, row * 9, xdense, row * 3, 3);
+            System.arraycopy(t, 2 + 4 + row * 4, td, row * 2, 2);
+        }
+        GradCheck.Result dense = GradCheck.check(net, xdense, 0, 3, td, 0, 2, 2, 1e-3);
+        assertEquals(r.worstError(), dense.worstError());
+        assertEquals(r.worstParameter(), dense.worstParameter());
+        rejects(IllegalArgumentException.class, "h must be finite and > 0, got Infinity",
+                () -> GradCheck.check(net, x, 0, 3, t, 0, 2, 1, Double.POSITIVE_INFINITY));
+        rejects(IllegalArgumentException.class, "batch must be >= 1, got 0",
+                () -> GradCheck.check(net, x, 0, 3, t, 0, 2, 0, 1e-3));
+        rejects(NullPointerException.class, "net must not be null",
+                () -> GradCheck.check(null, x, 0, 3, t, 0, 2, 1, 1e-3));
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> GradCheck.check(net, x, 0, 3, t, 0, 2, 10, 1e-3));
     }
 }

@@ -2,9 +2,11 @@ package org.vecprop.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.vecprop.testing.Rejections.rejects;
 
+import java.util.OptionalInt;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.vecprop.kernel.Activation;
@@ -12,28 +14,36 @@ import org.vecprop.testing.Compare;
 import org.vecprop.testing.Values;
 
 /**
- * {@link Sgd}: the non-finite guard, the momentum and weight-decay paths (found unchecked by
- * mutation testing, scripts/mutation), and the hyperparameter checks. The update kernel it
- * runs is tested in kernel.UpdateTest.
+ * {@link Sgd} with {@link SgdOptions} and {@link LearningRateSchedule}: the non-finite guard,
+ * the momentum and weight-decay paths (found unchecked by mutation testing, scripts/mutation),
+ * learning rates that change between steps, frozen layers, and the option checks. The update
+ * kernel it runs is tested in kernel.UpdateTest.
  */
 class SgdTest {
 
+    static Network trainedOnce(Network net, long seed) {
+        Random rnd = new Random(seed);
+        int batch = net.maxBatch();
+        net.forward(Values.random(rnd, batch * net.inputs(), 0, 1f), 0, net.inputs(), batch);
+        net.loss(Values.random(rnd, batch * net.outputs(), 0, 1f), 0, net.outputs());
+        net.backward(Gradients.OVERWRITE);
+        return net;
+    }
+
     @Test
     void nonFiniteGradientsRefuseTheStepAndNameTheLayer() {
-        Network net = Network.mlp(8, 4, 3, 6, 2);
-        Sgd sgd = new Sgd(net, 0.1f, 0f, 0f);
-        float[] x = Values.random(new Random(1), 8 * 3, 0, 1f), t = new float[16];
-        net.forward(x, 0, 3, 8);
-        net.loss(t, 0, 2);
-        net.backward(Gradients.OVERWRITE);
+        Network net = trainedOnce(Network.mlp(8, 4, 3, 6, 2), 1);
+        Sgd sgd = new Sgd(net, SgdOptions.learningRate(0.1f));
         net.layer(1).biasGrad()[1] = Float.POSITIVE_INFINITY; // one bad gradient in layer 1
-        float[] w0 = net.layer(0).weights().clone();
+        float[] w0 = net.layer(0).weightArray().clone();
         float[] g0 = net.layer(0).weightGrad().clone();
-        assertEquals(1, sgd.stepIfFinite());
-        Compare.sameArray(w0, net.layer(0).weights(), "weights untouched");
+        assertEquals(OptionalInt.of(1), sgd.stepIfFinite());
+        assertEquals(0, sgd.steps(), "a refused step does not count");
+        Compare.sameArray(w0, net.layer(0).weightArray(), "weights untouched");
         Compare.sameArray(g0, net.layer(0).weightGrad(), "gradients kept for inspection");
         net.layer(1).biasGrad()[1] = 0f;
-        assertEquals(-1, sgd.stepIfFinite());
+        assertEquals(OptionalInt.empty(), sgd.stepIfFinite());
+        assertEquals(1, sgd.steps());
         assertEquals(0f, net.layer(0).weightGrad()[0], "the applied step zeroes gradients");
     }
 
@@ -43,8 +53,10 @@ class SgdTest {
         Network net = new Network(Dense.of(2, 1, Activation.IDENTITY, w, b, 1));
         Dense d = net.layer(0);
         float lr = 0.5f, m = 0.25f, wd = 0.125f;
-        Sgd sgd = new Sgd(net, lr, m, wd);
+        Sgd sgd = new Sgd(net, SgdOptions.learningRate(lr).withMomentum(m).withWeightDecay(wd));
         assertEquals(lr, sgd.learningRate());
+        assertEquals(m, sgd.momentum());
+        assertEquals(wd, sgd.weightDecay());
         float[] vw = new float[2], vb = new float[1];
         float[] ew = w.clone(), eb = b.clone();
         for (int step = 0; step < 2; step++) {
@@ -58,57 +70,168 @@ class SgdTest {
             }
             vb[0] = m * vb[0] + gb[0];        // no weight decay on the bias
             eb[0] = eb[0] - lr * vb[0];
-            assertArrayEquals(ew, d.weights(), "weights after step " + step);
-            assertArrayEquals(eb, d.bias(), "bias after step " + step);
+            assertArrayEquals(ew, d.weightArray(), "weights after step " + step);
+            assertArrayEquals(eb, d.biasArray(), "bias after step " + step);
+            assertArrayEquals(vw, sgd.weightVelocity(0), "velocity after step " + step);
             assertArrayEquals(new float[2], d.weightGrad(), "weight gradient zeroed");
             assertArrayEquals(new float[1], d.biasGrad(), "bias gradient zeroed");
         }
+        assertEquals(2, sgd.steps());
     }
 
     @Test
     void withoutMomentumOnALayerWithoutBias() {
         Network net = new Network(Dense.of(2, 1, Activation.IDENTITY, new float[] {1f, 2f}, null, 1));
-        Sgd sgd = new Sgd(net, 0.5f, 0f, 0.5f);
+        Sgd sgd = new Sgd(net, SgdOptions.learningRate(0.5f).withWeightDecay(0.5f));
+        assertNull(sgd.weightVelocity(0), "no velocity without momentum");
         net.layer(0).weightGrad()[0] = 1f;
         net.layer(0).weightGrad()[1] = Float.NaN;
-        assertEquals(0, sgd.stepIfFinite(), "a NaN weight gradient in layer 0");
-        assertArrayEquals(new float[] {1f, 2f}, net.layer(0).weights());
+        assertEquals(OptionalInt.of(0), sgd.stepIfFinite(), "a NaN weight gradient in layer 0");
+        assertArrayEquals(new float[] {1f, 2f}, net.layer(0).weightArray());
         net.layer(0).weightGrad()[1] = -2f;
-        assertEquals(-1, sgd.stepIfFinite());
+        assertTrue(sgd.stepIfFinite().isEmpty());
         // w - lr * (g + wd * w): 1 - 0.5 * 1.5 and 2 - 0.5 * (-1)
-        assertArrayEquals(new float[] {0.25f, 2.5f}, net.layer(0).weights());
+        assertArrayEquals(new float[] {0.25f, 2.5f}, net.layer(0).weightArray());
     }
 
     @Test
-    void badHyperparametersAreRejected() {
-        Network net = Network.mlp(1, 1, 1, 1);
-        assertThrows(IllegalArgumentException.class, () -> new Sgd(net, 0f, 0f, 0f));
-        assertThrows(IllegalArgumentException.class, () -> new Sgd(net, Float.NaN, 0f, 0f));
-        assertThrows(IllegalArgumentException.class, () -> new Sgd(net, 0.1f, 1f, 0f));
-        assertThrows(IllegalArgumentException.class, () -> new Sgd(net, 0.1f, 0f, -1f));
-        assertThrows(IllegalArgumentException.class, () -> new Sgd(null, 0.1f, 0f, 0f));
+    void theLearningRateChangesBetweenSteps() {
+        // One weight, gradient 1 each step: the weight moves by exactly the rate of each step.
+        Network net = new Network(Dense.of(1, 1, Activation.IDENTITY, new float[] {0f}, null, 1));
+        Sgd sgd = new Sgd(net, SgdOptions.learningRate(0.5f));
+        float[] expected = {0f};
+        float[] rates = new float[6];
+        for (int step = 0; step < 6; step++) {
+            if (step == 2) {
+                sgd.setLearningRate(0.25f);
+            }
+            if (step == 4) {
+                sgd.setSchedule(LearningRateSchedule.stepDecay(1f, 0.5f, 1));
+            }
+            rates[step] = sgd.learningRate();
+            net.layer(0).weightGrad()[0] = 1f;
+            sgd.step();
+            expected[0] -= rates[step];
+            assertArrayEquals(expected, net.layer(0).weightArray(), "after step " + step);
+        }
+        // steps 4 and 5 ask the schedule with the steps applied so far: 1 * 0.5^4, 1 * 0.5^5
+        assertArrayEquals(new float[] {0.5f, 0.5f, 0.25f, 0.25f, 0.0625f, 0.03125f}, rates);
+        assertEquals(6, sgd.steps());
     }
 
     @Test
-    void hyperparameterBounds() {
+    void builtInSchedules() {
+        LearningRateSchedule step = LearningRateSchedule.stepDecay(0.1f, 0.5f, 10);
+        assertEquals(0.1f, step.rate(0));
+        assertEquals(0.1f, step.rate(9));
+        assertEquals((float) (0.1f * 0.5), step.rate(10));
+        assertEquals((float) (0.1f * 0.25), step.rate(25));
+        LearningRateSchedule cos = LearningRateSchedule.cosine(0.1f, 0.01f, 100);
+        assertEquals(0.1f, cos.rate(0));
+        assertEquals((float) (0.01 + (0.1f - (double) 0.01f) / 2), cos.rate(50), 1e-9);
+        assertEquals(0.01f, cos.rate(100));
+        assertEquals(0.01f, cos.rate(1000), "the floor after the descent");
+        assertEquals(0.3f, LearningRateSchedule.constant(0.3f).rate(12345));
+        for (long s = 0; s < 100; s++) {
+            assertTrue(cos.rate(s + 1) <= cos.rate(s), "cosine descends at step " + s);
+        }
+        rejects(IllegalArgumentException.class, "rate must be finite and > 0, got 0.0",
+                () -> LearningRateSchedule.constant(0f));
+        rejects(IllegalArgumentException.class, "initial must be finite and > 0, got NaN",
+                () -> LearningRateSchedule.stepDecay(Float.NaN, 0.5f, 1));
+        rejects(IllegalArgumentException.class, "factor must be in (0, 1], got 1.5",
+                () -> LearningRateSchedule.stepDecay(0.1f, 1.5f, 1));
+        rejects(IllegalArgumentException.class, "factor must be in (0, 1], got 0.0",
+                () -> LearningRateSchedule.stepDecay(0.1f, 0f, 1));
+        rejects(IllegalArgumentException.class, "every must be >= 1, got 0",
+                () -> LearningRateSchedule.stepDecay(0.1f, 0.5f, 0));
+        rejects(IllegalArgumentException.class, "floor must be in [0, initial = 0.1], got 0.2",
+                () -> LearningRateSchedule.cosine(0.1f, 0.2f, 10));
+        rejects(IllegalArgumentException.class, "floor must be in [0, initial = 0.1], got -0.1",
+                () -> LearningRateSchedule.cosine(0.1f, -0.1f, 10));
+        rejects(IllegalArgumentException.class, "steps must be >= 1, got 0",
+                () -> LearningRateSchedule.cosine(0.1f, 0f, 0));
+    }
+
+    @Test
+    void aBadScheduledRateChangesNothing() {
+        Network net = trainedOnce(Network.mlp(4, 2, 3, 5, 2), 2);
+        Sgd sgd = new Sgd(net, SgdOptions.schedule(step -> step == 0 ? 0.1f : Float.NaN)
+                .withMomentum(0.5f));
+        sgd.step();
+        trainedOnce(net, 3);
+        float[][] before = {net.layer(0).weightArray().clone(), net.layer(0).weightGrad().clone(),
+            sgd.weightVelocity(0).clone()};
+        rejects(IllegalStateException.class, "the learning-rate schedule gave NaN for step 1;"
+                + " a rate must be finite and >= 0", sgd::step);
+        rejects(IllegalStateException.class, "the learning-rate schedule gave NaN for step 1;"
+                + " a rate must be finite and >= 0", sgd::stepIfFinite);
+        Compare.sameArray(before[0], net.layer(0).weightArray(), "weights");
+        Compare.sameArray(before[1], net.layer(0).weightGrad(), "gradient");
+        Compare.sameArray(before[2], sgd.weightVelocity(0), "velocity");
+        assertEquals(1, sgd.steps());
+        sgd.setSchedule(s -> -1f);
+        rejects(IllegalStateException.class, "the learning-rate schedule gave -1.0 for step 1;"
+                + " a rate must be finite and >= 0", sgd::learningRate);
+        sgd.setSchedule(s -> 0f); // zero is a rate (a schedule may end there)
+        sgd.step();
+        Compare.sameArray(before[0], net.layer(0).weightArray(), "a zero rate leaves the weights");
+    }
+
+    @Test
+    void frozenLayersAreNotUpdated() {
+        Network net = trainedOnce(Network.mlp(4, 5, 3, 6, 2), 4);
+        net.layer(0).freeze();
+        Sgd sgd = new Sgd(net, SgdOptions.learningRate(0.1f).withMomentum(0.9f).withWeightDecay(0.1f));
+        trainedOnce(net, 5);
+        float[] w0 = net.layer(0).weightArray().clone(), b0 = net.layer(0).biasArray().clone();
+        float[] w1 = net.layer(1).weightArray().clone();
+        net.layer(0).weightGrad()[0] = Float.NaN; // a frozen layer's gradient is not read
+        assertEquals(OptionalInt.empty(), sgd.stepIfFinite());
+        Compare.sameArray(w0, net.layer(0).weightArray(), "frozen weights");
+        Compare.sameArray(b0, net.layer(0).biasArray(), "frozen bias");
+        Compare.sameArray(new float[w0.length], sgd.weightVelocity(0), "frozen velocity");
+        assertTrue(Float.isNaN(net.layer(0).weightGrad()[0]), "a frozen layer's gradient is not zeroed");
+        assertTrue(!java.util.Arrays.equals(w1, net.layer(1).weightArray()), "layer 1 trains");
+    }
+
+    @Test
+    void optionsAreChecked() {
         Network net = Network.mlp(1, 1, 1, 1);
-        rejects(IllegalArgumentException.class, "network must not be null", () -> new Sgd(null, 0.1f, 0f, 0f));
-        rejects(IllegalArgumentException.class, "lr must be finite and > 0, got 0.0", () -> new Sgd(net, 0f, 0f, 0f));
-        rejects(IllegalArgumentException.class, "lr must be finite and > 0, got Infinity",
-                () -> new Sgd(net, Float.POSITIVE_INFINITY, 0f, 0f));
-        rejects(IllegalArgumentException.class, "momentum must be in [0, 1), got 1.0", () -> new Sgd(net, 0.1f, 1f, 0f));
+        rejects(NullPointerException.class, "network must not be null",
+                () -> new Sgd(null, SgdOptions.learningRate(0.1f)));
+        rejects(NullPointerException.class, "options must not be null", () -> new Sgd(net, null));
+        rejects(NullPointerException.class, "schedule must not be null",
+                () -> SgdOptions.schedule(null));
+        rejects(IllegalArgumentException.class, "rate must be finite and > 0, got 0.0",
+                () -> SgdOptions.learningRate(0f));
+        rejects(IllegalArgumentException.class, "rate must be finite and > 0, got Infinity",
+                () -> SgdOptions.learningRate(Float.POSITIVE_INFINITY));
+        rejects(IllegalArgumentException.class, "rate must be finite and > 0, got NaN",
+                () -> SgdOptions.learningRate(Float.NaN));
+        SgdOptions ok = SgdOptions.learningRate(0.1f);
+        rejects(IllegalArgumentException.class, "momentum must be in [0, 1), got 1.0",
+                () -> ok.withMomentum(1f));
         rejects(IllegalArgumentException.class, "momentum must be in [0, 1), got -0.01",
-                () -> new Sgd(net, 0.1f, -0.01f, 0f));
+                () -> ok.withMomentum(-0.01f));
         rejects(IllegalArgumentException.class, "momentum must be in [0, 1), got NaN",
-                () -> new Sgd(net, 0.1f, Float.NaN, 0f));
+                () -> ok.withMomentum(Float.NaN));
         rejects(IllegalArgumentException.class, "weightDecay must be finite and >= 0, got -0.5",
-                () -> new Sgd(net, 0.1f, 0f, -0.5f));
+                () -> ok.withWeightDecay(-0.5f));
         rejects(IllegalArgumentException.class, "weightDecay must be finite and >= 0, got Infinity",
-                () -> new Sgd(net, 0.1f, 0f, Float.POSITIVE_INFINITY));
+                () -> ok.withWeightDecay(Float.POSITIVE_INFINITY));
         rejects(IllegalArgumentException.class, "weightDecay must be finite and >= 0, got NaN",
-                () -> new Sgd(net, 0.1f, 0f, Float.NaN));
+                () -> ok.withWeightDecay(Float.NaN));
+        Sgd sgd = new Sgd(net, ok);
+        rejects(IllegalArgumentException.class, "rate must be finite and > 0, got -1.0",
+                () -> sgd.setLearningRate(-1f));
+        rejects(NullPointerException.class, "schedule must not be null", () -> sgd.setSchedule(null));
+        assertEquals(0.1f, sgd.learningRate(), "rejected changes leave the rate");
         // The edges that are allowed.
-        new Sgd(net, Float.MIN_VALUE, 0f, 0f);
-        new Sgd(net, Float.MAX_VALUE, Math.nextDown(1f), Float.MAX_VALUE);
+        new Sgd(net, SgdOptions.learningRate(Float.MIN_VALUE));
+        new Sgd(net, SgdOptions.learningRate(Float.MAX_VALUE).withMomentum(Math.nextDown(1f))
+                .withWeightDecay(Float.MAX_VALUE));
+        assertEquals(new SgdOptions(LearningRateSchedule.constant(0.1f), 0.5f, 0f),
+                ok.withMomentum(0.5f), "options are values");
     }
 }

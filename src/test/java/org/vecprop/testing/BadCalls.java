@@ -15,7 +15,8 @@ import org.vecprop.contract.Checks;
 /**
  * Tables of bad calls, one per signature, shared by a kernel's tests and its reference twin's:
  * each row breaks one argument of a call on 4x4 matrices in 64-element arrays and states the
- * exception type and a fragment of its message, which names the argument and its value.
+ * exception type and a fragment of its message, which names the argument and its value (a null
+ * argument is a NullPointerException, docs/conventions.md).
  * {@link #rejectedBeforeAnyWrite} turns rows into tests that also check that no array changed.
  */
 public final class BadCalls {
@@ -40,6 +41,8 @@ public final class BadCalls {
 
     public static final Class<IllegalArgumentException> IAE = IllegalArgumentException.class;
     public static final Class<IndexOutOfBoundsException> IOOBE = IndexOutOfBoundsException.class;
+    /** A null argument: the JDK's convention (docs/conventions.md). */
+    public static final Class<NullPointerException> NPE = NullPointerException.class;
 
     /** A GEMM call on 4x4 matrices in 64-element arrays, with one argument made bad. */
     public interface GemmCall {
@@ -56,11 +59,11 @@ public final class BadCalls {
                 x -> g.call(false, false, 4, -2, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4)));
         l.add(new Bad(api + " negative k", IAE, "k must be >= 0, got -3",
                 x -> g.call(false, false, 4, 4, -3, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4)));
-        l.add(new Bad(api + " null a", IAE, "a must not be null",
+        l.add(new Bad(api + " null a", NPE, "a must not be null",
                 x -> g.call(false, false, 4, 4, 4, 1, null, 0, 4, x.b, 0, 4, 0, x.c, 0, 4)));
-        l.add(new Bad(api + " null b", IAE, "b must not be null",
+        l.add(new Bad(api + " null b", NPE, "b must not be null",
                 x -> g.call(false, false, 4, 4, 4, 1, x.a, 0, 4, null, 0, 4, 0, x.c, 0, 4)));
-        l.add(new Bad(api + " null c", IAE, "c must not be null",
+        l.add(new Bad(api + " null c", NPE, "c must not be null",
                 x -> g.call(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, null, 0, 4)));
         l.add(new Bad(api + " lda too small", IAE, "lda must be >= max(1, cols = 4), got 3",
                 x -> g.call(false, false, 4, 4, 4, 1, x.a, 0, 3, x.b, 0, 4, 0, x.c, 0, 4)));
@@ -100,9 +103,9 @@ public final class BadCalls {
                 a -> u.call(-1, 4, a.a, 0, 4, a.c, 0, 4)));
         l.add(new Bad(api + " negative cols", IAE, x + ": cols must be >= 0, got -4",
                 a -> u.call(4, -4, a.a, 0, 4, a.c, 0, 4)));
-        l.add(new Bad(api + " null input", IAE, x + " must not be null",
+        l.add(new Bad(api + " null input", NPE, x + " must not be null",
                 a -> u.call(4, 4, null, 0, 4, a.c, 0, 4)));
-        l.add(new Bad(api + " null output", IAE, y + " must not be null",
+        l.add(new Bad(api + " null output", NPE, y + " must not be null",
                 a -> u.call(4, 4, a.a, 0, 4, null, 0, 4)));
         l.add(new Bad(api + " small ld", IAE, "ld" + y + " must be >= max(1, cols = 4), got 2",
                 a -> u.call(4, 4, a.a, 0, 4, a.c, 0, 2)));
@@ -126,11 +129,11 @@ public final class BadCalls {
         List<Bad> l = new ArrayList<>();
         l.add(new Bad(api + " negative rows", IAE, "rows must be >= 0, got -1",
                 a -> u.call(-1, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4)));
-        l.add(new Bad(api + " null first input", IAE, x + " must not be null",
+        l.add(new Bad(api + " null first input", NPE, x + " must not be null",
                 a -> u.call(4, 4, null, 0, 4, a.b, 0, 4, a.c, 0, 4)));
-        l.add(new Bad(api + " null second input", IAE, y + " must not be null",
+        l.add(new Bad(api + " null second input", NPE, y + " must not be null",
                 a -> u.call(4, 4, a.a, 0, 4, null, 0, 4, a.c, 0, 4)));
-        l.add(new Bad(api + " null output", IAE, o + " must not be null",
+        l.add(new Bad(api + " null output", NPE, o + " must not be null",
                 a -> u.call(4, 4, a.a, 0, 4, a.b, 0, 4, null, 0, 4)));
         l.add(new Bad(api + " second input past end", IOOBE, y + ": a 4 x 4 matrix at " + y
                 + "Off 60", a -> u.call(4, 4, a.a, 0, 4, a.b, 60, 4, a.c, 0, 4)));
@@ -204,7 +207,7 @@ public final class BadCalls {
     /** The bad calls of a bias add and a bias gradient, labelled {@code api.add} and {@code api.gradient}. */
     public static List<Bad> bias(String api, BiasAdd add, BiasGradient grad) {
         List<Bad> l = new ArrayList<>();
-        l.add(new Bad(api + ".add null bias", IAE, "bias must not be null",
+        l.add(new Bad(api + ".add null bias", NPE, "bias must not be null",
                 a -> add.call(4, 4, a.a, 0, 4, null, 0, a.c, 0, 4)));
         l.add(new Bad(api + ".add bias past end", IOOBE, "bias: 4 elements at biasOff 62",
                 a -> add.call(4, 4, a.a, 0, 4, a.b, 62, a.c, 0, 4)));
@@ -216,9 +219,9 @@ public final class BadCalls {
                 a -> add.call(4, 4, a.a, 0, 4, a.b, 0, a.a, 4, 4)));
         l.add(new Bad(api + ".add small ldy", IAE, "ldy must be >= max(1, cols = 4), got 3",
                 a -> add.call(4, 4, a.a, 0, 4, a.b, 0, a.c, 0, 3)));
-        l.add(new Bad(api + ".gradient null dz", IAE, "dz must not be null",
+        l.add(new Bad(api + ".gradient null dz", NPE, "dz must not be null",
                 a -> grad.call(4, 4, null, 0, 4, a.c, 0, false)));
-        l.add(new Bad(api + ".gradient null db", IAE, "db must not be null",
+        l.add(new Bad(api + ".gradient null db", NPE, "db must not be null",
                 a -> grad.call(4, 4, a.a, 0, 4, null, 0, true)));
         l.add(new Bad(api + ".gradient db past end", IOOBE, "db: 4 elements at dbOff 61",
                 a -> grad.call(4, 4, a.a, 0, 4, a.c, 61, false)));
@@ -273,9 +276,9 @@ public final class BadCalls {
         };
         rejects(IllegalArgumentException.class, "n must be >= 0, got -1",
                 () -> sgd.call(-1, w, 0, g, 0, v, 0, 0.1f, 0.9f, 0f, true));
-        rejects(IllegalArgumentException.class, "w must not be null",
+        rejects(NullPointerException.class, "w must not be null",
                 () -> sgd.call(4, null, 0, g, 0, v, 0, 0.1f, 0.9f, 0f, true));
-        rejects(IllegalArgumentException.class, "g must not be null",
+        rejects(NullPointerException.class, "g must not be null",
                 () -> sgd.call(4, w, 0, null, 0, v, 0, 0.1f, 0.9f, 0f, true));
         rejects(IndexOutOfBoundsException.class, "w: 8 elements at wOff 1 run past w.length 8",
                 () -> sgd.call(8, w, 1, g, 0, v, 0, 0.1f, 0f, 0f, true));
@@ -284,7 +287,7 @@ public final class BadCalls {
         rejects(IllegalArgumentException.class,
                 "w (elements 0..7) overlaps g (elements 4..11) in the same array",
                 () -> sgd.call(8, shared, 0, shared, 4, v, 0, 0.1f, 0f, 0f, true));
-        rejects(IllegalArgumentException.class, "v must not be null",
+        rejects(NullPointerException.class, "v must not be null",
                 () -> sgd.call(4, w, 0, g, 0, null, 0, 0.1f, 0.5f, 0f, true));
         rejects(IndexOutOfBoundsException.class, "v: 8 elements at vOff 3 run past v.length 8",
                 () -> sgd.call(8, w, 0, g, 0, v, 3, 0.1f, 0.5f, 0f, true));

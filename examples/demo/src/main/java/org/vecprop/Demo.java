@@ -15,7 +15,9 @@ import org.vecprop.nn.Diagnostics;
 import org.vecprop.nn.GradCheck;
 import org.vecprop.nn.Gradients;
 import org.vecprop.nn.Network;
+import org.vecprop.nn.Output;
 import org.vecprop.nn.Sgd;
+import org.vecprop.nn.SgdOptions;
 import org.vecprop.reference.ReferenceBias;
 import org.vecprop.reference.ReferenceGemm;
 import org.vecprop.reference.ReferenceMse;
@@ -30,7 +32,8 @@ import org.vecprop.reference.ReferenceRelu;
  *   <li>{@code seed}: the same network through the {@link Network} API, printing the weight
  *       gradients as the article's PyTorch snippet does;</li>
  *   <li>{@code train}: a 2-64-64-1 ReLU network learning {@code y = sin(3 x1) cos(2 x2)}, one line
- *       per epoch, then the diagnostics catching two planted problems.</li>
+ *       per epoch, then the diagnostics catching two planted problems, and telling a layer frozen
+ *       on purpose from two layers that stop learning for other reasons.</li>
  * </ul>
  * Run it with {@code scripts/demo [kernels|seed|train]}.
  */
@@ -141,13 +144,13 @@ public final class Demo {
         System.out.println();
         System.out.println("== seed: the article's network through the Network API");
         Network net = articleNetwork();
-        float[] p = net.forward(X, 0, 2, 1);
+        Output p = net.forward(X, 0, 2, 1);
         float loss = net.loss(T, 0, 1);
         net.zeroGrad();
         net.backward(Gradients.ACCUMULATE);
         Map<String, float[]> ref = articleExample(true);
         System.out.printf("prediction %s   loss %.6f   (article: 0.02, 0.9604)%n",
-                format(new float[] {p[0]}), loss);
+                format(new float[] {p.get(0, 0)}), loss);
         System.out.println("W1.grad = " + matrix(net.layer(0).weightGrad(), 2)
                 + "   reference " + matrix(ref.get("dW1 = Xᵀ·dZ1"), 2));
         System.out.println("W2.grad = " + matrix(net.layer(1).weightGrad(), 1)
@@ -185,7 +188,7 @@ public final class Demo {
     public static Trained train(Task task, int epochs, float lr, long seed, Consumer<String> out) {
         int batch = 64, n = task.yTrain().length;
         Network net = Network.mlp(Math.max(batch, task.yTest().length), seed, 2, 64, 64, 1);
-        Sgd sgd = new Sgd(net, lr, 0.9f, 0f);
+        Sgd sgd = new Sgd(net, SgdOptions.learningRate(lr).withMomentum(0.9f));
         Diagnostics diag = new Diagnostics(net);
         float[] xb = new float[2 * batch], yb = new float[batch];
         int[] order = new int[n];
@@ -246,14 +249,14 @@ public final class Demo {
 
         float[] xb = java.util.Arrays.copyOf(task.xTrain(), 2 * 64);
         float[] yb = java.util.Arrays.copyOf(task.yTrain(), 64);
-        GradCheck.Result check = GradCheck.check(t.network(), xb, yb, 64, 1e-4);
+        GradCheck.Result check = GradCheck.check(t.network(), xb, 0, 2, yb, 0, 1, 64, 1e-4);
         System.out.println(check);
 
         System.out.println();
         System.out.println("== diagnostics on planted problems");
         System.out.println("-- a learning rate of 3 (60x too large): the gradients explode, step by step");
         Network hot = Network.mlp(64, 7, 2, 64, 64, 1);
-        Sgd tooFast = new Sgd(hot, 3f, 0.9f, 0f);
+        Sgd tooFast = new Sgd(hot, SgdOptions.learningRate(3f).withMomentum(0.9f));
         Diagnostics watch = new Diagnostics(hot);
         for (int step = 0; step < 40; step++) {
             int from = (step * 64) % (task.yTrain().length - 64);
@@ -275,13 +278,91 @@ public final class Demo {
         System.out.println("-- a first-layer bias of -5: every first-layer ReLU is dead, the"
                 + " network is frozen");
         Network net = Network.mlp(64, 7, 2, 64, 64, 1);
-        java.util.Arrays.fill(net.layer(0).bias(), -5f);
+        net.parameter("0.bias").fill(-5f);
         net.forward(xb, 0, 2, 64);
         net.loss(yb, 0, 1);
         net.backward(Gradients.OVERWRITE);
         Diagnostics diag = new Diagnostics(net);
         diag.update(net);
         System.out.println(diag);
+
+        System.out.println();
+        System.out.println("== a frozen (non-updating) layer, and two layers that stop learning for"
+                + " other reasons");
+        System.out.println("20 SGD steps each (lr 0.05, momentum 0.9); how far layer 0's weights"
+                + " moved, and what the diagnostics say:");
+        for (Stalled s : stalledLayers(task)) {
+            System.out.printf("%-50s layer 0 moved %.2e, layer 2 %.2e  states %s  -> %s%n",
+                    s.what(), s.layer0Moved(), s.layer2Moved(), s.states(), s.verdict());
+        }
+    }
+
+    /**
+     * One of the three ways layer 0 of a 2-64-64-1 network stops learning.
+     *
+     * @param what how the network was set up
+     * @param layer0Moved the largest change of a layer-0 weight over the steps
+     * @param layer2Moved the largest change of a layer-2 (output) weight or bias
+     * @param states the diagnostics' state of each layer after the last backward
+     * @param verdict the diagnostics' verdict then
+     */
+    public record Stalled(String what, double layer0Moved, double layer2Moved,
+                          java.util.List<Diagnostics.LayerState> states, String verdict) {}
+
+    /**
+     * Trains three copies of the 2-64-64-1 network for 20 steps: layer 0 frozen on purpose
+     * ({@code Dense.freeze}), layer 0's ReLUs dead (its bias at -10), and layer 1's ReLUs dead
+     * (its bias at -10), which leaves layer 0 alive and trainable but without gradient.
+     *
+     * @param task the data
+     * @return the three runs, in that order
+     */
+    public static java.util.List<Stalled> stalledLayers(Task task) {
+        java.util.List<Stalled> out = new java.util.ArrayList<>();
+        String[] cases = {"frozen on purpose: layer(0).freeze()",
+            "dead ReLUs: layer 0's bias set to -10",
+            "no gradient from above: layer 1's bias set to -10"};
+        for (int c = 0; c < cases.length; c++) {
+            Network net = Network.mlp(64, 7, 2, 64, 64, 1);
+            switch (c) {
+                case 0 -> net.layer(0).freeze();
+                case 1 -> net.parameter("0.bias").fill(-10f);
+                default -> net.parameter("2.bias").fill(-10f);
+            }
+            float[] w0 = values(net, "0.weight"), w2 = values(net, "4.weight"), b2 = values(net, "4.bias");
+            Sgd sgd = new Sgd(net, SgdOptions.learningRate(0.05f).withMomentum(0.9f));
+            Diagnostics diag = new Diagnostics(net);
+            for (int step = 0; step < 20; step++) {
+                int from = (step * 64) % (task.yTrain().length - 64);
+                net.forward(task.xTrain(), 2 * from, 2, 64);
+                net.loss(task.yTrain(), from, 1);
+                net.backward(Gradients.ACCUMULATE);
+                diag.update(net);
+                sgd.step();
+            }
+            java.util.List<Diagnostics.LayerState> states = new java.util.ArrayList<>();
+            for (int l = 0; l < net.depth(); l++) {
+                states.add(diag.state(l));
+            }
+            out.add(new Stalled(cases[c], maxChange(w0, values(net, "0.weight")),
+                    Math.max(maxChange(w2, values(net, "4.weight")), maxChange(b2, values(net, "4.bias"))),
+                    states, diag.verdict()));
+        }
+        return out;
+    }
+
+    private static float[] values(Network net, String parameter) {
+        float[] v = new float[net.parameter(parameter).size()];
+        net.parameter(parameter).copyTo(v, 0);
+        return v;
+    }
+
+    private static double maxChange(float[] before, float[] after) {
+        double max = 0;
+        for (int i = 0; i < before.length; i++) {
+            max = Math.max(max, Math.abs((double) after[i] - before[i]));
+        }
+        return max;
     }
 
     private static String matrix(float[] v, int cols) {

@@ -61,9 +61,10 @@ public class DenseBackward extends BenchmarkDefaults {
     @Setup(Level.Trial)
     public void setup() {
         layer = new Dense(width, width, Activation.RELU, true, batch, 7);
-        w = layer.weights();
+        w = new float[width * width];
+        layer.weight().copyTo(w, 0);
         Random r = new Random(13);
-        System.arraycopy(RandomData.uniform(r, width, -0.5f, 0.5f), 0, layer.bias(), 0, width);
+        layer.bias().copyFrom(RandomData.uniform(r, width, -0.5f, 0.5f), 0);
         x = RandomData.uniform(r, batch * width);
         dA = RandomData.uniform(r, batch * width);
         a = layer.forward(x, 0, width, batch);

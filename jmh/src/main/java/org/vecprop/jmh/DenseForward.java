@@ -54,10 +54,11 @@ public class DenseForward extends BenchmarkDefaults {
     @Setup(Level.Trial)
     public void setup() {
         layer = new Dense(width, width, Activation.RELU, true, batch, 7);
-        w = layer.weights();
-        bias = layer.bias();
+        w = new float[width * width];
+        layer.weight().copyTo(w, 0);
         Random r = new Random(11);
-        System.arraycopy(RandomData.uniform(r, width, -0.5f, 0.5f), 0, bias, 0, width);
+        bias = RandomData.uniform(r, width, -0.5f, 0.5f);
+        layer.bias().copyFrom(bias, 0);
         x = RandomData.uniform(r, batch * width);
         c = new float[batch * width];
         verify();

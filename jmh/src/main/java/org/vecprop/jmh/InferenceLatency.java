@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.vecprop.kernel.Simd;
 import org.vecprop.nn.Network;
+import org.vecprop.nn.Output;
 
 /**
  * Inference latency of one 784-256-128-10 ReLU MLP (ReLU hidden layers, identity output, bias
@@ -27,9 +28,9 @@ import org.vecprop.nn.Network;
  * <h2>Methods</h2>
  * Each takes the input from a Java {@code float[]} and leaves the output where Java reads it:
  * <ul>
- *   <li>{@code vecprop}: {@link Network#forward} on the array; the output is the network's own
- *       buffer (see {@link #vecpropForward}, the one place to change when the network moves to
- *       packed weights).</li>
+ *   <li>{@code vecprop}: {@link Network#forward} on the array; the output stays in the network's
+ *       own buffer, read through the {@link org.vecprop.nn.Output} view it returns (no copy; see
+ *       {@link #vecpropForward}).</li>
  *   <li>{@code onnxruntime}: {@link OrtMlp}: ONNX Runtime 1.22.0 (CPU) on a model of the same
  *       weights built by {@link OnnxMlpModel}; intra-op and inter-op threads 1, sequential
  *       execution, {@code session.intra_op.allow_spinning = 0}, optimization level ALL; the input
@@ -81,8 +82,8 @@ public class InferenceLatency extends BenchmarkDefaults {
     /**
      * vecprop's network, with seeded biases, and its weights and biases as per-layer arrays.
      *
-     * @param w per layer, {@code SIZES[l] x SIZES[l + 1]} row-major: the network's live arrays
-     * @param b per layer: the network's live arrays
+     * @param w per layer, {@code SIZES[l] x SIZES[l + 1]} row-major: copies of the network's
+     * @param b per layer: copies of the network's
      */
     record Weights(Network network, float[][] w, float[][] b) {
         /** Builds the network for batches up to {@code maxBatch} and sets its biases. */
@@ -92,10 +93,10 @@ public class InferenceLatency extends BenchmarkDefaults {
             int layers = SIZES.length - 1;
             float[][] w = new float[layers][], b = new float[layers][];
             for (int l = 0; l < layers; l++) {
-                w[l] = net.layer(l).weights();
-                b[l] = net.layer(l).bias();
-                float[] bias = RandomData.uniform(r, SIZES[l + 1], -0.5f, 0.5f);
-                System.arraycopy(bias, 0, b[l], 0, bias.length);
+                w[l] = new float[SIZES[l] * SIZES[l + 1]];
+                net.layer(l).weight().copyTo(w[l], 0);
+                b[l] = RandomData.uniform(r, SIZES[l + 1], -0.5f, 0.5f);
+                net.layer(l).bias().copyFrom(b[l], 0);
             }
             return new Weights(net, w, b);
         }
@@ -120,7 +121,7 @@ public class InferenceLatency extends BenchmarkDefaults {
         String where = "inference batch " + batch;
         MlpForwardCheck check = MlpForwardCheck.of(SIZES, batch, weights.w(), weights.b(), x);
         check.requireReluActive(where);
-        float[] expected = vecpropForward().clone();
+        float[] expected = vecpropForward().toArray();
         double vecpropWorst = check.check(where, "vecprop", expected);
         String peer = "";
         float[] got = null;
@@ -182,16 +183,13 @@ public class InferenceLatency extends BenchmarkDefaults {
         }
     }
 
-    /**
-     * vecprop's inference: the seam for the switch to packed weights (today the network's plain
-     * weights; afterwards the packed ones, built once in setup from the same network).
-     */
-    private float[] vecpropForward() {
+    /** vecprop's inference: the output is read through the view forward returns, not copied. */
+    private Output vecpropForward() {
         return network.forward(x, 0, SIZES[0], batch);
     }
 
     @Benchmark
-    public float[] vecprop() {
+    public Output vecprop() {
         return vecpropForward();
     }
 

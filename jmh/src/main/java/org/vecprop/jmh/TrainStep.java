@@ -15,7 +15,9 @@ import org.vecprop.kernel.Simd;
 import org.vecprop.nn.Dense;
 import org.vecprop.nn.Gradients;
 import org.vecprop.nn.Network;
+import org.vecprop.nn.Parameter;
 import org.vecprop.nn.Sgd;
+import org.vecprop.nn.SgdOptions;
 import org.vecprop.reference.ReferenceBias;
 import org.vecprop.reference.ReferenceGemm;
 import org.vecprop.reference.ReferenceMse;
@@ -112,12 +114,12 @@ public class TrainStep extends BenchmarkDefaults {
             ts[i] = RandomData.uniform(r, batch * sizes[layers]);
         }
         network = Network.mlp(batch, 1, sizes);
-        sgd = new Sgd(network, LR, 0f, 0f);
+        sgd = new Sgd(network, SgdOptions.learningRate(LR));
         w0 = new float[layers][];
         b0 = new float[layers][];
         for (int l = 0; l < layers; l++) {
-            w0[l] = network.layer(l).weights().clone();
-            b0[l] = network.layer(l).bias().clone();
+            w0[l] = copy(network.layer(l).weight());
+            b0[l] = copy(network.layer(l).bias());
         }
         allocateReference();
         if (method.equals("pytorch")) {
@@ -203,9 +205,9 @@ public class TrainStep extends BenchmarkDefaults {
         double changed = 0;
         for (int l = 0; l < layers; l++) {
             Dense d = network.layer(l);
-            changed += checkChange(where, l, false, "vecprop", d.weights(), "reference", rw[l],
+            changed += checkChange(where, l, false, "vecprop", copy(d.weight()), "reference", rw[l],
                     w0[l]);
-            changed += checkChange(where, l, true, "vecprop", d.bias(), "reference", rb[l], b0[l]);
+            changed += checkChange(where, l, true, "vecprop", copy(d.bias()), "reference", rb[l], b0[l]);
         }
         if (!(changed > 0)) {
             throw new IllegalStateException(where + ": the reference step changed no weight");
@@ -270,13 +272,20 @@ public class TrainStep extends BenchmarkDefaults {
         return max;
     }
 
+    /** A copy of a parameter's values. */
+    private static float[] copy(Parameter p) {
+        float[] a = new float[p.size()];
+        p.copyTo(a, 0);
+        return a;
+    }
+
     /** Resets every weight and bias to the initial ones, and every gradient to 0. */
     private void reset() {
         next = 0;
         for (int l = 0; l < layers; l++) {
             Dense d = network.layer(l);
-            System.arraycopy(w0[l], 0, d.weights(), 0, w0[l].length);
-            System.arraycopy(b0[l], 0, d.bias(), 0, b0[l].length);
+            d.weight().copyFrom(w0[l], 0); // through the view: the packed weights follow
+            d.bias().copyFrom(b0[l], 0);
             System.arraycopy(w0[l], 0, rw[l], 0, w0[l].length);
             System.arraycopy(b0[l], 0, rb[l], 0, b0[l].length);
             if (torch != null) {

@@ -78,7 +78,7 @@ public final class GemmBlocking {
             if (m <= DIRECT_MAX_M || work <= DIRECT_MAX_WORK) {
                 return Path.DIRECT;
             }
-            boolean wide = n >= NR;
+            boolean wide = NR > 0 && n >= NR; // NR is 0 on the scalar path, where no path is chosen
             boolean smallB = (long) k * n <= DIRECT_SMALL_B;
             if (wide && (m <= DIRECT_WIDE_MAX_M || smallB && m <= 2 * DIRECT_WIDE_MAX_M)) {
                 return Path.DIRECT;

@@ -1,0 +1,287 @@
+package org.vecprop.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.vecprop.io.SafeTensors;
+import org.vecprop.io.Tensor;
+import org.vecprop.kernel.Activation;
+
+/**
+ * How a {@link Network} maps onto a safetensors file: PyTorch's {@code torch.nn.Sequential} of
+ * {@code Linear} and activation modules. Module indices count the activations too, as PyTorch's
+ * do, so a 2-64-64-1 MLP is {@code 0: Linear, 1: ReLU, 2: Linear, 3: ReLU, 4: Linear} and its
+ * tensors are {@code 0.weight, 0.bias, 2.weight, 2.bias, 4.weight, 4.bias}. Weights are stored
+ * {@code out x in} (torch's {@code Linear.weight}), the transpose of vecprop's {@code in x out}.
+ */
+final class NetworkFile {
+    private NetworkFile() {}
+
+    /** Metadata: what safetensors.torch writes, which PyTorch-side loaders look for. */
+    static final String FORMAT_KEY = "format";
+    static final String FORMAT = "pt";
+    /** Metadata: the module list, {@link Network#modules()}. */
+    static final String MODULES_KEY = "vecprop.modules";
+    /** Metadata: the layout in words; a file with another text here is not read. */
+    static final String LAYOUT_KEY = "vecprop.layout";
+    static final String LAYOUT = "torch.nn.Sequential state_dict: N.weight is torch.nn.Linear's"
+            + " weight, out x in, row-major (vecprop's in x out Dense weights transposed); N.bias"
+            + " has out elements; N is the module index, activation modules included";
+
+    /**
+     * PyTorch's module for each activation that has one, by {@link Activation} constant name
+     * (identity has none). Names not yet in the enum are simply not found.
+     */
+    private static final Map<String, String> TORCH_MODULES = Map.of(
+            "RELU", "ReLU", "SIGMOID", "Sigmoid", "TANH", "Tanh");
+
+    /** The torch module name of an activation, or null for identity. */
+    static String torchModule(Activation a) {
+        if (a == Activation.IDENTITY) {
+            return null;
+        }
+        String m = TORCH_MODULES.get(a.name());
+        if (m == null) {
+            throw new IllegalStateException("activation " + a + " has no PyTorch module name here;"
+                    + " add it to NetworkFile.TORCH_MODULES");
+        }
+        return m;
+    }
+
+    /** The Sequential index of each layer's Linear module. */
+    static int[] moduleIndex(Dense[] layers) {
+        int[] index = new int[layers.length];
+        int next = 0;
+        for (int l = 0; l < layers.length; l++) {
+            index[l] = next;
+            next += torchModule(layers[l].activation()) == null ? 1 : 2;
+        }
+        return index;
+    }
+
+    static String modules(Dense[] layers) {
+        StringBuilder s = new StringBuilder();
+        for (Dense d : layers) {
+            s.append(s.isEmpty() ? "" : ", ").append("Linear(").append(d.inputs()).append(", ")
+                    .append(d.outputs()).append(d.hasBias() ? ")" : ", bias=False)");
+            String act = torchModule(d.activation());
+            if (act != null) {
+                s.append(", ").append(act).append("()");
+            }
+        }
+        return s.toString();
+    }
+
+    static SafeTensors toSafeTensors(Network net) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Parameter p : net.parameters()) {
+            Dense d = p.layer();
+            if (p.kind() == Parameter.Kind.WEIGHT) {
+                tensors.put(p.name(), Tensor.of(transpose(d.weightArray(), d.inputs(), d.outputs()),
+                        d.outputs(), d.inputs()));
+            } else {
+                tensors.put(p.name(), Tensor.of(d.biasArray(), d.outputs()));
+            }
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put(FORMAT_KEY, FORMAT);
+        metadata.put(MODULES_KEY, net.modules());
+        metadata.put(LAYOUT_KEY, LAYOUT);
+        return new SafeTensors(tensors, metadata);
+    }
+
+    /** {@code rows x cols} row-major into {@code cols x rows} row-major. */
+    static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = a[r * cols + c];
+            }
+        }
+        return t;
+    }
+
+    /**
+     * Loads the contents into the network: every check first (metadata, names, shapes), every
+     * tensor staged (transposed) second, the weights written last, so a failure changes nothing.
+     */
+    static void load(Network net, SafeTensors contents) {
+        Map<String, String> meta = contents.metadata();
+        String layout = meta.get(LAYOUT_KEY);
+        if (layout != null && !layout.equals(LAYOUT)) {
+            throw new IllegalArgumentException("the file's " + LAYOUT_KEY + " is \"" + layout
+                    + "\", not the one this vecprop reads (\"" + LAYOUT + "\")");
+        }
+        String modules = meta.get(MODULES_KEY);
+        if (modules != null && !modules.equals(net.modules())) {
+            throw new IllegalArgumentException("the file holds the network " + modules
+                    + ", this network is " + net.modules());
+        }
+        Map<String, Tensor> tensors = contents.tensors();
+        Set<String> unused = new LinkedHashSet<>(tensors.keySet());
+        List<float[]> staged = new ArrayList<>();
+        for (Parameter p : net.parameters()) {
+            Dense d = p.layer();
+            boolean weight = p.kind() == Parameter.Kind.WEIGHT;
+            int[] expected = weight ? new int[] {d.outputs(), d.inputs()} : new int[] {d.outputs()};
+            Tensor t = tensors.get(p.name());
+            if (t == null) {
+                throw new IllegalArgumentException("the file has no tensor \"" + p.name()
+                        + "\" (it holds " + tensors.keySet() + "; this network is "
+                        + net.modules() + ")");
+            }
+            if (!Arrays.equals(t.shape(), expected)) {
+                throw new IllegalArgumentException("tensor \"" + p.name() + "\" has shape "
+                        + Arrays.toString(t.shape()) + ", this network's is "
+                        + Arrays.toString(expected) + (weight ? " (out x in)" : ""));
+            }
+            unused.remove(p.name());
+            float[] values = t.toArray();
+            staged.add(weight ? transpose(values, d.outputs(), d.inputs()) : values);
+        }
+        if (!unused.isEmpty()) {
+            throw new IllegalArgumentException("the file holds tensors this network has no"
+                    + " parameter for: " + unused + " (this network is " + net.modules() + ")");
+        }
+        int i = 0;
+        for (Parameter p : net.parameters()) {
+            p.copyFrom(staged.get(i++), 0);
+        }
+    }
+
+    /** One Linear module of a module list and the activation after it. */
+    record LayerSpec(int in, int out, boolean bias, Activation activation) {}
+
+    static Network build(SafeTensors contents, int maxBatch) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
+        }
+        String modules = contents.metadata().get(MODULES_KEY);
+        if (modules == null) {
+            throw new IllegalArgumentException("the file has no " + MODULES_KEY + " metadata, so"
+                    + " it does not say which network it holds: build the network"
+                    + " (Network.mlp or new Network(...)) and call loadWeights");
+        }
+        List<LayerSpec> specs = parse(modules);
+        // Shapes against the tensors before any layer is allocated: the tensors are in memory
+        // already (bounded by the file's size), the sizes in the metadata could be anything.
+        int module = 0;
+        for (LayerSpec s : specs) {
+            requireShape(contents, module + ".weight", s.out(), s.in());
+            if (s.bias()) {
+                requireShape(contents, module + ".bias", s.out());
+            }
+            module += s.activation() == Activation.IDENTITY ? 1 : 2;
+        }
+        Dense[] layers = new Dense[specs.size()];
+        for (int l = 0; l < layers.length; l++) {
+            LayerSpec s = specs.get(l);
+            layers[l] = Dense.of(s.in(), s.out(), s.activation(), new float[s.in() * s.out()],
+                    s.bias() ? new float[s.out()] : null, maxBatch);
+        }
+        Network net = new Network(layers);
+        load(net, contents);
+        return net;
+    }
+
+    private static void requireShape(SafeTensors contents, String name, int... shape) {
+        Tensor t = contents.tensors().get(name);
+        if (t == null || !Arrays.equals(t.shape(), shape)) {
+            throw new IllegalArgumentException("the file's " + MODULES_KEY + " needs a tensor \""
+                    + name + "\" of shape " + Arrays.toString(shape) + ", the file "
+                    + (t == null ? "has none" : "has " + Arrays.toString(t.shape())));
+        }
+    }
+
+    /**
+     * Parses a module list as {@link #modules} writes it, strictly: {@code Linear(in, out)} or
+     * {@code Linear(in, out, bias=False)}, each optionally followed by one activation module
+     * such as {@code ReLU()}, separated by {@code ", "}; each Linear's {@code in} equal to the
+     * previous one's {@code out}.
+     */
+    static List<LayerSpec> parse(String modules) {
+        List<LayerSpec> specs = new ArrayList<>();
+        int pos = 0;
+        while (true) {
+            if (!modules.startsWith("Linear(", pos)) {
+                throw badModules(modules, pos, "expected Linear(");
+            }
+            pos += "Linear(".length();
+            int[] in = new int[1], out = new int[1];
+            pos = integer(modules, pos, in);
+            pos = literal(modules, pos, ", ");
+            pos = integer(modules, pos, out);
+            boolean bias = true;
+            if (modules.startsWith(", bias=False)", pos)) {
+                bias = false;
+                pos += ", bias=False)".length();
+            } else {
+                pos = literal(modules, pos, ")");
+            }
+            if (!specs.isEmpty() && specs.get(specs.size() - 1).out() != in[0]) {
+                throw badModules(modules, pos, "Linear(" + in[0] + ", ...) follows a layer with "
+                        + specs.get(specs.size() - 1).out() + " outputs");
+            }
+            Activation activation = Activation.IDENTITY;
+            if (modules.startsWith(", ", pos) && !modules.startsWith(", Linear(", pos)) {
+                int start = pos + 2, end = modules.indexOf("()", start);
+                if (end < 0) {
+                    throw badModules(modules, start, "expected an activation module like ReLU()");
+                }
+                activation = activation(modules, start, modules.substring(start, end));
+                pos = end + 2;
+            }
+            specs.add(new LayerSpec(in[0], out[0], bias, activation));
+            if (pos == modules.length()) {
+                return specs;
+            }
+            pos = literal(modules, pos, ", ");
+        }
+    }
+
+    private static Activation activation(String modules, int at, String torchName) {
+        for (Map.Entry<String, String> e : TORCH_MODULES.entrySet()) {
+            if (e.getValue().equals(torchName)) {
+                for (Activation a : Activation.values()) {
+                    if (a.name().equals(e.getKey())) {
+                        return a;
+                    }
+                }
+            }
+        }
+        throw badModules(modules, at, "module " + torchName + "() is not an activation this"
+                + " vecprop computes");
+    }
+
+    private static int integer(String s, int pos, int[] value) {
+        int end = pos;
+        while (end < s.length() && s.charAt(end) >= '0' && s.charAt(end) <= '9' && end - pos < 10) {
+            end++;
+        }
+        if (end == pos || (s.charAt(pos) == '0')) {
+            throw badModules(s, pos, "expected a size >= 1");
+        }
+        long v = Long.parseLong(s.substring(pos, end));
+        if (v > Integer.MAX_VALUE) {
+            throw badModules(s, pos, "size " + v + " is too large");
+        }
+        value[0] = (int) v;
+        return end;
+    }
+
+    private static int literal(String s, int pos, String expected) {
+        if (!s.startsWith(expected, pos)) {
+            throw badModules(s, pos, "expected \"" + expected + "\"");
+        }
+        return pos + expected.length();
+    }
+
+    private static IllegalArgumentException badModules(String modules, int pos, String what) {
+        return new IllegalArgumentException("the file's " + MODULES_KEY + " \"" + modules
+                + "\" cannot be read: " + what + " at character " + pos);
+    }
+}

@@ -1,0 +1,185 @@
+package org.vecprop.nn;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A named view of one trainable tensor of a layer, its weight or its bias, and of its gradient:
+ * what PyTorch's {@code named_parameters()} gives, reading the layer's own arrays without
+ * copying them.
+ *
+ * <p><b>Names</b> are PyTorch's for the {@code torch.nn.Sequential} of {@code Linear} and
+ * activation modules the network corresponds to ({@link Network#modules()}): {@code "0.weight"},
+ * {@code "0.bias"}, {@code "2.weight"}... (an activation takes an index of its own); a layer's
+ * own views ({@link Dense#weight()}) are just {@code "weight"} and {@code "bias"}. They are the
+ * tensor names of the network's safetensors file.
+ *
+ * <p><b>Layout</b> is vecprop's: a weight is {@code in x out} row-major ({@link #rows()} =
+ * inputs, {@link #cols()} = outputs), the transpose of {@code torch.nn.Linear.weight}; a bias is
+ * {@code 1 x out}. (The safetensors file holds PyTorch's {@code out x in}: saving and loading
+ * transpose.)
+ *
+ * <p><b>Writing</b> goes through {@link #copyFrom}, {@link #set} and {@link #fill}, which tell
+ * the layer its weights changed (the packed copy its forward product reads is refreshed), so a
+ * write can never be forgotten by the layer. The views of {@link #values()} and
+ * {@link #gradient()} are read-only.
+ */
+public final class Parameter {
+    /** Which tensor of the layer. */
+    public enum Kind {
+        /** The weight matrix, {@code in x out}. */
+        WEIGHT,
+        /** The bias vector, {@code out}. */
+        BIAS
+    }
+
+    private final String name;
+    private final Dense layer;
+    private final Kind kind;
+    private final float[] values, gradient;
+    private final int rows, cols;
+
+    Parameter(String name, Dense layer, Kind kind) {
+        this.name = name;
+        this.layer = layer;
+        this.kind = kind;
+        this.values = kind == Kind.WEIGHT ? layer.weightArray() : layer.biasArray();
+        this.gradient = kind == Kind.WEIGHT ? layer.weightGrad() : layer.biasGrad();
+        this.rows = kind == Kind.WEIGHT ? layer.inputs() : 1;
+        this.cols = layer.outputs();
+    }
+
+    /** {@return the name, e.g. {@code "2.weight"} (see the class comment)} */
+    public String name() {
+        return name;
+    }
+
+    /** {@return the layer this parameter belongs to} */
+    public Dense layer() {
+        return layer;
+    }
+
+    /** {@return weight or bias} */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** {@return rows: the layer's inputs for a weight, 1 for a bias} */
+    public int rows() {
+        return rows;
+    }
+
+    /** {@return columns: the layer's outputs} */
+    public int cols() {
+        return cols;
+    }
+
+    /** {@return the element count, {@code rows() * cols()}} */
+    public int size() {
+        return values.length;
+    }
+
+    /** {@return whether the layer is frozen: no gradient computed, not updated} */
+    public boolean frozen() {
+        return layer.frozen();
+    }
+
+    /**
+     * {@return the value at {@code index}}
+     *
+     * @param index row-major, {@code 0 <= index < size()}
+     * @throws IndexOutOfBoundsException for an index outside the parameter
+     */
+    public float get(int index) {
+        return values[Objects.checkIndex(index, values.length)];
+    }
+
+    /**
+     * {@return the gradient at {@code index}}
+     *
+     * @param index row-major, {@code 0 <= index < size()}
+     * @throws IndexOutOfBoundsException for an index outside the parameter
+     */
+    public float gradient(int index) {
+        return gradient[Objects.checkIndex(index, gradient.length)];
+    }
+
+    /**
+     * {@return a read-only view of the values, row-major {@code rows() x cols()}: no copy, it shows every later change (one small view object per call)}
+     */
+    public FloatBuffer values() {
+        return FloatBuffer.wrap(values).asReadOnlyBuffer();
+    }
+
+    /**
+     * {@return a read-only view of the gradient, row-major {@code rows() x cols()}: no copy, it shows every later change (one small view object per call)}
+     */
+    public FloatBuffer gradient() {
+        return FloatBuffer.wrap(gradient).asReadOnlyBuffer();
+    }
+
+    /**
+     * Copies the values, row-major, into {@code dst} from {@code dstOff}.
+     *
+     * @param dst the destination
+     * @param dstOff where element 0 goes
+     * @throws NullPointerException if {@code dst} is null
+     * @throws IndexOutOfBoundsException if they do not fit, before any write
+     */
+    public void copyTo(float[] dst, int dstOff) {
+        Objects.requireNonNull(dst, "dst must not be null");
+        Objects.checkFromIndexSize(dstOff, values.length, dst.length);
+        System.arraycopy(values, 0, dst, dstOff, values.length);
+    }
+
+    /**
+     * Replaces every value with {@code size()} elements of {@code src} from {@code srcOff},
+     * row-major, and tells the layer.
+     *
+     * @param src the new values
+     * @param srcOff where element 0 is
+     * @throws NullPointerException if {@code src} is null
+     * @throws IndexOutOfBoundsException if {@code src} is too short, before any write
+     */
+    public void copyFrom(float[] src, int srcOff) {
+        Objects.requireNonNull(src, "src must not be null");
+        Objects.checkFromIndexSize(srcOff, values.length, src.length);
+        System.arraycopy(src, srcOff, values, 0, values.length);
+        changed();
+    }
+
+    /**
+     * Sets one value and tells the layer.
+     *
+     * @param index row-major, {@code 0 <= index < size()}
+     * @param value the new value
+     * @throws IndexOutOfBoundsException for an index outside the parameter
+     */
+    public void set(int index, float value) {
+        values[Objects.checkIndex(index, values.length)] = value;
+        changed();
+    }
+
+    /**
+     * Sets every value to {@code value} and tells the layer.
+     *
+     * @param value the new value
+     */
+    public void fill(float value) {
+        Arrays.fill(values, value);
+        changed();
+    }
+
+    private void changed() {
+        if (kind == Kind.WEIGHT) {
+            layer.weightsChanged();
+        }
+    }
+
+    /** {@return the name and shape, e.g. {@code 0.weight (2 x 64, in x out)}} */
+    @Override
+    public String toString() {
+        return name + " (" + rows + " x " + cols + (kind == Kind.WEIGHT ? ", in x out)" : ")");
+    }
+}

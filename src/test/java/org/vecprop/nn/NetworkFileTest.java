@@ -1,0 +1,261 @@
+package org.vecprop.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.vecprop.testing.Rejections.rejects;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vecprop.io.SafeTensors;
+import org.vecprop.io.SafeTensorsFormatException;
+import org.vecprop.io.Tensor;
+import org.vecprop.kernel.Activation;
+import org.vecprop.testing.Compare;
+import org.vecprop.testing.Values;
+
+/**
+ * A {@link Network}'s weights in safetensors files: PyTorch's names, shapes and {@code out x in}
+ * layout, the metadata, round trips bit for bit, loading into a network that has run (its packed
+ * weights must follow), and every mismatch or malformed file rejected with nothing changed.
+ */
+class NetworkFileTest {
+
+    /** Every weight and bias of a network, copied, layer by layer. */
+    static List<float[]> weights(Network net) {
+        List<float[]> w = new ArrayList<>();
+        for (Dense d : net.layers()) {
+            w.add(d.weightArray().clone());
+            if (d.hasBias()) {
+                w.add(d.biasArray().clone());
+            }
+        }
+        return w;
+    }
+
+    static void assertSameWeights(List<float[]> expected, Network net, String what) {
+        List<float[]> actual = weights(net);
+        assertEquals(expected.size(), actual.size(), what);
+        for (int i = 0; i < expected.size(); i++) {
+            Compare.sameArray(expected.get(i), actual.get(i), what + ": tensor " + i);
+        }
+    }
+
+    /** A network with random biases (mlp's are zero) and a hidden identity layer without bias. */
+    static Network mixed(int maxBatch) {
+        Random rnd = new Random(3);
+        Network net = new Network(
+                new Dense(3, 5, Activation.RELU, true, maxBatch, 1),
+                Dense.of(5, 4, Activation.IDENTITY, Values.random(rnd, 20, 0, 1f), null, maxBatch),
+                new Dense(4, 2, Activation.IDENTITY, true, maxBatch, 2));
+        for (Parameter p : net.parameters()) {
+            if (p.kind() == Parameter.Kind.BIAS) {
+                p.copyFrom(Values.random(rnd, p.size(), 0, 1f), 0);
+            }
+        }
+        return net;
+    }
+
+    @Test
+    void pytorchNamesShapesLayoutAndMetadata() {
+        Network net = mixed(2);
+        assertEquals("Linear(3, 5), ReLU(), Linear(5, 4, bias=False), Linear(4, 2)", net.modules());
+        SafeTensors st = net.toSafeTensors();
+        assertEquals(List.of("0.weight", "0.bias", "2.weight", "3.weight", "3.bias"),
+                new ArrayList<>(st.tensors().keySet()));
+        assertEquals("pt", st.metadata().get("format"));
+        assertEquals(net.modules(), st.metadata().get("vecprop.modules"));
+        assertEquals(NetworkFile.LAYOUT, st.metadata().get("vecprop.layout"));
+        // 0.weight is torch's out x in: element [o][i] is vecprop's W[i][o].
+        Tensor w0 = st.tensors().get("0.weight");
+        assertArrayEquals(new int[] {5, 3}, w0.shape());
+        float[] w = net.layer(0).weightArray();
+        for (int i = 0; i < 3; i++) {
+            for (int o = 0; o < 5; o++) {
+                Compare.same(w[i * 5 + o], w0.get(o * 3 + i), "0.weight[" + o + "][" + i + "]");
+            }
+        }
+        assertArrayEquals(new int[] {5}, st.tensors().get("0.bias").shape());
+        assertArrayEquals(new int[] {4, 5}, st.tensors().get("2.weight").shape());
+        assertArrayEquals(new int[] {2, 4}, st.tensors().get("3.weight").shape());
+        assertArrayEquals(net.layer(2).biasArray(), st.tensors().get("3.bias").toArray());
+        // A 2-64-64-1 MLP: the indices of nn.Sequential(Linear, ReLU, Linear, ReLU, Linear).
+        assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"),
+                new ArrayList<>(Network.mlp(1, 1, 2, 64, 64, 1).toSafeTensors().tensors().keySet()));
+    }
+
+    @Test
+    void saveAndLoadRoundTripBitForBit(@TempDir Path dir) throws IOException {
+        Network net = mixed(4);
+        float[] x = Values.random(new Random(4), 4 * 3, 0, 1f);
+        float[] y = net.forward(x, 0, 3, 4).toArray();
+        Path f = dir.resolve("net.safetensors");
+        net.save(f);
+        Network loaded = Network.load(f, 4);
+        assertEquals(net.modules(), loaded.modules());
+        assertSameWeights(weights(net), loaded, "loaded");
+        Compare.sameArray(y, loaded.forward(x, 0, 3, 4).toArray(), "the same forward pass");
+        // Saved again, the file is the same bytes.
+        Path g = dir.resolve("again.safetensors");
+        loaded.save(g);
+        assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(g));
+        // An MLP with every activation, through memory.
+        Network mlp = Network.mlp(3, 9, 7, 11, 5, 2);
+        Network back = Network.fromSafeTensors(SafeTensors.read(mlp.toSafeTensors().toBytes()), 3);
+        assertSameWeights(weights(mlp), back, "mlp");
+        assertEquals(3, back.maxBatch());
+    }
+
+    @Test
+    void loadWeightsReplacesWeightsTheForwardPassUses() throws IOException {
+        // The target has run a forward pass, so its packed weights are current: a load must make
+        // them stale, or forward would keep computing with the old weights.
+        Network source = Network.mlp(4, 1, 6, 9, 3);
+        Network target = Network.mlp(4, 2, 6, 9, 3);
+        Network sharing = target.sharingWeights(4);
+        float[] x = Values.random(new Random(5), 4 * 6, 0, 1f);
+        float[] before = target.forward(x, 0, 6, 4).toArray();
+        sharing.forward(x, 0, 6, 4);
+        target.loadWeights(source.toSafeTensors());
+        assertSameWeights(weights(source), target, "loaded");
+        float[] expected = source.forward(x, 0, 6, 4).toArray();
+        Compare.sameArray(expected, target.forward(x, 0, 6, 4).toArray(), "forward after the load");
+        Compare.sameArray(expected, sharing.forward(x, 0, 6, 4).toArray(), "a network sharing them");
+        assertTrue(!java.util.Arrays.equals(before, expected), "the load must show");
+    }
+
+    @Test
+    void aFileAsPyTorchWritesItLoads() {
+        // safetensors.torch.save_file(model.state_dict()): no vecprop metadata, its own order.
+        Network net = Network.mlp(2, 3, 4, 3, 2);
+        Random rnd = new Random(6);
+        Map<String, Tensor> t = new LinkedHashMap<>();
+        float[] w2 = Values.random(rnd, 2 * 3, 0, 1f), b2 = Values.random(rnd, 2, 0, 1f);
+        float[] w0 = Values.random(rnd, 3 * 4, 0, 1f), b0 = Values.random(rnd, 3, 0, 1f);
+        t.put("2.bias", Tensor.of(b2, 2));
+        t.put("0.weight", Tensor.of(w0, 3, 4));
+        t.put("2.weight", Tensor.of(w2, 2, 3));
+        t.put("0.bias", Tensor.of(b0, 3));
+        net.loadWeights(new SafeTensors(t, Map.of("format", "pt")));
+        Compare.sameArray(NetworkFile.transpose(w0, 3, 4), net.layer(0).weightArray(), "0.weight transposed");
+        Compare.sameArray(NetworkFile.transpose(w2, 2, 3), net.layer(1).weightArray(), "2.weight transposed");
+        Compare.sameArray(b0, net.layer(0).biasArray(), "0.bias");
+        Compare.sameArray(b2, net.layer(1).biasArray(), "2.bias");
+        rejects(IllegalArgumentException.class, "the file has no vecprop.modules metadata, so it does"
+                        + " not say which network it holds: build the network (Network.mlp or new"
+                        + " Network(...)) and call loadWeights",
+                () -> Network.fromSafeTensors(new SafeTensors(t, Map.of("format", "pt")), 2));
+    }
+
+    /** Contents of {@code net} with one tensor replaced, removed (null) or added. */
+    static SafeTensors edited(Network net, String name, Tensor tensor, Map<String, String> meta) {
+        Map<String, Tensor> t = new LinkedHashMap<>(net.toSafeTensors().tensors());
+        if (tensor == null) {
+            t.remove(name);
+        } else {
+            t.put(name, tensor);
+        }
+        return new SafeTensors(t, meta == null ? net.toSafeTensors().metadata() : meta);
+    }
+
+    @Test
+    void mismatchesAreRejectedAndChangeNothing() {
+        Network net = Network.mlp(2, 7, 3, 4, 2);
+        Network other = Network.mlp(2, 8, 3, 4, 2);
+        List<float[]> before = weights(net);
+        Map<String, String> meta = other.toSafeTensors().metadata();
+        rejects(IllegalArgumentException.class, "the file has no tensor \"2.bias\" (it holds"
+                        + " [0.weight, 0.bias, 2.weight]; this network is Linear(3, 4), ReLU(), Linear(4, 2))",
+                () -> net.loadWeights(edited(other, "2.bias", null, meta)));
+        rejects(IllegalArgumentException.class, "tensor \"2.weight\" has shape [4, 2], this network's"
+                        + " is [2, 4] (out x in)",
+                () -> net.loadWeights(edited(other, "2.weight", Tensor.of(new float[8], 4, 2), meta)));
+        rejects(IllegalArgumentException.class, "tensor \"0.bias\" has shape [1, 4], this network's is [4]",
+                () -> net.loadWeights(edited(other, "0.bias", Tensor.of(new float[4], 1, 4), meta)));
+        rejects(IllegalArgumentException.class, "the file holds tensors this network has no parameter"
+                        + " for: [4.weight] (this network is Linear(3, 4), ReLU(), Linear(4, 2))",
+                () -> net.loadWeights(edited(other, "4.weight", Tensor.of(new float[1], 1, 1), meta)));
+        Map<String, String> otherModules = new LinkedHashMap<>(meta);
+        otherModules.put("vecprop.modules", "Linear(3, 4), Linear(4, 2)");
+        rejects(IllegalArgumentException.class, "the file holds the network Linear(3, 4), Linear(4, 2),"
+                        + " this network is Linear(3, 4), ReLU(), Linear(4, 2)",
+                () -> net.loadWeights(edited(other, "0.bias", Tensor.of(new float[4], 4), otherModules)));
+        Map<String, String> otherLayout = new LinkedHashMap<>(meta);
+        otherLayout.put("vecprop.layout", "in x out");
+        rejects(IllegalArgumentException.class, "the file's vecprop.layout is \"in x out\", not the"
+                        + " one this vecprop reads (\"" + NetworkFile.LAYOUT + "\")",
+                () -> net.loadWeights(edited(other, "0.bias", Tensor.of(new float[4], 4), otherLayout)));
+        // The last tensor checked is the bad one: nothing before it may have been written.
+        rejects(IllegalArgumentException.class, "tensor \"2.bias\" has shape [3], this network's is [2]",
+                () -> net.loadWeights(edited(other, "2.bias", Tensor.of(new float[3], 3), meta)));
+        assertSameWeights(before, net, "after every rejected load");
+        rejects(NullPointerException.class, "contents must not be null", () -> net.loadWeights((SafeTensors) null));
+        rejects(NullPointerException.class, "file must not be null", () -> net.loadWeights((Path) null));
+        rejects(NullPointerException.class, "file must not be null", () -> net.save(null));
+        rejects(NullPointerException.class, "file must not be null", () -> Network.load(null, 1));
+    }
+
+    @Test
+    void malformedFilesLoadNothing(@TempDir Path dir) throws IOException {
+        Network net = Network.mlp(2, 7, 3, 4, 2);
+        List<float[]> before = weights(net);
+        byte[] good = Network.mlp(2, 8, 3, 4, 2).toSafeTensors().toBytes();
+        Path f = dir.resolve("bad.safetensors");
+        // Truncated at every length: the format check fails, the weights stay.
+        for (int cut = 0; cut < good.length; cut += 7) {
+            Files.write(f, java.util.Arrays.copyOf(good, cut));
+            assertThrows(SafeTensorsFormatException.class, () -> net.loadWeights(f), "cut at " + cut);
+            assertThrows(SafeTensorsFormatException.class, () -> Network.load(f, 2), "cut at " + cut);
+        }
+        // A corrupted dtype.
+        String text = new String(good, java.nio.charset.StandardCharsets.ISO_8859_1);
+        Files.write(f, text.replaceFirst("F32", "F16").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        SafeTensorsFormatException e = assertThrows(SafeTensorsFormatException.class, () -> net.loadWeights(f));
+        assertTrue(e.getMessage().contains("has dtype F16; vecprop reads F32 only"), e.getMessage());
+        assertSameWeights(before, net, "after every malformed file");
+    }
+
+    @Test
+    void moduleListsAreReadStrictly() {
+        assertEquals(3, NetworkFile.parse("Linear(2, 64), ReLU(), Linear(64, 64), ReLU(), Linear(64, 1)").size());
+        assertEquals(2, NetworkFile.parse("Linear(2, 3, bias=False), Linear(3, 1)").size());
+        Network net = Network.mlp(1, 1, 2, 3, 1);
+        for (String[] bad : new String[][] {
+            {"", "expected Linear( at character 0"},
+            {"ReLU(), Linear(2, 3)", "expected Linear( at character 0"},
+            {"Linear(2, 3), ReLU(), ReLU()", "expected Linear( at character 22"},
+            {"Linear(2, 3), Sigmoidal()", "module Sigmoidal() is not an activation this vecprop computes"},
+            {"Linear(2,3)", "expected \", \" at character 8"},
+            {"Linear(0, 3)", "expected a size >= 1 at character 7"},
+            {"Linear(2, 3), Linear(4, 1)", "Linear(4, ...) follows a layer with 3 outputs"},
+            {"Linear(2, 99999999999)", "size 9999999999 is too large"},
+            {"Linear(2, 3, bias=True)", "expected \")\" at character 11"},
+            {"Linear(2, 3), ReLU", "expected an activation module like ReLU()"},
+            {"Linear(2, 3),", "expected \", \" at character 12"},
+        }) {
+            Map<String, String> meta = Map.of("vecprop.modules", bad[0]);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Network.fromSafeTensors(new SafeTensors(net.toSafeTensors().tensors(), meta), 1),
+                    bad[0]);
+            assertTrue(e.getMessage().startsWith("the file's vecprop.modules \"" + bad[0]
+                    + "\" cannot be read: ") && e.getMessage().contains(bad[1]),
+                    bad[0] + ": " + e.getMessage());
+        }
+        // Sizes the tensors do not back are refused before any layer is allocated.
+        Map<String, String> huge = Map.of("vecprop.modules", "Linear(40000, 40000)");
+        rejects(IllegalArgumentException.class, "the file's vecprop.modules needs a tensor"
+                        + " \"0.weight\" of shape [40000, 40000], the file has none",
+                () -> Network.fromSafeTensors(new SafeTensors(Map.of(), huge), 1));
+        rejects(IllegalArgumentException.class, "maxBatch must be >= 1, got 0",
+                () -> Network.fromSafeTensors(net.toSafeTensors(), 0));
+    }
+}
