@@ -16,6 +16,7 @@ import org.vecprop.kernel.Stats;
 import org.vecprop.kernel.Tanh;
 import org.vecprop.kernel.Update;
 import org.vecprop.nn.Diagnostics;
+import org.vecprop.nn.Dense;
 import org.vecprop.nn.Gradients;
 import org.vecprop.nn.LearningRateSchedule;
 import org.vecprop.nn.Network;
@@ -54,6 +55,10 @@ class AllocationTest {
         double[] summary = new double[4];
         float[] tiny = {1f, 2f}, tinyW = {0.5f, -0.3f, 0.2f, 0.8f}, tinyOut = new float[2];
         Network net = Network.mlp(32, 1, 20, 33, 17, 3);
+        Network smooth = new Network(new Dense(20, 33, Activation.TANH, true, 32, 1),
+                new Dense(33, 17, Activation.SIGMOID, true, 32, 2),
+                new Dense(17, 3, Activation.IDENTITY, true, 32, 3));
+        Sgd smoothSgd = new Sgd(smooth, SgdOptions.learningRate(0.01f).withMomentum(0.9f));
         Sgd sgd = new Sgd(net, SgdOptions.learningRate(0.01f).withMomentum(0.9f).withWeightDecay(1e-4f));
         float[] x = new float[32 * 20], t = new float[32 * 3];
         // The other training API paths: a frozen layer, a schedule, the finite guard, a rate set
@@ -92,6 +97,12 @@ class AllocationTest {
         ops.put("Bias.gradient", () -> Bias.gradient(n, n, a, 0, n, db, 0, true));
         ops.put("Update.sgd", () -> Update.sgd(n * n, d, 0, c, 0, v, 0, 1e-3f, 0.9f, 1e-4f, false));
         ops.put("Stats.summarize", () -> Stats.summarize(n, n, a, 0, n, summary));
+        ops.put("training step, tanh and sigmoid layers", () -> {
+            smooth.forward(x, 0, 20, 32);
+            smooth.loss(t, 0, 3);
+            smooth.backward(Gradients.ACCUMULATE);
+            smoothSgd.step();
+        });
         ops.put("training step", () -> {
             net.forward(x, 0, 20, 32);
             net.loss(t, 0, 3);

@@ -21,6 +21,7 @@ import org.vecprop.kernel.Simd;
 import org.vecprop.kernel.Stats;
 import org.vecprop.kernel.Tanh;
 import org.vecprop.kernel.Update;
+import org.vecprop.nn.Dense;
 import org.vecprop.nn.Gradients;
 import org.vecprop.nn.Network;
 import org.vecprop.nn.Parameter;
@@ -180,6 +181,29 @@ class SameBitsTest {
             sgd.step();
         }
         for (Parameter p : net.parameters()) { // 0.weight, 0.bias, 2.weight, ...: layer by layer
+            float[] values = new float[p.size()];
+            p.copyTo(values, 0);
+            d.add(values);
+        }
+        // A tanh and a sigmoid hidden layer: their fused forward and backward through training.
+        Network smooth = new Network(new Dense(40, 48, Activation.TANH, true, BATCH, 3),
+                new Dense(48, 33, Activation.SIGMOID, true, BATCH, 4),
+                new Dense(33, 5, Activation.IDENTITY, true, BATCH, 5));
+        Sgd smoothSgd = new Sgd(smooth, SgdOptions.learningRate(0.1f).withMomentum(0.9f));
+        float[] xs = new float[BATCH * 40], ys = new float[BATCH * 5];
+        for (int step = 0; step < 30; step++) {
+            for (int i = 0; i < xs.length; i++) {
+                xs[i] = (float) rnd.nextDouble(-2, 2);
+            }
+            for (int i = 0; i < ys.length; i++) {
+                ys[i] = (float) rnd.nextDouble(-1, 1);
+            }
+            smooth.forward(xs, 0, 40, BATCH);
+            d.add(smooth.loss(ys, 0, 5));
+            smooth.backward(Gradients.ACCUMULATE);
+            smoothSgd.step();
+        }
+        for (Parameter p : smooth.parameters()) {
             float[] values = new float[p.size()];
             p.copyTo(values, 0);
             d.add(values);

@@ -17,7 +17,7 @@ import java.util.Map;
  *
  * <p>Input: the demo's CSV. Lines starting with {@code #} are comments; {@code # setup: ...},
  * {@code # machine: ...} and {@code # jdk: ...} become the chart's caption. The header row is
- * {@code run,activation,init,epoch,layer,weight_grad_norm}, layers counted from 1; the run names
+ * {@code run,activation,init,epoch,layer,weight_grad_norm}, layers counted from 0; the run names
  * the line. Rows of other epochs are ignored; norms that are not positive cannot be drawn on a log
  * axis and are left out (and reported on standard error).
  */
@@ -110,7 +110,7 @@ final class GradientPlot {
                 (d.machine() + (d.jdk().isEmpty() ? "" : ", JDK " + d.jdk())).trim()))
                 .strip();
         Charts.XyOptions o = new Charts.XyOptions("Weight-gradient norm per layer", caption,
-                "layer (1 = first, next to the input)", "‖dW‖ (L2, log scale)", false, 10, true,
+                "layer (0 = first, next to the input)", "‖dW‖ (L2, log scale)", false, 10, true,
                 List.of());
         Charts.save(Charts.xy(o, series), png, Charts.WIDTH, Charts.HEIGHT);
         return e;
