@@ -81,12 +81,12 @@ final class GradientPlot {
     }
 
     /**
-     * Draws the chart of {@code epoch} (0: the last one) into {@code png}.
+     * Draws the chart of {@code epoch} (negative: the last one) into {@code png}.
      *
      * @return the epoch drawn
      */
     static int save(Data d, int epoch, Path png) throws IOException {
-        int e = epoch > 0 ? epoch : d.lastEpoch();
+        int e = epoch >= 0 ? epoch : d.lastEpoch();
         Map<String, List<double[]>> byRun = new LinkedHashMap<>();
         for (Row r : d.rows()) {
             if (r.epoch() != e) {
@@ -106,13 +106,22 @@ final class GradientPlot {
         List<Charts.Series> series = new ArrayList<>();
         byRun.forEach((run, points) -> series.add(new Charts.Series(run, points)));
         String caption = String.join("\n", List.of(
-                d.setup().isEmpty() ? "" : d.setup() + "; epoch " + e,
+                d.setup().isEmpty() ? "epoch " + e : d.setup() + "; " + (e == 0
+                        ? "at initialisation" : "epoch " + e),
                 (d.machine() + (d.jdk().isEmpty() ? "" : ", JDK " + d.jdk())).trim()))
                 .strip();
         Charts.XyOptions o = new Charts.XyOptions("Weight-gradient norm per layer", caption,
                 "layer (0 = first, next to the input)", "‖dW‖ (L2, log scale)", false, 10, true,
                 List.of());
-        Charts.save(Charts.xy(o, series), png, Charts.WIDTH, Charts.HEIGHT);
+        org.jfree.chart.JFreeChart chart = Charts.xy(o, series);
+        // Norms span 20 decades here: powers of ten as 1E-6 .. 1E14, not as digit strings.
+        chart.getXYPlot().getRangeAxis().setTickLabelFont(Charts.TICK);
+        ((org.jfree.chart.axis.LogAxis) chart.getXYPlot().getRangeAxis()).setNumberFormatOverride(
+                new java.text.DecimalFormat("0E0",
+                        java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)));
+        ((org.jfree.chart.axis.NumberAxis) chart.getXYPlot().getDomainAxis()).setStandardTickUnits(
+                org.jfree.chart.axis.NumberAxis.createIntegerTickUnits());
+        Charts.save(chart, png, Charts.WIDTH, Charts.HEIGHT);
         return e;
     }
 }

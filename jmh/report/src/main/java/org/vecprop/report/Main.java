@@ -44,7 +44,8 @@ public final class Main {
                   OpenBLAS, a training step, ReLU GB/s), with each machine's identity.
               gradients NORMS.csv --plot FILE.png [--epoch N]
                   The weight-gradient norm per layer, one line per run, log scale, of epoch N
-                  (default: the last), from the CSV scripts/demo gradients writes.
+                  (default: the last; 0 is at initialisation), from the CSV scripts/demo
+                  gradients writes.
             Without --out the Markdown goes to standard output.""";
 
     public static void main(String[] args) {
@@ -206,7 +207,7 @@ public final class Main {
     private static int gradients(List<String> args) throws IOException, UsageException {
         Path csv = null;
         Path plot = null;
-        int epoch = 0;
+        int epoch = -1;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {

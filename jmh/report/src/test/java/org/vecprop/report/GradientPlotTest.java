@@ -43,7 +43,7 @@ class GradientPlotTest {
         assertEquals("Test CPU", d.machine());
         assertEquals(2, d.lastEpoch());
         Path png = tmp.resolve("g.png");
-        assertEquals(2, GradientPlot.save(d, 0, png));
+        assertEquals(2, GradientPlot.save(d, -1, png));
         BufferedImage img = ImageIO.read(png.toFile());
         assertEquals(Charts.WIDTH, img.getWidth());
         assertEquals(Charts.HEIGHT, img.getHeight());
