@@ -57,6 +57,16 @@ public final class ReferenceSigmoid {
      * {@code y = sigmoid(x)} element-wise on {@code rows x cols} row-major matrices, each
      * element {@code (float) value(x)}. {@code y} may be the same view as {@code x} (in place);
      * no other overlap is allowed.
+     *
+     * @param rows rows of x and y, {@code >= 0}
+     * @param cols columns of x and y, {@code >= 0}
+     * @param x input, from {@code xOff} with row stride {@code ldx}
+     * @param xOff index of x's first element
+     * @param ldx row stride of x, {@code >= max(1, cols)}
+     * @param y output, from {@code yOff} with row stride {@code ldy}
+     * @param yOff index of y's first element
+     * @param ldy row stride of y
+     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
      */
     public static void forward(int rows, int cols, float[] x, int xOff, int ldx,
                                float[] y, int yOff, int ldy) {
@@ -72,6 +82,19 @@ public final class ReferenceSigmoid {
      * {@code dz = dy * a(1 - a)} element-wise on {@code rows x cols} matrices, each element
      * {@code (float) backward(a, dy)}. {@code dz} may be exactly the same view as {@code a} or
      * {@code dy}; no other overlap is allowed.
+     *
+     * @param rows rows of a, dy and dz, {@code >= 0}
+     * @param cols columns of a, dy and dz, {@code >= 0}
+     * @param a the stored activation, from {@code aOff} with row stride {@code lda}
+     * @param aOff index of a's first element
+     * @param lda row stride of a, {@code >= max(1, cols)}
+     * @param dy gradient with respect to the activation, row stride {@code lddy}
+     * @param dyOff index of dy's first element
+     * @param lddy row stride of dy
+     * @param dz output gradient with respect to the pre-activation, row stride {@code lddz}
+     * @param dzOff index of dz's first element
+     * @param lddz row stride of dz
+     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
      */
     public static void backward(int rows, int cols, float[] a, int aOff, int lda,
                                 float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz) {
