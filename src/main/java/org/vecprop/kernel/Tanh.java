@@ -26,9 +26,11 @@ import org.vecprop.contract.Checks;
  * {@code -Inf * dy}, as the reference.
  *
  * <p>Aliasing: an output may be exactly the same view (array, offset, row stride) as an input,
- * which is how to run in place; any other overlap is rejected. Bad input (null, negative size,
- * row stride below the row, an extent past the array, a forbidden overlap) throws before
- * anything is written, naming the argument. Thread-safe; allocates nothing.
+ * which is how to run in place; any other overlap is rejected. Bad input throws before anything
+ * is written, naming the argument ({@code docs/conventions.md}): a null array
+ * {@code NullPointerException}; a negative size, a row stride below the row or a forbidden
+ * overlap {@code IllegalArgumentException}; an extent past the array
+ * {@code IndexOutOfBoundsException}. Thread-safe; allocates nothing.
  */
 public final class Tanh {
     private Tanh() {}
@@ -44,7 +46,8 @@ public final class Tanh {
      * @param y output, from {@code yOff} with row stride {@code ldy}; may be exactly x
      * @param yOff index of y's first element
      * @param ldy row stride of y
-     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
+     * @throws NullPointerException for a null array, IllegalArgumentException or
+     *     IndexOutOfBoundsException for a bad size, stride, extent or overlap, before any write
      */
     public static void forward(int rows, int cols, float[] x, int xOff, int ldx,
                                float[] y, int yOff, int ldy) {
@@ -68,7 +71,8 @@ public final class Tanh {
      *     (in place) or a
      * @param dzOff index of dz's first element
      * @param lddz row stride of dz
-     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
+     * @throws NullPointerException for a null array, IllegalArgumentException or
+     *     IndexOutOfBoundsException for a bad size, stride, extent or overlap, before any write
      */
     public static void backward(int rows, int cols, float[] a, int aOff, int lda,
                                 float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz) {
@@ -96,7 +100,8 @@ public final class Tanh {
      * @param db {@code cols} floats from {@code dbOff}; may not overlap a, dy or dz
      * @param dbOff index of db's first element
      * @param accumulate add the column sums into db instead of overwriting it
-     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
+     * @throws NullPointerException for a null array, IllegalArgumentException or
+     *     IndexOutOfBoundsException for a bad size, stride, extent or overlap, before any write
      */
     public static void backwardWithBiasGradient(int rows, int cols, float[] a, int aOff, int lda,
                                                 float[] dy, int dyOff, int lddy,

@@ -161,7 +161,7 @@ public final class BadCalls {
         List<Bad> l = new ArrayList<>(binary(api, x, "dy", "dz",
                 (r, c, p, po, lp, q, qo, lq, o, oo, lo) -> f.call(r, c, p, po, lp, q, qo, lq, o, oo, lo,
                         new float[Math.max(0, c)], 0, true)));
-        l.add(new Bad(api + " null db", IAE, "db must not be null",
+        l.add(new Bad(api + " null db", NPE, "db must not be null",
                 a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, null, 0, false)));
         l.add(new Bad(api + " db past end", IOOBE, "db: 4 elements at dbOff 62",
                 a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, a.d, 62, false)));
