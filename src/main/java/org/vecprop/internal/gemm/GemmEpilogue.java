@@ -7,8 +7,6 @@ import static org.vecprop.internal.gemm.GemmBlocking.NR;
 
 import jdk.incubator.vector.FloatVector;
 import org.vecprop.internal.Kernels;
-import org.vecprop.internal.math.FloatExp;
-import org.vecprop.internal.math.VectorFloatExp;
 
 /**
  * The one epilogue formula every GEMM path stores C with: {@code alpha * acc} when
@@ -22,71 +20,14 @@ final class GemmEpilogue {
     /** No activation: what depth blocks before the last apply. */
     static final int NONE = Kernels.IDENTITY;
 
-    /**
-     * The piecewise-linear activations lane-wise ({@link Kernels#RELU}, else none): the same
-     * operations as {@link #activate(float, int)}. Sigmoid and tanh are not applied here but by
-     * {@link #activateStored} after the store (see {@link #isSmooth}); this method stays small
-     * so that it always inlines and the tile's vectors never leave registers.
-     */
+    /** The activation, lane-wise: the same operations as {@link #activate(float, int)}. */
     static FloatVector activate(FloatVector v, int activation) {
         return activation == Kernels.RELU ? v.max(0f) : v;
     }
 
-    /** The activation of one element ({@link FloatExp} for sigmoid and tanh). */
+    /** The activation of one element. */
     static float activate(float v, int activation) {
-        return switch (activation) {
-            case Kernels.RELU -> Math.max(0f, v);
-            case Kernels.SIGMOID -> FloatExp.sigmoid(v);
-            case Kernels.TANH -> FloatExp.tanh(v);
-            default -> v;
-        };
-    }
-
-    /**
-     * Whether an activation is one of vecprop's smooth functions (sigmoid, tanh), which the
-     * vector store loops apply in a second pass over the stored, cache-hot row
-     * ({@link #activateStored}): the same value (storing and loading a float is exact), while each
-     * function gets a small method of its own. Called inline in a store loop, the two functions
-     * (about 100 vector operations each) exceed C2's node budget for the loop's method, C2 then
-     * stops inlining in it, and every vector of the tile is boxed, even without an activation.
-     */
-    static boolean isSmooth(int activation) {
-        return activation == Kernels.SIGMOID || activation == Kernels.TANH;
-    }
-
-    /**
-     * Applies sigmoid or tanh in place to {@code c[off .. off + len)}: whole vectors of
-     * {@link VectorFloatExp} (on the kernels' species only), then {@link FloatExp} on the tail;
-     * bit-identical to {@link #activate(float, int)} on each element.
-     */
-    static void activateStored(float[] c, int off, int len, int activation) {
-        if (activation == Kernels.SIGMOID) {
-            sigmoidInPlace(c, off, len);
-        } else {
-            tanhInPlace(c, off, len);
-        }
-    }
-
-    private static void sigmoidInPlace(float[] c, int off, int len) {
-        int bound = F.loopBound(len);
-        int j = 0;
-        for (; j < bound; j += L) {
-            VectorFloatExp.sigmoid(FloatVector.fromArray(F, c, off + j)).intoArray(c, off + j);
-        }
-        for (; j < len; j++) {
-            c[off + j] = FloatExp.sigmoid(c[off + j]);
-        }
-    }
-
-    private static void tanhInPlace(float[] c, int off, int len) {
-        int bound = F.loopBound(len);
-        int j = 0;
-        for (; j < bound; j += L) {
-            VectorFloatExp.tanh(FloatVector.fromArray(F, c, off + j)).intoArray(c, off + j);
-        }
-        for (; j < len; j++) {
-            c[off + j] = FloatExp.tanh(c[off + j]);
-        }
+        return activation == Kernels.RELU ? Math.max(0f, v) : v;
     }
 
     /**
@@ -128,9 +69,6 @@ final class GemmEpilogue {
                         v = v.add(FloatVector.fromArray(F, bias, biasIdx + h));
                     }
                     activate(v, activation).intoArray(c, row + h);
-                }
-                if (isSmooth(activation)) {
-                    activateStored(c, row, NR, activation);
                 }
             } else {
                 for (int j = 0; j < nr; j++) {
@@ -174,9 +112,6 @@ final class GemmEpilogue {
                     v += bias[biasOff + j];
                 }
                 c[row + j] = activate(v, activation);
-            }
-            if (isSmooth(activation)) { // the tail above already applied it
-                activateStored(c, row, bound, activation);
             }
         }
     }

@@ -5,14 +5,11 @@ import static org.vecprop.internal.Lanes.L;
 
 import jdk.incubator.vector.FloatVector;
 import org.vecprop.internal.Scratch;
-import org.vecprop.internal.math.FloatExp;
-import org.vecprop.internal.math.VectorFloatExp;
 
 /**
- * Vector API sigmoid and tanh kernels behind {@code org.vecprop.kernel.Sigmoid} and
- * {@code Tanh}; arguments are validated there. Forward: {@link VectorFloatExp} on whole vectors
- * of the kernels' species {@code Lanes.F} (the only species these shared functions may see, see
- * {@code docs/exp.md}) and {@link FloatExp} on the scalar tail, which give the same bits. Backward
+ * Vector API backward passes of the sigmoid and tanh kernels behind {@code org.vecprop.kernel.Sigmoid}
+ * and {@code Tanh}; arguments are validated there. (Their forward passes are
+ * {@link org.vecprop.internal.math.VectorFloatExpRows}, which the GEMM uses too.) Backward
  * from the stored activation a: {@code dz = dy * fma(-a, a, c)} with {@code c = a} for sigmoid
  * ({@code a(1 - a)}) and {@code c = 1} for tanh ({@code 1 - a²}), each rounded once before the
  * product, lane by lane as the scalar implementation does element by element.
@@ -23,52 +20,6 @@ import org.vecprop.internal.math.VectorFloatExp;
  */
 final class VectorActivations {
     private VectorActivations() {}
-
-    /*
-     * Forward: one method per function. With both functions in one loop (behind a flag), the
-     * loop's method exceeds C2's node budget, C2 stops inlining in it, and the vectors are boxed
-     * (measured by AllocationTest: 112 KB per call of 97 x 97).
-     */
-
-    /** {@code y = sigmoid(x)} element-wise; y may be exactly x. */
-    static void sigmoid(int rows, int cols, float[] x, int xOff, int ldx,
-                        float[] y, int yOff, int ldy) {
-        if (ldx == cols && ldy == cols) { // contiguous: one long row, one tail
-            cols *= rows;
-            rows = 1;
-        }
-        int bound = F.loopBound(cols);
-        for (int i = 0; i < rows; i++) {
-            int xi = xOff + i * ldx, yi = yOff + i * ldy;
-            int j = 0;
-            for (; j < bound; j += L) {
-                VectorFloatExp.sigmoid(FloatVector.fromArray(F, x, xi + j)).intoArray(y, yi + j);
-            }
-            for (; j < cols; j++) {
-                y[yi + j] = FloatExp.sigmoid(x[xi + j]);
-            }
-        }
-    }
-
-    /** {@code y = tanh(x)} element-wise; y may be exactly x. */
-    static void tanh(int rows, int cols, float[] x, int xOff, int ldx,
-                     float[] y, int yOff, int ldy) {
-        if (ldx == cols && ldy == cols) { // contiguous: one long row, one tail
-            cols *= rows;
-            rows = 1;
-        }
-        int bound = F.loopBound(cols);
-        for (int i = 0; i < rows; i++) {
-            int xi = xOff + i * ldx, yi = yOff + i * ldy;
-            int j = 0;
-            for (; j < bound; j += L) {
-                VectorFloatExp.tanh(FloatVector.fromArray(F, x, xi + j)).intoArray(y, yi + j);
-            }
-            for (; j < cols; j++) {
-                y[yi + j] = FloatExp.tanh(x[xi + j]);
-            }
-        }
-    }
 
     /** {@code dz = dy * fma(-a, a, tanh ? 1 : a)} element-wise; dz may be exactly a or dy. */
     static void backward(boolean tanh, int rows, int cols, float[] a, int aOff, int lda,

@@ -8,6 +8,7 @@ import org.vecprop.internal.gemm.PackedPanels;
 import org.vecprop.internal.gemm.GemmBlocking.Path;
 import org.vecprop.internal.gemm.GemmParallel;
 import org.vecprop.internal.gemm.VectorGemm;
+import org.vecprop.internal.math.VectorFloatExpRows;
 
 /**
  * The Vector API implementation of {@link Kernels}, at the width {@code Lanes.F} fixes: the
@@ -50,7 +51,7 @@ public final class VectorKernels implements Kernels {
     @Override
     public void sigmoidForward(int rows, int cols, float[] x, int xOff, int ldx,
                                float[] y, int yOff, int ldy) {
-        VectorActivations.sigmoid(rows, cols, x, xOff, ldx, y, yOff, ldy);
+        VectorFloatExpRows.sigmoid(rows, cols, x, xOff, ldx, y, yOff, ldy);
     }
 
     @Override
@@ -71,7 +72,7 @@ public final class VectorKernels implements Kernels {
     @Override
     public void tanhForward(int rows, int cols, float[] x, int xOff, int ldx,
                             float[] y, int yOff, int ldy) {
-        VectorActivations.tanh(rows, cols, x, xOff, ldx, y, yOff, ldy);
+        VectorFloatExpRows.tanh(rows, cols, x, xOff, ldx, y, yOff, ldy);
     }
 
     @Override
