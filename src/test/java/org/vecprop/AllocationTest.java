@@ -11,9 +11,12 @@ import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.Relu;
+import org.vecprop.kernel.Sigmoid;
 import org.vecprop.kernel.Stats;
+import org.vecprop.kernel.Tanh;
 import org.vecprop.kernel.Update;
 import org.vecprop.nn.Diagnostics;
+import org.vecprop.nn.Dense;
 import org.vecprop.nn.Gradients;
 import org.vecprop.nn.LearningRateSchedule;
 import org.vecprop.nn.Network;
@@ -52,6 +55,10 @@ class AllocationTest {
         double[] summary = new double[4];
         float[] tiny = {1f, 2f}, tinyW = {0.5f, -0.3f, 0.2f, 0.8f}, tinyOut = new float[2];
         Network net = Network.mlp(32, 1, 20, 33, 17, 3);
+        Network smooth = new Network(new Dense(20, 33, Activation.TANH, true, 32, 1),
+                new Dense(33, 17, Activation.SIGMOID, true, 32, 2),
+                new Dense(17, 3, Activation.IDENTITY, true, 32, 3));
+        Sgd smoothSgd = new Sgd(smooth, SgdOptions.learningRate(0.01f).withMomentum(0.9f));
         Sgd sgd = new Sgd(net, SgdOptions.learningRate(0.01f).withMomentum(0.9f).withWeightDecay(1e-4f));
         float[] x = new float[32 * 20], t = new float[32 * 3];
         // The other training API paths: a frozen layer, a schedule, the finite guard, a rate set
@@ -70,16 +77,32 @@ class AllocationTest {
         ops.put("Gemm direct NT", () -> Gemm.multiply(false, true, 3, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
         ops.put("Gemm tiny", () -> Gemm.multiply(false, false, 1, 2, 2, 1f, tiny, 0, 2, tinyW, 0, 2, 0f, tinyOut, 0, 2));
         ops.put("Gemm fused bias+relu", () -> Gemm.multiplyBiasActivation(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, bias, 0, Activation.RELU));
+        ops.put("Gemm fused bias+sigmoid", () -> Gemm.multiplyBiasActivation(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, bias, 0, Activation.SIGMOID));
+        ops.put("Gemm fused bias+tanh TN", () -> Gemm.multiplyBiasActivation(true, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, bias, 0, Activation.TANH));
+        ops.put("Gemm direct bias+tanh", () -> Gemm.multiplyBiasActivation(false, false, 3, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, bias, 0, Activation.TANH));
+        ops.put("Gemm tiny sigmoid", () -> Gemm.multiplyBiasActivation(false, false, 1, 2, 2, 1f, tiny, 0, 2, tinyW, 0, 2, 0f, tinyOut, 0, 2, null, 0, Activation.SIGMOID));
         ops.put("Relu.forward", () -> Relu.forward(n, n, a, 0, n, c, 0, n));
         ops.put("Relu.mask", () -> Relu.mask(n, n, a, 0, n, c, 0, n));
         ops.put("Relu.backward", () -> Relu.backward(n, n, a, 0, n, b, 0, n, c, 0, n));
         ops.put("Relu.backward+db", () -> Relu.backwardWithBiasGradient(n, n, a, 0, n, b, 0, n, c, 0, n, db, 0, true));
+        ops.put("Sigmoid.forward", () -> Sigmoid.forward(n, n, a, 0, n, c, 0, n));
+        ops.put("Sigmoid.backward", () -> Sigmoid.backward(n, n, a, 0, n, b, 0, n, c, 0, n));
+        ops.put("Sigmoid.backward+db", () -> Sigmoid.backwardWithBiasGradient(n, n, a, 0, n, b, 0, n, c, 0, n, db, 0, true));
+        ops.put("Tanh.forward", () -> Tanh.forward(n, n, a, 0, n, c, 0, n));
+        ops.put("Tanh.backward", () -> Tanh.backward(n, n, a, 0, n, b, 0, n, c, 0, n));
+        ops.put("Tanh.backward+db", () -> Tanh.backwardWithBiasGradient(n, n, a, 0, n, b, 0, n, c, 0, n, db, 0, false));
         ops.put("Mse.loss", () -> Mse.loss(n, n, a, 0, n, b, 0, n));
         ops.put("Mse.lossAndGradient", () -> Mse.lossAndGradient(n, n, a, 0, n, b, 0, n, d, 0, n));
         ops.put("Bias.add", () -> Bias.add(n, n, a, 0, n, bias, 0, c, 0, n));
         ops.put("Bias.gradient", () -> Bias.gradient(n, n, a, 0, n, db, 0, true));
         ops.put("Update.sgd", () -> Update.sgd(n * n, d, 0, c, 0, v, 0, 1e-3f, 0.9f, 1e-4f, false));
         ops.put("Stats.summarize", () -> Stats.summarize(n, n, a, 0, n, summary));
+        ops.put("training step, tanh and sigmoid layers", () -> {
+            smooth.forward(x, 0, 20, 32);
+            smooth.loss(t, 0, 3);
+            smooth.backward(Gradients.ACCUMULATE);
+            smoothSgd.step();
+        });
         ops.put("training step", () -> {
             net.forward(x, 0, 20, 32);
             net.loss(t, 0, 3);

@@ -13,6 +13,8 @@ import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.Relu;
+import org.vecprop.kernel.Sigmoid;
+import org.vecprop.kernel.Tanh;
 import org.vecprop.nn.Network;
 import org.vecprop.testing.Compare;
 
@@ -36,8 +38,14 @@ class ConcurrencyTest {
         Relu.backwardWithBiasGradient(m, k, a, 0, k, b, 0, k, g, 0, k, db, 0, true);
         loss[0] = Mse.lossAndGradient(m, k, a, 0, k, b, 0, k, g, 0, k);
         Bias.add(m, n, c, 0, n, bias, 0, c, 0, n);
+        float[] s = new float[m * n], t = new float[m * n], ds = new float[m * n], dbs = new float[n];
+        Gemm.multiplyBiasActivation(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, s, 0, n, bias, 0, Activation.SIGMOID);
+        Gemm.multiplyBiasActivation(true, false, m, n, k, 1f, a, 0, m, b, 0, n, 0f, t, 0, n, bias, 0, Activation.TANH);
+        Sigmoid.backwardWithBiasGradient(m, n, s, 0, n, c, 0, n, ds, 0, n, dbs, 0, true);
+        Tanh.backwardWithBiasGradient(m, n, t, 0, n, ds, 0, n, ds, 0, n, dbs, 0, true);
+        Tanh.forward(m, n, c, 0, n, c, 0, n);
         float[] out = shared.forward(x, 0, 12, 16).toArray();
-        return new float[][] {c, c2, y, g, db, loss, out};
+        return new float[][] {c, c2, y, g, db, loss, out, s, t, ds, dbs};
     }
 
     @Test

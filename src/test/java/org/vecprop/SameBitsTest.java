@@ -16,9 +16,12 @@ import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.Relu;
+import org.vecprop.kernel.Sigmoid;
 import org.vecprop.kernel.Simd;
 import org.vecprop.kernel.Stats;
+import org.vecprop.kernel.Tanh;
 import org.vecprop.kernel.Update;
+import org.vecprop.nn.Dense;
 import org.vecprop.nn.Gradients;
 import org.vecprop.nn.Network;
 import org.vecprop.nn.Parameter;
@@ -27,7 +30,8 @@ import org.vecprop.nn.SgdOptions;
 
 /**
  * The same bits everywhere: a fixed set of kernel calls (every GEMM path and transpose, strided
- * layouts, several depth blocks, special values, the reductions) and 100 training steps of a
+ * layouts, several depth blocks, special values, the reductions, sigmoid and tanh forward, backward
+ * and in the GEMM epilogue) and 100 training steps of a
  * 784-256-128-10 network, hashed. Every configuration {@code scripts/test} runs (512, 256 and
  * 128 bits, the scalar path without the incubator module, C1 only, {@code vectorBits=0}, and the
  * Vector API kernels interpreted) must print the same hash; {@code scripts/test} compares them
@@ -87,6 +91,9 @@ class SameBitsTest {
                 Gemm.multiplyParallel(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, ldc,
                         Runnable::run, 3);
                 d.add(c);
+                Gemm.multiplyBiasActivation(ta, tb, m, n, k, 2f, a, 0, lda, b, 0, ldb, 0f, c, 0, ldc,
+                        bias, 0, t % 2 == 0 ? Activation.SIGMOID : Activation.TANH);
+                d.add(c);
             }
         }
         // Special values through GEMM: NaN and infinities propagate the same way everywhere.
@@ -122,6 +129,27 @@ class SameBitsTest {
                 d.add(v);
             }
             d.add(Stats.deadColumns(rows, cols, x, 0, ld));
+            // Sigmoid and tanh over [-40, 40] (saturation, e^x near underflow) and special values,
+            // then their backward passes from the stored activation, fused with db.
+            float[] wide = x.clone();
+            for (int i = 0; i < wide.length; i++) {
+                wide[i] *= 40f;
+            }
+            wide[2] = Float.NEGATIVE_INFINITY;
+            wide[4] = -0f;
+            float[] act = new float[rows * ld];
+            Sigmoid.forward(rows, cols, wide, 0, ld, act, 0, ld);
+            d.add(act);
+            Sigmoid.backwardWithBiasGradient(rows, cols, act, 0, ld, y, 0, ld, out, 0, ld, db, 0, true);
+            d.add(out);
+            d.add(db);
+            Tanh.forward(rows, cols, wide, 0, ld, act, 0, ld);
+            d.add(act);
+            Tanh.backward(rows, cols, act, 0, ld, y, 0, ld, out, 0, ld);
+            d.add(out);
+            Tanh.backwardWithBiasGradient(rows, cols, act, 0, ld, y, 0, ld, out, 0, ld, db, 0, false);
+            d.add(out);
+            d.add(db);
             float[] w = values(rnd, rows * cols), g = values(rnd, rows * cols), v = values(rnd, rows * cols);
             Update.sgd(rows * cols, w, 0, g, 0, v, 0, 0.01f, 0.9f, 1e-4f, true);
             d.add(w);
@@ -153,6 +181,29 @@ class SameBitsTest {
             sgd.step();
         }
         for (Parameter p : net.parameters()) { // 0.weight, 0.bias, 2.weight, ...: layer by layer
+            float[] values = new float[p.size()];
+            p.copyTo(values, 0);
+            d.add(values);
+        }
+        // A tanh and a sigmoid hidden layer: their fused forward and backward through training.
+        Network smooth = new Network(new Dense(40, 48, Activation.TANH, true, BATCH, 3),
+                new Dense(48, 33, Activation.SIGMOID, true, BATCH, 4),
+                new Dense(33, 5, Activation.IDENTITY, true, BATCH, 5));
+        Sgd smoothSgd = new Sgd(smooth, SgdOptions.learningRate(0.1f).withMomentum(0.9f));
+        float[] xs = new float[BATCH * 40], ys = new float[BATCH * 5];
+        for (int step = 0; step < 30; step++) {
+            for (int i = 0; i < xs.length; i++) {
+                xs[i] = (float) rnd.nextDouble(-2, 2);
+            }
+            for (int i = 0; i < ys.length; i++) {
+                ys[i] = (float) rnd.nextDouble(-1, 1);
+            }
+            smooth.forward(xs, 0, 40, BATCH);
+            d.add(smooth.loss(ys, 0, 5));
+            smooth.backward(Gradients.ACCUMULATE);
+            smoothSgd.step();
+        }
+        for (Parameter p : smooth.parameters()) {
             float[] values = new float[p.size()];
             p.copyTo(values, 0);
             d.add(values);

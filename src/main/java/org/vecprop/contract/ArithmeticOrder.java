@@ -42,6 +42,15 @@ package org.vecprop.contract;
  * ReLU and its derivatives, the bias add, the SGD update, the MSE gradient
  * {@code g = 2 * (p - t) / n}: each element by the formula its kernel's javadoc gives, which the
  * oracle in {@code org.vecprop.reference} spells out as plain loops.
+ *
+ * <p>Sigmoid and tanh, forward (the kernels and the GEMM epilogue alike): vecprop's own
+ * {@code sigmoid(x)} and {@code tanh(x)}, the float functions of
+ * {@code org.vecprop.internal.math.FloatExp} (their vector form performs the same operations per
+ * lane). Their backward passes take the stored activation {@code a} and one FMA for the
+ * derivative, then one product: sigmoid {@code dz = dy * fma(-a, a, a)} ({@code a(1 - a)}
+ * rounded once), tanh {@code dz = dy * fma(-a, a, 1)} ({@code 1 - a²} rounded once). Fused with
+ * the bias gradient, {@code db} is the column sums above of the dz written. (Here the oracle
+ * computes in double and rounds once, so it is the accuracy yardstick, not the order.)
  */
 public final class ArithmeticOrder {
     private ArithmeticOrder() {}

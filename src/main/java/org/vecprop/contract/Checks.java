@@ -232,6 +232,25 @@ public final class Checks {
     }
 
     /**
+     * Validates an activation's backward pass fused with the bias gradient: the element-wise
+     * {@link #binary} rules for the forward-pass operand {@code x} (named {@code xName}: z for
+     * ReLU, the activation a for sigmoid and tanh), {@code dy} and {@code dz}, the
+     * {@link #biasGradient} rules for {@code db}, and {@code db} overlapping neither {@code x}
+     * nor {@code dy} (it is written while they are still read).
+     */
+    public static void backwardWithBiasGradient(int rows, int cols, float[] x, int xOff, int ldx,
+                                                float[] dy, int dyOff, int lddy,
+                                                float[] dz, int dzOff, int lddz,
+                                                float[] db, int dbOff, String xName) {
+        binary(rows, cols, x, xOff, ldx, dy, dyOff, lddy, dz, dzOff, lddz, xName, "dy", "dz");
+        biasGradient(rows, cols, dz, dzOff, lddz, db, dbOff);
+        noOverlap("db", db, dbOff, 1, cols, Math.max(1, cols), xName, x, xOff, rows, cols, ldx,
+                false);
+        noOverlap("db", db, dbOff, 1, cols, Math.max(1, cols), "dy", dy, dyOff, rows, cols, lddy,
+                false);
+    }
+
+    /**
      * Validates a bias add: {@code x} and {@code y} are {@code rows x cols}, {@code bias} holds
      * {@code cols} contiguous elements; {@code y} may be exactly {@code x} but may not overlap
      * {@code bias}.

@@ -21,6 +21,10 @@ public interface Kernels {
     int IDENTITY = 0;
     /** Activation code for ReLU, {@code max(0, x)} with NaN kept. */
     int RELU = 1;
+    /** Activation code for the logistic sigmoid, vecprop's own ({@code internal.math.FloatExp}). */
+    int SIGMOID = 2;
+    /** Activation code for tanh, vecprop's own ({@code internal.math.FloatExp}). */
+    int TANH = 3;
 
     /** {@code y = max(0, x)}: {@code org.vecprop.kernel.Relu.forward}. */
     void reluForward(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
@@ -36,6 +40,30 @@ public interface Kernels {
     void reluBackwardWithBiasGradient(int rows, int cols, float[] z, int zOff, int ldz,
                                       float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz,
                                       float[] db, int dbOff, boolean accumulate);
+
+    /** {@code y = sigmoid(x)}: {@code org.vecprop.kernel.Sigmoid.forward}. */
+    void sigmoidForward(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
+
+    /** {@code dz = dy * fma(-a, a, a)}: {@code org.vecprop.kernel.Sigmoid.backward}. */
+    void sigmoidBackward(int rows, int cols, float[] a, int aOff, int lda,
+                         float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz);
+
+    /** Sigmoid backward and the column sums of dz in one pass. */
+    void sigmoidBackwardWithBiasGradient(int rows, int cols, float[] a, int aOff, int lda,
+                                         float[] dy, int dyOff, int lddy, float[] dz, int dzOff,
+                                         int lddz, float[] db, int dbOff, boolean accumulate);
+
+    /** {@code y = tanh(x)}: {@code org.vecprop.kernel.Tanh.forward}. */
+    void tanhForward(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
+
+    /** {@code dz = dy * fma(-a, a, 1)}: {@code org.vecprop.kernel.Tanh.backward}. */
+    void tanhBackward(int rows, int cols, float[] a, int aOff, int lda,
+                      float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz);
+
+    /** Tanh backward and the column sums of dz in one pass. */
+    void tanhBackwardWithBiasGradient(int rows, int cols, float[] a, int aOff, int lda,
+                                      float[] dy, int dyOff, int lddy, float[] dz, int dzOff,
+                                      int lddz, float[] db, int dbOff, boolean accumulate);
 
     /** {@code mean((p - t)^2)} over a non-empty matrix. */
     float mseLoss(int rows, int cols, float[] p, int pOff, int ldp, float[] t, int tOff, int ldt);
@@ -64,7 +92,7 @@ public interface Kernels {
 
     /**
      * {@code C = f(alpha * op(A) * op(B) + beta * C + bias)}, with {@code bias} null for none and
-     * {@code activation} one of {@link #IDENTITY}, {@link #RELU}.
+     * {@code activation} one of {@link #IDENTITY}, {@link #RELU}, {@link #SIGMOID}, {@link #TANH}.
      *
      * @param buffers packing buffers to use, or null for this thread's own
      */

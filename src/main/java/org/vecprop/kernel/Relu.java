@@ -76,12 +76,8 @@ public final class Relu {
                                                 float[] dy, int dyOff, int lddy,
                                                 float[] dz, int dzOff, int lddz,
                                                 float[] db, int dbOff, boolean accumulate) {
-        Checks.binary(rows, cols, z, zOff, ldz, dy, dyOff, lddy, dz, dzOff, lddz, "z", "dy", "dz");
-        Checks.biasGradient(rows, cols, dz, dzOff, lddz, db, dbOff);
-        Checks.noOverlap("db", db, dbOff, 1, cols, Math.max(1, cols), "z", z, zOff, rows, cols, ldz,
-                false);
-        Checks.noOverlap("db", db, dbOff, 1, cols, Math.max(1, cols), "dy", dy, dyOff, rows, cols,
-                lddy, false);
+        Checks.backwardWithBiasGradient(rows, cols, z, zOff, ldz, dy, dyOff, lddy, dz, dzOff, lddz,
+                db, dbOff, "z");
         Implementation.KERNELS.reluBackwardWithBiasGradient(rows, cols, z, zOff, ldz, dy, dyOff,
                 lddy, dz, dzOff, lddz, db, dbOff, accumulate);
     }

@@ -8,6 +8,8 @@ import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.PackedMatrix;
 import org.vecprop.kernel.Relu;
+import org.vecprop.kernel.Sigmoid;
+import org.vecprop.kernel.Tanh;
 
 /**
  * A fully connected layer, {@code A = f(X·W + b)}, with its forward and backward passes fused.
@@ -16,14 +18,17 @@ import org.vecprop.kernel.Relu;
  * bias b {@code out}, output A {@code batch x out}. Buffers for up to {@code maxBatch} rows are
  * allocated once, in the constructor; forward and backward allocate nothing.
  *
- * <p><b>Forward</b> is one GEMM whose epilogue adds the bias and applies ReLU to each register
- * tile before it is stored. Only A is kept for the backward pass: for ReLU, {@code A > 0}
- * exactly when {@code Z > 0} (a NaN in Z gives a NaN in A, and both compare false), so A serves
- * as the mask and Z need not be stored.
+ * <p><b>Forward</b> is one GEMM whose epilogue adds the bias and applies the activation (ReLU,
+ * sigmoid, tanh or none) to each register tile before it is stored. Only A is kept for the
+ * backward pass, because every activation here has a derivative that A alone determines, so Z
+ * need not be stored: for ReLU, {@code A > 0} exactly when {@code Z > 0} (a NaN in Z gives a NaN
+ * in A, and both compare false), so A serves as the mask; for sigmoid {@code σ'(Z) = A(1 - A)};
+ * for tanh {@code tanh'(Z) = 1 - A²}.
  *
  * <p><b>Backward</b> reuses the gradient of the layer above ({@code dA}) rather than
- * differentiating per weight: one pass forms {@code dZ = dA ⊙ [A > 0]} and sums its columns
- * into the bias gradient; then {@code dW (+)= Xᵀ·dZ} and, unless this is the first layer,
+ * differentiating per weight: one pass forms {@code dZ = dA ⊙ f'(Z)} from A (the
+ * {@code backwardWithBiasGradient} kernels of {@link Relu}, {@link Sigmoid}, {@link Tanh}) and sums
+ * its columns into the bias gradient; then {@code dW (+)= Xᵀ·dZ} and, unless this is the first layer,
  * {@code dX = dZ·Wᵀ}, which becomes the dA of the layer below. The cost is two GEMMs of the
  * forward's size (one for the first layer).
  *
@@ -56,7 +61,7 @@ public final class Dense {
 
     /**
      * A layer with freshly initialised weights: He normal for ReLU, Glorot uniform for identity,
-     * from {@code seed}; the bias (if any) starts at 0.
+     * sigmoid and tanh, from {@code seed}; the bias (if any) starts at 0.
      *
      * @param in inputs per example, {@code >= 1}
      * @param out outputs per example, {@code >= 1}
@@ -244,22 +249,42 @@ public final class Dense {
         }
         boolean accumulate = mode == Gradients.ACCUMULATE;
         boolean parameterGradients = !frozen;
-        // dZ = dA ⊙ [A > 0] and db (+)= colsum(dZ), one pass. For identity, dZ is dA itself.
+        // dZ = dA ⊙ f'(Z) from A, and db (+)= colsum(dZ), in one pass. For identity, dZ is dA.
         float[] dz = outputGrad;
         int dzOff = 0, lddz = out;
-        if (activation == Activation.RELU) {
-            if (biasGrad != null && parameterGradients) {
-                Relu.backwardWithBiasGradient(batch, out, output, 0, out, dA, dAOff, ldda,
-                        outputGrad, 0, out, biasGrad, 0, accumulate);
-            } else {
-                Relu.backward(batch, out, output, 0, out, dA, dAOff, ldda, outputGrad, 0, out);
+        boolean withDb = biasGrad != null && parameterGradients;
+        switch (activation) {
+            case RELU -> {
+                if (withDb) {
+                    Relu.backwardWithBiasGradient(batch, out, output, 0, out, dA, dAOff, ldda,
+                            outputGrad, 0, out, biasGrad, 0, accumulate);
+                } else {
+                    Relu.backward(batch, out, output, 0, out, dA, dAOff, ldda, outputGrad, 0, out);
+                }
             }
-        } else {
-            dz = dA;
-            dzOff = dAOff;
-            lddz = ldda;
-            if (biasGrad != null && parameterGradients) {
-                Bias.gradient(batch, out, dA, dAOff, ldda, biasGrad, 0, accumulate);
+            case SIGMOID -> {
+                if (withDb) {
+                    Sigmoid.backwardWithBiasGradient(batch, out, output, 0, out, dA, dAOff, ldda,
+                            outputGrad, 0, out, biasGrad, 0, accumulate);
+                } else {
+                    Sigmoid.backward(batch, out, output, 0, out, dA, dAOff, ldda, outputGrad, 0, out);
+                }
+            }
+            case TANH -> {
+                if (withDb) {
+                    Tanh.backwardWithBiasGradient(batch, out, output, 0, out, dA, dAOff, ldda,
+                            outputGrad, 0, out, biasGrad, 0, accumulate);
+                } else {
+                    Tanh.backward(batch, out, output, 0, out, dA, dAOff, ldda, outputGrad, 0, out);
+                }
+            }
+            case IDENTITY -> {
+                dz = dA;
+                dzOff = dAOff;
+                lddz = ldda;
+                if (withDb) {
+                    Bias.gradient(batch, out, dA, dAOff, ldda, biasGrad, 0, accumulate);
+                }
             }
         }
         if (parameterGradients) {
@@ -389,7 +414,7 @@ public final class Dense {
     }
 
     /**
-     * {@return dZ of the last backward pass of a ReLU layer: {@code batch x out}, row stride {@code out} (an identity layer uses its dA as dZ and leaves this untouched)}
+     * {@return dZ of the last backward pass of a ReLU, sigmoid or tanh layer: {@code batch x out}, row stride {@code out} (an identity layer uses its dA as dZ and leaves this untouched)}
      */
     public float[] outputGrad() {
         return outputGrad;

@@ -403,6 +403,86 @@ public final class Diagnostics {
         return (s + frozenLayers).trim();
     }
 
+    /**
+     * The verdict in words, with the numbers behind it: one sentence per finding (allocates: for
+     * printing). For a healthy network, how the first trainable layer's gradient compares with
+     * the last one's. For example: {@code "The gradient vanishes: layer 0's weight gradient
+     * (norm 2.1e-07) is 1.6e-06 of layer 9's (1.3e-01), below the 1e-03 threshold, so the layers
+     * nearest the input barely learn."}
+     *
+     * @return the explanation
+     */
+    public String explanation() {
+        int lo = lowestTrainable(), hi = highestTrainable();
+        StringBuilder s = new StringBuilder();
+        if (nonFinite() > 0) {
+            for (int l = 0; l < depth; l++) {
+                long bad = activationNaN[l] + activationInf[l] + gradNaN[l] + gradInf[l];
+                if (bad > 0) {
+                    s.append(String.format(java.util.Locale.ROOT, "Layer %d holds %d NaN or"
+                            + " infinite values in its activations or gradients; the layers after"
+                            + " it inherit them. ", l, bad));
+                    break;
+                }
+            }
+        }
+        if (vanishing()) {
+            s.append(String.format(java.util.Locale.ROOT, "The gradient vanishes: layer %d's weight"
+                    + " gradient (norm %.1e) is %.1e of layer %d's (%.1e), below the %.0e"
+                    + " threshold, so the layers nearest the input barely learn. ",
+                    lo, weightGradNorm[lo], weightGradNorm[lo] / weightGradNorm[hi], hi,
+                    weightGradNorm[hi], VANISHING_RATIO));
+        }
+        if (exploding()) {
+            int big = -1;
+            for (int l = 0; l < depth && big < 0; l++) {
+                if (!frozen[l] && (weightGradNorm[l] > EXPLODING_NORM || gradInf[l] > 0)) {
+                    big = l;
+                }
+            }
+            if (big >= 0) {
+                s.append(String.format(java.util.Locale.ROOT, "The gradient explodes: layer %d's"
+                        + " weight gradient has norm %.1e%s (the limit is %.0e); a step of SGD"
+                        + " with it would throw the weights far off. ", big, weightGradNorm[big],
+                        gradInf[big] > 0 ? " and infinite entries" : "", EXPLODING_NORM));
+            } else {
+                s.append(String.format(java.util.Locale.ROOT, "The gradient explodes: layer %d's"
+                        + " weight gradient (norm %.1e) is %.1e times layer %d's (%.1e), above the"
+                        + " %.0e threshold. ", lo, weightGradNorm[lo], normRatio(), hi,
+                        weightGradNorm[hi], EXPLODING_RATIO));
+            }
+        }
+        int dead = deadLayer();
+        if (dead >= 0) {
+            s.append(String.format(java.util.Locale.ROOT, "Layer %d is dead: %.0f%% of its ReLU"
+                    + " units are never positive in the batch, so they pass no gradient. ", dead,
+                    100 * deadShare(dead)));
+        }
+        int none = noGradientLayer();
+        if (none >= 0) {
+            s.append(String.format(java.util.Locale.ROOT, "Layer %d gets no gradient at all while"
+                    + " others do: nothing reaches it from above. ", none));
+        }
+        if (s.isEmpty()) {
+            if (lo >= 0 && lo < hi && weightGradNorm[hi] > 0) {
+                s.append(String.format(java.util.Locale.ROOT, "Nothing flagged: layer %d's weight"
+                        + " gradient (norm %.1e) is %.1e of layer %d's (%.1e), within [%.0e, %.0e]. ",
+                        lo, weightGradNorm[lo], normRatio(), hi, weightGradNorm[hi],
+                        VANISHING_RATIO, EXPLODING_RATIO));
+            } else {
+                s.append("Nothing flagged. ");
+            }
+        }
+        String frozenLayers = frozenLayers();
+        if (!frozenLayers.isEmpty()) {
+            s.append(frozenLayers.startsWith("FROZEN LAYERS ") ? "Layers " + frozenLayers.substring(14)
+                    + " are frozen on purpose (not compared, not updated)."
+                    : "Layer " + frozenLayers.substring(13) + " is frozen on purpose (not compared,"
+                    + " not updated).");
+        }
+        return s.toString().strip();
+    }
+
     private String frozenLayers() {
         StringBuilder s = new StringBuilder();
         for (int l = 0; l < depth; l++) {

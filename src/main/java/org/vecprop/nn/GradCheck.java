@@ -206,9 +206,14 @@ public final class GradCheck {
                                 + (l == layer && which == 0 && p * out + j == index ? delta : 0);
                         sum += a[r * in + p] * w;
                     }
-                    if (d.activation() == Activation.RELU) {
-                        hash = hash * 31 + (sum > 0 ? 1 : 0);
-                        sum = Math.max(0, sum);
+                    switch (d.activation()) {
+                        case RELU -> {
+                            hash = hash * 31 + (sum > 0 ? 1 : 0);
+                            sum = Math.max(0, sum);
+                        }
+                        case SIGMOID -> sum = 1 / (1 + Math.exp(-sum));
+                        case TANH -> sum = Math.tanh(sum);
+                        case IDENTITY -> { }
                     }
                     z[r * out + j] = sum;
                 }

@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * Seeded weight initialisation: He for ReLU layers, Glorot for identity layers. Biases start at
+ * Seeded weight initialisation: He for ReLU layers, Glorot for identity, sigmoid and tanh layers. Biases start at
  * zero. Every value written is finite: the fans are checked ({@code >= 1}) and their sum taken
  * in {@code long}, so no size makes a variance infinite or NaN.
  */
@@ -33,7 +33,9 @@ public final class Init {
 
     /**
      * Glorot (Xavier) uniform: {@code U(-l, l)} with {@code l = sqrt(6 / (fanIn + fanOut))}, which
-     * balances the variance of the forward and the backward signal for linear layers. Fills the
+     * balances the variance of the forward and the backward signal for linear layers, and for
+     * tanh and sigmoid near 0 (where they are close to linear; for sigmoid that still leaves the
+     * factor {@code σ' <= 1/4} per layer, the vanishing gradient of deep sigmoid networks). Fills the
      * whole array.
      *
      * @param w the weights to fill

@@ -55,18 +55,23 @@ public final class Network {
     private boolean lossReady;
 
     /**
-     * Builds a network of ReLU hidden layers and an identity output layer, all with bias.
+     * Builds a network of hidden layers with the given activation and an identity output layer,
+     * all with bias: for example {@code mlp(64, 42, Activation.TANH, 10, 32, 32, 1)}. Each layer is
+     * initialised for its activation (He for ReLU, Glorot otherwise; see {@link Dense}). For a
+     * different activation in each layer, build the layers and pass them to
+     * {@link #Network(Dense...)}.
      *
      * @param maxBatch the largest batch, {@code >= 1}
      * @param seed initialisation seed (layer l uses {@code seed + l})
-     * @param sizes layer widths from the input to the output, e.g. {@code 2, 64, 64, 1}; at
-     *     least two, each {@code >= 1}
+     * @param hidden the activation of every layer but the last
+     * @param sizes layer widths from the input to the output; at least two, each {@code >= 1}
      * @return the network
-     * @throws NullPointerException if {@code sizes} is null
+     * @throws NullPointerException if {@code hidden} or {@code sizes} is null
      * @throws IllegalArgumentException for fewer than two sizes, a size or maxBatch below 1, or
      *     buffers larger than a Java array
      */
-    public static Network mlp(int maxBatch, long seed, int... sizes) {
+    public static Network mlp(int maxBatch, long seed, Activation hidden, int... sizes) {
+        Objects.requireNonNull(hidden, "hidden must not be null");
         Objects.requireNonNull(sizes, "sizes must not be null");
         if (sizes.length < 2) {
             throw new IllegalArgumentException("sizes must name at least an input and an output width");
@@ -81,10 +86,26 @@ public final class Network {
         }
         Dense[] layers = new Dense[sizes.length - 1];
         for (int l = 0; l < layers.length; l++) {
-            Activation act = l == layers.length - 1 ? Activation.IDENTITY : Activation.RELU;
+            Activation act = l == layers.length - 1 ? Activation.IDENTITY : hidden;
             layers[l] = new Dense(sizes[l], sizes[l + 1], act, true, maxBatch, seed + l);
         }
         return new Network(layers);
+    }
+
+    /**
+     * Builds a network of ReLU hidden layers and an identity output layer, all with bias.
+     *
+     * @param maxBatch the largest batch, {@code >= 1}
+     * @param seed initialisation seed (layer l uses {@code seed + l})
+     * @param sizes layer widths from the input to the output, e.g. {@code 2, 64, 64, 1}; at
+     *     least two, each {@code >= 1}
+     * @return the network
+     * @throws NullPointerException if {@code sizes} is null
+     * @throws IllegalArgumentException for fewer than two sizes, a size or maxBatch below 1, or
+     *     buffers larger than a Java array
+     */
+    public static Network mlp(int maxBatch, long seed, int... sizes) {
+        return mlp(maxBatch, seed, Activation.RELU, sizes);
     }
 
     /**

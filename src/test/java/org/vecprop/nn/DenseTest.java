@@ -14,6 +14,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.generators.Generate;
 import org.vecprop.kernel.Activation;
+import org.vecprop.kernel.Bias;
+import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.Sigmoid;
+import org.vecprop.kernel.Tanh;
 import org.vecprop.testing.Compare;
 import org.vecprop.testing.Props;
 import org.vecprop.testing.Values;
@@ -123,6 +127,80 @@ class DenseTest {
         });
     }
 
+    /**
+     * Sigmoid and tanh layers are their kernels composed, bit for bit where the order of
+     * arithmetic fixes it: forward equals {@code Gemm.multiply}, {@code Bias.add} and the
+     * activation's forward kernel (the epilogue adds the bias, then applies the function); dZ is
+     * the backward kernel on the stored A, db its column sums. dW and dX are checked against the
+     * reference GEMM of that dZ within the GEMM bound.
+     */
+    @Test
+    void sigmoidAndTanhLayersAreTheirKernelsComposed() {
+        Props.theory(Props.EXAMPLES / 2).forAll(Generate.range(1, 70), Generate.range(1, 70),
+                Generate.range(1, 40), Generate.longRange(0, 1 << 30)).checkAssert((in, out, batch, seed) -> {
+            Random rnd = new Random(seed);
+            boolean tanh = seed % 2 == 0;
+            Dense d = new Dense(in, out, tanh ? Activation.TANH : Activation.SIGMOID, true, batch, seed);
+            Values.fill(rnd, d.biasArray(), 0, 1f);
+            float[] x = Values.random(rnd, batch * in, 0, 2f);
+            float[] dA = Values.random(rnd, batch * out, 0, 1f);
+            float[] a = d.forward(x, 0, in, batch).clone();
+            float[] expected = new float[batch * out];
+            Gemm.multiply(false, false, batch, out, in, 1f, x, 0, in, d.weightArray(), 0, out, 0f,
+                    expected, 0, out);
+            Bias.add(batch, out, expected, 0, out, d.biasArray(), 0, expected, 0, out);
+            if (tanh) {
+                Tanh.forward(batch, out, expected, 0, out, expected, 0, out);
+            } else {
+                Sigmoid.forward(batch, out, expected, 0, out, expected, 0, out);
+            }
+            String what = d.activation() + " " + in + "x" + out + " batch " + batch;
+            Compare.sameArray(expected, Arrays.copyOf(a, batch * out), what + " A");
+
+            Values.fill(rnd, d.weightGrad(), 0, 1f);
+            Values.fill(rnd, d.biasGrad(), 0, 1f);
+            float[] w0 = d.weightGrad().clone(), b0 = d.biasGrad().clone();
+            boolean accumulate = seed % 3 != 0;
+            d.backward(dA, 0, out, accumulate ? Gradients.ACCUMULATE : Gradients.OVERWRITE, true);
+            float[] dz = new float[batch * out];
+            if (tanh) {
+                Tanh.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
+            } else {
+                Sigmoid.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
+            }
+            Compare.sameArray(dz, Arrays.copyOf(d.outputGrad(), batch * out), what + " dZ");
+            float[] db = b0.clone();
+            Bias.gradient(batch, out, dz, 0, out, db, 0, accumulate);
+            Compare.sameArray(db, d.biasGrad(), what + " db");
+            float[] dW = w0.clone();
+            org.vecprop.reference.ReferenceGemm.multiply(true, false, in, out, batch, 1f, x, 0, in,
+                    dz, 0, out, accumulate ? 1f : 0f, dW, 0, out);
+            for (int p = 0; p < in; p++) {
+                for (int j = 0; j < out; j++) {
+                    double t = accumulate ? Math.abs(w0[p * out + j]) : 0;
+                    for (int i = 0; i < batch; i++) {
+                        t += Math.abs((double) x[i * in + p] * dz[i * out + j]);
+                    }
+                    Compare.close(dW[p * out + j], d.weightGrad()[p * out + j],
+                            (2.0 * batch + 5) * Compare.U * t, what + " dW[" + p + "][" + j + "]");
+                }
+            }
+            float[] dX = new float[batch * in];
+            org.vecprop.reference.ReferenceGemm.multiply(false, true, batch, in, out, 1f, dz, 0, out,
+                    d.weightArray(), 0, out, 0f, dX, 0, in);
+            for (int i = 0; i < batch; i++) {
+                for (int p = 0; p < in; p++) {
+                    double t = 0;
+                    for (int j = 0; j < out; j++) {
+                        t += Math.abs((double) dz[i * out + j] * d.weightArray()[p * out + j]);
+                    }
+                    Compare.close(dX[i * in + p], d.inputGrad()[i * in + p],
+                            (2.0 * out + 5) * Compare.U * t, what + " dX[" + i + "][" + p + "]");
+                }
+            }
+        });
+    }
+
     @Test
     void skippingTheInputGradientChangesNothingElse() {
         Random rnd = new Random(5);
@@ -143,7 +221,7 @@ class DenseTest {
         org.junit.jupiter.api.Assertions.assertNotEquals(42f, dxBefore[0]);
     }
 
-    /** Layers without bias: the ReLU backward without the bias gradient, and the identity one. */
+    /** Layers without bias: every activation's backward without the bias gradient, and the identity one. */
     @Test
     void layersWithoutBias() {
         Random rnd = new Random(4);
@@ -157,12 +235,15 @@ class DenseTest {
             org.vecprop.reference.ReferenceGemm.multiply(false, false, batch, out, in, 1f, x, 0, in, w, 0, out,
                     0f, z, 0, out);
             float[] dz = dA.clone();
-            if (act == Activation.RELU) {
-                org.vecprop.reference.ReferenceRelu.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
+            switch (act) {
+                case RELU -> org.vecprop.reference.ReferenceRelu.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
+                case SIGMOID -> Sigmoid.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
+                case TANH -> Tanh.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
+                case IDENTITY -> { }
             }
             Arrays.fill(d.weightGrad(), 1f);
             d.backward(dA, 0, out, Gradients.ACCUMULATE, true);
-            if (act == Activation.RELU) {
+            if (act != Activation.IDENTITY) {
                 Compare.sameArray(dz, Arrays.copyOf(d.outputGrad(), batch * out), act + " dZ");
             } else {
                 assertArrayEquals(new float[batch * out], Arrays.copyOf(d.outputGrad(), batch * out),
@@ -196,6 +277,10 @@ class DenseTest {
         float[] glorot = new float[35];
         Init.glorot(glorot, 7, 5, new SplittableRandom(42));
         assertArrayEquals(glorot, identity.weightArray(), "identity layers start from Glorot uniform");
+        assertArrayEquals(glorot, new Dense(7, 5, Activation.SIGMOID, true, 3, 42).weightArray(),
+                "sigmoid layers start from Glorot uniform");
+        assertArrayEquals(glorot, new Dense(7, 5, Activation.TANH, true, 3, 42).weightArray(),
+                "tanh layers start from Glorot uniform");
         assertArrayEquals(new float[5], identity.biasArray(), "bias starts at 0");
         assertNull(new Dense(7, 5, Activation.RELU, false, 3, 42).biasArray());
         assertNull(new Dense(7, 5, Activation.RELU, false, 3, 42).biasGrad());

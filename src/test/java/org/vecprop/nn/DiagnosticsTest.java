@@ -147,6 +147,71 @@ class DiagnosticsTest {
     }
 
     @Test
+    void explanationSaysWhatIsFlaggedWithTheNumbers() {
+        Network net = cleared();
+        Diagnostics d = new Diagnostics(net);
+        norms(net, 0.5f, 1f, 1000f);
+        d.update(net);
+        assertEquals("The gradient vanishes: layer 0's weight gradient (norm 5.0e-01) is 5.0e-04 of"
+                + " layer 2's (1.0e+03), below the 1e-03 threshold, so the layers nearest the input"
+                + " barely learn.", d.explanation());
+        norms(net, 2000f, 1f, 1f);
+        d.update(net);
+        assertEquals("The gradient explodes: layer 0's weight gradient (norm 2.0e+03) is 2.0e+03"
+                + " times layer 2's (1.0e+00), above the 1e+03 threshold.", d.explanation());
+        norms(net, 1f, 2e4f, 1f);
+        d.update(net);
+        assertEquals("The gradient explodes: layer 1's weight gradient has norm 2.0e+04 (the limit"
+                + " is 1e+04); a step of SGD with it would throw the weights far off.", d.explanation());
+        norms(net, 1f, 1f, 4f);
+        d.update(net);
+        assertEquals("Nothing flagged: layer 0's weight gradient (norm 1.0e+00) is 2.5e-01 of"
+                + " layer 2's (4.0e+00), within [1e-03, 1e+03].", d.explanation());
+        net.layer(0).freeze();
+        d.update(net);
+        assertEquals("Nothing flagged: layer 1's weight gradient (norm 1.0e+00) is 2.5e-01 of"
+                + " layer 2's (4.0e+00), within [1e-03, 1e+03]. Layer 0 is frozen on purpose (not"
+                + " compared, not updated).", d.explanation());
+        net.layer(1).freeze();
+        d.update(net);
+        assertEquals("Nothing flagged. Layers 0, 1 are frozen on purpose (not compared, not"
+                + " updated).", d.explanation());
+    }
+
+    /**
+     * The chain-rule argument, end to end: in a deep narrow sigmoid network (10 layers of 32,
+     * Glorot initialisation) every layer multiplies the gradient by its weights and by
+     * {@code σ' <= 1/4}, so the first layer's weight gradient is orders of magnitude below the
+     * last one's and the diagnostics flag it; the same network with ReLU (He initialisation)
+     * keeps the gradient's scale and is not flagged.
+     */
+    @Test
+    void aDeepSigmoidNetworkVanishesAndTheSameReluNetworkDoesNot() {
+        int[] sizes = {32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 1};
+        Random rnd = new Random(42);
+        float[] x = Values.random(rnd, 64 * 32, 0, 1f), t = Values.random(rnd, 64, 0, 1f);
+        double[] ratio = new double[2];
+        Activation[] acts = {Activation.SIGMOID, Activation.RELU};
+        for (int i = 0; i < 2; i++) {
+            Network net = Network.mlp(64, 42, acts[i], sizes);
+            net.forward(x, 0, 32, 64);
+            net.loss(t, 0, 1);
+            net.backward(Gradients.OVERWRITE);
+            Diagnostics d = new Diagnostics(net);
+            d.update(net);
+            ratio[i] = d.normRatio();
+            if (acts[i] == Activation.SIGMOID) {
+                assertTrue(d.vanishing(), "sigmoid: " + d);
+                assertTrue(d.explanation().startsWith("The gradient vanishes: layer 0's"), d.explanation());
+            } else {
+                assertFalse(d.vanishing(), "relu: " + d);
+                assertTrue(d.healthy(), "relu: " + d);
+            }
+        }
+        assertTrue(ratio[0] < 1e-4 && ratio[1] > 1e-2, java.util.Arrays.toString(ratio));
+    }
+
+    @Test
     void thresholdsAreExclusiveOrInclusiveAsDocumented() {
         // Vanishing: a first/last ratio of exactly 1e-3 is not vanishing; below it is.
         Network net = cleared();

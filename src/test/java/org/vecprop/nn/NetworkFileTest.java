@@ -66,6 +66,24 @@ class NetworkFileTest {
     }
 
     @Test
+    void sigmoidAndTanhLayersRoundTripAsPytorchModules(@TempDir Path dir) throws IOException {
+        Network net = new Network(new Dense(3, 6, Activation.SIGMOID, true, 2, 1),
+                new Dense(6, 4, Activation.TANH, true, 2, 2),
+                new Dense(4, 2, Activation.IDENTITY, true, 2, 3));
+        assertEquals("Linear(3, 6), Sigmoid(), Linear(6, 4), Tanh(), Linear(4, 2)", net.modules());
+        assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"),
+                new ArrayList<>(net.toSafeTensors().tensors().keySet()));
+        Path file = dir.resolve("smooth.safetensors");
+        net.save(file);
+        Network back = Network.load(file, 2);
+        assertEquals(net.modules(), back.modules());
+        assertSameWeights(weights(net), back, "loaded");
+        float[] x = Values.random(new Random(4), 6, 0, 1f);
+        Compare.sameArray(net.forward(x, 0, 3, 2).toArray(), back.forward(x, 0, 3, 2).toArray(),
+                "the loaded network computes the same outputs");
+    }
+
+    @Test
     void pytorchNamesShapesLayoutAndMetadata() {
         Network net = mixed(2);
         assertEquals("Linear(3, 5), ReLU(), Linear(5, 4, bias=False), Linear(4, 2)", net.modules());

@@ -104,6 +104,57 @@ class NetworkTest {
     }
 
     @Test
+    void gradCheckAgreesWithBackpropWithAnActivationPerLayer() {
+        // Sigmoid, tanh and ReLU chosen per hidden layer (the Network(Dense...) way), 1 to 4
+        // layers; the double-precision check evaluates the same functions.
+        Activation[] hidden = {Activation.SIGMOID, Activation.TANH, Activation.RELU};
+        Props.theory(20).forAll(org.quicktheories.generators.Generate.range(1, 4),
+                org.quicktheories.generators.Generate.range(1, 37),
+                org.quicktheories.generators.Generate.range(1, 9),
+                org.quicktheories.generators.Generate.longRange(0, 1000))
+                .checkAssert((depth, width, batch, seed) -> {
+            Random rnd = new Random(seed);
+            Dense[] layers = new Dense[depth];
+            StringBuilder what = new StringBuilder();
+            int in = 1 + rnd.nextInt(6);
+            int inputs = in;
+            for (int l = 0; l < depth; l++) {
+                boolean last = l == depth - 1;
+                int out = last ? 1 + rnd.nextInt(3) : width;
+                Activation act = last ? Activation.IDENTITY : hidden[rnd.nextInt(hidden.length)];
+                layers[l] = new Dense(in, out, act, true, batch, seed + l);
+                Values.fill(rnd, layers[l].biasArray(), 0, 0.5f);
+                what.append(act).append(' ').append(in).append('x').append(out).append(", ");
+                in = out;
+            }
+            Network net = new Network(layers);
+            float[] x = Values.random(rnd, batch * inputs, 0, 1f);
+            float[] t = Values.random(rnd, batch * in, 0, 1f);
+            GradCheck.Result r = GradCheck.check(net, x, 0, inputs, t, 0, in, batch, 1e-3);
+            assertTrue(r.worstError() <= 1e-3, what + "batch " + batch + ": " + r);
+        });
+    }
+
+    @Test
+    void mlpTakesTheHiddenActivation() {
+        Network net = Network.mlp(4, 9, Activation.TANH, 3, 6, 5, 2);
+        assertEquals(Activation.TANH, net.layer(0).activation());
+        assertEquals(Activation.TANH, net.layer(1).activation());
+        assertEquals(Activation.IDENTITY, net.layer(2).activation());
+        Network relu = Network.mlp(4, 9, 3, 6, 5, 2);
+        Network explicit = Network.mlp(4, 9, Activation.RELU, 3, 6, 5, 2);
+        for (int l = 0; l < 3; l++) {
+            assertEquals(relu.layer(l).activation(), explicit.layer(l).activation());
+            Compare.sameArray(relu.layer(l).weightArray(), explicit.layer(l).weightArray(),
+                    "mlp without an activation is mlp with ReLU, layer " + l);
+        }
+        rejects(NullPointerException.class, "hidden must not be null",
+                () -> Network.mlp(4, 9, (Activation) null, 3, 2));
+        rejects(IllegalArgumentException.class, "sizes[1] must be >= 1, got 0",
+                () -> Network.mlp(4, 9, Activation.SIGMOID, 3, 0, 2));
+    }
+
+    @Test
     void sharedWeightsGiveTheSameInference() {
         Network net = Network.mlp(8, 11, 4, 19, 2);
         Network other = net.sharingWeights(8);

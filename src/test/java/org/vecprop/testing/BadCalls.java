@@ -146,6 +146,34 @@ public final class BadCalls {
         return l;
     }
 
+    /** An activation's backward pass fused with the bias gradient ({@code Relu}, {@code Sigmoid}, {@code Tanh}). */
+    public interface BackwardWithBiasGradient {
+        void call(int rows, int cols, float[] x, int xOff, int ldx, float[] dy, int dyOff, int lddy,
+                  float[] dz, int dzOff, int lddz, float[] db, int dbOff, boolean accumulate);
+    }
+
+    /**
+     * The bad calls of a fused backward pass whose forward-pass operand is named {@code x}: the
+     * {@link #binary} rows with a valid db, then db null, past its array, and overlapping each
+     * of x, dy and dz.
+     */
+    public static List<Bad> backwardWithBiasGradient(String api, String x, BackwardWithBiasGradient f) {
+        List<Bad> l = new ArrayList<>(binary(api, x, "dy", "dz",
+                (r, c, p, po, lp, q, qo, lq, o, oo, lo) -> f.call(r, c, p, po, lp, q, qo, lq, o, oo, lo,
+                        new float[Math.max(0, c)], 0, true)));
+        l.add(new Bad(api + " null db", NPE, "db must not be null",
+                a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, null, 0, false)));
+        l.add(new Bad(api + " db past end", IOOBE, "db: 4 elements at dbOff 62",
+                a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, a.d, 62, false)));
+        l.add(new Bad(api + " db overlaps " + x, IAE, "db (elements 3..6) overlaps " + x,
+                a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, a.a, 3, false)));
+        l.add(new Bad(api + " db overlaps dy", IAE, "db (elements 14..17) overlaps dy (elements 0..15)",
+                a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, a.b, 14, true)));
+        l.add(new Bad(api + " db overlaps dz", IAE, "db (elements 60..63) overlaps dz",
+                a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 48, 4, a.c, 60, false)));
+        return l;
+    }
+
     /** {@code Mse.loss}'s signature (kernel and reference). */
     public interface Loss {
         float call(int rows, int cols, float[] p, int pOff, int ldp, float[] t, int tOff, int ldt);

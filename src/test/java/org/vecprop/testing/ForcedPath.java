@@ -24,12 +24,31 @@ public final class ForcedPath {
                                 float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc,
                                 float[] bias, int biasOff, boolean relu, PackBuffers buffers) {
+        multiply(path, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                bias, biasOff, relu ? Activation.RELU : Activation.IDENTITY, buffers);
+    }
+
+    /** As the other overload, with any activation. */
+    public static void multiply(Path path, boolean transA, boolean transB, int m, int n, int k,
+                                float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc,
+                                float[] bias, int biasOff, Activation activation, PackBuffers buffers) {
         if (!Simd.enabled() || path == Path.AUTO) {
             Gemm.multiplyBiasActivation(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                    beta, c, cOff, ldc, bias, biasOff, relu ? Activation.RELU : Activation.IDENTITY);
+                    beta, c, cOff, ldc, bias, biasOff, activation);
             return;
         }
         VectorGemm.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta,
-                c, cOff, ldc, bias, biasOff, relu ? Kernels.RELU : Kernels.IDENTITY, buffers, path);
+                c, cOff, ldc, bias, biasOff, code(activation), buffers, path);
+    }
+
+    /** The implementations' code of an activation. */
+    public static int code(Activation activation) {
+        return switch (activation) {
+            case IDENTITY -> Kernels.IDENTITY;
+            case RELU -> Kernels.RELU;
+            case SIGMOID -> Kernels.SIGMOID;
+            case TANH -> Kernels.TANH;
+        };
     }
 }

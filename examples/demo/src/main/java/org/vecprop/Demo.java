@@ -24,8 +24,8 @@ import org.vecprop.reference.ReferenceMse;
 import org.vecprop.reference.ReferenceRelu;
 
 /**
- * The demo, in three parts chosen by argument ({@code kernels}, {@code seed}, {@code train};
- * none runs all three):
+ * The demo, in four parts chosen by argument ({@code kernels}, {@code seed}, {@code train},
+ * {@code gradients}; none runs all four):
  * <ul>
  *   <li>{@code kernels}: the article's two-layer network, forward and backward, computed by the
  *       kernels, each intermediate beside the scalar reference's value and the article's;</li>
@@ -33,9 +33,12 @@ import org.vecprop.reference.ReferenceRelu;
  *       gradients as the article's PyTorch snippet does;</li>
  *   <li>{@code train}: a 2-64-64-1 ReLU network learning {@code y = sin(3 x1) cos(2 x2)}, one line
  *       per epoch, then the diagnostics catching two planted problems, and telling a layer frozen
- *       on purpose from two layers that stop learning for other reasons.</li>
+ *       on purpose from two layers that stop learning for other reasons;</li>
+ *   <li>{@code gradients}: the failure modes measured ({@link GradientNorms}): a deep, narrow
+ *       network with sigmoid, tanh and ReLU, and with an over-scaled initialisation, every
+ *       layer's gradient norm per epoch, the diagnostics' verdicts, and a CSV for the plot.</li>
  * </ul>
- * Run it with {@code scripts/demo [kernels|seed|train]}.
+ * Run it with {@code scripts/demo [kernels|seed|train|gradients]}.
  */
 public final class Demo {
     private Demo() {}
@@ -105,18 +108,36 @@ public final class Demo {
     /** Runs the parts named in {@code args} (kernels, seed, train), or all of them. */
     public static void main(String[] args) {
         java.util.List<String> parts = args.length == 0
-                ? java.util.List.of("kernels", "seed", "train") : java.util.List.of(args);
+                ? java.util.List.of("kernels", "seed", "train", "gradients") : java.util.List.of(args);
         System.out.println(Simd.description());
         for (String part : parts) {
             switch (part) {
                 case "kernels" -> kernels();
                 case "seed" -> seed();
                 case "train" -> train();
+                case "gradients" -> gradients();
                 default -> {
-                    System.err.println("unknown part '" + part + "': use kernels, seed or train");
+                    System.err.println("unknown part '" + part + "': use kernels, seed, train or"
+                            + " gradients");
                     System.exit(2);
                 }
             }
+        }
+    }
+
+    /** Where {@code gradients} writes its CSV: {@code -Dvecprop.demo.csv}, else results/. */
+    static final String GRADIENTS_CSV = System.getProperty("vecprop.demo.csv",
+            "results/gradient-norms.csv");
+
+    static void gradients() {
+        System.out.println();
+        System.out.println("== gradients: the same deep, narrow network with sigmoid, tanh and ReLU,"
+                + " from one seed; and with weights 4x too large");
+        try {
+            GradientNorms.demo(20, 0.05f, 42, java.nio.file.Path.of(GRADIENTS_CSV), System.out::println);
+        } catch (java.io.IOException e) {
+            System.err.println("gradients: could not write " + GRADIENTS_CSV + ": " + e.getMessage());
+            System.exit(1);
         }
     }
 

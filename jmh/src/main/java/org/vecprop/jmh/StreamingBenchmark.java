@@ -8,6 +8,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.Relu;
+import org.vecprop.kernel.Sigmoid;
+import org.vecprop.kernel.Tanh;
+import org.vecprop.reference.ReferenceSigmoid;
+import org.vecprop.reference.ReferenceTanh;
 
 /**
  * The memory-bound kernels against the memory system: each at n = 1,024 (L1), 1,048,576 (L3)
@@ -21,10 +25,20 @@ import org.vecprop.kernel.Relu;
  *   <tr><th>kernel</th><th>operation</th><th>bytes</th></tr>
  *   <tr><td>relu</td><td>y = max(0, x)</td><td>8 (read x, write y)</td></tr>
  *   <tr><td>reluBackward</td><td>dz = z &gt; 0 ? dy : 0</td><td>12</td></tr>
+ *   <tr><td>sigmoid</td><td>y = 1/(1 + e^-x), x in [-8, 8]</td><td>8</td></tr>
+ *   <tr><td>sigmoidBackward</td><td>dz = dy·a(1 - a) from the stored a</td><td>12</td></tr>
+ *   <tr><td>tanh</td><td>y = tanh x, x in [-4, 4]</td><td>8</td></tr>
+ *   <tr><td>tanhBackward</td><td>dz = dy·(1 - a²) from the stored a</td><td>12</td></tr>
  *   <tr><td>mse</td><td>loss and g = 2(p - t)/n</td><td>12</td></tr>
  *   <tr><td>biasAdd</td><td>y = x + b (rows of 1024)</td><td>8 (+ the bias row)</td></tr>
  *   <tr><td>biasGradient</td><td>db = column sums (rows of 1024)</td><td>4 (+ the db row)</td></tr>
  * </table>
+ *
+ * <p>sigmoid and tanh are compute-bound where the data is in cache (about 40 and 50 vector
+ * operations per vector of x: vecprop's own exp, a division and the error-free steps), so next
+ * to {@code copy} they show how far they are from the memory system's pace at each level; their
+ * {@code reference} is the oracle, {@link Math#exp} and {@link Math#tanh} in double. Their
+ * backward passes are one FMA and one product per element, memory-bound like ReLU's.
  *
  * <p>Run settings are {@link BenchmarkDefaults}' but for a 3 GB heap (three 16M-float arrays
  * plus the copy buffers): {@code @Fork} replaces the inherited one whole, so its other
@@ -37,7 +51,8 @@ import org.vecprop.kernel.Relu;
 public class StreamingBenchmark extends BenchmarkDefaults {
     static final int COLS = 1024;
 
-    @Param({"relu", "reluBackward", "mse", "biasAdd", "biasGradient"})
+    @Param({"relu", "reluBackward", "sigmoid", "sigmoidBackward", "tanh", "tanhBackward", "mse",
+        "biasAdd", "biasGradient"})
     public String kernel;
 
     @Param({"1024", "1048576", "16777216"})
@@ -50,7 +65,8 @@ public class StreamingBenchmark extends BenchmarkDefaults {
     static long bytesTouched(String kernel, int n) {
         return switch (kernel) {
             case "relu" -> 8L * n;
-            case "reluBackward", "mse" -> 12L * n;
+            case "sigmoid", "tanh" -> 8L * n;
+            case "reluBackward", "sigmoidBackward", "tanhBackward", "mse" -> 12L * n;
             case "biasAdd" -> 8L * n + 4L * COLS;
             case "biasGradient" -> 4L * n + 4L * COLS;
             default -> throw new IllegalArgumentException(kernel);
@@ -63,6 +79,16 @@ public class StreamingBenchmark extends BenchmarkDefaults {
         x = RandomData.uniform(rnd, n, -0.5f, 0.5f);
         y = RandomData.uniform(rnd, n, -0.5f, 0.5f);
         z = new float[n];
+        switch (kernel) {
+            // Inputs where the functions bend and saturate; stored activations from the oracle.
+            case "sigmoid" -> x = RandomData.uniform(rnd, n, -8f, 8f);
+            case "tanh" -> x = RandomData.uniform(rnd, n, -4f, 4f);
+            case "sigmoidBackward" -> ReferenceSigmoid.forward(1, n,
+                    RandomData.uniform(rnd, n, -8f, 8f), 0, n, x, 0, n);
+            case "tanhBackward" -> ReferenceTanh.forward(1, n,
+                    RandomData.uniform(rnd, n, -4f, 4f), 0, n, x, 0, n);
+            default -> { }
+        }
         bias = new float[COLS];
         rows = n / COLS;
         int floats = (int) (bytesTouched(kernel, n) / 8); // a copy reads and writes 4 bytes each
@@ -75,6 +101,10 @@ public class StreamingBenchmark extends BenchmarkDefaults {
         switch (kernel) {
             case "relu" -> Relu.forward(1, n, x, 0, n, z, 0, n);
             case "reluBackward" -> Relu.backward(1, n, x, 0, n, y, 0, n, z, 0, n);
+            case "sigmoid" -> Sigmoid.forward(1, n, x, 0, n, z, 0, n);
+            case "sigmoidBackward" -> Sigmoid.backward(1, n, x, 0, n, y, 0, n, z, 0, n);
+            case "tanh" -> Tanh.forward(1, n, x, 0, n, z, 0, n);
+            case "tanhBackward" -> Tanh.backward(1, n, x, 0, n, y, 0, n, z, 0, n);
             case "mse" -> {
                 return Mse.lossAndGradient(1, n, x, 0, n, y, 0, n, z, 0, n);
             }
@@ -90,6 +120,10 @@ public class StreamingBenchmark extends BenchmarkDefaults {
         switch (kernel) {
             case "relu" -> org.vecprop.reference.ReferenceRelu.forward(1, n, x, 0, n, z, 0, n);
             case "reluBackward" -> org.vecprop.reference.ReferenceRelu.backward(1, n, x, 0, n, y, 0, n, z, 0, n);
+            case "sigmoid" -> ReferenceSigmoid.forward(1, n, x, 0, n, z, 0, n);
+            case "sigmoidBackward" -> ReferenceSigmoid.backward(1, n, x, 0, n, y, 0, n, z, 0, n);
+            case "tanh" -> ReferenceTanh.forward(1, n, x, 0, n, z, 0, n);
+            case "tanhBackward" -> ReferenceTanh.backward(1, n, x, 0, n, y, 0, n, z, 0, n);
             case "mse" -> {
                 return org.vecprop.reference.ReferenceMse.lossAndGradient(1, n, x, 0, n, y, 0, n, z, 0, n);
             }

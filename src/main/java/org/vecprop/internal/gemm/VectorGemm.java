@@ -7,6 +7,7 @@ import jdk.incubator.vector.FloatVector;
 import org.vecprop.internal.Kernels;
 import org.vecprop.internal.PackBuffers;
 import org.vecprop.internal.gemm.GemmBlocking.Path;
+import org.vecprop.internal.math.VectorFloatExpRows;
 
 /**
  * The Vector API GEMM's entry: takes a validated problem to its path ({@link
@@ -27,9 +28,51 @@ public final class VectorGemm {
      * @param buffers packing buffers, or null for this thread's
      * @param path AUTO, or a path to force (tests; the pieces of a parallel call); DIRECT falls
      *     back to PACKED where it does not apply (B transposed)
-     * @param activation {@link Kernels#IDENTITY} or {@link Kernels#RELU}
+     * @param activation {@link Kernels#IDENTITY}, {@link Kernels#RELU}, {@link Kernels#SIGMOID}
+     *     or {@link Kernels#TANH}
      */
     public static void multiply(boolean transA, boolean transB, int m, int n, int k,
+                                float alpha, float[] a, int aOff, int lda,
+                                float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc,
+                                float[] bias, int biasOff, int activation,
+                                PackBuffers buffers, Path path) {
+        product(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                bias, biasOff, tileActivation(activation), buffers, path);
+        applySmooth(m, n, c, cOff, ldc, activation);
+    }
+
+    /**
+     * The activation the paths apply as they store C: ReLU (a lane-wise max, in registers) or
+     * none; sigmoid and tanh are applied by {@link #applySmooth} once C, bias included, is stored.
+     */
+    private static int tileActivation(int activation) {
+        return activation == Kernels.SIGMOID || activation == Kernels.TANH ? Kernels.IDENTITY
+                : activation;
+    }
+
+    /**
+     * Sigmoid or tanh over the stored {@code m x n} C, by {@link VectorFloatExpRows}: the same
+     * value as in the epilogue (storing and loading a float is exact, and the order of
+     * arithmetic applies the function after the bias), in a pass of its own because these
+     * functions must be compiled inlined into a loop that runs long per call (see
+     * {@link VectorFloatExpRows}). C was just written, so it is in cache unless it is larger than
+     * the cache; the function's cost, about 40 to 50 vector operations per vector, is the same
+     * either way.
+     */
+    private static void applySmooth(int m, int n, float[] c, int cOff, int ldc, int activation) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (activation == Kernels.SIGMOID) {
+            VectorFloatExpRows.sigmoid(m, n, c, cOff, ldc, c, cOff, ldc);
+        } else if (activation == Kernels.TANH) {
+            VectorFloatExpRows.tanh(m, n, c, cOff, ldc, c, cOff, ldc);
+        }
+    }
+
+    /** {@link #multiply} with ReLU or no activation. */
+    private static void product(boolean transA, boolean transB, int m, int n, int k,
                                 float alpha, float[] a, int aOff, int lda,
                                 float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc,
@@ -97,14 +140,16 @@ public final class VectorGemm {
         if (m == 0 || n == 0) {
             return;
         }
+        int tile = tileActivation(activation);
         if (alpha == 0f || k == 0) {
             scale(m, n, beta, c, cOff, ldc);
-            if (bias != null || activation != Kernels.IDENTITY) {
-                GemmEpilogue.biasAndActivation(m, n, c, cOff, ldc, bias, biasOff, activation);
+            if (bias != null || tile != Kernels.IDENTITY) {
+                GemmEpilogue.biasAndActivation(m, n, c, cOff, ldc, bias, biasOff, tile);
             }
-            return;
+        } else {
+            GemmMacroKernel.prepacked(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc,
+                    buffers != null ? buffers : PackBuffers.ofThisThread(), bias, biasOff, tile);
         }
-        GemmMacroKernel.prepacked(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc,
-                buffers != null ? buffers : PackBuffers.ofThisThread(), bias, biasOff, activation);
+        applySmooth(m, n, c, cOff, ldc, activation);
     }
 }

@@ -24,7 +24,8 @@ import org.vecprop.reference.ReferenceUpdate;
  *   <li>element-wise operations and the column sums (ReLU and its derivatives, bias add and
  *       gradient, the SGD update, dead-column counts): the order is the formula itself, which
  *       the oracle's loop spells out, so this class calls the oracle in
- *       {@code org.vecprop.reference} (the same code the tests hold the kernels against);</li>
+ *       {@code org.vecprop.reference} (the same code the tests hold the kernels against);
+ *       sigmoid and tanh, whose oracle computes in double, in {@link ScalarActivations};</li>
  *   <li>GEMM, the MSE loss and the sum of squares, where the oracle sums in its own textbook
  *       order: loops of their own here, following the depth blocks and virtual lanes of the
  *       order.</li>
@@ -60,6 +61,48 @@ public final class ScalarKernels implements Kernels {
                                              float[] dz, int dzOff, int lddz,
                                              float[] db, int dbOff, boolean accumulate) {
         ReferenceRelu.backward(rows, cols, z, zOff, ldz, dy, dyOff, lddy, dz, dzOff, lddz);
+        ReferenceBias.gradient(rows, cols, dz, dzOff, lddz, db, dbOff, accumulate);
+    }
+
+    @Override
+    public void sigmoidForward(int rows, int cols, float[] x, int xOff, int ldx,
+                               float[] y, int yOff, int ldy) {
+        ScalarActivations.forward(SIGMOID, rows, cols, x, xOff, ldx, y, yOff, ldy);
+    }
+
+    @Override
+    public void sigmoidBackward(int rows, int cols, float[] a, int aOff, int lda,
+                                float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz) {
+        ScalarActivations.backward(false, rows, cols, a, aOff, lda, dy, dyOff, lddy, dz, dzOff, lddz);
+    }
+
+    @Override
+    public void sigmoidBackwardWithBiasGradient(int rows, int cols, float[] a, int aOff, int lda,
+                                                float[] dy, int dyOff, int lddy,
+                                                float[] dz, int dzOff, int lddz,
+                                                float[] db, int dbOff, boolean accumulate) {
+        ScalarActivations.backward(false, rows, cols, a, aOff, lda, dy, dyOff, lddy, dz, dzOff, lddz);
+        ReferenceBias.gradient(rows, cols, dz, dzOff, lddz, db, dbOff, accumulate);
+    }
+
+    @Override
+    public void tanhForward(int rows, int cols, float[] x, int xOff, int ldx,
+                            float[] y, int yOff, int ldy) {
+        ScalarActivations.forward(TANH, rows, cols, x, xOff, ldx, y, yOff, ldy);
+    }
+
+    @Override
+    public void tanhBackward(int rows, int cols, float[] a, int aOff, int lda,
+                             float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz) {
+        ScalarActivations.backward(true, rows, cols, a, aOff, lda, dy, dyOff, lddy, dz, dzOff, lddz);
+    }
+
+    @Override
+    public void tanhBackwardWithBiasGradient(int rows, int cols, float[] a, int aOff, int lda,
+                                             float[] dy, int dyOff, int lddy,
+                                             float[] dz, int dzOff, int lddz,
+                                             float[] db, int dbOff, boolean accumulate) {
+        ScalarActivations.backward(true, rows, cols, a, aOff, lda, dy, dyOff, lddy, dz, dzOff, lddz);
         ReferenceBias.gradient(rows, cols, dz, dzOff, lddz, db, dbOff, accumulate);
     }
 
@@ -167,7 +210,6 @@ public final class ScalarKernels implements Kernels {
         if (m == 0 || n == 0) {
             return;
         }
-        boolean relu = activation == RELU;
         float[] acc = Scratch.zeroedRow(n);
         int aStepI = transA ? 1 : lda, aStepP = transA ? lda : 1;
         int bStepP = transB ? 1 : ldb, bStepJ = transB ? ldb : 1;
@@ -198,12 +240,12 @@ public final class ScalarKernels implements Kernels {
                     c[row + j] = v;
                 }
             }
-            for (int j = 0; j < n && (bias != null || relu); j++) {
+            for (int j = 0; j < n && (bias != null || activation != IDENTITY); j++) {
                 float v = c[row + j];
                 if (bias != null) {
                     v = v + bias[biasOff + j];
                 }
-                c[row + j] = relu ? Math.max(0f, v) : v;
+                c[row + j] = ScalarActivations.apply(v, activation);
             }
         }
     }

@@ -8,6 +8,7 @@ import org.vecprop.internal.gemm.PackedPanels;
 import org.vecprop.internal.gemm.GemmBlocking.Path;
 import org.vecprop.internal.gemm.GemmParallel;
 import org.vecprop.internal.gemm.VectorGemm;
+import org.vecprop.internal.math.VectorFloatExpRows;
 
 /**
  * The Vector API implementation of {@link Kernels}, at the width {@code Lanes.F} fixes: the
@@ -44,6 +45,48 @@ public final class VectorKernels implements Kernels {
                                              float[] dz, int dzOff, int lddz,
                                              float[] db, int dbOff, boolean accumulate) {
         VectorRelu.backwardWithBiasGradient(rows, cols, z, zOff, ldz, dy, dyOff, lddy,
+                dz, dzOff, lddz, db, dbOff, accumulate);
+    }
+
+    @Override
+    public void sigmoidForward(int rows, int cols, float[] x, int xOff, int ldx,
+                               float[] y, int yOff, int ldy) {
+        VectorFloatExpRows.sigmoid(rows, cols, x, xOff, ldx, y, yOff, ldy);
+    }
+
+    @Override
+    public void sigmoidBackward(int rows, int cols, float[] a, int aOff, int lda,
+                                float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz) {
+        VectorActivations.backward(false, rows, cols, a, aOff, lda, dy, dyOff, lddy, dz, dzOff, lddz);
+    }
+
+    @Override
+    public void sigmoidBackwardWithBiasGradient(int rows, int cols, float[] a, int aOff, int lda,
+                                                float[] dy, int dyOff, int lddy,
+                                                float[] dz, int dzOff, int lddz,
+                                                float[] db, int dbOff, boolean accumulate) {
+        VectorActivations.backwardWithBiasGradient(false, rows, cols, a, aOff, lda, dy, dyOff, lddy,
+                dz, dzOff, lddz, db, dbOff, accumulate);
+    }
+
+    @Override
+    public void tanhForward(int rows, int cols, float[] x, int xOff, int ldx,
+                            float[] y, int yOff, int ldy) {
+        VectorFloatExpRows.tanh(rows, cols, x, xOff, ldx, y, yOff, ldy);
+    }
+
+    @Override
+    public void tanhBackward(int rows, int cols, float[] a, int aOff, int lda,
+                             float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz) {
+        VectorActivations.backward(true, rows, cols, a, aOff, lda, dy, dyOff, lddy, dz, dzOff, lddz);
+    }
+
+    @Override
+    public void tanhBackwardWithBiasGradient(int rows, int cols, float[] a, int aOff, int lda,
+                                             float[] dy, int dyOff, int lddy,
+                                             float[] dz, int dzOff, int lddz,
+                                             float[] db, int dbOff, boolean accumulate) {
+        VectorActivations.backwardWithBiasGradient(true, rows, cols, a, aOff, lda, dy, dyOff, lddy,
                 dz, dzOff, lddz, db, dbOff, accumulate);
     }
 

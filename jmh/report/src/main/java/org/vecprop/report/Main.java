@@ -15,6 +15,7 @@ import java.util.List;
  * java -jar report.jar compare A.json B.json [--out FILE.md] [--plot FILE.png] [--label-a X] [--label-b Y]
  *                                [--alpha Q] [--level L] [--floor PCT] [--min-samples N]
  * java -jar report.jar index [--results DIR] [--out FILE.md] [--plot FILE.png]
+ * java -jar report.jar gradients NORMS.csv --plot FILE.png [--epoch N]
  * </pre>
  *
  * Without {@code --out} the Markdown goes to standard output; without {@code --plots} /
@@ -41,6 +42,10 @@ public final class Main {
                   Every run under DIR/contrib/<machine>-<date>/ (default DIR: results) ranked on
                   headline benchmarks (GEMM 1024^3 and 256^3 GF/s and % of the run's own peak,
                   OpenBLAS, a training step, ReLU GB/s), with each machine's identity.
+              gradients NORMS.csv --plot FILE.png [--epoch N]
+                  The weight-gradient norm per layer, one line per run, log scale, of epoch N
+                  (default: the last; 0 is at initialisation), from the CSV scripts/demo
+                  gradients writes.
             Without --out the Markdown goes to standard output.""";
 
     public static void main(String[] args) {
@@ -78,6 +83,7 @@ public final class Main {
             case "report" -> report(rest);
             case "compare" -> compare(rest);
             case "index" -> index(rest);
+            case "gradients" -> gradients(rest);
             default -> throw new UsageException("unknown command '" + command + "'");
         };
     }
@@ -195,6 +201,31 @@ public final class Main {
             throw new UsageException(results + " is not a folder");
         }
         write(out, new Index(new Index.Options(results, out, plot)).render());
+        return 0;
+    }
+
+    private static int gradients(List<String> args) throws IOException, UsageException {
+        Path csv = null;
+        Path plot = null;
+        int epoch = -1;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--plot" -> plot = Path.of(value(args, ++i, a));
+                case "--epoch" -> epoch = (int) number(value(args, ++i, a), a);
+                default -> {
+                    if (a.startsWith("--") || csv != null) {
+                        throw new UsageException("unknown argument " + a);
+                    }
+                    csv = Path.of(a);
+                }
+            }
+        }
+        if (csv == null || plot == null) {
+            throw new UsageException("gradients needs a CSV file and --plot FILE.png");
+        }
+        int drawn = GradientPlot.save(GradientPlot.read(csv), epoch, plot);
+        System.err.println("wrote " + plot + " (epoch " + drawn + ")");
         return 0;
     }
 

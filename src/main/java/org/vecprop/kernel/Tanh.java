@@ -1,0 +1,115 @@
+package org.vecprop.kernel;
+
+import org.vecprop.contract.Checks;
+
+/**
+ * The hyperbolic tangent and its backward pass on row-major {@code rows x cols} float matrices
+ * (offset plus row stride, like BLAS).
+ *
+ * <p><b>Forward</b> is vecprop's own float tanh, the same bits at every vector width, on the
+ * scalar path and in every JIT tier, on any CPU (no {@code Math.tanh}, no Vector API
+ * transcendental). Against the exact function ({@link org.vecprop.reference.ReferenceTanh#value}),
+ * in float ulps of the exact value: within <b>1.1 ulps</b> for {@code |x| < 0.625} (an odd
+ * polynomial) and <b>1.0 ulp</b> from there on (bounds from the error analysis in
+ * {@code docs/exp.md}; the worst errors over all 2^32 floats are 0.71 and 0.82). Exactly odd:
+ * {@code tanh(-x) == -tanh(x)} bit for bit. Special values: NaN gives NaN, ±Inf give ±1, ±0 give
+ * ±0; {@code |x| >= 9.0109} gives exactly ±1.
+ *
+ * <p><b>Backward</b> takes the stored activation {@code a = tanh(z)}, since
+ * {@code tanh'(z) = 1 - a²}: {@code dz = dy * fma(-a, a, 1)}, the derivative rounded once and
+ * then the product, so the pre-activation z is never stored. Against the exact
+ * {@code dy·(1 - a²)} ({@link org.vecprop.reference.ReferenceTanh#backward(double, double)}):
+ * within <b>1.5 ulps</b>, and 1 ulp (2^-149) where the result is subnormal (two roundings, each at
+ * most {@code 2^-24} relative; {@code 1 - a²} is 0 or above 2^-24 for {@code |a| <= 1}). The
+ * bound holds wherever {@code 1 - a²} is within float range, {@code |a| < 2^64}, which includes
+ * every activation in [-1, 1]. NaN in a or dy gives NaN; {@code a = ±Inf} gives
+ * {@code -Inf * dy}, as the reference.
+ *
+ * <p>Aliasing: an output may be exactly the same view (array, offset, row stride) as an input,
+ * which is how to run in place; any other overlap is rejected. Bad input throws before anything
+ * is written, naming the argument ({@code docs/conventions.md}): a null array
+ * {@code NullPointerException}; a negative size, a row stride below the row or a forbidden
+ * overlap {@code IllegalArgumentException}; an extent past the array
+ * {@code IndexOutOfBoundsException}. Thread-safe; allocates nothing.
+ */
+public final class Tanh {
+    private Tanh() {}
+
+    /**
+     * {@code y = tanh(x)} element-wise.
+     *
+     * @param rows rows of x and y, {@code >= 0}
+     * @param cols columns of x and y, {@code >= 0}
+     * @param x input, from {@code xOff} with row stride {@code ldx >= max(1, cols)}
+     * @param xOff index of x's first element
+     * @param ldx row stride of x
+     * @param y output, from {@code yOff} with row stride {@code ldy}; may be exactly x
+     * @param yOff index of y's first element
+     * @param ldy row stride of y
+     * @throws NullPointerException for a null array, IllegalArgumentException or
+     *     IndexOutOfBoundsException for a bad size, stride, extent or overlap, before any write
+     */
+    public static void forward(int rows, int cols, float[] x, int xOff, int ldx,
+                               float[] y, int yOff, int ldy) {
+        Checks.unary(rows, cols, x, xOff, ldx, y, yOff, ldy, "x", "y");
+        Implementation.KERNELS.tanhForward(rows, cols, x, xOff, ldx, y, yOff, ldy);
+    }
+
+    /**
+     * The backward pass from the stored activation: {@code dz = dy * fma(-a, a, 1)}
+     * element-wise, i.e. {@code dy · (1 - a²)}.
+     *
+     * @param rows rows of a, dy and dz, {@code >= 0}
+     * @param cols columns of a, dy and dz, {@code >= 0}
+     * @param a the forward pass's output tanh(z), from {@code aOff} with row stride {@code lda}
+     * @param aOff index of a's first element
+     * @param lda row stride of a
+     * @param dy gradient with respect to the activation, row stride {@code lddy}
+     * @param dyOff index of dy's first element
+     * @param lddy row stride of dy
+     * @param dz output gradient with respect to z, row stride {@code lddz}; may be exactly dy
+     *     (in place) or a
+     * @param dzOff index of dz's first element
+     * @param lddz row stride of dz
+     * @throws NullPointerException for a null array, IllegalArgumentException or
+     *     IndexOutOfBoundsException for a bad size, stride, extent or overlap, before any write
+     */
+    public static void backward(int rows, int cols, float[] a, int aOff, int lda,
+                                float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz) {
+        Checks.binary(rows, cols, a, aOff, lda, dy, dyOff, lddy, dz, dzOff, lddz, "a", "dy", "dz");
+        Implementation.KERNELS.tanhBackward(rows, cols, a, aOff, lda, dy, dyOff, lddy,
+                dz, dzOff, lddz);
+    }
+
+    /**
+     * The backward pass fused with the bias gradient: {@code dz = dy * fma(-a, a, 1)} and
+     * {@code db (+)= column sums of dz}, in one pass over a and dy. Bit-identical to
+     * {@link #backward} followed by {@link Bias#gradient}.
+     *
+     * @param rows rows of a, dy and dz, {@code >= 0}
+     * @param cols columns of a, dy and dz, and length of db, {@code >= 0}
+     * @param a the forward pass's output tanh(z), row stride {@code lda}
+     * @param aOff index of a's first element
+     * @param lda row stride of a
+     * @param dy gradient with respect to the activation, row stride {@code lddy}
+     * @param dyOff index of dy's first element
+     * @param lddy row stride of dy
+     * @param dz output gradient with respect to z; may be exactly dy or a
+     * @param dzOff index of dz's first element
+     * @param lddz row stride of dz
+     * @param db {@code cols} floats from {@code dbOff}; may not overlap a, dy or dz
+     * @param dbOff index of db's first element
+     * @param accumulate add the column sums into db instead of overwriting it
+     * @throws NullPointerException for a null array, IllegalArgumentException or
+     *     IndexOutOfBoundsException for a bad size, stride, extent or overlap, before any write
+     */
+    public static void backwardWithBiasGradient(int rows, int cols, float[] a, int aOff, int lda,
+                                                float[] dy, int dyOff, int lddy,
+                                                float[] dz, int dzOff, int lddz,
+                                                float[] db, int dbOff, boolean accumulate) {
+        Checks.backwardWithBiasGradient(rows, cols, a, aOff, lda, dy, dyOff, lddy, dz, dzOff, lddz,
+                db, dbOff, "a");
+        Implementation.KERNELS.tanhBackwardWithBiasGradient(rows, cols, a, aOff, lda, dy, dyOff,
+                lddy, dz, dzOff, lddz, db, dbOff, accumulate);
+    }
+}
