@@ -26,6 +26,9 @@ import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.GemmWorkspace;
 import org.vecprop.kernel.Simd;
 import org.vecprop.nn.Dense;
+import org.vecprop.nn.Output;
+import org.vecprop.nn.Parameter;
+import org.vecprop.nn.SgdOptions;
 import org.vecprop.nn.Gradients;
 import org.vecprop.nn.Network;
 import org.vecprop.nn.Sgd;
@@ -128,7 +131,7 @@ public final class Soak {
             float[] t = random(rnd, batch * steps * sizes[sizes.length - 1]);
             TrainingJob job = new TrainingJob(sizes, batch, seed, 0.05f, 0.9f, x, t, new float[steps], null);
             Network net = job.fresh();
-            Sgd sgd = new Sgd(net, job.lr, job.momentum, 1e-4f);
+            Sgd sgd = new Sgd(net, SgdOptions.learningRate(job.lr).withMomentum(job.momentum).withWeightDecay(1e-4f));
             for (int s = 0; s < steps; s++) {
                 job.losses[s] = job.step(net, sgd, s);
             }
@@ -150,9 +153,10 @@ public final class Soak {
 
         static float[][] weights(Network net) {
             List<float[]> w = new ArrayList<>();
-            for (Dense d : net.layers()) {
-                w.add(d.weights().clone());
-                w.add(d.bias().clone());
+            for (Parameter p : net.parameters()) {
+                float[] v = new float[p.size()];
+                p.copyTo(v, 0);
+                w.add(v);
             }
             return w.toArray(new float[0][]);
         }
@@ -174,8 +178,7 @@ public final class Soak {
         inferenceExpected = new float[INFERENCE_BATCHES.length][];
         for (int q = 0; q < INFERENCE_BATCHES.length; q++) {
             inferenceInputs[q] = random(rnd, INFERENCE_BATCHES[q] * 16);
-            inferenceExpected[q] = Arrays.copyOf(mine.forward(inferenceInputs[q], 0, 16, INFERENCE_BATCHES[q]),
-                    INFERENCE_BATCHES[q] * 8);
+            inferenceExpected[q] = mine.forward(inferenceInputs[q], 0, 16, INFERENCE_BATCHES[q]).toArray();
         }
     }
 
@@ -344,7 +347,7 @@ public final class Soak {
         void trainingEpisode() {
             TrainingJob job = jobs.get(rnd.nextInt(jobs.size()));
             Network net = job.fresh();
-            Sgd sgd = new Sgd(net, job.lr(), job.momentum(), 1e-4f);
+            Sgd sgd = new Sgd(net, SgdOptions.learningRate(job.lr()).withMomentum(job.momentum()).withWeightDecay(1e-4f));
             for (int s = 0; s < STEPS; s++) {
                 long before = allocated();
                 float loss = job.step(net, sgd, s);
@@ -367,10 +370,10 @@ public final class Soak {
         void inference() {
             int q = rnd.nextInt(INFERENCE_BATCHES.length), batch = INFERENCE_BATCHES[q];
             long before = allocated();
-            float[] out = inference.forward(inferenceInputs[q], 0, 16, batch);
+            Output out = inference.forward(inferenceInputs[q], 0, 16, batch);
             measured(Op.INFERENCE, allocated() - before);
             TALLY.get(Op.INFERENCE).calls.increment();
-            if (!Arrays.equals(Arrays.copyOf(out, batch * 8), inferenceExpected[q])) {
+            if (!Arrays.equals(out.toArray(), inferenceExpected[q])) {
                 fail(Op.INFERENCE, "batch " + batch + ": output differs from the single-threaded one");
             }
         }
