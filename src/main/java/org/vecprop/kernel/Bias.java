@@ -7,7 +7,9 @@ import org.vecprop.contract.Checks;
  * {@code rows x cols} matrices and a bias of {@code cols} contiguous floats. Both equal
  * {@link org.vecprop.reference.ReferenceBias} bit for bit (the gradient sums each column from row 0 down).
  *
- * <p>Thread-safe; allocates nothing.
+ * <p>Thread-safe; allocates nothing once warm: an accumulating bias gradient sums into a
+ * per-thread scratch row, allocated on a thread's first such call and again only for a wider
+ * row.
  */
 public final class Bias {
     private Bias() {}

@@ -332,7 +332,8 @@ public final class Gemm {
      * attached as suppressed); C is then partly written. An {@link Error} thrown by {@code
      * executor.execute} is treated the same way (it is not a rejection). The call allocates
      * two small objects (the description of the pieces and the claim counters) plus whatever
-     * the executor allocates per task; the single-threaded call allocates nothing.
+     * the executor allocates per task; the single-threaded call allocates nothing once this
+     * thread's working buffers have grown to the problem's size.
      *
      * @param transA whether op(A) = Aᵀ: stored A is {@code m x k}, or {@code k x m} if true
      * @param transB whether op(B) = Bᵀ: stored B is {@code k x n}, or {@code n x k} if true

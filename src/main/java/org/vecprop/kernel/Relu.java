@@ -10,7 +10,9 @@ import org.vecprop.contract.Checks;
  * positive (gradient 0).
  *
  * <p>Aliasing: an output may be exactly the same view (array, offset, row stride) as an input,
- * which is how to run in place; any other overlap is rejected. Thread-safe; allocates nothing.
+ * which is how to run in place; any other overlap is rejected. Thread-safe; allocates nothing
+ * once warm: an accumulating bias gradient sums into a per-thread scratch row, allocated on a
+ * thread's first such call and again only for a wider row.
  */
 public final class Relu {
     private Relu() {}

@@ -11,7 +11,8 @@ import org.vecprop.contract.SummaryIndex;
  * <p>The counts and the maximum equal the reference's exactly; the sum of squares is
  * accumulated per row in float lanes and folded into double, within {@code (cols/L + L) * 2^-24}
  * relative of the reference's double sum (all terms are non-negative). Thread-safe; allocates
- * nothing.
+ * nothing once warm: the sum of squares runs in a per-thread state allocated on a thread's first
+ * call.
  */
 public final class Stats {
     private Stats() {}
