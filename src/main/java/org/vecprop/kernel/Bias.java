@@ -7,7 +7,9 @@ import org.vecprop.contract.Checks;
  * {@code rows x cols} matrices and a bias of {@code cols} contiguous floats. Both equal
  * {@link org.vecprop.reference.ReferenceBias} bit for bit (the gradient sums each column from row 0 down).
  *
- * <p>Thread-safe; allocates nothing.
+ * <p>Thread-safe; allocates nothing once warm: an accumulating bias gradient sums into a
+ * per-thread scratch row, allocated on a thread's first such call and again only for a wider
+ * row.
  */
 public final class Bias {
     private Bias() {}
@@ -15,11 +17,24 @@ public final class Bias {
     /**
      * {@code y[i][j] = x[i][j] + bias[j]}.
      *
-     * @param x input ({@code rows x cols}, row stride {@code ldx})
-     * @param bias {@code cols} floats from {@code biasOff}
-     * @param y output ({@code rows x cols}, row stride {@code ldy}); may be exactly x (in place),
-     *     may not overlap bias
-     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
+     * @param rows rows of x and y, {@code >= 0}
+     * @param cols columns of x and y, and length of the bias, {@code >= 0}
+     * @param x input, {@code rows x cols}, row-major
+     * @param xOff index of x's element (0, 0) in {@code x}, {@code 0 <= xOff <= x.length}
+     * @param ldx row stride of x, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code x[xOff + i * ldx + j]}
+     * @param bias {@code cols} contiguous floats from {@code biasOff}
+     * @param biasOff index of the bias's first element in {@code bias}
+     * @param y output, {@code rows x cols}, row-major; may be exactly x (same array, offset and
+     *     row stride: in place), may not otherwise overlap x, nor overlap the bias
+     * @param yOff index of y's element (0, 0) in {@code y}, {@code 0 <= yOff <= y.length}
+     * @param ldy row stride of y, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code y[yOff + i * ldy + j]}
+     * @throws NullPointerException if an array argument is null
+     * @throws IllegalArgumentException for a negative size, a row stride below
+     *     {@code max(1, cols)} or a forbidden overlap
+     * @throws IndexOutOfBoundsException for an offset outside its array or a matrix or vector
+     *     that runs past the end of its array; every exception before anything is written
      */
     public static void add(int rows, int cols, float[] x, int xOff, int ldx,
                            float[] bias, int biasOff, float[] y, int yOff, int ldy) {
@@ -31,11 +46,20 @@ public final class Bias {
      * Column sums: {@code db[j] = sum_i dz[i][j]}, or {@code db[j] += sum_i dz[i][j]} when
      * {@code accumulate} (gradient accumulation across backward calls).
      *
-     * @param dz gradient with respect to the layer output ({@code rows x cols}, row stride
-     *     {@code lddz})
-     * @param db {@code cols} floats from {@code dbOff}; may not overlap dz
-     * @param accumulate add into db instead of overwriting it
-     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
+     * @param rows rows of dz (the batch), {@code >= 0}; with 0 rows every sum is 0
+     * @param cols columns of dz and length of db, {@code >= 0}
+     * @param dz gradient with respect to the layer output, {@code rows x cols}, row-major
+     * @param dzOff index of dz's element (0, 0) in {@code dz}, {@code 0 <= dzOff <= dz.length}
+     * @param lddz row stride of dz, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code dz[dzOff + i * lddz + j]}
+     * @param db output, {@code cols} contiguous floats from {@code dbOff}; may not overlap dz
+     * @param dbOff index of db's first element in {@code db}
+     * @param accumulate add the column sums into db instead of overwriting it
+     * @throws NullPointerException if an array argument is null
+     * @throws IllegalArgumentException for a negative size, a row stride below
+     *     {@code max(1, cols)} or a forbidden overlap
+     * @throws IndexOutOfBoundsException for an offset outside its array or a matrix or vector
+     *     that runs past the end of its array; every exception before anything is written
      */
     public static void gradient(int rows, int cols, float[] dz, int dzOff, int lddz,
                                 float[] db, int dbOff, boolean accumulate) {

@@ -103,11 +103,34 @@ public final class Gemm {
     /**
      * As {@link #multiply(boolean, boolean, int, int, int, float, float[], int, int, float[], int,
      * int, float, float[], int, int)}, packing into the caller's workspace, which must not be in
-     * use by another thread during the call.
+     * use by another thread during the call. The result is bit-identical to the other
+     * overload's. Every argument is checked before anything is written.
      *
-     * @param workspace the packing buffers to use
-     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write, as the
-     *     other overload, and for a null workspace
+     * @param transA whether op(A) = Aᵀ: stored A is {@code m x k}, or {@code k x m} if true
+     * @param transB whether op(B) = Bᵀ: stored B is {@code k x n}, or {@code n x k} if true
+     * @param m rows of op(A) and of C, {@code >= 0}
+     * @param n columns of op(B) and of C, {@code >= 0}
+     * @param k the depth: columns of op(A) and rows of op(B), {@code >= 0}
+     * @param alpha scale of the product; 0 means A and B are not read
+     * @param a stored A, row-major: element (i, j) at {@code a[aOff + i * lda + j]}
+     * @param aOff index of stored A's element (0, 0) in {@code a}, {@code 0 <= aOff <= a.length}
+     * @param lda row stride of stored A, {@code >= max(1, its columns)} (k, or m when transA)
+     * @param b stored B, row-major: element (i, j) at {@code b[bOff + i * ldb + j]}
+     * @param bOff index of stored B's element (0, 0) in {@code b}, {@code 0 <= bOff <= b.length}
+     * @param ldb row stride of stored B, {@code >= max(1, its columns)} (n, or k when transB)
+     * @param beta scale of the old C; 0 means C is not read (NaN already in C does not leak)
+     * @param c C ({@code m x n}), row-major: element (i, j) at {@code c[cOff + i * ldc + j]};
+     *     must not overlap A or B (judged on the element ranges they span)
+     * @param cOff index of C's element (0, 0) in {@code c}, {@code 0 <= cOff <= c.length}
+     * @param ldc row stride of C, {@code >= max(1, n)}
+     * @param workspace the packing buffers to use, grown if this problem needs larger panels;
+     *     used by this thread only for the duration of the call
+     * @throws NullPointerException if {@code workspace}, {@code a}, {@code b} or {@code c} is
+     *     null
+     * @throws IllegalArgumentException for a negative size, a row stride below its minimum, or C
+     *     overlapping A or B
+     * @throws IndexOutOfBoundsException for an offset outside its array or a matrix that runs
+     *     past the end of its array
      */
     public static void multiply(boolean transA, boolean transB, int m, int n, int k,
                                 float alpha, float[] a, int aOff, int lda,
@@ -131,12 +154,37 @@ public final class Gemm {
      * float, float[], int, int)} followed by {@link Bias#add} and the activation (for example
      * {@link Relu#forward}), to the GEMM's rounding.
      *
-     * @param bias {@code n} floats from {@code biasOff}, or null for no bias; may not overlap C
-     * @param biasOff index of the bias's first element
-     * @param activation what to apply after the bias
-     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
-     * @see #multiply(boolean, boolean, int, int, int, float, float[], int, int, float[], int,
-     *     int, float, float[], int, int) the other parameters
+     * Every argument is checked before anything is written.
+     *
+     * @param transA whether op(A) = Aᵀ: stored A is {@code m x k}, or {@code k x m} if true
+     * @param transB whether op(B) = Bᵀ: stored B is {@code k x n}, or {@code n x k} if true
+     * @param m rows of op(A) and of C, {@code >= 0}
+     * @param n columns of op(B) and of C, {@code >= 0}
+     * @param k the depth: columns of op(A) and rows of op(B), {@code >= 0}
+     * @param alpha scale of the product; 0 means A and B are not read
+     * @param a stored A, row-major: element (i, j) at {@code a[aOff + i * lda + j]}
+     * @param aOff index of stored A's element (0, 0) in {@code a}, {@code 0 <= aOff <= a.length}
+     * @param lda row stride of stored A, {@code >= max(1, its columns)} (k, or m when transA)
+     * @param b stored B, row-major: element (i, j) at {@code b[bOff + i * ldb + j]}
+     * @param bOff index of stored B's element (0, 0) in {@code b}, {@code 0 <= bOff <= b.length}
+     * @param ldb row stride of stored B, {@code >= max(1, its columns)} (n, or k when transB)
+     * @param beta scale of the old C; 0 means C is not read (NaN already in C does not leak)
+     * @param c C ({@code m x n}), row-major: element (i, j) at {@code c[cOff + i * ldc + j]};
+     *     must not overlap A or B (judged on the element ranges they span)
+     * @param cOff index of C's element (0, 0) in {@code c}, {@code 0 <= cOff <= c.length}
+     * @param ldc row stride of C, {@code >= max(1, n)}
+     * @param bias {@code n} contiguous floats from {@code biasOff}, added to every row of C; or
+     *     null for no bias; must not overlap C
+     * @param biasOff index of the bias's first element in {@code bias}; not read when
+     *     {@code bias} is null
+     * @param activation applied to every element after the bias ({@link Activation#IDENTITY}
+     *     for none)
+     * @throws NullPointerException if {@code a}, {@code b}, {@code c} or {@code activation} is
+     *     null
+     * @throws IllegalArgumentException for a negative size, a row stride below its minimum, or C
+     *     overlapping A, B or the bias
+     * @throws IndexOutOfBoundsException for an offset outside its array or a matrix or bias that
+     *     runs past the end of its array
      */
     public static void multiplyBiasActivation(boolean transA, boolean transB, int m, int n, int k,
                                               float alpha, float[] a, int aOff, int lda,
@@ -163,18 +211,25 @@ public final class Gemm {
      * the same result, bit for bit, as the unpacked call on the values B was packed from, without
      * packing B again. C is {@code m x b.cols()}, the depth is {@code b.rows()}.
      *
-     * @param transA whether op(A) = Aᵀ; stored A is {@code m x k}, or {@code k x m} if true
-     * @param m rows of op(A) and C, {@code >= 0}
+     * @param transA whether op(A) = Aᵀ: stored A is {@code m x k}, or {@code k x m} if true,
+     *     where {@code k = b.rows()}
+     * @param m rows of op(A) and of C, {@code >= 0}
      * @param alpha scale of the product; 0 means A and B are not read
-     * @param a stored A, from {@code aOff}, row stride {@code lda}
-     * @param aOff index of A's first element
-     * @param lda row stride of stored A
-     * @param b the packed right operand
-     * @param beta scale of the old C; 0 means C is not read
-     * @param c C, from {@code cOff}, row stride {@code ldc}; must not overlap A
-     * @param cOff index of C's first element
-     * @param ldc row stride of C
-     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
+     * @param a stored A, row-major: element (i, j) at {@code a[aOff + i * lda + j]}
+     * @param aOff index of stored A's element (0, 0) in {@code a}, {@code 0 <= aOff <= a.length}
+     * @param lda row stride of stored A, {@code >= max(1, its columns)} (k, or m when transA)
+     * @param b op(B), packed by {@link PackedMatrix#pack}; it fixes the depth
+     *     {@code k = b.rows()} and the columns of C, {@code n = b.cols()}
+     * @param beta scale of the old C; 0 means C is not read (NaN already in C does not leak)
+     * @param c C ({@code m x n}), row-major: element (i, j) at {@code c[cOff + i * ldc + j]};
+     *     must not overlap A
+     * @param cOff index of C's element (0, 0) in {@code c}, {@code 0 <= cOff <= c.length}
+     * @param ldc row stride of C, {@code >= max(1, n)}
+     * @throws NullPointerException if {@code a}, {@code b} or {@code c} is null
+     * @throws IllegalArgumentException for a negative m, a row stride below its minimum, or C
+     *     overlapping A
+     * @throws IndexOutOfBoundsException for an offset outside its array or a matrix that runs
+     *     past the end of its array; all before anything is written
      */
     public static void multiply(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
                                 PackedMatrix b, float beta, float[] c, int cOff, int ldc) {
@@ -190,12 +245,34 @@ public final class Gemm {
      * float[], int, int, float[], int, int, float, float[], int, int, float[], int, Activation)}
      * against a packed weight, bit for bit the same.
      *
-     * @param bias {@code b.cols()} floats from {@code biasOff}, or null; may not overlap C
-     * @param biasOff index of the bias's first element
-     * @param activation what to apply after the bias
-     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
-     * @see #multiply(boolean, int, float, float[], int, int, PackedMatrix, float, float[], int,
-     *     int) the other parameters
+     * Every argument is checked before anything is written.
+     *
+     * @param transA whether op(A) = Aᵀ: stored A is {@code m x k}, or {@code k x m} if true,
+     *     where {@code k = b.rows()}
+     * @param m rows of op(A) and of C, {@code >= 0}
+     * @param alpha scale of the product; 0 means A and B are not read
+     * @param a stored A, row-major: element (i, j) at {@code a[aOff + i * lda + j]}
+     * @param aOff index of stored A's element (0, 0) in {@code a}, {@code 0 <= aOff <= a.length}
+     * @param lda row stride of stored A, {@code >= max(1, its columns)} (k, or m when transA)
+     * @param b op(B), packed by {@link PackedMatrix#pack}; it fixes the depth
+     *     {@code k = b.rows()} and the columns of C, {@code n = b.cols()}
+     * @param beta scale of the old C; 0 means C is not read (NaN already in C does not leak)
+     * @param c C ({@code m x n}), row-major: element (i, j) at {@code c[cOff + i * ldc + j]};
+     *     must not overlap A
+     * @param cOff index of C's element (0, 0) in {@code c}, {@code 0 <= cOff <= c.length}
+     * @param ldc row stride of C, {@code >= max(1, n)}
+     * @param bias {@code n} contiguous floats from {@code biasOff}, added to every row of C; or
+     *     null for no bias; must not overlap C
+     * @param biasOff index of the bias's first element in {@code bias}; not read when
+     *     {@code bias} is null
+     * @param activation applied to every element after the bias ({@link Activation#IDENTITY}
+     *     for none)
+     * @throws NullPointerException if {@code a}, {@code b}, {@code c} or {@code activation} is
+     *     null
+     * @throws IllegalArgumentException for a negative m, a row stride below its minimum, or C
+     *     overlapping A or the bias
+     * @throws IndexOutOfBoundsException for an offset outside its array or a matrix or bias that
+     *     runs past the end of its array
      */
     public static void multiplyBiasActivation(boolean transA, int m, float alpha, float[] a,
                                               int aOff, int lda, PackedMatrix b, float beta,
@@ -255,16 +332,39 @@ public final class Gemm {
      * attached as suppressed); C is then partly written. An {@link Error} thrown by {@code
      * executor.execute} is treated the same way (it is not a rejection). The call allocates
      * two small objects (the description of the pieces and the claim counters) plus whatever
-     * the executor allocates per task; the single-threaded call allocates nothing.
+     * the executor allocates per task; the single-threaded call allocates nothing once this
+     * thread's working buffers have grown to the problem's size.
      *
+     * @param transA whether op(A) = Aᵀ: stored A is {@code m x k}, or {@code k x m} if true
+     * @param transB whether op(B) = Bᵀ: stored B is {@code k x n}, or {@code n x k} if true
+     * @param m rows of op(A) and of C, {@code >= 0}
+     * @param n columns of op(B) and of C, {@code >= 0}
+     * @param k the depth: columns of op(A) and rows of op(B), {@code >= 0}
+     * @param alpha scale of the product; 0 means A and B are not read
+     * @param a stored A, row-major: element (i, j) at {@code a[aOff + i * lda + j]}
+     * @param aOff index of stored A's element (0, 0) in {@code a}, {@code 0 <= aOff <= a.length}
+     * @param lda row stride of stored A, {@code >= max(1, its columns)} (k, or m when transA)
+     * @param b stored B, row-major: element (i, j) at {@code b[bOff + i * ldb + j]}
+     * @param bOff index of stored B's element (0, 0) in {@code b}, {@code 0 <= bOff <= b.length}
+     * @param ldb row stride of stored B, {@code >= max(1, its columns)} (n, or k when transB)
+     * @param beta scale of the old C; 0 means C is not read (NaN already in C does not leak)
+     * @param c C ({@code m x n}), row-major: element (i, j) at {@code c[cOff + i * ldc + j]};
+     *     must not overlap A or B (judged on the element ranges they span)
+     * @param cOff index of C's element (0, 0) in {@code c}, {@code 0 <= cOff <= c.length}
+     * @param ldc row stride of C, {@code >= max(1, n)}
      * @param executor lent tasks that help with the pieces; vecprop starts no threads of its own
      * @param parts how many pieces to cut C into, {@code >= 1}; more than there are register
      *     tiles along the split dimension is capped; 1 runs on the calling thread only
-     * @throws IllegalArgumentException or IndexOutOfBoundsException for bad arguments, before
-     *     anything is written; a {@link RuntimeException} or {@link Error} thrown by a piece (or an
-     *     Error thrown by the executor), once no piece is running, with C partly written
-     * @see #multiply(boolean, boolean, int, int, int, float, float[], int, int, float[], int,
-     *     int, float, float[], int, int) the other parameters
+     * @throws NullPointerException if {@code executor}, {@code a}, {@code b} or {@code c} is
+     *     null, before anything is written
+     * @throws IllegalArgumentException for {@code parts < 1}, a negative size, a row stride below
+     *     its minimum, or C overlapping A or B, before anything is written
+     * @throws IndexOutOfBoundsException for an offset outside its array or a matrix that runs
+     *     past the end of its array, before anything is written
+     * @throws RuntimeException what a piece threw, rethrown once no piece is running, with C
+     *     partly written
+     * @throws Error what a piece or {@code executor.execute} threw, rethrown once no piece is
+     *     running, with C partly written
      */
     public static void multiplyParallel(boolean transA, boolean transB, int m, int n, int k,
                                         float alpha, float[] a, int aOff, int lda,
@@ -309,9 +409,36 @@ public final class Gemm {
      * that thread's interrupt status to do so; this method leaves the status as the JDK left it,
      * since it cannot tell that interrupt from a genuine one.)
      *
-     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write, for the
-     *     same reasons as the array overload (overlap judged on memory addresses), and
-     *     IllegalArgumentException for a read-only {@code c}
+     * @param transA whether op(A) = Aᵀ: stored A is {@code m x k}, or {@code k x m} if true
+     * @param transB whether op(B) = Bᵀ: stored B is {@code k x n}, or {@code n x k} if true
+     * @param m rows of op(A) and of C, {@code >= 0}
+     * @param n columns of op(B) and of C, {@code >= 0}
+     * @param k the depth: columns of op(A) and rows of op(B), {@code >= 0}
+     * @param alpha scale of the product; 0 means A and B are not read
+     * @param a stored A, row-major floats: element (i, j) at float index
+     *     {@code aOff + i * lda + j}, that is byte offset {@code 4 * (aOff + i * lda + j)}
+     * @param aOff float index of stored A's element (0, 0) in {@code a},
+     *     {@code 0 <= aOff <= a.byteSize() / 4}
+     * @param lda row stride of stored A in floats, {@code >= max(1, its columns)} (k, or m when
+     *     transA)
+     * @param b stored B, row-major floats: element (i, j) at float index
+     *     {@code bOff + i * ldb + j}
+     * @param bOff float index of stored B's element (0, 0) in {@code b},
+     *     {@code 0 <= bOff <= b.byteSize() / 4}
+     * @param ldb row stride of stored B in floats, {@code >= max(1, its columns)} (n, or k when
+     *     transB)
+     * @param beta scale of the old C; 0 means C is not read (NaN already in C does not leak)
+     * @param c C ({@code m x n}), row-major floats: element (i, j) at float index
+     *     {@code cOff + i * ldc + j}; writable, must not overlap A or B in memory
+     * @param cOff float index of C's element (0, 0) in {@code c},
+     *     {@code 0 <= cOff <= c.byteSize() / 4}
+     * @param ldc row stride of C in floats, {@code >= max(1, n)}
+     * @throws NullPointerException if {@code a}, {@code b} or {@code c} is null, before any write
+     * @throws IllegalArgumentException before any write: for a negative size, a row stride below
+     *     its minimum, C overlapping A or B (judged on memory addresses), a read-only {@code c},
+     *     or an operand of more floats than one Java array holds (each is staged in one)
+     * @throws IndexOutOfBoundsException before any write, for an offset outside its segment or a
+     *     matrix that runs past the end of its segment
      * @throws IllegalStateException for a segment whose arena is closed, before any write; or
      *     closed by another thread during the call (see above)
      * @throws WrongThreadException for a segment confined to another thread, before any write

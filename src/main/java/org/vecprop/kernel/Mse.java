@@ -11,7 +11,8 @@ import org.vecprop.contract.Checks;
  * notes); NumPy's pairwise float32 sum is not better than that for n up to 16M. The gradient
  * equals {@link org.vecprop.reference.ReferenceMse}'s bit for bit. An empty input has loss NaN.
  *
- * <p>Thread-safe; allocates nothing.
+ * <p>Thread-safe; allocates nothing once warm: the sums run in a per-thread state allocated
+ * on a thread's first call.
  */
 public final class Mse {
     private Mse() {}
@@ -21,10 +22,20 @@ public final class Mse {
      *
      * @param rows rows of p and t, {@code >= 0}
      * @param cols columns of p and t, {@code >= 0}
-     * @param p predictions, from {@code pOff} with row stride {@code ldp >= max(1, cols)}
-     * @param t targets, from {@code tOff} with row stride {@code ldt >= max(1, cols)}
+     * @param p predictions, {@code rows x cols}, row-major
+     * @param pOff index of p's element (0, 0) in {@code p}, {@code 0 <= pOff <= p.length}
+     * @param ldp row stride of p, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code p[pOff + i * ldp + j]}
+     * @param t targets, {@code rows x cols}, row-major
+     * @param tOff index of t's element (0, 0) in {@code t}, {@code 0 <= tOff <= t.length}
+     * @param ldt row stride of t, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code t[tOff + i * ldt + j]}
      * @return the loss, NaN when {@code rows * cols == 0}
-     * @throws IllegalArgumentException or IndexOutOfBoundsException for bad arguments
+     * @throws NullPointerException if an array argument is null
+     * @throws IllegalArgumentException for a negative size or a row stride below
+     *     {@code max(1, cols)}
+     * @throws IndexOutOfBoundsException for an offset outside its array or a matrix that runs
+     *     past the end of its array
      */
     public static float loss(int rows, int cols, float[] p, int pOff, int ldp,
                              float[] t, int tOff, int ldt) {
@@ -40,10 +51,28 @@ public final class Mse {
      * Returns {@code mean((p - t)^2)} and writes {@code g = 2 (p - t) / (rows * cols)}, in one
      * pass over p and t.
      *
-     * @param g gradient output ({@code rows x cols}, row stride {@code ldg}); may be exactly the
-     *     same view as p or t, no other overlap
+     * @param rows rows of p, t and g, {@code >= 0}
+     * @param cols columns of p, t and g, {@code >= 0}
+     * @param p predictions, {@code rows x cols}, row-major
+     * @param pOff index of p's element (0, 0) in {@code p}, {@code 0 <= pOff <= p.length}
+     * @param ldp row stride of p, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code p[pOff + i * ldp + j]}
+     * @param t targets, {@code rows x cols}, row-major
+     * @param tOff index of t's element (0, 0) in {@code t}, {@code 0 <= tOff <= t.length}
+     * @param ldt row stride of t, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code t[tOff + i * ldt + j]}
+     * @param g gradient output, {@code rows x cols}, row-major; may be exactly the same view
+     *     (array, offset, row stride) as p or t, no other overlap; not written when
+     *     {@code rows * cols == 0}
+     * @param gOff index of g's element (0, 0) in {@code g}, {@code 0 <= gOff <= g.length}
+     * @param ldg row stride of g, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code g[gOff + i * ldg + j]}
      * @return the loss, NaN when {@code rows * cols == 0}
-     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
+     * @throws NullPointerException if an array argument is null
+     * @throws IllegalArgumentException for a negative size, a row stride below
+     *     {@code max(1, cols)} or a forbidden overlap
+     * @throws IndexOutOfBoundsException for an offset outside its array or a matrix that runs
+     *     past the end of its array; every exception before anything is written
      */
     public static float lossAndGradient(int rows, int cols, float[] p, int pOff, int ldp,
                                         float[] t, int tOff, int ldt, float[] g, int gOff, int ldg) {

@@ -37,11 +37,16 @@ public final class PackedMatrix {
      * @param transposed whether op(B) = Bᵀ, i.e. stored B is {@code cols x rows}
      * @param rows rows of op(B) (the depth k of the products), {@code >= 0}
      * @param cols columns of op(B) (the n of the products), {@code >= 0}
-     * @param b the stored matrix, from {@code bOff}
-     * @param bOff index of its first element
-     * @param ldb its row stride, {@code >= max(1, its columns)}
+     * @param b the stored matrix, row-major: element (i, j) at {@code b[bOff + i * ldb + j]};
+     *     copied, not kept
+     * @param bOff index of the stored matrix's element (0, 0) in {@code b},
+     *     {@code 0 <= bOff <= b.length}
+     * @param ldb its row stride, {@code >= max(1, its columns)} (cols, or rows when transposed)
      * @return the packed matrix
-     * @throws IllegalArgumentException or IndexOutOfBoundsException for bad arguments
+     * @throws NullPointerException if {@code b} is null
+     * @throws IllegalArgumentException for a negative size or a row stride below its minimum
+     * @throws IndexOutOfBoundsException for an offset outside b or a matrix that runs past the
+     *     end of b
      */
     public static PackedMatrix pack(boolean transposed, int rows, int cols, float[] b, int bOff,
                                     int ldb) {
@@ -56,11 +61,16 @@ public final class PackedMatrix {
      * Repacks new values of the same shape and transpose into this matrix, allocating nothing.
      * Must not run while a product reads this matrix.
      *
-     * @param b the stored matrix, same shape as when packed, from {@code bOff}
-     * @param bOff index of its first element
-     * @param ldb its row stride
-     * @throws IllegalArgumentException or IndexOutOfBoundsException for bad arguments, before
-     *     anything is written
+     * @param b the stored matrix, row-major: element (i, j) at {@code b[bOff + i * ldb + j]};
+     *     the same shape and orientation as when packed ({@link #rows()} x {@link #cols()}, or
+     *     the transpose when {@link #transposed()})
+     * @param bOff index of the stored matrix's element (0, 0) in {@code b},
+     *     {@code 0 <= bOff <= b.length}
+     * @param ldb its row stride, {@code >= max(1, its columns)}; may differ from the one packed
+     * @throws NullPointerException if {@code b} is null
+     * @throws IllegalArgumentException for a row stride below its minimum
+     * @throws IndexOutOfBoundsException for an offset outside b or a matrix that runs past the
+     *     end of b; every exception before anything is written
      */
     public void refresh(float[] b, int bOff, int ldb) {
         Checks.matrix("b", b, bOff, transposed ? operand.cols : operand.depth,
@@ -68,17 +78,30 @@ public final class PackedMatrix {
         operand.repack(transposed, b, bOff, ldb);
     }
 
-    /** @return rows of op(B): the depth k of products with this matrix */
+    /**
+     * The number of rows of op(B), fixed when packed.
+     *
+     * @return rows of op(B): the depth k of products with this matrix
+     */
     public int rows() {
         return operand.depth;
     }
 
-    /** @return columns of op(B): the n of products with this matrix */
+    /**
+     * The number of columns of op(B), fixed when packed.
+     *
+     * @return columns of op(B): the n of products with this matrix (the columns of C)
+     */
     public int cols() {
         return operand.cols;
     }
 
-    /** @return whether this holds the transpose of the stored matrix it was packed from */
+    /**
+     * Whether this was packed transposed; {@link #refresh} expects the stored matrix in the same
+     * orientation.
+     *
+     * @return whether this holds the transpose of the stored matrix it was packed from
+     */
     public boolean transposed() {
         return transposed;
     }

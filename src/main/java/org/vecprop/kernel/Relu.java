@@ -10,7 +10,9 @@ import org.vecprop.contract.Checks;
  * positive (gradient 0).
  *
  * <p>Aliasing: an output may be exactly the same view (array, offset, row stride) as an input,
- * which is how to run in place; any other overlap is rejected. Thread-safe; allocates nothing.
+ * which is how to run in place; any other overlap is rejected. Thread-safe; allocates nothing
+ * once warm: an accumulating bias gradient sums into a per-thread scratch row, allocated on a
+ * thread's first such call and again only for a wider row.
  */
 public final class Relu {
     private Relu() {}
@@ -20,9 +22,20 @@ public final class Relu {
      *
      * @param rows rows of x and y, {@code >= 0}
      * @param cols columns of x and y, {@code >= 0}
-     * @param x input, from {@code xOff} with row stride {@code ldx >= max(1, cols)}
-     * @param y output, from {@code yOff} with row stride {@code ldy}; may be exactly x
-     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
+     * @param x input, {@code rows x cols}, row-major
+     * @param xOff index of x's element (0, 0) in {@code x}, {@code 0 <= xOff <= x.length}
+     * @param ldx row stride of x, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code x[xOff + i * ldx + j]}
+     * @param y output, {@code rows x cols}, row-major; may be exactly x (in place), no other
+     *     overlap
+     * @param yOff index of y's element (0, 0) in {@code y}, {@code 0 <= yOff <= y.length}
+     * @param ldy row stride of y, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code y[yOff + i * ldy + j]}
+     * @throws NullPointerException if an array argument is null
+     * @throws IllegalArgumentException for a negative size, a row stride below
+     *     {@code max(1, cols)} or a forbidden overlap
+     * @throws IndexOutOfBoundsException for an offset outside its array or a matrix that runs
+     *     past the end of its array; every exception before anything is written
      */
     public static void forward(int rows, int cols, float[] x, int xOff, int ldx,
                                float[] y, int yOff, int ldy) {
@@ -35,9 +48,20 @@ public final class Relu {
      *
      * @param rows rows of z and m, {@code >= 0}
      * @param cols columns of z and m, {@code >= 0}
-     * @param z pre-activation, from {@code zOff} with row stride {@code ldz >= max(1, cols)}
-     * @param m output mask, from {@code mOff} with row stride {@code ldm}; may be exactly z
-     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
+     * @param z pre-activation, {@code rows x cols}, row-major
+     * @param zOff index of z's element (0, 0) in {@code z}, {@code 0 <= zOff <= z.length}
+     * @param ldz row stride of z, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code z[zOff + i * ldz + j]}
+     * @param m output mask of 0s and 1s, {@code rows x cols}, row-major; may be exactly z (in
+     *     place), no other overlap
+     * @param mOff index of m's element (0, 0) in {@code m}, {@code 0 <= mOff <= m.length}
+     * @param ldm row stride of m, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code m[mOff + i * ldm + j]}
+     * @throws NullPointerException if an array argument is null
+     * @throws IllegalArgumentException for a negative size, a row stride below
+     *     {@code max(1, cols)} or a forbidden overlap
+     * @throws IndexOutOfBoundsException for an offset outside its array or a matrix that runs
+     *     past the end of its array; every exception before anything is written
      */
     public static void mask(int rows, int cols, float[] z, int zOff, int ldz,
                             float[] m, int mOff, int ldm) {
@@ -50,11 +74,24 @@ public final class Relu {
      *
      * @param rows rows of z, dy and dz, {@code >= 0}
      * @param cols columns of z, dy and dz, {@code >= 0}
-     * @param z pre-activation of the forward pass, row stride {@code ldz}
-     * @param dy gradient with respect to the activation, row stride {@code lddy}
-     * @param dz output gradient with respect to z, row stride {@code lddz}; may be exactly dy
-     *     (in place) or z
-     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
+     * @param z pre-activation of the forward pass, {@code rows x cols}, row-major
+     * @param zOff index of z's element (0, 0) in {@code z}, {@code 0 <= zOff <= z.length}
+     * @param ldz row stride of z, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code z[zOff + i * ldz + j]}
+     * @param dy gradient with respect to the activation, {@code rows x cols}, row-major
+     * @param dyOff index of dy's element (0, 0) in {@code dy}, {@code 0 <= dyOff <= dy.length}
+     * @param lddy row stride of dy, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code dy[dyOff + i * lddy + j]}
+     * @param dz output gradient with respect to z, {@code rows x cols}, row-major; may be
+     *     exactly dy (in place) or z, no other overlap
+     * @param dzOff index of dz's element (0, 0) in {@code dz}, {@code 0 <= dzOff <= dz.length}
+     * @param lddz row stride of dz, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code dz[dzOff + i * lddz + j]}
+     * @throws NullPointerException if an array argument is null
+     * @throws IllegalArgumentException for a negative size, a row stride below
+     *     {@code max(1, cols)} or a forbidden overlap
+     * @throws IndexOutOfBoundsException for an offset outside its array or a matrix that runs
+     *     past the end of its array; every exception before anything is written
      */
     public static void backward(int rows, int cols, float[] z, int zOff, int ldz,
                                 float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz) {
@@ -68,9 +105,30 @@ public final class Relu {
      * {@link #backward(int, int, float[], int, int, float[], int, int, float[], int, int)}
      * followed by {@link Bias#gradient}.
      *
-     * @param db {@code cols} floats from {@code dbOff}; may not overlap z, dy or dz
+     * @param rows rows of z, dy and dz, {@code >= 0}
+     * @param cols columns of z, dy and dz, and length of db, {@code >= 0}
+     * @param z pre-activation of the forward pass, {@code rows x cols}, row-major
+     * @param zOff index of z's element (0, 0) in {@code z}, {@code 0 <= zOff <= z.length}
+     * @param ldz row stride of z, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code z[zOff + i * ldz + j]}
+     * @param dy gradient with respect to the activation, {@code rows x cols}, row-major
+     * @param dyOff index of dy's element (0, 0) in {@code dy}, {@code 0 <= dyOff <= dy.length}
+     * @param lddy row stride of dy, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code dy[dyOff + i * lddy + j]}
+     * @param dz output gradient with respect to z, {@code rows x cols}, row-major; may be
+     *     exactly dy (in place) or z, no other overlap
+     * @param dzOff index of dz's element (0, 0) in {@code dz}, {@code 0 <= dzOff <= dz.length}
+     * @param lddz row stride of dz, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code dz[dzOff + i * lddz + j]}
+     * @param db output, {@code cols} contiguous floats from {@code dbOff}; may not overlap z, dy
+     *     or dz
+     * @param dbOff index of db's first element in {@code db}
      * @param accumulate add the column sums into db instead of overwriting it
-     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
+     * @throws NullPointerException if an array argument is null
+     * @throws IllegalArgumentException for a negative size, a row stride below
+     *     {@code max(1, cols)} or a forbidden overlap
+     * @throws IndexOutOfBoundsException for an offset outside its array or a matrix or vector
+     *     that runs past the end of its array; every exception before anything is written
      */
     public static void backwardWithBiasGradient(int rows, int cols, float[] z, int zOff, int ldz,
                                                 float[] dy, int dyOff, int lddy,

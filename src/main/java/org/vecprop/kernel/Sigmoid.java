@@ -31,7 +31,9 @@ import org.vecprop.contract.Checks;
  * is written, naming the argument ({@code docs/conventions.md}): a null array
  * {@code NullPointerException}; a negative size, a row stride below the row or a forbidden
  * overlap {@code IllegalArgumentException}; an extent past the array
- * {@code IndexOutOfBoundsException}. Thread-safe; allocates nothing.
+ * {@code IndexOutOfBoundsException}. Thread-safe; allocates nothing once warm: an accumulating
+ * bias gradient sums into a per-thread scratch row, allocated on a thread's first such call and
+ * again only for a wider row.
  */
 public final class Sigmoid {
     private Sigmoid() {}

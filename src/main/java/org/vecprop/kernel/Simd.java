@@ -25,17 +25,33 @@ import org.vecprop.internal.Vectorization;
 public final class Simd {
     private Simd() {}
 
-    /** @return whether the kernels run on the Vector API */
+    /**
+     * Whether the kernels run on the Vector API: the decision made once, when vecprop loaded; it
+     * does not change while the JVM runs.
+     *
+     * @return true when the kernels use the Vector API, false on the scalar path
+     */
     public static boolean enabled() {
         return Vectorization.ENABLED;
     }
 
-    /** @return the float vector width in bits the kernels use, or 0 on the scalar path */
+    /**
+     * The float vector width the kernels use: the JVM's preferred float species, or the
+     * narrower width {@code -Dvecprop.vectorBits} asked for.
+     *
+     * @return the width in bits (at least 128), or 0 on the scalar path
+     */
     public static int vectorBits() {
         return Vectorization.BITS;
     }
 
-    /** @return one line saying which path was chosen and why (the line that was logged) */
+    /**
+     * The decision in words, for logs and reports: the line vecprop logged when it loaded (logger
+     * {@code org.vecprop}; level DEBUG when SIMD is on, WARNING when it is off).
+     *
+     * @return one line saying which path was chosen and why, and, when SIMD is off, how to turn
+     *     it on
+     */
     public static String description() {
         return Vectorization.DESCRIPTION;
     }

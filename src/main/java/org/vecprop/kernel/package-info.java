@@ -13,5 +13,8 @@
  * size, a row stride below the row length or a forbidden overlap throws
  * {@link java.lang.IllegalArgumentException}; an offset or extent past an array throws
  * {@link java.lang.IndexOutOfBoundsException}; each message names the argument and its value.
+ * One more exception, by choice of whoever runs the JVM: with {@code -Dvecprop.requireSimd=true}
+ * and SIMD off, the kernels throw {@link java.lang.IllegalStateException} saying why SIMD is off
+ * instead of running on the scalar path ({@link org.vecprop.kernel.Simd#requireVectorized()}).
  */
 package org.vecprop.kernel;

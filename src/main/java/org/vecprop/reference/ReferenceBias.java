@@ -16,6 +16,25 @@ public final class ReferenceBias {
      * {@code y[i][j] = x[i][j] + bias[j]} for a {@code rows x cols} matrix and a bias of
      * {@code cols} contiguous elements. {@code y} may be exactly the same view as {@code x}; it
      * may not overlap {@code bias}.
+     *
+     * @param rows rows of x and y, {@code >= 0}
+     * @param cols columns of x and y, and length of the bias, {@code >= 0}
+     * @param x input, {@code rows x cols}, row-major
+     * @param xOff index of x's element (0, 0) in {@code x}, {@code 0 <= xOff <= x.length}
+     * @param ldx row stride of x, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code x[xOff + i * ldx + j]}
+     * @param bias {@code cols} contiguous floats from {@code biasOff}
+     * @param biasOff index of the bias's first element in {@code bias}
+     * @param y output, {@code rows x cols}, row-major; may be exactly x (same array, offset and
+     *     row stride: in place), may not otherwise overlap x, nor overlap the bias
+     * @param yOff index of y's element (0, 0) in {@code y}, {@code 0 <= yOff <= y.length}
+     * @param ldy row stride of y, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code y[yOff + i * ldy + j]}
+     * @throws NullPointerException if an array argument is null
+     * @throws IllegalArgumentException for a negative size, a row stride below
+     *     {@code max(1, cols)} or a forbidden overlap
+     * @throws IndexOutOfBoundsException for an offset outside its array or a matrix or vector
+     *     that runs past the end of its array; every exception before anything is written
      */
     public static void add(int rows, int cols, float[] x, int xOff, int ldx,
                            float[] bias, int biasOff, float[] y, int yOff, int ldy) {
@@ -31,6 +50,22 @@ public final class ReferenceBias {
      * Column sums of a {@code rows x cols} matrix {@code dz} into {@code db} ({@code cols}
      * contiguous elements): {@code db[j] = sum_i dz[i][j]}, or {@code db[j] += sum_i dz[i][j]}
      * when {@code accumulate}. {@code db} may not overlap {@code dz}.
+     *
+     * @param rows rows of dz (the batch), {@code >= 0}; with 0 rows every sum is 0
+     * @param cols columns of dz and length of db, {@code >= 0}
+     * @param dz gradient with respect to the layer output, {@code rows x cols}, row-major
+     * @param dzOff index of dz's element (0, 0) in {@code dz}, {@code 0 <= dzOff <= dz.length}
+     * @param lddz row stride of dz, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code dz[dzOff + i * lddz + j]}
+     * @param db output, {@code cols} contiguous floats from {@code dbOff}
+     * @param dbOff index of db's first element in {@code db}
+     * @param accumulate add each column sum to the old {@code db[j]} (the old value added last)
+     *     instead of overwriting it
+     * @throws NullPointerException if an array argument is null
+     * @throws IllegalArgumentException for a negative size, a row stride below
+     *     {@code max(1, cols)} or a forbidden overlap
+     * @throws IndexOutOfBoundsException for an offset outside its array or a matrix or vector
+     *     that runs past the end of its array; every exception before anything is written
      */
     public static void gradient(int rows, int cols, float[] dz, int dzOff, int lddz,
                                 float[] db, int dbOff, boolean accumulate) {

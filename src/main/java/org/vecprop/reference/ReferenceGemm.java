@@ -19,19 +19,28 @@ public final class ReferenceGemm {
     /**
      * Computes {@code C = alpha * op(A) * op(B) + beta * C} on row-major arrays.
      *
-     * @param transA whether op(A) = Aᵀ; stored A is {@code m x k}, or {@code k x m} if true
-     * @param transB whether op(B) = Bᵀ; stored B is {@code k x n}, or {@code n x k} if true
-     * @param m rows of op(A) and C, {@code >= 0}
-     * @param n columns of op(B) and C, {@code >= 0}
-     * @param k columns of op(A) and rows of op(B), {@code >= 0}
-     * @param alpha scale of the product
-     * @param a stored A, from {@code aOff} with row stride {@code lda}
-     * @param b stored B, from {@code bOff} with row stride {@code ldb}
-     * @param beta scale of the old C; 0 means C is write-only
-     * @param c C ({@code m x n}), from {@code cOff} with row stride {@code ldc}; must not overlap
-     *     A or B
-     * @throws IllegalArgumentException or IndexOutOfBoundsException, before any write, for bad
-     *     arguments (see {@link Checks#gemm})
+     * @param transA whether op(A) = Aᵀ: stored A is {@code m x k}, or {@code k x m} if true
+     * @param transB whether op(B) = Bᵀ: stored B is {@code k x n}, or {@code n x k} if true
+     * @param m rows of op(A) and of C, {@code >= 0}
+     * @param n columns of op(B) and of C, {@code >= 0}
+     * @param k the depth: columns of op(A) and rows of op(B), {@code >= 0}
+     * @param alpha scale of the product; 0 means A and B are not read
+     * @param a stored A, row-major: element (i, j) at {@code a[aOff + i * lda + j]}
+     * @param aOff index of stored A's element (0, 0) in {@code a}, {@code 0 <= aOff <= a.length}
+     * @param lda row stride of stored A, {@code >= max(1, its columns)} (k, or m when transA)
+     * @param b stored B, row-major: element (i, j) at {@code b[bOff + i * ldb + j]}
+     * @param bOff index of stored B's element (0, 0) in {@code b}, {@code 0 <= bOff <= b.length}
+     * @param ldb row stride of stored B, {@code >= max(1, its columns)} (n, or k when transB)
+     * @param beta scale of the old C; 0 means C is write-only (NaN already in C does not leak)
+     * @param c C ({@code m x n}), row-major: element (i, j) at {@code c[cOff + i * ldc + j]};
+     *     must not overlap A or B (judged on the element ranges they span)
+     * @param cOff index of C's element (0, 0) in {@code c}, {@code 0 <= cOff <= c.length}
+     * @param ldc row stride of C, {@code >= max(1, n)}
+     * @throws NullPointerException if {@code a}, {@code b} or {@code c} is null
+     * @throws IllegalArgumentException for a negative size, a row stride below its minimum, or C
+     *     overlapping A or B
+     * @throws IndexOutOfBoundsException for an offset outside its array or a matrix that runs
+     *     past the end of its array; every exception before anything is written
      */
     public static void multiply(boolean transA, boolean transB, int m, int n, int k,
                                 float alpha, float[] a, int aOff, int lda,
