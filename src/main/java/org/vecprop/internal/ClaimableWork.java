@@ -37,8 +37,16 @@ import java.util.concurrent.locks.LockSupport;
  * write into the caller's data), and the interrupt status is restored before returning, so the
  * caller's next blocking call sees it. The calling thread never waits for a task to start.
  *
- * <p>One instance serves one call of {@code invoke}. It is itself the task lent to the
- * executor, possibly several times.
+ * <p><b>Reuse without allocation.</b> An instance is itself the task lent to the executor
+ * (possibly several times), and may serve any number of calls of {@link #invoke(Pieces, int,
+ * int[], Executor, int)}, one at a time: so a caller that keeps one per thread lends work
+ * without allocating anything. Each call is a generation: a claim is a compare-and-set of the
+ * pair (generation, pieces claimed), and a task reads the call's pieces between reading that
+ * pair and setting it, so a task lent for one call that runs during a later one either claims a
+ * piece of the later call with that call's pieces (helping it, and waited for like any other
+ * claim) or claims nothing. Between calls the pair is closed and no claim succeeds. (The
+ * generation is 32 bits: a task would have to sleep through 2<sup>32</sup> calls of one instance
+ * between two of its own instructions to claim with a stale one.)
  */
 public final class ClaimableWork implements Runnable {
     /** The pieces' computation; called once per piece, on the thread that claimed it. */
@@ -52,12 +60,12 @@ public final class ClaimableWork implements Runnable {
         void run(int piece);
     }
 
-    private static final VarHandle CLAIMED, COMPLETED, FAILURE;
+    private static final VarHandle STATE, COMPLETED, FAILURE;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            CLAIMED = l.findVarHandle(ClaimableWork.class, "claimed", int.class);
+            STATE = l.findVarHandle(ClaimableWork.class, "state", long.class);
             COMPLETED = l.findVarHandle(ClaimableWork.class, "completed", int.class);
             FAILURE = l.findVarHandle(ClaimableWork.class, "failure", Throwable.class);
         } catch (ReflectiveOperationException e) {
@@ -65,42 +73,81 @@ public final class ClaimableWork implements Runnable {
         }
     }
 
-    /** The computation; null once the call is over (read before each claim). */
-    private Pieces pieces;
-    /** The number of pieces, over all phases. */
-    private final int total;
-    /** Exclusive end of each phase's piece numbers, increasing, the last equal to total; null for one phase. */
-    private final int[] phaseEnds;
-    /** The thread inside {@link #invoke}, unparked when the last piece completes. */
-    private volatile Thread caller;
-
-    /** Claims handed out so far (may run past total: late tasks claim nothing). */
-    @SuppressWarnings("unused") // through CLAIMED
-    private volatile int claimed;
-    /** Claimed pieces that have finished (run, thrown, or skipped after a failure). */
-    private volatile int completed;
-    /** The first failure of a piece, or of the executor with an Error. */
-    private volatile Throwable failure;
+    /** The low half of {@link #state} between calls: no claim succeeds. */
+    private static final int CLOSED = -1;
 
     /**
-     * One phase of {@code total} pieces.
+     * The generation (high 32 bits, one per call) and the pieces claimed in it so far (low 32
+     * bits, from 0 to the call's total; {@link #CLOSED} between calls). Changed only by
+     * compare-and-set (claims) and by the calling thread (opening and closing a call).
+     */
+    @SuppressWarnings("unused") // through STATE
+    private volatile long state = CLOSED & 0xFFFF_FFFFL;
+
+    /*
+     * The current call. Volatile, and written by the caller before it opens the call's
+     * generation: a task reads them after reading the state and before its compare-and-set, so
+     * a value from another call is either read by a task whose claim then fails, or not read.
+     */
+    /** The computation; null between calls, so that a task kept forever holds none of the caller's data. */
+    private volatile Pieces pieces;
+    /** The number of pieces, over all phases. */
+    private volatile int total;
+    /** Exclusive end of each phase's piece numbers, increasing, the last equal to total; null for one phase. */
+    private volatile int[] phaseEnds;
+    /** The thread inside {@link #invoke}, unparked when the last piece completes. */
+    private volatile Thread caller;
+    /** Claimed pieces of the current call that have finished (run, thrown, or skipped after a failure). */
+    private volatile int completed;
+    /** The current call's first failure, of a piece, or of the executor with an Error. */
+    private volatile Throwable failure;
+
+    /** The pieces of the one-call constructors, for {@link #invoke(Executor, int)}; null once invoked. */
+    private Pieces initialPieces;
+    private final int initialTotal;
+    private int[] initialPhaseEnds;
+
+    /** A reusable instance, for {@link #invoke(Pieces, int, int[], Executor, int)}. */
+    public ClaimableWork() {
+        this.initialPieces = null;
+        this.initialTotal = 0;
+        this.initialPhaseEnds = null;
+    }
+
+    /**
+     * Work of one phase of {@code total} pieces, for one {@link #invoke(Executor, int)}.
      *
      * @param pieces the computation
      * @param total the number of pieces, {@code >= 1}
      */
     public ClaimableWork(Pieces pieces, int total) {
-        this(pieces, total, null);
+        checkTotal(total);
+        this.initialPieces = pieces;
+        this.initialTotal = total;
+        this.initialPhaseEnds = null;
     }
 
     /**
-     * Consecutive phases: phase {@code p} is pieces {@code phaseEnds[p-1]} (0 for the first) to
-     * {@code phaseEnds[p]}, exclusive.
+     * Work of consecutive phases, for one {@link #invoke(Executor, int)}: phase {@code p} is
+     * pieces {@code phaseEnds[p-1]} (0 for the first) to {@code phaseEnds[p]}, exclusive.
      *
      * @param pieces the computation
      * @param phaseEnds strictly increasing exclusive ends, the first {@code >= 1}
      */
     public ClaimableWork(Pieces pieces, int[] phaseEnds) {
-        this(pieces, phaseEnds[phaseEnds.length - 1], phaseEnds.clone());
+        checkPhases(phaseEnds);
+        this.initialPieces = pieces;
+        this.initialTotal = phaseEnds[phaseEnds.length - 1];
+        this.initialPhaseEnds = phaseEnds.clone();
+    }
+
+    private static void checkTotal(int total) {
+        if (total < 1) {
+            throw new IllegalArgumentException("total must be >= 1, got " + total);
+        }
+    }
+
+    private static void checkPhases(int[] phaseEnds) {
         for (int p = 0; p < phaseEnds.length; p++) {
             if (phaseEnds[p] <= (p == 0 ? 0 : phaseEnds[p - 1])) {
                 throw new IllegalArgumentException("phase " + p + " is empty or ends before it starts: "
@@ -109,28 +156,57 @@ public final class ClaimableWork implements Runnable {
         }
     }
 
-    private ClaimableWork(Pieces pieces, int total, int[] phaseEnds) {
-        if (total < 1) {
-            throw new IllegalArgumentException("total must be >= 1, got " + total);
+    /**
+     * Runs the pieces given to the constructor; see {@link #invoke(Pieces, int, int[], Executor, int)}.
+     *
+     * @param executor where to lend the tasks; may reject, drop or delay them
+     * @param helpers how many tasks to lend, {@code >= 0} (0 runs everything on the caller)
+     * @throws IllegalStateException if this instance was made without pieces, or has run them
+     */
+    public void invoke(Executor executor, int helpers) {
+        Pieces work = initialPieces;
+        int[] ends = initialPhaseEnds;
+        if (work == null) {
+            throw new IllegalStateException("no pieces: a reusable ClaimableWork is given them with each call,"
+                    + " and one made with pieces runs them once");
         }
-        this.pieces = pieces;
-        this.total = total;
-        this.phaseEnds = phaseEnds;
+        initialPieces = null; // a task the executor keeps must not keep the pieces alive
+        initialPhaseEnds = null;
+        invoke(work, initialTotal, ends, executor, helpers);
     }
 
     /**
      * Runs every piece: lends this work to {@code executor} as up to {@code helpers} tasks, runs
      * on the calling thread every piece no task has claimed, waits for the pieces tasks claimed,
      * and returns when all have completed. Nothing runs a piece after this returns or throws.
+     * One call at a time per instance (the caller's to ensure, for example with one instance
+     * per thread); allocates nothing when the executor does not.
      *
+     * @param work the computation
+     * @param total the number of pieces, {@code >= 1}
+     * @param ends null for one phase, or strictly increasing exclusive ends of the phases, the
+     *     last equal to {@code total}; not copied, and not to be changed during the call
      * @param executor where to lend the tasks; may reject, drop or delay them
      * @param helpers how many tasks to lend, {@code >= 0} (0 runs everything on the caller)
      * @throws RuntimeException or Error the first failure of a piece, or an Error thrown by
      *     {@code executor.execute}; thrown once no piece is running, with the pieces after it
      *     skipped
      */
-    public void invoke(Executor executor, int helpers) {
-        caller = Thread.currentThread();
+    public void invoke(Pieces work, int total, int[] ends, Executor executor, int helpers) {
+        checkTotal(total);
+        if (ends != null && ends[ends.length - 1] != total) {
+            throw new IllegalArgumentException("the last phase must end at total " + total);
+        }
+        long closed = state;
+        int generation = (int) (closed >>> 32) + 1;
+        // Open the call: its fields first, then the generation (see the fields' comment).
+        this.total = total;
+        this.phaseEnds = ends;
+        this.failure = null;
+        this.completed = 0;
+        this.caller = Thread.currentThread();
+        this.pieces = work;
+        state = (long) generation << 32;
         try {
             for (int h = 0; h < helpers; h++) {
                 try {
@@ -143,12 +219,16 @@ public final class ClaimableWork implements Runnable {
                 }
             }
             drain();
-            awaitAllCompleted();
+            awaitAllCompleted(total);
         } finally {
-            pieces = null; // late or kept tasks must not hold on to the caller's data
+            // Every piece is claimed and completed: close the generation, then forget the call.
+            state = ((long) generation << 32) | (CLOSED & 0xFFFF_FFFFL);
+            pieces = null;
+            phaseEnds = null;
             caller = null;
         }
         Throwable f = failure;
+        failure = null;
         if (f instanceof RuntimeException r) {
             throw r;
         }
@@ -166,30 +246,36 @@ public final class ClaimableWork implements Runnable {
         drain();
     }
 
-    /** Claims and runs pieces until none is left (or, for a late task, none at all). */
+    /** Claims and runs pieces of the open call until none is left (or, between calls, none at all). */
     private void drain() {
         while (true) {
-            Pieces work = pieces; // null only once the call is over: then nothing is left to claim
-            if (work == null) {
+            long s = state;
+            int claimed = (int) s;
+            if (claimed == CLOSED) {
                 return;
             }
-            int piece = (int) CLAIMED.getAndAdd(this, 1);
-            if (piece >= total) {
-                return; // each task overshoots once at most: no overflow
+            Pieces work = pieces;
+            int t = total;
+            int[] ends = phaseEnds;
+            if (work == null || claimed >= t) {
+                return; // everything is claimed (or the call is closing): nothing for this task
             }
+            if (!STATE.compareAndSet(this, s, s + 1)) {
+                continue; // another claim, or another call: read again
+            }
+            // Claimed piece `claimed` of this generation: work, t and ends are this call's.
             try {
-                awaitPhaseOf(piece);
+                awaitPhaseOf(claimed, ends);
                 if (failure == null) {
-                    work.run(piece);
+                    work.run(claimed);
                 }
-            } catch (Throwable t) {
-                fail(t);
+            } catch (Throwable e) {
+                fail(e);
             } finally {
-                complete();
+                complete(t);
             }
         }
     }
-
     /** Records a failure: the first is kept, later ones are attached to it. */
     private void fail(Throwable t) {
         if (!FAILURE.compareAndSet(this, null, t)) {
@@ -201,7 +287,7 @@ public final class ClaimableWork implements Runnable {
     }
 
     /** Marks one claimed piece completed, and wakes the caller if it was the last. */
-    private void complete() {
+    private void complete(int total) {
         if ((int) COMPLETED.getAndAdd(this, 1) + 1 == total) {
             Thread waiting = caller;
             if (waiting != null && waiting != Thread.currentThread()) {
@@ -215,7 +301,7 @@ public final class ClaimableWork implements Runnable {
      * are all claimed and running, so the wait is short and bounded: it polls. (An interrupted
      * thread polls without sleeping, since parkNanos returns at once; its interrupt is kept.)
      */
-    private void awaitPhaseOf(int piece) {
+    private void awaitPhaseOf(int piece, int[] phaseEnds) {
         if (phaseEnds == null) {
             return;
         }
@@ -235,7 +321,7 @@ public final class ClaimableWork implements Runnable {
      * returns at once; if it completes before the check, that unpark leaves one spurious
      * wake-up for the caller's next park, which {@link LockSupport#park} allows.
      */
-    private void awaitAllCompleted() {
+    private void awaitAllCompleted(int total) {
         boolean interrupted = false;
         while (completed < total) {
             LockSupport.park(this);

@@ -93,6 +93,52 @@ class ClaimableWorkTest {
         }
     }
 
+    /**
+     * One instance serving several calls, as each thread's does in the parallel GEMM: tasks lent
+     * for the first call and run (on another thread) in the middle of the second claim only the
+     * second call's pieces, and run them with the second call's computation; run after both
+     * calls, they claim nothing.
+     */
+    @Test
+    void aTaskLentForOneCallAndRunDuringALaterOneClaimsOnlyThatCallsPieces() throws Exception {
+        ClaimableWork work = new ClaimableWork();
+        Keeper first = new Keeper();
+        AtomicIntegerArray runs1 = new AtomicIntegerArray(4);
+        work.invoke(counting(runs1), 4, null, first, 3);
+        assertEquals(3, first.kept.size(), "three tasks lent and kept");
+        AtomicIntegerArray runs2 = new AtomicIntegerArray(6);
+        AtomicInteger claimedByLateTasks = new AtomicInteger();
+        Thread caller = Thread.currentThread();
+        ClaimableWork.Pieces second = p -> {
+            runs2.incrementAndGet(p);
+            if (Thread.currentThread() != caller) {
+                claimedByLateTasks.incrementAndGet();
+            } else if (p == 0) { // the caller's first piece: let the first call's tasks run now
+                Thread late = new Thread(first::runAll);
+                late.start();
+                try {
+                    late.join();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        work.invoke(second, 6, null, r -> { }, 0);
+        for (int p = 0; p < 4; p++) {
+            assertEquals(1, runs1.get(p), "first call, piece " + p);
+        }
+        for (int p = 0; p < 6; p++) {
+            assertEquals(1, runs2.get(p), "second call, piece " + p);
+        }
+        assertEquals(5, claimedByLateTasks.get(), "the late tasks helped the call that was open");
+        first.runAll();
+        for (int p = 0; p < 6; p++) {
+            assertEquals(1, runs2.get(p), "after both calls, piece " + p);
+        }
+        assertThrows(IllegalStateException.class, () -> new ClaimableWork().invoke(r -> { }, 0),
+                "a reusable instance has no pieces of its own");
+    }
+
     @Test
     void aTaskTheExecutorKeepsHoldsNoReferenceToThePieces() throws Exception {
         Keeper keeper = new Keeper();
