@@ -330,10 +330,15 @@ public final class Gemm {
      * packing buffer), the pieces not yet started are skipped, the call waits until no piece is
      * running, and then throws that exception or error on the calling thread (later ones are
      * attached as suppressed); C is then partly written. An {@link Error} thrown by {@code
-     * executor.execute} is treated the same way (it is not a rejection). The call allocates
-     * two small objects (the description of the pieces and the claim counters) plus whatever
-     * the executor allocates per task; the single-threaded call allocates nothing once this
-     * thread's working buffers have grown to the problem's size.
+     * executor.execute} is treated the same way (it is not a rejection).
+     *
+     * <h4>Memory</h4>
+     * Nothing is allocated per call once the calling thread has made a parallel call before
+     * and its buffers have grown to the problem's size (each thread keeps one reusable
+     * description of the pieces, and each thread that runs pieces its packing buffers), plus
+     * whatever the executor allocates per task. When C is split by rows on the packed path, B
+     * is packed once for all pieces into a buffer the calling thread keeps
+     * ({@code k x n} floats, n rounded up to whole register tiles).
      *
      * @param transA whether op(A) = Aᵀ: stored A is {@code m x k}, or {@code k x m} if true
      * @param transB whether op(B) = Bᵀ: stored B is {@code k x n}, or {@code n x k} if true

@@ -33,36 +33,73 @@ final class GemmMacroKernel {
         if (n < NR / 2 && m >= NR) {
             // C narrower than half a tile: compute Cᵀ = op(B)ᵀ·op(A)ᵀ instead, whose rows are
             // long, and store it transposed. Same products, same depth order, same bits.
-            loops(!transB, !transA, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, null, beta,
+            loops(!transB, !transA, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, null, 0, beta,
                     c, cOff, ldc, ws, bias, biasOff, activation, true);
             return;
         }
-        loops(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff,
+        loops(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, 0, beta, c, cOff,
                 ldc, ws, bias, biasOff, activation, false);
+    }
+
+    /**
+     * Whether {@link #packed} computes this shape in its direct form (not as Cᵀ), so that a B
+     * packed beforehand in the {@link PackedPanels} layout serves it with the same bits.
+     */
+    static boolean directForm(int m, int n) {
+        return !(n < NR / 2 && m >= NR);
+    }
+
+    /**
+     * Packs columns {@code [j0, j1)} of {@code op(B)} ({@code k x n}, {@code j0} a multiple of
+     * NR) into {@code dst} in the {@link PackedPanels} layout of the whole {@code k x n} operand:
+     * every depth block's panels of those columns. Pieces of a parallel call pack disjoint
+     * column ranges of one shared buffer this way.
+     */
+    static void packColumnsOfB(boolean transB, float[] b, int bOff, int ldb, int k, int n,
+                               int j0, int j1, float[] dst) {
+        int colsPadded = roundUp(n, NR);
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            GemmPacking.packBInto(transB, b, bOff, ldb, pc, kc, j0, j1 - j0, dst, pc * colsPadded + j0 * kc);
+        }
+    }
+
+    /**
+     * The packed path over rows of A with the whole {@code k x n} op(B) already packed into
+     * {@code packedB} ({@link #packColumnsOfB}): the loops of {@link #packed} in its direct form,
+     * reading B's panels instead of packing them, so the same bits. No bias, no activation.
+     */
+    static void withPackedB(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff,
+                            int lda, float[] packedB, float beta, float[] c, int cOff, int ldc,
+                            PackBuffers ws) {
+        loops(transA, false, m, n, k, alpha, a, aOff, lda, null, 0, 0, packedB, roundUp(n, NR), beta,
+                c, cOff, ldc, ws, null, 0, GemmEpilogue.NONE, false);
     }
 
     /** The packed path with B packed beforehand: only A is packed here. */
     static void prepacked(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
                           PackedPanels b, float beta, float[] c, int cOff, int ldc,
                           PackBuffers ws, float[] bias, int biasOff, int activation) {
-        loops(transA, false, m, b.cols, b.depth, alpha, a, aOff, lda, null, 0, 0, b, beta,
+        loops(transA, false, m, b.cols, b.depth, alpha, a, aOff, lda, null, 0, 0, b.data, b.colsPadded, beta,
                 c, cOff, ldc, ws, bias, biasOff, activation, false);
     }
 
     /**
-     * The blocked loops. B is packed here from {@code b} unless {@code prepacked} holds it. With
+     * The blocked loops. B is packed here from {@code b} unless {@code prepacked} holds it, all
+     * of op(B) in the {@link PackedPanels} layout with rows of {@code prepackedStride} floats
+     * per depth step ({@code n} rounded up to whole panels). With
      * {@code transposedC}, the m x n result is stored transposed: tile element (i, j) goes to
      * {@code c[cOff + j * ldc + i]}, and the bias runs along i.
      */
     private static void loops(boolean transA, boolean transB, int m, int n, int k,
                               float alpha, float[] a, int aOff, int lda,
-                              float[] b, int bOff, int ldb, PackedPanels prepacked,
+                              float[] b, int bOff, int ldb, float[] prepacked, int prepackedStride,
                               float beta, float[] c, int cOff, int ldc, PackBuffers ws,
                               float[] bias, int biasOff, int activation, boolean transposedC) {
         int kcMax = Math.min(KC, k);
         float[] pa = ws.packedA = PackBuffers.atLeast(ws.packedA, (long) roundUp(Math.min(MC, m), MR) * kcMax);
         float[] tile = ws.tile = PackBuffers.atLeast(ws.tile, GemmBlocking.tileFloats());
-        float[] pb = prepacked != null ? prepacked.data
+        float[] pb = prepacked != null ? prepacked
                 : (ws.packedB = PackBuffers.atLeast(ws.packedB, (long) roundUp(Math.min(NC, n), NR) * kcMax));
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
@@ -70,7 +107,7 @@ final class GemmMacroKernel {
                 int kc = Math.min(KC, k - pc);
                 int pbBase;
                 if (prepacked != null) {
-                    pbBase = prepacked.panelOffset(pc, jc);
+                    pbBase = pc * prepackedStride + jc * kc; // PackedPanels.panelOffset
                 } else {
                     GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
                     pbBase = 0;
