@@ -4,7 +4,9 @@ import org.vecprop.reference.ReferenceBias;
 import org.vecprop.reference.ReferenceGemm;
 import org.vecprop.reference.ReferenceMse;
 import org.vecprop.reference.ReferenceRelu;
+import org.vecprop.reference.ReferenceSigmoid;
 import org.vecprop.reference.ReferenceStats;
+import org.vecprop.reference.ReferenceTanh;
 import org.vecprop.reference.ReferenceUpdate;
 
 /**
@@ -75,5 +77,25 @@ class SelfTestOracle {
     /** {@link ReferenceStats#deadColumns}. */
     int deadColumns(int rows, int cols, float[] a, int aOff, int lda) {
         return ReferenceStats.deadColumns(rows, cols, a, aOff, lda);
+    }
+
+    /** {@link ReferenceSigmoid#value}: the exact sigmoid in double. */
+    double sigmoid(double x) {
+        return ReferenceSigmoid.value(x);
+    }
+
+    /** {@link ReferenceSigmoid#backward(double, double)}: the exact {@code dy a (1 - a)}. */
+    double sigmoidBackward(double a, double dy) {
+        return ReferenceSigmoid.backward(a, dy);
+    }
+
+    /** {@link ReferenceTanh#value}: the exact tanh in double. */
+    double tanh(double x) {
+        return ReferenceTanh.value(x);
+    }
+
+    /** {@link ReferenceTanh#backward(double, double)}: the exact {@code dy (1 - a²)}. */
+    double tanhBackward(double a, double dy) {
+        return ReferenceTanh.backward(a, dy);
     }
 }

@@ -45,7 +45,7 @@ class SelfTestTest {
         assertTrue(report.text().startsWith("vecprop self-test: PASS, "), report.text());
         assertTrue(report.text().contains(Simd.description()), "the report names the path taken");
         assertTrue(report.text().contains("JDK: "), "and the machine's facts");
-        assertEquals(16, failuresByKernel(report).size(), "every kernel entry point is checked");
+        assertEquals(20, failuresByKernel(report).size(), "every kernel entry point is checked (16 + sigmoid and tanh, forward and backward)");
     }
 
     @Test
@@ -165,6 +165,35 @@ class SelfTestTest {
             }
         });
         assertEquals(0L, failuresByKernel(report).get("Gemm.multiply"), report.text());
+    }
+
+    @Test
+    void wrongSigmoidAndTanhOraclesFailTheirKernelsByName() {
+        // 2^-20 relative is 8 to 16 ulps: far outside the bounds, which are below 2 ulps.
+        SelfTest.Report report = quick(new SelfTestOracle() {
+            @Override
+            double sigmoid(double x) {
+                return super.sigmoid(x) * (1 + 0x1p-20);
+            }
+
+            @Override
+            double tanhBackward(double a, double dy) {
+                return super.tanhBackward(a, dy) * (1 + 0x1p-20);
+            }
+        });
+        assertFalse(report.passed());
+        Map<String, Long> failed = failuresByKernel(report);
+        assertTrue(failed.get("Sigmoid.forward") > 0, report.text());
+        assertTrue(failed.get("Tanh.backward") > 0, report.text());
+        assertTrue(report.failures().stream().anyMatch(f -> f.startsWith("Sigmoid.forward: ") && f.contains("ulps (bound ")),
+                report.text());
+        for (String ok : new String[] {"Sigmoid.backward", "Tanh.forward", "Relu.forward", "Gemm.multiply"}) {
+            assertEquals(0L, failed.get(ok), ok + "\n" + report.text());
+        }
+        SelfTest.Report right = quick(SelfTestOracle.REFERENCE);
+        for (String kernel : new String[] {"Sigmoid.forward", "Sigmoid.backward", "Tanh.forward", "Tanh.backward"}) {
+            assertEquals(0L, failuresByKernel(right).get(kernel), kernel + "\n" + right.text());
+        }
     }
 
     @Test
