@@ -96,6 +96,12 @@ public class StreamingBenchmark extends BenchmarkDefaults {
         copyDst = new float[floats];
     }
 
+    /**
+     * The MSE loss of the last call: kept in a field (not returned, which would box it: 16 B per
+     * call that are the benchmark's, not the kernel's, under {@code -prof gc}).
+     */
+    public float loss;
+
     @Benchmark
     public Object vecprop() {
         switch (kernel) {
@@ -105,9 +111,7 @@ public class StreamingBenchmark extends BenchmarkDefaults {
             case "sigmoidBackward" -> Sigmoid.backward(1, n, x, 0, n, y, 0, n, z, 0, n);
             case "tanh" -> Tanh.forward(1, n, x, 0, n, z, 0, n);
             case "tanhBackward" -> Tanh.backward(1, n, x, 0, n, y, 0, n, z, 0, n);
-            case "mse" -> {
-                return Mse.lossAndGradient(1, n, x, 0, n, y, 0, n, z, 0, n);
-            }
+            case "mse" -> loss = Mse.lossAndGradient(1, n, x, 0, n, y, 0, n, z, 0, n);
             case "biasAdd" -> Bias.add(rows, COLS, x, 0, COLS, bias, 0, z, 0, COLS);
             case "biasGradient" -> Bias.gradient(rows, COLS, x, 0, COLS, bias, 0, false);
             default -> throw new IllegalStateException(kernel);
@@ -124,9 +128,7 @@ public class StreamingBenchmark extends BenchmarkDefaults {
             case "sigmoidBackward" -> ReferenceSigmoid.backward(1, n, x, 0, n, y, 0, n, z, 0, n);
             case "tanh" -> ReferenceTanh.forward(1, n, x, 0, n, z, 0, n);
             case "tanhBackward" -> ReferenceTanh.backward(1, n, x, 0, n, y, 0, n, z, 0, n);
-            case "mse" -> {
-                return org.vecprop.reference.ReferenceMse.lossAndGradient(1, n, x, 0, n, y, 0, n, z, 0, n);
-            }
+            case "mse" -> loss = org.vecprop.reference.ReferenceMse.lossAndGradient(1, n, x, 0, n, y, 0, n, z, 0, n);
             case "biasAdd" -> org.vecprop.reference.ReferenceBias.add(rows, COLS, x, 0, COLS, bias, 0, z, 0, COLS);
             case "biasGradient" -> org.vecprop.reference.ReferenceBias.gradient(rows, COLS, x, 0, COLS, bias, 0, false);
             default -> throw new IllegalStateException(kernel);

@@ -3,7 +3,10 @@ package org.vecprop.internal.vector;
 import static org.vecprop.internal.Lanes.F;
 import static org.vecprop.internal.Lanes.L;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.vecprop.internal.LaneSums;
 
 /**
@@ -17,6 +20,12 @@ import org.vecprop.internal.LaneSums;
  * and walks the chunk's 64-element blocks, keeping four independent FMA chains in flight. Rows
  * that are not contiguous are staged a chunk at a time into contiguous scratch rows.
  *
+ * <p>A chunk of whole 64-element blocks (every chunk but a short last one) folds its float lanes
+ * into the double lanes straight from the accumulators, by lane-wise conversion and addition
+ * ({@code totals[v] += (double) lanes[v]}, the same operation per lane as {@link LaneSums#fold},
+ * so the same bits): the scalar fold of 64 lanes after every 1024 elements cost about as much as
+ * the chunk's own arithmetic.
+ *
  * <p>Accuracy: each float lane adds at most 16 squares per chunk (non-negative terms, so a
  * relative error of at most about {@code 16 * 2^-24}), plus 2 for the rounded difference
  * squared and 1 for the final rounding; the double steps add nothing visible. That is within the
@@ -26,6 +35,9 @@ final class VectorMse {
     private VectorMse() {}
 
     private static final int LANES = LaneSums.LANES, CHUNK = LaneSums.CHUNK;
+    /** Doubles of the kernels' vector size: each float vector folds as {@link #PARTS} of them. */
+    private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, F.vectorShape());
+    private static final int PARTS = F.length() / D.length();
 
     static float loss(int rows, int cols, float[] p, int pOff, int ldp,
                       float[] t, int tOff, int ldt) {
@@ -51,18 +63,19 @@ final class VectorMse {
                     LaneSums.scatter(s.stageOut, len, g, gOff, ldg, cols, from);
                 }
             }
-            s.fold();
         }
         return (float) (s.total() / n);
     }
 
     /**
      * One chunk of {@code len <= CHUNK} contiguous elements, whose first element sits in lane 0:
-     * element c's square goes to lane {@code c mod 64}; the float lanes end in {@code s.lanes}.
+     * element c's square goes to lane {@code c mod 64}; the float lanes are then folded into
+     * {@code s.totals}, and {@code s.lanes} is left zero.
      */
     private static void chunk(float[] p, int pi, float[] t, int ti, float[] g, int gi, int len,
                               float nf, LaneSums s) {
         int blocks = len / LANES;
+        boolean whole = blocks * LANES == len;
         for (int group = 0; group < LANES; group += 4 * L) {
             FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
             for (int b = 0; b < blocks; b++) {
@@ -83,10 +96,28 @@ final class VectorMse {
                     d3.mul(2f).div(nf).intoArray(g, gi + c + 3 * L);
                 }
             }
-            a0.intoArray(s.lanes, group);
-            a1.intoArray(s.lanes, group + L);
-            a2.intoArray(s.lanes, group + 2 * L);
-            a3.intoArray(s.lanes, group + 3 * L);
+            if (whole) { // no tail term to add: fold now, from the registers
+                double[] totals = s.totals;
+                for (int part = 0; part < PARTS; part++) {
+                    int o = group + part * D.length();
+                    DoubleVector.fromArray(D, totals, o).add(a0.convert(VectorOperators.F2D, part))
+                            .intoArray(totals, o);
+                    DoubleVector.fromArray(D, totals, o + L).add(a1.convert(VectorOperators.F2D, part))
+                            .intoArray(totals, o + L);
+                    DoubleVector.fromArray(D, totals, o + 2 * L).add(a2.convert(VectorOperators.F2D, part))
+                            .intoArray(totals, o + 2 * L);
+                    DoubleVector.fromArray(D, totals, o + 3 * L).add(a3.convert(VectorOperators.F2D, part))
+                            .intoArray(totals, o + 3 * L);
+                }
+            } else {
+                a0.intoArray(s.lanes, group);
+                a1.intoArray(s.lanes, group + L);
+                a2.intoArray(s.lanes, group + 2 * L);
+                a3.intoArray(s.lanes, group + 3 * L);
+            }
+        }
+        if (whole) {
+            return;
         }
         // Fewer than 64 elements left: each goes to its lane after that lane's block terms.
         float[] lanes = s.lanes;
@@ -98,6 +129,7 @@ final class VectorMse {
                 g[gi + c] = 2f * d / nf;
             }
         }
+        s.fold();
     }
 
     private static FloatVector diff(float[] p, int pi, float[] t, int ti) {
