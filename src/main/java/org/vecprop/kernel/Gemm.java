@@ -336,9 +336,7 @@ public final class Gemm {
      * Nothing is allocated per call once the calling thread has made a parallel call before
      * and its buffers have grown to the problem's size (each thread keeps one reusable
      * description of the pieces, and each thread that runs pieces its packing buffers), plus
-     * whatever the executor allocates per task. When C is split by rows on the packed path, B
-     * is packed once for all pieces into a buffer the calling thread keeps
-     * ({@code k x n} floats, n rounded up to whole register tiles).
+     * whatever the executor allocates per task.
      *
      * @param transA whether op(A) = Aᵀ: stored A is {@code m x k}, or {@code k x m} if true
      * @param transB whether op(B) = Bᵀ: stored B is {@code k x n}, or {@code n x k} if true

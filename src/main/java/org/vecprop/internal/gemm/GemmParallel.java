@@ -20,15 +20,12 @@ import org.vecprop.internal.gemm.GemmBlocking.Path;
  * and nothing writes C after the call returns. See {@code org.vecprop.kernel.Gemm#multiplyParallel}
  * for the contract.
  *
- * <p><b>B packed once, by all.</b> When C is split by rows and takes the packed path, every
- * piece needs all of op(B) packed: packing it in every piece would repeat that work once per
- * thread (at 512³ on two threads, about a tenth of each thread's time). Instead the call runs in
- * two phases of its {@link ClaimableWork}: first pieces that each pack a range of B's column
- * panels into one shared buffer in the {@link PackedPanels} layout, then the row pieces, which
- * read it ({@link GemmMacroKernel#withPackedB}): the same panels as per-call packing, so the
- * same bits. The buffer belongs to the calling thread (kept between calls, like packing
- * buffers: {@code k x n} floats rounded up to whole panels); other threads only read it during
- * the call.
+ * <p><b>Each piece packs the part of B it needs.</b> Packing B once into a shared buffer in a
+ * first phase, with the row pieces reading it in a second, was tried and measured slower on two
+ * threads (512³: 1.36-1.56x one thread against 1.75-1.79x for per-piece packing, in the same
+ * alternating run): the second phase waits for the slowest packing piece, and a task that starts
+ * late makes every piece wait for it, where per-piece packing lets the caller start computing at
+ * once.
  *
  * <p>A call allocates nothing once its thread has called before: each thread keeps one {@link
  * ClaimableWork} and one {@link Pieces} (the problem's description, rewritten per call and
@@ -65,7 +62,7 @@ public final class GemmParallel {
                         beta, c, cOff, ldc, null, 0, Kernels.IDENTITY, null, Path.AUTO);
                 return;
             }
-            r.work.invoke(work, work.total(), work.phaseEnds(), executor, work.pieces() - 1);
+            r.work.invoke(work, work.pieces(), null, executor, work.pieces() - 1);
         } finally {
             r.pieces.forget();
             r.busy = false;
@@ -98,12 +95,6 @@ public final class GemmParallel {
         private float alpha, beta;
         private float[] a, b, c;
         private Path path;
-        /** Pieces packing B's column panels into {@link #sharedB} first, or 0 to pack per piece. */
-        private int packPieces;
-        /** The whole op(B), packed once per call by the first phase; kept for the next call. */
-        private float[] sharedB = new float[0];
-        /** The phases' ends when B is shared: {packPieces, packPieces + pieces}. */
-        private final int[] ends = new int[2];
 
         /** Describes the problem's cut into this; false (and nothing kept) when it is one piece. */
         boolean cut(boolean transA, boolean transB, int m, int n, int k,
@@ -139,34 +130,7 @@ public final class GemmParallel {
             this.pieces = pieces;
             this.tileM = tileM;
             this.tileN = tileN;
-            long sharedFloats = (long) k * GemmBlocking.roundUp(n, NR);
-            boolean share = splitRows && path == Path.PACKED && GemmMacroKernel.directForm(m, n)
-                    && NR > 0 && sharedFloats <= Integer.MAX_VALUE - 8;
-            if (share) {
-                int panels = (n + NR - 1) / NR;
-                this.packPieces = Math.min(pieces, panels);
-                this.sharedB = org.vecprop.internal.PackBuffers.atLeast(sharedB, sharedFloats);
-                ends[0] = packPieces;
-                ends[1] = packPieces + pieces;
-            } else {
-                this.packPieces = 0;
-            }
             return true;
-        }
-
-        /** Whether the call packs B once into a shared buffer (phase 1) before C's pieces. */
-        boolean sharesB() {
-            return packPieces > 0;
-        }
-
-        /** All pieces of the call: B's packing pieces (if shared), then C's. */
-        int total() {
-            return packPieces + pieces;
-        }
-
-        /** The phases for {@link ClaimableWork}: null when each piece packs B itself. */
-        int[] phaseEnds() {
-            return packPieces > 0 ? ends : null;
         }
 
         /** Drops the references to the caller's arrays: a kept task must not hold them. */
@@ -190,25 +154,12 @@ public final class GemmParallel {
 
         @Override
         public void run(int q) {
-            if (q < packPieces) { // phase 1: pack B's panels [q, q + 1) of packPieces
-                int panels = (n + tileN - 1) / tileN;
-                int p0 = (int) ((long) panels * q / packPieces), p1 = (int) ((long) panels * (q + 1) / packPieces);
-                GemmMacroKernel.packColumnsOfB(transB, b, bOff, ldb, k, n, p0 * tileN,
-                        Math.min(n, p1 * tileN), sharedB);
-                return;
-            }
-            q -= packPieces;
             int from = (int) ((long) units * q / pieces), to = (int) ((long) units * (q + 1) / pieces);
             int i0 = splitRows ? from * tileM : 0, i1 = splitRows ? Math.min(m, to * tileM) : m;
             int j0 = splitRows ? 0 : from * tileN, j1 = splitRows ? n : Math.min(n, to * tileN);
             int pa = aOff + (transA ? i0 : i0 * lda);
             int pb = bOff + (transB ? j0 * ldb : j0);
             int pc = cOff + i0 * ldc + j0;
-            if (packPieces > 0) { // phase 2: rows i0..i1 against the shared B (splitRows here)
-                GemmMacroKernel.withPackedB(transA, i1 - i0, n, k, alpha, a, pa, lda, sharedB,
-                        beta, c, pc, ldc, org.vecprop.internal.PackBuffers.ofThisThread());
-                return;
-            }
             // null buffers: each piece packs into the workspace of the thread that runs it.
             VectorGemm.multiply(transA, transB, i1 - i0, j1 - j0, k, alpha, a, pa, lda, b, pb, ldb,
                     beta, c, pc, ldc, null, 0, Kernels.IDENTITY, null, path);

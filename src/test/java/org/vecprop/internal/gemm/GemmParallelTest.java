@@ -131,27 +131,6 @@ class GemmParallelTest {
         }
     }
 
-    /**
-     * Tall problems on the packed path pack B once, in a first phase whose pieces split B's
-     * column panels, and the row pieces read it; wide ones (split by columns) and small ones
-     * (direct path) pack per piece. Both give the single-threaded bits (every test here).
-     */
-    @Test
-    void tallPackedProblemsPackBOnceForAllPieces() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Simd.enabled(), "the pieces run the Vector API GEMM");
-        for (Problem p : PROBLEMS) {
-            GemmParallel.Pieces cut = GemmParallel.cut(p.transA(), p.transB(), p.m(), p.n(), p.k(), 1.25f,
-                    p.a(), 0, p.lda(), p.b(), 0, p.ldb(), p.beta(), p.c0().clone(), 0, p.ldc(), 4);
-            boolean tall = p.m() >= 64;
-            assertEquals(tall, cut.sharesB(), p + ": B shared");
-            int panels = (p.n() + GemmBlocking.NR - 1) / GemmBlocking.NR;
-            assertEquals(cut.pieces() + (tall ? Math.min(4, panels) : 0), cut.total(), p + ": pieces in all");
-        }
-        float[] x = new float[16 * 64];
-        assertEquals(false, GemmParallel.cut(false, false, 16, 64, 64, 1f, x, 0, 64, x, 0, 64, 0f, new float[16 * 64], 0, 64, 2)
-                .sharesB(), "the direct path packs nothing to share");
-    }
-
     @Test
     void aHealthyPoolGivesTheSingleThreadedBits() {
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -497,13 +476,7 @@ class GemmParallelTest {
             for (int q = 0; q < cut.pieces(); q++) {
                 float[] c = new float[m * n];
                 Arrays.fill(c, Float.NaN);
-                GemmParallel.Pieces pieces = GemmParallel.cut(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f,
-                        c, 0, n, parts);
-                int packing = pieces.total() - pieces.pieces();
-                for (int s = 0; s < packing; s++) {
-                    pieces.run(s);   // B's shared packing first, when the cut has it
-                }
-                pieces.run(packing + q);
+                GemmParallel.cut(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n, parts).run(q);
                 int first = -1, end = -1;
                 for (int i = 0; i < m; i++) {
                     for (int j = 0; j < n; j++) {
