@@ -401,4 +401,27 @@ class DenseTest {
         Compare.sameArray(expected, shared.forward(x, 0, in, batch), "a layer sharing the weights");
         assertEquals(false, Arrays.equals(before, expected), "the change must show");
     }
+
+    @Test
+    void productsAtAndAboveThePlainThresholdGiveTheComposedKernelsBits() {
+        // Up to Dense.PLAIN_MAX_WORK multiply-adds the forward reads W as it is; above, its
+        // packed copy. Both must be the composed kernels' bits, also right after a change of W.
+        Random rnd = new Random(10);
+        int in = 16, out = 16;
+        Dense d = new Dense(in, out, Activation.TANH, true, 32, 5);
+        for (int batch : new int[] {1, 16, 17, 32}) {   // 16 x 16 x 16 = PLAIN_MAX_WORK
+            assertEquals(batch <= 16, (long) batch * in * out <= Dense.PLAIN_MAX_WORK, "threshold at batch 16");
+            for (int change = 0; change < 2; change++) {
+                float[] x = Values.random(rnd, batch * in, 0, 1f);
+                float[] expected = new float[batch * out];
+                org.vecprop.kernel.Gemm.multiplyBiasActivation(false, false, batch, out, in, 1f, x, 0, in,
+                        d.weightArray(), 0, out, 0f, expected, 0, out, d.biasArray(), 0, Activation.TANH);
+                Compare.sameArray(expected, Arrays.copyOf(d.forward(x, 0, in, batch), batch * out),
+                        "batch " + batch + ", change " + change);
+                float[] w = d.weightArray();
+                w[rnd.nextInt(w.length)] += 0.5f;
+                d.weightsChanged();
+            }
+        }
+    }
 }
