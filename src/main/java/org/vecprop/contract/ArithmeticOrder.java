@@ -31,7 +31,8 @@ package org.vecprop.contract;
  * {@code d = x}, non-finite elements contributing {@code +0}). After every
  * {@link #REDUCTION_CHUNK} elements, and after the last one, each float lane is added to its own
  * double lane ({@code dlane[v] += lane[v]}) and reset to 0. At the end the double lanes are added
- * in increasing lane order, starting from 0. (MSE then divides by {@code n} in double and rounds
+ * pairwise: for {@code half = 32, 16, ..., 1}, {@code dlane[v] = dlane[v] + dlane[v + half]} for
+ * every {@code v < half}, and the sum is {@code dlane[0]}. (MSE then divides by {@code n} in double and rounds
  * once to float.)
  *
  * <h2>Column sums (bias gradient)</h2>

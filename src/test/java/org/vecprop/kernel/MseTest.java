@@ -30,6 +30,52 @@ import org.vecprop.testing.Values;
  */
 class MseTest {
 
+    /**
+     * The loss written out from the order's definition ({@code contract.ArithmeticOrder}), here
+     * independently of the kernels' shared code: element e of the row-major order to float lane
+     * e mod 64 by FMA, the float lanes folded into double lanes after every 1024 elements and
+     * after the last, the double lanes added pairwise (half = 32, 16, ..., 1), divided by n in
+     * double, rounded once.
+     */
+    static float lossByTheDocumentedOrder(int rows, int cols, float[] p, int pOff, int ldp, float[] t, int tOff, int ldt) {
+        float[] lane = new float[64];
+        double[] dlane = new double[64];
+        long n = (long) rows * cols;
+        for (long e = 0; e < n; e++) {
+            int i = (int) (e / cols), j = (int) (e % cols);
+            float d = p[pOff + i * ldp + j] - t[tOff + i * ldt + j];
+            int v = (int) (e % 64);
+            lane[v] = Math.fma(d, d, lane[v]);
+            if ((e + 1) % 1024 == 0 || e + 1 == n) {
+                for (int w = 0; w < 64; w++) {
+                    dlane[w] += lane[w];
+                    lane[w] = 0f;
+                }
+            }
+        }
+        for (int half = 32; half >= 1; half /= 2) {
+            for (int v = 0; v < half; v++) {
+                dlane[v] += dlane[v + half];
+            }
+        }
+        return (float) (dlane[0] / n);
+    }
+
+    @Test
+    void theLossIsTheDocumentedOrderBitForBit() {
+        Random rnd = new Random(17);
+        int[][] shapes = {{1, 1}, {1, 63}, {1, 64}, {1, 1000}, {1, 1024}, {1, 1025}, {3, 700}, {40, 129}, {7, 5000}};
+        for (int[] shape : shapes) {
+            int rows = shape[0], cols = shape[1], ld = cols + rnd.nextInt(3);
+            float[] p = Values.random(rnd, rows * ld, 0, 4f), t = Values.random(rnd, rows * ld, 0, 4f);
+            float expected = lossByTheDocumentedOrder(rows, cols, p, 0, ld, t, 0, ld);
+            Compare.same(expected, Mse.loss(rows, cols, p, 0, ld, t, 0, ld), rows + "x" + cols + " loss");
+            float[] g = new float[rows * ld];
+            Compare.same(expected, Mse.lossAndGradient(rows, cols, p, 0, ld, t, 0, ld, g, 0, ld),
+                    rows + "x" + cols + " lossAndGradient");
+        }
+    }
+
     // ------------------------------------------------------------------ against the reference
 
     @Test

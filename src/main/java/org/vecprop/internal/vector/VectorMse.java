@@ -12,7 +12,7 @@ import org.vecprop.internal.LaneSums;
 /**
  * Vector API mean squared error behind {@code org.vecprop.kernel.Mse}; arguments are validated
  * there. The loss follows vecprop's order for long sums ({@code contract.ArithmeticOrder}): 64
- * virtual float lanes, folded into 64 double lanes every 1024 elements, totalled in lane order;
+ * virtual float lanes, folded into 64 double lanes every 1024 elements, totalled pairwise;
  * so it equals the scalar implementation's bit for bit at any vector width.
  *
  * <p>Within a chunk, the lanes are independent, so they need not be visited in element order:
