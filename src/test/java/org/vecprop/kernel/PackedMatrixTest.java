@@ -52,34 +52,6 @@ class PackedMatrixTest {
                 });
     }
 
-    /**
-     * A batch of one against packed weights takes four panels at a time (eight FMA chains):
-     * every count of whole and partial panel groups, both depth-block counts, with and without
-     * beta, bias and activation, gives the plain product's bits.
-     */
-    @Test
-    void aSingleRowAgainstManyPanelsGivesThePlainBits() {
-        int nr = 2 * Simd.vectorBits() / 32 == 0 ? 8 : 2 * Simd.vectorBits() / 32;
-        Random rnd = new Random(21);
-        for (int n : new int[] {4 * nr - 1, 4 * nr, 4 * nr + 1, 8 * nr, 9 * nr + 5, 256}) {
-            for (int k : new int[] {1, 5, 128, 130, 300}) {
-                for (int variant = 0; variant < 4; variant++) {
-                    float beta = (variant & 1) == 0 ? 0f : 0.5f;
-                    Activation act = (variant & 2) == 0 ? Activation.IDENTITY : Activation.TANH;
-                    float[] a = Values.random(rnd, k, 2, 1f), b = Values.random(rnd, k * n, 2, 1f);
-                    float[] c0 = Values.random(rnd, n + 3, 0, 1f), bias = Values.random(rnd, n, 0, 1f);
-                    PackedMatrix packed = PackedMatrix.pack(false, k, n, b, 0, n);
-                    float[] plain = c0.clone(), viaPacked = c0.clone();
-                    Gemm.multiplyBiasActivation(false, false, 1, n, k, 1.5f, a, 0, k, b, 0, n, beta, plain, 2, n,
-                            variant == 0 ? null : bias, 0, act);
-                    Gemm.multiplyBiasActivation(false, 1, 1.5f, a, 0, k, packed, beta, viaPacked, 2, n,
-                            variant == 0 ? null : bias, 0, act);
-                    Compare.sameArray(plain, viaPacked, "1x" + n + "x" + k + " variant " + variant);
-                }
-            }
-        }
-    }
-
     @Test
     void refreshRepacksInPlace() {
         Random rnd = new Random(5);

@@ -82,26 +82,6 @@ final class GemmEpilogue {
         }
     }
 
-    /**
-     * Stores {@code panels} full panels of one row of C, held one after another in
-     * {@code tile[0 .. panels NR)}, to {@code c[ci ..]}: the formula of {@link #finishTile} on
-     * each element (columns {@code ci + q NR + h} take tile element {@code q NR + h} and bias
-     * element {@code biasIdx + q NR + h}).
-     */
-    static void finishRowOfPanels(float[] tile, float[] c, int ci, float alpha, float beta,
-                                  int panels, float[] bias, int biasIdx, int activation) {
-        for (int h = 0; h < panels * NR; h += L) {
-            FloatVector v = FloatVector.fromArray(F, tile, h).mul(alpha);
-            if (beta != 0f) {
-                v = v.add(FloatVector.fromArray(F, c, ci + h).mul(beta));
-            }
-            if (bias != null) {
-                v = v.add(FloatVector.fromArray(F, bias, biasIdx + h));
-            }
-            activate(v, activation).intoArray(c, ci + h);
-        }
-    }
-
     /** Scalar epilogue, the same formula as the vector one. */
     static float epilogue(float acc, float[] c, int idx, float alpha, float beta) {
         float v = alpha * acc;

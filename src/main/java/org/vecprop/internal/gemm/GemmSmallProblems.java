@@ -53,7 +53,7 @@ final class GemmSmallProblems {
 
     /**
      * Small problems with B untransposed, read in place, in outer-product form: for each row
-     * of C, eight or four vectors of columns at a time, broadcast op(A)[i][p] and FMA with row p of B;
+     * of C, four vectors of columns at a time, broadcast op(A)[i][p] and FMA with row p of B;
      * each element then sees the order of arithmetic exactly (same FMAs, same depth blocks, same
      * epilogue), so this path gives the packed path's bits.
      */
@@ -149,52 +149,10 @@ final class GemmSmallProblems {
         }
     }
 
-    /**
-     * One row of C from column {@code from}: vectors of eight, of four, then of one, then
-     * scalars. Eight vectors keep eight independent FMA chains in flight, enough to cover the
-     * FMA latency on two pipes (a row has no other rows to interleave; with four, a batch of 1
-     * ran at half the FMA units' pace). Every element's chain is the same whatever the group.
-     */
+    /** One row of C from column {@code from}: vectors of four, then of one, then scalars. */
     private static void row(int from, int n, int k, float alpha, float[] a, int ai, int aStepP,
                             float[] b, int bOff, int ldb, float beta, float[] c, int ci) {
         int j = from;
-        for (; j <= n - 8 * L; j += 8 * L) {
-            FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
-            FloatVector c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-            int bi = bOff + j;
-            for (int p = 0; p < k; p++) {
-                FloatVector av = FloatVector.broadcast(F, a[ai + p * aStepP]);
-                c0 = av.fma(FloatVector.fromArray(F, b, bi), c0);
-                c1 = av.fma(FloatVector.fromArray(F, b, bi + L), c1);
-                c2 = av.fma(FloatVector.fromArray(F, b, bi + 2 * L), c2);
-                c3 = av.fma(FloatVector.fromArray(F, b, bi + 3 * L), c3);
-                c4 = av.fma(FloatVector.fromArray(F, b, bi + 4 * L), c4);
-                c5 = av.fma(FloatVector.fromArray(F, b, bi + 5 * L), c5);
-                c6 = av.fma(FloatVector.fromArray(F, b, bi + 6 * L), c6);
-                c7 = av.fma(FloatVector.fromArray(F, b, bi + 7 * L), c7);
-                bi += ldb;
-            }
-            int cj = ci + j;
-            if (beta == 0f) {
-                c0.mul(alpha).intoArray(c, cj);
-                c1.mul(alpha).intoArray(c, cj + L);
-                c2.mul(alpha).intoArray(c, cj + 2 * L);
-                c3.mul(alpha).intoArray(c, cj + 3 * L);
-                c4.mul(alpha).intoArray(c, cj + 4 * L);
-                c5.mul(alpha).intoArray(c, cj + 5 * L);
-                c6.mul(alpha).intoArray(c, cj + 6 * L);
-                c7.mul(alpha).intoArray(c, cj + 7 * L);
-            } else {
-                c0.mul(alpha).add(FloatVector.fromArray(F, c, cj).mul(beta)).intoArray(c, cj);
-                c1.mul(alpha).add(FloatVector.fromArray(F, c, cj + L).mul(beta)).intoArray(c, cj + L);
-                c2.mul(alpha).add(FloatVector.fromArray(F, c, cj + 2 * L).mul(beta)).intoArray(c, cj + 2 * L);
-                c3.mul(alpha).add(FloatVector.fromArray(F, c, cj + 3 * L).mul(beta)).intoArray(c, cj + 3 * L);
-                c4.mul(alpha).add(FloatVector.fromArray(F, c, cj + 4 * L).mul(beta)).intoArray(c, cj + 4 * L);
-                c5.mul(alpha).add(FloatVector.fromArray(F, c, cj + 5 * L).mul(beta)).intoArray(c, cj + 5 * L);
-                c6.mul(alpha).add(FloatVector.fromArray(F, c, cj + 6 * L).mul(beta)).intoArray(c, cj + 6 * L);
-                c7.mul(alpha).add(FloatVector.fromArray(F, c, cj + 7 * L).mul(beta)).intoArray(c, cj + 7 * L);
-            }
-        }
         for (; j <= n - 4 * L; j += 4 * L) {
             FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
             int bi = bOff + j;
