@@ -84,17 +84,7 @@ final class GemmMacroKernel {
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
-                    int jr = 0;
-                    if (mc == 1 && !transposedC) {
-                        // One row of C (a batch of 1): four panels at a time, see microKernel1x4.
-                        for (; jr + 4 * NR <= nc; jr += 4 * NR) {
-                            int j0 = jc + jr;
-                            microKernel1x4(kc, pa, pb, pbBase + jr * kc, tile);
-                            GemmEpilogue.finishRowOfPanels(tile, c, cOff + ic * ldc + j0, alpha, betaBlock,
-                                    4, blockBias, biasOff + j0, blockActivation);
-                        }
-                    }
-                    for (; jr < nc; jr += NR) {
+                    for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int bPanel = pbBase + jr * kc; // panels of kc x NR, one after another
                         for (int ir = 0; ir < mc; ir += MR) {
@@ -159,42 +149,6 @@ final class GemmMacroKernel {
         }
         c0.intoArray(tile, t);
         c1.intoArray(tile, t + L);
-    }
-
-    /**
-     * One row of A against four consecutive B panels ({@code 4 x NR} columns of one row of C)
-     * into {@code tile[0 .. 4 NR)}: eight independent FMA chains. A single row against one panel
-     * ({@link #microKernel1}) has two chains, so it waits on the FMA latency (4 cycles) at every
-     * depth step and runs at a quarter of the FMA units' pace; a batch of 1 against packed
-     * weights spent most of its time there. Each element's chain is the same as in
-     * {@link #microKernel1}: the same bits.
-     */
-    private static void microKernel1x4(int kc, float[] pa, float[] pb, int bi, float[] tile) {
-        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
-        FloatVector c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-        int panel = kc * NR; // floats from one panel to the next
-        int ai = 0;
-        for (int p = 0; p < kc; p++) {
-            FloatVector av = FloatVector.broadcast(F, pa[ai]);
-            c0 = av.fma(FloatVector.fromArray(F, pb, bi), c0);
-            c1 = av.fma(FloatVector.fromArray(F, pb, bi + L), c1);
-            c2 = av.fma(FloatVector.fromArray(F, pb, bi + panel), c2);
-            c3 = av.fma(FloatVector.fromArray(F, pb, bi + panel + L), c3);
-            c4 = av.fma(FloatVector.fromArray(F, pb, bi + 2 * panel), c4);
-            c5 = av.fma(FloatVector.fromArray(F, pb, bi + 2 * panel + L), c5);
-            c6 = av.fma(FloatVector.fromArray(F, pb, bi + 3 * panel), c6);
-            c7 = av.fma(FloatVector.fromArray(F, pb, bi + 3 * panel + L), c7);
-            ai += MR;
-            bi += NR;
-        }
-        c0.intoArray(tile, 0);
-        c1.intoArray(tile, L);
-        c2.intoArray(tile, NR);
-        c3.intoArray(tile, NR + L);
-        c4.intoArray(tile, 2 * NR);
-        c5.intoArray(tile, 2 * NR + L);
-        c6.intoArray(tile, 3 * NR);
-        c7.intoArray(tile, 3 * NR + L);
     }
 
     /** The first four rows of the tile: 4 x 2 vector accumulators, see {@link #microKernel}. */
