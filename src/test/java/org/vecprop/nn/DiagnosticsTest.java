@@ -326,4 +326,163 @@ class DiagnosticsTest {
         assertEquals(1, d.noGradientLayer());
         assertEquals("NO GRADIENT IN LAYER 1", d.verdict());
     }
+
+    @Test
+    void aLayerAtExactlyTheDeadShareIsDeadInItsStateAndItsExplanation() {
+        // DEAD_LAYER_SHARE is inclusive ("at least"): 9 of layer 0's 10 ReLU units never
+        // positive in the batch is exactly 0.9, a dead layer in state(), deadLayer() and the
+        // explanation, with its share in percent; 8 of 10 is not.
+        Network net = cleared();
+        norms(net, 1f, 1f, 1f);
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 9; j++) {
+                net.layer(0).output()[i * 10 + j] = j % 2 == 0 ? 0f : -1f;
+            }
+        }
+        Diagnostics d = new Diagnostics(net);
+        d.update(net);
+        assertEquals(Diagnostics.DEAD_LAYER_SHARE, d.deadShare(0));
+        assertEquals(Diagnostics.LayerState.DEAD, d.state(0));
+        assertEquals(Diagnostics.LayerState.OK, d.state(1));
+        assertEquals("Layer 0 is dead: 90% of its ReLU units are never positive in the batch, so"
+                + " they pass no gradient.", d.explanation());
+        net.layer(0).output()[8] = 0.5f;                  // unit 8 alive in row 0
+        d.update(net);
+        assertEquals(0.8, d.deadShare(0));
+        assertEquals(Diagnostics.LayerState.OK, d.state(0));
+        assertTrue(d.explanation().startsWith("Nothing flagged"), d.explanation());
+    }
+
+    @Test
+    void explanationNamesTheFirstNonFiniteLayerWithItsCount() {
+        // Layer 0 clean; layer 1 holds 1 NaN and 2 infinities in its activations, 3 NaN and
+        // 4 infinities in its gradients: 10 in all, each kind counted once. The infinite
+        // gradient entries also make it the exploding layer.
+        Network net = cleared();
+        norms(net, 1f, 1f, 1f);
+        Dense l1 = net.layer(1);
+        l1.output()[0] = Float.NaN;
+        l1.output()[1] = Float.POSITIVE_INFINITY;
+        l1.output()[6] = Float.NEGATIVE_INFINITY;
+        l1.weightGrad()[1] = Float.NaN;
+        l1.weightGrad()[2] = Float.NaN;
+        l1.biasGrad()[0] = Float.NaN;
+        l1.weightGrad()[3] = Float.POSITIVE_INFINITY;
+        l1.biasGrad()[1] = Float.NEGATIVE_INFINITY;
+        l1.biasGrad()[2] = Float.POSITIVE_INFINITY;
+        l1.biasGrad()[3] = Float.POSITIVE_INFINITY;
+        Diagnostics d = new Diagnostics(net);
+        d.update(net);
+        assertEquals(Diagnostics.LayerState.OK, d.state(0));
+        assertEquals(Diagnostics.LayerState.NON_FINITE, d.state(1));
+        assertEquals(10, d.nonFinite());
+        assertEquals("NON-FINITE from layer 1 (4 NaN, 6 Inf) EXPLODING", d.verdict());
+        assertEquals("Layer 1 holds 10 NaN or infinite values in its activations or gradients; the"
+                + " layers after it inherit them. The gradient explodes: layer 1's weight gradient"
+                + " has norm 1.0e+00 and infinite entries (the limit is 1e+04); a step of SGD with"
+                + " it would throw the weights far off.", d.explanation());
+    }
+
+    @Test
+    void explanationNamesTheFirstLayerAboveTheExplodingNorm() {
+        // EXPLODING_NORM is exclusive ("above"): a norm of exactly 1e4 is not exploding, so with
+        // 1e4 in layer 0 and 2e4 in layer 1 the explanation names layer 1.
+        Network net = cleared();
+        norms(net, 1e4f, 2e4f, 1e4f);
+        Diagnostics d = new Diagnostics(net);
+        d.update(net);
+        assertEquals(Diagnostics.EXPLODING_NORM, d.weightGradNorm(0));
+        assertEquals("The gradient explodes: layer 1's weight gradient has norm 2.0e+04 (the limit"
+                + " is 1e+04); a step of SGD with it would throw the weights far off.", d.explanation());
+        // Two layers above it: the first one is named, even when it is layer 0 and the ratio
+        // between the first and the last layer is unremarkable (2e4 / 3e4).
+        norms(net, 2e4f, 1f, 3e4f);
+        d.update(net);
+        assertEquals("EXPLODING", d.verdict());
+        assertEquals("The gradient explodes: layer 0's weight gradient has norm 2.0e+04 (the limit"
+                + " is 1e+04); a step of SGD with it would throw the weights far off.", d.explanation());
+    }
+
+    @Test
+    void theFirstLayerWithoutGradientIsFlaggedEvenWhenItIsLayerZero() {
+        // Layer 0 trainable, alive and finite with zero weight and bias gradients, while layer 1
+        // has a weight gradient and layer 2 a bias gradient only (so no first/last weight-norm
+        // ratio exists and nothing vanishes): NO_GRADIENT in layer 0, not healthy.
+        Network net = cleared();
+        norms(net, 0f, 1f, 0f);
+        net.layer(2).biasGrad()[0] = 0.5f;
+        Diagnostics d = new Diagnostics(net);
+        d.update(net);
+        assertEquals(Diagnostics.LayerState.NO_GRADIENT, d.state(0));
+        assertEquals(Diagnostics.LayerState.OK, d.state(2), "a bias gradient alone is a gradient");
+        assertEquals(0, d.noGradientLayer());
+        assertFalse(d.vanishing());
+        assertFalse(d.exploding());
+        assertFalse(d.healthy());
+        assertEquals("NO GRADIENT IN LAYER 0", d.verdict());
+        assertEquals("Layer 0 gets no gradient at all while others do: nothing reaches it from"
+                + " above.", d.explanation());
+    }
+
+    @Test
+    void nothingFlaggedWithoutALastLayerWeightGradientHasNoRatioToShow() {
+        // Every gradient zero (no backward pass yet): nothing flagged, and no first/last ratio
+        // (it is undefined), so the explanation gives none.
+        Network net = cleared();
+        Diagnostics d = new Diagnostics(net);
+        d.update(net);
+        assertTrue(d.healthy());
+        assertTrue(Double.isNaN(d.normRatio()));
+        assertEquals("Nothing flagged.", d.explanation());
+        // The last layer learning through its bias only: still no ratio of weight gradients.
+        norms(net, 1f, 1f, 0f);
+        net.layer(2).biasGrad()[1] = 2f;
+        d.update(net);
+        assertTrue(d.healthy());
+        assertTrue(Double.isNaN(d.normRatio()));
+        assertEquals("Nothing flagged.", d.explanation());
+    }
+
+    @Test
+    void withEveryLayerFrozenNothingIsComparedOrFlagged() {
+        // No trainable layer: normRatio is NaN (documented), and a frozen layer's gradient buffer
+        // is not judged, not even one above EXPLODING_NORM or one far below the others (freeze()
+        // zeroes the buffers; written here afterwards, as a stale buffer could hold anything).
+        Network net = cleared();
+        for (Dense layer : net.layers()) {
+            layer.freeze();
+        }
+        norms(net, 2e4f, 1f, 1e-6f);
+        Diagnostics d = new Diagnostics(net);
+        d.update(net);
+        for (int l = 0; l < 3; l++) {
+            assertEquals(Diagnostics.LayerState.FROZEN, d.state(l));
+        }
+        assertTrue(Double.isNaN(d.normRatio()), "no trainable layer: " + d.normRatio());
+        assertFalse(d.vanishing());
+        assertFalse(d.exploding());
+        assertEquals(-1, d.noGradientLayer());
+        assertTrue(d.healthy());
+        assertEquals("ok, FROZEN LAYERS 0, 1, 2", d.verdict());
+        assertEquals("Nothing flagged. Layers 0, 1, 2 are frozen on purpose (not compared, not"
+                + " updated).", d.explanation());
+    }
+
+    @Test
+    void aFrozenLayersReportLineGivesItsDeadShareInPercent() {
+        // Layer 0 frozen with 2 of its 10 ReLU units dead in the batch: its line says FROZEN
+        // and 20.0% dead (toString formats in the default locale, so the expectation does too).
+        Network net = cleared();
+        norms(net, 1f, 1f, 1f);
+        for (int i = 0; i < 4; i++) {
+            net.layer(0).output()[i * 10 + 4] = 0f;
+            net.layer(0).output()[i * 10 + 9] = -2f;
+        }
+        net.layer(0).freeze();
+        Diagnostics d = new Diagnostics(net);
+        d.update(net);
+        assertEquals(0.2, d.deadShare(0));
+        assertEquals(String.format("layer %d: FROZEN (no gradient, not updated) dead %.1f%% nan %d/%d"
+                + " inf %d/%d", 0, 20.0, 0, 0, 0, 0), d.toString().split("\n")[0].strip());
+    }
 }

@@ -3,6 +3,7 @@ package org.vecprop.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.vecprop.testing.Rejections.rejects;
+import static org.vecprop.testing.Rejections.rejectsWithPrefix;
 
 import org.junit.jupiter.api.Test;
 import org.vecprop.kernel.Activation;
@@ -21,6 +22,21 @@ class GradCheckTest {
                 () -> GradCheck.check(net, new float[1], 0, 1, new float[1], 0, 1, 1, 0));
         rejects(IllegalArgumentException.class, "h must be finite and > 0, got NaN",
                 () -> GradCheck.check(net, new float[1], 0, 1, new float[1], 0, 1, 1, Double.NaN));
+    }
+
+    @Test
+    void rejectsInputsOrTargetsTooShortNamingThemAndLeavesTheNetworkAlone() {
+        // A 3 -> 2 network, batch 2: x needs 6 elements, t 4.
+        Network net = Network.mlp(2, 1, 3, 2);
+        float[] w = net.layer(0).weightArray().clone();
+        rejectsWithPrefix(IndexOutOfBoundsException.class, "x: a 2 x 3 matrix at xOff 0",
+                () -> GradCheck.check(net, new float[5], 0, 3, new float[4], 0, 2, 2, 1e-3));
+        rejectsWithPrefix(IndexOutOfBoundsException.class, "t: a 2 x 2 matrix at tOff 1",
+                () -> GradCheck.check(net, new float[6], 0, 3, new float[4], 1, 2, 2, 1e-3));
+        rejects(NullPointerException.class, "t must not be null",
+                () -> GradCheck.check(net, new float[6], 0, 3, null, 0, 2, 2, 1e-3));
+        assertEquals(-1, net.batch(), "no forward pass on the network itself");
+        org.vecprop.testing.Compare.sameArray(w, net.layer(0).weightArray(), "weights unchanged");
     }
 
     @Test
@@ -60,6 +76,25 @@ class GradCheckTest {
         assertEquals(0, r.atKink());
         assertEquals(1.0, r.worstError());
         assertEquals("layer 0 W[0][0]", r.worstParameter(), "the first of equals is the worst");
+    }
+
+    @Test
+    void aRelativeErrorOfExactly1e3IsNotAbove1e3() {
+        // One weight, no bias, identity, batch 1. x = w = 1 + 2^-12, so x * w = 1 + 2^-11 + 2^-24
+        // exactly; float rounds that tie to even, P = 1 + 2^-11. The target T = P + 1000 * 2^-24
+        // makes float's P - T = -1000 * 2^-24 where the exact x * w - T is -999 * 2^-24: backprop
+        // gives 2 (P - T) x = -2000 (1 + 2^-12) 2^-24 (exact in float), the central difference
+        // (exact in double for this quadratic with h = 2^-12) -1998 (1 + 2^-12) 2^-24. Their
+        // relative error |2 (1 + 2^-12)| / |2000 (1 + 2^-12)| is 1/1000 exactly, which rounds to
+        // the double 1e-3: not "above 1e-3".
+        float xw = 1f + 0x1p-12f;
+        Network net = new Network(Dense.of(1, 1, Activation.IDENTITY, new float[] {xw}, null, 1));
+        float t = 1f + 0x1p-11f + 1000 * 0x1p-24f;
+        GradCheck.Result r = GradCheck.check(net, new float[] {xw}, 0, 1, new float[] {t}, 0, 1, 1, 0x1p-12);
+        assertEquals(1, r.parameters());
+        assertEquals(1e-3, r.worstError(), "the relative error is 1/1000 exactly");
+        assertEquals(0, r.above1e3(), "1e-3 itself is not above 1e-3");
+        assertEquals("layer 0 W[0][0]", r.worstParameter());
     }
 
     @Test

@@ -122,6 +122,13 @@ class NetworkFileTest {
         assertEquals(net.modules(), loaded.modules());
         assertSameWeights(weights(net), loaded, "loaded");
         Compare.sameArray(y, loaded.forward(x, 0, 3, 4).toArray(), "the same forward pass");
+        // Loaded from the file into an existing network of the same modules (other weights).
+        Network other = mixed(2);
+        for (Parameter p : other.parameters()) {
+            p.fill(0.25f);
+        }
+        other.loadWeights(f);
+        assertSameWeights(weights(net), other, "loadWeights(file)");
         // Saved again, the file is the same bytes.
         Path g = dir.resolve("again.safetensors");
         loaded.save(g);
@@ -259,6 +266,10 @@ class NetworkFileTest {
             {"Linear(2, 3, bias=True)", "expected \")\" at character 11"},
             {"Linear(2, 3), ReLU", "expected an activation module like ReLU()"},
             {"Linear(2, 3),", "expected \", \" at character 12"},
+            {"Linear(2", "expected \", \" at character 8"},           // a size ends the text
+            {"Linear(2, 3", "expected \")\" at character 11"},
+            {"Linear(2, 2147483648)", "size 2147483648 is too large at character 10"},
+            {"Linear(2, 4294967297)", "size 4294967297 is too large at character 10"},
         }) {
             Map<String, String> meta = Map.of("vecprop.modules", bad[0]);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -268,6 +279,10 @@ class NetworkFileTest {
                     + "\" cannot be read: ") && e.getMessage().contains(bad[1]),
                     bad[0] + ": " + e.getMessage());
         }
+        // Sizes up to Integer.MAX_VALUE (10 digits, zeros inside) are read as they are.
+        assertEquals(List.of(new NetworkFile.LayerSpec(1000000000, 2147483647, true, Activation.RELU),
+                        new NetworkFile.LayerSpec(2147483647, 10, false, Activation.IDENTITY)),
+                NetworkFile.parse("Linear(1000000000, 2147483647), ReLU(), Linear(2147483647, 10, bias=False)"));
         // Sizes the tensors do not back are refused before any layer is allocated.
         Map<String, String> huge = Map.of("vecprop.modules", "Linear(40000, 40000)");
         rejects(IllegalArgumentException.class, "the file's vecprop.modules needs a tensor"
@@ -275,5 +290,15 @@ class NetworkFileTest {
                 () -> Network.fromSafeTensors(new SafeTensors(Map.of(), huge), 1));
         rejects(IllegalArgumentException.class, "maxBatch must be >= 1, got 0",
                 () -> Network.fromSafeTensors(net.toSafeTensors(), 0));
+        // The bias too is held against the module list: wrong shape, or missing.
+        Map<String, String> small = Map.of("vecprop.modules", "Linear(2, 3)");
+        rejects(IllegalArgumentException.class, "the file's vecprop.modules needs a tensor"
+                        + " \"0.bias\" of shape [3], the file has [2]",
+                () -> Network.fromSafeTensors(new SafeTensors(Map.of("0.weight", Tensor.of(new float[6], 3, 2),
+                        "0.bias", Tensor.of(new float[2], 2)), small), 1));
+        rejects(IllegalArgumentException.class, "the file's vecprop.modules needs a tensor"
+                        + " \"0.bias\" of shape [3], the file has none",
+                () -> Network.fromSafeTensors(new SafeTensors(Map.of("0.weight", Tensor.of(new float[6], 3, 2)),
+                        small), 1));
     }
 }

@@ -148,6 +148,13 @@ class NetworkTest {
             Compare.sameArray(relu.layer(l).weightArray(), explicit.layer(l).weightArray(),
                     "mlp without an activation is mlp with ReLU, layer " + l);
         }
+        // Layer l is initialised from seed + l, as documented: the same weights as a Dense made
+        // with that seed (layer 0 alone would not tell seed + l from seed - l).
+        for (int l = 0; l < 3; l++) {
+            Dense alone = new Dense(net.layer(l).inputs(), net.layer(l).outputs(),
+                    net.layer(l).activation(), true, 4, 9 + l);
+            Compare.sameArray(alone.weightArray(), net.layer(l).weightArray(), "mlp layer " + l + " seed");
+        }
         rejects(NullPointerException.class, "hidden must not be null",
                 () -> Network.mlp(4, 9, (Activation) null, 3, 2));
         rejects(IllegalArgumentException.class, "sizes[1] must be >= 1, got 0",
