@@ -17,12 +17,16 @@ import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.PackedMatrix;
 import org.vecprop.kernel.Relu;
+import org.vecprop.kernel.Sigmoid;
 import org.vecprop.kernel.Stats;
+import org.vecprop.kernel.Tanh;
+import org.vecprop.kernel.Update;
 import org.vecprop.reference.ReferenceBias;
 import org.vecprop.reference.ReferenceGemm;
 import org.vecprop.reference.ReferenceMse;
 import org.vecprop.reference.ReferenceRelu;
 import org.vecprop.reference.ReferenceStats;
+import org.vecprop.reference.ReferenceUpdate;
 import org.vecprop.testing.Compare;
 import org.vecprop.testing.ForcedPath;
 import org.vecprop.testing.GemmCheck;
@@ -151,6 +155,95 @@ class ScalarKernelsTest {
             check(s + " dz", dz, dzRef, dzMine, dzPub, r, c);
             Compare.sameArray(dbRef, dbMine, s + " db: scalar vs reference");
             Compare.sameArray(dbMine, dbPub, s + " db: public kernel vs scalar");
+        });
+    }
+
+    // ------------------------------------------------------------------ sigmoid, tanh
+
+    /**
+     * Sigmoid and tanh, forward, backward and backward with the bias gradient: the same bits as
+     * the public kernels (their bounds against the exact functions are SigmoidTest's and
+     * TanhTest's, which hold the scalar implementation to them too), and nothing written outside
+     * the windows.
+     */
+    @Test
+    void smoothActivationsEqualThePublicKernels() {
+        Props.theory(Props.EXAMPLES / 2).forAll(shapes(), Generate.booleans()).checkAssert((s, accumulate) -> {
+            Random rnd = new Random(s.seed());
+            int r = s.rows(), c = s.cols();
+            Window x = s.window(rnd, 0), dy = s.window(rnd, 1), out = s.window(rnd, 2);
+            int dbOff = s.slack()[3];
+            float[] db = Values.random(rnd, dbOff + c + 2, 0, 1f);
+            for (boolean tanh : new boolean[] {false, true}) {
+                String what = s + (tanh ? " tanh" : " sigmoid");
+                Window mine = out.copy(), pub = out.copy();
+                if (tanh) {
+                    S.tanhForward(r, c, x.data, x.off, x.ld, mine.data, mine.off, mine.ld);
+                    Tanh.forward(r, c, x.data, x.off, x.ld, pub.data, pub.off, pub.ld);
+                } else {
+                    S.sigmoidForward(r, c, x.data, x.off, x.ld, mine.data, mine.off, mine.ld);
+                    Sigmoid.forward(r, c, x.data, x.off, x.ld, pub.data, pub.off, pub.ld);
+                }
+                Compare.sameArray(mine.data, pub.data, what + " forward: public kernel vs scalar");
+                sameOutside(out, mine, r, c, what + " forward");
+                Window a = mine; // activations in range, as the backward forms take them
+
+                mine = out.copy();
+                pub = out.copy();
+                if (tanh) {
+                    S.tanhBackward(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld, mine.data, mine.off, mine.ld);
+                    Tanh.backward(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld, pub.data, pub.off, pub.ld);
+                } else {
+                    S.sigmoidBackward(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld, mine.data, mine.off, mine.ld);
+                    Sigmoid.backward(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld, pub.data, pub.off, pub.ld);
+                }
+                Compare.sameArray(mine.data, pub.data, what + " backward: public kernel vs scalar");
+                sameOutside(out, mine, r, c, what + " backward");
+
+                Window dzMine = out.copy(), dzPub = out.copy();
+                float[] dbMine = db.clone(), dbPub = db.clone(), dbRef = db.clone();
+                if (tanh) {
+                    S.tanhBackwardWithBiasGradient(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld,
+                            dzMine.data, dzMine.off, dzMine.ld, dbMine, dbOff, accumulate);
+                    Tanh.backwardWithBiasGradient(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld,
+                            dzPub.data, dzPub.off, dzPub.ld, dbPub, dbOff, accumulate);
+                } else {
+                    S.sigmoidBackwardWithBiasGradient(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld,
+                            dzMine.data, dzMine.off, dzMine.ld, dbMine, dbOff, accumulate);
+                    Sigmoid.backwardWithBiasGradient(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld,
+                            dzPub.data, dzPub.off, dzPub.ld, dbPub, dbOff, accumulate);
+                }
+                // The fused form: dz as the backward form alone, db the reference column sums of it.
+                Compare.sameArray(mine.data, dzMine.data, what + " fused dz vs the backward form");
+                ReferenceBias.gradient(r, c, dzMine.data, dzMine.off, dzMine.ld, dbRef, dbOff, accumulate);
+                Compare.sameArray(dbRef, dbMine, what + " db: scalar vs reference");
+                Compare.sameArray(dzMine.data, dzPub.data, what + " fused dz: public kernel vs scalar");
+                Compare.sameArray(dbMine, dbPub, what + " fused db: public kernel vs scalar");
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ SGD
+
+    /** README: the update equals the reference bit for bit; and the public kernel's bits. */
+    @Test
+    void sgdEqualsTheReferenceAndThePublicKernel() {
+        Props.theory(Props.EXAMPLES / 2).forAll(Props.dimension(200), Generate.longRange(0, 1L << 40),
+                Generate.pick(List.of(0f, 0.9f)), Generate.booleans()).checkAssert((n, seed, momentum, zeroGrad) -> {
+            Random rnd = new Random(seed);
+            int wOff = 1, gOff = 2, vOff = 3;
+            float[] w = Values.random(rnd, wOff + n + 2, 5, 1f), g = Values.random(rnd, gOff + n + 2, 5, 1f);
+            float[] v = Values.random(rnd, vOff + n + 2, 5, 1f);
+            float[][] ref = {w.clone(), g.clone(), v.clone()}, mine = {w.clone(), g.clone(), v.clone()};
+            float[][] pub = {w.clone(), g.clone(), v.clone()};
+            ReferenceUpdate.sgd(n, ref[0], wOff, ref[1], gOff, ref[2], vOff, 0.01f, momentum, 1e-4f, zeroGrad);
+            S.sgd(n, mine[0], wOff, mine[1], gOff, mine[2], vOff, 0.01f, momentum, 1e-4f, zeroGrad);
+            Update.sgd(n, pub[0], wOff, pub[1], gOff, pub[2], vOff, 0.01f, momentum, 1e-4f, zeroGrad);
+            for (int t = 0; t < 3; t++) {
+                String what = "sgd n=" + n + " momentum=" + momentum + " zeroGrad=" + zeroGrad + " array " + t;
+                Compare.sameArray(ref[t], mine[t], what + ": scalar vs reference");
+                Compare.sameArray(mine[t], pub[t], what + ": public kernel vs scalar");
+            }
         });
     }
 
