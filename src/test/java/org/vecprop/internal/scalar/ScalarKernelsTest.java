@@ -439,6 +439,35 @@ class ScalarKernelsTest {
     }
 
     /**
+     * As {@link #gemmWithBiasAndActivation}, deterministically on both sides of one and two depth
+     * blocks, where the scalar loop joins blocks as {@code alpha * acc + c}.
+     */
+    @Test
+    void gemmAcrossDepthBlocks() {
+        int kc = ArithmeticOrder.DEPTH_BLOCK;
+        long seed = 90;
+        for (int k : new int[] {kc - 1, kc, kc + 1, 2 * kc + 3}) {
+            for (int flags = 0; flags < 4; flags++) {
+                for (Activation activation : Activation.values()) {
+                    GemmCheck.Case c = new GemmCheck.Case((flags & 1) != 0, (flags & 2) != 0, 3, 7, k,
+                            new int[] {1, 2, 0, 1, 3, 2}, -1.5f, flags < 2 ? 0f : 0.5f, seed++, 0);
+                    FusedCase f = new FusedCase(c, (flags + activation.ordinal()) % 2 == 0, activation);
+                    Operands o = Operands.of(c, f.withBias());
+                    float[] mine = o.c().clone(), pub = o.c().clone();
+                    S.gemm(c.transA(), c.transB(), c.m(), c.n(), k, c.alpha(), o.a(), o.aOff(), o.lda(),
+                            o.b(), o.bOff(), o.ldb(), c.beta(), mine, o.cOff(), o.ldc(),
+                            o.bias(), o.biasOff(), ForcedPath.code(activation), null);
+                    Gemm.multiplyBiasActivation(c.transA(), c.transB(), c.m(), c.n(), k, c.alpha(),
+                            o.a(), o.aOff(), o.lda(), o.b(), o.bOff(), o.ldb(), c.beta(), pub, o.cOff(),
+                            o.ldc(), o.bias(), o.biasOff(), activation);
+                    Compare.sameArray(mine, pub, f + ": public kernel vs scalar");
+                    checkAgainstReference(f, o, mine, c.transB());
+                }
+            }
+        }
+    }
+
+    /**
      * The product against the reference (bias and activation applied to it in float) for the
      * identity and ReLU, and C outside the window untouched for every activation.
      */
