@@ -107,21 +107,8 @@ public final class GemmCheck {
                     Compare.same(c0[idx], actual[idx], c + " " + path + ": C outside the window at " + idx);
                     continue;
                 }
-                double sum = 0;
-                if (c.alpha() != 0f) {
-                    for (int p = 0; p < k; p++) {
-                        float ap = c.transA() ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                        float bp = c.transB() ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-                        double prod = Math.abs((double) ap * bp);
-                        if (Double.isFinite(prod)) {
-                            sum += prod;
-                        }
-                    }
-                }
-                double t = Math.abs(c.alpha()) * sum
-                        + (c.beta() == 0f ? 0 : Math.abs((double) c.beta() * c0[idx]));
-                double tol = (2.0 * k + 5) * (Compare.U * t
-                        + Compare.SUBNORMAL_ROUNDING * (1 + Math.abs(c.alpha())));
+                double tol = bound(c.transA(), c.transB(), i, j, k, c.alpha(), a, aOff, lda,
+                        b, bOff, ldb, c.beta(), c0[idx]);
                 Compare.close(expected[idx], actual[idx], tol,
                         c + " " + path + ": C[" + i + "][" + j + "]");
             }
@@ -134,5 +121,29 @@ public final class GemmCheck {
         for (Path path : results.keySet()) {
             Compare.sameArray(scalar, results.get(path), c + " " + path + " vs the scalar implementation");
         }
+    }
+
+    /**
+     * The bound of the class comment for element (i, j) of {@code alpha op(A) op(B) + beta c}:
+     * {@code (2k + 5) * (u * T + 2^-150 * (1 + |alpha|))}, with {@code T = |alpha| * sum_p
+     * |a_ip b_pj| + |beta c|} (non-finite products left out: they make the result non-finite,
+     * which is compared by class).
+     */
+    public static double bound(boolean transA, boolean transB, int i, int j, int k, float alpha,
+                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                               float beta, float cOld) {
+        double sum = 0;
+        if (alpha != 0f) {
+            for (int p = 0; p < k; p++) {
+                float ap = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                float bp = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                double prod = Math.abs((double) ap * bp);
+                if (Double.isFinite(prod)) {
+                    sum += prod;
+                }
+            }
+        }
+        double t = Math.abs(alpha) * sum + (beta == 0f ? 0 : Math.abs((double) beta * cOld));
+        return (2.0 * k + 5) * (Compare.U * t + Compare.SUBNORMAL_ROUNDING * (1 + Math.abs(alpha)));
     }
 }

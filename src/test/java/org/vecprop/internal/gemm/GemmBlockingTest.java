@@ -5,11 +5,22 @@ import static org.vecprop.testing.GemmCheck.check;
 import static org.vecprop.testing.VectorLength.L;
 
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 import org.vecprop.internal.gemm.GemmBlocking.Path;
+import org.vecprop.internal.Kernels;
+import org.vecprop.internal.PackBuffers;
+import org.vecprop.internal.scalar.ScalarKernels;
+import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.PackedMatrix;
 import org.vecprop.kernel.Simd;
+import org.vecprop.reference.ReferenceGemm;
+import org.vecprop.testing.Compare;
+import org.vecprop.testing.ForcedPath;
+import org.vecprop.testing.GemmCheck;
+import org.vecprop.testing.Values;
 import org.vecprop.testing.GemmCheck.Case;
 import org.vecprop.testing.Props;
 
@@ -92,6 +103,102 @@ class GemmBlockingTest {
                 .checkAssert((m, n, k, f) -> check(new Case(
                         (f & 1) != 0, (f & 2) != 0, m, n, k, new int[] {0, 0, 1, 1, 0, 2},
                         1f, 0f, m * 31L + n * 7L + k, 0), Path.PACKED));
+    }
+
+    /**
+     * Each cache block at exactly b - 1, b and b + 1, deterministically (the properties above
+     * sample these with few examples): the column block NC (also as the rows of a narrow C, which
+     * the packed path computes transposed, its rows becoming columns) and the row block MC.
+     */
+    @Test
+    void eachCacheBlockBoundary() {
+        Assumptions.assumeTrue(Simd.enabled(), "no cache blocks on the scalar path");
+        int nc = GemmBlocking.NC, mc = GemmBlocking.MC, half = GemmBlocking.NR / 2;
+        for (int d = -1; d <= 1; d++) {
+            for (int flags = 0; flags < 4; flags++) {
+                boolean ta = (flags & 1) != 0, tb = (flags & 2) != 0;
+                check(new Case(ta, tb, 3, nc + d, 2, new int[] {1, 0, 2, 1, 0, 3}, 1f, 0.5f, 40L + d, 0), Path.PACKED);
+                check(new Case(ta, tb, nc + d, 1, 2, new int[] {0, 2, 1, 0, 3, 1}, -1f, 0f, 50L + d, 0), Path.PACKED);
+                check(new Case(ta, tb, mc + d, half, 3, new int[] {2, 1, 0, 3, 1, 0}, 1f, 1f, 60L + d, 0), Path.PACKED);
+            }
+        }
+    }
+
+    /**
+     * B packed once ({@code PackedMatrix}), with more columns than one column block and more
+     * depth than one depth block, so panels are found by block (PackedPanels.panelOffset): within
+     * GemmCheck's bound of the reference, and the same bits as the scalar implementation.
+     */
+    @Test
+    void prepackedAcrossTheColumnAndDepthBlocks() {
+        Assumptions.assumeTrue(Simd.enabled(), "no packed panels on the scalar path");
+        int n = GemmBlocking.NC + 5, k = GemmBlocking.KC + 3, m = 3;
+        for (int flags = 0; flags < 4; flags++) {
+            boolean ta = (flags & 1) != 0, tb = (flags & 2) != 0;
+            java.util.Random rnd = new java.util.Random(70 + flags);
+            int lda = (ta ? m : k) + 1, ldb = (tb ? k : n) + 2, ldc = n + 3, aOff = 2, bOff = 1, cOff = 4;
+            float[] a = Values.random(rnd, aOff + (ta ? k : m) * lda, 0, 1f);
+            float[] b = Values.random(rnd, bOff + (tb ? n : k) * ldb, 0, 1f);
+            float[] c0 = Values.random(rnd, cOff + m * ldc, 0, 1f);
+            float[] actual = c0.clone(), expected = c0.clone(), scalar = c0.clone();
+            PackedMatrix packed = PackedMatrix.pack(tb, k, n, b, bOff, ldb);
+            Gemm.multiply(ta, m, 1.5f, a, aOff, lda, packed, 0.5f, actual, cOff, ldc);
+            ReferenceGemm.multiply(ta, tb, m, n, k, 1.5f, a, aOff, lda, b, bOff, ldb, 0.5f, expected, cOff, ldc);
+            ScalarKernels.INSTANCE.gemm(ta, tb, m, n, k, 1.5f, a, aOff, lda, b, bOff, ldb, 0.5f, scalar,
+                    cOff, ldc, null, 0, Kernels.IDENTITY, null);
+            String what = "prepacked " + (ta ? "T" : "N") + (tb ? "T" : "N");
+            Compare.sameArray(scalar, actual, what + " vs the scalar implementation");
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    int idx = cOff + i * ldc + j;
+                    Compare.close(expected[idx], actual[idx], GemmCheck.bound(ta, tb, i, j, k, 1.5f,
+                            a, aOff, lda, b, bOff, ldb, 0.5f, c0[idx]), what + " C[" + i + "][" + j + "]");
+                }
+            }
+        }
+    }
+
+    /**
+     * A sum whose exact value is negative but rounds to zero is -0 (IEEE 754 keeps the sign of
+     * an underflowed result), on every path and for a depth of whole depth blocks: the order
+     * joins blocks as {@code alpha * acc + v}, and a depth block too many would add {@code +0}
+     * and turn the -0 into +0. Rows of A alternate between tiny negative values (every product
+     * about -1e-50, far below the smallest subnormal) and ordinary ones; B is tiny and positive.
+     * Every path must give the scalar implementation's bits, and -0 on the tiny rows.
+     */
+    @Test
+    void signedZeroAcrossWholeDepthBlocks() {
+        int m = 6, n = 2 * L + 3;
+        for (int k : new int[] {GemmBlocking.KC, 2 * GemmBlocking.KC}) {
+            for (float beta : new float[] {0f, 0.5f}) {
+                java.util.Random rnd = new java.util.Random(k + (long) (beta * 10));
+                float[] a = new float[m * k], b = new float[k * n], c0 = new float[m * n];
+                for (int i = 0; i < m; i++) {
+                    for (int p = 0; p < k; p++) {
+                        a[i * k + p] = i % 2 == 0 ? -1e-25f * (1 + rnd.nextFloat()) : rnd.nextFloat() * 2 - 1;
+                    }
+                }
+                for (int idx = 0; idx < b.length; idx++) {
+                    b[idx] = 1e-25f * (1 + rnd.nextFloat());
+                }
+                java.util.Arrays.fill(c0, -0f); // beta * -0 keeps the -0
+                float[] scalar = c0.clone();
+                ScalarKernels.INSTANCE.gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, beta, scalar, 0, n,
+                        null, 0, Kernels.IDENTITY, null);
+                for (Path path : Path.values()) {
+                    float[] actual = c0.clone();
+                    ForcedPath.multiply(path, false, false, m, n, k, 1f, a, 0, k, b, 0, n, beta, actual, 0, n,
+                            null, 0, false, new PackBuffers());
+                    String what = "k=" + k + " beta=" + beta + " " + path;
+                    Compare.sameArray(scalar, actual, what + " vs the scalar implementation");
+                    for (int i = 0; i < m; i += 2) {
+                        for (int j = 0; j < n; j++) {
+                            Compare.same(-0f, actual[i * n + j], what + " C[" + i + "][" + j + "]");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------ the path rule

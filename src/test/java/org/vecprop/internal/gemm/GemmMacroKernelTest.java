@@ -1,0 +1,118 @@
+package org.vecprop.internal.gemm;
+
+import static org.vecprop.internal.gemm.GemmBlocking.MR;
+import static org.vecprop.internal.gemm.GemmBlocking.NR;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.vecprop.kernel.Simd;
+import org.vecprop.testing.Compare;
+import org.vecprop.testing.Values;
+
+/**
+ * The register tiles of {@link GemmMacroKernel} against a plain scalar rank-kc update of the
+ * same packed panels (A: {@code pa[ai + p * MR + r]}, B: {@code pb[bi + p * NR + j]}; tile
+ * element (r, j) spilled to {@code tile[r * NR + j]}). Each element is one FMA chain over p from
+ * zero, as the order of arithmetic says, so the tile must equal {@code Math.fma} in a loop bit
+ * for bit.
+ *
+ * <p>The dispatcher {@code microKernel} is tested for every row count 1..MR at this width. The
+ * 6-row tile runs only when MR is 6 (widths below 512 bits); so that it is tested at every width,
+ * each of the private tiles is also called on its own (through a private lookup, this package's
+ * test being in the same module), on panels of this width's MR.
+ */
+class GemmMacroKernelTest {
+
+    /**
+     * Tile rows 0..rows-1 hold the rank-kc update. Rows past them are not checked: for a short
+     * tile they are padding, computed or not, and the epilogue never reads them.
+     */
+    private static void checkTile(float[] pa, int ai, float[] pb, int bi, int kc, int rows,
+                                  float[] tile, String what) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < NR; j++) {
+                float acc = 0f;
+                for (int p = 0; p < kc; p++) {
+                    acc = Math.fma(pa[ai + p * MR + r], pb[bi + p * NR + j], acc);
+                }
+                Compare.same(acc, tile[r * NR + j], what + " kc=" + kc + " tile[" + r + "][" + j + "]");
+            }
+        }
+    }
+
+    /** Panels with room before them (ai, bi > 0) and data after them, so offsets matter. */
+    private record Panels(float[] pa, int ai, float[] pb, int bi) {
+        static Panels random(Random rnd, int kc, int specials) {
+            int ai = 3 * MR, bi = 2 * NR;
+            float[] pa = Values.random(rnd, ai + (kc + 2) * MR, specials, 1f);
+            float[] pb = Values.random(rnd, bi + (kc + 2) * NR, specials, 1f);
+            return new Panels(pa, ai, pb, bi);
+        }
+    }
+
+    private static float[] nanTile() {
+        float[] tile = new float[MR * NR];
+        java.util.Arrays.fill(tile, Float.NaN); // every element the kernel owes must be stored
+        return tile;
+    }
+
+    @Test
+    void theDispatcherForEveryRowCount() {
+        Assumptions.assumeTrue(Simd.enabled(), "the register tiles run only with SIMD");
+        Random rnd = new Random(5);
+        for (int kc : new int[] {0, 1, 2, 7, 16, 33, GemmBlocking.KC}) {
+            for (int mr = 1; mr <= MR; mr++) {
+                Panels p = Panels.random(rnd, kc, mr == 3 ? 20 : 0);
+                float[] tile = nanTile();
+                GemmMacroKernel.microKernel(kc, p.pa(), p.ai(), p.pb(), p.bi(), tile, mr);
+                checkTile(p.pa(), p.ai(), p.pb(), p.bi(), kc, mr, tile, "microKernel mr=" + mr);
+            }
+        }
+    }
+
+    /** Each tile on its own, with the rows it computes: 1, 4, 6 and 8 (8 only when MR is 8). */
+    @Test
+    void eachRegisterTile() throws Throwable {
+        Assumptions.assumeTrue(Simd.enabled(), "the register tiles run only with SIMD");
+        MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(GemmMacroKernel.class, MethodHandles.lookup());
+        MethodType tileType = MethodType.methodType(void.class, int.class, float[].class, int.class,
+                float[].class, int.class, float[].class);
+        MethodHandle one = lookup.findStatic(GemmMacroKernel.class, "microKernel1",
+                tileType.appendParameterTypes(int.class));
+        MethodHandle four = lookup.findStatic(GemmMacroKernel.class, "microKernel4", tileType);
+        MethodHandle six = lookup.findStatic(GemmMacroKernel.class, "microKernel6", tileType);
+        MethodHandle eight = lookup.findStatic(GemmMacroKernel.class, "microKernel8", tileType);
+        Random rnd = new Random(6);
+        for (int kc : new int[] {1, 3, 17, GemmBlocking.KC}) {
+            Panels p = Panels.random(rnd, kc, 0);
+            for (int row = 0; row < MR; row++) {
+                float[] tile = nanTile();
+                one.invokeExact(kc, p.pa(), p.ai() + row, p.pb(), p.bi(), tile, row * NR);
+                // microKernel1 computes row `row` of the panel into tile row `row`.
+                float acc;
+                for (int j = 0; j < NR; j++) {
+                    acc = 0f;
+                    for (int q = 0; q < kc; q++) {
+                        acc = Math.fma(p.pa()[p.ai() + q * MR + row], p.pb()[p.bi() + q * NR + j], acc);
+                    }
+                    Compare.same(acc, tile[row * NR + j], "microKernel1 row " + row + " kc=" + kc + " j=" + j);
+                }
+            }
+            float[] tile = nanTile();
+            four.invokeExact(kc, p.pa(), p.ai(), p.pb(), p.bi(), tile);
+            checkTile(p.pa(), p.ai(), p.pb(), p.bi(), kc, 4, tile, "microKernel4");
+            tile = nanTile();
+            six.invokeExact(kc, p.pa(), p.ai(), p.pb(), p.bi(), tile);
+            checkTile(p.pa(), p.ai(), p.pb(), p.bi(), kc, 6, tile, "microKernel6");
+            if (MR == 8) {
+                tile = nanTile();
+                eight.invokeExact(kc, p.pa(), p.ai(), p.pb(), p.bi(), tile);
+                checkTile(p.pa(), p.ai(), p.pb(), p.bi(), kc, 8, tile, "microKernel8");
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.vecprop.internal.gemm;
+
+import static org.vecprop.internal.gemm.GemmBlocking.MR;
+import static org.vecprop.internal.gemm.GemmBlocking.NR;
+
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.vecprop.kernel.Simd;
+import org.vecprop.testing.Compare;
+import org.vecprop.testing.Values;
+
+/**
+ * {@link GemmPacking} against the panel layouts its comments state, into a buffer that holds
+ * garbage (NaN) from an earlier, larger call, as a reused workspace does: every element of every
+ * panel, padding included, must be written. Full and partial panels, both transposes, and depths
+ * on both sides of the 16-step register transposes.
+ */
+class GemmPackingTest {
+
+    @Test
+    void packBWritesTheDocumentedPanelsZeroPadded() {
+        Assumptions.assumeTrue(Simd.enabled(), "packing runs only with SIMD");
+        Random rnd = new Random(3);
+        for (boolean transB : new boolean[] {false, true}) {
+            for (int kc : new int[] {1, 5, 16, 17, 40}) {
+                for (int nc : new int[] {1, NR / 2 - 1, NR - 1, NR, NR + 1, 2 * NR + 3}) {
+                    int pc = 2, jc = 3, n = jc + nc + 2, k = pc + kc + 1;
+                    int bOff = 4, ldb = (transB ? k : n) + 3;
+                    float[] b = Values.random(rnd, bOff + (transB ? n : k) * ldb, 0, 1f);
+                    int panels = (nc + NR - 1) / NR, at = 5;
+                    float[] dst = new float[at + panels * kc * NR + 7];
+                    java.util.Arrays.fill(dst, Float.NaN);
+                    float[] before = dst.clone();
+                    GemmPacking.packBInto(transB, b, bOff, ldb, pc, kc, jc, nc, dst, at);
+                    for (int idx = 0; idx < dst.length; idx++) {
+                        int rel = idx - at;
+                        String where = "packB transB=" + transB + " kc=" + kc + " nc=" + nc + " at " + idx;
+                        if (rel < 0 || rel >= panels * kc * NR) {
+                            Compare.same(before[idx], dst[idx], where + " (outside the panels)");
+                            continue;
+                        }
+                        int q = rel / (kc * NR), p = rel % (kc * NR) / NR, j = rel % NR;
+                        int col = q * NR + j;
+                        float expected = col >= nc ? 0f
+                                : transB ? b[bOff + (jc + col) * ldb + pc + p] : b[bOff + (pc + p) * ldb + jc + col];
+                        Compare.same(expected, dst[idx], where);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void packAWritesTheDocumentedPanelsZeroPadded() {
+        Assumptions.assumeTrue(Simd.enabled(), "packing runs only with SIMD");
+        Random rnd = new Random(4);
+        for (boolean transA : new boolean[] {false, true}) {
+            for (int kc : new int[] {1, 5, 16, 17, 40}) {
+                for (int mc : new int[] {1, MR - 1, MR, MR + 1, 2 * MR + 3}) {
+                    int pc = 2, ic = 3, m = ic + mc + 2, k = pc + kc + 1;
+                    int aOff = 4, lda = (transA ? m : k) + 3;
+                    float[] a = Values.random(rnd, aOff + (transA ? k : m) * lda, 0, 1f);
+                    int panels = (mc + MR - 1) / MR;
+                    float[] dst = new float[panels * kc * MR + 7];
+                    java.util.Arrays.fill(dst, Float.NaN);
+                    float[] before = dst.clone();
+                    GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, dst);
+                    for (int idx = 0; idx < dst.length; idx++) {
+                        String where = "packA transA=" + transA + " kc=" + kc + " mc=" + mc + " at " + idx;
+                        if (idx >= panels * kc * MR) {
+                            Compare.same(before[idx], dst[idx], where + " (outside the panels)");
+                            continue;
+                        }
+                        int q = idx / (kc * MR), p = idx % (kc * MR) / MR, r = idx % MR;
+                        int row = q * MR + r;
+                        float expected = row >= mc ? 0f
+                                : transA ? a[aOff + (pc + p) * lda + ic + row] : a[aOff + (ic + row) * lda + pc + p];
+                        Compare.same(expected, dst[idx], where);
+                    }
+                }
+            }
+        }
+    }
+}
