@@ -116,6 +116,9 @@ final class GemmMacroKernel {
      * C2 does not inline all sixteen calls into a method this large, and the vectors passed to
      * the calls it leaves are boxed, 3.5 KB per tile. The spill costs 2 MR vector stores and
      * loads, all in L1, per tile and depth block, against 2 MR KC FMAs.)
+     *
+     * <p>The tiles it dispatches to are package-private, not private, so that GemmMacroKernelTest
+     * runs each one at every width, including the 6-row tile the 512-bit dispatch never selects.
      */
     static void microKernel(int kc, float[] pa, int ai, float[] pb, int bi, float[] tile, int mr) {
         // Few rows (the last row tile, or a batch of 1 to 4 against packed weights): a shorter
@@ -138,7 +141,7 @@ final class GemmMacroKernel {
      * One row of the tile (row {@code pa[ai + p * MR]} of the A panel) into {@code tile[t ..]}:
      * two FMA chains per depth step, so the B panel streams through at memory speed.
      */
-    private static void microKernel1(int kc, float[] pa, int ai, float[] pb, int bi, float[] tile, int t) {
+    static void microKernel1(int kc, float[] pa, int ai, float[] pb, int bi, float[] tile, int t) {
         FloatVector c0 = FloatVector.zero(F), c1 = c0;
         for (int p = 0; p < kc; p++) {
             FloatVector av = FloatVector.broadcast(F, pa[ai]);
@@ -152,7 +155,7 @@ final class GemmMacroKernel {
     }
 
     /** The first four rows of the tile: 4 x 2 vector accumulators, see {@link #microKernel}. */
-    private static void microKernel4(int kc, float[] pa, int ai, float[] pb, int bi, float[] tile) {
+    static void microKernel4(int kc, float[] pa, int ai, float[] pb, int bi, float[] tile) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00;
         FloatVector c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00;
@@ -186,7 +189,7 @@ final class GemmMacroKernel {
     }
 
     /** The 6-row register tile: 6 x 2 vector accumulators, see {@link #microKernel}. */
-    private static void microKernel6(int kc, float[] pa, int ai, float[] pb, int bi, float[] tile) {
+    static void microKernel6(int kc, float[] pa, int ai, float[] pb, int bi, float[] tile) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00;
         FloatVector c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00;
@@ -232,7 +235,7 @@ final class GemmMacroKernel {
     }
 
     /** The 8-row register tile: 8 x 2 vector accumulators, see {@link #microKernel}. */
-    private static void microKernel8(int kc, float[] pa, int ai, float[] pb, int bi, float[] tile) {
+    static void microKernel8(int kc, float[] pa, int ai, float[] pb, int bi, float[] tile) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00;
         FloatVector c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00;

@@ -3,9 +3,6 @@ package org.vecprop.internal.gemm;
 import static org.vecprop.internal.gemm.GemmBlocking.MR;
 import static org.vecprop.internal.gemm.GemmBlocking.NR;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -76,22 +73,14 @@ class GemmMacroKernelTest {
 
     /** Each tile on its own, with the rows it computes: 1, 4, 6 and 8 (8 only when MR is 8). */
     @Test
-    void eachRegisterTile() throws Throwable {
+    void eachRegisterTile() {
         Assumptions.assumeTrue(Simd.enabled(), "the register tiles run only with SIMD");
-        MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(GemmMacroKernel.class, MethodHandles.lookup());
-        MethodType tileType = MethodType.methodType(void.class, int.class, float[].class, int.class,
-                float[].class, int.class, float[].class);
-        MethodHandle one = lookup.findStatic(GemmMacroKernel.class, "microKernel1",
-                tileType.appendParameterTypes(int.class));
-        MethodHandle four = lookup.findStatic(GemmMacroKernel.class, "microKernel4", tileType);
-        MethodHandle six = lookup.findStatic(GemmMacroKernel.class, "microKernel6", tileType);
-        MethodHandle eight = lookup.findStatic(GemmMacroKernel.class, "microKernel8", tileType);
         Random rnd = new Random(6);
         for (int kc : new int[] {1, 3, 17, GemmBlocking.KC}) {
             Panels p = Panels.random(rnd, kc, 0);
             for (int row = 0; row < MR; row++) {
                 float[] tile = nanTile();
-                one.invokeExact(kc, p.pa(), p.ai() + row, p.pb(), p.bi(), tile, row * NR);
+                GemmMacroKernel.microKernel1(kc, p.pa(), p.ai() + row, p.pb(), p.bi(), tile, row * NR);
                 // microKernel1 computes row `row` of the panel into tile row `row`.
                 float acc;
                 for (int j = 0; j < NR; j++) {
@@ -103,14 +92,14 @@ class GemmMacroKernelTest {
                 }
             }
             float[] tile = nanTile();
-            four.invokeExact(kc, p.pa(), p.ai(), p.pb(), p.bi(), tile);
+            GemmMacroKernel.microKernel4(kc, p.pa(), p.ai(), p.pb(), p.bi(), tile);
             checkTile(p.pa(), p.ai(), p.pb(), p.bi(), kc, 4, tile, "microKernel4");
             tile = nanTile();
-            six.invokeExact(kc, p.pa(), p.ai(), p.pb(), p.bi(), tile);
+            GemmMacroKernel.microKernel6(kc, p.pa(), p.ai(), p.pb(), p.bi(), tile);
             checkTile(p.pa(), p.ai(), p.pb(), p.bi(), kc, 6, tile, "microKernel6");
             if (MR == 8) {
                 tile = nanTile();
-                eight.invokeExact(kc, p.pa(), p.ai(), p.pb(), p.bi(), tile);
+                GemmMacroKernel.microKernel8(kc, p.pa(), p.ai(), p.pb(), p.bi(), tile);
                 checkTile(p.pa(), p.ai(), p.pb(), p.bi(), kc, 8, tile, "microKernel8");
             }
         }
