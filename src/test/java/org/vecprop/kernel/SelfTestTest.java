@@ -862,6 +862,41 @@ class SelfTestTest {
         assertTrue(smoothFailures(smoothAtFactor(1.03, x -> x < 0))[0] > 0);
     }
 
+    /**
+     * Tanh.forward failures when every element-wise input is {@code x} before the check's
+     * random scaling (so a quarter of the smooth-activation inputs are exactly {@code x}) and
+     * the oracle's tanh is the kernel's own result moved 1.05 ulps where the input is {@code x}.
+     * The inputs are set through the only hook the check offers: the oracle's ReLU is handed the
+     * very input array that the sigmoid and tanh checks then scale and use.
+     */
+    static long tanhFailuresAt(float x) {
+        SelfTestChecks c = checks(new SelfTestOracle() {
+            @Override
+            void reluForward(int rows, int cols, float[] in, int xOff, int ldx, float[] y, int yOff, int ldy) {
+                java.util.Arrays.fill(in, x);
+                super.reluForward(rows, cols, in, xOff, ldx, y, yOff, ldy);
+            }
+
+            @Override
+            double tanh(double xi) {
+                float[] y = new float[1];
+                Tanh.forward(1, 1, new float[] {(float) xi}, 0, 1, y, 0, 1);
+                return xi == x ? offBy(y[0], 1.05) : y[0];
+            }
+        }, 17);
+        c.elementwise(7, 130, 0);
+        return c.tally.get("Tanh.forward")[1];
+    }
+
+    @Test
+    void tanhsLooserBoundEndsJustBelowFiveEighths() {
+        // Documented: tanh within 1.1 ulps for |x| < 0.625, 1.0 beyond. An error of 1.05 ulps
+        // passes just below 0.625 and fails at 0.625 itself.
+        assertEquals(0L, tanhFailuresAt(Math.nextDown(0.625f)));
+        assertEquals(1L, tanhFailuresAt(0.625f));
+        assertEquals(1L, tanhFailuresAt(-0.625f));
+    }
+
     @Test
     void anErrorOfExactlyTheBoundIsWithinIt() {
         // "within {@code bound} float ulps": err <= bound. 1 + 2^-23 is exactly 1 ulp from 1.
