@@ -199,4 +199,75 @@ class ChecksTest {
             }
         }
     }
+
+    // ------------------------------------------------------------------ GEMM: exactly one thing wrong
+
+    /**
+     * Checks.gemm tries one combined test for the common valid call before the detailed checks
+     * that name the culprit. A call with exactly one argument just past its limit (an array one
+     * element short, a stride one below its minimum) must not slip through that fast path: each
+     * is rejected, naming the argument, as the detailed check words it (Gemm.multiply's javadoc:
+     * "a matrix that runs past the end of its array", "a row stride below its minimum").
+     */
+    @Test
+    void aGemmCallWithOneArgumentJustPastItsLimitIsRejectedByName() {
+        // The valid call: A 3x5 (lda 6), B 5x4 (ldb 7), C 3x4 (ldc 9), at offsets 1, 2, 3,
+        // each array exactly as long as its matrix needs.
+        int m = 3, n = 4, k = 5;
+        int aLen = 1 + 2 * 6 + 5, bLen = 2 + 4 * 7 + 4, cLen = 3 + 2 * 9 + 4;
+        Checks.gemm(false, false, m, n, k, new float[aLen], 1, 6, new float[bLen], 2, 7, new float[cLen], 3, 9);
+        rejects(IndexOutOfBoundsException.class, "a: a 3 x 5 matrix at aOff 1 with lda 6 needs 18 elements, but a.length is 17",
+                () -> Checks.gemm(false, false, m, n, k, new float[aLen - 1], 1, 6, new float[bLen], 2, 7, new float[cLen], 3, 9));
+        rejects(IndexOutOfBoundsException.class, "b: a 5 x 4 matrix at bOff 2 with ldb 7 needs 34 elements, but b.length is 33",
+                () -> Checks.gemm(false, false, m, n, k, new float[aLen], 1, 6, new float[bLen - 1], 2, 7, new float[cLen], 3, 9));
+        rejects(IndexOutOfBoundsException.class, "c: a 3 x 4 matrix at cOff 3 with ldc 9 needs 25 elements, but c.length is 24",
+                () -> Checks.gemm(false, false, m, n, k, new float[aLen], 1, 6, new float[bLen], 2, 7, new float[cLen - 1], 3, 9));
+        // Transposed operands: stored A is k x m (5x3), stored B is n x k (4x5).
+        Checks.gemm(true, true, m, n, k, new float[4 * 3 + 3], 0, 3, new float[3 * 5 + 5], 0, 5, new float[cLen], 3, 9);
+        rejects(IndexOutOfBoundsException.class, "b: a 4 x 5 matrix at bOff 0 with ldb 5 needs 20 elements, but b.length is 19",
+                () -> Checks.gemm(true, true, m, n, k, new float[15], 0, 3, new float[19], 0, 5, new float[cLen], 3, 9));
+        rejects(IllegalArgumentException.class, "lda must be >= max(1, cols = 3), got 2",
+                () -> Checks.gemm(true, true, m, n, k, new float[64], 0, 2, new float[64], 0, 5, new float[cLen], 3, 9));
+        rejects(IllegalArgumentException.class, "ldb must be >= max(1, cols = 4), got 3",
+                () -> Checks.gemm(false, false, m, n, k, new float[64], 0, 5, new float[64], 0, 3, new float[cLen], 3, 9));
+        rejects(IllegalArgumentException.class, "ldc must be >= max(1, cols = 4), got 3",
+                () -> Checks.gemm(false, false, m, n, k, new float[64], 0, 5, new float[64], 0, 4, new float[64], 0, 3));
+        // Offsets one past the end of an otherwise long enough array (an empty A keeps the extent 0).
+        rejects(IndexOutOfBoundsException.class, "aOff 65 is outside a (length 64)",
+                () -> Checks.gemm(false, false, 0, n, k, new float[64], 65, 5, new float[64], 0, 4, new float[64], 0, 4));
+        rejects(IndexOutOfBoundsException.class, "bOff 65 is outside b (length 64)",
+                () -> Checks.gemm(false, false, m, 0, k, new float[64], 0, 5, new float[64], 65, 1, new float[64], 0, 1));
+        rejects(IndexOutOfBoundsException.class, "cOff 65 is outside c (length 64)",
+                () -> Checks.gemm(false, false, m, 0, k, new float[64], 0, 5, new float[64], 0, 1, new float[64], 65, 1));
+    }
+
+    /**
+     * The packed-B GEMM checks m, A and C itself (the packed operand fixes n and k): a negative
+     * m, an A or a C one element short are rejected by name, before C is written.
+     */
+    @Test
+    void aPackedGemmWithABadMOrAOrCIsRejectedByNameBeforeCIsWritten() {
+        int m = 3, n = 4, k = 5;
+        org.vecprop.kernel.PackedMatrix packed = org.vecprop.kernel.PackedMatrix.pack(false, k, n,
+                Values.random(new java.util.Random(1), k * n, 0, 1f), 0, n);
+        float[] a = Values.random(new java.util.Random(2), 1 + m * k, 0, 1f);
+        float[] c0 = Values.random(new java.util.Random(3), 2 + m * n, 0, 1f);
+        float[] c = c0.clone();
+        org.vecprop.kernel.Gemm.multiply(false, m, 1f, a, 1, k, packed, 0f, c, 2, n);   // the valid call
+        c = c0.clone();
+        float[] cc = c;
+        rejects(IllegalArgumentException.class, "m must be >= 0, got -1",
+                () -> org.vecprop.kernel.Gemm.multiply(false, -1, 1f, a, 1, k, packed, 0f, cc, 2, n));
+        rejects(IndexOutOfBoundsException.class, "a: a 3 x 5 matrix at aOff 1 with lda 5 needs 16 elements, but a.length is 15",
+                () -> org.vecprop.kernel.Gemm.multiply(false, m, 1f, java.util.Arrays.copyOf(a, a.length - 1), 1, k,
+                        packed, 0f, cc, 2, n));
+        assertArrayEquals(c0, c, "C unchanged by the rejected calls");
+        float[] shortC = java.util.Arrays.copyOf(c0, c0.length - 1);
+        rejects(IndexOutOfBoundsException.class, "c: a 3 x 4 matrix at cOff 2 with ldc 4 needs 14 elements, but c.length is 13",
+                () -> org.vecprop.kernel.Gemm.multiply(false, m, 1f, a, 1, k, packed, 0f, shortC, 2, n));
+        assertArrayEquals(java.util.Arrays.copyOf(c0, c0.length - 1), shortC, "C unchanged by the rejected call");
+        // Checks.gemmPacked itself, transposed A (stored k x m).
+        rejects(IndexOutOfBoundsException.class, "a: a 5 x 3 matrix at aOff 0 with lda 3 needs 15 elements, but a.length is 14",
+                () -> Checks.gemmPacked(true, m, packed, new float[14], 0, 3, n, k, new float[12], 0, 4));
+    }
 }

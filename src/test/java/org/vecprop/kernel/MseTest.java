@@ -76,6 +76,28 @@ class MseTest {
         }
     }
 
+    @Test
+    void theDoubleLanesAreAddedPairwiseAsDocumented() {
+        // Random inputs rarely show the order of the double additions in the float loss; these
+        // do. One row of 64 (one whole block: element e alone in lane e), t = 0, so the lanes are
+        // l0 = 1, l32 = 2^-24 and l8 = l40 = d^2, just under 2^-53 each. The documented pairwise
+        // fold adds (l0 + l32) + (l8 + l40) = 1 + 2^-24 + 2^-52 (the two small squares together
+        // exceed half a double ulp of 1): above the float midpoint 1 + 2^-24, so the loss is
+        // (1 + 2^-23) / 64. Folding lanes 8 and 40 into lanes 0 and 32 first would lose them,
+        // leave exactly the midpoint and round to 1 / 64.
+        float d = (float) (0.6 * 0x1p-26);
+        assertTrue(d * d < 0x1p-53f && 2.0 * d * d > 0x1p-53, "each square under 2^-53, their sum over it");
+        float[] p = new float[64], t = new float[64];
+        p[0] = 1f;
+        p[32] = 0x1p-12f;
+        p[8] = d;
+        p[40] = d;
+        float expected = lossByTheDocumentedOrder(1, 64, p, 0, 64, t, 0, 64);
+        Compare.same((1f + 0x1p-23f) / 64, expected, "the documented order, worked by hand");
+        Compare.same(expected, Mse.loss(1, 64, p, 0, 64, t, 0, 64), "loss");
+        Compare.same(expected, Mse.lossAndGradient(1, 64, p, 0, 64, t, 0, 64, new float[64], 0, 64), "lossAndGradient");
+    }
+
     // ------------------------------------------------------------------ against the reference
 
     @Test

@@ -1,5 +1,6 @@
 package org.vecprop.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -535,5 +536,482 @@ class SelfTestTest {
         assertTrue(report.failures().stream().anyMatch(f -> f.startsWith("element-wise: threw "
                 + "java.lang.ArrayIndexOutOfBoundsException: as a miscompiled loop might")), report.text());
         assertTrue(failuresByKernel(report).get("Gemm.multiply") == 0, "the other checks still ran");
+    }
+
+    // ------------------------------------------------------------------ the bounds, to the float
+
+    /** Checks that compare, with {@code oracle}, on the generator's stream of {@code seed}. */
+    static SelfTestChecks checks(SelfTestOracle oracle, long seed) {
+        return new SelfTestChecks(oracle, seed, ForkJoinPool.commonPool(), true);
+    }
+
+    /**
+     * The float nearest {@code v} from above that is still within the bound of {@code v}, or
+     * (if {@code outside}) the next float up, just past it: the largest e with
+     * {@code e - v <= tolAt(e)} (the bound may depend on the expected value itself, as the MSE
+     * and fused bounds do). NaN if that is not a finite float.
+     */
+    static float edge(float v, java.util.function.DoubleUnaryOperator tolAt, boolean outside) {
+        float e = (float) (v + tolAt.applyAsDouble(v));
+        if (!Float.isFinite(e) || !Float.isFinite(Math.nextUp(e))) {
+            return Float.NaN;
+        }
+        while (e > v && (double) e - v > tolAt.applyAsDouble(e)) {
+            e = Math.nextDown(e);
+        }
+        while ((double) Math.nextUp(e) - v <= tolAt.applyAsDouble(Math.nextUp(e))) {
+            e = Math.nextUp(e);
+        }
+        return outside ? Math.nextUp(e) : e;
+    }
+
+    /** The fixed problem mix of the bound tests: shapes, alpha and beta pairs, special values. */
+    static final int[][] EDGE_SHAPES = {{1, 1, 1}, {3, 5, 2}, {9, 17, 33}, {20, 40, 70}};
+    static final float[][] EDGE_ALPHA_BETA = {{1.75f, 0f}, {-1f, 1f}, {0.5f, 2f}, {0f, -1f}, {1f, 0.5f}};
+    /** None; a few; every element special (NaN, infinities, zeros, subnormals, MIN_NORMAL), where the subnormal term of the bound is all there is. */
+    static final int[] EDGE_SPECIALS = {0, 30, 1000};
+
+    /**
+     * A GEMM oracle that answers the kernel's own result moved up to the edge of the documented
+     * bound {@code (2k + 5) (2^-24 (|alpha| sum|a b| + |beta c|) + 2^-150 (1 + |alpha|))}: the
+     * last float within it, or the first past it. Elements the reference has non-finite stay
+     * the reference's. Counts the problems with a moved element.
+     */
+    static final class GemmAtTheEdge extends SelfTestOracle {
+        final boolean outside;
+        int moved;
+        /** Problems with a moved element whose bound is mostly the subnormal term. */
+        int movedWhereSubnormalsDominate;
+
+        GemmAtTheEdge(boolean outside) {
+            this.outside = outside;
+        }
+
+        @Override
+        void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                  float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+            float[] old = c.clone(), kernel = c.clone();
+            super.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            Gemm.multiply(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, kernel, cOff, ldc);
+            boolean any = false, subnormal = false;
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    int at = cOff + i * ldc + j;
+                    double magnitude = gemmMagnitude(ta, tb, k, alpha, a, aOff, lda, b, bOff, ldb, i, j, beta, old[at]);
+                    double bound = (2.0 * k + 5) * (0x1p-24 * magnitude + 0x1p-150 * (1 + Math.abs(alpha)));
+                    float e = edge(kernel[at], x -> bound, outside);
+                    if (Float.isFinite(c[at]) && Float.isFinite(kernel[at]) && !Float.isNaN(e)) {
+                        c[at] = e;
+                        any = true;
+                        subnormal |= 0x1p-24 * magnitude < 0x1p-150 * (1 + Math.abs(alpha));
+                    }
+                }
+            }
+            moved += any ? 1 : 0;
+            movedWhereSubnormalsDominate += subnormal ? 1 : 0;
+        }
+    }
+
+    @Test
+    void theGemmBoundHoldsToTheFloatFromBothSides() {
+        // Pins (2k + 5) (2^-24 (|alpha| sum|a b| + |beta c|) + 2^-150 (1 + |alpha|)), subnormal
+        // term included (every element special: products of subnormals, C up to MIN_NORMAL):
+        // an oracle at the last float within it passes, one at the next float fails, in every
+        // problem where it moved an element.
+        for (boolean outside : new boolean[] {false, true}) {
+            GemmAtTheEdge oracle = new GemmAtTheEdge(outside);
+            SelfTestChecks c = checks(oracle, 11);
+            int problems = 0;
+            for (int[] s : EDGE_SHAPES) {
+                for (float[] ab : EDGE_ALPHA_BETA) {
+                    for (int specials : EDGE_SPECIALS) {
+                        for (int t = 0; t < 4; t++) {
+                            c.gemm((t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], ab[0], ab[1], specials);
+                            problems++;
+                        }
+                    }
+                }
+            }
+            long failed = c.tally.get("Gemm.multiply")[1];
+            assertEquals(problems, c.tally.get("Gemm.multiply")[0]);
+            // (every-element-special problems are often NaN throughout: nothing to move)
+            assertTrue(oracle.moved > problems / 2, oracle.moved + " of " + problems + " problems moved");
+            assertTrue(oracle.movedWhereSubnormalsDominate > 20, oracle.movedWhereSubnormalsDominate
+                    + " problems moved where the subnormal term dominates");
+            assertEquals(outside ? oracle.moved : 0, failed, (outside ? "just past" : "just within") + " the bound: "
+                    + String.join("\n", c.failures));
+        }
+    }
+
+    /**
+     * The fused oracle (GEMM, then bias add, then ReLU, as the check composes it) whose last
+     * step answers the fused kernel's own result moved to the edge of the documented fused
+     * bound: {@code gemmBound (1 + 2^-24) + 2 * 2^-24 (|z| + |bias|) + 2 * 2^-150}, z the
+     * oracle's GEMM result (for a plain product, the answer itself).
+     */
+    static final class FusedAtTheEdge extends SelfTestOracle {
+        final boolean outside, withBias, relu;
+        int moved;
+        private boolean ta, tb;
+        private int m, n, k, lda, ldb, ldc;
+        private float alpha, beta;
+        private float[] a, b, old, gemmOnly, bias;
+
+        FusedAtTheEdge(boolean outside, boolean withBias, boolean relu) {
+            this.outside = outside;
+            this.withBias = withBias;
+            this.relu = relu;
+        }
+
+        @Override
+        void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                  float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+            assertEquals(0, aOff + bOff + cOff, "the fused check's layout");
+            this.ta = ta;
+            this.tb = tb;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.alpha = alpha;
+            this.beta = beta;
+            this.a = a;
+            this.b = b;
+            this.lda = lda;
+            this.ldb = ldb;
+            this.ldc = ldc;
+            this.old = c.clone();
+            this.bias = null;
+            super.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            gemmOnly = c.clone();
+            if (!withBias && !relu) {
+                toTheEdge(c);
+            }
+        }
+
+        @Override
+        void biasAdd(int rows, int cols, float[] x, int xOff, int ldx, float[] bias, int biasOff,
+                     float[] y, int yOff, int ldy) {
+            super.biasAdd(rows, cols, x, xOff, ldx, bias, biasOff, y, yOff, ldy);
+            this.bias = bias;
+            if (!relu) {
+                toTheEdge(y);
+            }
+        }
+
+        @Override
+        void reluForward(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
+            super.reluForward(rows, cols, x, xOff, ldx, y, yOff, ldy);
+            toTheEdge(y);
+        }
+
+        private void toTheEdge(float[] y) {
+            float[] kernel = old.clone();
+            Gemm.multiplyBiasActivation(ta, tb, m, n, k, alpha, a, 0, lda, b, 0, ldb, beta, kernel, 0, ldc,
+                    bias, 0, relu ? Activation.RELU : Activation.IDENTITY);
+            boolean any = false;
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    int at = i * ldc + j;
+                    double gemmBound = (2.0 * k + 5) * (0x1p-24 * gemmMagnitude(ta, tb, k, alpha, a, 0, lda, b, 0, ldb,
+                            i, j, beta, old[at]) + 0x1p-150 * (1 + Math.abs(alpha)));
+                    double bj = bias != null && Float.isFinite(bias[j]) ? Math.abs(bias[j]) : 0;
+                    float z = gemmOnly[at];
+                    boolean plain = !withBias && !relu;   // then z is the answer itself
+                    java.util.function.DoubleUnaryOperator tol = e -> gemmBound * (1 + 0x1p-24)
+                            + 2 * 0x1p-24 * ((plain ? Math.abs(e) : Float.isFinite(z) ? Math.abs(z) : 0) + bj)
+                            + 2 * 0x1p-150;
+                    float e = edge(kernel[at], tol, outside);
+                    if (Float.isFinite(y[at]) && Float.isFinite(kernel[at]) && !Float.isNaN(e)
+                            && (plain || Float.isFinite(z))) {
+                        y[at] = e;
+                        any = true;
+                    }
+                }
+            }
+            moved += any ? 1 : 0;
+        }
+    }
+
+    @Test
+    void theFusedBoundHoldsToTheFloatFromBothSides() {
+        // Pins the fused bound gemmBound (1 + 2^-24) + 2 * 2^-24 (|z| + |bias|) + 2 * 2^-150,
+        // with and without bias and ReLU: the last float within passes, the next one fails.
+        for (boolean withBias : new boolean[] {false, true}) {
+            for (boolean relu : new boolean[] {false, true}) {
+                for (boolean outside : new boolean[] {false, true}) {
+                    FusedAtTheEdge oracle = new FusedAtTheEdge(outside, withBias, relu);
+                    SelfTestChecks c = checks(oracle, 12);
+                    int problems = 0;
+                    for (int[] s : EDGE_SHAPES) {
+                        for (float[] ab : EDGE_ALPHA_BETA) {
+                            for (int specials : EDGE_SPECIALS) {
+                                for (int t = 0; t < 4; t++) {
+                                    c.gemmFused((t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], ab[0], ab[1],
+                                            withBias, relu, specials);
+                                    problems++;
+                                }
+                            }
+                        }
+                    }
+                    String what = (outside ? "just past" : "just within") + " the bound, bias " + withBias
+                            + ", relu " + relu;
+                    assertTrue(oracle.moved > problems / 2, what + ": " + oracle.moved + " of " + problems + " moved");
+                    assertEquals(outside ? oracle.moved : 0, c.tally.get("Gemm.multiplyBiasActivation")[1],
+                            what + ": " + String.join("\n", c.failures));
+                }
+            }
+        }
+    }
+
+    /** Element-wise shapes for the bound tests: tails, several rows, a long row. */
+    static final int[][] EDGE_GRIDS = {{1, 1}, {1, 17}, {3, 35}, {64, 64}, {7, 130}, {1, 1000}};
+
+    @Test
+    void theMseLossBoundHoldsToTheFloatFromBothSides() {
+        // Pins "Mse.loss: within 40 * 2^-24 relative" (of the expected loss): an oracle answering
+        // the kernel's loss moved to the last float within it passes, to the next one fails.
+        for (boolean outside : new boolean[] {false, true}) {
+            java.util.function.DoubleUnaryOperator tol = e -> 40 * 0x1p-24 * Math.abs(e);
+            SelfTestChecks c = checks(new SelfTestOracle() {
+                @Override
+                float mseLoss(int rows, int cols, float[] p, int pOff, int ldp, float[] t, int tOff, int ldt) {
+                    return edge(Mse.loss(rows, cols, p, pOff, ldp, t, tOff, ldt), tol, outside);
+                }
+
+                @Override
+                float mseLossAndGradient(int rows, int cols, float[] p, int pOff, int ldp, float[] t, int tOff,
+                                         int ldt, float[] g, int gOff, int ldg) {
+                    super.mseLossAndGradient(rows, cols, p, pOff, ldp, t, tOff, ldt, g, gOff, ldg);
+                    float loss = Mse.lossAndGradient(rows, cols, p, pOff, ldp, t, tOff, ldt, g.clone(), gOff, ldg);
+                    return edge(loss, tol, outside);
+                }
+            }, 13);
+            for (int[] g : EDGE_GRIDS) {
+                c.elementwise(g[0], g[1], 0);
+            }
+            long[] loss = c.tally.get("Mse.loss"), both = c.tally.get("Mse.lossAndGradient");
+            assertEquals(EDGE_GRIDS.length, loss[0]);
+            assertEquals(outside ? loss[0] : 0, loss[1], String.join("\n", c.failures));
+            assertEquals(outside ? both[0] : 0, both[1], String.join("\n", c.failures));
+        }
+    }
+
+    /** The float ulp of {@code v}'s binade, as the smooth-activation bounds count them. */
+    static double ulpOfBinade(double v) {
+        return Math.scalb(1.0, Math.max(Float.MIN_EXPONENT, Math.getExponent(v)) - 23);
+    }
+
+    /**
+     * An exact value {@code ulps} float ulps from {@code got}, in the same binade (towards the
+     * binade's middle); {@code got} itself if it is 0, subnormal or not finite.
+     */
+    static double offBy(float got, double ulps) {
+        if (!Float.isFinite(got) || Math.abs(got) < Float.MIN_NORMAL) {
+            return got;
+        }
+        double u = ulpOfBinade(got), mid = 1.5 * Math.scalb(1.0, Math.getExponent(got));
+        return got + Math.signum(got) * (Math.abs(got) >= mid ? -1 : 1) * ulps * u;
+    }
+
+    /**
+     * A sigmoid and tanh oracle whose "exact" value is the kernel's own result for that input
+     * moved by {@code factor} times the bound documented for it (sigmoid 0.86 ulp for
+     * {@code x >= 0}, 1.92 below; tanh 1.1 for {@code |x| < 0.625}, 1.0 beyond), where
+     * {@code where} holds, and the kernel's result elsewhere.
+     */
+    static SelfTestOracle smoothAtFactor(double factor, java.util.function.DoublePredicate where) {
+        return new SelfTestOracle() {
+            @Override
+            double sigmoid(double x) {
+                float[] y = new float[1];
+                Sigmoid.forward(1, 1, new float[] {(float) x}, 0, 1, y, 0, 1);
+                return where.test(x) ? offBy(y[0], factor * (x >= 0 ? 0.86 : 1.92)) : y[0];
+            }
+
+            @Override
+            double tanh(double x) {
+                float[] y = new float[1];
+                Tanh.forward(1, 1, new float[] {(float) x}, 0, 1, y, 0, 1);
+                return where.test(x) ? offBy(y[0], factor * (Math.abs(x) < 0.625 ? 1.1 : 1.0)) : y[0];
+            }
+        };
+    }
+
+    /** Sigmoid and tanh forward failures of the grids at 3% special values (zeros among them). */
+    static long[] smoothFailures(SelfTestOracle oracle) {
+        SelfTestChecks c = checks(oracle, 14);
+        for (int[] g : EDGE_GRIDS) {
+            c.elementwise(g[0], g[1], 30);
+        }
+        assertEquals(0L, c.tally.get("Sigmoid.backward")[1] + c.tally.get("Tanh.backward")[1], "backward untouched");
+        return new long[] {c.tally.get("Sigmoid.forward")[1], c.tally.get("Tanh.forward")[1]};
+    }
+
+    @Test
+    void theSigmoidAndTanhUlpBoundsAreTheDocumentedOnesRegionByRegion() {
+        // 97% of each input's documented bound everywhere: passes.
+        assertArrayEquals(new long[] {0, 0}, smoothFailures(smoothAtFactor(0.97, x -> true)));
+        // 103% of it only at x = +-0, which belongs to sigmoid's x >= 0 region (0.86 ulp, not
+        // 1.92): sigmoid fails (tanh at 0 is 0, nothing to move).
+        long[] atZero = smoothFailures(smoothAtFactor(1.03, x -> x == 0));
+        assertTrue(atZero[0] > 0 && atZero[1] == 0, java.util.Arrays.toString(atZero));
+        // 103% only where |x| < 0.625 (tanh's 1.1-ulp region), then only beyond (1.0): each fails.
+        assertTrue(smoothFailures(smoothAtFactor(1.03, x -> Math.abs(x) < 0.625))[1] > 0);
+        assertTrue(smoothFailures(smoothAtFactor(1.03, x -> Math.abs(x) >= 0.625))[1] > 0);
+        // 103% only for negative x: sigmoid's 1.92 region fails.
+        assertTrue(smoothFailures(smoothAtFactor(1.03, x -> x < 0))[0] > 0);
+    }
+
+    /**
+     * Tanh.forward failures when every element-wise input is {@code x} before the check's
+     * random scaling (so a quarter of the smooth-activation inputs are exactly {@code x}) and
+     * the oracle's tanh is the kernel's own result moved 1.05 ulps where the input is {@code x}.
+     * The inputs are set through the only hook the check offers: the oracle's ReLU is handed the
+     * very input array that the sigmoid and tanh checks then scale and use.
+     */
+    static long tanhFailuresAt(float x) {
+        SelfTestChecks c = checks(new SelfTestOracle() {
+            @Override
+            void reluForward(int rows, int cols, float[] in, int xOff, int ldx, float[] y, int yOff, int ldy) {
+                java.util.Arrays.fill(in, x);
+                super.reluForward(rows, cols, in, xOff, ldx, y, yOff, ldy);
+            }
+
+            @Override
+            double tanh(double xi) {
+                float[] y = new float[1];
+                Tanh.forward(1, 1, new float[] {(float) xi}, 0, 1, y, 0, 1);
+                return xi == x ? offBy(y[0], 1.05) : y[0];
+            }
+        }, 17);
+        c.elementwise(7, 130, 0);
+        return c.tally.get("Tanh.forward")[1];
+    }
+
+    @Test
+    void tanhsLooserBoundEndsJustBelowFiveEighths() {
+        // Documented: tanh within 1.1 ulps for |x| < 0.625, 1.0 beyond. An error of 1.05 ulps
+        // passes just below 0.625 and fails at 0.625 itself.
+        assertEquals(0L, tanhFailuresAt(Math.nextDown(0.625f)));
+        assertEquals(1L, tanhFailuresAt(0.625f));
+        assertEquals(1L, tanhFailuresAt(-0.625f));
+    }
+
+    @Test
+    void anErrorOfExactlyTheBoundIsWithinIt() {
+        // "within {@code bound} float ulps": err <= bound. 1 + 2^-23 is exactly 1 ulp from 1.
+        assertEquals(null, SelfTestChecks.ulpsProblem("x", Math.nextUp(1f), 1.0, 1.0));
+        assertTrue(SelfTestChecks.ulpsProblem("x", Math.nextUp(1f), 1.0, 0.999)
+                .equals("x: got 1.0000001, exact 1.0, 1.0 ulps (bound 0.999)"));
+        // Below the normal range the ulp is 2^-149: 3 of them from 2^-140.
+        assertEquals(null, SelfTestChecks.ulpsProblem("x", 3 * Float.MIN_VALUE, 0, 3.0));
+        assertTrue(SelfTestChecks.ulpsProblem("x", 3 * Float.MIN_VALUE, 0, 2.99) != null);
+    }
+
+    @Test
+    void theSmoothActivationsAreCheckedFromTheLinearPartToTheEndsOfExpsRange() {
+        // SMOOTH_SCALES spreads the inputs over |x| < 1, the bend, saturation and e^x's range
+        // ends (|x| up to 120, where e^-x underflows): the oracle must be asked about all.
+        double[] maxAbs = {0}, minAbs = {Double.MAX_VALUE};
+        SelfTestChecks c = checks(new SelfTestOracle() {
+            @Override
+            double sigmoid(double x) {
+                if (Double.isFinite(x) && x != 0) {
+                    maxAbs[0] = Math.max(maxAbs[0], Math.abs(x));
+                    minAbs[0] = Math.min(minAbs[0], Math.abs(x));
+                }
+                return super.sigmoid(x);
+            }
+        }, 15);
+        c.elementwise(64, 64, 0);
+        assertTrue(maxAbs[0] > 100 && minAbs[0] < 0.01, "inputs from " + minAbs[0] + " to " + maxAbs[0]);
+        assertEquals(0L, c.failed);
+    }
+
+    @Test
+    void aWriteJustOutsideTheWindowIsReported() throws Exception {
+        // Sigmoid and tanh (forward and backward) must leave everything outside rows x cols of
+        // the ld-strided output alone: a change in the column just past the window, or in the
+        // row just below it, is reported with its element; a change inside is not this check's.
+        java.lang.reflect.Method outside = SelfTestChecks.class.getDeclaredMethod("outsideUntouched",
+                int.class, int.class, int.class, float[].class, float[].class);
+        outside.setAccessible(true);
+        int rows = 2, cols = 3, ld = 5;
+        float[] before = new float[rows * ld + ld];
+        for (int i = 0; i < before.length; i++) {
+            before[i] = i;
+        }
+        assertEquals(null, outside.invoke(null, rows, cols, ld, before, before.clone()));
+        float[] inside = before.clone();
+        inside[1 * ld + 2] = -1;
+        assertEquals(null, outside.invoke(null, rows, cols, ld, before, inside), "row 1, column 2 is inside");
+        float[] pastColumn = before.clone();
+        pastColumn[1 * ld + 3] = -1;
+        assertEquals("element 8 outside the window changed from 8.0 to -1.0",
+                outside.invoke(null, rows, cols, ld, before, pastColumn));
+        float[] pastRow = before.clone();
+        pastRow[2 * ld] = -1;
+        assertEquals("element 10 outside the window changed from 10.0 to -1.0",
+                outside.invoke(null, rows, cols, ld, before, pastRow));
+        float[] first = before.clone();
+        first[3] = Float.NaN;
+        assertEquals("element 3 outside the window changed from 3.0 to NaN",
+                outside.invoke(null, rows, cols, ld, before, first));
+    }
+
+    @Test
+    void aFailureSaysWhetherItsProblemHadSpecialValues() {
+        SelfTestOracle wrongAt00 = new SelfTestOracle() {
+            @Override
+            void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
+                      int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+                super.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                c[cOff] = Float.isNaN(c[cOff]) ? 0f : Float.NaN;
+            }
+        };
+        SelfTestChecks plain = checks(wrongAt00, 16), special = checks(wrongAt00, 16);
+        plain.gemm(false, false, 3, 4, 5, 1f, 1f, 0);
+        special.gemm(false, false, 3, 4, 5, 1f, 1f, 30);
+        assertEquals(1, plain.failures.size());
+        assertTrue(plain.failures.get(0).startsWith("Gemm.multiply: NN 3x4x5 alpha 1.0 beta 1.0: C[0][0]: "),
+                plain.failures.get(0));
+        assertTrue(special.failures.get(0).startsWith("Gemm.multiply: NN 3x4x5 alpha 1.0 beta 1.0 with special values: "),
+                special.failures.get(0));
+    }
+
+    @Test
+    void theChecksDrawEveryDocumentedAlphaBetaAndRate() {
+        // docs/self-test.md: alpha and beta including 0, special values in the random GEMMs; the
+        // SGD check draws its learning rate, momentum and decay from the documented sets.
+        java.util.Set<Float> alphas = new java.util.TreeSet<>(), betas = new java.util.TreeSet<>(),
+                rates = new java.util.TreeSet<>(), momenta = new java.util.TreeSet<>(), decays = new java.util.TreeSet<>();
+        boolean[] specialsInGemm = {false};
+        quick(new SelfTestOracle() {
+            @Override
+            void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
+                      int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+                alphas.add(alpha);
+                betas.add(beta);
+                for (float v : a) {
+                    specialsInGemm[0] |= !Float.isFinite(v);
+                }
+                super.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            }
+
+            @Override
+            void sgd(int n, float[] w, int wOff, float[] g, int gOff, float[] v, int vOff, float lr,
+                     float momentum, float weightDecay, boolean zeroGrad) {
+                rates.add(lr);
+                momenta.add(momentum);
+                decays.add(weightDecay);
+                super.sgd(n, w, wOff, g, gOff, v, vOff, lr, momentum, weightDecay, zeroGrad);
+            }
+        });
+        assertEquals(java.util.Set.of(1f, -1f, 0.5f, 1.75f, 0f), alphas);
+        assertEquals(java.util.Set.of(0f, 1f, -1f, 0.5f, 2f), betas);
+        assertTrue(specialsInGemm[0], "some random GEMM has NaN or infinities");
+        assertEquals(java.util.Set.of(0.01f, 0.05f, 0.1f), rates);
+        assertEquals(java.util.Set.of(0f, 0.9f), momenta);
+        assertEquals(java.util.Set.of(0f, 1e-4f), decays);
     }
 }
