@@ -429,8 +429,12 @@ final class SelfTestChecks {
         }
     }
 
-    /** Null if the elements outside the {@code rows x cols} window kept their bits, else the first that did not. */
-    private static String outsideUntouched(int rows, int cols, int ld, float[] before, float[] after) {
+    /**
+     * Null if the elements outside the {@code rows x cols} window kept their bits, else the first
+     * that did not. Package-private for its test: no real kernel writes outside its window, so
+     * only a direct call can show that this check reports one that does.
+     */
+    static String outsideUntouched(int rows, int cols, int ld, float[] before, float[] after) {
         for (int idx = 0; idx < before.length; idx++) {
             int i = idx / ld, j = idx % ld;
             boolean inside = i < rows && j < cols;
