@@ -158,6 +158,40 @@ abstract class SmoothActivationContract {
         });
     }
 
+    /**
+     * The oracle's matrix forms are its element functions and nothing else: every element of the
+     * window is {@code (float) exact(x)} (forward) or {@code (float) exactBackward(a, dy)}
+     * (backward), read and written through the offsets and strides, and every element outside
+     * the window keeps its bits. The properties above compare the kernels with the element
+     * functions; this one makes the matrix forms a user calls as an oracle equally checked.
+     */
+    @Test
+    void theOraclesMatrixFormsApplyItsElementFunctionsToTheWindowOnly() {
+        Props.theory().forAll(cases()).checkAssert(c -> {
+            Random rnd = new Random(c.seed());
+            float[] x = spread(rnd, c.matrix(rnd, 0));
+            float[] dy = c.matrix(rnd, 1);
+            float[] y = c.matrix(rnd, 2), yBefore = y.clone();
+            float[] dz = c.matrix(rnd, 2), dzBefore = dz.clone();
+            referenceForward().call(c.rows(), c.cols(), x, c.off(0), c.ld(0), y, c.off(2), c.ld(2));
+            referenceBackward().call(c.rows(), c.cols(), x, c.off(0), c.ld(0), dy, c.off(1), c.ld(1),
+                    dz, c.off(2), c.ld(2));
+            int off = c.off(2), ld = c.ld(2);
+            for (int idx = 0; idx < y.length; idx++) {
+                int rel = idx - off, i = rel >= 0 ? rel / ld : -1, j = rel >= 0 ? rel % ld : -1;
+                if (i < 0 || i >= c.rows() || j >= c.cols()) {
+                    Compare.same(yBefore[idx], y[idx], c + " oracle forward wrote outside the window at " + idx);
+                    Compare.same(dzBefore[idx], dz[idx], c + " oracle backward wrote outside the window at " + idx);
+                    continue;
+                }
+                float xi = x[c.off(0) + i * c.ld(0) + j], dyi = dy[c.off(1) + i * c.ld(1) + j];
+                Compare.same((float) exact(xi), y[idx], c + " oracle " + name() + "(" + xi + ")");
+                Compare.same((float) exactBackward(xi, dyi), dz[idx],
+                        c + " oracle " + name() + " backward at a = " + xi + ", dy = " + dyi);
+            }
+        });
+    }
+
     // ------------------------------------------------------------------ backward
 
     /**
