@@ -2,7 +2,10 @@ package org.vecprop.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.generators.Generate;
@@ -92,5 +95,44 @@ class PackedMatrixTest {
         assertThrows(IllegalArgumentException.class,
                 () -> Gemm.multiply(false, 2, 1f, shared, 0, 4, packed, 0f, shared, 6, 3)); // c overlaps a
         Compare.sameArray(before, c, "c untouched");
+    }
+
+    /**
+     * The fused call against packed weights validates every argument it takes before it writes
+     * C: A and C sized by the packed matrix's shape (a k-row B needs k columns of A, an n-column
+     * B needs n columns of C), the bias's length and its overlap with C. Each bad call throws
+     * the documented exception whose message names the argument, and leaves C's bits alone,
+     * including the elements a partial run would have written first.
+     */
+    @Test
+    void theFusedCallAgainstPackedWeightsNamesEachBadArgumentBeforeWritingC() {
+        int m = 2, k = 4, n = 3;
+        float[] b = Values.random(new Random(3), k * n, 0, 1f);
+        PackedMatrix packed = PackedMatrix.pack(false, k, n, b, 0, n);
+        float[] a = Values.random(new Random(4), m * k, 0, 1f);
+        float[] bias = {0.5f, -0.25f, 1f};
+        record Case(String label, Class<? extends RuntimeException> type, String fragment,
+                    float[] a, float[] c, int cOff, float[] bias, int biasOff, PackedMatrix b) {}
+        float[] shared = new float[m * n + n];
+        List<Case> cases = List.of(
+                new Case("b null", NullPointerException.class, "b must not be null",
+                        a, new float[m * n], 0, bias, 0, null),
+                new Case("a one element short of m x k", IndexOutOfBoundsException.class, "a.length",
+                        Arrays.copyOf(a, m * k - 1), new float[m * n], 0, bias, 0, packed),
+                new Case("c one element short of m x n", IndexOutOfBoundsException.class, "c.length",
+                        a, new float[m * n - 1], 0, bias, 0, packed),
+                new Case("bias one element short of n", IndexOutOfBoundsException.class, "bias.length",
+                        a, new float[m * n], 0, new float[n - 1], 0, packed),
+                new Case("bias inside C", IllegalArgumentException.class, "overlaps bias",
+                        a, shared, 0, shared, m * n - 1, packed));
+        for (Case cs : cases) {
+            float[] before = cs.c().clone();
+            RuntimeException e = assertThrows(cs.type(), () -> Gemm.multiplyBiasActivation(false, m, 1f,
+                    cs.a(), 0, k, cs.b(), 0f, cs.c(), cs.cOff(), n, cs.bias(), cs.biasOff(),
+                    Activation.RELU), cs.label());
+            assertTrue(e.getMessage().contains(cs.fragment()),
+                    cs.label() + ": message '" + e.getMessage() + "' should contain '" + cs.fragment() + "'");
+            Compare.sameArray(before, cs.c(), cs.label() + ": c untouched");
+        }
     }
 }
