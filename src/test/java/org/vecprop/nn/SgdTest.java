@@ -47,6 +47,24 @@ class SgdTest {
         assertEquals(0f, net.layer(0).weightGrad()[0], "the applied step zeroes gradients");
     }
 
+    /**
+     * A layer large enough for the packed weights (batch x in x out above Dense.PLAIN_MAX_WORK)
+     * keeps a packed copy of its weights; a step must mark it stale, so the next forward pass
+     * computes with the stepped weights: bit for bit what a network built afresh from those
+     * weights computes.
+     */
+    @Test
+    void theForwardPassAfterAStepUsesTheSteppedWeightsOnThePackedPath() {
+        int batch = 16;
+        Network net = trainedOnce(Network.mlp(batch, 7, 32, 32, 4), 2);
+        assertTrue((long) batch * 32 * 32 > Dense.PLAIN_MAX_WORK, "layer 0 takes the packed path");
+        new Sgd(net, SgdOptions.learningRate(0.5f)).step();
+        float[] x = Values.random(new Random(3), batch * 32, 0, 1f);
+        float[] stepped = net.forward(x, 0, 32, batch).toArray();
+        float[] fresh = Network.fromSafeTensors(net.toSafeTensors(), batch).forward(x, 0, 32, batch).toArray();
+        Compare.sameArray(fresh, stepped, "forward after the step vs a network built from the stepped weights");
+    }
+
     @Test
     void withMomentumAndWeightDecay() {
         float[] w = {1f, -2f}, b = {0.5f};
