@@ -137,6 +137,18 @@ class ClaimableWorkTest {
         }
         assertThrows(IllegalStateException.class, () -> new ClaimableWork().invoke(r -> { }, 0),
                 "a reusable instance has no pieces of its own");
+        // A call of no pieces, or of phases that do not end at the total, is refused before
+        // anything is lent or run, and the instance stays usable.
+        AtomicIntegerArray runs3 = new AtomicIntegerArray(2);
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> work.invoke(counting(runs3), 0, null, Runnable::run, 1));
+        assertEquals("total must be >= 1, got 0", none.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> work.invoke(counting(runs3), 2, new int[] {1}, Runnable::run, 1));
+        assertEquals(0, runs3.get(0) + runs3.get(1), "nothing ran");
+        work.invoke(counting(runs3), 2, null, Runnable::run, 1);
+        assertEquals(1, runs3.get(0), "piece 0 once");
+        assertEquals(1, runs3.get(1), "piece 1 once");
     }
 
     @Test
