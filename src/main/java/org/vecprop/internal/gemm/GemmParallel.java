@@ -148,10 +148,6 @@ public final class GemmParallel {
             return pieces;
         }
 
-        Path path() {
-            return path;
-        }
-
         @Override
         public void run(int q) {
             int from = (int) ((long) units * q / pieces), to = (int) ((long) units * (q + 1) / pieces);
