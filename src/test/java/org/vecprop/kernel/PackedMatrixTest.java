@@ -34,7 +34,8 @@ class PackedMatrixTest {
                     float[] b = Values.random(rnd, bOff + (tb ? n : k) * ldb, 2, 1f);
                     float[] c0 = Values.random(rnd, cOff + m * ldc, 0, 1f);
                     float[] bias = Values.random(rnd, n, 0, 1f);
-                    float alpha = seed % 4 == 0 ? 1f : -0.5f, beta = seed % 3 == 0 ? 0f : 0.75f;
+                    // alpha = 0 too: C = beta C, then the bias and the activation, without the product
+                    float alpha = seed % 4 == 0 ? 1f : seed % 4 == 1 ? 0f : -0.5f, beta = seed % 3 == 0 ? 0f : 0.75f;
                     PackedMatrix packed = PackedMatrix.pack(tb, k, n, b, bOff, ldb);
                     assertEquals(k, packed.rows());
                     assertEquals(n, packed.cols());
