@@ -74,10 +74,18 @@ class PackedMatrixTest {
     void badArgumentsAreRefusedBeforeAnyWrite() {
         float[] b = new float[12], a = new float[8], c = new float[6];
         PackedMatrix packed = PackedMatrix.pack(false, 4, 3, b, 0, 3);
-        assertThrows(IllegalArgumentException.class, () -> PackedMatrix.pack(false, -1, 3, b, 0, 3));
-        assertThrows(IndexOutOfBoundsException.class, () -> PackedMatrix.pack(true, 4, 4, b, 0, 4));
+        // Each message names the argument (the packing loops' own exceptions would not).
+        assertEquals("rows must be >= 0, got -1", assertThrows(IllegalArgumentException.class,
+                () -> PackedMatrix.pack(false, -1, 3, b, 0, 3)).getMessage());
+        assertEquals("cols must be >= 0, got -1", assertThrows(IllegalArgumentException.class,
+                () -> PackedMatrix.pack(false, 4, -1, b, 0, 3)).getMessage());
+        assertTrue(assertThrows(IndexOutOfBoundsException.class,
+                () -> PackedMatrix.pack(true, 4, 4, b, 0, 4)).getMessage().contains("b.length is 12"));
         assertThrows(NullPointerException.class, () -> PackedMatrix.pack(false, 4, 3, null, 0, 3));
-        assertThrows(IndexOutOfBoundsException.class, () -> packed.refresh(new float[11], 0, 3));
+        assertTrue(assertThrows(IndexOutOfBoundsException.class,
+                () -> packed.refresh(new float[11], 0, 3)).getMessage().contains("b.length is 11"));
+        assertEquals(false, packed.transposed());
+        assertEquals(true, PackedMatrix.pack(true, 3, 4, b, 0, 3).transposed());
         float[] before = c.clone();
         NullPointerException e = assertThrows(NullPointerException.class,
                 () -> Gemm.multiply(false, 2, 1f, a, 0, 4, null, 0f, c, 0, 3));

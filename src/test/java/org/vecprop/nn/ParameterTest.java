@@ -36,6 +36,14 @@ class ParameterTest {
         assertEquals(3, p.get(0).rows());
         assertEquals(5, p.get(0).cols());
         assertEquals(15, p.get(0).size());
+        // frozen() follows its layer: both views of layer 0 change together, layer 3's do not.
+        assertEquals(false, p.get(0).frozen());
+        net.layer(0).freeze();
+        assertEquals(true, p.get(0).frozen());
+        assertEquals(true, p.get(1).frozen(), "the bias of a frozen layer is frozen too");
+        assertEquals(false, p.get(3).frozen());
+        net.layer(0).unfreeze();
+        assertEquals(false, p.get(0).frozen());
         assertEquals(1, p.get(1).rows());
         assertEquals(5, p.get(1).cols());
         assertSame(net.layer(1), p.get(2).layer());

@@ -65,6 +65,24 @@ class SgdTest {
         Compare.sameArray(fresh, stepped, "forward after the step vs a network built from the stepped weights");
     }
 
+    /**
+     * The documented ranges' closed ends are accepted: a step decay's factor of exactly 1 (no
+     * decay), a cosine floor equal to its initial rate (a constant), a cosine of exactly one
+     * step; each then gives the rates its formula says.
+     */
+    @Test
+    void theSchedulesAcceptTheClosedEndsOfTheirRanges() {
+        LearningRateSchedule flat = LearningRateSchedule.stepDecay(0.25f, 1f, 1);
+        assertEquals(0.25f, flat.rate(0));
+        assertEquals(0.25f, flat.rate(1000));
+        LearningRateSchedule level = LearningRateSchedule.cosine(0.5f, 0.5f, 10);
+        assertEquals(0.5f, level.rate(0));
+        assertEquals(0.5f, level.rate(5));
+        LearningRateSchedule once = LearningRateSchedule.cosine(0.5f, 0f, 1);
+        assertEquals(0.5f, once.rate(0));
+        assertEquals(0f, once.rate(1));
+    }
+
     @Test
     void withMomentumAndWeightDecay() {
         float[] w = {1f, -2f}, b = {0.5f};

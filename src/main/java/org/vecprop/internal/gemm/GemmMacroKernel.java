@@ -72,7 +72,7 @@ final class GemmMacroKernel {
                 int kc = Math.min(KC, k - pc);
                 int pbBase;
                 if (prepacked != null) {
-                    pbBase = pc * prepackedStride + jc * kc; // PackedPanels.panelOffset
+                    pbBase = pc * prepackedStride + jc * kc; // the PackedPanels layout (its class comment)
                 } else {
                     GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
                     pbBase = 0;

@@ -28,11 +28,6 @@ public final class PackedPanels extends PackedOperand {
         this.data = new float[Math.toIntExact((long) depth * colsPadded)];
     }
 
-    /** Floats a packed {@code depth x cols} operand takes (for validation before allocating). */
-    public static long floats(int depth, int cols) {
-        return (long) depth * roundUp(cols, NR);
-    }
-
     /** Packs {@code op(B)} ({@code depth x cols}; stored B is {@code cols x depth} when transposed). */
     public static PackedPanels pack(boolean trans, int depth, int cols, float[] b, int bOff, int ldb) {
         PackedPanels p = new PackedPanels(depth, cols);
@@ -46,10 +41,5 @@ public final class PackedPanels extends PackedOperand {
             int kc = Math.min(KC, depth - pc);
             GemmPacking.packBInto(trans, b, bOff, ldb, pc, kc, 0, cols, data, pc * colsPadded);
         }
-    }
-
-    /** Where the panel of depth block {@code pc} holding column {@code j} starts. */
-    int panelOffset(int pc, int j) {
-        return pc * colsPadded + j * Math.min(KC, depth - pc);
     }
 }

@@ -126,7 +126,7 @@ class GemmBlockingTest {
 
     /**
      * B packed once ({@code PackedMatrix}), with more columns than one column block and more
-     * depth than one depth block, so panels are found by block (PackedPanels.panelOffset): within
+     * depth than one depth block, so panels are found by block (the PackedPanels layout): within
      * GemmCheck's bound of the reference, and the same bits as the scalar implementation.
      */
     @Test
