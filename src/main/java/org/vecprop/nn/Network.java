@@ -327,7 +327,7 @@ public final class Network {
      * @return the contents, ready to {@link SafeTensors#write}
      */
     public SafeTensors toSafeTensors() {
-        return NetworkFile.toSafeTensors(this);
+        return NetworkFile.toSafeTensors(parameters, modules());
     }
 
     /**
@@ -372,7 +372,9 @@ public final class Network {
      */
     public static Network fromSafeTensors(SafeTensors contents, int maxBatch) {
         Objects.requireNonNull(contents, "contents must not be null");
-        return NetworkFile.build(contents, maxBatch);
+        Network net = new Network(NetworkFile.layers(contents, maxBatch));
+        NetworkFile.load(net.parameters, net.modules(), contents);
+        return net;
     }
 
     /**
@@ -404,7 +406,7 @@ public final class Network {
      */
     public void loadWeights(SafeTensors contents) {
         Objects.requireNonNull(contents, "contents must not be null");
-        NetworkFile.load(this, contents);
+        NetworkFile.load(parameters, modules(), contents);
     }
 
     // ------------------------------------------------------------------------------ accessors

@@ -76,9 +76,9 @@ final class NetworkFile {
         return s.toString();
     }
 
-    static SafeTensors toSafeTensors(Network net) {
+    static SafeTensors toSafeTensors(List<Parameter> parameters, String networkModules) {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Parameter p : net.parameters()) {
+        for (Parameter p : parameters) {
             Dense d = p.layer();
             if (p.kind() == Parameter.Kind.WEIGHT) {
                 tensors.put(p.name(), Tensor.of(transpose(d.weightArray(), d.inputs(), d.outputs()),
@@ -89,7 +89,7 @@ final class NetworkFile {
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(FORMAT_KEY, FORMAT);
-        metadata.put(MODULES_KEY, net.modules());
+        metadata.put(MODULES_KEY, networkModules);
         metadata.put(LAYOUT_KEY, LAYOUT);
         return new SafeTensors(tensors, metadata);
     }
@@ -109,7 +109,7 @@ final class NetworkFile {
      * Loads the contents into the network: every check first (metadata, names, shapes), every
      * tensor staged (transposed) second, the weights written last, so a failure changes nothing.
      */
-    static void load(Network net, SafeTensors contents) {
+    static void load(List<Parameter> parameters, String networkModules, SafeTensors contents) {
         Map<String, String> meta = contents.metadata();
         String layout = meta.get(LAYOUT_KEY);
         if (layout != null && !layout.equals(LAYOUT)) {
@@ -117,14 +117,14 @@ final class NetworkFile {
                     + "\", not the one this vecprop reads (\"" + LAYOUT + "\")");
         }
         String modules = meta.get(MODULES_KEY);
-        if (modules != null && !modules.equals(net.modules())) {
+        if (modules != null && !modules.equals(networkModules)) {
             throw new IllegalArgumentException("the file holds the network " + modules
-                    + ", this network is " + net.modules());
+                    + ", this network is " + networkModules);
         }
         Map<String, Tensor> tensors = contents.tensors();
         Set<String> unused = new LinkedHashSet<>(tensors.keySet());
         List<float[]> staged = new ArrayList<>();
-        for (Parameter p : net.parameters()) {
+        for (Parameter p : parameters) {
             Dense d = p.layer();
             boolean weight = p.kind() == Parameter.Kind.WEIGHT;
             int[] expected = weight ? new int[] {d.outputs(), d.inputs()} : new int[] {d.outputs()};
@@ -132,7 +132,7 @@ final class NetworkFile {
             if (t == null) {
                 throw new IllegalArgumentException("the file has no tensor \"" + p.name()
                         + "\" (it holds " + tensors.keySet() + "; this network is "
-                        + net.modules() + ")");
+                        + networkModules + ")");
             }
             if (!Arrays.equals(t.shape(), expected)) {
                 throw new IllegalArgumentException("tensor \"" + p.name() + "\" has shape "
@@ -145,10 +145,10 @@ final class NetworkFile {
         }
         if (!unused.isEmpty()) {
             throw new IllegalArgumentException("the file holds tensors this network has no"
-                    + " parameter for: " + unused + " (this network is " + net.modules() + ")");
+                    + " parameter for: " + unused + " (this network is " + networkModules + ")");
         }
         int i = 0;
-        for (Parameter p : net.parameters()) {
+        for (Parameter p : parameters) {
             p.copyFrom(staged.get(i++), 0);
         }
     }
@@ -156,7 +156,11 @@ final class NetworkFile {
     /** One Linear module of a module list and the activation after it. */
     record LayerSpec(int in, int out, boolean bias, Activation activation) {}
 
-    static Network build(SafeTensors contents, int maxBatch) {
+    /**
+     * The layers the file's module list describes, shapes checked against its tensors, weights
+     * zero: the caller builds the network from them and {@link #load}s the contents.
+     */
+    static Dense[] layers(SafeTensors contents, int maxBatch) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
         }
@@ -183,9 +187,7 @@ final class NetworkFile {
             layers[l] = Dense.of(s.in(), s.out(), s.activation(), new float[s.in() * s.out()],
                     s.bias() ? new float[s.out()] : null, maxBatch);
         }
-        Network net = new Network(layers);
-        load(net, contents);
-        return net;
+        return layers;
     }
 
     private static void requireShape(SafeTensors contents, String name, int... shape) {
