@@ -33,19 +33,9 @@ class GemmPackingTest {
                     java.util.Arrays.fill(dst, Float.NaN);
                     float[] before = dst.clone();
                     GemmPacking.packBInto(transB, b, bOff, ldb, pc, kc, jc, nc, dst, at);
-                    for (int idx = 0; idx < dst.length; idx++) {
-                        int rel = idx - at;
-                        String where = "packB transB=" + transB + " kc=" + kc + " nc=" + nc + " at " + idx;
-                        if (rel < 0 || rel >= panels * kc * NR) {
-                            Compare.same(before[idx], dst[idx], where + " (outside the panels)");
-                            continue;
-                        }
-                        int q = rel / (kc * NR), p = rel % (kc * NR) / NR, j = rel % NR;
-                        int col = q * NR + j;
-                        float expected = col >= nc ? 0f
-                                : transB ? b[bOff + (jc + col) * ldb + pc + p] : b[bOff + (pc + p) * ldb + jc + col];
-                        Compare.same(expected, dst[idx], where);
-                    }
+                    checkPanels(before, dst, at, kc, NR, nc, (p, col) -> transB
+                            ? b[bOff + (jc + col) * ldb + pc + p] : b[bOff + (pc + p) * ldb + jc + col],
+                            "packB transB=" + transB + " kc=" + kc + " nc=" + nc);
                 }
             }
         }
@@ -66,20 +56,37 @@ class GemmPackingTest {
                     java.util.Arrays.fill(dst, Float.NaN);
                     float[] before = dst.clone();
                     GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, dst);
-                    for (int idx = 0; idx < dst.length; idx++) {
-                        String where = "packA transA=" + transA + " kc=" + kc + " mc=" + mc + " at " + idx;
-                        if (idx >= panels * kc * MR) {
-                            Compare.same(before[idx], dst[idx], where + " (outside the panels)");
-                            continue;
-                        }
-                        int q = idx / (kc * MR), p = idx % (kc * MR) / MR, r = idx % MR;
-                        int row = q * MR + r;
-                        float expected = row >= mc ? 0f
-                                : transA ? a[aOff + (pc + p) * lda + ic + row] : a[aOff + (ic + row) * lda + pc + p];
-                        Compare.same(expected, dst[idx], where);
-                    }
+                    checkPanels(before, dst, 0, kc, MR, mc, (p, row) -> transA
+                            ? a[aOff + (pc + p) * lda + ic + row] : a[aOff + (ic + row) * lda + pc + p],
+                            "packA transA=" + transA + " kc=" + kc + " mc=" + mc);
                 }
             }
+        }
+    }
+
+    /** The packed element of depth step p and row or column x (x below the used width). */
+    interface Source {
+        float at(int p, int x);
+    }
+
+    /**
+     * Checks the documented panel layout from {@code dst[at]}: panel q holds {@code kc} steps of
+     * {@code width} elements, element (p, x) of the whole block at {@code q*kc*width + p*width +
+     * x % width} with {@code x = q*width + j}; x beyond {@code used} is zero padding; every
+     * element outside the panels keeps its bits (NaN before the call, so a stray write shows).
+     */
+    static void checkPanels(float[] before, float[] dst, int at, int kc, int width, int used,
+                            Source source, String label) {
+        int panels = (used + width - 1) / width;
+        for (int idx = 0; idx < dst.length; idx++) {
+            int rel = idx - at;
+            String where = label + " at " + idx;
+            if (rel < 0 || rel >= panels * kc * width) {
+                Compare.same(before[idx], dst[idx], where + " (outside the panels)");
+                continue;
+            }
+            int q = rel / (kc * width), p = rel % (kc * width) / width, x = q * width + rel % width;
+            Compare.same(x >= used ? 0f : source.at(p, x), dst[idx], where);
         }
     }
 }
