@@ -9,6 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.PackedMatrix;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.Relu;
 import org.vecprop.kernel.Sigmoid;
@@ -75,6 +76,15 @@ class AllocationTest {
         ops.put("Gemm packed TT beta=1", () -> Gemm.multiply(true, true, n, n, n, 1f, a, 0, n, b, 0, n, 1f, c, 0, n));
         ops.put("Gemm direct", () -> Gemm.multiply(false, false, 2, n, n, 1f, a, 0, n, b, 0, n, 0.5f, c, 0, n));
         ops.put("Gemm direct NT", () -> Gemm.multiply(false, true, 3, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
+        // Narrow C (10 columns): masked loads and stores; the offsets put the last row of B and
+        // of C at the very end of their arrays, where a masked access takes its checked form.
+        int bEnd = b.length - ((n - 1) * n + 10), cEnd = c.length - ((n - 1) * n + 10);
+        ops.put("Gemm narrow NN beta=0.5", () -> Gemm.multiply(false, false, n, 10, n, 1f, a, 0, n, b, bEnd, n, 0.5f, c, cEnd, n));
+        ops.put("Gemm narrow TN bias+relu", () -> Gemm.multiplyBiasActivation(true, false, n, 10, n, 1f, a, 0, n, b, bEnd, n, 0f, c, cEnd, n, bias, 0, Activation.RELU));
+        ops.put("Gemm narrow NT", () -> Gemm.multiply(false, true, n, 10, n, 1f, a, 0, n, b, 0, n, 1f, c, cEnd, n));
+        PackedMatrix packedNarrow = PackedMatrix.pack(false, n, 10, b, 0, n), packedWide = PackedMatrix.pack(true, n, n, b, 0, n);
+        ops.put("Gemm packed B, narrow TN", () -> Gemm.multiply(true, n, 1f, a, 0, n, packedNarrow, 0f, c, cEnd, n));
+        ops.put("Gemm packed B", () -> Gemm.multiply(false, n, 1f, a, 0, n, packedWide, 1f, c, 0, n));
         ops.put("Gemm tiny", () -> Gemm.multiply(false, false, 1, 2, 2, 1f, tiny, 0, 2, tinyW, 0, 2, 0f, tinyOut, 0, 2));
         ops.put("Gemm fused bias+relu", () -> Gemm.multiplyBiasActivation(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, bias, 0, Activation.RELU));
         ops.put("Gemm fused bias+sigmoid", () -> Gemm.multiplyBiasActivation(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, bias, 0, Activation.SIGMOID));

@@ -27,7 +27,8 @@ public final class VectorGemm {
      *
      * @param buffers packing buffers, or null for this thread's
      * @param path AUTO, or a path to force (tests; the pieces of a parallel call); DIRECT falls
-     *     back to PACKED where it does not apply (B transposed)
+     *     back to PACKED where it does not apply (B transposed), and so does NARROW (C wider
+     *     than one vector)
      * @param activation {@link Kernels#IDENTITY}, {@link Kernels#RELU}, {@link Kernels#SIGMOID}
      *     or {@link Kernels#TANH}
      */
@@ -89,7 +90,14 @@ public final class VectorGemm {
         }
         Path chosen = alpha == 0f || k == 0 ? Path.AUTO
                 : path == Path.AUTO ? GemmBlocking.choosePath(transA, transB, m, n, k) : path;
-        if (chosen == Path.PACKED || chosen == Path.DIRECT && transB) {
+        if (chosen == Path.NARROW && GemmNarrow.applies(n)) {
+            // Bias and activation are applied to each row's vector before it is stored.
+            GemmNarrow.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc, buffers != null ? buffers : PackBuffers.ofThisThread(),
+                    bias, biasOff, activation);
+            return;
+        }
+        if (chosen == Path.PACKED || chosen == Path.NARROW || chosen == Path.DIRECT && transB) {
             // Bias and activation are applied to the register tile before it is stored.
             GemmMacroKernel.packed(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc, buffers != null ? buffers : PackBuffers.ofThisThread(),
@@ -146,6 +154,9 @@ public final class VectorGemm {
             if (bias != null || tile != Kernels.IDENTITY) {
                 GemmEpilogue.biasAndActivation(m, n, c, cOff, ldc, bias, biasOff, tile);
             }
+        } else if (GemmNarrow.applies(n)) {
+            GemmNarrow.prepacked(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc,
+                    buffers != null ? buffers : PackBuffers.ofThisThread(), bias, biasOff, tile);
         } else {
             GemmMacroKernel.prepacked(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc,
                     buffers != null ? buffers : PackBuffers.ofThisThread(), bias, biasOff, tile);
