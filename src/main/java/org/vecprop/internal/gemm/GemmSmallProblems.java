@@ -81,11 +81,29 @@ final class GemmSmallProblems {
         int aStepP = transA ? lda : 1;
         int aStepI = transA ? 1 : lda;
         int i = 0;
+        if (GemmBlocking.MR == 8) { // 512 bits: 16 accumulators of 32 registers, 8 rows at a time
+            for (; i + 8 <= m; i += 8) {
+                int j = 0;
+                for (; j + 2 * L <= n; j += 2 * L) {
+                    if (transA) {
+                        tile8x2T(k, alpha, a, aOff + i, lda, b, bOff + j, ldb, beta, c, cOff + i * ldc + j, ldc);
+                    } else {
+                        tile8x2(k, alpha, a, aOff + i * lda, lda, b, bOff + j, ldb, beta, c, cOff + i * ldc + j, ldc);
+                    }
+                }
+                for (int r = i; r < i + 8; r++) {
+                    row(j, n, k, alpha, a, aOff + r * aStepI, aStepP, b, bOff, ldb, beta, c, cOff + r * ldc);
+                }
+            }
+        }
         for (; i + 4 <= m; i += 4) { // four rows at a time: each row of B feeds eight FMAs
             int j = 0;
             for (; j + 2 * L <= n; j += 2 * L) {
-                tile4x2(k, alpha, a, aOff + i * aStepI, aStepI, aStepP, b, bOff + j, ldb,
-                        beta, c, cOff + i * ldc + j, ldc);
+                if (transA) {
+                    tile4x2T(k, alpha, a, aOff + i, lda, b, bOff + j, ldb, beta, c, cOff + i * ldc + j, ldc);
+                } else {
+                    tile4x2(k, alpha, a, aOff + i * lda, lda, b, bOff + j, ldb, beta, c, cOff + i * ldc + j, ldc);
+                }
             }
             for (int r = i; r < i + 4; r++) {
                 row(j, n, k, alpha, a, aOff + r * aStepI, aStepP, b, bOff, ldb, beta, c, cOff + r * ldc);
@@ -96,37 +114,204 @@ final class GemmSmallProblems {
         }
     }
 
+    // The register tiles come in two forms, by where op(A)[i][p] lies, so that every index into
+    // A moves by a constant from one depth step to the next: C2 then checks A's bounds before the
+    // loop (A untransposed: a[row + p]) or once per step for all rows (A transposed: a[ai + r],
+    // ai += lda). With the step a variable (p * aStepP) C2 kept a bounds check and an index
+    // computation per broadcast, which cost as much as the FMAs (read in its PrintAssembly).
+
     /**
-     * A 4-row, 2-vector register tile over A and B in place: {@code C[0:4, 0:2L]} from rows
-     * {@code ai + r * aStepI} of op(A) (element p at {@code + p * aStepP}) and rows of B from
+     * An 8-row, 2-vector register tile over A and B in place, A untransposed: {@code C[0:8,
+     * 0:2L]} from rows {@code ai + r * lda} of A (element p at {@code + p}) and rows of B from
      * {@code bi}. Each element is one FMA chain over p, then the epilogue: the order of
-     * arithmetic, as every path.
+     * arithmetic, as every path. 512 bits only (16 accumulators).
      */
-    private static void tile4x2(int k, float alpha, float[] a, int ai, int aStepI, int aStepP,
+    private static void tile8x2(int k, float alpha, float[] a, int ai, int lda,
                                 float[] b, int bi, int ldb, float beta, float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        int a1 = ai + aStepI, a2 = a1 + aStepI, a3 = a2 + aStepI;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda;
+        int a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
         for (int p = 0; p < k; p++) {
             FloatVector b0 = FloatVector.fromArray(F, b, bi);
             FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
-            int ap = p * aStepP;
-            FloatVector av = FloatVector.broadcast(F, a[ai + ap]);
+            FloatVector av = FloatVector.broadcast(F, a[ai + p]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(F, a[a1 + ap]);
+            av = FloatVector.broadcast(F, a[a1 + p]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(F, a[a2 + ap]);
+            av = FloatVector.broadcast(F, a[a2 + p]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(F, a[a3 + ap]);
+            av = FloatVector.broadcast(F, a[a3 + p]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(F, a[a4 + p]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(F, a[a5 + p]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(F, a[a6 + p]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(F, a[a7 + p]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+            bi += ldb;
+        }
+        // The epilogue, alpha * acc (+ beta * c), written out: a vector passed to a helper
+        // method that C2 does not inline would be boxed (a helper taking the accumulators
+        // was tried: 660 KB per call).
+        if (beta == 0f) {
+            c00.mul(alpha).intoArray(c, ci);
+            c01.mul(alpha).intoArray(c, ci + L);
+            c10.mul(alpha).intoArray(c, ci + ldc);
+            c11.mul(alpha).intoArray(c, ci + ldc + L);
+            c20.mul(alpha).intoArray(c, ci + 2 * ldc);
+            c21.mul(alpha).intoArray(c, ci + 2 * ldc + L);
+            c30.mul(alpha).intoArray(c, ci + 3 * ldc);
+            c31.mul(alpha).intoArray(c, ci + 3 * ldc + L);
+            c40.mul(alpha).intoArray(c, ci + 4 * ldc);
+            c41.mul(alpha).intoArray(c, ci + 4 * ldc + L);
+            c50.mul(alpha).intoArray(c, ci + 5 * ldc);
+            c51.mul(alpha).intoArray(c, ci + 5 * ldc + L);
+            c60.mul(alpha).intoArray(c, ci + 6 * ldc);
+            c61.mul(alpha).intoArray(c, ci + 6 * ldc + L);
+            c70.mul(alpha).intoArray(c, ci + 7 * ldc);
+            c71.mul(alpha).intoArray(c, ci + 7 * ldc + L);
+        } else {
+            int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
+            c00.mul(alpha).add(FloatVector.fromArray(F, c, r0).mul(beta)).intoArray(c, r0);
+            c01.mul(alpha).add(FloatVector.fromArray(F, c, r0 + L).mul(beta)).intoArray(c, r0 + L);
+            c10.mul(alpha).add(FloatVector.fromArray(F, c, r1).mul(beta)).intoArray(c, r1);
+            c11.mul(alpha).add(FloatVector.fromArray(F, c, r1 + L).mul(beta)).intoArray(c, r1 + L);
+            c20.mul(alpha).add(FloatVector.fromArray(F, c, r2).mul(beta)).intoArray(c, r2);
+            c21.mul(alpha).add(FloatVector.fromArray(F, c, r2 + L).mul(beta)).intoArray(c, r2 + L);
+            c30.mul(alpha).add(FloatVector.fromArray(F, c, r3).mul(beta)).intoArray(c, r3);
+            c31.mul(alpha).add(FloatVector.fromArray(F, c, r3 + L).mul(beta)).intoArray(c, r3 + L);
+            c40.mul(alpha).add(FloatVector.fromArray(F, c, r4).mul(beta)).intoArray(c, r4);
+            c41.mul(alpha).add(FloatVector.fromArray(F, c, r4 + L).mul(beta)).intoArray(c, r4 + L);
+            c50.mul(alpha).add(FloatVector.fromArray(F, c, r5).mul(beta)).intoArray(c, r5);
+            c51.mul(alpha).add(FloatVector.fromArray(F, c, r5 + L).mul(beta)).intoArray(c, r5 + L);
+            c60.mul(alpha).add(FloatVector.fromArray(F, c, r6).mul(beta)).intoArray(c, r6);
+            c61.mul(alpha).add(FloatVector.fromArray(F, c, r6 + L).mul(beta)).intoArray(c, r6 + L);
+            c70.mul(alpha).add(FloatVector.fromArray(F, c, r7).mul(beta)).intoArray(c, r7);
+            c71.mul(alpha).add(FloatVector.fromArray(F, c, r7 + L).mul(beta)).intoArray(c, r7 + L);
+        }
+    }
+
+    /** As {@link #tile8x2}, A transposed: row r's element p at {@code a[ai + p * lda + r]}. */
+    private static void tile8x2T(int k, float alpha, float[] a, int ai, int lda,
+                                 float[] b, int bi, int ldb, float beta, float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bi);
+            FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
+            FloatVector av = FloatVector.broadcast(F, a[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(F, a[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(F, a[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(F, a[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(F, a[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(F, a[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(F, a[ai + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(F, a[ai + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+            ai += lda;
+            bi += ldb;
+        }
+        // The epilogue, alpha * acc (+ beta * c), written out: a vector passed to a helper
+        // method that C2 does not inline would be boxed (a helper taking the accumulators
+        // was tried: 660 KB per call).
+        if (beta == 0f) {
+            c00.mul(alpha).intoArray(c, ci);
+            c01.mul(alpha).intoArray(c, ci + L);
+            c10.mul(alpha).intoArray(c, ci + ldc);
+            c11.mul(alpha).intoArray(c, ci + ldc + L);
+            c20.mul(alpha).intoArray(c, ci + 2 * ldc);
+            c21.mul(alpha).intoArray(c, ci + 2 * ldc + L);
+            c30.mul(alpha).intoArray(c, ci + 3 * ldc);
+            c31.mul(alpha).intoArray(c, ci + 3 * ldc + L);
+            c40.mul(alpha).intoArray(c, ci + 4 * ldc);
+            c41.mul(alpha).intoArray(c, ci + 4 * ldc + L);
+            c50.mul(alpha).intoArray(c, ci + 5 * ldc);
+            c51.mul(alpha).intoArray(c, ci + 5 * ldc + L);
+            c60.mul(alpha).intoArray(c, ci + 6 * ldc);
+            c61.mul(alpha).intoArray(c, ci + 6 * ldc + L);
+            c70.mul(alpha).intoArray(c, ci + 7 * ldc);
+            c71.mul(alpha).intoArray(c, ci + 7 * ldc + L);
+        } else {
+            int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
+            c00.mul(alpha).add(FloatVector.fromArray(F, c, r0).mul(beta)).intoArray(c, r0);
+            c01.mul(alpha).add(FloatVector.fromArray(F, c, r0 + L).mul(beta)).intoArray(c, r0 + L);
+            c10.mul(alpha).add(FloatVector.fromArray(F, c, r1).mul(beta)).intoArray(c, r1);
+            c11.mul(alpha).add(FloatVector.fromArray(F, c, r1 + L).mul(beta)).intoArray(c, r1 + L);
+            c20.mul(alpha).add(FloatVector.fromArray(F, c, r2).mul(beta)).intoArray(c, r2);
+            c21.mul(alpha).add(FloatVector.fromArray(F, c, r2 + L).mul(beta)).intoArray(c, r2 + L);
+            c30.mul(alpha).add(FloatVector.fromArray(F, c, r3).mul(beta)).intoArray(c, r3);
+            c31.mul(alpha).add(FloatVector.fromArray(F, c, r3 + L).mul(beta)).intoArray(c, r3 + L);
+            c40.mul(alpha).add(FloatVector.fromArray(F, c, r4).mul(beta)).intoArray(c, r4);
+            c41.mul(alpha).add(FloatVector.fromArray(F, c, r4 + L).mul(beta)).intoArray(c, r4 + L);
+            c50.mul(alpha).add(FloatVector.fromArray(F, c, r5).mul(beta)).intoArray(c, r5);
+            c51.mul(alpha).add(FloatVector.fromArray(F, c, r5 + L).mul(beta)).intoArray(c, r5 + L);
+            c60.mul(alpha).add(FloatVector.fromArray(F, c, r6).mul(beta)).intoArray(c, r6);
+            c61.mul(alpha).add(FloatVector.fromArray(F, c, r6 + L).mul(beta)).intoArray(c, r6 + L);
+            c70.mul(alpha).add(FloatVector.fromArray(F, c, r7).mul(beta)).intoArray(c, r7);
+            c71.mul(alpha).add(FloatVector.fromArray(F, c, r7 + L).mul(beta)).intoArray(c, r7 + L);
+        }
+    }
+
+    /**
+     * A 4-row, 2-vector register tile over A and B in place, A untransposed: {@code C[0:4,
+     * 0:2L]} from rows {@code ai + r * lda} of A and rows of B from {@code bi}; see {@link
+     * #tile8x2}.
+     */
+    private static void tile4x2(int k, float alpha, float[] a, int ai, int lda,
+                                float[] b, int bi, int ldb, float beta, float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bi);
+            FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
+            FloatVector av = FloatVector.broadcast(F, a[ai + p]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(F, a[a1 + p]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(F, a[a2 + p]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(F, a[a3 + p]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
             bi += ldb;
         }
         // The epilogue, alpha * acc (+ beta * c), written out: a vector passed to a helper
-        // method that C2 does not inline would be boxed.
+        // method that C2 does not inline would be boxed (a helper taking the accumulators
+        // was tried: 660 KB per call).
         if (beta == 0f) {
             c00.mul(alpha).intoArray(c, ci);
             c01.mul(alpha).intoArray(c, ci + L);
@@ -137,9 +322,57 @@ final class GemmSmallProblems {
             c30.mul(alpha).intoArray(c, ci + 3 * ldc);
             c31.mul(alpha).intoArray(c, ci + 3 * ldc + L);
         } else {
-            c00.mul(alpha).add(FloatVector.fromArray(F, c, ci).mul(beta)).intoArray(c, ci);
-            c01.mul(alpha).add(FloatVector.fromArray(F, c, ci + L).mul(beta)).intoArray(c, ci + L);
-            int r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+            int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+            c00.mul(alpha).add(FloatVector.fromArray(F, c, r0).mul(beta)).intoArray(c, r0);
+            c01.mul(alpha).add(FloatVector.fromArray(F, c, r0 + L).mul(beta)).intoArray(c, r0 + L);
+            c10.mul(alpha).add(FloatVector.fromArray(F, c, r1).mul(beta)).intoArray(c, r1);
+            c11.mul(alpha).add(FloatVector.fromArray(F, c, r1 + L).mul(beta)).intoArray(c, r1 + L);
+            c20.mul(alpha).add(FloatVector.fromArray(F, c, r2).mul(beta)).intoArray(c, r2);
+            c21.mul(alpha).add(FloatVector.fromArray(F, c, r2 + L).mul(beta)).intoArray(c, r2 + L);
+            c30.mul(alpha).add(FloatVector.fromArray(F, c, r3).mul(beta)).intoArray(c, r3);
+            c31.mul(alpha).add(FloatVector.fromArray(F, c, r3 + L).mul(beta)).intoArray(c, r3 + L);
+        }
+    }
+
+    /** As {@link #tile4x2}, A transposed: row r's element p at {@code a[ai + p * lda + r]}. */
+    private static void tile4x2T(int k, float alpha, float[] a, int ai, int lda,
+                                 float[] b, int bi, int ldb, float beta, float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bi);
+            FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
+            FloatVector av = FloatVector.broadcast(F, a[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(F, a[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(F, a[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(F, a[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            ai += lda;
+            bi += ldb;
+        }
+        // The epilogue, alpha * acc (+ beta * c), written out: a vector passed to a helper
+        // method that C2 does not inline would be boxed (a helper taking the accumulators
+        // was tried: 660 KB per call).
+        if (beta == 0f) {
+            c00.mul(alpha).intoArray(c, ci);
+            c01.mul(alpha).intoArray(c, ci + L);
+            c10.mul(alpha).intoArray(c, ci + ldc);
+            c11.mul(alpha).intoArray(c, ci + ldc + L);
+            c20.mul(alpha).intoArray(c, ci + 2 * ldc);
+            c21.mul(alpha).intoArray(c, ci + 2 * ldc + L);
+            c30.mul(alpha).intoArray(c, ci + 3 * ldc);
+            c31.mul(alpha).intoArray(c, ci + 3 * ldc + L);
+        } else {
+            int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+            c00.mul(alpha).add(FloatVector.fromArray(F, c, r0).mul(beta)).intoArray(c, r0);
+            c01.mul(alpha).add(FloatVector.fromArray(F, c, r0 + L).mul(beta)).intoArray(c, r0 + L);
             c10.mul(alpha).add(FloatVector.fromArray(F, c, r1).mul(beta)).intoArray(c, r1);
             c11.mul(alpha).add(FloatVector.fromArray(F, c, r1 + L).mul(beta)).intoArray(c, r1 + L);
             c20.mul(alpha).add(FloatVector.fromArray(F, c, r2).mul(beta)).intoArray(c, r2);
