@@ -34,6 +34,14 @@ final class GemmNarrow {
 
     /** Rows of C per register tile: 8 accumulators, a B vector and a broadcast fit AVX2's 16 registers. */
     static final int ROWS = 8;
+    /** Rows of C per block of the column form (A transposed, 512 bits): four vectors of rows. */
+    static final int COLUMN_ROWS = 64;
+    /**
+     * Where in the tile buffer a transposed 16 x 16 block goes. (Finishing the rows straight from
+     * the transpose's registers instead was tried: C2 compiled that 2 KB method with its index
+     * vectors reconverted and spilled, three times slower than this spill and reload.)
+     */
+    private static final int TRANSPOSED = 16 * COLUMN_ROWS;
 
     /** The masks of the first n lanes, n = 0 .. L, made once: a mask made per call would be allocated. */
     private static final VectorMask<Float>[] FIRST = firstLanes();
@@ -111,7 +119,7 @@ final class GemmNarrow {
                               float[] a, int aOff, int lda, float[] pb,
                               float beta, float[] c, int cOff, int ldc, PackBuffers ws,
                               float[] bias, int biasOff, int activation) {
-        float[] tile = ws.tile = PackBuffers.atLeast(ws.tile, ROWS * L);
+        float[] tile = ws.tile = PackBuffers.atLeast(ws.tile, TRANSPOSED + L * L);
         int aStepP = transA ? lda : 1, aStepI = transA ? 1 : lda;
         VectorMask<Float> cols = FIRST[n];
         for (int pc = 0; pc < k; pc += KC) {
@@ -122,6 +130,17 @@ final class GemmNarrow {
             int blockActivation = last ? activation : GemmEpilogue.NONE;
             int aBlock = aOff + pc * aStepP, bBlock = pc * NR;
             int i = 0;
+            if (transA && GemmTranspose.AVAILABLE) {
+                // 64 rows of C at a time with the rows in the vectors (below): every lane used.
+                for (; i + COLUMN_ROWS <= m; i += COLUMN_ROWS) {
+                    columnBlock(kc, n, a, aBlock + i, lda, pb, bBlock, tile);
+                    for (int q = 0; q < COLUMN_ROWS; q += L) {
+                        GemmTranspose.rows16x16(tile, q, COLUMN_ROWS, tile, TRANSPOSED, L);
+                        finish(tile, TRANSPOSED, L, c, cOff + (i + q) * ldc, ldc, n, cols, alpha,
+                                betaBlock, blockBias, biasOff, blockActivation);
+                    }
+                }
+            }
             for (; i + ROWS <= m; i += ROWS) {
                 if (transA) {
                     tile8T(kc, a, aBlock + i, lda, pb, bBlock, tile);
@@ -144,12 +163,19 @@ final class GemmNarrow {
      * epilogue formula, {@code f(alpha * acc (+ beta * c) (+ bias))}, the first n lanes of each.
      */
     static void finish(float[] tile, int rows, float[] c, int ci, int ldc, int n,
-                               VectorMask<Float> cols, float alpha, float beta, float[] bias,
-                               int biasOff, int activation) {
+                       VectorMask<Float> cols, float alpha, float beta, float[] bias,
+                       int biasOff, int activation) {
+        finish(tile, 0, rows, c, ci, ldc, n, cols, alpha, beta, bias, biasOff, activation);
+    }
+
+    /** As the other overload, with row r at {@code tile[t + r * L]}. */
+    static void finish(float[] tile, int t, int rows, float[] c, int ci, int ldc, int n,
+                       VectorMask<Float> cols, float alpha, float beta, float[] bias,
+                       int biasOff, int activation) {
         boolean whole = n == L;
         for (int r = 0; r < rows; r++) {
             int row = ci + r * ldc;
-            FloatVector v = FloatVector.fromArray(F, tile, r * L).mul(alpha);
+            FloatVector v = FloatVector.fromArray(F, tile, t + r * L).mul(alpha);
             if (whole) {
                 if (beta != 0f) {
                     v = v.add(FloatVector.fromArray(F, c, row).mul(beta));
@@ -235,6 +261,139 @@ final class GemmNarrow {
         c5.intoArray(tile, 5 * L);
         c6.intoArray(tile, 6 * L);
         c7.intoArray(tile, 7 * L);
+    }
+
+    // ------------------------------------------------------------------ the column form
+    //
+    // A transposed (dW = Xᵀ·dZ with X stored batch x features): row p of stored A holds
+    // op(A)[i][p] for consecutive i, so a vector of A is 16 rows of C at one depth step, and
+    // op(B)[p][j] is broadcast. A block of 64 rows is held as 4 vectors per column j of C, the
+    // columns taken four at a time (16 accumulators), then two, then one, so n = 10 runs as
+    // 4 + 4 + 2 with every lane of every FMA used, where the row form above uses 10 of 16. The
+    // block is spilled column by column ({@code tile[j * 64 + i]}), transposed in registers 16 x
+    // 16 at a time (GemmTranspose: data movement only) and stored row by row through the same
+    // epilogue as the row form. Each element is still one FMA chain over its depth block: the
+    // same bits. 512 bits only, where the register transposes exist.
+
+    /** The 64 x n block of C at rows {@code ai..} of stored A into {@code tile[j * 64 + i]}. */
+    static void columnBlock(int kc, int n, float[] a, int ai, int lda, float[] pb, int bi,
+                                    float[] tile) {
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            columns4(kc, a, ai, lda, pb, bi + j, tile, j * COLUMN_ROWS);
+        }
+        if (j + 2 <= n) {
+            columns2(kc, a, ai, lda, pb, bi + j, tile, j * COLUMN_ROWS);
+            j += 2;
+        }
+        if (j < n) {
+            columns1(kc, a, ai, lda, pb, bi + j, tile, j * COLUMN_ROWS);
+        }
+    }
+
+    /**
+     * Columns j..j+3 of a 64-row block: vector v of column q accumulates
+     * {@code a[ai + p * lda + 16 v ..] * pb[bi + p * NR + q]}; stored at
+     * {@code tile[t + q * 64 + 16 v]}.
+     */
+    static void columns4(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile, int t) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector a0 = FloatVector.fromArray(F, a, ai);
+            FloatVector a1 = FloatVector.fromArray(F, a, ai + 16);
+            FloatVector a2 = FloatVector.fromArray(F, a, ai + 32);
+            FloatVector a3 = FloatVector.fromArray(F, a, ai + 48);
+            int bp = bi + p * NR;
+            FloatVector bv = FloatVector.broadcast(F, pb[bp]);
+            c00 = a0.fma(bv, c00);
+            c01 = a1.fma(bv, c01);
+            c02 = a2.fma(bv, c02);
+            c03 = a3.fma(bv, c03);
+            bv = FloatVector.broadcast(F, pb[bp + 1]);
+            c10 = a0.fma(bv, c10);
+            c11 = a1.fma(bv, c11);
+            c12 = a2.fma(bv, c12);
+            c13 = a3.fma(bv, c13);
+            bv = FloatVector.broadcast(F, pb[bp + 2]);
+            c20 = a0.fma(bv, c20);
+            c21 = a1.fma(bv, c21);
+            c22 = a2.fma(bv, c22);
+            c23 = a3.fma(bv, c23);
+            bv = FloatVector.broadcast(F, pb[bp + 3]);
+            c30 = a0.fma(bv, c30);
+            c31 = a1.fma(bv, c31);
+            c32 = a2.fma(bv, c32);
+            c33 = a3.fma(bv, c33);
+            ai += lda;
+        }
+        c00.intoArray(tile, t);
+        c01.intoArray(tile, t + 16);
+        c02.intoArray(tile, t + 32);
+        c03.intoArray(tile, t + 48);
+        c10.intoArray(tile, t + 64);
+        c11.intoArray(tile, t + 80);
+        c12.intoArray(tile, t + 96);
+        c13.intoArray(tile, t + 112);
+        c20.intoArray(tile, t + 128);
+        c21.intoArray(tile, t + 144);
+        c22.intoArray(tile, t + 160);
+        c23.intoArray(tile, t + 176);
+        c30.intoArray(tile, t + 192);
+        c31.intoArray(tile, t + 208);
+        c32.intoArray(tile, t + 224);
+        c33.intoArray(tile, t + 240);
+    }
+
+    /** Two columns of a 64-row block; see {@link #columns4}. */
+    static void columns2(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile, int t) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector a0 = FloatVector.fromArray(F, a, ai);
+            FloatVector a1 = FloatVector.fromArray(F, a, ai + 16);
+            FloatVector a2 = FloatVector.fromArray(F, a, ai + 32);
+            FloatVector a3 = FloatVector.fromArray(F, a, ai + 48);
+            int bp = bi + p * NR;
+            FloatVector bv = FloatVector.broadcast(F, pb[bp]);
+            c00 = a0.fma(bv, c00);
+            c01 = a1.fma(bv, c01);
+            c02 = a2.fma(bv, c02);
+            c03 = a3.fma(bv, c03);
+            bv = FloatVector.broadcast(F, pb[bp + 1]);
+            c10 = a0.fma(bv, c10);
+            c11 = a1.fma(bv, c11);
+            c12 = a2.fma(bv, c12);
+            c13 = a3.fma(bv, c13);
+            ai += lda;
+        }
+        c00.intoArray(tile, t);
+        c01.intoArray(tile, t + 16);
+        c02.intoArray(tile, t + 32);
+        c03.intoArray(tile, t + 48);
+        c10.intoArray(tile, t + 64);
+        c11.intoArray(tile, t + 80);
+        c12.intoArray(tile, t + 96);
+        c13.intoArray(tile, t + 112);
+    }
+
+    /** One column of a 64-row block; see {@link #columns4}. */
+    static void columns1(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile, int t) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector bv = FloatVector.broadcast(F, pb[bi + p * NR]);
+            c00 = FloatVector.fromArray(F, a, ai).fma(bv, c00);
+            c01 = FloatVector.fromArray(F, a, ai + 16).fma(bv, c01);
+            c02 = FloatVector.fromArray(F, a, ai + 32).fma(bv, c02);
+            c03 = FloatVector.fromArray(F, a, ai + 48).fma(bv, c03);
+            ai += lda;
+        }
+        c00.intoArray(tile, t);
+        c01.intoArray(tile, t + 16);
+        c02.intoArray(tile, t + 32);
+        c03.intoArray(tile, t + 48);
     }
 
     /** One row of C, op(A)'s element p at {@code a[ai + p * aStepP]}: a short remainder. */
