@@ -87,6 +87,9 @@ class AllocationTest {
         PackedMatrix packedNarrow = PackedMatrix.pack(false, n, 10, b, 0, n), packedWide = PackedMatrix.pack(true, n, n, b, 0, n);
         ops.put("Gemm packed B, narrow TN", () -> Gemm.multiply(true, n, 1f, a, 0, n, packedNarrow, 0f, c, cEnd, n));
         ops.put("Gemm packed B", () -> Gemm.multiply(false, n, 1f, a, 0, n, packedWide, 1f, c, 0, n));
+        ops.put("Gemm packed B, 1 row", () -> Gemm.multiply(true, 1, 1f, a, 0, n, packedWide, 0f, c, 0, n));
+        ops.put("Gemm packed B, 3 rows", () -> Gemm.multiply(false, 3, 1f, a, 0, n, packedWide, 0.5f, c, 0, n));
+        ops.put("Gemm packed B, 12 rows", () -> Gemm.multiply(false, 12, 1f, a, 0, n, packedWide, 0f, c, 0, n));
         ops.put("Gemm tiny", () -> Gemm.multiply(false, false, 1, 2, 2, 1f, tiny, 0, 2, tinyW, 0, 2, 0f, tinyOut, 0, 2));
         ops.put("Gemm fused bias+relu", () -> Gemm.multiplyBiasActivation(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, bias, 0, Activation.RELU));
         ops.put("Gemm fused bias+sigmoid", () -> Gemm.multiplyBiasActivation(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, bias, 0, Activation.SIGMOID));

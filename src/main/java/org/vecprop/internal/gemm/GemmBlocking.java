@@ -91,6 +91,19 @@ public final class GemmBlocking {
         return Path.PACKED;
     }
 
+    /**
+     * Whether a product against packed panels of B runs the direct path's register tiles over
+     * the panels (no packing of A, C stored from the registers) rather than the packed loop nest:
+     * for few rows, or a depth short enough that packing A and spilling each tile cost as much
+     * as the FMAs.
+     */
+    static boolean directOnPanels(int m, int k) {
+        return m <= DIRECT_WIDE_MAX_M || k <= PANEL_DIRECT_MAX_K;
+    }
+
+    /** The depth up to which {@link #directOnPanels} holds whatever the rows. */
+    static final int PANEL_DIRECT_MAX_K = 32;
+
     /** The register tile's floats: the size of {@code PackBuffers.tile}. */
     static int tileFloats() {
         return Math.max(1, MR * NR);

@@ -157,6 +157,11 @@ public final class VectorGemm {
         } else if (GemmNarrow.applies(n)) {
             GemmNarrow.prepacked(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc,
                     buffers != null ? buffers : PackBuffers.ofThisThread(), bias, biasOff, tile);
+        } else if (GemmBlocking.directOnPanels(m, k)) {
+            GemmSmallProblems.directPacked(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
+            if (bias != null || tile != Kernels.IDENTITY) {
+                GemmEpilogue.biasAndActivation(m, n, c, cOff, ldc, bias, biasOff, tile);
+            }
         } else {
             GemmMacroKernel.prepacked(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc,
                     buffers != null ? buffers : PackBuffers.ofThisThread(), bias, biasOff, tile);
