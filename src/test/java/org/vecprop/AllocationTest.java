@@ -77,6 +77,7 @@ class AllocationTest {
         ops.put("Gemm direct", () -> Gemm.multiply(false, false, 2, n, n, 1f, a, 0, n, b, 0, n, 0.5f, c, 0, n));
         ops.put("Gemm direct 16 rows", () -> Gemm.multiply(false, false, 16, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
         ops.put("Gemm direct 13 rows TN beta=1", () -> Gemm.multiply(true, false, 13, n, n, 1f, a, 0, n, b, 0, n, 1f, c, 0, n));
+        ops.put("Gemm short depth NT", () -> Gemm.multiply(false, true, n, n, 10, 1f, a, 0, n, b, b.length - (n - 1) * n - 10, n, 0f, c, 0, n));
         ops.put("Gemm direct NT", () -> Gemm.multiply(false, true, 3, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
         // Narrow C (10 columns): masked loads and stores; the offsets put the last row of B and
         // of C at the very end of their arrays, where a masked access takes its checked form.

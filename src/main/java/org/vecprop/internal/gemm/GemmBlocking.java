@@ -64,7 +64,9 @@ public final class GemmBlocking {
 
     /**
      * The path for a problem of this shape: TINY for at most {@link #TINY_MAX_WORK}
-     * multiply-adds; NARROW for C at most one vector wide, any transposes; with B not transposed (the direct path reads rows of B as vectors of C's
+     * multiply-adds; NARROW for C at most one vector wide, any transposes; DIRECT for B
+     * transposed with a depth of at most {@link #PANEL_DIRECT_MAX_K} (op(B) packed, A read in
+     * place); with B not transposed (the direct path reads rows of B as vectors of C's
      * columns), DIRECT for at most {@link #DIRECT_MAX_M} rows or {@link #DIRECT_MAX_WORK}
      * multiply-adds, or for C at least two vectors wide with at most {@link #DIRECT_WIDE_MAX_M}
      * rows (twice that when B has at most {@link #DIRECT_SMALL_B} floats); PACKED otherwise,
@@ -77,6 +79,9 @@ public final class GemmBlocking {
         }
         if (NR > 0 && n <= NR / 2) { // one vector per row of C (NR is 0 on the scalar path)
             return Path.NARROW;
+        }
+        if (transB && k <= PANEL_DIRECT_MAX_K) {
+            return Path.DIRECT; // B packed (transposed) per call, A in place: no tile spilled
         }
         if (!transB) {
             if (m <= DIRECT_MAX_M || work <= DIRECT_MAX_WORK) {

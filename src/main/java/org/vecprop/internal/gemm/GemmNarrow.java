@@ -44,7 +44,7 @@ final class GemmNarrow {
     private static final int TRANSPOSED = 16 * COLUMN_ROWS;
 
     /** The masks of the first n lanes, n = 0 .. L, made once: a mask made per call would be allocated. */
-    private static final VectorMask<Float>[] FIRST = firstLanes();
+    static final VectorMask<Float>[] FIRST = firstLanes();
 
     @SuppressWarnings("unchecked")
     private static VectorMask<Float>[] firstLanes() {

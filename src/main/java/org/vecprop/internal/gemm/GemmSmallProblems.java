@@ -6,6 +6,7 @@ import static org.vecprop.internal.gemm.GemmBlocking.KC;
 import static org.vecprop.internal.gemm.GemmEpilogue.epilogue;
 
 import jdk.incubator.vector.FloatVector;
+import org.vecprop.internal.PackBuffers;
 
 /**
  * The small-problem GEMM paths, which read A and B in place because packing would cost more
@@ -85,6 +86,27 @@ final class GemmSmallProblems {
                              PackedPanels b, float beta, float[] c, int cOff, int ldc) {
         directPanels(transA, m, b.cols, b.depth, alpha, a, aOff, lda, b.data, 0, b.colsPadded,
                 beta, c, cOff, ldc);
+    }
+
+    /**
+     * A short product with B transposed ({@code k <= GemmBlocking.PANEL_DIRECT_MAX_K}): op(B)
+     * packed per call into panels ({@link GemmPacking#packB}, NC columns at a time), then the
+     * direct tiles over them; A is read in place and C stored from the registers, where the
+     * packed path would also pack A and spill each tile (dX = dZ·Wᵀ of an output layer, k = 10).
+     */
+    static void directTransposedB(boolean transA, int m, int n, int k, float alpha,
+                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                  float beta, float[] c, int cOff, int ldc, PackBuffers ws) {
+        int nr = GemmBlocking.NR, ncMax = Math.min(GemmBlocking.NC, n);
+        float[] pb = ws.packedB = PackBuffers.atLeast(ws.packedB,
+                (long) GemmBlocking.roundUp(ncMax, nr) * k);
+        for (int jc = 0; jc < n; jc += GemmBlocking.NC) {
+            int nc = Math.min(GemmBlocking.NC, n - jc), padded = GemmBlocking.roundUp(nc, nr);
+            for (int pc = 0; pc < k; pc += KC) {
+                GemmPacking.packBInto(true, b, bOff, ldb, pc, Math.min(KC, k - pc), jc, nc, pb, pc * padded);
+            }
+            directPanels(transA, m, nc, k, alpha, a, aOff, lda, pb, 0, padded, beta, c, cOff + jc, ldc);
+        }
     }
 
     /**

@@ -27,8 +27,8 @@ public final class VectorGemm {
      *
      * @param buffers packing buffers, or null for this thread's
      * @param path AUTO, or a path to force (tests; the pieces of a parallel call); DIRECT falls
-     *     back to PACKED where it does not apply (B transposed), and so does NARROW (C wider
-     *     than one vector)
+     *     back to PACKED where it does not apply (B transposed with a depth over
+     *     {@link GemmBlocking#PANEL_DIRECT_MAX_K}), and so does NARROW (C wider than one vector)
      * @param activation {@link Kernels#IDENTITY}, {@link Kernels#RELU}, {@link Kernels#SIGMOID}
      *     or {@link Kernels#TANH}
      */
@@ -97,7 +97,8 @@ public final class VectorGemm {
                     bias, biasOff, activation);
             return;
         }
-        if (chosen == Path.PACKED || chosen == Path.NARROW || chosen == Path.DIRECT && transB) {
+        boolean shortTransposed = transB && k <= GemmBlocking.PANEL_DIRECT_MAX_K;
+        if (chosen == Path.PACKED || chosen == Path.NARROW || chosen == Path.DIRECT && transB && !shortTransposed) {
             // Bias and activation are applied to the register tile before it is stored.
             GemmMacroKernel.packed(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc, buffers != null ? buffers : PackBuffers.ofThisThread(),
@@ -110,6 +111,9 @@ public final class VectorGemm {
             GemmSmallProblems.tiny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc, bias, biasOff, activation);
             return;
+        } else if (transB) {
+            GemmSmallProblems.directTransposedB(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc, buffers != null ? buffers : PackBuffers.ofThisThread());
         } else {
             GemmSmallProblems.direct(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc);
