@@ -91,6 +91,12 @@ class AllocationTest {
         ops.put("Gemm packed B, 1 row", () -> Gemm.multiply(true, 1, 1f, a, 0, n, packedWide, 0f, c, 0, n));
         ops.put("Gemm packed B, 3 rows", () -> Gemm.multiply(false, 3, 1f, a, 0, n, packedWide, 0.5f, c, 0, n));
         ops.put("Gemm packed B, 12 rows", () -> Gemm.multiply(false, 12, 1f, a, 0, n, packedWide, 0f, c, 0, n));
+        PackedMatrix half = PackedMatrix.packBfloat16(false, n, 8 * n, new float[n * 8 * n], 0, 8 * n), halfNarrow = PackedMatrix.packBfloat16(true, n, 10, b, 0, n);
+        float[] wide = new float[n * 8 * n];
+        ops.put("Gemm bfloat16 weights, 1 row", () -> Gemm.multiply(false, 1, 1f, a, 0, n, half, 0f, wide, 0, 8 * n));
+        ops.put("Gemm bfloat16 weights, 3 rows", () -> Gemm.multiply(false, 3, 1f, a, 0, n, half, 1f, wide, 0, 8 * n));
+        ops.put("Gemm bfloat16 weights, 20 rows", () -> Gemm.multiply(true, 20, 1f, a, 0, n, half, 0f, wide, 0, 8 * n));
+        ops.put("Gemm bfloat16 weights, narrow", () -> Gemm.multiply(false, n, 1f, a, 0, n, halfNarrow, 0f, c, 0, n));
         ops.put("Gemm tiny", () -> Gemm.multiply(false, false, 1, 2, 2, 1f, tiny, 0, 2, tinyW, 0, 2, 0f, tinyOut, 0, 2));
         ops.put("Gemm fused bias+relu", () -> Gemm.multiplyBiasActivation(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, bias, 0, Activation.RELU));
         ops.put("Gemm fused bias+sigmoid", () -> Gemm.multiplyBiasActivation(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, bias, 0, Activation.SIGMOID));

@@ -115,7 +115,7 @@ final class GemmNarrow {
      * The depth blocks and row tiles over op(B) as rows of NR floats from {@code pb[0]}
      * (zero from column n to L).
      */
-    private static void loops(boolean transA, int m, int n, int k, float alpha,
+    static void loops(boolean transA, int m, int n, int k, float alpha,
                               float[] a, int aOff, int lda, float[] pb,
                               float beta, float[] c, int cOff, int ldc, PackBuffers ws,
                               float[] bias, int biasOff, int activation) {

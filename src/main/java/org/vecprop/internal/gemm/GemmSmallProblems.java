@@ -611,7 +611,7 @@ final class GemmSmallProblems {
     }
 
     /** One row of C from column {@code from}: vectors of four, then of one, then scalars. */
-    private static void row(int from, int n, int k, float alpha, float[] a, int ai, int aStepP,
+    static void row(int from, int n, int k, float alpha, float[] a, int ai, int aStepP,
                             float[] b, int bOff, int ldb, float beta, float[] c, int ci) {
         int j = from;
         for (; j <= n - 4 * L; j += 4 * L) {

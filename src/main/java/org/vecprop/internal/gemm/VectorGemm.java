@@ -172,4 +172,29 @@ public final class VectorGemm {
         }
         applySmooth(m, n, c, cOff, ldc, activation);
     }
+
+    /**
+     * {@link #multiplyPacked} against bfloat16 weights: the same bits as the float product on
+     * the weights rounded to bfloat16 ({@link GemmBf16}).
+     */
+    public static void multiplyPackedBf16(boolean transA, int m, float alpha, float[] a, int aOff,
+                                          int lda, PackedPanelsBf16 b, float beta, float[] c,
+                                          int cOff, int ldc, float[] bias, int biasOff,
+                                          int activation, PackBuffers buffers) {
+        int n = b.cols, k = b.depth;
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int tile = tileActivation(activation);
+        if (alpha == 0f || k == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+            if (bias != null || tile != Kernels.IDENTITY) {
+                GemmEpilogue.biasAndActivation(m, n, c, cOff, ldc, bias, biasOff, tile);
+            }
+        } else {
+            GemmBf16.multiply(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc, bias, biasOff,
+                    tile, buffers != null ? buffers : PackBuffers.ofThisThread());
+        }
+        applySmooth(m, n, c, cOff, ldc, activation);
+    }
 }
