@@ -227,6 +227,13 @@ public final class Network {
         return output;
     }
 
+    /**
+     * A test seam: run between two layers' publications, to widen the instant in which a reader
+     * without the sequence lock would gather a mix of versions (so the stress test can show
+     * the lock is what prevents it). Null, and read only while publishing, outside tests.
+     */
+    static volatile Runnable publicationPause;
+
     private static void checkBatchLimit(int maxBatch) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
@@ -265,6 +272,10 @@ public final class Network {
                 for (int l = 0; l < layers.length; l++) {
                     if (pending[l] != null) {
                         layers[l].cell().publish(pending[l]);
+                        Runnable pause = publicationPause;
+                        if (pause != null) {
+                            pause.run();
+                        }
                     }
                 }
                 group.endPublication();
