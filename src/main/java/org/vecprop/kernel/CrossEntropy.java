@@ -17,9 +17,9 @@ import org.vecprop.contract.Checks;
  * and no softmax backward (each row's logits are read twice, the second time from L1). The
  * row's maximum is subtracted first, vecprop's own exp and log1p are used, and the sums run in a
  * fixed order, so the results are the same bits at every vector width, on the scalar path, in
- * every JIT tier and on any CPU. A row's loss equals {@code −}{@link Softmax#logForward}'s value
- * at its label bit for bit, and without smoothing, for the sum, {@code dz} off the label equals
- * {@link Softmax#forward}'s output bit for bit.
+ * every JIT tier and on any CPU. Without smoothing, a row's loss equals {@code −}{@link Softmax#logForward}'s
+ * value at its label (as numbers: a zero loss is +0 where the negated log-softmax is -0), and, for
+ * the sum, {@code dz} off the label equals {@link Softmax#forward}'s output bit for bit.
  *
  * <p><b>Accuracy</b>, against {@link org.vecprop.reference.ReferenceCrossEntropy} (double, PyTorch's
  * formulas), u = 2^-24, {@code d_j = z_j − max}, and w' the mean of {@code |d_j|} over the logits
@@ -28,7 +28,8 @@ import org.vecprop.contract.Checks;
  * term of the loss is non-negative, and the logits equal to the maximum are kept out of the sum
  * whose log1p is taken, so a confident row's tiny loss keeps its relative accuracy where
  * {@code log(sum)} would round to 0); the gradient element within
- * {@code g·((|d_j| + w + 25)·p_j + 2 t_j + 3|p_j − t_j|)·u}, p the exact softmax and
+ * {@code g·((|d_j| + w + 25)·p_j + 2 t_j + 3|p_j − t_j|)·u + 2^-148} (the last term where
+ * the result is subnormal), p the exact softmax and
  * {@code w = sum_k p_k |d_k|} (derivation in {@code docs/log.md}).
  *
  * <p><b>Special values</b> follow {@link Softmax}: a NaN logit makes its row's loss and gradient

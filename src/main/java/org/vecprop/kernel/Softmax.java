@@ -17,11 +17,12 @@ import org.vecprop.contract.Checks;
  * <p><b>Accuracy</b>, against {@link org.vecprop.reference.ReferenceSoftmax} (double, rounded
  * once), with u = 2^-24, {@code d_j = x_j − m} and {@code w = sum_k y*_k |x_k − m|} (the mean
  * distance from the maximum, weighted by the exact softmax y*): softmax within
- * {@code (|d_j| + w + 26)·u·y*_j + 2^-149}; log-softmax within
+ * {@code (|d_j| + w + 26)·u·y*_j + 2^-148}; log-softmax within
  * {@code (|d_j| + |y*_j| + 1.5 log s + w + 22)·u} (s the exact sum of {@code e^{d_k}}). The
  * terms: the rounding of {@code x_j − m} enters e_j as a relative error up to {@code |d_j| u}, and
- * the sum's through w; exp is within 1.42 u relative, log1p within 0.75 ulp; 15 additions per
- * lane and 4 fold levels per chunk of 256 bound the sum's rounding (derivation in
+ * the sum's through w; exp is within 1.42 u relative (0.91·2^-149 where e_j is subnormal, hence
+ * the absolute term), log1p within 0.75 ulp; 15 additions per lane and 4 fold levels per chunk of
+ * 256 bound the sum's rounding (derivation in
  * {@code docs/log.md}, "Softmax and cross-entropy").
  *
  * <p><b>Special values</b>: a NaN logit makes its row NaN; where the maximum is +Inf, the +Inf

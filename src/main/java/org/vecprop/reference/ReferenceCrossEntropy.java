@@ -33,7 +33,7 @@ public final class ReferenceCrossEntropy {
      */
     public static double rowLoss(float[] z, int off, int classes, int label, float labelSmoothing) {
         double[] ms = ReferenceSoftmax.maxAndSum(z, off, classes);
-        double lse = Math.log(ms[1]);
+        double lse = Math.log1p(ms[2]); // log s, accurate when the label's logit dominates
         double nll = lse - ((double) z[off + label] - ms[0]);
         if (labelSmoothing == 0f) {
             return nll;

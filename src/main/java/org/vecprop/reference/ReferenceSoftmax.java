@@ -7,7 +7,8 @@ import org.vecprop.contract.Checks;
  * softmax kernels are held to.
  *
  * <p>For a row x of n logits, with {@code m = max_j x_j}:
- * {@code softmax_j = exp(x_j - m) / s} and {@code logSoftmax_j = (x_j - m) - log s}, where
+ * {@code softmax_j = exp(x_j - m) / s} and {@code logSoftmax_j = (x_j - m) - log s} ({@code log s}
+ * as {@code log1p(s - 1)}, see {@link #maxAndSum}), where
  * {@code s = sum_j exp(x_j - m)} and a logit equal to m contributes exactly 1 to s (it does for
  * finite m; the rule also fixes the value for an infinite m). Special values, which the kernels
  * follow: a NaN logit makes its row NaN; a row whose maximum is +Inf has NaN (Inf − Inf) where
@@ -19,25 +20,34 @@ public final class ReferenceSoftmax {
     private ReferenceSoftmax() {}
 
     /**
-     * The row's maximum, in float ({@link Math#max}, so NaN if any logit is NaN), and
-     * {@code s = sum_j exp(x_j - m)} in double with a logit equal to m counting exactly 1.
+     * The row's maximum, in float ({@link Math#max}, so NaN if any logit is NaN),
+     * {@code s = sum_j exp(x_j - m)} in double with a logit equal to m counting exactly 1, and
+     * {@code s - 1} summed directly (the other terms plus the count of maxima minus 1), so that
+     * {@code log s = log1p(s - 1)} keeps its accuracy when one logit dominates (log(1 + 9e-24) is 0
+     * even in double).
      *
      * @param x the logits, row stride irrelevant: n contiguous elements from off
      * @param off index of the first logit
      * @param n number of logits, {@code >= 1}
-     * @return {@code {m, s}}
+     * @return {@code {m, s, s - 1}}
      */
     public static double[] maxAndSum(float[] x, int off, int n) {
         float m = x[off];
         for (int j = 1; j < n; j++) {
             m = Math.max(m, x[off + j]);
         }
-        double s = 0;
+        double rest = 0; // the terms below the maximum
+        int c = 0;
         for (int j = 0; j < n; j++) {
             float v = x[off + j];
-            s += v == m ? 1.0 : Math.exp((double) v - m);
+            if (v == m) {
+                c++;
+            } else {
+                rest += Math.exp((double) v - m);
+            }
         }
-        return new double[] {m, s};
+        double minusOne = (c - 1) + rest;
+        return new double[] {m, 1 + minusOne, minusOne};
     }
 
     /**
@@ -97,7 +107,7 @@ public final class ReferenceSoftmax {
         for (int i = 0; i < rows; i++) {
             System.arraycopy(x, xOff + i * ldx, row, 0, cols);
             double[] ms = maxAndSum(row, 0, cols);
-            double lse = Math.log(ms[1]);
+            double lse = Math.log1p(ms[2]);
             for (int j = 0; j < cols; j++) {
                 y[yOff + i * ldy + j] = (float) (((double) row[j] - ms[0]) - lse);
             }
