@@ -471,7 +471,11 @@ class PredictionServerTest {
         String r = raw(server, "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 + "Content-Length: abc\r\n\r\n", null);
         assertFalse(r.startsWith("HTTP/1.1 500"), r);
+        assertTrue(r.startsWith("HTTP/1.1 400"), r);
         r = raw(server, "GARBAGE\r\n\r\n", null);
+        assertTrue(r.startsWith("HTTP/1.1 400"), r);
+        r = raw(server, "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\nzz\r\n", null);
         assertFalse(r.startsWith("HTTP/1.1 500"), r);
         float[][] x = rows(77, 2);
         HttpResponse<String> ok = predict(batch(x));
