@@ -194,13 +194,20 @@ public final class PredictionServer implements AutoCloseable {
         }
     }
 
-    private void predict(HttpExchange ex) throws IOException, HttpError, InterruptedException {
+    private void predict(HttpExchange ex) throws IOException, HttpError {
         if (stopping) {
             throw new HttpError(503, "shutting down: send the request to another instance");
         }
         checkContentType(ex.getRequestHeaders().getFirst("Content-Type"));
         byte[] body = readBody(ex);
-        Slot slot = pool.poll(options.acquireTimeoutMillis(), TimeUnit.MILLISECONDS);
+        Slot slot;
+        try {
+            slot = pool.poll(options.acquireTimeoutMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            // Only a stop past its grace period interrupts a request's thread.
+            Thread.currentThread().interrupt();
+            throw new HttpError(503, "shutting down: send the request to another instance");
+        }
         if (slot == null) {
             ex.getResponseHeaders().set("Retry-After", "1");
             throw new HttpError(503, "busy: all " + options.pool() + " networks stayed in use for "
