@@ -21,12 +21,19 @@ import java.util.Map;
  * starting with {@code #} are comments; {@code # machine: ...}, {@code # jdk: ...} and
  * {@code # tool: ...} become the caption. A row whose {@code errors} column is above 0 is drawn
  * all the same and listed on standard error, so that a point bought with errors is not mistaken
- * for a clean one.
+ * for a clean one; where an {@code achieved_rps} column shows that less than 97% of a rate was
+ * achieved, the caption names the lowest such rate per backend: from there on the x axis is what
+ * was asked for, not what the service got.
  */
 final class LatencyPlot {
     private LatencyPlot() {}
 
-    record Point(String backend, double offered, double p50, double p99, double p999, long errors) {}
+    record Point(String backend, double offered, double achieved, double p50, double p99, double p999, long errors) {
+        /** Whether the load was really offered: achieved at least 97% of it (unknown: yes). */
+        boolean met() {
+            return Double.isNaN(achieved) || achieved >= 0.97 * offered;
+        }
+    }
 
     record Data(List<Point> points, List<String> caption) {}
 
@@ -67,8 +74,9 @@ final class LatencyPlot {
                     continue;
                 }
                 try {
-                    Integer e = col.get("errors");
+                    Integer e = col.get("errors"), a = col.get("achieved_rps");
                     points.add(new Point(f[col.get("backend")], Double.parseDouble(f[col.get("offered_rps")]),
+                            a == null || f[a].isEmpty() ? Double.NaN : Double.parseDouble(f[a]),
                             Double.parseDouble(f[col.get("p50_us")]), Double.parseDouble(f[col.get("p99_us")]),
                             Double.parseDouble(f[col.get("p999_us")]),
                             e == null || f[e].isEmpty() ? 0 : Long.parseLong(f[e])));
@@ -110,7 +118,16 @@ final class LatencyPlot {
                 series.add(new Charts.Series(backends.get(b) + " " + names[k], xy, false, colours.get(b)));
             }
         }
-        Charts.XyOptions o = new Charts.XyOptions(title, String.join("\n", d.caption()),
+        List<String> caption = new ArrayList<>(d.caption());
+        List<String> unmet = new ArrayList<>();
+        for (String b : backends) {
+            byBackend.get(b).stream().filter(p -> !p.met()).mapToDouble(Point::offered).min()
+                    .ifPresent(r -> unmet.add(b + " from " + Math.round(r) + "/s"));
+        }
+        if (!unmet.isEmpty()) {
+            caption.add("achieved < 97% of the offered rate: " + String.join(", ", unmet));
+        }
+        Charts.XyOptions o = new Charts.XyOptions(title, String.join("\n", caption),
                 "offered load (requests/s)", "latency (µs, log scale)", false, 10, true,
                 List.of(new Charts.Line(1000, "1 ms", new Color(0x555555))));
         org.jfree.chart.JFreeChart chart = Charts.xy(o, series);

@@ -25,7 +25,7 @@ class LatencyPlotTest {
             backend,phase,offered_rps,achieved_rps,requests,errors,p50_us,p90_us,p99_us,p999_us,max_us
             vecprop,saturation,0,5000,1000,0,100,150,200,300,400
             vecprop,rate,1000,1000,1000,0,100,150,200,300,400
-            vecprop,rate,2000,2000,2000,0,110,160,250,400,500
+            vecprop,rate,2000,1900,2000,0,110,160,250,400,500
             onnxruntime,rate,1000,1000,1000,3,120,170,300,500,600
             vecprop,soak-min-1,1400,1400,84000,0,105,155,210,310,410
             """;
@@ -38,6 +38,8 @@ class LatencyPlotTest {
         assertEquals(3, d.points().size());
         assertEquals(List.of("machine: Test CPU", "jdk: 25", "tool: h2load nghttp2/1.52.0"), d.caption());
         assertEquals(3, d.points().get(2).errors());
+        assertTrue(d.points().get(0).met());
+        assertTrue(!d.points().get(1).met(), "1900 of 2000 is under 97%");
         Path png = tmp.resolve("l.png");
         assertEquals(0, Main.run(new String[] {"latency", csv.toString(), "--plot", png.toString(), "--title", "t"}));
         BufferedImage img = ImageIO.read(png.toFile());
