@@ -66,7 +66,8 @@ import org.vecprop.nn.Network;
  * collector's pauses; ZGC's and Shenandoah's "Cycles" beans, which time concurrent work, are left
  * out). Bytes allocated per request are the workers' own ({@code ThreadMXBean.getThreadAllocatedBytes}),
  * so they count what the backend allocates per call and nothing of the generator's bookkeeping
- * (which allocates nothing per request: histograms are recorded in place).
+ * (which allocates nothing per request: histograms are made before a run and recorded in place;
+ * the main thread allocates a few hundred bytes per minute of a soak for its row).
  *
  * <p>Output: a table on standard output and, with {@code --out}, a CSV (one row per run and per
  * soak minute; {@code #} lines give the machine, JVM and command). {@code scripts/latency} runs it.
@@ -75,7 +76,8 @@ public final class OpenLoopLatency {
     private static final long SPIN_NS = 100_000;
     /** A request whose turn comes more than this late is abandoned (counted as an error), so that an overload ends. */
     private static final long ABANDON_NS = 10_000_000_000L;
-    private static final long MAX_TRACKED_NS = 3_600_000_000_000L;
+    /** Latencies are tracked up to 100 s (longer ones are recorded as 100 s), to 3 significant digits. */
+    private static final long MAX_TRACKED_NS = 100_000_000_000L;
     private static final int INPUTS = 16;
 
     private OpenLoopLatency() {}
@@ -446,6 +448,14 @@ public final class OpenLoopLatency {
         for (Worker w : workers) {
             w.reset(run.minutes());
         }
+        // Every histogram this run fills is made now, so that nothing is allocated while it runs
+        // (a GC during the run is then the backend's doing, not the harness's).
+        Histogram latency = new Histogram(MAX_TRACKED_NS, 3), lag = new Histogram(MAX_TRACKED_NS, 3);
+        Histogram noLag = new Histogram(MAX_TRACKED_NS, 3); // a soak minute's row shows no lag column
+        Histogram[] minuteLatency = new Histogram[run.minutes()];
+        for (int m = 0; m < minuteLatency.length; m++) {
+            minuteLatency[m] = new Histogram(MAX_TRACKED_NS, 3);
+        }
         long[] alloc0 = threads.getThreadAllocatedBytes(ids);
         long[] gc0 = gc.snapshot();
         long max0 = gc.maxPauseMicros.getAndSet(0);
@@ -470,8 +480,7 @@ public final class OpenLoopLatency {
                 long[] a = threads.getThreadAllocatedBytes(ids);
                 double heapUsed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
                 double afterGc = g[0] > gcPrev[0] && gc.heapAfterLastGc >= 0 ? gc.heapAfterLastGc / 1048576.0 : -1;
-                Histogram h = new Histogram(MAX_TRACKED_NS, 3), lag = new Histogram(MAX_TRACKED_NS, 3);
-                rows.add(new Row(engine.name(), "soak-min-" + m, run.rate(), Double.NaN, 0, 0, h, lag,
+                rows.add(new Row(engine.name(), "soak-min-" + m, run.rate(), Double.NaN, 0, 0, minuteLatency[m - 1], noLag,
                         g[0] - gcPrev[0], (g[1] - gcPrev[1]) / 1e3, maxPause / 1e3, sum(a) - sum(allocPrev),
                         heapUsed, afterGc));
                 gcPrev = g;
@@ -482,7 +491,6 @@ public final class OpenLoopLatency {
         long[] alloc1 = threads.getThreadAllocatedBytes(ids);
         long[] gc1 = gc.snapshot();
         long maxPause = gc.maxPauseMicros.getAndSet(0);
-        Histogram latency = new Histogram(MAX_TRACKED_NS, 3), lag = new Histogram(MAX_TRACKED_NS, 3);
         long count = 0, errors = 0, last = t0;
         for (Worker w : workers) {
             latency.add(w.latency);
