@@ -217,6 +217,7 @@ public final class OpenLoopLatency {
         final Histogram latency = new Histogram(MAX_TRACKED_NS, 3), service = new Histogram(MAX_TRACKED_NS, 3),
                 lag = new Histogram(MAX_TRACKED_NS, 3);
         Histogram[] perMinute = new Histogram[0];
+        long[] minuteErrors = new long[0];
         long count, errors;
         long lastDone;
         double sink;
@@ -240,6 +241,10 @@ public final class OpenLoopLatency {
             for (Histogram h : perMinute) {
                 h.reset();
             }
+            if (minuteErrors.length < minutes) {
+                minuteErrors = new long[minutes];
+            }
+            java.util.Arrays.fill(minuteErrors, 0);
             count = errors = 0;
         }
     }
@@ -291,14 +296,22 @@ public final class OpenLoopLatency {
                         while ((now = System.nanoTime()) < due) {
                             Thread.onSpinWait();
                         }
+                        int minute = run.minutes() == 0 ? 0
+                                : (int) Math.min((due - t0) / 60_000_000_000L, run.minutes() - 1);
                         if (now - due > ABANDON_NS) {
                             w.errors++;
+                            if (run.minutes() > 0) {
+                                w.minuteErrors[minute]++;
+                            }
                             continue;
                         }
                         try {
                             w.sink += w.caller.call(input);
                         } catch (Exception e) {
                             w.errors++;
+                            if (run.minutes() > 0) {
+                                w.minuteErrors[minute]++;
+                            }
                             continue;
                         }
                         long d = System.nanoTime();
@@ -307,8 +320,7 @@ public final class OpenLoopLatency {
                         w.service.recordValue(Math.min(d - now, MAX_TRACKED_NS));
                         w.lag.recordValue(Math.min(now - due, MAX_TRACKED_NS));
                         if (run.minutes() > 0) {
-                            int m = (int) Math.min((due - t0) / 60_000_000_000L, run.minutes() - 1);
-                            w.perMinute[m].recordValue(latency);
+                            w.perMinute[minute].recordValue(latency);
                         }
                         w.count++;
                         w.lastDone = d;
@@ -511,11 +523,13 @@ public final class OpenLoopLatency {
         for (int m = 0; m < rows.size(); m++) {
             Row r = rows.get(m);
             Histogram h = r.latency();
+            long minuteErrors = 0;
             for (Worker w : workers) {
                 h.add(w.perMinute[m]);
+                minuteErrors += w.minuteErrors[m];
             }
             long n = h.getTotalCount();
-            out.add(new Row(r.backend(), r.phase(), r.offered(), n / 60.0, n, m == rows.size() - 1 ? errors : 0, h,
+            out.add(new Row(r.backend(), r.phase(), r.offered(), n / 60.0, n, minuteErrors, h,
                     r.lag(), r.gcCount(), r.gcPauseMs(), r.gcMaxPauseMs(), n == 0 ? 0 : r.allocPerRequest() / n,
                     r.heapUsedMb(), r.heapAfterGcMb()));
         }
