@@ -426,11 +426,17 @@ public final class OpenLoopLatency {
                 }
                 rows.addAll(soak);
                 Row first = soak.get(0), last = soak.get(soak.size() - 1);
-                log.println(String.format(Locale.ROOT, "# soak drift: p99 %.1f us in minute %s, %.1f us in the last"
-                                + " (ratio %.2f); heap in use %.1f MB then %.1f MB",
-                        first.latency().getValueAtPercentile(99) / 1e3, first.phase().replace("soak-min-", ""),
-                        last.latency().getValueAtPercentile(99) / 1e3,
+                List<Row> withGc = soak.stream().filter(row -> row.heapAfterGcMb() >= 0).toList();
+                log.println(String.format(Locale.ROOT, "# soak drift: p99 %.1f us in minute 1, %.1f us in minute %d"
+                                + " (ratio %.2f); heap after GC %s; heap in use %.1f MB after minute 1, %.1f MB at the end",
+                        first.latency().getValueAtPercentile(99) / 1e3, last.latency().getValueAtPercentile(99) / 1e3,
+                        soak.size(),
                         (double) last.latency().getValueAtPercentile(99) / Math.max(1, first.latency().getValueAtPercentile(99)),
+                        withGc.isEmpty() ? "unknown (no GC during the soak)"
+                                : String.format(Locale.ROOT, "%.1f MB in %s, %.1f MB in %s (%d minutes with a GC)",
+                                        withGc.get(0).heapAfterGcMb(), withGc.get(0).phase(),
+                                        withGc.get(withGc.size() - 1).heapAfterGcMb(), withGc.get(withGc.size() - 1).phase(),
+                                        withGc.size()),
                         first.heapUsedMb(), last.heapUsedMb()));
                 log.flush();
             }
