@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.vecprop.contract.Checks;
+import org.vecprop.io.FileRejectedException;
 import org.vecprop.io.SafeTensors;
 import org.vecprop.kernel.Activation;
 
@@ -350,9 +351,12 @@ public final class Network {
      * @param maxBatch the largest batch of the new network, {@code >= 1}
      * @return the network
      * @throws org.vecprop.io.SafeTensorsFormatException if the file is malformed
+     * @throws FileRejectedException if the file does not describe a network vecprop can build
+     *     (no or an unreadable {@code vecprop.modules}, tensors that do not match its modules,
+     *     a layer whose batch buffers at {@code maxBatch} would exceed a Java array);
+     *     {@code SafeTensorsFormatException} is one too, so one {@code catch} covers both
      * @throws IOException if it cannot be read
-     * @throws IllegalArgumentException if the file does not describe a network vecprop can
-     *     build, or its tensors do not match its modules
+     * @throws IllegalArgumentException for a maxBatch below 1
      * @throws NullPointerException if {@code file} is null
      */
     public static Network load(Path file, int maxBatch) throws IOException {
@@ -366,11 +370,13 @@ public final class Network {
      * @param contents the file's contents
      * @param maxBatch the largest batch of the new network, {@code >= 1}
      * @return the network
-     * @throws IllegalArgumentException if the contents do not describe a network vecprop can
-     *     build, or their tensors do not match their modules
+     * @throws FileRejectedException if the contents do not describe a network vecprop can
+     *     build, or their tensors do not match their modules (as {@link #load})
+     * @throws IllegalArgumentException for a maxBatch below 1
      * @throws NullPointerException if {@code contents} is null
      */
-    public static Network fromSafeTensors(SafeTensors contents, int maxBatch) {
+    public static Network fromSafeTensors(SafeTensors contents, int maxBatch)
+            throws FileRejectedException {
         Objects.requireNonNull(contents, "contents must not be null");
         Network net = new Network(NetworkFile.layers(contents, maxBatch));
         NetworkFile.load(net.parameters, net.modules(), contents);
@@ -387,8 +393,10 @@ public final class Network {
      * @param file a safetensors file: one {@link #save} wrote, or PyTorch's {@code state_dict()}
      *     of the same {@code nn.Sequential}
      * @throws org.vecprop.io.SafeTensorsFormatException if the file is malformed
+     * @throws FileRejectedException if its tensors or metadata do not match this network
+     *     (a tensor missing, of another shape or left over, another module list or layout);
+     *     {@code SafeTensorsFormatException} is one too, so one {@code catch} covers both
      * @throws IOException if it cannot be read
-     * @throws IllegalArgumentException if its tensors or metadata do not match this network
      * @throws NullPointerException if {@code file} is null
      */
     public void loadWeights(Path file) throws IOException {
@@ -401,10 +409,11 @@ public final class Network {
      * of {@link #loadWeights(Path)}.
      *
      * @param contents the file's contents
-     * @throws IllegalArgumentException if its tensors or metadata do not match this network
+     * @throws FileRejectedException if its tensors or metadata do not match this network
+     *     (nothing changes)
      * @throws NullPointerException if {@code contents} is null
      */
-    public void loadWeights(SafeTensors contents) {
+    public void loadWeights(SafeTensors contents) throws FileRejectedException {
         Objects.requireNonNull(contents, "contents must not be null");
         NetworkFile.load(parameters, modules(), contents);
     }

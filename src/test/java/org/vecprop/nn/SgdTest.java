@@ -54,7 +54,7 @@ class SgdTest {
      * weights computes.
      */
     @Test
-    void theForwardPassAfterAStepUsesTheSteppedWeightsOnThePackedPath() {
+    void theForwardPassAfterAStepUsesTheSteppedWeightsOnThePackedPath() throws Exception {
         int batch = 16;
         Network net = trainedOnce(Network.mlp(batch, 7, 32, 32, 4), 2);
         assertTrue((long) batch * 32 * 32 > Dense.PLAIN_MAX_WORK, "layer 0 takes the packed path");
