@@ -87,34 +87,37 @@ public final class SafeTensors {
         Objects.requireNonNull(metadata, "metadata must not be null");
         Map<String, Tensor> t = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            String name = Objects.requireNonNull(e.getKey(), "a tensor name is null");
+            String name = Objects.requireNonNull(e.getKey(), "tensors must not hold a null name");
             if (name.equals(METADATA_KEY)) {
-                throw new IllegalArgumentException("a tensor may not be named " + METADATA_KEY);
+                throw new IllegalArgumentException("tensors must not use the name " + METADATA_KEY
+                        + " (the header's key for the metadata)");
             }
-            encodable("tensor name", name);
-            t.put(name, Objects.requireNonNull(e.getValue(), "tensor " + name + " is null"));
+            encodable("tensors", "name", name);
+            t.put(name, Objects.requireNonNull(e.getValue(),
+                    "tensors must not map a name to null, got null for \"" + name + "\""));
         }
         Map<String, String> m = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : metadata.entrySet()) {
-            String key = Objects.requireNonNull(e.getKey(), "a metadata key is null");
-            String value = Objects.requireNonNull(e.getValue(), "metadata " + key + " is null");
-            encodable("metadata key", key);
-            encodable("metadata value", value);
+            String key = Objects.requireNonNull(e.getKey(), "metadata must not hold a null key");
+            String value = Objects.requireNonNull(e.getValue(),
+                    "metadata must not map a key to null, got null for \"" + key + "\"");
+            encodable("metadata", "key", key);
+            encodable("metadata", "value", value);
             m.put(key, value);
         }
         this.tensors = Collections.unmodifiableMap(t);
         this.metadata = Collections.unmodifiableMap(m);
     }
 
-    private static void encodable(String what, String s) {
+    private static void encodable(String argument, String what, String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < s.length()
                     && Character.isLowSurrogate(s.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException(what + " \"" + s
-                        + "\" holds an unpaired surrogate at index " + i + ": not encodable in UTF-8");
+                throw new IllegalArgumentException(argument + " must hold text UTF-8 can encode, got"
+                        + " the " + what + " \"" + s + "\" with an unpaired surrogate at index " + i);
             }
         }
     }

@@ -75,11 +75,13 @@ public final class Network {
         Objects.requireNonNull(hidden, "hidden must not be null");
         Objects.requireNonNull(sizes, "sizes must not be null");
         if (sizes.length < 2) {
-            throw new IllegalArgumentException("sizes must name at least an input and an output width");
+            throw new IllegalArgumentException("sizes must hold at least 2 widths (input and"
+                    + " output), got " + sizes.length);
         }
         for (int i = 0; i < sizes.length; i++) {
             if (sizes[i] < 1) {
-                throw new IllegalArgumentException("sizes[" + i + "] must be >= 1, got " + sizes[i]);
+                throw new IllegalArgumentException("sizes must all be >= 1, got " + sizes[i]
+                        + " at index " + i);
             }
         }
         if (maxBatch < 1) {
@@ -120,25 +122,28 @@ public final class Network {
     public Network(Dense... layers) {
         Objects.requireNonNull(layers, "layers must not be null");
         if (layers.length == 0) {
-            throw new IllegalArgumentException("a network needs at least one layer");
+            throw new IllegalArgumentException("layers must hold at least one layer, got none");
         }
         Map<Dense, Integer> seen = new IdentityHashMap<>();
         for (int l = 0; l < layers.length; l++) {
             if (layers[l] == null) {
-                throw new NullPointerException("layer " + l + " is null");
+                throw new NullPointerException("layers must not contain null, got null at index " + l);
             }
             Integer before = seen.putIfAbsent(layers[l], l);
             if (before != null) {
-                throw new IllegalArgumentException("layer " + l + " is the same object as layer "
-                        + before + ": each layer owns its buffers, use one object per position");
+                throw new IllegalArgumentException("layers must be distinct objects, got layer " + l
+                        + " the same object as layer " + before
+                        + ": each layer owns its buffers, use one object per position");
             }
             if (l > 0 && layers[l].inputs() != layers[l - 1].outputs()) {
-                throw new IllegalArgumentException("layer " + l + " takes " + layers[l].inputs()
-                        + " inputs but layer " + (l - 1) + " gives " + layers[l - 1].outputs());
+                throw new IllegalArgumentException("layers must fit together, got layer " + l
+                        + " taking " + layers[l].inputs() + " inputs but layer " + (l - 1)
+                        + " giving " + layers[l - 1].outputs());
             }
             if (layers[l].maxBatch() != layers[0].maxBatch()) {
-                throw new IllegalArgumentException("layer " + l + " has maxBatch "
-                        + layers[l].maxBatch() + ", layer 0 has " + layers[0].maxBatch());
+                throw new IllegalArgumentException("layers must share one maxBatch, got "
+                        + layers[l].maxBatch() + " for layer " + l + " and " + layers[0].maxBatch()
+                        + " for layer 0");
             }
         }
         this.layers = layers.clone();
@@ -305,7 +310,7 @@ public final class Network {
         }
         List<String> names = new ArrayList<>();
         parameters.forEach(p -> names.add(p.name()));
-        throw new IllegalArgumentException("no parameter named \"" + name + "\"; there are " + names);
+        throw new IllegalArgumentException("name must be one of " + names + ", got \"" + name + "\"");
     }
 
     /**
@@ -437,7 +442,7 @@ public final class Network {
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public Dense layer(int l) {
-        return layers[Objects.checkIndex(l, layers.length)];
+        return layers[Indexes.check("l", l, layers.length, "depth()")];
     }
 
     /** {@return inputs per example} */

@@ -2,7 +2,7 @@ package org.vecprop.nn;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import java.util.Objects;
+import org.vecprop.contract.Checks;
 
 /**
  * A named view of one trainable tensor of a layer, its weight or its bias, and of its gradient:
@@ -92,7 +92,7 @@ public final class Parameter {
      * @throws IndexOutOfBoundsException for an index outside the parameter
      */
     public float get(int index) {
-        return values[Objects.checkIndex(index, values.length)];
+        return values[Indexes.check("index", index, values.length, "size()")];
     }
 
     /**
@@ -102,7 +102,7 @@ public final class Parameter {
      * @throws IndexOutOfBoundsException for an index outside the parameter
      */
     public float gradient(int index) {
-        return gradient[Objects.checkIndex(index, gradient.length)];
+        return gradient[Indexes.check("index", index, gradient.length, "size()")];
     }
 
     /**
@@ -128,8 +128,7 @@ public final class Parameter {
      * @throws IndexOutOfBoundsException if they do not fit, before any write
      */
     public void copyTo(float[] dst, int dstOff) {
-        Objects.requireNonNull(dst, "dst must not be null");
-        Objects.checkFromIndexSize(dstOff, values.length, dst.length);
+        Checks.vector("dst", dst, dstOff, values.length);
         System.arraycopy(values, 0, dst, dstOff, values.length);
     }
 
@@ -143,8 +142,7 @@ public final class Parameter {
      * @throws IndexOutOfBoundsException if {@code src} is too short, before any write
      */
     public void copyFrom(float[] src, int srcOff) {
-        Objects.requireNonNull(src, "src must not be null");
-        Objects.checkFromIndexSize(srcOff, values.length, src.length);
+        Checks.vector("src", src, srcOff, values.length);
         System.arraycopy(src, srcOff, values, 0, values.length);
         changed();
     }
@@ -157,7 +155,7 @@ public final class Parameter {
      * @throws IndexOutOfBoundsException for an index outside the parameter
      */
     public void set(int index, float value) {
-        values[Objects.checkIndex(index, values.length)] = value;
+        values[Indexes.check("index", index, values.length, "size()")] = value;
         changed();
     }
 

@@ -131,11 +131,12 @@ public final class Sgd {
      * Fixes the learning rate from the next step on, replacing any schedule (PyTorch: setting
      * {@code param_group['lr']}). Allocates nothing: it may be called before every step.
      *
-     * @param rate finite, {@code > 0}
-     * @throws IllegalArgumentException for a rate that is not finite and positive
+     * @param learningRate finite, {@code > 0}
+     * @throws IllegalArgumentException for a learning rate that is not finite and positive
+     *     ({@code learningRate must be finite and > 0, got NaN})
      */
-    public void setLearningRate(float rate) {
-        this.rate = Schedules.positive("rate", rate);
+    public void setLearningRate(float learningRate) {
+        this.rate = Schedules.positive("learningRate", learningRate);
         this.schedule = null;
     }
 

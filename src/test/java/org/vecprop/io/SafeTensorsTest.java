@@ -178,7 +178,7 @@ class SafeTensorsTest {
                 "tensor \"a\": data_offsets [0, 8] span 8 bytes, but F32 shape [1, 1] needs 4"));
         l.add(new Bad("shape overflowing an array",
                 file("{\"a\":{\"dtype\":\"F32\",\"shape\":[65536,65536],\"data_offsets\":[0,8]}}", two),
-                "tensor \"a\": shape [65536, 65536] has more than 2147483639 elements"));
+                "tensor \"a\": shape must have at most 2147483639 elements (one Java array), got [65536, 65536]"));
         l.add(new Bad("dimension beyond int",
                 file("{\"a\":{\"dtype\":\"F32\",\"shape\":[0,99999999999],\"data_offsets\":[0,0]}}",
                         new byte[0]), "tensor \"a\": shape [0, 99999999999] has more than"));
@@ -282,15 +282,32 @@ class SafeTensorsTest {
 
     @Test
     void contentsAreCheckedAndImmutable() {
-        rejects(IllegalArgumentException.class, "a tensor may not be named __metadata__",
+        rejects(IllegalArgumentException.class, "tensors must not use the name __metadata__ (the"
+                        + " header's key for the metadata)",
                 () -> new SafeTensors(Map.of("__metadata__", Tensor.of(new float[1], 1)), Map.of()));
         rejects(NullPointerException.class, "tensors must not be null", () -> new SafeTensors(null, Map.of()));
         rejects(NullPointerException.class, "metadata must not be null", () -> new SafeTensors(Map.of(), null));
         Map<String, Tensor> withNull = new LinkedHashMap<>();
         withNull.put("a", null);
-        rejects(NullPointerException.class, "tensor a is null", () -> new SafeTensors(withNull, Map.of()));
-        rejects(IllegalArgumentException.class, "tensor name \"\uD800x\" holds an unpaired surrogate"
-                + " at index 0: not encodable in UTF-8",
+        rejects(NullPointerException.class, "tensors must not map a name to null, got null for \"a\"",
+                () -> new SafeTensors(withNull, Map.of()));
+        Map<String, Tensor> nullName = new LinkedHashMap<>();
+        nullName.put(null, Tensor.of(new float[1], 1));
+        rejects(NullPointerException.class, "tensors must not hold a null name",
+                () -> new SafeTensors(nullName, Map.of()));
+        Map<String, String> nullValue = new LinkedHashMap<>();
+        nullValue.put("k", null);
+        rejects(NullPointerException.class, "metadata must not map a key to null, got null for \"k\"",
+                () -> new SafeTensors(Map.of(), nullValue));
+        Map<String, String> nullKey = new LinkedHashMap<>();
+        nullKey.put(null, "v");
+        rejects(NullPointerException.class, "metadata must not hold a null key",
+                () -> new SafeTensors(Map.of(), nullKey));
+        rejects(IllegalArgumentException.class, "metadata must hold text UTF-8 can encode, got the"
+                        + " value \"x\uDC00\" with an unpaired surrogate at index 1",
+                () -> new SafeTensors(Map.of(), Map.of("k", "x\uDC00")));
+        rejects(IllegalArgumentException.class, "tensors must hold text UTF-8 can encode, got the"
+                + " name \"\uD800x\" with an unpaired surrogate at index 0",
                 () -> new SafeTensors(Map.of("\uD800x", Tensor.of(new float[1], 1)), Map.of()));
         Map<String, Tensor> mutable = new LinkedHashMap<>();
         mutable.put("a", Tensor.of(new float[] {1f}, 1));
@@ -314,15 +331,22 @@ class SafeTensorsTest {
         assertEquals(Tensor.of(new float[] {1f, 2f, 3f, 4f, 5f, 6f}, 2, 3), t);
         assertFalse(t.equals(Tensor.of(new float[] {1f, 2f, 3f, 4f, 5f, 6f}, 3, 2)), "shape counts");
         assertFalse(Tensor.of(new float[] {0f}, 1).equals(Tensor.of(new float[] {-0f}, 1)), "bits count");
-        rejects(IllegalArgumentException.class, "data has 5 elements, shape [2, 3] needs 6",
+        rejects(IllegalArgumentException.class, "data.length must be the element count of shape"
+                        + " [2, 3], 6, got 5",
                 () -> Tensor.of(new float[5], 2, 3));
-        rejects(IllegalArgumentException.class, "shape[1] must be >= 0, got -1",
+        rejects(IllegalArgumentException.class, "shape must have at most 2147483639 elements (one"
+                        + " Java array), got [65536, 65536]", () -> Tensor.of(new float[0], 65536, 65536));
+        rejects(IllegalArgumentException.class, "shape must hold dimensions >= 0, got -1 at index 1",
                 () -> Tensor.of(new float[0], 2, -1));
         rejects(NullPointerException.class, "data must not be null", () -> Tensor.of(null, 1));
-        assertThrows(IndexOutOfBoundsException.class, () -> t.get(6));
-        assertThrows(IndexOutOfBoundsException.class, () -> t.dim(2));
+        rejects(IndexOutOfBoundsException.class, "index must be in [0, size() = 6), got 6", () -> t.get(6));
+        rejects(IndexOutOfBoundsException.class, "index must be in [0, size() = 6), got -1", () -> t.get(-1));
+        rejects(IndexOutOfBoundsException.class, "axis must be in [0, rank() = 2), got 2", () -> t.dim(2));
+        rejects(IndexOutOfBoundsException.class, "axis must be in [0, rank() = 2), got -1", () -> t.dim(-1));
         float[] dst = {9f, 9f, 9f, 9f, 9f, 9f, 9f};
-        assertThrows(IndexOutOfBoundsException.class, () -> t.copyTo(dst, 2));
+        rejects(IndexOutOfBoundsException.class, "dst: 6 elements at dstOff 2 run past dst.length 7",
+                () -> t.copyTo(dst, 2));
+        rejects(NullPointerException.class, "dst must not be null", () -> t.copyTo(null, 0));
         assertArrayEquals(new float[] {9f, 9f, 9f, 9f, 9f, 9f, 9f}, dst, "a rejected copy writes nothing");
         t.copyTo(dst, 1);
         assertArrayEquals(new float[] {9f, 1f, 2f, 3f, 4f, 5f, 6f}, dst);
