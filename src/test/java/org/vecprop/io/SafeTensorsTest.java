@@ -141,6 +141,15 @@ class SafeTensorsTest {
         assertEquals("café \uD83D\uDE00", st.metadata().get("k"));
     }
 
+    /** A file whose header is {@code header} with raw bytes put in from header byte {@code at}. */
+    static byte[] withBytes(String header, int at, int... bytes) {
+        byte[] f = file(header, new byte[0]);
+        for (int i = 0; i < bytes.length; i++) {
+            f[8 + at + i] = (byte) bytes[i];
+        }
+        return f;
+    }
+
     /** One malformed file: what is wrong, the bytes, the message expected (a fragment). */
     record Bad(String what, byte[] bytes, String message) {}
 
@@ -159,7 +168,8 @@ class SafeTensorsTest {
         l.add(new Bad("header length just past the limit", file(100_000_001L, "{}", new byte[0]),
                 "header length 100000001 exceeds the limit"));
         l.add(new Bad("header length past the file", file(1000, "{\"a\":" + OK_ENTRY + "}", two),
-                "truncated: the header length is 1000 bytes but only 62 bytes follow it"));
+                "truncated, or a wrong header length: the header length is 1000 bytes but only 62"
+                        + " bytes follow it (the file is 70 bytes)"));
         l.add(new Bad("data cut short", file("{\"a\":" + OK_ENTRY + "}", floats(1f)),
                 "truncated: tensor \"a\" (bytes 0..8) runs past the end of the data (4 bytes)"));
         l.add(new Bad("trailing bytes", file("{\"a\":" + OK_ENTRY + "}", floats(1f, 2f, 3f)),
@@ -178,10 +188,11 @@ class SafeTensorsTest {
                 "tensor \"a\": data_offsets [0, 8] span 8 bytes, but F32 shape [1, 1] needs 4"));
         l.add(new Bad("shape overflowing an array",
                 file("{\"a\":{\"dtype\":\"F32\",\"shape\":[65536,65536],\"data_offsets\":[0,8]}}", two),
-                "tensor \"a\": shape must have at most 2147483639 elements (one Java array), got [65536, 65536]"));
+                "tensor \"a\": shape [65536, 65536] has more than 2147483639 elements (one Java array)"));
         l.add(new Bad("dimension beyond int",
                 file("{\"a\":{\"dtype\":\"F32\",\"shape\":[0,99999999999],\"data_offsets\":[0,0]}}",
-                        new byte[0]), "tensor \"a\": shape [0, 99999999999] has more than"));
+                        new byte[0]), "tensor \"a\": shape dimension 1 is 99999999999, more than"
+                        + " 2147483639 (one Java array) (at header byte 31)"));
         l.add(new Bad("offsets that overlap", file("{\"a\":" + OK_ENTRY + ",\"b\":"
                         + "{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", floats(1f, 2f, 3f)),
                 "tensor \"b\" (bytes 4..8) overlaps tensor \"a\" (bytes 0..8)"));
@@ -198,9 +209,10 @@ class SafeTensorsTest {
         l.add(new Bad("offset beyond long", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],"
                         + "\"data_offsets\":[0,9223372036854775808]}}", two), "integer larger than"));
         l.add(new Bad("three offsets", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],"
-                        + "\"data_offsets\":[0,4,8]}}", two), "data_offsets must be [begin, end], got [0, 4, 8]"));
+                        + "\"data_offsets\":[0,4,8]}}", two), "tensor \"a\": data_offsets must be [begin, end], got 3 integers (at header byte 47)"));
         l.add(new Bad("negative dimension", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[-2],"
-                        + "\"data_offsets\":[0,8]}}", two), "unsupported JSON value starting with '-'"));
+                        + "\"data_offsets\":[0,8]}}", two), "header: unsupported JSON value (a safetensors header holds only"
+                        + " objects, arrays, strings and integers >= 0), found '-' at header byte 29"));
         l.add(new Bad("fractional offset", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],"
                         + "\"data_offsets\":[0,8.0]}}", two), "only integers are supported"));
         l.add(new Bad("leading zero", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[02],"
@@ -228,14 +240,28 @@ class SafeTensorsTest {
                 "header must be a JSON object starting with '{'"));
         l.add(new Bad("empty header", file("", new byte[0]), "header must be a JSON object"));
         l.add(new Bad("garbage after the header", file("{} x", new byte[0]),
-                "unexpected text after the header object"));
+                "the header length says 4 bytes, but the header's JSON object ends after 2 and"
+                        + " header byte 3 ('x') is not whitespace padding: the header length is too"
+                        + " large (by 2 bytes if the object is the whole header), or other bytes"
+                        + " follow the object"));
         l.add(new Bad("unterminated header", file("{\"a\":", new byte[0]), "unexpected end of header"));
-        l.add(new Bad("true", file("{\"a\":true}", new byte[0]), "unsupported JSON value starting with 't'"));
-        l.add(new Bad("null", file("{\"a\":null}", new byte[0]), "unsupported JSON value starting with 'n'"));
-        l.add(new Bad("nesting too deep", file("{\"a\":{\"b\":{\"c\":{}}}}", new byte[0]),
-                "nesting deeper than 3 levels"));
+        l.add(new Bad("true", file("{\"a\":true}", new byte[0]), "unsupported JSON value (a safetensors header holds only objects, arrays,"
+                + " strings and integers >= 0), found 't' at header byte 5"));
+        l.add(new Bad("null", file("{\"a\":null}", new byte[0]), "found 'n' at header byte 5"));
+        l.add(new Bad("an object nested in an entry", file("{\"a\":{\"b\":{\"c\":{}}}}", new byte[0]),
+                "tensor \"a\": unknown field \"b\" at header byte 6 (an entry holds dtype, shape and"
+                        + " data_offsets)"));
+        l.add(new Bad("an object nested in the metadata", file("{\"__metadata__\":{\"b\":{\"c\":{}}}}",
+                new byte[0]), "__metadata__: the value of \"b\" is not a string (at header byte 21)"));
+        l.add(new Bad("duplicate metadata key", file("{\"__metadata__\":{\"k\":\"1\",\"k\":\"2\"}}",
+                new byte[0]), "__metadata__: duplicate key \"k\" at header byte 25"));
+        l.add(new Bad("duplicate metadata", file("{\"__metadata__\":{},\"__metadata__\":{}}",
+                new byte[0]), "header: duplicate key \"__metadata__\" at header byte 19"));
+        l.add(new Bad("65 dimensions", file("{\"a\":{\"dtype\":\"F32\",\"shape\":["
+                        + "1,".repeat(64) + "1],\"data_offsets\":[0,4]}}", floats(1f)),
+                "tensor \"a\": shape has more than 64 dimensions (at header byte 157)"));
         l.add(new Bad("raw newline in a string", file("{\"a\n\":{}}", new byte[0]),
-                "raw control character in a string"));
+                "header: raw control character 0x0a in a string (it must be escaped) at header byte 3"));
         l.add(new Bad("bad escape", file("{\"a\\x\":{}}", new byte[0]), "unknown escape \\x"));
         l.add(new Bad("unpaired surrogate", file("{\"\\ud800\":{}}", new byte[0]),
                 "unpaired surrogate escape"));
@@ -243,7 +269,39 @@ class SafeTensorsTest {
                 "expected ',' or '}'"));
         byte[] notUtf8 = file("{\"a\":{}}", new byte[0]);
         notUtf8[8 + 2] = (byte) 0xff;
-        l.add(new Bad("invalid UTF-8", notUtf8, "header is not valid UTF-8"));
+        l.add(new Bad("invalid UTF-8", notUtf8, "header: a string holds bytes that are not valid"
+                + " UTF-8 (0xff cannot start a character) at header byte 2"));
+        // Every way a UTF-8 sequence inside a string can be wrong, each named.
+        l.add(new Bad("overlong UTF-8", withBytes("{\"ab\":{}}", 2, 0xc0, 0x80),
+                "not valid UTF-8 (U+0000 encoded in 2 bytes is an overlong form) at header byte 2"));
+        l.add(new Bad("a surrogate in UTF-8", withBytes("{\"abc\":{}}", 2, 0xed, 0xa0, 0x80),
+                "not valid UTF-8 (U+D800 encoded in 3 bytes is a surrogate) at header byte 2"));
+        l.add(new Bad("UTF-8 beyond Unicode", withBytes("{\"abcd\":{}}", 2, 0xf4, 0x90, 0x80, 0x80),
+                "not valid UTF-8 (U+110000 encoded in 4 bytes is beyond Unicode) at header byte 2"));
+        l.add(new Bad("UTF-8 cut short", withBytes("{\"abc\":{}}", 2, 0xe2, 0x82, '"'),
+                "not valid UTF-8 (0xe2 starts a 3-byte character that is cut short) at header byte 2"));
+
+        // The header length wrong by a few bytes, the file otherwise right: the message says what
+        // the length claims and where the JSON object really ends, not "not valid UTF-8".
+        String header = "{\"a\":" + OK_ENTRY + "}";
+        int h = header.length();
+        l.add(new Bad("header length 4 too large, data starting with a zero byte",
+                file(h + 4, header, floats(1f, 2f)),
+                "the header length says " + (h + 4) + " bytes, but the header's JSON object ends after "
+                        + h + " and header byte " + h + " (byte 0x00) is not whitespace padding: the"
+                        + " header length is too large (by 4 bytes if the object is the whole header),"
+                        + " or other bytes follow the object"));
+        l.add(new Bad("header length 4 too large, data starting with a byte that is not UTF-8",
+                file(h + 4, header, floats(Float.intBitsToFloat(0x3f8000ff), 2f)),
+                "header byte " + h + " (byte 0xff) is not whitespace padding: the header length is too"
+                        + " large (by 4 bytes if the object is the whole header)"));
+        l.add(new Bad("header length 4 too small", file(h - 4, header, floats(1f, 2f)),
+                "the header ends inside its JSON object: the header length (" + (h - 4) + " bytes) is"
+                        + " too small, or the header is cut short (header: "));
+        l.add(new Bad("header length 1 too small", file(h - 1, header, floats(1f, 2f)),
+                "the header ends inside its JSON object: the header length (" + (h - 1) + " bytes) is"
+                        + " too small, or the header is cut short (header: expected ',' or '}', found"
+                        + " the end of the header at header byte " + (h - 1) + ")"));
         return l;
     }
 
