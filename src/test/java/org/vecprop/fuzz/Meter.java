@@ -58,6 +58,16 @@ public final class Meter {
      * @throws AssertionError for anything else thrown, or more allocated than {@code bound}
      */
     public <T> T measure(String call, long bound, Read<T> read) {
+        return measureOnce(call, bound, read, false);
+    }
+
+    /**
+     * One measured call. Over the bound the first time, the call is made again: the first call
+     * of a code path in a JVM also pays for loading, linking and (under Jazzer) instrumenting
+     * classes on this thread, a one-time cost that no file size sets; only a second call over
+     * the bound is a finding.
+     */
+    private <T> T measureOnce(String call, long bound, Read<T> read, boolean again) {
         long before = THREADS.getCurrentThreadAllocatedBytes();
         T result;
         try {
@@ -75,8 +85,11 @@ public final class Meter {
         }
         long used = THREADS.getCurrentThreadAllocatedBytes() - before;
         if (used > bound) {
+            if (!again) {
+                return measureOnce(call, bound, read, true);
+            }
             throw new AssertionError(target + ": " + call + " allocated " + used + " bytes, over its"
-                    + " bound of " + bound);
+                    + " bound of " + bound + " (twice in a row)");
         }
         return result;
     }
