@@ -298,7 +298,7 @@ public final class Idx {
      * The header of {@code file} after a complete check of the file (one pass over a gzip
      * file's content in constant memory); {@code magic} is the kind asked for, 0 for any.
      */
-    private static Header verified(Path file, int magic) throws IOException {
+    static Header verified(Path file, int magic) throws IOException {
         try (IdxStream s = new IdxStream(file)) {
             Header h = header(s, magic);
             long dataBytes = h.elements();
@@ -342,9 +342,10 @@ public final class Idx {
 
     /**
      * Decodes the data of a checked file into {@code pixels} (scaled) or {@code labels}
-     * (checked against {@code classes}).
+     * (checked against {@code classes}); package-private for the test of a file that changes
+     * between the check and this pass.
      */
-    private static void fill(Path file, Header expected, float[] pixels, int off, int[] labels,
+    static void fill(Path file, Header expected, float[] pixels, int off, int[] labels,
                              int classes) throws IOException {
         try (IdxStream s = new IdxStream(file)) {
             Header h = header(s, expected.magic());

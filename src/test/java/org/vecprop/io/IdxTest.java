@@ -358,6 +358,30 @@ class IdxTest {
     }
 
     @Test
+    void aFileChangedBetweenTheCheckAndTheReadIsReported() throws IOException {
+        // The check pass saw one file, the read pass finds another: reported, not trusted. (The
+        // caller's array may then be partly written: the one case the class comment names.)
+        for (boolean gz : new boolean[] {false, true}) {
+            Path f = write("changing", gz ? gzip(GOOD) : GOOD);
+            Idx.Header checked = Idx.verified(f, Idx.IMAGES_MAGIC);
+            float[] dst = new float[24];
+            Files.write(f, gz ? gzip(idx(Idx.IMAGES_MAGIC, new int[] {2, 2, 4}, new byte[16]))
+                    : idx(Idx.IMAGES_MAGIC, new int[] {2, 2, 4}, new byte[16]));
+            assertEquals("changing: the file changed while it was being read (its content no longer"
+                    + " matches what was checked)", assertThrows(IdxFormatException.class,
+                    () -> Idx.fill(f, checked, dst, 0, null, 0)).getMessage(), "other dims, gzip " + gz);
+            Files.write(f, gz ? gzip(Arrays.copyOf(GOOD, GOOD.length - 3)) : Arrays.copyOf(GOOD, GOOD.length - 3));
+            assertEquals("changing: the file changed while it was being read (its content no longer"
+                    + " matches what was checked)", assertThrows(IdxFormatException.class,
+                    () -> Idx.fill(f, checked, dst, 0, null, 0)).getMessage(), "cut short, gzip " + gz);
+            Files.write(f, gz ? gzip(concat(GOOD, new byte[2])) : concat(GOOD, new byte[2]));
+            assertEquals("changing: the file changed while it was being read (its content no longer"
+                    + " matches what was checked)", assertThrows(IdxFormatException.class,
+                    () -> Idx.fill(f, checked, dst, 0, null, 0)).getMessage(), "grown, gzip " + gz);
+        }
+    }
+
+    @Test
     void badCallsAreRefusedBeforeAnyWrite() throws IOException {
         Path images = write("imgs", GOOD);
         float[] small = new float[30];
