@@ -39,7 +39,12 @@ import org.vecprop.kernel.Activation;
  * says so: {@code format = pt}, {@code vecprop.modules} (the module list), {@code vecprop.layout}
  * (the layout, in words). A file saved by PyTorch from such a model
  * ({@code safetensors.torch.save_file(model.state_dict(), path)}) loads with
- * {@link #loadWeights}.
+ * {@link #loadWeights}. A file that cannot be loaded, malformed or of another network, is
+ * refused with {@link FileRejectedException} and changes nothing. Memory, whatever the file
+ * claims: {@link #load} of a file of {@code N} bytes allocates at most
+ * {@code (SafeTensors.MAX_ALLOCATION_PER_BYTE + 8) x N + 4 x maxBatch x N} bytes plus 1 MiB (the
+ * file's tensors, the layers' weights and gradients, the staged copies, the batch buffers), and
+ * {@link #loadWeights} at most the reader's bound plus {@code 2 x N}.
  *
  * <p>Thread-safety: a network is used by one thread at a time. For concurrent inference give
  * each thread {@link #sharingWeights(int)}, a network over the same (read-only) weights with

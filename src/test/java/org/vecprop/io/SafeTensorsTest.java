@@ -329,6 +329,14 @@ class SafeTensorsTest {
     }
 
     @Test
+    void aMissingFileIsAnIOExceptionNotARefusal(@TempDir Path dir) {
+        // "Could not read" and "read and refused" are told apart: only the second is a
+        // FileRejectedException.
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.read(dir.resolve("missing")));
+        assertEquals(java.nio.file.NoSuchFileException.class, e.getClass());
+    }
+
+    @Test
     void aHugeHeaderLengthAllocatesNothingLarge() {
         // The length is checked before the header is allocated: a reader that trusted it would
         // try to allocate the claimed bytes and fail with OutOfMemoryError instead.
