@@ -7,7 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.vecprop.io.Idx;
 import org.vecprop.io.SafeTensors;
+import org.vecprop.nn.Adam;
+import org.vecprop.nn.AdamOptions;
 import org.vecprop.nn.Network;
+import org.vecprop.nn.Optimizer;
+import org.vecprop.nn.Sgd;
+import org.vecprop.nn.SgdOptions;
 
 /**
  * The fuzz targets by name, with the allocation bound each reader documents.
@@ -22,7 +27,12 @@ import org.vecprop.nn.Network;
  *   <li>{@code idx}: the input split into two files (a 2-byte big-endian length of the first,
  *       the first, the second), each read with {@link Idx#header}, {@link Idx#readImages(Path)}
  *       and {@link Idx#readLabels(Path, int)}, and the two as a pair with {@link Idx#read}; bound
- *       {@code 4 x D + 1 MiB} per call, D the decompressed size of the files it reads.</li>
+ *       {@code 4 x D + 1 MiB} per call, D the decompressed size of the files it reads;</li>
+ *   <li>{@code optimizer-state}: the input as a state file, {@code Optimizer.loadState} into an
+ *       AdamW and an SGD with momentum over a fixed 2-3-1 network (the seeds are their own
+ *       files, so mutations reach past the kind and hyper-parameter checks); bound
+ *       {@code (MAX_ALLOCATION_PER_BYTE + 4) x N + 1 MiB} (the file's tensors, a copy and a
+ *       transposed copy of each). Adding it took the method below and its seeds.</li>
  * </ul>
  */
 public final class FileTargets {
@@ -35,6 +45,7 @@ public final class FileTargets {
         ALL.put("safetensors", FileTargets::safetensors);
         ALL.put("network", FileTargets::network);
         ALL.put("idx", FileTargets::idx);
+        ALL.put("optimizer-state", FileTargets::optimizerState);
     }
 
     /** {@return the target of that name} */
@@ -99,5 +110,24 @@ public final class FileTargets {
             m.measure("Idx.readLabels(10)", bound, () -> Idx.readLabels(f, 10));
         }
         m.measure("Idx.read(pair)", 4 * (da + db) + Meter.CONSTANT, () -> Idx.read(fa, fb, 10));
+    }
+
+    /** The optimizers the state target loads into, as {@link SeedCorpus} writes their seeds. */
+    static Optimizer[] stateOptimizers() {
+        return new Optimizer[] {new Adam(Network.mlp(1, 1, 2, 3, 1), AdamOptions.adamW(1e-3f)),
+            new Sgd(Network.mlp(1, 1, 2, 3, 1), SgdOptions.learningRate(0.1f).withMomentum(0.9f))};
+    }
+
+    private static final Optimizer[] STATE_OPTIMIZERS = stateOptimizers();
+
+    static void optimizerState(byte[] input, Meter m) throws IOException {
+        Path f = m.file(input);
+        long bound = (SafeTensors.MAX_ALLOCATION_PER_BYTE + 4L) * input.length + Meter.CONSTANT;
+        for (Optimizer o : STATE_OPTIMIZERS) {
+            m.measure(o.getClass().getSimpleName() + ".loadState", bound, () -> {
+                o.loadState(f);
+                return o;
+            });
+        }
     }
 }

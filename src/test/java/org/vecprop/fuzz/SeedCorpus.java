@@ -66,6 +66,21 @@ public final class SeedCorpus {
                 write(root.resolve("network"), e.getKey(), e.getValue());
             }
         }
+        // Optimizer states: the target's own optimizers (so a seed loads), one after a step, and
+        // one of another kind.
+        for (org.vecprop.nn.Optimizer o : FileTargets.stateOptimizers()) {
+            String kind = o.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+            write(root.resolve("optimizer-state"), kind, o.state().toBytes());
+        }
+        Network stepped = Network.mlp(1, 1, 2, 3, 1);
+        stepped.forward(new float[] {0.5f, -1f}, 0, 2, 1);
+        stepped.loss(new float[] {1f}, 0, 1);
+        stepped.backward(org.vecprop.nn.Gradients.OVERWRITE);
+        org.vecprop.nn.Adam adam = new org.vecprop.nn.Adam(stepped, org.vecprop.nn.AdamOptions.adamW(1e-3f));
+        adam.step();
+        write(root.resolve("optimizer-state"), "adam-stepped", adam.state().toBytes());
+        write(root.resolve("optimizer-state"), "adam-not-w", new org.vecprop.nn.Adam(Network.mlp(1, 1, 2, 3, 1),
+                org.vecprop.nn.AdamOptions.adam(1e-3f)).state().toBytes());
         // IDX pairs: images then labels, as the idx target splits its input.
         byte[] pixels = new byte[3 * 4 * 5];
         for (int i = 0; i < pixels.length; i++) {
