@@ -296,6 +296,182 @@ public final class Checks {
         }
     }
 
+    /**
+     * Validates an Adam or AdamW update of {@code n} contiguous parameters: sizes and extents of
+     * w, g, m and v, no two of them overlapping, and the hyper-parameters: {@code lr} and
+     * {@code weightDecay} finite and {@code >= 0}, {@code beta1} and {@code beta2} in
+     * {@code [0, 1)}, {@code eps} finite and {@code > 0}, {@code step >= 1}.
+     */
+    public static void adam(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff,
+                            float[] v, int vOff, float lr, float beta1, float beta2, float eps,
+                            float weightDecay, long step) {
+        nonNegative("lr", lr);
+        unitInterval("beta1", beta1);
+        unitInterval("beta2", beta2);
+        if (!(eps > 0f) || eps == Float.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException("eps must be finite and > 0, got " + eps);
+        }
+        nonNegative("weightDecay", weightDecay);
+        if (step < 1) {
+            throw new IllegalArgumentException("step must be >= 1 (the first update is step 1), got " + step);
+        }
+        size("n", n);
+        vector("w", w, wOff, n);
+        vector("g", g, gOff, n);
+        vector("m", m, mOff, n);
+        vector("v", v, vOff, n);
+        int ld = Math.max(1, n);
+        noOverlap("w", w, wOff, 1, n, ld, "g", g, gOff, 1, n, ld, false);
+        noOverlap("m", m, mOff, 1, n, ld, "w", w, wOff, 1, n, ld, false);
+        noOverlap("m", m, mOff, 1, n, ld, "g", g, gOff, 1, n, ld, false);
+        noOverlap("v", v, vOff, 1, n, ld, "w", w, wOff, 1, n, ld, false);
+        noOverlap("v", v, vOff, 1, n, ld, "g", g, gOff, 1, n, ld, false);
+        noOverlap("v", v, vOff, 1, n, ld, "m", m, mOff, 1, n, ld, false);
+    }
+
+    /** {@code value} must be finite and {@code >= 0}. */
+    public static void nonNegative(String name, float value) {
+        if (!(value >= 0f) || value == Float.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException(name + " must be finite and >= 0, got " + value);
+        }
+    }
+
+    /** {@code value} must be in {@code [0, 1)}. */
+    public static void unitInterval(String name, float value) {
+        if (!(value >= 0f && value < 1f)) {
+            throw new IllegalArgumentException(name + " must be in [0, 1), got " + value);
+        }
+    }
+
+    /**
+     * Checks that the int {@code array} can hold a row-major {@code rows x cols} matrix at
+     * {@code offset} with row stride {@code ld}: the rules of {@link #matrix(String, float[], int,
+     * int, int, int)}.
+     *
+     * @param name the argument's name; {@code ld} is reported as {@code "ld" + name}
+     */
+    public static void matrix(String name, int[] array, int offset, int rows, int cols, int ld) {
+        if (array == null) {
+            throw new NullPointerException(name + " must not be null");
+        }
+        extent(name, array.length, offset, rows, cols, ld, false);
+    }
+
+    /**
+     * Checks an int vector of {@code n} contiguous elements at {@code offset}.
+     *
+     * @param name the argument's name
+     */
+    public static void vector(String name, int[] array, int offset, int n) {
+        if (array == null) {
+            throw new NullPointerException(name + " must not be null");
+        }
+        if (offset < 0 || offset > array.length) {
+            throw new IndexOutOfBoundsException(
+                    name + "Off " + offset + " is outside " + name + " (length " + array.length + ")");
+        }
+        if ((long) offset + n > array.length) {
+            throw new IndexOutOfBoundsException(name + ": " + n + " elements at " + name + "Off "
+                    + offset + " run past " + name + ".length " + array.length);
+        }
+    }
+
+    /**
+     * Checks a loss's reduction argument.
+     *
+     * @param reduction the reduction, any enum; must not be null
+     */
+    public static void reduction(Object reduction) {
+        if (reduction == null) {
+            throw new NullPointerException("reduction must not be null");
+        }
+    }
+
+    /**
+     * Validates a cross-entropy call over logits {@code z} ({@code rows x classes}) with one
+     * label per row and, when {@code dz} is not null, a gradient output of z's shape that may be
+     * exactly z's view (in place) and overlap nothing else: shapes first, then
+     * {@code labelSmoothing} in [0, 1], then every label in {@code [0, classes)}. Every check runs
+     * before anything is written.
+     *
+     * @param dz the gradient output (checked when {@code gradient}, so null is rejected then)
+     * @param gradient whether a gradient is asked for
+     */
+    public static void crossEntropy(int rows, int classes, float[] z, int zOff, int ldz,
+                                    int[] labels, int labelsOff, float[] dz, int dzOff, int lddz,
+                                    boolean gradient, float labelSmoothing) {
+        matrix("z", z, zOff, rows, classes, ldz);
+        vector("labels", labels, labelsOff, rows);
+        if (gradient) {
+            matrix("dz", dz, dzOff, rows, classes, lddz);
+            noOverlap("dz", dz, dzOff, lddz, "z", z, zOff, ldz, rows, classes, true);
+        }
+        if (!(labelSmoothing >= 0f && labelSmoothing <= 1f)) {
+            throw new IllegalArgumentException("labelSmoothing must be in [0, 1], got " + labelSmoothing);
+        }
+        for (int i = 0; i < rows; i++) {
+            int label = labels[labelsOff + i];
+            if (label < 0 || label >= classes) {
+                throw new IllegalArgumentException("labels[" + (labelsOff + i) + "] must be in [0, "
+                        + classes + "), got " + label + (labelsOff == 0 ? "" : " (row " + i + ")"));
+            }
+        }
+    }
+
+    /**
+     * Validates a binary cross-entropy call: logits {@code x} and targets {@code y}, both
+     * {@code rows x cols}; {@code posWeight} null or {@code cols} floats; the gradient output
+     * {@code g} (checked when {@code gradient}, so null is rejected then) of the same shape, which
+     * may be exactly x's or y's view and may overlap nothing else, posWeight included.
+     */
+    public static void binaryCrossEntropy(int rows, int cols, float[] x, int xOff, int ldx,
+                                          float[] y, int yOff, int ldy, float[] posWeight, int posWeightOff,
+                                          float[] g, int gOff, int ldg, boolean gradient) {
+        if (gradient) {
+            binary(rows, cols, x, xOff, ldx, y, yOff, ldy, g, gOff, ldg, "x", "y", "g");
+        } else {
+            matrix("x", x, xOff, rows, cols, ldx);
+            matrix("y", y, yOff, rows, cols, ldy);
+        }
+        if (posWeight != null) {
+            vector("posWeight", posWeight, posWeightOff, cols);
+            if (gradient && rows > 0) {
+                noOverlap("g", g, gOff, rows, cols, ldg, "posWeight", posWeight, posWeightOff, 1, cols,
+                        Math.max(1, cols), false);
+            }
+        }
+    }
+
+    /**
+     * Validates an argmax over the rows of {@code x}: one int per row into {@code index}; a row
+     * must have at least one column.
+     */
+    public static void argmax(int rows, int cols, float[] x, int xOff, int ldx, int[] index, int indexOff) {
+        matrix("x", x, xOff, rows, cols, ldx);
+        vector("index", index, indexOff, rows);
+        if (cols == 0 && rows > 0) {
+            throw new IllegalArgumentException("cols must be >= 1 for an argmax of " + rows + " rows, got 0");
+        }
+    }
+
+    /**
+     * Validates a top-k selection over the rows of {@code x}: k in [0, cols]; {@code index} a
+     * {@code rows x k} int matrix; {@code values}, if not null, a {@code rows x k} float matrix
+     * that does not overlap x.
+     */
+    public static void topK(int rows, int cols, int k, float[] x, int xOff, int ldx,
+                            int[] index, int indexOff, int ldIndex, float[] values, int valuesOff, int ldValues) {
+        matrix("x", x, xOff, rows, cols, ldx);
+        if (k < 0 || k > cols) {
+            throw new IllegalArgumentException("k must be in [0, cols = " + cols + "], got " + k);
+        }
+        matrix("index", index, indexOff, rows, k, ldIndex);
+        if (values != null) {
+            matrix("values", values, valuesOff, rows, k, ldValues);
+            noOverlap("values", values, valuesOff, rows, k, ldValues, "x", x, xOff, rows, cols, ldx, false);
+        }
+    }
+
     /** Validates the output array of a summary: at least 4 doubles. */
     public static void summary(double[] out) {
         if (out == null) {

@@ -72,6 +72,38 @@ public interface Kernels {
     float mseLossAndGradient(int rows, int cols, float[] p, int pOff, int ldp,
                              float[] t, int tOff, int ldt, float[] g, int gOff, int ldg);
 
+    /**
+     * Row-wise softmax of a {@code rows x cols} matrix ({@code cols >= 1}): {@code
+     * org.vecprop.kernel.Softmax.forward}; y may be exactly x.
+     */
+    void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
+
+    /** Row-wise log-softmax ({@code cols >= 1}): {@code org.vecprop.kernel.Softmax.logForward}; y may be exactly x. */
+    void logSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
+
+    /**
+     * Cross-entropy of logits z ({@code rows x classes}, {@code classes >= 1}) against valid
+     * labels: returns the double sum of the rows' losses in row order, and writes
+     * {@code dz = (softmax - target) * gradScale} unless dz is null (dz may be exactly z).
+     */
+    double crossEntropy(int rows, int classes, float[] z, int zOff, int ldz, int[] labels, int labelsOff,
+                        float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing);
+
+    /**
+     * Binary cross-entropy with logits over a non-empty {@code rows x cols} matrix: returns the
+     * long sum of the elements' losses (before any division), and writes the gradient times
+     * {@code gradScale} unless g is null; posWeight null means a weight of 1 for every column.
+     */
+    double binaryCrossEntropy(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
+                              float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, float gradScale);
+
+    /** The first position of each row's largest element ({@code cols >= 1}): {@code org.vecprop.kernel.TopK.argmax}. */
+    void argmax(int rows, int cols, float[] x, int xOff, int ldx, int[] index, int indexOff);
+
+    /** Each row's k first elements, best first: {@code org.vecprop.kernel.TopK.select}. */
+    void topK(int rows, int cols, int k, float[] x, int xOff, int ldx, int[] index, int indexOff, int ldIndex,
+              float[] values, int valuesOff, int ldValues);
+
     /** {@code y[i][j] = x[i][j] + bias[j]}. */
     void biasAdd(int rows, int cols, float[] x, int xOff, int ldx,
                  float[] bias, int biasOff, float[] y, int yOff, int ldy);
@@ -83,6 +115,16 @@ public interface Kernels {
     /** The SGD update of n contiguous parameters (see {@code org.vecprop.kernel.Update}). */
     void sgd(int n, float[] w, int wOff, float[] g, int gOff, float[] v, int vOff,
              float lr, float momentum, float weightDecay, boolean zeroGrad);
+
+    /**
+     * The Adam/AdamW update of n contiguous parameters in {@code contract.ArithmeticOrder}'s
+     * order, with the per-step scalars already computed there: {@code stepSize} ({@code s}),
+     * {@code rootCorrection} ({@code r}), {@code coupledDecay} (Adam's L2 factor, 0 for none),
+     * {@code decay} (AdamW's factor, or exactly 1 for none: then w is not multiplied).
+     */
+    void adam(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff,
+              float[] v, int vOff, float stepSize, float rootCorrection, float beta1, float beta2,
+              float eps, float coupledDecay, float decay, boolean zeroGrad);
 
     /** Sum of squares, max |x|, NaN and infinity counts into out (see SummaryIndex). */
     void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.DynamicTest;
 import org.vecprop.contract.Checks;
+import org.vecprop.kernel.Reduction;
 
 /**
  * Tables of bad calls, one per signature, shared by a kernel's tests and its reference twin's:
@@ -192,6 +193,99 @@ public final class BadCalls {
         };
     }
 
+    /** A cross-entropy call (kernel, or the reference with mean for MEAN); dz null for the loss alone. */
+    public interface CrossEntropyCall {
+        float call(int rows, int classes, float[] z, int zOff, int ldz, int[] labels, int labelsOff,
+                   float[] dz, int dzOff, int lddz, Reduction reduction, float labelSmoothing);
+    }
+
+    /**
+     * The bad calls of a cross-entropy entry point on 4 x 4 logits z (array a) with gradient dz
+     * (array c): sizes, nulls, the labels' extent and every label out of range (the last row's
+     * too, so a write before the check would show), the smoothing, dz's layout and overlap.
+     * {@code gradient}: dz is required (a null dz is then rejected); {@code reduction}: the call
+     * takes a Reduction that may be null.
+     */
+    public static List<Bad> crossEntropy(String api, boolean gradient, boolean reduction, CrossEntropyCall f) {
+        List<Bad> l = new ArrayList<>();
+        Reduction mean = Reduction.MEAN;
+        l.add(new Bad(api + " negative rows", IAE, "z: rows must be >= 0, got -1",
+                x -> f.call(-1, 4, x.a, 0, 4, new int[4], 0, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " negative classes", IAE, "z: cols must be >= 0, got -4",
+                x -> f.call(4, -4, x.a, 0, 4, new int[4], 0, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " null z", NPE, "z must not be null",
+                x -> f.call(4, 4, null, 0, 4, new int[4], 0, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " null labels", NPE, "labels must not be null",
+                x -> f.call(4, 4, x.a, 0, 4, null, 0, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " labels too short", IOOBE, "labels: 4 elements at labelsOff 1 run past labels.length 4",
+                x -> f.call(4, 4, x.a, 0, 4, new int[4], 1, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " negative labelsOff", IOOBE, "labelsOff -1 is outside labels (length 4)",
+                x -> f.call(4, 4, x.a, 0, 4, new int[4], -1, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " label past the classes, last row", IAE, "labels[3] must be in [0, 4), got 12",
+                x -> f.call(4, 4, x.a, 0, 4, new int[] {0, 1, 2, 12}, 0, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " label equal to classes", IAE, "labels[1] must be in [0, 4), got 4",
+                x -> f.call(4, 4, x.a, 0, 4, new int[] {3, 4, 0, 0}, 0, x.c, 0, 4, Reduction.SUM, 0.1f)));
+        l.add(new Bad(api + " negative label", IAE, "labels[0] must be in [0, 4), got -1",
+                x -> f.call(4, 4, x.a, 0, 4, new int[] {-1, 0, 0, 0}, 0, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " bad label at an offset names the row", IAE, "labels[5] must be in [0, 4), got 4 (row 3)",
+                x -> f.call(4, 4, x.a, 0, 4, new int[] {9, 9, 0, 1, 2, 4}, 2, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " no classes", IAE, "labels[0] must be in [0, 0), got 0",
+                x -> f.call(4, 0, x.a, 0, 4, new int[4], 0, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " smoothing above 1", IAE, "labelSmoothing must be in [0, 1], got 1.5",
+                x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, x.c, 0, 4, mean, 1.5f)));
+        l.add(new Bad(api + " negative smoothing", IAE, "labelSmoothing must be in [0, 1], got -0.25",
+                x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, x.c, 0, 4, mean, -0.25f)));
+        l.add(new Bad(api + " NaN smoothing", IAE, "labelSmoothing must be in [0, 1], got NaN",
+                x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, x.c, 0, 4, mean, Float.NaN)));
+        l.add(new Bad(api + " small ldz", IAE, "ldz must be >= max(1, cols = 4), got 3",
+                x -> f.call(4, 4, x.a, 0, 3, new int[4], 0, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " z past end", IOOBE, "z: a 4 x 4 matrix at zOff 50",
+                x -> f.call(4, 4, x.a, 50, 4, new int[4], 0, x.c, 0, 4, mean, 0f)));
+        if (gradient) {
+            l.add(new Bad(api + " null dz", NPE, "dz must not be null",
+                    x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, null, 0, 4, mean, 0f)));
+        }
+        l.add(new Bad(api + " small lddz", IAE, "lddz must be >= max(1, cols = 4), got 3",
+                x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, x.c, 0, 3, mean, 0f)));
+        l.add(new Bad(api + " dz past end", IOOBE, "dz: a 4 x 4 matrix at dzOff 60",
+                x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, x.c, 60, 4, mean, 0f)));
+        l.add(new Bad(api + " dz overlaps z", IAE, "dz (elements 1..16) overlaps z",
+                x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, x.a, 1, 4, mean, 0f)));
+        if (reduction) {
+            l.add(new Bad(api + " null reduction", NPE, "reduction must not be null",
+                    x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, x.c, 0, 4, null, 0f)));
+        }
+        return l;
+    }
+
+    /** A binary cross-entropy call (kernel, or the reference); g null for the loss alone. */
+    public interface BceCall {
+        float call(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
+                   float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, Reduction reduction);
+    }
+
+    /**
+     * The bad calls of a BCE entry point: the {@link #binary} rows for x (array a), y (b) and g
+     * (c) with a valid posWeight (array d), then posWeight past its array, g overlapping
+     * posWeight, and (when {@code reduction}) a null reduction.
+     */
+    public static List<Bad> binaryCrossEntropy(String api, boolean reduction, BceCall f) {
+        List<Bad> l = new ArrayList<>(binary(api, "x", "y", "g",
+                (r, c, p, po, lp, q, qo, lq, o, oo, lo) -> f.call(r, c, p, po, lp, q, qo, lq,
+                        new float[Math.max(0, c)], 0, o, oo, lo, Reduction.MEAN)));
+        l.add(new Bad(api + " posWeight past end", IOOBE, "posWeight: 4 elements at posWeightOff 62",
+                a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.d, 62, a.c, 0, 4, Reduction.SUM)));
+        l.add(new Bad(api + " negative posWeightOff", IOOBE, "posWeightOff -2 is outside posWeight",
+                a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.d, -2, a.c, 0, 4, Reduction.SUM)));
+        l.add(new Bad(api + " g overlaps posWeight", IAE, "g (elements 0..15) overlaps posWeight",
+                a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 12, a.c, 0, 4, Reduction.MEAN)));
+        if (reduction) {
+            l.add(new Bad(api + " null reduction", NPE, "reduction must not be null",
+                    a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, null, 0, a.c, 0, 4, null)));
+        }
+        return l;
+    }
+
     /** {@code Bias.add}'s signature (kernel and reference). */
     public interface BiasAdd {
         void call(int rows, int cols, float[] x, int xOff, int ldx, float[] bias, int biasOff,
@@ -305,5 +399,76 @@ public final class BadCalls {
         assertEquals(before[3][0] - (0.5f * before[3][16] + before[3][8]), shared[0]);
         assertEquals(0f, shared[8], "g zeroed");
         assertEquals(0.5f * before[3][16] + before[3][8], shared[16], "v updated");
+    }
+    /** An Adam update call: {@code Update.adam} or {@code ReferenceUpdate.adam}. */
+    public interface Adam {
+        void call(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v,
+                  int vOff, float lr, float beta1, float beta2, float eps, float weightDecay,
+                  boolean decoupled, long step, boolean zeroGrad);
+    }
+
+    /**
+     * Every check of an Adam update: sizes, nulls, extents, the six overlaps, each hyper-parameter
+     * out of range (named, with its value); nothing written by a rejected call.
+     */
+    public static void adamChecks(Adam adam) {
+        float[] w = Values.ramp(8), g = Values.ramp(8), m = Values.ramp(8), v = Values.ramp(8);
+        float[] shared = Values.ramp(40);
+        float[][] arrays = {w, g, m, v, shared};
+        float[][] before = {w.clone(), g.clone(), m.clone(), v.clone(), shared.clone()};
+        rejects(IllegalArgumentException.class, "n must be >= 0, got -1",
+                () -> adam.call(-1, w, 0, g, 0, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        for (String name : new String[] {"w", "g", "m", "v"}) {
+            float[] nw = name.equals("w") ? null : w, ng = name.equals("g") ? null : g;
+            float[] nm = name.equals("m") ? null : m, nv = name.equals("v") ? null : v;
+            rejects(NullPointerException.class, name + " must not be null",
+                    () -> adam.call(4, nw, 0, ng, 0, nm, 0, nv, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        }
+        rejects(IndexOutOfBoundsException.class, "w: 8 elements at wOff 1 run past w.length 8",
+                () -> adam.call(8, w, 1, g, 0, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IndexOutOfBoundsException.class, "g: 8 elements at gOff 2 run past g.length 8",
+                () -> adam.call(8, w, 0, g, 2, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IndexOutOfBoundsException.class, "m: 8 elements at mOff 3 run past m.length 8",
+                () -> adam.call(8, w, 0, g, 0, m, 3, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IndexOutOfBoundsException.class, "v: 8 elements at vOff 4 run past v.length 8",
+                () -> adam.call(8, w, 0, g, 0, m, 0, v, 4, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "w (elements 0..7) overlaps g (elements 4..11) in the same array",
+                () -> adam.call(8, shared, 0, shared, 4, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "m (elements 4..11) overlaps w (elements 0..7) in the same array",
+                () -> adam.call(8, shared, 0, g, 0, shared, 4, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "m (elements 10..17) overlaps g (elements 16..23) in the same array",
+                () -> adam.call(8, w, 0, shared, 16, shared, 10, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "v (elements 7..14) overlaps w (elements 0..7) in the same array",
+                () -> adam.call(8, shared, 0, g, 0, m, 0, shared, 7, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "v (elements 20..27) overlaps g (elements 16..23) in the same array",
+                () -> adam.call(8, w, 0, shared, 16, m, 0, shared, 20, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "v (elements 30..37) overlaps m (elements 24..31) in the same array",
+                () -> adam.call(8, w, 0, g, 0, shared, 24, shared, 30, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "lr must be finite and >= 0, got NaN",
+                () -> adam.call(8, w, 0, g, 0, m, 0, v, 0, Float.NaN, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "lr must be finite and >= 0, got -0.001",
+                () -> adam.call(8, w, 0, g, 0, m, 0, v, 0, -1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "beta1 must be in [0, 1), got 1.0",
+                () -> adam.call(8, w, 0, g, 0, m, 0, v, 0, 1e-3f, 1f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "beta1 must be in [0, 1), got -0.1",
+                () -> adam.call(8, w, 0, g, 0, m, 0, v, 0, 1e-3f, -0.1f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "beta2 must be in [0, 1), got NaN",
+                () -> adam.call(8, w, 0, g, 0, m, 0, v, 0, 1e-3f, 0.9f, Float.NaN, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "eps must be finite and > 0, got 0.0",
+                () -> adam.call(8, w, 0, g, 0, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 0f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "eps must be finite and > 0, got Infinity",
+                () -> adam.call(8, w, 0, g, 0, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, Float.POSITIVE_INFINITY, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "weightDecay must be finite and >= 0, got -0.01",
+                () -> adam.call(8, w, 0, g, 0, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, -0.01f, true, 1, true));
+        rejects(IllegalArgumentException.class, "step must be >= 1 (the first update is step 1), got 0",
+                () -> adam.call(8, w, 0, g, 0, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 0, true));
+        for (int i = 0; i < arrays.length; i++) {
+            assertArrayEquals(before[i], arrays[i], "rejected calls: array " + i + " changed");
+        }
+        // The four side by side in one array are fine, and a zero-length update touches nothing.
+        adam.call(8, shared, 0, shared, 8, shared, 16, shared, 24, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true);
+        assertEquals(0f, shared[8], "g zeroed");
+        adam.call(0, w, 8, g, 8, m, 8, v, 8, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true);
+        assertArrayEquals(before[0], w, "n = 0 writes nothing");
     }
 }

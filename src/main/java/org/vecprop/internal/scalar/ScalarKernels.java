@@ -8,9 +8,11 @@ import org.vecprop.internal.LaneSums;
 import org.vecprop.internal.PackBuffers;
 import org.vecprop.internal.PackedOperand;
 import org.vecprop.internal.Scratch;
+import org.vecprop.internal.TopKSelect;
 import org.vecprop.reference.ReferenceBias;
 import org.vecprop.reference.ReferenceRelu;
 import org.vecprop.reference.ReferenceStats;
+import org.vecprop.reference.ReferenceTopK;
 import org.vecprop.reference.ReferenceUpdate;
 
 /**
@@ -28,7 +30,9 @@ import org.vecprop.reference.ReferenceUpdate;
  *       sigmoid and tanh, whose oracle computes in double, in {@link ScalarActivations};</li>
  *   <li>GEMM, the MSE loss and the sum of squares, where the oracle sums in its own textbook
  *       order: loops of their own here, following the depth blocks and virtual lanes of the
- *       order.</li>
+ *       order; likewise softmax, cross-entropy and binary cross-entropy, whose oracle computes
+ *       in double ({@link ScalarClassification});</li>
+ *   <li>argmax (the oracle's scan) and top-k ({@link TopKSelect}): selections, exact.</li>
  * </ul>
  */
 public final class ScalarKernels implements Kernels {
@@ -145,6 +149,44 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
+        ScalarClassification.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, false);
+    }
+
+    @Override
+    public void logSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
+        ScalarClassification.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, true);
+    }
+
+    @Override
+    public double crossEntropy(int rows, int classes, float[] z, int zOff, int ldz, int[] labels, int labelsOff,
+                               float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing) {
+        return ScalarClassification.crossEntropy(rows, classes, z, zOff, ldz, labels, labelsOff,
+                dz, dzOff, lddz, gradScale, labelSmoothing);
+    }
+
+    @Override
+    public double binaryCrossEntropy(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
+                                     float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, float gradScale) {
+        return ScalarClassification.binaryCrossEntropy(rows, cols, x, xOff, ldx, y, yOff, ldy,
+                posWeight, posWeightOff, g, gOff, ldg, gradScale);
+    }
+
+    @Override
+    public void argmax(int rows, int cols, float[] x, int xOff, int ldx, int[] index, int indexOff) {
+        ReferenceTopK.argmax(rows, cols, x, xOff, ldx, index, indexOff);
+    }
+
+    @Override
+    public void topK(int rows, int cols, int k, float[] x, int xOff, int ldx, int[] index, int indexOff,
+                     int ldIndex, float[] values, int valuesOff, int ldValues) {
+        for (int i = 0; i < rows; i++) {
+            TopKSelect.row(x, xOff + i * ldx, cols, k, index, indexOff + i * ldIndex,
+                    values, valuesOff + i * ldValues);
+        }
+    }
+
+    @Override
     public void biasAdd(int rows, int cols, float[] x, int xOff, int ldx,
                         float[] bias, int biasOff, float[] y, int yOff, int ldy) {
         ReferenceBias.add(rows, cols, x, xOff, ldx, bias, biasOff, y, yOff, ldy);
@@ -160,6 +202,31 @@ public final class ScalarKernels implements Kernels {
     public void sgd(int n, float[] w, int wOff, float[] g, int gOff, float[] v, int vOff,
                     float lr, float momentum, float weightDecay, boolean zeroGrad) {
         ReferenceUpdate.sgd(n, w, wOff, g, gOff, v, vOff, lr, momentum, weightDecay, zeroGrad);
+    }
+
+    @Override
+    public void adam(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff,
+                     float[] v, int vOff, float stepSize, float rootCorrection, float beta1,
+                     float beta2, float eps, float coupledDecay, float decay, boolean zeroGrad) {
+        float oneMinusBeta1 = 1f - beta1, oneMinusBeta2 = 1f - beta2;
+        for (int i = 0; i < n; i++) {
+            float wi = w[wOff + i], gi = g[gOff + i];
+            if (coupledDecay != 0f) {
+                gi = Math.fma(coupledDecay, wi, gi);
+            }
+            if (decay != 1f) {
+                wi = wi * decay;
+            }
+            float mi = Math.fma(oneMinusBeta1, gi - m[mOff + i], m[mOff + i]);
+            float vi = Math.fma(oneMinusBeta2, gi * gi, beta2 * v[vOff + i]);
+            float q = mi / ((float) Math.sqrt(vi) / rootCorrection + eps);
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
+            w[wOff + i] = Math.fma(-stepSize, q, wi);
+            if (zeroGrad) {
+                g[gOff + i] = 0f;
+            }
+        }
     }
 
     @Override
