@@ -66,7 +66,7 @@ public final class PackedMatrix {
      * opt-in: the products compute with the rounded weights, not the given ones.
      *
      * <p><b>What a product computes.</b> Each value is rounded to the nearest bfloat16, ties to
-     * even ({@link org.vecprop.contract.Bfloat16#round}: 8 exponent bits as a float, 7 fraction
+     * even (on the float's bits, carries into the exponent: 8 exponent bits as a float, 7 fraction
      * bits, relative error at most {@code 2^-8} per weight in the normal range), once, here and
      * on {@link #refresh}. A product with this matrix widens each weight back to float (exact)
      * in the register before its FMA, so it returns the same bits as the same product, by
