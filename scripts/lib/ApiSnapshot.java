@@ -186,6 +186,9 @@ public final class ApiSnapshot {
         boolean isEnum = flags.contains(AccessFlag.ENUM);
         boolean isRecord = c.findAttribute(Attributes.record()).isPresent();
         List<String> words = new ArrayList<>();
+        if (c.findAttribute(Attributes.deprecated()).isPresent()) {
+            words.add("@Deprecated"); // deprecating is an API change too (a minor one)
+        }
         words.add(flags.contains(AccessFlag.PUBLIC) ? "public" : "protected");
         if (inner != null && flags.contains(AccessFlag.STATIC) && !isInterface && !isEnum && !isRecord) {
             words.add("static");
@@ -279,7 +282,8 @@ public final class ApiSnapshot {
                     .map(s -> render(s.asTypeSignature())).orElse(render(f.fieldTypeSymbol()));
             String value = f.findAttribute(Attributes.constantValue())
                     .map(v -> " = " + constant(v.constant().constantValue(), f.fieldTypeSymbol())).orElse("");
-            String mods = modifiers(ff, List.of(AccessFlag.STATIC, AccessFlag.FINAL, AccessFlag.VOLATILE, AccessFlag.TRANSIENT));
+            String mods = (f.findAttribute(Attributes.deprecated()).isPresent() ? "@Deprecated " : "")
+                    + modifiers(ff, List.of(AccessFlag.STATIC, AccessFlag.FINAL, AccessFlag.VOLATILE, AccessFlag.TRANSIENT));
             String kind = ff.contains(AccessFlag.ENUM) ? "0" : "1";
             members.add(new String[] {kind, f.fieldName().stringValue(),
                     "  " + (ff.contains(AccessFlag.ENUM) ? "enum constant " + f.fieldName().stringValue()
@@ -322,7 +326,8 @@ public final class ApiSnapshot {
             if (!isInterface) {
                 shown.add(AccessFlag.ABSTRACT);
             }
-            String mods = modifiers(mf, shown);
+            String mods = (m.findAttribute(Attributes.deprecated()).isPresent() ? "@Deprecated " : "")
+                    + modifiers(mf, shown);
             if (isInterface && !mf.contains(AccessFlag.ABSTRACT) && !mf.contains(AccessFlag.STATIC)) {
                 mods += "default ";
             }
