@@ -185,8 +185,9 @@ public final class Dense {
         Objects.requireNonNull(activation, "activation must not be null");
         long buffers = Math.max((long) in * out, (long) maxBatch * Math.max(in, out));
         if (buffers > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("layer " + in + " x " + out + " at maxBatch "
-                    + maxBatch + " needs " + buffers + " floats in one array");
+            throw new IllegalArgumentException("in x out and maxBatch x max(in, out) must each be at"
+                    + " most " + (Integer.MAX_VALUE - 8) + " (one Java array), got in = " + in
+                    + ", out = " + out + ", maxBatch = " + maxBatch + ": " + buffers);
         }
         return in * out;
     }

@@ -194,17 +194,20 @@ abstract class OptimizerCore implements Optimizer, WeightChange {
         if (!kind().equals(kind)) {
             throw new FileRejectedException(kind == null
                     ? "the file has no " + KIND_KEY + " metadata: it is not an optimizer state"
-                    : "the file holds the state of a " + kind + " optimizer, this one is " + kind());
+                    : "the file holds the state of a " + NetworkFile.abbreviate(kind)
+                            + " optimizer, this one is " + kind());
         }
         String modules = meta.get(NetworkFile.MODULES_KEY);
         if (!network.modules().equals(modules)) {
-            throw new FileRejectedException("the file holds the state for the network " + modules
-                    + ", this optimizer trains " + network.modules());
+            throw new FileRejectedException("the file holds the state for the network "
+                    + NetworkFile.abbreviate(String.valueOf(modules)) + ", this optimizer trains "
+                    + network.modules());
         }
         for (Map.Entry<String, String> h : hyperParameters().entrySet()) {
             String saved = meta.get("vecprop." + h.getKey());
             if (!h.getValue().equals(saved)) {
-                throw new FileRejectedException("the file's " + h.getKey() + " is " + saved
+                throw new FileRejectedException("the file's " + h.getKey() + " is "
+                        + NetworkFile.abbreviate(String.valueOf(saved))
                         + ", this optimizer's is " + h.getValue() + " (resuming with other"
                         + " hyper-parameters would not continue the saved run)");
             }
@@ -216,7 +219,8 @@ abstract class OptimizerCore implements Optimizer, WeightChange {
             savedSteps = -1;
         }
         if (savedSteps < 0) {
-            throw new FileRejectedException("the file's " + STEPS_KEY + " is " + meta.get(STEPS_KEY)
+            throw new FileRejectedException("the file's " + STEPS_KEY + " is "
+                    + NetworkFile.abbreviate(String.valueOf(meta.get(STEPS_KEY)))
                     + ", not a step count >= 0");
         }
         Map<String, Tensor> tensors = contents.tensors();
@@ -246,7 +250,7 @@ abstract class OptimizerCore implements Optimizer, WeightChange {
         }
         if (!unused.isEmpty()) {
             throw new FileRejectedException("the file holds tensors this optimizer has no state for: "
-                    + unused);
+                    + NetworkFile.abbreviate(unused));
         }
         i = 0;
         for (int s = 0; s < stateNames.length; s++) {
