@@ -35,9 +35,13 @@ import org.vecprop.nn.Optimizer;
  * evaluated once, after the last epoch.
  *
  * <p>Per epoch it prints the mean training loss over the epoch's batches, the validation accuracy,
- * the epoch's training time, steps per second, the bytes the training loop allocated (0 once the
- * JIT has compiled it) and the diagnostics' verdict; then the test accuracy and the confusion
- * matrix. It writes, into the output folder:
+ * the epoch's training time, steps per second, the bytes allocated per step, the largest
+ * update-to-weight ratio and the diagnostics' verdict (read at the epoch's last two steps); then
+ * the test accuracy and the confusion matrix. The loop itself allocates nothing (batches are
+ * copied into buffers made before the first epoch); what a step allocates is the library's:
+ * much in the first epochs, while the JIT has not yet compiled the Vector API code (which
+ * allocates every vector until it is compiled), and in steady state what
+ * {@link Network#loss(int[], int)} allocates. It writes, into the output folder:
  * <ul>
  *   <li>{@code initial.safetensors}: the weights before the first step (the NumPy peer run,
  *       {@code scripts/fashion_numpy.py}, starts from them);</li>
@@ -181,13 +185,22 @@ public final class FashionDemo {
      * @param validationAccuracy share of the validation split classified right after the epoch
      * @param seconds the epoch's training time (steps only, not the validation pass)
      * @param stepsPerSecond steps over seconds
-     * @param allocatedBytes bytes the training thread allocated during the epoch's steps (-1 if
-     *     the JVM cannot tell)
+     * @param allocatedBytes bytes the training thread allocated during the epoch's steps, the
+     *     diagnostics' reads excluded (-1 if the JVM cannot tell)
+     * @param diagnosticsBytes bytes allocated by the diagnostics' two reads of the epoch: called
+     *     twice an epoch, they run interpreted or in C1 for many epochs, where the Vector API
+     *     allocates its vectors
      * @param verdict the diagnostics' verdict at the epoch's last step
      * @param updateRatio the largest per-layer update-to-weight ratio of the epoch's last step
      */
     public record Epoch(int epoch, double trainLoss, double validationAccuracy, double seconds,
-                        double stepsPerSecond, long allocatedBytes, String verdict, double updateRatio) {}
+                        double stepsPerSecond, long allocatedBytes, long diagnosticsBytes, String verdict,
+                        double updateRatio) {
+        /** {@return {@link #allocatedBytes()} per step, rounded, or -1} */
+        long allocatedPerStep(int steps) {
+            return allocatedBytes < 0 ? -1 : Math.round((double) allocatedBytes / steps);
+        }
+    }
 
     /**
      * What a run produced.
@@ -254,6 +267,7 @@ public final class FashionDemo {
         for (int e = 0; e < config.epochs(); e++) {
             split.epoch(e, order);
             long bytes0 = allocatedBytes();
+            long diagBytes = 0;
             long t0 = System.nanoTime();
             double lossSum = 0;
             for (int s = 0; s < stepsPerEpoch; s++) {
@@ -272,7 +286,9 @@ public final class FashionDemo {
                 lossSum += loss;
                 net.backward(Gradients.ACCUMULATE); // the optimizer's step zeroes what it reads
                 if (s >= stepsPerEpoch - 2) {
+                    long d0 = allocatedBytes();
                     diag.update(net); // the last two steps: the last update ratio is one step's
+                    diagBytes += allocatedBytes() - d0;
                 }
                 opt.step();
             }
@@ -285,13 +301,14 @@ public final class FashionDemo {
                 ratio = Math.max(ratio, diag.updateRatio(l));
             }
             Epoch ep = new Epoch(e + 1, lossSum / stepsPerEpoch, validation, seconds,
-                    stepsPerEpoch / seconds, bytes0 < 0 || bytes1 < 0 ? -1 : bytes1 - bytes0,
-                    diag.verdict(), ratio);
+                    stepsPerEpoch / seconds, bytes0 < 0 || bytes1 < 0 ? -1 : bytes1 - bytes0 - diagBytes,
+                    bytes0 < 0 ? -1 : diagBytes, diag.verdict(), ratio);
             epochs.add(ep);
+            long perStep = ep.allocatedPerStep(stepsPerEpoch);
             out.accept(String.format(Locale.ROOT, "epoch %2d/%d  train loss %.4f  validation accuracy"
-                            + " %.4f  %5.1f s  %4.0f steps/s  %s allocated  update/weight %.1e  %s",
+                            + " %.4f  %5.1f s  %4.0f steps/s  %7s B/step  update/weight %.1e  %s",
                     ep.epoch(), config.epochs(), ep.trainLoss(), ep.validationAccuracy(), ep.seconds(),
-                    ep.stepsPerSecond(), ep.allocatedBytes() < 0 ? "?" : ep.allocatedBytes() + " B",
+                    ep.stepsPerSecond(), perStep < 0 ? "?" : Long.toString(perStep),
                     ep.updateRatio(), ep.verdict()));
         }
         double test = Double.NaN;
@@ -347,13 +364,14 @@ public final class FashionDemo {
         }
     }
 
-    /** Bytes allocated by this thread so far, or -1 if the JVM does not say. */
+    /** HotSpot's thread bean, looked up once (the lookup allocates; the reading does not). */
+    private static final com.sun.management.ThreadMXBean THREADS =
+            ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+                    && t.isThreadAllocatedMemorySupported() && t.isThreadAllocatedMemoryEnabled() ? t : null;
+
+    /** Bytes allocated by this thread so far, or -1 if the JVM does not say. Allocates nothing. */
     static long allocatedBytes() {
-        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
-                && t.isThreadAllocatedMemorySupported() && t.isThreadAllocatedMemoryEnabled()) {
-            return t.getCurrentThreadAllocatedBytes();
-        }
-        return -1;
+        return THREADS == null ? -1 : THREADS.getCurrentThreadAllocatedBytes();
     }
 
     // ---------------------------------------------------------------- the demo and its files
@@ -445,6 +463,7 @@ public final class FashionDemo {
                     .append(", \"seconds\": ").append(num(e.seconds()))
                     .append(", \"steps_per_second\": ").append(num(e.stepsPerSecond()))
                     .append(", \"allocated_bytes\": ").append(e.allocatedBytes())
+                    .append(", \"diagnostics_bytes\": ").append(e.diagnosticsBytes())
                     .append(", \"update_ratio\": ").append(num(e.updateRatio()))
                     .append(", \"verdict\": ").append(quote(e.verdict())).append('}')
                     .append(i < r.epochs().size() - 1 ? ",\n" : "\n");
@@ -472,11 +491,13 @@ public final class FashionDemo {
         String head = "# setup: " + r.config().describe() + "\n# machine: " + GradientNorms.machine()
                 + "\n# jdk: " + jdk() + "\n# simd: " + Simd.description() + "\n";
         StringBuilder s = new StringBuilder("# vecprop demo fashion: per-epoch figures\n").append(head);
-        s.append("epoch,train_loss,validation_accuracy,seconds,steps_per_second,allocated_bytes,update_ratio,verdict\n");
+        s.append("epoch,train_loss,validation_accuracy,seconds,steps_per_second,allocated_bytes,diagnostics_bytes,"
+                + "update_ratio,verdict\n");
         for (Epoch e : r.epochs()) {
             s.append(e.epoch()).append(',').append(num(e.trainLoss())).append(',')
                     .append(num(e.validationAccuracy())).append(',').append(num(e.seconds())).append(',')
                     .append(num(e.stepsPerSecond())).append(',').append(e.allocatedBytes()).append(',')
+                    .append(e.diagnosticsBytes()).append(',')
                     .append(num(e.updateRatio())).append(',').append(e.verdict().replace(',', ';')).append('\n');
         }
         Files.createDirectories(dir);
