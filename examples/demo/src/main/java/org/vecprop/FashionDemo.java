@@ -130,11 +130,15 @@ public final class FashionDemo {
     }
 
     /**
-     * The configuration of {@code scripts/demo fashion}, chosen on the validation split (README,
-     * "A classifier on Fashion-MNIST", and the commit that set it, give the runs it was chosen
-     * from).
+     * The configuration of {@code scripts/demo fashion}: batch 128, AdamW lr 2e-3 cosine to 1e-5,
+     * weight decay 1e-2 (PyTorch's default), 15 epochs. Chosen from eight
+     * {@code --validation-only} runs (results/fashion/README.md lists them with their validation
+     * accuracy): every one ended between 0.9036 and 0.9080 on the 5000 validation images, within
+     * the noise of that figure (its standard error is about 0.004), so the rule was the fewest
+     * training steps among the runs within 0.002 of the best: this one, 0.9068, with half the
+     * steps of the best (batch 64, 20 epochs). The test set played no part.
      */
-    public static final Config CHOSEN = new Config(20, 64, 1e-3f, 1e-5f, 1e-4f, 0f, 5000, 42);
+    public static final Config CHOSEN = new Config(15, 128, 2e-3f, 1e-5f, 1e-2f, 0f, 5000, 42);
 
     /**
      * The data, as {@link Idx} reads them: images one per row, pixels in {@code [0, 1]}.

@@ -91,7 +91,7 @@ class DemoArgumentsTest {
         assertEquals("FashionDemo: --lr needs a number, got 'fast'", r.err().strip());
         r = demo(true, "--batch");
         assertEquals("FashionDemo: --batch needs a value", r.err().strip());
-        r = demo(true, "--lr-min", "0.1");
+        r = demo(true, "--lr", "0.001", "--lr-min", "0.1");
         assertEquals("FashionDemo: lrMin must be in [0, lr = 0.001], got 0.1", r.err().strip());
     }
 
