@@ -173,6 +173,8 @@ final class FashionPlot {
         acc.setAutoRangeIncludesZero(false);
         NumberAxis epochAxis = new NumberAxis("epoch");
         epochAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        int last = runs.stream().mapToInt(r -> r.epochs().getLast().epoch()).max().orElse(1);
+        epochAxis.setRange(0.5, last + 0.5);
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(epochAxis);
         plot.setGap(14);
         plot.add(top, 1);
@@ -191,8 +193,7 @@ final class FashionPlot {
             }
         }
         if (!tests.isEmpty()) {
-            caption.add("test accuracy after the last epoch: " + String.join(", ", tests)
-                    + "; validation: the last 5000 training images held out (never the test set)");
+            caption.add("test accuracy after the last epoch: " + String.join(", ", tests));
         }
         String machine = machineLine(runs);
         if (!machine.isEmpty()) {
@@ -271,7 +272,9 @@ final class FashionPlot {
                 false), caption, plot);
         plot.setDomainGridlinesVisible(false);
         plot.setRangeGridlinesVisible(false);
-        PaintScaleLegend legend = new PaintScaleLegend(scale, new NumberAxis("share of the true class"));
+        NumberAxis shares = new NumberAxis("share of the true class");
+        shares.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(0.1));
+        PaintScaleLegend legend = new PaintScaleLegend(scale, shares);
         legend.setPosition(RectangleEdge.RIGHT);
         legend.setMargin(new RectangleInsets(10, 10, 10, 10));
         legend.setStripWidth(16);
