@@ -14,16 +14,20 @@ import org.vecprop.io.SafeTensors;
 import org.vecprop.kernel.Activation;
 
 /**
- * A stack of {@link Dense} layers with an MSE loss: forward, loss, backward, zeroGrad; its
- * parameters by name; its weights saved to and loaded from safetensors files.
+ * A stack of {@link Dense} layers with a {@link Loss} (MSE, softmax cross-entropy with labels, or
+ * binary cross-entropy with logits): forward, loss, backward, zeroGrad; the predictions of a
+ * classifier ({@link #probabilities}, {@link #argmax}, {@link #topK}); its parameters by name;
+ * its weights saved to and loaded from safetensors files, and swapped while other threads serve
+ * from them.
  *
  * <p>Every buffer is allocated when the network is built, for batches up to {@code maxBatch};
  * after the first call (which warms up the per-thread GEMM workspace) a training step or an
  * inference call allocates nothing.
  *
  * <p>Order of calls: {@link #forward}, then {@link #loss}, then {@link #backward} (any number of
- * times: each adds or writes the same gradients again). A call out of this order throws
- * {@link IllegalStateException} and changes nothing. Every rejected call, for a bad argument or
+ * times: each adds or writes the same gradients again, as long as the parameters have not changed
+ * since the forward: an optimizer step, a write or a load needs a new forward first). A call out
+ * of this order throws {@link IllegalStateException} and changes nothing. Every rejected call, for a bad argument or
  * the wrong order, leaves every weight, gradient and buffer as it was.
  *
  * <p>Backward walks the layers from the top, each consuming the input gradient the layer above
@@ -46,9 +50,22 @@ import org.vecprop.kernel.Activation;
  * file's tensors, the layers' weights and gradients, the staged copies, the batch buffers), and
  * {@link #loadWeights} at most the reader's bound plus {@code 2 x N}.
  *
- * <p>Thread-safety: a network is used by one thread at a time. For concurrent inference give
- * each thread {@link #sharingWeights(int)}, a network over the same (read-only) weights with
- * buffers of its own.
+ * <p><b>Threads, and weights that change while others read them.</b> A network is used by one
+ * thread at a time. For concurrent inference give each thread {@link #sharingWeights(int)}, a
+ * network over the same weights with buffers of its own. The weights may then change while the
+ * other networks compute (an optimizer step on this network, {@link #loadWeights} on any of them:
+ * a hot model swap, a {@link Parameter} write), and the contract is: each forward pass computes
+ * with one consistent version of every layer, all of the weights before a change or all of them
+ * after it, never a mix, and no change is lost (changes are serialised, each starting from the one
+ * before). A change of several layers (a step, a load) is one change to a forward pass on another
+ * thread: its output is that of the old weights or of the new; a write through one
+ * {@link Parameter} changes one layer. How: while the weights are shared, a change is made on a
+ * copy, packed, and published at once (copy-on-write, so it allocates the network's size; a
+ * reader still computing with the old version keeps it until it finishes); readers never wait
+ * for a change except for the few nanoseconds in which a publication is in progress. A network
+ * that shares its weights with no other is changed in place and allocates nothing.
+ * ({@code WeightSwapStressTest} holds the contract under millions of forward passes against
+ * concurrent swaps; {@code docs/failure-behaviour.md}.)
  */
 public final class Network {
     private final Dense[] layers;
