@@ -27,7 +27,7 @@ import org.vecprop.kernel.Stats;
  * {@code vecprop.steps}, {@code vecprop.modules} (the network's module list), and each
  * hyper-parameter as {@code vecprop.<name>}.
  */
-abstract class OptimizerCore implements Optimizer, WeightChange {
+abstract class OptimizerCore implements Optimizer {
     /** Metadata key of the optimizer's kind. */
     static final String KIND_KEY = "vecprop.optimizer";
     /** Metadata key of the step count. */
@@ -43,8 +43,23 @@ abstract class OptimizerCore implements Optimizer, WeightChange {
     private LearningRateSchedule schedule; // null: the fixed rate
     private float rate;
     private long steps;
-    /** The rate of the step being made: read by {@link #change}. */
+    /** The rate of the step being made: read by the step's change. */
     private float stepRate;
+    /**
+     * The step as a change of the network's weights: an object of its own (made once), so that
+     * the change's methods are not part of the optimizers' public API.
+     */
+    private final WeightChange stepChange = new WeightChange() {
+        @Override
+        public boolean changes(int l) {
+            return !network.layer(l).frozen();
+        }
+
+        @Override
+        public void change(int l, float[] w, float[] b) {
+            update(l, w, b, stepRate, steps + 1);
+        }
+    };
 
     /**
      * @param network the network to train
@@ -83,18 +98,8 @@ abstract class OptimizerCore implements Optimizer, WeightChange {
     @Override
     public final void step() {
         stepRate = learningRate();
-        network.changeWeights(this);
+        network.changeWeights(stepChange);
         steps++;
-    }
-
-    @Override
-    public final boolean changes(int l) {
-        return !network.layer(l).frozen();
-    }
-
-    @Override
-    public final void change(int l, float[] w, float[] b) {
-        update(l, w, b, stepRate, steps + 1);
     }
 
     @Override
