@@ -106,6 +106,9 @@ class SameBitsTest {
         Digest d = new Digest();
         classifierTraining(d);
         hashes.put("classifier-training", d.hex());
+        Digest b = new Digest();
+        bfloat16Inference(b);
+        hashes.put("bfloat16-inference", b.hex());
         return hashes;
     }
 
@@ -318,6 +321,28 @@ class SameBitsTest {
             float[] values = new float[param.size()];
             param.copyTo(values, 0);
             d.add(values);
+        }
+    }
+
+    /**
+     * Inference with bfloat16 weights (a different computation from float32, with its own same
+     * bits): a 784-256-128-10 classifier read as bfloat16 at batches 1, 2, 3 and 4 (the one-row,
+     * few-row and widened paths), before and after a swap of its weights, and its probabilities.
+     */
+    static void bfloat16Inference(Digest d) {
+        Network net = Network.classifier(BATCH, 17, 784, 256, 128, 10);
+        Network bf = net.sharingWeights(BATCH, org.vecprop.nn.WeightFormat.BFLOAT16);
+        SplittableRandom rnd = new SplittableRandom(19);
+        float[] x = values(rnd, BATCH * 784), p = new float[BATCH * 10];
+        for (int swap = 0; swap < 2; swap++) {
+            for (int batch = 1; batch <= BATCH; batch++) {
+                d.add(bf.forward(x, 0, 784, batch).toArray());
+            }
+            bf.probabilities(p, 0, 10);
+            d.add(p);
+            for (Parameter param : net.parameters()) {
+                param.copyFrom(values(rnd, param.size()), 0);
+            }
         }
     }
 

@@ -61,6 +61,7 @@ public final class Dense {
     private final Activation activation;
     private final boolean withBias;
     private final WeightCell cell;             // shared by layers made with sharingWeights
+    private final WeightFormat format;         // what this layer's forward reads
 
     /**
      * Forward products up to this many multiply-adds use the unpacked weights: the GEMM's direct
@@ -105,13 +106,14 @@ public final class Dense {
     private Dense(int in, int out, Activation activation, float[] weights, float[] bias,
                   int maxBatch) {
         this(in, out, activation, bias != null,
-                new WeightCell(new WeightVersion(in, out, weights, bias)), maxBatch);
+                new WeightCell(new WeightVersion(in, out, weights, bias)), WeightFormat.FLOAT32, maxBatch);
     }
 
     private Dense(int in, int out, Activation activation, boolean withBias, WeightCell cell,
-                  int maxBatch) {
+                  WeightFormat format, int maxBatch) {
         checkedSize(in, out, maxBatch, activation);
         this.cell = cell;
+        this.format = format;
         this.in = in;
         this.out = out;
         this.activation = activation;
@@ -170,11 +172,33 @@ public final class Dense {
      * @throws IllegalArgumentException for a maxBatch below 1 or buffers larger than an array
      */
     public Dense sharingWeights(int maxBatch) {
+        return sharingWeights(maxBatch, WeightFormat.FLOAT32);
+    }
+
+    /**
+     * As {@link #sharingWeights(int)}, reading the weights in {@code format}: with
+     * {@link WeightFormat#BFLOAT16} the new layer's forward product reads them rounded to
+     * bfloat16, in half the bytes (made once per version of the weights, beside the float32
+     * form); it computes forward passes only ({@link #backward} refuses).
+     *
+     * @param maxBatch the largest batch the new layer accepts, {@code >= 1}
+     * @param format how the new layer reads the weights
+     * @return the new layer
+     * @throws NullPointerException if {@code format} is null
+     * @throws IllegalArgumentException for a maxBatch below 1 or buffers larger than an array
+     */
+    public Dense sharingWeights(int maxBatch, WeightFormat format) {
+        Objects.requireNonNull(format, "format must not be null");
         checkedSize(in, out, maxBatch, activation);
         cell.attach();
-        Dense copy = new Dense(in, out, activation, withBias, cell, maxBatch);
+        Dense copy = new Dense(in, out, activation, withBias, cell, format, maxBatch);
         copy.frozen = frozen;
         return copy;
+    }
+
+    /** {@return how this layer's forward product reads the weights} */
+    public WeightFormat weightFormat() {
+        return format;
     }
 
     private static int checkedSize(int in, int out, int maxBatch, Activation activation) {
@@ -222,7 +246,11 @@ public final class Dense {
      * which reads every layer's at once); arguments checked.
      */
     float[] forward(WeightVersion version, float[] x, int xOff, int ldx, int batch) {
-        if ((long) batch * in * out <= PLAIN_MAX_WORK) {
+        if (format == WeightFormat.BFLOAT16) {
+            // Always the packed bfloat16 form, whatever the size: one computation for every batch.
+            Gemm.multiplyBiasActivation(false, batch, 1f, x, xOff, ldx, version.packedBfloat16(),
+                    0f, output, 0, out, version.bias, 0, activation);
+        } else if ((long) batch * in * out <= PLAIN_MAX_WORK) {
             Gemm.multiplyBiasActivation(false, false, batch, out, in, 1f, x, xOff, ldx,
                     version.weights, 0, out, 0f, output, 0, out, version.bias, 0, activation);
         } else {
@@ -259,6 +287,10 @@ public final class Dense {
         Objects.requireNonNull(mode, "mode must not be null");
         if (batch < 0) {
             throw new IllegalStateException("backward before forward");
+        }
+        if (format != WeightFormat.FLOAT32) {
+            throw new IllegalStateException("a layer reading " + format + " weights computes"
+                    + " forward passes only: train the float32 layer whose weights it shares");
         }
         requireParametersOfTheLastForward();
         Checks.matrix("dA", dA, dAOff, batch, out, ldda);

@@ -262,12 +262,32 @@ public final class Network {
      * @throws IllegalArgumentException for a maxBatch below 1 or buffers larger than an array
      */
     public Network sharingWeights(int maxBatch) {
+        return sharingWeights(maxBatch, WeightFormat.FLOAT32);
+    }
+
+    /**
+     * As {@link #sharingWeights(int)}, reading the weights in {@code format}. With
+     * {@link WeightFormat#BFLOAT16} (an opt-in for inference, never the default) every layer's
+     * forward product reads the weights rounded to bfloat16, in half the bytes: at batch 1 to 3,
+     * where reading the weights is most of a forward pass, it is faster (RESULTS.md states by how
+     * much, and the outputs' difference from float32 on Fashion-MNIST). The bfloat16 form is made
+     * once per version of the weights, so a hot swap or a training step reaches it too. The new
+     * network computes forward passes and predictions only: {@link #backward} refuses.
+     *
+     * @param maxBatch the largest batch of the new network, {@code >= 1}
+     * @param format how the new network reads the weights
+     * @return the new network
+     * @throws NullPointerException if {@code format} is null
+     * @throws IllegalArgumentException for a maxBatch below 1 or buffers larger than an array
+     */
+    public Network sharingWeights(int maxBatch, WeightFormat format) {
+        Objects.requireNonNull(format, "format must not be null");
         checkBatchLimit(maxBatch);
         Dense[] copies = new Dense[layers.length];
         group.lock.lock(); // no change of several layers is half-prepared while the sharer attaches
         try {
             for (int l = 0; l < layers.length; l++) {
-                copies[l] = layers[l].sharingWeights(maxBatch);
+                copies[l] = layers[l].sharingWeights(maxBatch, format);
             }
         } finally {
             group.lock.unlock();
@@ -521,6 +541,11 @@ public final class Network {
         requireForward();
         if (!lossReady) {
             throw new IllegalStateException("backward needs loss(...) after the last forward");
+        }
+        if (layers[0].weightFormat() != WeightFormat.FLOAT32) {
+            throw new IllegalStateException("a network reading " + layers[0].weightFormat()
+                    + " weights computes forward passes only: train the float32 network whose"
+                    + " weights it shares");
         }
         int lowest = 0;
         while (lowest < layers.length && layers[lowest].frozen()) {

@@ -28,6 +28,12 @@ final class WeightVersion {
     /** The forward product's packed weights; null until first needed. */
     private PackedMatrix packed;
     /**
+     * The weights rounded to bfloat16 and packed, for networks that read them so
+     * ({@link WeightFormat#BFLOAT16}); made on first use. Such networks are always sharers, so
+     * this version is published and never written: the lazy initialisation is the only race.
+     */
+    private volatile PackedMatrix packedBfloat16;
+    /**
      * Whether {@link #packed} is behind {@link #weights}: set only in the exclusive life, by the
      * one thread using the layer; false for every published version of a shared cell.
      */
@@ -59,6 +65,7 @@ final class WeightVersion {
         WeightVersion v = new WeightVersion(in, out, weights, bias.clone());
         v.packed = packed;
         v.stale = stale;
+        v.packedBfloat16 = packedBfloat16;
         return v;
     }
 
@@ -73,6 +80,24 @@ final class WeightVersion {
             stale = false;
         }
         return packed;
+    }
+
+    /**
+     * {@return the weights rounded to bfloat16 and packed, made on first use (by whichever reader
+     * gets here first; the others wait for it rather than make their own)}
+     */
+    PackedMatrix packedBfloat16() {
+        PackedMatrix p = packedBfloat16;
+        if (p == null) {
+            synchronized (this) {
+                p = packedBfloat16;
+                if (p == null) {
+                    p = PackedMatrix.packBfloat16(false, in, out, weights, 0, out);
+                    packedBfloat16 = p;
+                }
+            }
+        }
+        return p;
     }
 
     /**
