@@ -368,6 +368,46 @@ public final class FashionDemo {
         }
     }
 
+    /**
+     * The trained network read with bfloat16 weights against float32, over the test set.
+     *
+     * @param accuracy the test accuracy with bfloat16 weights
+     * @param worstLogit the largest |logit difference| from float32
+     * @param worstProbability the largest |softmax difference| from float32
+     * @param classesDiffering test images whose predicted class differs from float32's
+     */
+    record Bfloat16Check(double accuracy, double worstLogit, double worstProbability, int classesDiffering) {}
+
+    /** Runs the test set through the float32 network and a bfloat16 network sharing its weights. */
+    static Bfloat16Check bfloat16Check(Network net, Data data) {
+        Network f32 = net.sharingWeights(EVAL_BATCH);
+        Network bf = net.sharingWeights(EVAL_BATCH, org.vecprop.nn.WeightFormat.BFLOAT16);
+        int pixels = data.pixels(), classes = data.classes(), count = data.testY().length;
+        float[] p32 = new float[EVAL_BATCH * classes], p16 = new float[EVAL_BATCH * classes];
+        int[] c32 = new int[EVAL_BATCH], c16 = new int[EVAL_BATCH];
+        double worstLogit = 0, worstProb = 0;
+        long correct = 0;
+        int differing = 0;
+        for (int from = 0; from < count; from += EVAL_BATCH) {
+            int n = Math.min(EVAL_BATCH, count - from);
+            float[] z32 = f32.forward(data.testX(), from * pixels, pixels, n).toArray();
+            float[] z16 = bf.forward(data.testX(), from * pixels, pixels, n).toArray();
+            f32.probabilities(p32, 0, classes);
+            bf.probabilities(p16, 0, classes);
+            f32.argmax(c32, 0);
+            bf.argmax(c16, 0);
+            for (int i = 0; i < n * classes; i++) {
+                worstLogit = Math.max(worstLogit, Math.abs(z32[i] - z16[i]));
+                worstProb = Math.max(worstProb, Math.abs(p32[i] - p16[i]));
+            }
+            for (int r = 0; r < n; r++) {
+                correct += c16[r] == data.testY()[from + r] ? 1 : 0;
+                differing += c16[r] != c32[r] ? 1 : 0;
+            }
+        }
+        return new Bfloat16Check((double) correct / count, worstLogit, worstProb, differing);
+    }
+
     /** HotSpot's thread bean, looked up once (the lookup allocates; the reading does not). */
     private static final com.sun.management.ThreadMXBean THREADS =
             ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
@@ -410,8 +450,14 @@ public final class FashionDemo {
         out.accept(String.format(Locale.ROOT, "test accuracy %.4f (%d test images, evaluated once, after"
                         + " epoch %d)", r.testAccuracy(), data.testY().length, config.epochs()));
         out.accept(confusionTable(r.confusion()));
+        Bfloat16Check bf = bfloat16Check(r.network(), data);
+        out.accept(String.format(Locale.ROOT, "bfloat16 weights (an inference opt-in): test accuracy %.4f"
+                        + " (float32 %.4f); over the %d test images the largest logit difference is %.3g"
+                        + " and the largest probability difference %.3g; %d of %d predicted classes differ",
+                bf.accuracy(), r.testAccuracy(), data.testY().length, bf.worstLogit(), bf.worstProbability(),
+                bf.classesDiffering(), data.testY().length));
         r.network().save(outDir.resolve("model.safetensors"));
-        writeJson(r, outDir.resolve("vecprop.json"), loadSeconds);
+        writeJson(r, outDir.resolve("vecprop.json"), loadSeconds, bf);
         writeCsv(r, outDir);
         out.accept(String.format(Locale.ROOT, "vecprop: test accuracy %.4f after %d epochs; training %.1f s,"
                         + " wall time %.1f s (reading the files %.1f s more) on %s, JDK %s",
@@ -446,6 +492,10 @@ public final class FashionDemo {
     }
 
     static void writeJson(Result r, Path file, double loadSeconds) throws IOException {
+        writeJson(r, file, loadSeconds, null);
+    }
+
+    static void writeJson(Result r, Path file, double loadSeconds, Bfloat16Check bf) throws IOException {
         Config c = r.config();
         StringBuilder s = new StringBuilder("{\n");
         s.append(" \"runtime\": ").append(quote("vecprop")).append(",\n");
@@ -474,6 +524,12 @@ public final class FashionDemo {
         }
         s.append(" ],\n");
         s.append(" \"test_accuracy\": ").append(num(r.testAccuracy())).append(",\n");
+        if (bf != null) {
+            s.append(" \"bfloat16\": {\"test_accuracy\": ").append(num(bf.accuracy()))
+                    .append(", \"worst_logit_difference\": ").append(num(bf.worstLogit()))
+                    .append(", \"worst_probability_difference\": ").append(num(bf.worstProbability()))
+                    .append(", \"classes_differing\": ").append(bf.classesDiffering()).append("},\n");
+        }
         s.append(" \"train_seconds\": ").append(num(r.trainSeconds())).append(",\n");
         s.append(" \"wall_seconds\": ").append(num(r.wallSeconds())).append(",\n");
         s.append(" \"load_seconds\": ").append(num(loadSeconds)).append(",\n");
