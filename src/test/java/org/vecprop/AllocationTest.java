@@ -8,12 +8,17 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.vecprop.kernel.Bias;
+import org.vecprop.kernel.BinaryCrossEntropy;
+import org.vecprop.kernel.CrossEntropy;
 import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.Mse;
+import org.vecprop.kernel.Reduction;
 import org.vecprop.kernel.Relu;
 import org.vecprop.kernel.Sigmoid;
+import org.vecprop.kernel.Softmax;
 import org.vecprop.kernel.Stats;
 import org.vecprop.kernel.Tanh;
+import org.vecprop.kernel.TopK;
 import org.vecprop.kernel.Update;
 import org.vecprop.nn.Diagnostics;
 import org.vecprop.nn.Dense;
@@ -97,6 +102,37 @@ class AllocationTest {
         ops.put("Bias.gradient", () -> Bias.gradient(n, n, a, 0, n, db, 0, true));
         ops.put("Update.sgd", () -> Update.sgd(n * n, d, 0, c, 0, v, 0, 1e-3f, 0.9f, 1e-4f, false));
         ops.put("Stats.summarize", () -> Stats.summarize(n, n, a, 0, n, summary));
+        // The classification kernels: rows of 10 (narrower than a 512-bit vector: rows in lanes)
+        // and of 97 (whole vectors and an overlapping last one), label smoothing, BCE with weights.
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 10;
+        }
+        float[] targets = new float[n * n], weights = new float[n];
+        for (int i = 0; i < targets.length; i++) {
+            targets[i] = (i % 3) * 0.5f;
+        }
+        java.util.Arrays.fill(weights, 2f);
+        int[] top = new int[n * 5];
+        float[] topValues = new float[n * 5];
+        ops.put("Softmax.forward 97 x 10", () -> Softmax.forward(n, 10, a, 0, 10, c, 0, 10));
+        ops.put("Softmax.forward 97 x 97", () -> Softmax.forward(n, n, a, 0, n, c, 0, n));
+        ops.put("Softmax.logForward 97 x 10", () -> Softmax.logForward(n, 10, a, 0, 10, c, 0, 10));
+        ops.put("Softmax.logForward 97 x 97 in place", () -> Softmax.logForward(n, n, c, 0, n, c, 0, n));
+        ops.put("CrossEntropy 97 x 10", () -> CrossEntropy.lossAndGradient(n, 10, a, 0, 10, labels, 0, d, 0, 10,
+                Reduction.MEAN, 0f));
+        ops.put("CrossEntropy 97 x 97 smoothing", () -> CrossEntropy.lossAndGradient(n, n, a, 0, n, labels, 0, d, 0, n,
+                Reduction.SUM, 0.1f));
+        ops.put("CrossEntropy.loss 97 x 10 smoothing", () -> CrossEntropy.loss(n, 10, a, 0, 10, labels, 0,
+                Reduction.MEAN, 0.1f));
+        ops.put("BinaryCrossEntropy", () -> BinaryCrossEntropy.lossAndGradient(n, n, a, 0, n, targets, 0, n, null, 0,
+                d, 0, n, Reduction.MEAN));
+        ops.put("BinaryCrossEntropy weights, strided", () -> BinaryCrossEntropy.lossAndGradient(n - 1, n - 2, a, 0, n,
+                targets, 0, n, weights, 0, d, 0, n, Reduction.SUM));
+        ops.put("BinaryCrossEntropy.loss", () -> BinaryCrossEntropy.loss(n, n, a, 0, n, targets, 0, n, weights, 0,
+                Reduction.MEAN));
+        ops.put("TopK.argmax", () -> TopK.argmax(n, n, a, 0, n, top, 0));
+        ops.put("TopK.select", () -> TopK.select(n, n, 5, a, 0, n, top, 0, 5, topValues, 0, 5));
         ops.put("training step, tanh and sigmoid layers", () -> {
             smooth.forward(x, 0, 20, 32);
             smooth.loss(t, 0, 3);
