@@ -15,9 +15,9 @@ import org.vecprop.internal.math.FloatExp;
 import org.vecprop.internal.math.FloatLog;
 import org.vecprop.internal.scalar.ScalarKernels;
 import org.vecprop.reference.ReferenceBinaryCrossEntropy;
-import org.vecprop.reference.ReferenceSigmoid;
 import org.vecprop.testing.BadCalls;
 import org.vecprop.testing.BadCalls.Bad;
+import org.vecprop.testing.ClassificationBounds;
 import org.vecprop.testing.Compare;
 import org.vecprop.testing.Props;
 import org.vecprop.testing.Values;
@@ -95,39 +95,6 @@ class BinaryCrossEntropyTest {
 
     // ------------------------------------------------------------------ the bounds
 
-    /**
-     * The loss within {@code (23 L + r sum |w - 1| y log1p(e^-|x|)) u + r n 2^-148} and each
-     * gradient element within {@code g (5.2 s lw + s |w - 1| y + w y + 3 |s lw - w y|) u + 2^-148}
-     * of the exact values (the bounds {@link BinaryCrossEntropy} states), targets in [0, 1].
-     */
-    static void checkAgainstExact(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
-                                  float[] w, int wOff, float[] g, int gOff, int ldg, boolean mean, float loss,
-                                  String what) {
-        long n = (long) rows * cols;
-        double r = mean ? 1.0 / n : 1.0;
-        double total = 0, weighted = 0;
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                double xv = x[xOff + i * ldx + j], yv = y[yOff + i * ldy + j];
-                double wv = w == null ? 1 : w[wOff + j];
-                total += ReferenceBinaryCrossEntropy.loss(xv, yv, wv);
-                weighted += Math.abs(wv - 1) * yv * Math.log1p(Math.exp(-Math.abs(xv)));
-                if (g == null) {
-                    continue;
-                }
-                double s = ReferenceSigmoid.value(xv), lw = 1 + (wv - 1) * yv;
-                double exact = (s * lw - wv * yv) * r;
-                double tol = r * (5.2 * s * lw + s * Math.abs(wv - 1) * yv + wv * yv + 3 * Math.abs(s * lw - wv * yv)) * U
-                        + 2 * Float.MIN_VALUE;
-                CrossEntropyTest.within(exact, g[gOff + i * ldg + j], tol, what + " g[" + i + "][" + j + "] (x " + xv
-                        + ", y " + yv + ", w " + wv + ")");
-            }
-        }
-        double exactLoss = total * r;
-        CrossEntropyTest.within(exactLoss, loss, (23 * Math.abs(exactLoss) + r * weighted) * U + r * n * 2 * Float.MIN_VALUE,
-                what + " loss");
-    }
-
     @Test
     void lossAndGradientAreWithinTheirBoundsOfTheOracle() {
         Props.theory().forAll(cases()).checkAssert(c -> {
@@ -144,10 +111,10 @@ class BinaryCrossEntropyTest {
                 Compare.same(c.mean() ? Float.NaN : 0f, loss, c + ": empty batch");
                 return;
             }
-            checkAgainstExact(c.rows(), c.cols(), x, c.off(0), c.ld(0), y, c.off(1), c.ld(1), w, c.slack()[4],
+            ClassificationBounds.binaryCrossEntropy(c.rows(), c.cols(), x, c.off(0), c.ld(0), y, c.off(1), c.ld(1), w, c.slack()[4],
                     g, gOff, ldg, c.mean(), loss, c.toString());
             if (c.inPlace() == 0) {
-                SoftmaxTest.outsideUntouched(g0, g, gOff, ldg, c.rows(), c.cols(), c.toString());
+                ClassificationBounds.outsideUntouched(g0, g, gOff, ldg, c.rows(), c.cols(), c.toString());
                 Compare.sameArray(x, xs, c + ": x is not written");
                 Compare.sameArray(y, ys, c + ": y is not written");
             }
