@@ -11,6 +11,7 @@ import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.BinaryCrossEntropy;
 import org.vecprop.kernel.CrossEntropy;
 import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.PackedMatrix;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.Reduction;
 import org.vecprop.kernel.Relu;
@@ -20,10 +21,14 @@ import org.vecprop.kernel.Stats;
 import org.vecprop.kernel.Tanh;
 import org.vecprop.kernel.TopK;
 import org.vecprop.kernel.Update;
+import org.vecprop.kernel.Reduction;
 import org.vecprop.nn.Diagnostics;
 import org.vecprop.nn.Dense;
 import org.vecprop.nn.Gradients;
 import org.vecprop.nn.LearningRateSchedule;
+import org.vecprop.nn.Adam;
+import org.vecprop.nn.AdamOptions;
+import org.vecprop.nn.Loss;
 import org.vecprop.nn.Network;
 import org.vecprop.nn.Sgd;
 import org.vecprop.nn.SgdOptions;
@@ -57,6 +62,7 @@ class AllocationTest {
             b[i] = rnd.nextFloat() - 0.5f;
         }
         float[] bias = new float[n], db = new float[n], v = new float[n * n];
+        float[] moment1 = new float[n * n], moment2 = new float[n * n];
         double[] summary = new double[4];
         float[] tiny = {1f, 2f}, tinyW = {0.5f, -0.3f, 0.2f, 0.8f}, tinyOut = new float[2];
         Network net = Network.mlp(32, 1, 20, 33, 17, 3);
@@ -74,12 +80,44 @@ class AllocationTest {
                 .withMomentum(0.5f));
         Sgd manual = new Sgd(frozen, SgdOptions.learningRate(0.01f));
         Diagnostics diagnostics = new Diagnostics(frozen);
+        // A classifier (cross-entropy with labels, rows of 10 classes: narrower than a vector at
+        // 512 bits) trained with AdamW on a cosine schedule, then its predictions; and a scorer.
+        Network classifier = Network.mlp(32, 3, Loss.crossEntropy(Reduction.MEAN, 0.1f), Activation.RELU, 20, 33, 10);
+        Adam adamW = new Adam(classifier, AdamOptions.adamW(1e-3f).withSchedule(LearningRateSchedule.cosine(1e-3f, 0f, 1000)));
+        Network scorer = Network.mlp(32, 4, Loss.binaryCrossEntropyWithLogits(), Activation.TANH, 20, 17, 3);
+        Adam adam = new Adam(scorer, AdamOptions.adam(1e-3f));
+        int[] labels = new int[32], top = new int[32 * 3];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i % 10;
+        }
+        float[] probabilities = new float[32 * 10], topValues = new float[32 * 3];
 
         Map<String, Runnable> ops = new LinkedHashMap<>();
         ops.put("Gemm packed NN", () -> Gemm.multiply(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
         ops.put("Gemm packed TT beta=1", () -> Gemm.multiply(true, true, n, n, n, 1f, a, 0, n, b, 0, n, 1f, c, 0, n));
         ops.put("Gemm direct", () -> Gemm.multiply(false, false, 2, n, n, 1f, a, 0, n, b, 0, n, 0.5f, c, 0, n));
+        ops.put("Gemm direct 16 rows", () -> Gemm.multiply(false, false, 16, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
+        ops.put("Gemm direct 13 rows TN beta=1", () -> Gemm.multiply(true, false, 13, n, n, 1f, a, 0, n, b, 0, n, 1f, c, 0, n));
+        ops.put("Gemm short depth NT", () -> Gemm.multiply(false, true, n, n, 10, 1f, a, 0, n, b, b.length - (n - 1) * n - 10, n, 0f, c, 0, n));
         ops.put("Gemm direct NT", () -> Gemm.multiply(false, true, 3, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
+        // Narrow C (10 columns): masked loads and stores; the offsets put the last row of B and
+        // of C at the very end of their arrays, where a masked access takes its checked form.
+        int bEnd = b.length - ((n - 1) * n + 10), cEnd = c.length - ((n - 1) * n + 10);
+        ops.put("Gemm narrow NN beta=0.5", () -> Gemm.multiply(false, false, n, 10, n, 1f, a, 0, n, b, bEnd, n, 0.5f, c, cEnd, n));
+        ops.put("Gemm narrow TN bias+relu", () -> Gemm.multiplyBiasActivation(true, false, n, 10, n, 1f, a, 0, n, b, bEnd, n, 0f, c, cEnd, n, bias, 0, Activation.RELU));
+        ops.put("Gemm narrow NT", () -> Gemm.multiply(false, true, n, 10, n, 1f, a, 0, n, b, 0, n, 1f, c, cEnd, n));
+        PackedMatrix packedNarrow = PackedMatrix.pack(false, n, 10, b, 0, n), packedWide = PackedMatrix.pack(true, n, n, b, 0, n);
+        ops.put("Gemm packed B, narrow TN", () -> Gemm.multiply(true, n, 1f, a, 0, n, packedNarrow, 0f, c, cEnd, n));
+        ops.put("Gemm packed B", () -> Gemm.multiply(false, n, 1f, a, 0, n, packedWide, 1f, c, 0, n));
+        ops.put("Gemm packed B, 1 row", () -> Gemm.multiply(true, 1, 1f, a, 0, n, packedWide, 0f, c, 0, n));
+        ops.put("Gemm packed B, 3 rows", () -> Gemm.multiply(false, 3, 1f, a, 0, n, packedWide, 0.5f, c, 0, n));
+        ops.put("Gemm packed B, 12 rows", () -> Gemm.multiply(false, 12, 1f, a, 0, n, packedWide, 0f, c, 0, n));
+        PackedMatrix half = PackedMatrix.packBfloat16(false, n, 8 * n, new float[n * 8 * n], 0, 8 * n), halfNarrow = PackedMatrix.packBfloat16(true, n, 10, b, 0, n);
+        float[] wide = new float[n * 8 * n];
+        ops.put("Gemm bfloat16 weights, 1 row", () -> Gemm.multiply(false, 1, 1f, a, 0, n, half, 0f, wide, 0, 8 * n));
+        ops.put("Gemm bfloat16 weights, 3 rows", () -> Gemm.multiply(false, 3, 1f, a, 0, n, half, 1f, wide, 0, 8 * n));
+        ops.put("Gemm bfloat16 weights, 20 rows", () -> Gemm.multiply(true, 20, 1f, a, 0, n, half, 0f, wide, 0, 8 * n));
+        ops.put("Gemm bfloat16 weights, narrow", () -> Gemm.multiply(false, n, 1f, a, 0, n, halfNarrow, 0f, c, 0, n));
         ops.put("Gemm tiny", () -> Gemm.multiply(false, false, 1, 2, 2, 1f, tiny, 0, 2, tinyW, 0, 2, 0f, tinyOut, 0, 2));
         ops.put("Gemm fused bias+relu", () -> Gemm.multiplyBiasActivation(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, bias, 0, Activation.RELU));
         ops.put("Gemm fused bias+sigmoid", () -> Gemm.multiplyBiasActivation(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, bias, 0, Activation.SIGMOID));
@@ -101,29 +139,31 @@ class AllocationTest {
         ops.put("Bias.add", () -> Bias.add(n, n, a, 0, n, bias, 0, c, 0, n));
         ops.put("Bias.gradient", () -> Bias.gradient(n, n, a, 0, n, db, 0, true));
         ops.put("Update.sgd", () -> Update.sgd(n * n, d, 0, c, 0, v, 0, 1e-3f, 0.9f, 1e-4f, false));
+        ops.put("Update.adam (AdamW)", () -> Update.adam(n * n, d, 0, c, 0, moment1, 0, moment2, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, 7, false));
+        ops.put("Update.adam (Adam, L2)", () -> Update.adam(n * n, d, 0, c, 0, moment1, 0, moment2, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, false, 8, false));
         ops.put("Stats.summarize", () -> Stats.summarize(n, n, a, 0, n, summary));
         // The classification kernels: rows of 10 (narrower than a 512-bit vector: rows in lanes)
-        // and of 97 (whole vectors and an overlapping last one), label smoothing, BCE with weights.
-        int[] labels = new int[n];
+        // and of 97 (whole vectors and a scalar tail), label smoothing, BCE with weights.
+        int[] rowLabels = new int[n];
         for (int i = 0; i < n; i++) {
-            labels[i] = i % 10;
+            rowLabels[i] = i % 10;
         }
         float[] targets = new float[n * n], weights = new float[n];
         for (int i = 0; i < targets.length; i++) {
             targets[i] = (i % 3) * 0.5f;
         }
         java.util.Arrays.fill(weights, 2f);
-        int[] top = new int[n * 5];
-        float[] topValues = new float[n * 5];
+        int[] top5 = new int[n * 5];
+        float[] top5Values = new float[n * 5];
         ops.put("Softmax.forward 97 x 10", () -> Softmax.forward(n, 10, a, 0, 10, c, 0, 10));
         ops.put("Softmax.forward 97 x 97", () -> Softmax.forward(n, n, a, 0, n, c, 0, n));
         ops.put("Softmax.logForward 97 x 10", () -> Softmax.logForward(n, 10, a, 0, 10, c, 0, 10));
         ops.put("Softmax.logForward 97 x 97 in place", () -> Softmax.logForward(n, n, c, 0, n, c, 0, n));
-        ops.put("CrossEntropy 97 x 10", () -> CrossEntropy.lossAndGradient(n, 10, a, 0, 10, labels, 0, d, 0, 10,
+        ops.put("CrossEntropy 97 x 10", () -> CrossEntropy.lossAndGradient(n, 10, a, 0, 10, rowLabels, 0, d, 0, 10,
                 Reduction.MEAN, 0f));
-        ops.put("CrossEntropy 97 x 97 smoothing", () -> CrossEntropy.lossAndGradient(n, n, a, 0, n, labels, 0, d, 0, n,
+        ops.put("CrossEntropy 97 x 97 smoothing", () -> CrossEntropy.lossAndGradient(n, n, a, 0, n, rowLabels, 0, d, 0, n,
                 Reduction.SUM, 0.1f));
-        ops.put("CrossEntropy.loss 97 x 10 smoothing", () -> CrossEntropy.loss(n, 10, a, 0, 10, labels, 0,
+        ops.put("CrossEntropy.loss 97 x 10 smoothing", () -> CrossEntropy.loss(n, 10, a, 0, 10, rowLabels, 0,
                 Reduction.MEAN, 0.1f));
         ops.put("BinaryCrossEntropy", () -> BinaryCrossEntropy.lossAndGradient(n, n, a, 0, n, targets, 0, n, null, 0,
                 d, 0, n, Reduction.MEAN));
@@ -131,8 +171,8 @@ class AllocationTest {
                 targets, 0, n, weights, 0, d, 0, n, Reduction.SUM));
         ops.put("BinaryCrossEntropy.loss", () -> BinaryCrossEntropy.loss(n, n, a, 0, n, targets, 0, n, weights, 0,
                 Reduction.MEAN));
-        ops.put("TopK.argmax", () -> TopK.argmax(n, n, a, 0, n, top, 0));
-        ops.put("TopK.select", () -> TopK.select(n, n, 5, a, 0, n, top, 0, 5, topValues, 0, 5));
+        ops.put("TopK.argmax", () -> TopK.argmax(n, n, a, 0, n, top5, 0));
+        ops.put("TopK.select", () -> TopK.select(n, n, 5, a, 0, n, top5, 0, 5, top5Values, 0, 5));
         ops.put("training step, tanh and sigmoid layers", () -> {
             smooth.forward(x, 0, 20, 32);
             smooth.loss(t, 0, 3);
@@ -154,6 +194,27 @@ class AllocationTest {
                 throw new AssertionError("finite gradients refused");
             }
         });
+        ops.put("classifier training step: cross-entropy, AdamW, cosine schedule", () -> {
+            classifier.forward(x, 0, 20, 32);
+            classifier.loss(labels, 0);
+            classifier.backward(Gradients.ACCUMULATE);
+            adamW.step();
+        });
+        ops.put("classifier predictions: probabilities, argmax, top-3", () -> {
+            classifier.forward(x, 0, 20, 32);
+            classifier.probabilities(probabilities, 0, 10);
+            classifier.argmax(labels, 0);
+            classifier.topK(3, top, 0, 3, topValues, 0, 3);
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = i % 10;
+            }
+        });
+        ops.put("scorer training step: binary cross-entropy, Adam", () -> {
+            scorer.forward(x, 0, 20, 32);
+            scorer.loss(t, 0, 3);
+            scorer.backward(Gradients.OVERWRITE);
+            adam.step();
+        });
         ops.put("training step: learning rate set before the step", () -> {
             frozen.forward(x, 0, 20, 32);
             frozen.loss(t, 0, 3);
@@ -165,7 +226,10 @@ class AllocationTest {
         StringBuilder report = new StringBuilder();
         for (Map.Entry<String, Runnable> op : ops.entrySet()) {
             long bytes = -1;
-            for (int round = 0; round < 60 && bytes != 0; round++) {
+            // Rounds until C2 has compiled the op (0 B), for at most 30 s: on a loaded machine
+            // the compiler threads get little CPU and a fixed count of rounds was not enough.
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            for (int round = 0; (round < 60 || System.nanoTime() < deadline) && bytes != 0; round++) {
                 for (int i = 0; i < 300; i++) { // warm-up, C2 compiles meanwhile
                     op.getValue().run();
                 }

@@ -20,6 +20,7 @@ import org.vecprop.kernel.Sigmoid;
 import org.vecprop.kernel.Softmax;
 import org.vecprop.kernel.Tanh;
 import org.vecprop.kernel.TopK;
+import org.vecprop.kernel.Update;
 import org.vecprop.nn.Network;
 import org.vecprop.testing.Compare;
 
@@ -74,7 +75,10 @@ class ConcurrencyTest {
         for (int i = 0; i < ti.length; i++) {
             ints[am.length + i] = ti[i];
         }
-        return new float[][] {c, c2, y, g, db, loss, out, s, t, ds, dbs, p10, lp, dz10, dzn, gb, losses, top, ints};
+        float[] aw = c.clone(), ag = s.clone(), amom = t.clone(), av = new float[m * n];
+        Update.adam(m * n, aw, 0, ag, 0, amom, 0, av, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, 3, true);
+        return new float[][] {c, c2, y, g, db, loss, out, s, t, ds, dbs, aw, ag, amom, av,
+            p10, lp, dz10, dzn, gb, losses, top, ints};
     }
 
     @Test

@@ -2,7 +2,7 @@ package org.vecprop.nn;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import java.util.Objects;
+import org.vecprop.contract.Checks;
 
 /**
  * A named view of one trainable tensor of a layer, its weight or its bias, and of its gradient:
@@ -20,10 +20,14 @@ import java.util.Objects;
  * {@code 1 x out}. (The safetensors file holds PyTorch's {@code out x in}: saving and loading
  * transpose.)
  *
- * <p><b>Writing</b> goes through {@link #copyFrom}, {@link #set} and {@link #fill}, which tell
- * the layer its weights changed (the packed copy its forward product reads is refreshed), so a
- * write can never be forgotten by the layer. The views of {@link #values()} and
- * {@link #gradient()} are read-only.
+ * <p><b>Writing</b> goes through {@link #copyFrom}, {@link #set} and {@link #fill}, which change
+ * the layer's weights under its rule (in place while no other layer shares them, else a copy
+ * published whole: a forward pass on another thread sees all of this tensor before the write or
+ * all of it after; see {@link Dense#sharingWeights}), so a write can never be forgotten by the
+ * layer nor half-seen by a reader. Each call is one change: to change many values of a shared
+ * layer at once, use {@link #copyFrom} rather than {@link #set} in a loop (each call copies the
+ * layer). A write through one parameter changes one layer; {@link Network#loadWeights} changes a
+ * whole network at once. The views of {@link #values()} and {@link #gradient()} are read-only.
  */
 public final class Parameter {
     /** Which tensor of the layer. */
@@ -37,17 +41,17 @@ public final class Parameter {
     private final String name;
     private final Dense layer;
     private final Kind kind;
-    private final float[] values, gradient;
-    private final int rows, cols;
+    private final float[] gradient;
+    private final int rows, cols, size;
 
     Parameter(String name, Dense layer, Kind kind) {
         this.name = name;
         this.layer = layer;
         this.kind = kind;
-        this.values = kind == Kind.WEIGHT ? layer.weightArray() : layer.biasArray();
         this.gradient = kind == Kind.WEIGHT ? layer.weightGrad() : layer.biasGrad();
         this.rows = kind == Kind.WEIGHT ? layer.inputs() : 1;
         this.cols = layer.outputs();
+        this.size = rows * cols;
     }
 
     /** {@return the name, e.g. {@code "2.weight"} (see the class comment)} */
@@ -77,7 +81,7 @@ public final class Parameter {
 
     /** {@return the element count, {@code rows() * cols()}} */
     public int size() {
-        return values.length;
+        return size;
     }
 
     /** {@return whether the layer is frozen: no gradient computed, not updated} */
@@ -92,7 +96,7 @@ public final class Parameter {
      * @throws IndexOutOfBoundsException for an index outside the parameter
      */
     public float get(int index) {
-        return values[Objects.checkIndex(index, values.length)];
+        return array()[Indexes.check("index", index, size, "size()")];
     }
 
     /**
@@ -102,14 +106,14 @@ public final class Parameter {
      * @throws IndexOutOfBoundsException for an index outside the parameter
      */
     public float gradient(int index) {
-        return gradient[Objects.checkIndex(index, gradient.length)];
+        return gradient[Indexes.check("index", index, gradient.length, "size()")];
     }
 
     /**
-     * {@return a read-only view of the values, row-major {@code rows() x cols()}: no copy, it shows every later change (one small view object per call)}
+     * {@return a read-only view of the current values, row-major {@code rows() x cols()}: no copy (one small view object per call). It shows later changes while the layer shares its weights with no other; once they are shared, each change publishes new arrays (see {@link Dense#sharingWeights}) and a view taken before it keeps showing the version it was taken from}
      */
     public FloatBuffer values() {
-        return FloatBuffer.wrap(values).asReadOnlyBuffer();
+        return FloatBuffer.wrap(array()).asReadOnlyBuffer();
     }
 
     /**
@@ -128,9 +132,8 @@ public final class Parameter {
      * @throws IndexOutOfBoundsException if they do not fit, before any write
      */
     public void copyTo(float[] dst, int dstOff) {
-        Objects.requireNonNull(dst, "dst must not be null");
-        Objects.checkFromIndexSize(dstOff, values.length, dst.length);
-        System.arraycopy(values, 0, dst, dstOff, values.length);
+        Checks.vector("dst", dst, dstOff, size);
+        System.arraycopy(array(), 0, dst, dstOff, size);
     }
 
     /**
@@ -143,10 +146,8 @@ public final class Parameter {
      * @throws IndexOutOfBoundsException if {@code src} is too short, before any write
      */
     public void copyFrom(float[] src, int srcOff) {
-        Objects.requireNonNull(src, "src must not be null");
-        Objects.checkFromIndexSize(srcOff, values.length, src.length);
-        System.arraycopy(src, srcOff, values, 0, values.length);
-        changed();
+        Checks.vector("src", src, srcOff, size);
+        layer.change(kind, values -> System.arraycopy(src, srcOff, values, 0, size));
     }
 
     /**
@@ -157,8 +158,8 @@ public final class Parameter {
      * @throws IndexOutOfBoundsException for an index outside the parameter
      */
     public void set(int index, float value) {
-        values[Objects.checkIndex(index, values.length)] = value;
-        changed();
+        Indexes.check("index", index, size, "size()");
+        layer.change(kind, values -> values[index] = value);
     }
 
     /**
@@ -167,14 +168,12 @@ public final class Parameter {
      * @param value the new value
      */
     public void fill(float value) {
-        Arrays.fill(values, value);
-        changed();
+        layer.change(kind, values -> Arrays.fill(values, value));
     }
 
-    private void changed() {
-        if (kind == Kind.WEIGHT) {
-            layer.weightsChanged();
-        }
+    /** The current version's values: read afresh on every call, since a change may publish a new one. */
+    private float[] array() {
+        return kind == Kind.WEIGHT ? layer.weightArray() : layer.biasArray();
     }
 
     /** {@return the name and shape, e.g. {@code 0.weight (2 x 64, in x out)}} */

@@ -322,16 +322,20 @@ class DenseTest {
                 () -> new Dense(2, 2, null, true, 1, 1));
         // Sizes whose buffers do not fit one Java array, refused before anything is allocated.
         rejects(IllegalArgumentException.class,
-                "layer 65536 x 65536 at maxBatch 1 needs 4294967296 floats in one array",
+                "in x out and maxBatch x max(in, out) must each be at most 2147483639 (one Java"
+                        + " array), got in = 65536, out = 65536, maxBatch = 1: 4294967296",
                 () -> new Dense(65536, 65536, Activation.RELU, true, 1, 1));
         rejects(IllegalArgumentException.class,
-                "layer 1 x 2 at maxBatch 1073741824 needs 2147483648 floats in one array",
+                "in x out and maxBatch x max(in, out) must each be at most 2147483639 (one Java"
+                        + " array), got in = 1, out = 2, maxBatch = 1073741824: 2147483648",
                 () -> new Dense(1, 2, Activation.RELU, true, 1 << 30, 1));
         rejects(IllegalArgumentException.class,
-                "layer 1048576 x 1 at maxBatch 2048 needs 2147483648 floats in one array",
+                "in x out and maxBatch x max(in, out) must each be at most 2147483639 (one Java"
+                        + " array), got in = 1048576, out = 1, maxBatch = 2048: 2147483648",
                 () -> new Dense(1 << 20, 1, Activation.RELU, true, 1 << 11, 1));
         rejects(IllegalArgumentException.class,
-                "layer 1048576 x 1 at maxBatch 2048 needs 2147483648 floats in one array",
+                "in x out and maxBatch x max(in, out) must each be at most 2147483639 (one Java"
+                        + " array), got in = 1048576, out = 1, maxBatch = 2048: 2147483648",
                 () -> Dense.of(1 << 20, 1, Activation.RELU, new float[1 << 20], null, 1 << 11));
     }
 
@@ -380,13 +384,13 @@ class DenseTest {
     }
 
     @Test
-    void forwardUsesTheWeightsAsOfTheLastChangeNotice() {
-        // The forward product reads a packed copy of W: refreshed after weightsChanged(), which
-        // Sgd calls after every step and direct writers must call.
+    void forwardUsesTheWeightsOfTheLastChangeOnEveryLayerSharingThem() {
+        // The forward product reads a packed copy of W. A layer that shares its weights with no
+        // other is changed in place and told (weightsChanged, what Sgd did before optimizers
+        // published changes); once shared, a change is a published version both layers see.
         Random rnd = new Random(9);
         int in = 37, out = 45, batch = 11;
         Dense d = new Dense(in, out, Activation.RELU, true, batch, 3);
-        Dense shared = d.sharingWeights(batch);
         float[] x = Values.random(rnd, batch * in, 0, 1f);
         float[] before = d.forward(x, 0, in, batch).clone();
         float[] w = d.weightArray();
@@ -398,8 +402,23 @@ class DenseTest {
         org.vecprop.kernel.Gemm.multiplyBiasActivation(false, false, batch, out, in, 1f, x, 0, in,
                 w, 0, out, 0f, expected, 0, out, d.biasArray(), 0, Activation.RELU);
         Compare.sameArray(expected, d.forward(x, 0, in, batch), "after weightsChanged");
-        Compare.sameArray(expected, shared.forward(x, 0, in, batch), "a layer sharing the weights");
         assertEquals(false, Arrays.equals(before, expected), "the change must show");
+
+        Dense shared = d.sharingWeights(batch);
+        Compare.sameArray(expected, shared.forward(x, 0, in, batch), "a layer sharing the weights");
+        float[] flipped = w.clone();
+        for (int i = 0; i < flipped.length; i++) {
+            flipped[i] = -flipped[i];
+        }
+        d.weight().copyFrom(flipped, 0);
+        org.vecprop.kernel.Gemm.multiplyBiasActivation(false, false, batch, out, in, 1f, x, 0, in,
+                flipped, 0, out, 0f, expected, 0, out, d.biasArray(), 0, Activation.RELU);
+        Compare.sameArray(before, expected, "flipped twice: the first weights");
+        Compare.sameArray(expected, shared.forward(x, 0, in, batch), "the sharer sees the write");
+        Compare.sameArray(expected, d.forward(x, 0, in, batch), "the writer sees it");
+        assertEquals(false, w == d.weightArray(), "a shared layer's change is a new version");
+        rejects(IllegalStateException.class, "weights shared with other layers change by publication only",
+                d::weightsChanged);
     }
 
     @Test
