@@ -11,8 +11,9 @@ import org.vecprop.kernel.TopK;
 import org.vecprop.kernel.Update;
 
 /**
- * The classification kernels' same-bits hash, kept apart from {@link SameBitsTest}'s so that hash
- * ({@code ffe7203f444f7bf9}) stays as it is: a fixed set of calls of log and log1p, softmax,
+ * The classification kernels' same-bits hash, {@link SameBitsTest}'s {@code classification-kernels}
+ * (pinned in {@code same-bits-pinned.txt} beside the others, which it leaves as they are): a fixed
+ * set of calls of log and log1p, softmax,
  * log-softmax, cross-entropy (narrow and wide rows, across the 256-element chunk, with and
  * without label smoothing, both reductions, in place, special values), binary cross-entropy
  * (with and without weights, strided, across the 1024-element chunk), argmax and top-k, and 30

@@ -106,6 +106,7 @@ class SameBitsTest {
         Digest d = new Digest();
         classifierTraining(d);
         hashes.put("classifier-training", d.hex());
+        hashes.put("classification-kernels", ClassificationBits.hash());
         return hashes;
     }
 
