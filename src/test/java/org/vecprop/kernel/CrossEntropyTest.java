@@ -199,6 +199,57 @@ class CrossEntropyTest {
     }
 
     /**
+     * More rows than the Vector API kernel's block of 256 (its per-row values live in a block's
+     * scratch): the documented order bit for bit, in place too, narrow and wide rows, both
+     * reductions and with smoothing.
+     */
+    @Test
+    void moreRowsThanABlock() {
+        Random rnd = new Random(77);
+        for (int n : new int[] {3, 10, L - 1, L, L + 1, 300}) {
+            int rows = 600, ld = n + 1;
+            float[] z = Values.random(rnd, rows * ld, 0, 10f);
+            int[] labels = new int[rows];
+            for (int i = 0; i < rows; i++) {
+                labels[i] = rnd.nextInt(n);
+            }
+            for (float eps : new float[] {0f, 0.1f}) {
+                for (boolean mean : new boolean[] {true, false}) {
+                    String what = rows + " x " + n + ", eps " + eps + ", mean " + mean;
+                    float[] doc = new float[rows * ld], dz = new float[rows * ld], inPlace = z.clone();
+                    float expected = byTheDocumentedOrder(z, 0, ld, rows, n, labels, 0, doc, 0, ld, eps, mean);
+                    Reduction r = mean ? Reduction.MEAN : Reduction.SUM;
+                    Compare.same(expected, CrossEntropy.lossAndGradient(rows, n, z, 0, ld, labels, 0, dz, 0, ld, r, eps),
+                            what + ": loss");
+                    Compare.same(expected, CrossEntropy.lossAndGradient(rows, n, inPlace, 0, ld, labels, 0, inPlace, 0, ld,
+                            r, eps), what + ": loss in place");
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0; j < n; j++) {
+                            Compare.same(doc[i * ld + j], dz[i * ld + j], what + ": dz[" + i + "][" + j + "]");
+                            Compare.same(doc[i * ld + j], inPlace[i * ld + j], what + ": dz in place [" + i + "][" + j + "]");
+                        }
+                    }
+                }
+            }
+            float[] y = new float[rows * ld];
+            for (boolean log : new boolean[] {false, true}) {
+                if (log) {
+                    Softmax.logForward(rows, n, z, 0, ld, y, 0, ld);
+                } else {
+                    Softmax.forward(rows, n, z, 0, ld, y, 0, ld);
+                }
+                for (int i = 0; i < rows; i++) {
+                    float[] row = SoftmaxTest.byTheDocumentedOrder(z, i * ld, n, log);
+                    for (int j = 0; j < n; j++) {
+                        Compare.same(row[j], y[i * ld + j], rows + " x " + n + (log ? " log-softmax" : " softmax")
+                                + " [" + i + "][" + j + "]");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Without smoothing a row's loss is minus log-softmax at its label (as numbers: a zero loss
      * is +0 where minus log-softmax is -0), and, for the sum, dz off the label is the softmax bit
      * for bit (the same steps of the same order).
