@@ -10,11 +10,16 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.vecprop.kernel.Activation;
 import org.vecprop.kernel.Bias;
+import org.vecprop.kernel.BinaryCrossEntropy;
+import org.vecprop.kernel.CrossEntropy;
 import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.Mse;
+import org.vecprop.kernel.Reduction;
 import org.vecprop.kernel.Relu;
 import org.vecprop.kernel.Sigmoid;
+import org.vecprop.kernel.Softmax;
 import org.vecprop.kernel.Tanh;
+import org.vecprop.kernel.TopK;
 import org.vecprop.kernel.Update;
 import org.vecprop.nn.Network;
 import org.vecprop.testing.Compare;
@@ -46,9 +51,34 @@ class ConcurrencyTest {
         Tanh.backwardWithBiasGradient(m, n, t, 0, n, ds, 0, n, ds, 0, n, dbs, 0, true);
         Tanh.forward(m, n, c, 0, n, c, 0, n);
         float[] out = shared.forward(x, 0, 12, 16).toArray();
-        float[] aw = c.clone(), ag = s.clone(), am = t.clone(), av = new float[m * n];
-        Update.adam(m * n, aw, 0, ag, 0, am, 0, av, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, 3, true);
-        return new float[][] {c, c2, y, g, db, loss, out, s, t, ds, dbs, aw, ag, am, av};
+        // The classification kernels: narrow rows (10 classes) and wide ones (45), smoothing, BCE.
+        int[] labels = new int[m];
+        for (int i = 0; i < m; i++) {
+            labels[i] = (i * 7) % 10;
+        }
+        float[] p10 = new float[m * 10], lp = new float[m * n], dz10 = new float[m * 10], dzn = new float[m * n];
+        float[] gb = new float[m * k], top = new float[m * 3];
+        int[] am = new int[m], ti = new int[m * 3];
+        Softmax.forward(m, 10, a, 0, 10, p10, 0, 10);
+        Softmax.logForward(m, n, c, 0, n, lp, 0, n);
+        float[] losses = {
+            CrossEntropy.lossAndGradient(m, 10, a, 0, 10, labels, 0, dz10, 0, 10, Reduction.MEAN, 0f),
+            CrossEntropy.lossAndGradient(m, n, c, 0, n, labels, 0, dzn, 0, n, Reduction.SUM, 0.1f),
+            BinaryCrossEntropy.lossAndGradient(m, k, a, 0, k, y, 0, k, bias, 0, gb, 0, k, Reduction.MEAN),
+        };
+        TopK.argmax(m, n, c, 0, n, am, 0);
+        TopK.select(m, n, 3, c, 0, n, ti, 0, 3, top, 0, 3);
+        float[] ints = new float[am.length + ti.length];
+        for (int i = 0; i < am.length; i++) {
+            ints[i] = am[i];
+        }
+        for (int i = 0; i < ti.length; i++) {
+            ints[am.length + i] = ti[i];
+        }
+        float[] aw = c.clone(), ag = s.clone(), amom = t.clone(), av = new float[m * n];
+        Update.adam(m * n, aw, 0, ag, 0, amom, 0, av, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, 3, true);
+        return new float[][] {c, c2, y, g, db, loss, out, s, t, ds, dbs, aw, ag, amom, av,
+            p10, lp, dz10, dzn, gb, losses, top, ints};
     }
 
     @Test

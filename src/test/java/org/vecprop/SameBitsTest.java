@@ -109,6 +109,7 @@ class SameBitsTest {
         Digest b = new Digest();
         bfloat16Inference(b);
         hashes.put("bfloat16-inference", b.hex());
+        hashes.put("classification-kernels", ClassificationBits.hash());
         return hashes;
     }
 

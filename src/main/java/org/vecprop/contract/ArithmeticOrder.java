@@ -63,8 +63,8 @@ package org.vecprop.contract;
  *       smoothing ({@code eps == 0}) {@code loss = lse - d_l}, else
  *       {@code loss = fma(-b, D, fma(-a, d_l, lse))}, D the row sum of the {@code d_j} rounded to
  *       float. The gradient {@code dz_j = fma(e_j, inv, -t_j) * g} with {@code t_j = a + b} for
- *       {@code j == l} and {@code b} otherwise, {@code g = 1} for a sum and {@code 1f / rows} for
- *       a mean. The batch's loss is the double sum of the rows' losses in row order from 0,
+ *       {@code j == l} and {@code b} otherwise, {@code g = 1} for a sum and {@code (float) (1.0 / rows)}
+ *       (the float nearest 1/rows) for a mean. The batch's loss is the double sum of the rows' losses in row order from 0,
  *       divided by rows in double for a mean, rounded once to float.</li>
  * </ol>
  *
@@ -73,7 +73,7 @@ package org.vecprop.contract;
  * {@code t = exp(-|x|)}, {@code sp = log1p(t)}, {@code lw = fma(w - 1, y, 1)}, {@code py = w * y};
  * the loss {@code l = fma(lw, sp, x >= 0 ? x * (1 - y) : -x * py)}; the gradient
  * {@code g_e = fma(q, lw, -py) * g} with {@code q = (x >= 0 ? 1 : t) / (1 + t)} (the sigmoid) and
- * {@code g = 1} for a sum, {@code 1f / (rows * cols)} for a mean. The loss is the sum over many
+ * {@code g = 1} for a sum, {@code (float) (1.0 / (rows * cols))} for a mean. The loss is the sum over many
  * elements above, divided by {@code rows * cols} in double for a mean, rounded once to float.
  *
  * <h2>Column sums (bias gradient)</h2>

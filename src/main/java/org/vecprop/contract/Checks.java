@@ -45,16 +45,31 @@ public final class Checks {
         if (array == null) {
             throw new NullPointerException(name + " must not be null");
         }
-        extent(name, array.length, offset, rows, cols, ld, false);
+        extent(name, null, array.length, offset, rows, cols, ld, false);
     }
 
     /**
-     * The shape and extent rules shared by arrays and segments, for a store of
+     * As {@link #matrix(String, float[], int, int, int, int)}, for an argument whose row stride
+     * is not named {@code "ld" + name} (a camel-case name: {@code values} and {@code ldValues}).
+     *
+     * @param name the matrix argument's name
+     * @param ldName its row stride's name
+     */
+    public static void matrix(String name, String ldName, float[] array, int offset, int rows, int cols, int ld) {
+        if (array == null) {
+            throw new NullPointerException(name + " must not be null");
+        }
+        extent(name, ldName, array.length, offset, rows, cols, ld, false);
+    }
+
+    /**
+     * The shape and extent rules shared by arrays and segments; the row stride is named
+     * {@code ldName}, or {@code "ld" + name} when that is null, for a store of
      * {@code capacity} floats; {@code segment} words the messages for a segment. Messages are
      * built only on the failure path, so a valid call allocates nothing.
      */
-    private static void extent(String name, long capacity, long offset, int rows, int cols, int ld,
-                               boolean segment) {
+    private static void extent(String name, String ldName, long capacity, long offset, int rows, int cols,
+                               int ld, boolean segment) {
         if (rows < 0) {
             throw new IllegalArgumentException(name + ": rows must be >= 0, got " + rows);
         }
@@ -63,7 +78,7 @@ public final class Checks {
         }
         if (ld < Math.max(1, cols)) {
             throw new IllegalArgumentException(
-                    "ld" + name + " must be >= max(1, cols = " + cols + "), got " + ld);
+                    (ldName == null ? "ld" + name : ldName) + " must be >= max(1, cols = " + cols + "), got " + ld);
         }
         if (offset < 0 || offset > capacity) {
             throw new IndexOutOfBoundsException(
@@ -73,7 +88,7 @@ public final class Checks {
         long end = rows == 0 || cols == 0 ? offset : offset + (long) (rows - 1) * ld + cols;
         if (end > capacity) {
             throw new IndexOutOfBoundsException(name + ": a " + rows + " x " + cols
-                    + " matrix at " + name + "Off " + offset + " with ld" + name + " " + ld
+                    + " matrix at " + name + "Off " + offset + " with " + (ldName == null ? "ld" + name : ldName) + " " + ld
                     + " needs " + end + (segment ? " floats, but " + name + " holds "
                             : " elements, but " + name + ".length is ") + capacity);
         }
@@ -348,13 +363,14 @@ public final class Checks {
      * {@code offset} with row stride {@code ld}: the rules of {@link #matrix(String, float[], int,
      * int, int, int)}.
      *
-     * @param name the argument's name; {@code ld} is reported as {@code "ld" + name}
+     * @param name the argument's name
+     * @param ldName its row stride's name
      */
-    public static void matrix(String name, int[] array, int offset, int rows, int cols, int ld) {
+    public static void matrix(String name, String ldName, int[] array, int offset, int rows, int cols, int ld) {
         if (array == null) {
             throw new NullPointerException(name + " must not be null");
         }
-        extent(name, array.length, offset, rows, cols, ld, false);
+        extent(name, ldName, array.length, offset, rows, cols, ld, false);
     }
 
     /**
@@ -465,9 +481,9 @@ public final class Checks {
         if (k < 0 || k > cols) {
             throw new IllegalArgumentException("k must be in [0, cols = " + cols + "], got " + k);
         }
-        matrix("index", index, indexOff, rows, k, ldIndex);
+        matrix("index", "ldIndex", index, indexOff, rows, k, ldIndex);
         if (values != null) {
-            matrix("values", values, valuesOff, rows, k, ldValues);
+            matrix("values", "ldValues", values, valuesOff, rows, k, ldValues);
             noOverlap("values", values, valuesOff, rows, k, ldValues, "x", x, xOff, rows, cols, ldx, false);
         }
     }
@@ -493,7 +509,7 @@ public final class Checks {
         if (segment == null) {
             throw new NullPointerException(name + " must not be null");
         }
-        extent(name, segment.byteSize() / Float.BYTES, offset, rows, cols, ld, true);
+        extent(name, null, segment.byteSize() / Float.BYTES, offset, rows, cols, ld, true);
     }
 
     /**

@@ -30,9 +30,11 @@ import org.vecprop.contract.Checks;
  *
  * <p><b>Targets</b> are not checked, as PyTorch does not check them: outside [0, 1] the formula
  * is computed as written (the loss may then be negative, and the bound above does not hold); a
- * NaN target or logit gives NaN, an infinite target NaN or an infinity. Logits of ±Inf give a
- * loss of +Inf where the target is on the wrong side (as the exact loss) and 0 where it is 0 or
- * 1 on the right side; logits of ±1e30 are fine.
+ * NaN target or logit gives NaN, an infinite target NaN or an infinity. An infinite logit gives
+ * the limit where that is +Inf (x = +Inf with y &lt; 1, x = -Inf with y > 0) and NaN where the
+ * formula meets 0·Inf (x = +Inf with y = 1, x = -Inf with y = 0; PyTorch's arrangement gives NaN
+ * for x = -Inf, y = 1 as well); the gradient stays finite (the sigmoid of ±Inf is 1 or 0).
+ * Logits of ±1e30 are fine.
  *
  * <p>Aliasing: g may be exactly x's or y's view (in place) and may overlap nothing else,
  * posWeight included. Bad input throws before anything is written, naming the argument

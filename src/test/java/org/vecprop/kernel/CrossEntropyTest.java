@@ -2,13 +2,11 @@ package org.vecprop.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.vecprop.testing.BadCalls.rejectedBeforeAnyWrite;
 import static org.vecprop.testing.VectorLength.L;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -19,9 +17,9 @@ import org.vecprop.internal.math.FloatExp;
 import org.vecprop.internal.math.FloatLog;
 import org.vecprop.internal.scalar.ScalarKernels;
 import org.vecprop.reference.ReferenceCrossEntropy;
-import org.vecprop.reference.ReferenceSoftmax;
 import org.vecprop.testing.BadCalls;
 import org.vecprop.testing.BadCalls.Bad;
+import org.vecprop.testing.ClassificationBounds;
 import org.vecprop.testing.Compare;
 import org.vecprop.testing.Props;
 import org.vecprop.testing.Values;
@@ -89,70 +87,6 @@ class CrossEntropyTest {
 
     // ------------------------------------------------------------------ the exact values and the bounds
 
-    /** Exact (double) facts of one row: loss, softmax, and the weights w and w' of the bounds. */
-    record Row(double loss, double[] p, double[] d, double w, double wBelow) {}
-
-    static Row exact(float[] z, int zi, int n, int label, float eps) {
-        double[] ms = ReferenceSoftmax.maxAndSum(z, zi, n);
-        double[] p = new double[n], d = new double[n];
-        double w = 0, below = 0, belowWeight = 0;
-        for (int j = 0; j < n; j++) {
-            d[j] = (double) z[zi + j] - ms[0];
-            p[j] = Math.exp(d[j]) / ms[1];
-            if (p[j] > 0) {
-                w += p[j] * Math.abs(d[j]);
-                if (z[zi + j] != (float) ms[0]) {
-                    below += Math.exp(d[j]) * Math.abs(d[j]);
-                    belowWeight += Math.exp(d[j]);
-                }
-            }
-        }
-        double loss = ReferenceCrossEntropy.rowLoss(z, zi, n, label, eps);
-        return new Row(loss, p, d, w, belowWeight > 0 ? below / belowWeight : 0);
-    }
-
-    /** Asserts a float against an exact double within tol; NaN and infinities by class. */
-    static void within(double exact, float got, double tol, String what) {
-        boolean ok = Double.isNaN(exact) ? Float.isNaN(got)
-                : Float.isInfinite((float) exact) ? got == (float) exact : Math.abs(got - exact) <= tol;
-        if (!ok) {
-            fail(String.format(Locale.ROOT, "%s: got %s, exact %.12g, bound %.4g", what, got, exact, tol));
-        }
-    }
-
-    /**
-     * Checks a call's loss and gradient against the exact values: the loss within
-     * {@code (w'_max + 26) u} relative, each dz element within
-     * {@code g ((|d_j| + w + 25) p_j + 2 t_j + 3 |p_j - t_j|) u + 2^-148}.
-     */
-    static void checkAgainstExact(float[] z, int zOff, int ldz, int rows, int classes, int[] labels, int labelsOff,
-                                  float eps, boolean mean, float loss, float[] dz, int dzOff, int lddz, String what) {
-        double total = 0, wMax = 0;
-        double g = mean ? 1.0 / rows : 1.0;
-        for (int i = 0; i < rows; i++) {
-            int label = labels[labelsOff + i];
-            Row r = exact(z, zOff + i * ldz, classes, label, eps);
-            total += r.loss();
-            wMax = Math.max(wMax, r.wBelow());
-            if (dz == null) {
-                continue;
-            }
-            for (int j = 0; j < classes; j++) {
-                double t = (j == label ? 1 - (double) eps : 0) + (double) eps / classes;
-                double p = r.p()[j];
-                double ex = (p - t) * g;
-                double tol = g * ((Math.abs(r.d()[j]) + r.w() + 25) * p + 2 * t + 3 * Math.abs(p - t)) * U
-                        + 2 * Float.MIN_VALUE;
-                if (Double.isNaN(tol)) {
-                    tol = g * (2 * t + 3 * Math.abs(p - t)) * U + 2 * Float.MIN_VALUE; // d = -Inf, p = 0
-                }
-                within(ex, dz[dzOff + i * lddz + j], tol, what + " dz[" + i + "][" + j + "]");
-            }
-        }
-        double exactLoss = mean ? total / rows : total;
-        within(exactLoss, loss, (wMax + 26) * U * Math.abs(exactLoss), what + " loss");
-    }
-
     @Test
     void lossAndGradientAreWithinTheirBoundsOfTheOracle() {
         Props.theory().forAll(cases()).checkAssert(c -> {
@@ -168,17 +102,17 @@ class CrossEntropyTest {
                 Compare.same(c.mean() ? Float.NaN : 0f, loss, c + ": empty batch");
                 return;
             }
-            checkAgainstExact(z, c.off(0), c.ld(0), c.rows(), c.classes(), labels, lo, c.smoothing(), c.mean(),
+            ClassificationBounds.crossEntropy(z, c.off(0), c.ld(0), c.rows(), c.classes(), labels, lo, c.smoothing(), c.mean(),
                     loss, dz, dzOff, lddz, c.toString());
             if (!c.inPlace()) {
-                SoftmaxTest.outsideUntouched(dz0, dz, dzOff, lddz, c.rows(), c.classes(), c.toString());
+                ClassificationBounds.outsideUntouched(dz0, dz, dzOff, lddz, c.rows(), c.classes(), c.toString());
                 Compare.sameArray(z, zs, c + ": z is not written");
             }
             // The reference's own float result agrees with the exact values it is built from.
             float[] dzRef = dz0.clone();
             float refLoss = ReferenceCrossEntropy.lossAndGradient(c.rows(), c.classes(), z, c.off(0), c.ld(0),
                     labels, lo, dzRef, c.off(1), c.ld(1), c.mean(), c.smoothing());
-            checkAgainstExact(z, c.off(0), c.ld(0), c.rows(), c.classes(), labels, lo, c.smoothing(), c.mean(),
+            ClassificationBounds.crossEntropy(z, c.off(0), c.ld(0), c.rows(), c.classes(), labels, lo, c.smoothing(), c.mean(),
                     refLoss, dzRef, c.off(1), c.ld(1), c + " (reference)");
         });
     }
@@ -262,6 +196,57 @@ class CrossEntropyTest {
             Compare.same(doc, loss, c + ": loss, the documented order");
             Compare.sameArray(dzDoc, dz, c + ": dz, the documented order");
         });
+    }
+
+    /**
+     * More rows than the Vector API kernel's block of 256 (its per-row values live in a block's
+     * scratch): the documented order bit for bit, in place too, narrow and wide rows, both
+     * reductions and with smoothing.
+     */
+    @Test
+    void moreRowsThanABlock() {
+        Random rnd = new Random(77);
+        for (int n : new int[] {3, 10, L - 1, L, L + 1, 300}) {
+            int rows = 600, ld = n + 1;
+            float[] z = Values.random(rnd, rows * ld, 0, 10f);
+            int[] labels = new int[rows];
+            for (int i = 0; i < rows; i++) {
+                labels[i] = rnd.nextInt(n);
+            }
+            for (float eps : new float[] {0f, 0.1f}) {
+                for (boolean mean : new boolean[] {true, false}) {
+                    String what = rows + " x " + n + ", eps " + eps + ", mean " + mean;
+                    float[] doc = new float[rows * ld], dz = new float[rows * ld], inPlace = z.clone();
+                    float expected = byTheDocumentedOrder(z, 0, ld, rows, n, labels, 0, doc, 0, ld, eps, mean);
+                    Reduction r = mean ? Reduction.MEAN : Reduction.SUM;
+                    Compare.same(expected, CrossEntropy.lossAndGradient(rows, n, z, 0, ld, labels, 0, dz, 0, ld, r, eps),
+                            what + ": loss");
+                    Compare.same(expected, CrossEntropy.lossAndGradient(rows, n, inPlace, 0, ld, labels, 0, inPlace, 0, ld,
+                            r, eps), what + ": loss in place");
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0; j < n; j++) {
+                            Compare.same(doc[i * ld + j], dz[i * ld + j], what + ": dz[" + i + "][" + j + "]");
+                            Compare.same(doc[i * ld + j], inPlace[i * ld + j], what + ": dz in place [" + i + "][" + j + "]");
+                        }
+                    }
+                }
+            }
+            float[] y = new float[rows * ld];
+            for (boolean log : new boolean[] {false, true}) {
+                if (log) {
+                    Softmax.logForward(rows, n, z, 0, ld, y, 0, ld);
+                } else {
+                    Softmax.forward(rows, n, z, 0, ld, y, 0, ld);
+                }
+                for (int i = 0; i < rows; i++) {
+                    float[] row = SoftmaxTest.byTheDocumentedOrder(z, i * ld, n, log);
+                    for (int j = 0; j < n; j++) {
+                        Compare.same(row[j], y[i * ld + j], rows + " x " + n + (log ? " log-softmax" : " softmax")
+                                + " [" + i + "][" + j + "]");
+                    }
+                }
+            }
+        }
     }
 
     /**

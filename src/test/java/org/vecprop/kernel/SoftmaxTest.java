@@ -1,14 +1,12 @@
 package org.vecprop.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.vecprop.testing.BadCalls.rejectedBeforeAnyWrite;
 import static org.vecprop.testing.BadCalls.unary;
 import static org.vecprop.testing.VectorLength.L;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -20,6 +18,7 @@ import org.vecprop.internal.math.FloatLog;
 import org.vecprop.internal.scalar.ScalarKernels;
 import org.vecprop.reference.ReferenceSoftmax;
 import org.vecprop.testing.BadCalls.Bad;
+import org.vecprop.testing.ClassificationBounds;
 import org.vecprop.testing.Compare;
 import org.vecprop.testing.Props;
 import org.vecprop.testing.Values;
@@ -76,42 +75,6 @@ class SoftmaxTest {
 
     // ------------------------------------------------------------------ the bounds
 
-    /**
-     * Checks row i of the kernel's output against the exact values, element by element: softmax
-     * within {@code (|d_j| + w + 26) u y*_j + 2^-148}, log-softmax within
-     * {@code (|d_j| + |y*_j| + 1.5 log s + w + 22) u} (see {@link Softmax}).
-     */
-    static void checkRow(float[] x, int xi, int n, float[] y, int yi, boolean log, String what) {
-        double[] ms = ReferenceSoftmax.maxAndSum(x, xi, n);
-        double m = ms[0], s = ms[1], lse = Math.log1p(ms[2]);
-        double w = 0;
-        for (int k = 0; k < n; k++) {
-            double d = (double) x[xi + k] - m;
-            double p = Math.exp(d) / s;
-            if (p > 0) {
-                w += p * Math.abs(d);
-            }
-        }
-        for (int j = 0; j < n; j++) {
-            double d = (double) x[xi + j] - m;
-            double exact = log ? d - lse : Math.exp(d) / s;
-            double tol = log ? (Math.abs(d) + Math.abs(exact) + 1.5 * lse + w + 22) * U
-                    : (Math.abs(d) + w + 26) * U * exact + 2 * Float.MIN_VALUE;
-            if (Double.isNaN(tol)) {
-                tol = 0; // d = -Inf: the exact 0 (softmax) must be met exactly
-            }
-            float got = y[yi + j];
-            // An exact value beyond the float range (a difference from the maximum past 3.4e38)
-            // rounds to an infinity, which must then be the result.
-            boolean ok = Double.isNaN(exact) ? Float.isNaN(got)
-                    : Float.isInfinite((float) exact) ? got == (float) exact : Math.abs(got - exact) <= tol;
-            if (!ok) {
-                fail(String.format(Locale.ROOT, "%s, element %d: %s = %s, exact %.10g, bound %.3g (d %.4g, w %.4g)",
-                        what, j, log ? "log-softmax" : "softmax", got, exact, tol, d, w));
-            }
-        }
-    }
-
     @Test
     void forwardAndLogForwardAreWithinTheirBoundsOfTheExactValues() {
         Props.theory().forAll(cases()).checkAssert(c -> {
@@ -127,24 +90,14 @@ class SoftmaxTest {
                     Softmax.forward(c.rows(), c.cols(), xs, c.off(0), c.ld(0), y, yOff, ldy);
                 }
                 for (int i = 0; i < c.rows(); i++) {
-                    checkRow(x, c.off(0) + i * c.ld(0), c.cols(), y, yOff + i * ldy, log, c + " row " + i);
+                    ClassificationBounds.softmaxRow(x, c.off(0) + i * c.ld(0), c.cols(), y, yOff + i * ldy, log, c + " row " + i);
                 }
                 if (!c.inPlace()) {
-                    outsideUntouched(y0, y, yOff, ldy, c.rows(), c.cols(), c + (log ? " log" : ""));
+                    ClassificationBounds.outsideUntouched(y0, y, yOff, ldy, c.rows(), c.cols(), c + (log ? " log" : ""));
                     Compare.sameArray(x, xs, c + ": x is not written");
                 }
             }
         });
-    }
-
-    static void outsideUntouched(float[] before, float[] after, int off, int ld, int rows, int cols, String what) {
-        for (int idx = 0; idx < before.length; idx++) {
-            int rel = idx - off;
-            boolean inside = rel >= 0 && rel / ld < rows && rel % ld < cols;
-            if (!inside) {
-                Compare.same(before[idx], after[idx], what + ": outside the window at " + idx);
-            }
-        }
     }
 
     // ------------------------------------------------------------------ the same bits
@@ -292,8 +245,8 @@ class SoftmaxTest {
                 float[] p = new float[n], lp = new float[n];
                 Softmax.forward(1, n, x, 0, n, p, 0, n);
                 Softmax.logForward(1, n, x, 0, n, lp, 0, n);
-                checkRow(x, 0, n, p, 0, false, "special row " + java.util.Arrays.toString(r) + ", " + n + " cols");
-                checkRow(x, 0, n, lp, 0, true, "special row " + java.util.Arrays.toString(r) + ", " + n + " cols");
+                ClassificationBounds.softmaxRow(x, 0, n, p, 0, false, "special row " + java.util.Arrays.toString(r) + ", " + n + " cols");
+                ClassificationBounds.softmaxRow(x, 0, n, lp, 0, true, "special row " + java.util.Arrays.toString(r) + ", " + n + " cols");
             }
         }
         float[] p = new float[3];

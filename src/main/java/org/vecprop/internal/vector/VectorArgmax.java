@@ -31,21 +31,27 @@ final class VectorArgmax {
                 mv = mv.max(FloatVector.fromArray(F, x, xi + j));
             }
             float m = mv.reduceLanes(VectorOperators.MAX);
-            boolean nan = m != m;
             int found = -1;
+            if (m != m) { // a NaN: the first one, by a plain scan (rare; keeps masks out of a branch)
+                for (int j = 0; found < 0; j++) {
+                    found = x[xi + j] != x[xi + j] ? j : -1;
+                }
+                index[indexOff + i] = found;
+                continue;
+            }
             for (int j = 0; j < bound && found < 0; j += L) {
-                found = first(FloatVector.fromArray(F, x, xi + j), m, nan, j);
+                found = first(FloatVector.fromArray(F, x, xi + j), m, j);
             }
             if (found < 0) { // only the last, overlapping vector is left; its earlier lanes held no match
-                found = first(FloatVector.fromArray(F, x, xi + last), m, nan, last);
+                found = first(FloatVector.fromArray(F, x, xi + last), m, last);
             }
             index[indexOff + i] = found;
         }
     }
 
-    /** j plus the first lane equal to m (a NaN lane when nan), or -1. */
-    private static int first(FloatVector v, float m, boolean nan, int j) {
-        VectorMask<Float> hit = nan ? v.test(VectorOperators.IS_NAN) : v.compare(VectorOperators.EQ, m);
+    /** j plus the first lane equal to m, or -1. */
+    private static int first(FloatVector v, float m, int j) {
+        VectorMask<Float> hit = v.compare(VectorOperators.EQ, m);
         return hit.anyTrue() ? j + hit.firstTrue() : -1;
     }
 }

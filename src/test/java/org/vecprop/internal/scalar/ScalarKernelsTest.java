@@ -13,20 +13,27 @@ import org.vecprop.internal.Kernels;
 import org.vecprop.internal.PackedOperand;
 import org.vecprop.kernel.Activation;
 import org.vecprop.kernel.Bias;
+import org.vecprop.kernel.BinaryCrossEntropy;
+import org.vecprop.kernel.CrossEntropy;
 import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.PackedMatrix;
+import org.vecprop.kernel.Reduction;
 import org.vecprop.kernel.Relu;
 import org.vecprop.kernel.Sigmoid;
+import org.vecprop.kernel.Softmax;
 import org.vecprop.kernel.Stats;
 import org.vecprop.kernel.Tanh;
+import org.vecprop.kernel.TopK;
 import org.vecprop.kernel.Update;
 import org.vecprop.reference.ReferenceBias;
 import org.vecprop.reference.ReferenceGemm;
 import org.vecprop.reference.ReferenceMse;
 import org.vecprop.reference.ReferenceRelu;
 import org.vecprop.reference.ReferenceStats;
+import org.vecprop.reference.ReferenceTopK;
 import org.vecprop.reference.ReferenceUpdate;
+import org.vecprop.testing.ClassificationBounds;
 import org.vecprop.testing.Compare;
 import org.vecprop.testing.ForcedPath;
 import org.vecprop.testing.GemmCheck;
@@ -221,6 +228,178 @@ class ScalarKernelsTest {
                 Compare.sameArray(dbMine, dbPub, what + " fused db: public kernel vs scalar");
             }
         });
+    }
+
+    // ------------------------------------------------------------------ softmax, cross-entropy, BCE, top-k
+
+    /** A window's values times {@code k} (logits spread over exp's range; specials stay special). */
+    static Window scaled(Window w, float k) {
+        float[] d = w.data.clone();
+        for (int i = 0; i < d.length; i++) {
+            d[i] *= k;
+        }
+        return new Window(d, w.off, w.ld);
+    }
+
+    /**
+     * Softmax and log-softmax: within the bounds {@code Softmax} states (checked against exact
+     * values by {@link ClassificationBounds}), the public kernel's bits, nothing written outside
+     * the window.
+     */
+    @Test
+    void softmaxAndLogSoftmaxAreWithinTheirBoundsAndThePublicKernelsBits() {
+        Props.theory(Props.EXAMPLES / 2).forAll(shapes()).checkAssert(s -> {
+            Random rnd = new Random(s.seed());
+            int r = s.rows(), c = s.cols();
+            Window x = scaled(s.window(rnd, 0), 12f), out = s.window(rnd, 1);
+            if (c == 0) {
+                return; // the public kernel returns before calling an implementation
+            }
+            for (boolean log : new boolean[] {false, true}) {
+                String what = s + (log ? " log-softmax" : " softmax");
+                Window mine = out.copy(), pub = out.copy();
+                if (log) {
+                    S.logSoftmax(r, c, x.data, x.off, x.ld, mine.data, mine.off, mine.ld);
+                    Softmax.logForward(r, c, x.data, x.off, x.ld, pub.data, pub.off, pub.ld);
+                } else {
+                    S.softmax(r, c, x.data, x.off, x.ld, mine.data, mine.off, mine.ld);
+                    Softmax.forward(r, c, x.data, x.off, x.ld, pub.data, pub.off, pub.ld);
+                }
+                Compare.sameArray(mine.data, pub.data, what + ": public kernel vs scalar");
+                sameOutside(out, mine, r, c, what);
+                for (int i = 0; i < r; i++) {
+                    ClassificationBounds.softmaxRow(x.data, x.off + i * x.ld, c, mine.data, mine.off + i * mine.ld,
+                            log, what + " row " + i);
+                }
+            }
+        });
+    }
+
+    /** Cross-entropy with and without smoothing, both reductions: bounds, the public kernel's bits, windows. */
+    @Test
+    void crossEntropyIsWithinItsBoundsAndThePublicKernelsBits() {
+        Props.theory(Props.EXAMPLES / 2).forAll(shapes(), Generate.booleans(), Generate.pick(List.of(0f, 0.1f)))
+                .checkAssert((s, mean, eps) -> {
+            Random rnd = new Random(s.seed());
+            int r = s.rows(), c = s.cols();
+            if (r == 0 || c == 0) {
+                return; // no rows: the public kernel answers before calling an implementation; no classes: no valid label
+            }
+            Window z = scaled(s.window(rnd, 0), 12f), dz = s.window(rnd, 1);
+            int[] labels = new int[r + 3];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = rnd.nextInt(c);
+            }
+            float g = mean ? (float) (1.0 / r) : 1f;
+            Window mine = dz.copy(), pub = dz.copy();
+            double total = S.crossEntropy(r, c, z.data, z.off, z.ld, labels, 2, mine.data, mine.off, mine.ld, g, eps);
+            float loss = (float) (mean ? total / r : total);
+            float pubLoss = CrossEntropy.lossAndGradient(r, c, z.data, z.off, z.ld, labels, 2, pub.data, pub.off, pub.ld,
+                    mean ? Reduction.MEAN : Reduction.SUM, eps);
+            String what = s + " cross-entropy, mean " + mean + ", eps " + eps;
+            Compare.same(pubLoss, loss, what + ": loss, public kernel vs scalar");
+            Compare.sameArray(mine.data, pub.data, what + ": dz, public kernel vs scalar");
+            sameOutside(dz, mine, r, c, what);
+            ClassificationBounds.crossEntropy(z.data, z.off, z.ld, r, c, labels, 2, eps, mean, loss,
+                    mine.data, mine.off, mine.ld, what);
+            Compare.same(loss, (float) (mean ? S.crossEntropy(r, c, z.data, z.off, z.ld, labels, 2, null, 0, 0, g, eps) / r
+                    : S.crossEntropy(r, c, z.data, z.off, z.ld, labels, 2, null, 0, 0, g, eps)), what + ": loss without dz");
+        });
+    }
+
+    /** Binary cross-entropy with and without weights: bounds, the public kernel's bits, windows. */
+    @Test
+    void binaryCrossEntropyIsWithinItsBoundsAndThePublicKernelsBits() {
+        Props.theory(Props.EXAMPLES / 2).forAll(shapes(), Generate.booleans(), Generate.booleans())
+                .checkAssert((s, mean, weighted) -> {
+            Random rnd = new Random(s.seed());
+            int r = s.rows(), c = s.cols();
+            if (r * c == 0) {
+                return;
+            }
+            Window x = scaled(s.window(rnd, 0), 10f), y = s.window(rnd, 1), g = s.window(rnd, 2);
+            for (int i = 0; i < y.data.length; i++) {
+                y.data[i] = rnd.nextFloat(); // targets in [0, 1], where the bound holds
+            }
+            float[] w = null;
+            if (weighted) {
+                w = new float[c + 2];
+                for (int j = 0; j < w.length; j++) {
+                    w[j] = rnd.nextFloat() * 5f;
+                }
+            }
+            long n = (long) r * c;
+            float scale = mean ? (float) (1.0 / n) : 1f;
+            Window mine = g.copy(), pub = g.copy();
+            double total = S.binaryCrossEntropy(r, c, x.data, x.off, x.ld, y.data, y.off, y.ld, w, 1,
+                    mine.data, mine.off, mine.ld, scale);
+            float loss = (float) (mean ? total / n : total);
+            float pubLoss = BinaryCrossEntropy.lossAndGradient(r, c, x.data, x.off, x.ld, y.data, y.off, y.ld, w, 1,
+                    pub.data, pub.off, pub.ld, mean ? Reduction.MEAN : Reduction.SUM);
+            String what = s + " BCE, mean " + mean + ", weights " + weighted;
+            Compare.same(pubLoss, loss, what + ": loss, public kernel vs scalar");
+            Compare.sameArray(mine.data, pub.data, what + ": g, public kernel vs scalar");
+            sameOutside(g, mine, r, c, what);
+            ClassificationBounds.binaryCrossEntropy(r, c, x.data, x.off, x.ld, y.data, y.off, y.ld, w, 1,
+                    mine.data, mine.off, mine.ld, mean, loss, what);
+        });
+    }
+
+    /** Argmax and top-k: the oracle's exact results and the public kernel's. */
+    @Test
+    void argmaxAndTopKEqualTheReferenceAndThePublicKernel() {
+        Props.theory(Props.EXAMPLES / 2).forAll(shapes()).checkAssert(s -> {
+            Random rnd = new Random(s.seed());
+            int r = s.rows(), c = s.cols();
+            if (r == 0 || c == 0) {
+                return;
+            }
+            Window x = s.window(rnd, 0);
+            for (int i = 0; i < x.data.length; i += 3) {
+                x.data[i] = Math.round(x.data[i] * 2f); // ties
+            }
+            int[] mine = new int[r + 1], ref = new int[r + 1], pub = new int[r + 1];
+            S.argmax(r, c, x.data, x.off, x.ld, mine, 1);
+            ReferenceTopK.argmax(r, c, x.data, x.off, x.ld, ref, 1);
+            TopK.argmax(r, c, x.data, x.off, x.ld, pub, 1);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(ref, mine, s + " argmax: scalar vs reference");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(mine, pub, s + " argmax: public kernel vs scalar");
+            int k = 1 + rnd.nextInt(c);
+            int[] idx = new int[r * k], idxRef = new int[r * k], idxPub = new int[r * k];
+            float[] v = new float[r * k], vRef = new float[r * k], vPub = new float[r * k];
+            S.topK(r, c, k, x.data, x.off, x.ld, idx, 0, k, v, 0, k);
+            ReferenceTopK.topK(r, c, k, x.data, x.off, x.ld, idxRef, 0, k, vRef, 0, k);
+            TopK.select(r, c, k, x.data, x.off, x.ld, idxPub, 0, k, vPub, 0, k);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(idxRef, idx, s + " top-" + k + ": scalar vs reference");
+            Compare.sameArray(vRef, v, s + " top-" + k + " values: scalar vs reference");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(idx, idxPub, s + " top-" + k + ": public kernel vs scalar");
+            Compare.sameArray(v, vPub, s + " top-" + k + " values: public kernel vs scalar");
+        });
+    }
+
+    /** The row sums on both sides of one, two and three chunks of 256 (and the 1024-element BCE chunks). */
+    @Test
+    void classificationKernelsAcrossChunks() {
+        int[][] across = {{2, 255}, {2, 256}, {2, 257}, {3, 511}, {1, 768}, {2, 1023}, {1, 1025}, {3, 300}};
+        for (int[] shape : across) {
+            Shape s = new Shape(shape[0], shape[1], new int[] {1, 2, 0, 3, 1, 1}, 7 + shape[1], 0);
+            Random rnd = new Random(s.seed());
+            Window x = scaled(s.window(rnd, 0), 6f), out = s.window(rnd, 1);
+            Window mine = out.copy(), pub = out.copy();
+            S.softmax(s.rows(), s.cols(), x.data, x.off, x.ld, mine.data, mine.off, mine.ld);
+            Softmax.forward(s.rows(), s.cols(), x.data, x.off, x.ld, pub.data, pub.off, pub.ld);
+            Compare.sameArray(mine.data, pub.data, s + ": softmax across chunks");
+            int[] labels = new int[s.rows()];
+            float[] dzMine = new float[s.rows() * s.cols()], dzPub = new float[s.rows() * s.cols()];
+            double total = S.crossEntropy(s.rows(), s.cols(), x.data, x.off, x.ld, labels, 0, dzMine, 0, s.cols(),
+                    1f, 0.2f);
+            float loss = CrossEntropy.lossAndGradient(s.rows(), s.cols(), x.data, x.off, x.ld, labels, 0, dzPub, 0,
+                    s.cols(), Reduction.SUM, 0.2f);
+            Compare.same((float) total, loss, s + ": cross-entropy across chunks");
+            Compare.sameArray(dzMine, dzPub, s + ": dz across chunks");
+            ClassificationBounds.crossEntropy(x.data, x.off, x.ld, s.rows(), s.cols(), labels, 0, 0.2f, false, loss,
+                    dzMine, 0, s.cols(), s + " across chunks");
+        }
     }
 
     // ------------------------------------------------------------------ SGD

@@ -1,0 +1,329 @@
+package org.vecprop.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.vecprop.testing.BadCalls.rejectedBeforeAnyWrite;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.vecprop.internal.math.FloatExp;
+import org.vecprop.internal.math.FloatLog;
+import org.vecprop.internal.scalar.ScalarKernels;
+import org.vecprop.reference.ReferenceBinaryCrossEntropy;
+import org.vecprop.testing.BadCalls;
+import org.vecprop.testing.BadCalls.Bad;
+import org.vecprop.testing.ClassificationBounds;
+import org.vecprop.testing.Compare;
+import org.vecprop.testing.Props;
+import org.vecprop.testing.Values;
+
+/**
+ * {@link BinaryCrossEntropy}: the loss and each gradient element against the double-precision
+ * oracle within the bounds the class states, on generated batches (strided and contiguous,
+ * in place on x or y, positive weights or none, both reductions, logits over several magnitudes,
+ * element counts on both sides of the 1024-element chunk); the gradient against central finite
+ * differences; the same bits as the documented order and the scalar implementation; no weights
+ * equal to weights of 1; a batch worked by hand with PyTorch's formulas; the stable form where the
+ * textbook one cancels; infinite logits; bad input.
+ */
+class BinaryCrossEntropyTest {
+    static final double U = Compare.U;
+
+    /** A generated batch. weights: 0 none, 1 positive weights in [0, 10]. inPlace: 0 no, 1 on x, 2 on y. */
+    record Case(int rows, int cols, int[] slack, int inPlace, boolean weights, boolean mean, float scale, long seed) {
+        int ld(int which) {
+            return slack[6] == 0 ? Math.max(1, cols) : Math.max(1, cols) + slack[2 * which + 1];
+        }
+
+        int off(int which) {
+            return slack[2 * which];
+        }
+
+        float[] logits(Random rnd) {
+            float[] a = Values.random(rnd, off(0) + rows * ld(0) + 3, 0, 1f);
+            for (int i = 0; i < a.length; i++) {
+                a[i] *= scale;
+            }
+            return a;
+        }
+
+        float[] targets(Random rnd) {
+            float[] a = new float[off(1) + rows * ld(1) + 3];
+            for (int i = 0; i < a.length; i++) {
+                int k = rnd.nextInt(4);
+                a[i] = k == 0 ? 0f : k == 1 ? 1f : rnd.nextFloat();
+            }
+            return a;
+        }
+
+        float[] posWeight(Random rnd) {
+            if (!weights) {
+                return null;
+            }
+            float[] w = new float[slack[4] + cols + 1];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = rnd.nextInt(5) == 0 ? 1f : rnd.nextFloat() * 10f;
+            }
+            return w;
+        }
+
+        Reduction reduction() {
+            return mean ? Reduction.MEAN : Reduction.SUM;
+        }
+
+        @Override
+        public String toString() {
+            return "Case[" + rows + " x " + cols + ", slack " + java.util.Arrays.toString(slack) + ", in place "
+                    + inPlace + ", weights " + weights + ", " + reduction() + ", scale " + scale + ", seed " + seed + "]";
+        }
+    }
+
+    static Gen<Case> cases() {
+        Gen<int[]> slack = Generate.intArrays(Generate.constant(7), Props.slack());
+        Gen<Integer> cols = Generate.range(1, 40).mix(Generate.pick(List.of(1, 3, 64, 100, 1023, 1024, 1025, 2100)), 40)
+                .mix(Generate.range(0, 300), 20);
+        return Props.dimension(30).zip(cols, slack, Generate.range(0, 2), (r, c, sl, ip) -> new Object[] {r, c, sl, ip})
+                .zip(Generate.booleans(), Generate.booleans(), Generate.pick(List.of(1f, 8f, 60f, 1e30f)),
+                        Generate.longRange(0, 1L << 40), (o, w, mean, scale, seed) -> new Case((int) o[0], (int) o[1],
+                                (int[]) o[2], (int) o[3], w, mean, scale, seed));
+    }
+
+    // ------------------------------------------------------------------ the bounds
+
+    @Test
+    void lossAndGradientAreWithinTheirBoundsOfTheOracle() {
+        Props.theory().forAll(cases()).checkAssert(c -> {
+            Random rnd = new Random(c.seed());
+            float[] x = c.logits(rnd), y = c.targets(rnd), w = c.posWeight(rnd);
+            float[] g0 = Values.random(rnd, c.off(2) + c.rows() * c.ld(2) + 3, 0, 1f);
+            float[] xs = x.clone(), ys = y.clone();
+            float[] g = c.inPlace() == 1 ? xs : c.inPlace() == 2 ? ys : g0.clone();
+            int gOff = c.inPlace() == 1 ? c.off(0) : c.inPlace() == 2 ? c.off(1) : c.off(2);
+            int ldg = c.inPlace() == 1 ? c.ld(0) : c.inPlace() == 2 ? c.ld(1) : c.ld(2);
+            float loss = BinaryCrossEntropy.lossAndGradient(c.rows(), c.cols(), xs, c.off(0), c.ld(0), ys, c.off(1),
+                    c.ld(1), w, c.slack()[4], g, gOff, ldg, c.reduction());
+            if (c.rows() == 0) {
+                Compare.same(c.mean() ? Float.NaN : 0f, loss, c + ": empty batch");
+                return;
+            }
+            ClassificationBounds.binaryCrossEntropy(c.rows(), c.cols(), x, c.off(0), c.ld(0), y, c.off(1), c.ld(1), w, c.slack()[4],
+                    g, gOff, ldg, c.mean(), loss, c.toString());
+            if (c.inPlace() == 0) {
+                ClassificationBounds.outsideUntouched(g0, g, gOff, ldg, c.rows(), c.cols(), c.toString());
+                Compare.sameArray(x, xs, c + ": x is not written");
+                Compare.sameArray(y, ys, c + ": y is not written");
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ the same bits
+
+    /** The loss and gradient written out from the order's definition, independently of the kernels' code. */
+    static float byTheDocumentedOrder(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
+                                      float[] w, int wOff, float[] g, int gOff, int ldg, boolean mean) {
+        long n = (long) rows * cols;
+        float scale = mean ? (float) (1.0 / n) : 1f;
+        float[] lane = new float[64];
+        double[] dlane = new double[64];
+        for (long e = 0; e < n; e++) {
+            int i = (int) (e / cols), j = (int) (e % cols);
+            float xv = x[xOff + i * ldx + j], yv = y[yOff + i * ldy + j], wv = w == null ? 1f : w[wOff + j];
+            float t = FloatExp.exp(-Math.abs(xv));
+            float lw = Math.fma(wv - 1f, yv, 1f), py = wv * yv;
+            float l = Math.fma(lw, FloatLog.log1p(t), xv >= 0f ? xv * (1f - yv) : -xv * py);
+            int v = (int) (e % 64);
+            lane[v] = lane[v] + l;
+            if (g != null) {
+                float q = (xv >= 0f ? 1f : t) / (1f + t);
+                g[gOff + i * ldg + j] = Math.fma(q, lw, -py) * scale;
+            }
+            if ((e + 1) % 1024 == 0 || e + 1 == n) {
+                for (int k = 0; k < 64; k++) {
+                    dlane[k] += lane[k];
+                    lane[k] = 0f;
+                }
+            }
+        }
+        for (int half = 32; half >= 1; half /= 2) {
+            for (int v = 0; v < half; v++) {
+                dlane[v] += dlane[v + half];
+            }
+        }
+        return (float) (mean ? dlane[0] / n : dlane[0]);
+    }
+
+    @Test
+    void theResultsAreTheDocumentedOrderAndTheScalarImplementationsBitForBit() {
+        Props.theory().forAll(cases()).checkAssert(c -> {
+            Random rnd = new Random(c.seed());
+            float[] x = c.logits(rnd), y = c.targets(rnd), w = c.posWeight(rnd);
+            float[] g0 = Values.random(rnd, c.off(2) + c.rows() * c.ld(2) + 3, 0, 1f);
+            float[] g = g0.clone(), gs = g0.clone(), gd = g0.clone();
+            int wo = c.slack()[4];
+            float loss = BinaryCrossEntropy.lossAndGradient(c.rows(), c.cols(), x, c.off(0), c.ld(0), y, c.off(1), c.ld(1),
+                    w, wo, g, c.off(2), c.ld(2), c.reduction());
+            Compare.same(loss, BinaryCrossEntropy.loss(c.rows(), c.cols(), x, c.off(0), c.ld(0), y, c.off(1), c.ld(1),
+                    w, wo, c.reduction()), c + ": loss() vs lossAndGradient()");
+            if (c.rows() == 0) {
+                return;
+            }
+            long n = (long) c.rows() * c.cols();
+            float scale = c.mean() ? (float) (1.0 / n) : 1f;
+            double st = ScalarKernels.INSTANCE.binaryCrossEntropy(c.rows(), c.cols(), x, c.off(0), c.ld(0), y, c.off(1),
+                    c.ld(1), w, wo, gs, c.off(2), c.ld(2), scale);
+            Compare.same((float) (c.mean() ? st / n : st), loss, c + ": loss, kernel vs scalar");
+            Compare.sameArray(gs, g, c + ": g, kernel vs scalar");
+            float doc = byTheDocumentedOrder(c.rows(), c.cols(), x, c.off(0), c.ld(0), y, c.off(1), c.ld(1), w, wo,
+                    gd, c.off(2), c.ld(2), c.mean());
+            Compare.same(doc, loss, c + ": loss, the documented order");
+            Compare.sameArray(gd, g, c + ": g, the documented order");
+        });
+    }
+
+    /** posWeight null is the same, bit for bit, as a weight of 1 for every column. */
+    @Test
+    void noWeightsAreWeightsOfOne() {
+        Random rnd = new Random(3);
+        for (int cols : new int[] {1, 7, 33, 1100}) {
+            int rows = 5;
+            float[] x = Values.random(rnd, rows * cols, 0, 12f), y = Values.random(rnd, rows * cols, 0, 1f);
+            for (int i = 0; i < y.length; i++) {
+                y[i] = Math.abs(y[i]);
+            }
+            float[] ones = new float[cols];
+            java.util.Arrays.fill(ones, 1f);
+            float[] g1 = new float[rows * cols], g2 = new float[rows * cols];
+            float l1 = BinaryCrossEntropy.lossAndGradient(rows, cols, x, 0, cols, y, 0, cols, null, 0, g1, 0, cols, Reduction.MEAN);
+            float l2 = BinaryCrossEntropy.lossAndGradient(rows, cols, x, 0, cols, y, 0, cols, ones, 0, g2, 0, cols, Reduction.MEAN);
+            Compare.same(l2, l1, cols + " cols: loss");
+            Compare.sameArray(g2, g1, cols + " cols: gradient");
+        }
+    }
+
+    // ------------------------------------------------------------------ by hand
+
+    /**
+     * x = [[1, -2], [0.5, 3]], y = [[1, 0], [0, 1]], worked with PyTorch's formulas to 15 digits
+     * (mpmath): without weights the loss sums to 1.46285403431504 (mean 0.365713508578761), the
+     * gradient (sum) is sigmoid(x) - y = [[-0.268941421369995, 0.119202922022118],
+     * [0.622459331201855, -0.0474258731775668]]; with pos_weight [2, 1] the first column's
+     * positive element weighs twice: sum 1.77611572183327, gradient [0][0] -0.53788284273999.
+     */
+    @Test
+    void aTwoByTwoBatchWorkedByHand() {
+        float[] x = {1f, -2f, 0.5f, 3f}, y = {1f, 0f, 0f, 1f};
+        Object[][] expected = {
+            {null, 1.46285403431504, new double[] {-0.268941421369995, 0.119202922022118, 0.622459331201855, -0.0474258731775668}},
+            {new float[] {2f, 1f}, 1.77611572183327, new double[] {-0.53788284273999, 0.119202922022118, 0.622459331201855,
+                -0.0474258731775668}},
+        };
+        for (Object[] e : expected) {
+            for (Reduction r : Reduction.values()) {
+                double scale = r == Reduction.MEAN ? 0.25 : 1;
+                float[] g = new float[4];
+                float loss = BinaryCrossEntropy.lossAndGradient(2, 2, x, 0, 2, y, 0, 2, (float[]) e[0], 0, g, 0, 2, r);
+                String what = "2x2 by hand, weights " + (e[0] == null ? "none" : "[2, 1]") + ", " + r;
+                assertEquals((double) e[1] * scale, loss, 24 * U * (double) e[1] * scale, what + " loss");
+                double[] ge = (double[]) e[2];
+                for (int k = 0; k < 4; k++) {
+                    assertEquals(ge[k] * scale, g[k], 8 * U * scale, what + " g[" + k + "]");
+                }
+            }
+        }
+    }
+
+    /** x = -20, y = 0: loss log1p(e^-20) = 2.06e-9, where max(x,0) - xy + ... written as (1-y)x + softplus(-x) gives 0. */
+    @Test
+    void theStableFormKeepsSmallLosses() {
+        float loss = BinaryCrossEntropy.loss(1, 1, new float[] {-20f}, 0, 1, new float[] {0f}, 0, 1, null, 0, Reduction.SUM);
+        double exact = Math.log1p(Math.exp(-20));
+        assertEquals(exact, loss, 8 * U * exact, "x = -20, y = 0");
+        float big = BinaryCrossEntropy.loss(1, 1, new float[] {30f}, 0, 1, new float[] {1f}, 0, 1, null, 0, Reduction.SUM);
+        assertEquals(Math.log1p(Math.exp(-30)), big, 8 * U * Math.exp(-30), "x = 30, y = 1");
+    }
+
+    // ------------------------------------------------------------------ finite differences
+
+    /** The gradient is the derivative of the loss: central differences of the oracle's loss in double. */
+    @Test
+    void theGradientMatchesFiniteDifferences() {
+        Random rnd = new Random(8);
+        for (boolean weights : new boolean[] {false, true}) {
+            for (boolean mean : new boolean[] {true, false}) {
+                int rows = 4, cols = 6;
+                float[] x = Values.random(rnd, rows * cols, 0, 4f), y = new float[rows * cols], g = new float[rows * cols];
+                for (int i = 0; i < y.length; i++) {
+                    y[i] = rnd.nextFloat();
+                }
+                float[] w = weights ? new float[] {0.5f, 2f, 3f, 1f, 7f, 0f} : null;
+                BinaryCrossEntropy.lossAndGradient(rows, cols, x, 0, cols, y, 0, cols, w, 0, g, 0, cols,
+                        mean ? Reduction.MEAN : Reduction.SUM);
+                double h = 1e-4, r = mean ? 1.0 / (rows * cols) : 1;
+                for (int k = 0; k < x.length; k++) {
+                    double wv = w == null ? 1 : w[k % cols];
+                    double up = ReferenceBinaryCrossEntropy.loss(x[k] + h, y[k], wv);
+                    double down = ReferenceBinaryCrossEntropy.loss(x[k] - h, y[k], wv);
+                    double fd = (up - down) / (2 * h) * r;
+                    assertEquals(fd, g[k], r * 30 * U + 1e-8, "weights " + weights + ", mean " + mean + ": g[" + k + "]");
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ extremes and targets
+
+    @Test
+    void infiniteAndHugeLogitsBehaveAsDocumented() {
+        float inf = Float.POSITIVE_INFINITY;
+        float[] x = {inf, inf, -inf, -inf, 1e30f, -1e30f, 1e30f, -1e30f};
+        float[] y = {0f, 1f, 0f, 1f, 0f, 0f, 1f, 1f};
+        float[] expected = {inf, Float.NaN, Float.NaN, inf, 1e30f, 0f, 0f, 1e30f};
+        float[] g = new float[8];
+        for (int k = 0; k < 8; k++) {
+            float loss = BinaryCrossEntropy.lossAndGradient(1, 1, x, k, 1, y, k, 1, null, 0, g, k, 1, Reduction.SUM);
+            Compare.same(expected[k], loss, "x " + x[k] + ", y " + y[k]);
+        }
+        Compare.sameArray(new float[] {1f, 0f, 0f, -1f, 1f, 0f, 0f, -1f}, g, "gradients: sigmoid(x) - y");
+    }
+
+    /** Targets outside [0, 1] are not checked: the documented formula is computed as written. */
+    @Test
+    void targetsOutsideZeroOneFollowTheFormula() {
+        float[] x = {2f, -3f, 0.5f}, y = {2f, -1f, 1.5f};
+        float loss = BinaryCrossEntropy.loss(1, 3, x, 0, 3, y, 0, 3, null, 0, Reduction.SUM);
+        double exact = 0;
+        for (int k = 0; k < 3; k++) {
+            exact += (1 - y[k]) * (double) x[k] + Math.max(-x[k], 0) + Math.log1p(Math.exp(-Math.abs(x[k])));
+        }
+        assertEquals(exact, loss, 1e-5, "targets 2, -1, 1.5");
+    }
+
+    // ------------------------------------------------------------------ bad input
+
+    @TestFactory
+    List<DynamicTest> badCallsAreRejectedBeforeAnyWrite() {
+        List<Bad> l = new ArrayList<>();
+        l.addAll(BadCalls.binaryCrossEntropy("BinaryCrossEntropy.lossAndGradient", true, BinaryCrossEntropy::lossAndGradient));
+        l.addAll(BadCalls.binaryCrossEntropy("BinaryCrossEntropy.loss", true,
+                (r, c, x, xo, lx, y, yo, ly, w, wo, g, go, lg, red) -> BinaryCrossEntropy.loss(r, c, x, xo, lx, y, yo, ly,
+                        w, wo, red)).stream().filter(b -> !b.what().contains("output") && !b.what().contains(" g ")).toList());
+        l.addAll(BadCalls.binaryCrossEntropy("ReferenceBinaryCrossEntropy.lossAndGradient", false,
+                (r, c, x, xo, lx, y, yo, ly, w, wo, g, go, lg, red) -> ReferenceBinaryCrossEntropy.lossAndGradient(r, c, x,
+                        xo, lx, y, yo, ly, w, wo, g, go, lg, red == Reduction.MEAN))
+                .stream().filter(b -> !b.what().contains("null output")).toList());
+        return rejectedBeforeAnyWrite(l);
+    }
+
+    @Test
+    void generatedInvalidCallsAreRejected() {
+        InvalidCalls.check("BinaryCrossEntropy.lossAndGradient", new int[][] {{4, 3}, {4, 3}, {4, 3}},
+                new String[] {"x", "y", "g"}, 1, m -> BinaryCrossEntropy.lossAndGradient(m[0].rows, m[0].cols,
+                        m[0].array, m[0].off, m[0].ld, m[1].array, m[1].off, m[1].ld, null, 0, m[2].array, m[2].off,
+                        m[2].ld, Reduction.MEAN));
+    }
+}
