@@ -1,4 +1,4 @@
-package org.vecprop.kernel;
+package org.vecprop.selftest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,16 @@ import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.vecprop.kernel.Activation;
+import org.vecprop.kernel.Bias;
+import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.Mse;
+import org.vecprop.kernel.Relu;
+import org.vecprop.kernel.Sigmoid;
+import org.vecprop.kernel.Simd;
+import org.vecprop.kernel.Stats;
+import org.vecprop.kernel.Tanh;
+import org.vecprop.kernel.Update;
 
 /**
  * The self-test passes on this JVM at this width, and fails, naming the kernel, when its oracle

@@ -1,4 +1,4 @@
-package org.vecprop.kernel;
+package org.vecprop.selftest;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -10,6 +10,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
+import org.vecprop.kernel.Activation;
+import org.vecprop.kernel.Bias;
+import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.GemmWorkspace;
+import org.vecprop.kernel.Mse;
+import org.vecprop.kernel.Relu;
+import org.vecprop.kernel.Sigmoid;
+import org.vecprop.kernel.Simd;
+import org.vecprop.kernel.Stats;
+import org.vecprop.kernel.Tanh;
+import org.vecprop.kernel.Update;
 
 /**
  * The comparisons {@link SelfTest} makes: each public kernel against the oracle on generated
