@@ -52,7 +52,10 @@ import org.vecprop.internal.gemm.GemmSegments;
  * offset and leading dimension), so that code ported from or checked against BLAS reads the
  * same, and so that a call in a hot loop builds no object: a descriptor per call would allocate,
  * or need mutable shared state. Operations that compute something else have their own names
- * ({@link #multiplyBiasActivation}, {@link #multiplyParallel}).
+ * ({@link #multiplyBiasActivation}, {@link #multiplyParallel}), and so do the products with a
+ * B packed beforehand ({@link #multiplyPacked}, {@link #multiplyPackedBiasActivation}): their
+ * argument lists are shorter (the packed B brings its own n and k) and in another order, so a
+ * name of their own keeps them from reading like the 16-argument call.
  *
  * <h2>Threads</h2>
  * Single-threaded unless the caller passes an {@link Executor}; vecprop never starts threads.
@@ -231,8 +234,9 @@ public final class Gemm {
      * @throws IndexOutOfBoundsException for an offset outside its array or a matrix that runs
      *     past the end of its array; all before anything is written
      */
-    public static void multiply(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
-                                PackedMatrix b, float beta, float[] c, int cOff, int ldc) {
+    public static void multiplyPacked(boolean transA, int m, float alpha, float[] a, int aOff,
+                                      int lda, PackedMatrix b, float beta, float[] c, int cOff,
+                                      int ldc) {
         Checks.gemmPacked(transA, m, b, a, aOff, lda, b == null ? 0 : b.cols(),
                 b == null ? 0 : b.rows(), c, cOff, ldc);
         Implementation.KERNELS.gemmPacked(transA, m, alpha, a, aOff, lda, b.operand, beta,
@@ -274,10 +278,10 @@ public final class Gemm {
      * @throws IndexOutOfBoundsException for an offset outside its array or a matrix or bias that
      *     runs past the end of its array
      */
-    public static void multiplyBiasActivation(boolean transA, int m, float alpha, float[] a,
-                                              int aOff, int lda, PackedMatrix b, float beta,
-                                              float[] c, int cOff, int ldc, float[] bias,
-                                              int biasOff, Activation activation) {
+    public static void multiplyPackedBiasActivation(boolean transA, int m, float alpha, float[] a,
+                                                    int aOff, int lda, PackedMatrix b, float beta,
+                                                    float[] c, int cOff, int ldc, float[] bias,
+                                                    int biasOff, Activation activation) {
         Checks.gemmPacked(transA, m, b, a, aOff, lda, b == null ? 0 : b.cols(),
                 b == null ? 0 : b.rows(), c, cOff, ldc);
         int n = b.cols();

@@ -227,7 +227,7 @@ public final class Dense {
             Gemm.multiplyBiasActivation(false, false, batch, out, in, 1f, x, xOff, ldx, weights, 0, out,
                     0f, output, 0, out, bias, 0, activation);
         } else {
-            Gemm.multiplyBiasActivation(false, batch, 1f, x, xOff, ldx, packed.current(weights, in, out),
+            Gemm.multiplyPackedBiasActivation(false, batch, 1f, x, xOff, ldx, packed.current(weights, in, out),
                     0f, output, 0, out, bias, 0, activation);
         }
         this.x = x;

@@ -253,18 +253,18 @@ class ChecksTest {
         float[] a = Values.random(new java.util.Random(2), 1 + m * k, 0, 1f);
         float[] c0 = Values.random(new java.util.Random(3), 2 + m * n, 0, 1f);
         float[] c = c0.clone();
-        org.vecprop.kernel.Gemm.multiply(false, m, 1f, a, 1, k, packed, 0f, c, 2, n);   // the valid call
+        org.vecprop.kernel.Gemm.multiplyPacked(false, m, 1f, a, 1, k, packed, 0f, c, 2, n);   // the valid call
         c = c0.clone();
         float[] cc = c;
         rejects(IllegalArgumentException.class, "m must be >= 0, got -1",
-                () -> org.vecprop.kernel.Gemm.multiply(false, -1, 1f, a, 1, k, packed, 0f, cc, 2, n));
+                () -> org.vecprop.kernel.Gemm.multiplyPacked(false, -1, 1f, a, 1, k, packed, 0f, cc, 2, n));
         rejects(IndexOutOfBoundsException.class, "a: a 3 x 5 matrix at aOff 1 with lda 5 needs 16 elements, but a.length is 15",
-                () -> org.vecprop.kernel.Gemm.multiply(false, m, 1f, java.util.Arrays.copyOf(a, a.length - 1), 1, k,
+                () -> org.vecprop.kernel.Gemm.multiplyPacked(false, m, 1f, java.util.Arrays.copyOf(a, a.length - 1), 1, k,
                         packed, 0f, cc, 2, n));
         assertArrayEquals(c0, c, "C unchanged by the rejected calls");
         float[] shortC = java.util.Arrays.copyOf(c0, c0.length - 1);
         rejects(IndexOutOfBoundsException.class, "c: a 3 x 4 matrix at cOff 2 with ldc 4 needs 14 elements, but c.length is 13",
-                () -> org.vecprop.kernel.Gemm.multiply(false, m, 1f, a, 1, k, packed, 0f, shortC, 2, n));
+                () -> org.vecprop.kernel.Gemm.multiplyPacked(false, m, 1f, a, 1, k, packed, 0f, shortC, 2, n));
         assertArrayEquals(java.util.Arrays.copyOf(c0, c0.length - 1), shortC, "C unchanged by the rejected call");
         // Checks.gemmPacked itself, transposed A (stored k x m).
         rejects(IndexOutOfBoundsException.class, "a: a 5 x 3 matrix at aOff 0 with lda 3 needs 15 elements, but a.length is 14",

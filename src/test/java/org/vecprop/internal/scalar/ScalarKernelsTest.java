@@ -534,7 +534,7 @@ class ScalarKernelsTest {
             S.gemmPacked(c.transA(), c.m(), c.alpha(), o.a(), o.aOff(), o.lda(), packed, c.beta(),
                     mine, o.cOff(), o.ldc(), o.bias(), o.biasOff(), ForcedPath.code(f.activation()), null);
             PackedMatrix b = PackedMatrix.pack(c.transB(), c.k(), c.n(), o.b(), o.bOff(), o.ldb());
-            Gemm.multiplyBiasActivation(c.transA(), c.m(), c.alpha(), o.a(), o.aOff(), o.lda(), b,
+            Gemm.multiplyPackedBiasActivation(c.transA(), c.m(), c.alpha(), o.a(), o.aOff(), o.lda(), b,
                     c.beta(), pub, o.cOff(), o.ldc(), o.bias(), o.biasOff(), f.activation());
             Compare.sameArray(mine, pub, f + " packed: public kernel vs scalar");
             checkAgainstReference(f, o, mine, c.transB());
