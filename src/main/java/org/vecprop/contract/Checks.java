@@ -362,9 +362,9 @@ public final class Checks {
         size("k", k);
         int aRows = transA ? k : m, aCols = transA ? m : k;
         int bRows = transB ? n : k, bCols = transB ? k : n;
-        stageable("a", aRows, aCols);
-        stageable("b", bRows, bCols);
-        stageable("c", m, n);
+        stageable("a", aRows, aCols, GEMM);
+        stageable("b", bRows, bCols, GEMM);
+        stageable("c", m, n, GEMM);
         matrix("a", a, aOff, aRows, aCols, lda);
         matrix("b", b, bOff, bRows, bCols, ldb);
         matrix("c", c, cOff, m, n, ldc);
@@ -382,6 +382,30 @@ public final class Checks {
         }
     }
 
+    /**
+     * Validates a GEMM with a packed B on memory segments A and C: as {@link #gemmPacked} for
+     * arrays, with overlap judged on addresses, and a and c {@link #usable} by this thread now
+     * (c writable).
+     */
+    public static void gemmPacked(boolean transA, int m, Object packed, MemorySegment a, long aOff,
+                                  int lda, int n, int k, MemorySegment c, long cOff, int ldc) {
+        if (packed == null) {
+            throw new NullPointerException("b must not be null");
+        }
+        size("m", m);
+        int aRows = transA ? k : m, aCols = transA ? m : k;
+        stageable("a", aRows, aCols, GEMM_PACKED);
+        stageable("c", m, n, GEMM_PACKED);
+        matrix("a", a, aOff, aRows, aCols, lda);
+        matrix("c", c, cOff, m, n, ldc);
+        usable("a", GEMM_PACKED, a, false);
+        usable("c", GEMM_PACKED, c, true);
+        MemorySegment cSpan = span(c, cOff, m, n, ldc);
+        if (cSpan.byteSize() > 0 && cSpan.asOverlappingSlice(span(a, aOff, aRows, aCols, lda)).isPresent()) {
+            throw new IllegalArgumentException("c overlaps a in memory");
+        }
+    }
+
     /** The most floats a Java array can hold on common JVMs (what PackBuffers allows). */
     static final long MAX_STAGED = Integer.MAX_VALUE - 8;
 
@@ -389,16 +413,16 @@ public final class Checks {
      * Segment operands are staged in float arrays (see {@code GemmSegments}): a dense copy of
      * each must fit one Java array.
      */
-    private static void stageable(String name, int rows, int cols) {
+    private static void stageable(String name, int rows, int cols, String call) {
         if ((long) rows * cols > MAX_STAGED) {
             throw new IllegalArgumentException(name + ": a " + rows + " x " + cols + " matrix ("
-                    + (long) rows * cols + " floats) is too large for " + GEMM + " on segments, which"
+                    + (long) rows * cols + " floats) is too large for " + call + " on segments, which"
                     + " copies each operand into a float array (at most " + MAX_STAGED + " floats)");
         }
     }
 
-    /** The public call the segment GEMM checks serve, named in their messages. */
-    private static final String GEMM = "Gemm.multiply";
+    /** The public calls the segment GEMM checks serve, named in their messages. */
+    private static final String GEMM = "Gemm.multiply", GEMM_PACKED = "Gemm.multiplyPacked";
 
     /**
      * What a segment GEMM throws when a segment's arena is closed by another thread during the
@@ -412,7 +436,25 @@ public final class Checks {
      */
     public static RuntimeException closedDuringGemm(IllegalStateException closed,
                                                     MemorySegment a, MemorySegment b, MemorySegment c) {
-        boolean aGone = !a.scope().isAlive(), bGone = !b.scope().isAlive(), cGone = !c.scope().isAlive();
+        return closedDuring(closed, a, b, c, GEMM);
+    }
+
+    /**
+     * As {@link #closedDuringGemm}, for the product with a packed B, whose only segments are a
+     * and c.
+     *
+     * @param closed what the segment access threw
+     * @return the exception to throw: {@code closed} itself if a and c are still alive
+     */
+    public static RuntimeException closedDuringGemmPacked(IllegalStateException closed,
+                                                          MemorySegment a, MemorySegment c) {
+        return closedDuring(closed, a, null, c, GEMM_PACKED);
+    }
+
+    private static RuntimeException closedDuring(IllegalStateException closed, MemorySegment a,
+                                                 MemorySegment b, MemorySegment c, String call) {
+        boolean aGone = !a.scope().isAlive(), bGone = b != null && !b.scope().isAlive();
+        boolean cGone = !c.scope().isAlive();
         if (!aGone && !bGone && !cGone) {
             return closed;
         }
@@ -420,10 +462,10 @@ public final class Checks {
         String message;
         if (cGone) {
             message = (names.isEmpty() ? "c was" : names + " and c were") + " closed by another"
-                    + " thread during " + GEMM + "; c's memory is gone, so nothing can be said of it";
+                    + " thread during " + call + "; c's memory is gone, so nothing can be said of it";
         } else {
             message = names + (aGone && bGone ? " were" : " was") + " closed by another thread during "
-                    + GEMM + ", while being read; c was not written";
+                    + call + ", while being read; c was not written";
         }
         return new IllegalStateException(message, closed);
     }

@@ -13,7 +13,7 @@ import java.util.concurrent.Executor;
 import org.vecprop.kernel.Activation;
 import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Gemm;
-import org.vecprop.kernel.GemmWorkspace;
+import org.vecprop.kernel.Workspace;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.Relu;
 import org.vecprop.kernel.Sigmoid;
@@ -193,7 +193,7 @@ final class SelfTestChecks {
         Gemm.multiply(ta, tb, m, n, k, alpha, a, 0, lda, b, 0, ldb, beta, actual, cOff, ldc);
         float[] withWorkspace = c0.clone();
         Gemm.multiply(ta, tb, m, n, k, alpha, a, 0, lda, b, 0, ldb, beta, withWorkspace, cOff, ldc,
-                new GemmWorkspace());
+                new Workspace());
         float[] parallel = c0.clone();
         Gemm.multiplyParallel(ta, tb, m, n, k, alpha, a, 0, lda, b, 0, ldb, beta, parallel, cOff, ldc,
                 executor, 1 + rnd.nextInt(4));

@@ -161,7 +161,7 @@ class GemmTest {
             (m, n, k, al, a, b, be, c) -> Gemm.multiply(true, true, m, n, k, al, a, 0, Math.max(1, m),
                     b, 0, Math.max(1, k), be, c, 0, Math.max(1, n)),
             (m, n, k, al, a, b, be, c) -> Gemm.multiply(false, false, m, n, k, al, a, 0, Math.max(1, k),
-                    b, 0, Math.max(1, n), be, c, 0, Math.max(1, n), new GemmWorkspace()),
+                    b, 0, Math.max(1, n), be, c, 0, Math.max(1, n), new Workspace()),
             (m, n, k, al, a, b, be, c) -> Gemm.multiplyBiasActivation(false, false, m, n, k, al, a, 0, Math.max(1, k),
                     b, 0, Math.max(1, n), be, c, 0, Math.max(1, n), null, 0, Activation.IDENTITY),
             (m, n, k, al, a, b, be, c) -> Gemm.multiplyParallel(false, false, m, n, k, al, a, 0, Math.max(1, k),
@@ -205,7 +205,7 @@ class GemmTest {
             float[] a = Values.random(rnd, m * k, 0, 1f), b = Values.random(rnd, k * n, 0, 1f);
             float[] c0 = Values.random(rnd, m * n, 0, 1f);
             float[] plain = c0.clone(), mine = c0.clone();
-            GemmWorkspace ws = new GemmWorkspace();
+            Workspace ws = new Workspace();
             Gemm.multiply(true, false, m, n, k, 1.5f, a, 0, m, b, 0, n, 0.5f, plain, 0, n);
             Gemm.multiply(true, false, m, n, k, 1.5f, a, 0, m, b, 0, n, 0.5f, mine, 0, n, ws);
             Compare.sameArray(plain, mine, m + "x" + n + "x" + k);
@@ -216,7 +216,7 @@ class GemmTest {
                 assertEquals(reference[i], mine[i], 1e-4f * (k + 2), m + "x" + n + "x" + k + " C[" + i + "]");
             }
             if (Simd.enabled() && GemmBlocking.choosePath(true, false, m, n, k) == Path.PACKED) {
-                assertTrue(ws.buffers.packedA.length > 0 && ws.buffers.packedB.length > 0, "packed into the given workspace");
+                assertTrue(ws.buffers.pack.packedA.length > 0 && ws.buffers.pack.packedB.length > 0, "packed into the given workspace");
             }
         }
     }
@@ -454,7 +454,7 @@ class GemmTest {
         l.addAll(gemm("Gemm.multiply", Gemm::multiply));
         l.addAll(gemm("Gemm.multiply(workspace)", (ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be,
                 c, co, lc) -> Gemm.multiply(ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be, c, co, lc,
-                new GemmWorkspace())));
+                new Workspace())));
         l.add(new Bad("Gemm.multiply null workspace", NPE, "workspace must not be null",
                 x -> Gemm.multiply(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4, null)));
         l.addAll(gemm("Gemm.multiplyBiasActivation", (ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be,

@@ -4,7 +4,7 @@ import static org.vecprop.internal.Lanes.F;
 import static org.vecprop.internal.Lanes.L;
 
 import jdk.incubator.vector.FloatVector;
-import org.vecprop.internal.Scratch;
+import org.vecprop.internal.Buffers;
 
 /**
  * Vector API bias kernels behind {@code org.vecprop.kernel.Bias}; arguments are validated there. Both walk the
@@ -32,13 +32,13 @@ final class VectorBias {
     }
 
     static void gradient(int rows, int cols, float[] dz, int dzOff, int lddz,
-                         float[] db, int dbOff, boolean accumulate) {
+                         float[] db, int dbOff, boolean accumulate, Buffers buffers) {
         // Row by row in memory order, four rows per pass over the running sums, which live in db
         // itself (overwrite) or in a per-thread scratch row (accumulate: the old db is added
         // last). Each column is still summed from 0 down the rows in order (ArithmeticOrder), so
         // the result is the scalar implementation's bit for bit; column strips were measured at
         // a tenth of copy bandwidth, and one row per pass at about 0.6 of it.
-        float[] sum = accumulate ? Scratch.zeroedRow(cols) : db;
+        float[] sum = accumulate ? Buffers.orThisThread(buffers).zeroedRow(cols) : db;
         int sumOff = accumulate ? 0 : dbOff;
         if (!accumulate) {
             java.util.Arrays.fill(db, dbOff, dbOff + cols, 0f);

@@ -1,6 +1,7 @@
 package org.vecprop.internal.vector;
 
 import java.util.concurrent.Executor;
+import org.vecprop.internal.Buffers;
 import org.vecprop.internal.Kernels;
 import org.vecprop.internal.PackBuffers;
 import org.vecprop.internal.PackedOperand;
@@ -43,9 +44,10 @@ public final class VectorKernels implements Kernels {
     public void reluBackwardWithBiasGradient(int rows, int cols, float[] z, int zOff, int ldz,
                                              float[] dy, int dyOff, int lddy,
                                              float[] dz, int dzOff, int lddz,
-                                             float[] db, int dbOff, boolean accumulate) {
+                                             float[] db, int dbOff, boolean accumulate,
+                                             Buffers buffers) {
         VectorRelu.backwardWithBiasGradient(rows, cols, z, zOff, ldz, dy, dyOff, lddy,
-                dz, dzOff, lddz, db, dbOff, accumulate);
+                dz, dzOff, lddz, db, dbOff, accumulate, buffers);
     }
 
     @Override
@@ -64,9 +66,10 @@ public final class VectorKernels implements Kernels {
     public void sigmoidBackwardWithBiasGradient(int rows, int cols, float[] a, int aOff, int lda,
                                                 float[] dy, int dyOff, int lddy,
                                                 float[] dz, int dzOff, int lddz,
-                                                float[] db, int dbOff, boolean accumulate) {
+                                                float[] db, int dbOff, boolean accumulate,
+                                                Buffers buffers) {
         VectorActivations.backwardWithBiasGradient(false, rows, cols, a, aOff, lda, dy, dyOff, lddy,
-                dz, dzOff, lddz, db, dbOff, accumulate);
+                dz, dzOff, lddz, db, dbOff, accumulate, buffers);
     }
 
     @Override
@@ -85,21 +88,25 @@ public final class VectorKernels implements Kernels {
     public void tanhBackwardWithBiasGradient(int rows, int cols, float[] a, int aOff, int lda,
                                              float[] dy, int dyOff, int lddy,
                                              float[] dz, int dzOff, int lddz,
-                                             float[] db, int dbOff, boolean accumulate) {
+                                             float[] db, int dbOff, boolean accumulate,
+                                             Buffers buffers) {
         VectorActivations.backwardWithBiasGradient(true, rows, cols, a, aOff, lda, dy, dyOff, lddy,
-                dz, dzOff, lddz, db, dbOff, accumulate);
+                dz, dzOff, lddz, db, dbOff, accumulate, buffers);
     }
 
     @Override
     public float mseLoss(int rows, int cols, float[] p, int pOff, int ldp,
-                         float[] t, int tOff, int ldt) {
-        return VectorMse.loss(rows, cols, p, pOff, ldp, t, tOff, ldt);
+                         float[] t, int tOff, int ldt, Buffers buffers) {
+        return VectorMse.loss(rows, cols, p, pOff, ldp, t, tOff, ldt,
+                Buffers.orThisThread(buffers).sums());
     }
 
     @Override
     public float mseLossAndGradient(int rows, int cols, float[] p, int pOff, int ldp,
-                                    float[] t, int tOff, int ldt, float[] g, int gOff, int ldg) {
-        return VectorMse.lossAndGradient(rows, cols, p, pOff, ldp, t, tOff, ldt, g, gOff, ldg);
+                                    float[] t, int tOff, int ldt, float[] g, int gOff, int ldg,
+                                    Buffers buffers) {
+        return VectorMse.lossAndGradient(rows, cols, p, pOff, ldp, t, tOff, ldt, g, gOff, ldg,
+                Buffers.orThisThread(buffers).sums());
     }
 
     @Override
@@ -110,8 +117,8 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void biasGradient(int rows, int cols, float[] dz, int dzOff, int lddz,
-                             float[] db, int dbOff, boolean accumulate) {
-        VectorBias.gradient(rows, cols, dz, dzOff, lddz, db, dbOff, accumulate);
+                             float[] db, int dbOff, boolean accumulate, Buffers buffers) {
+        VectorBias.gradient(rows, cols, dz, dzOff, lddz, db, dbOff, accumulate, buffers);
     }
 
     @Override
@@ -121,8 +128,9 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out) {
-        VectorStats.summarize(rows, cols, x, xOff, ldx, out);
+    public void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out,
+                          Buffers buffers) {
+        VectorStats.summarize(rows, cols, x, xOff, ldx, out, Buffers.orThisThread(buffers).sums());
     }
 
     @Override
@@ -134,17 +142,23 @@ public final class VectorKernels implements Kernels {
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc,
-                     float[] bias, int biasOff, int activation, PackBuffers buffers) {
+                     float[] bias, int biasOff, int activation, Buffers buffers) {
         VectorGemm.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                beta, c, cOff, ldc, bias, biasOff, activation, buffers, Path.AUTO);
+                beta, c, cOff, ldc, bias, biasOff, activation, pack(buffers), Path.AUTO);
+    }
+
+    /** The packing part of a caller's buffers; null (this thread's, looked up when needed) for none. */
+    private static PackBuffers pack(Buffers buffers) {
+        return buffers == null ? null : buffers.pack;
     }
 
     @Override
     public void gemmParallel(boolean transA, boolean transB, int m, int n, int k,
                              float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                             float beta, float[] c, int cOff, int ldc, Executor executor, int parts) {
+                             float beta, float[] c, int cOff, int ldc, Executor executor, int parts,
+                             Buffers buffers) {
         GemmParallel.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                beta, c, cOff, ldc, executor, parts);
+                beta, c, cOff, ldc, executor, parts, buffers);
     }
 
     @Override
@@ -155,8 +169,16 @@ public final class VectorKernels implements Kernels {
     @Override
     public void gemmPacked(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
                            PackedOperand b, float beta, float[] c, int cOff, int ldc,
-                           float[] bias, int biasOff, int activation, PackBuffers buffers) {
+                           float[] bias, int biasOff, int activation, Buffers buffers) {
         VectorGemm.multiplyPacked(transA, m, alpha, a, aOff, lda, (PackedPanels) b, beta,
-                c, cOff, ldc, bias, biasOff, activation, buffers);
+                c, cOff, ldc, bias, biasOff, activation, pack(buffers));
+    }
+
+    @Override
+    public void gemmPackedParallel(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
+                                   PackedOperand b, float beta, float[] c, int cOff, int ldc,
+                                   Executor executor, int parts, Buffers buffers) {
+        GemmParallel.multiplyPacked(transA, m, alpha, a, aOff, lda, (PackedPanels) b, beta,
+                c, cOff, ldc, executor, parts, buffers);
     }
 }

@@ -149,7 +149,7 @@ class ScalarKernelsTest {
                     dzRef.data, dzRef.off, dzRef.ld);
             ReferenceBias.gradient(r, c, dzRef.data, dzRef.off, dzRef.ld, dbRef, dbOff, accumulate);
             S.reluBackwardWithBiasGradient(r, c, z.data, z.off, z.ld, dy.data, dy.off, dy.ld,
-                    dzMine.data, dzMine.off, dzMine.ld, dbMine, dbOff, accumulate);
+                    dzMine.data, dzMine.off, dzMine.ld, dbMine, dbOff, accumulate, null);
             Relu.backwardWithBiasGradient(r, c, z.data, z.off, z.ld, dy.data, dy.off, dy.ld,
                     dzPub.data, dzPub.off, dzPub.ld, dbPub, dbOff, accumulate);
             check(s + " dz", dz, dzRef, dzMine, dzPub, r, c);
@@ -204,12 +204,12 @@ class ScalarKernelsTest {
                 float[] dbMine = db.clone(), dbPub = db.clone(), dbRef = db.clone();
                 if (tanh) {
                     S.tanhBackwardWithBiasGradient(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld,
-                            dzMine.data, dzMine.off, dzMine.ld, dbMine, dbOff, accumulate);
+                            dzMine.data, dzMine.off, dzMine.ld, dbMine, dbOff, accumulate, null);
                     Tanh.backwardWithBiasGradient(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld,
                             dzPub.data, dzPub.off, dzPub.ld, dbPub, dbOff, accumulate);
                 } else {
                     S.sigmoidBackwardWithBiasGradient(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld,
-                            dzMine.data, dzMine.off, dzMine.ld, dbMine, dbOff, accumulate);
+                            dzMine.data, dzMine.off, dzMine.ld, dbMine, dbOff, accumulate, null);
                     Sigmoid.backwardWithBiasGradient(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld,
                             dzPub.data, dzPub.off, dzPub.ld, dbPub, dbOff, accumulate);
                 }
@@ -266,7 +266,7 @@ class ScalarKernelsTest {
 
             float[] dbRef = bias.clone(), dbMine = bias.clone(), dbPub = bias.clone();
             ReferenceBias.gradient(r, c, x.data, x.off, x.ld, dbRef, biasOff, accumulate);
-            S.biasGradient(r, c, x.data, x.off, x.ld, dbMine, biasOff, accumulate);
+            S.biasGradient(r, c, x.data, x.off, x.ld, dbMine, biasOff, accumulate, null);
             Bias.gradient(r, c, x.data, x.off, x.ld, dbPub, biasOff, accumulate);
             Compare.sameArray(dbRef, dbMine, s + " bias gradient: scalar vs reference");
             Compare.sameArray(dbMine, dbPub, s + " bias gradient: public kernel vs scalar");
@@ -300,7 +300,7 @@ class ScalarKernelsTest {
         Window p = s.window(rnd, 0), t = s.window(rnd, 1), g = s.window(rnd, 2);
         float expected = ReferenceMse.loss(r, c, p.data, p.off, p.ld, t.data, t.off, t.ld);
 
-        float loss = S.mseLoss(r, c, p.data, p.off, p.ld, t.data, t.off, t.ld);
+        float loss = S.mseLoss(r, c, p.data, p.off, p.ld, t.data, t.off, t.ld, null);
         // Mse's stated bound: relative 40 * 2^-24 (plus one subnormal step).
         Compare.close(expected, loss, 40 * Compare.U * Math.abs(expected) + Float.MIN_VALUE, s + " loss");
         Compare.same(Mse.loss(r, c, p.data, p.off, p.ld, t.data, t.off, t.ld), loss,
@@ -310,7 +310,7 @@ class ScalarKernelsTest {
         float lossRef = ReferenceMse.lossAndGradient(r, c, p.data, p.off, p.ld, t.data, t.off, t.ld,
                 gRef.data, gRef.off, gRef.ld);
         float loss2 = S.mseLossAndGradient(r, c, p.data, p.off, p.ld, t.data, t.off, t.ld,
-                gMine.data, gMine.off, gMine.ld);
+                gMine.data, gMine.off, gMine.ld, null);
         float lossPub = Mse.lossAndGradient(r, c, p.data, p.off, p.ld, t.data, t.off, t.ld,
                 gPub.data, gPub.off, gPub.ld);
         Compare.same(expected, lossRef, s + " reference loss in both forms");
@@ -343,7 +343,7 @@ class ScalarKernelsTest {
         Window x = s.window(rnd, 0);
         double[] ref = {-1, -1, -1, -1, 42, 43}, mine = ref.clone(), pub = ref.clone();
         ReferenceStats.summarize(r, c, x.data, x.off, x.ld, ref);
-        S.summarize(r, c, x.data, x.off, x.ld, mine);
+        S.summarize(r, c, x.data, x.off, x.ld, mine, null);
         Stats.summarize(r, c, x.data, x.off, x.ld, pub);
         // Stats: the counts and the maximum exactly; the sum of squares within the order's
         // bound. Each float lane sums at most CHUNK / LANES non-negative terms per chunk, one FMA
@@ -509,7 +509,7 @@ class ScalarKernelsTest {
             Operands o = Operands.of(c, false);
             float[] mine = o.c().clone(), pub = o.c().clone();
             S.gemmParallel(c.transA(), c.transB(), c.m(), c.n(), c.k(), c.alpha(), o.a(), o.aOff(), o.lda(),
-                    o.b(), o.bOff(), o.ldb(), c.beta(), mine, o.cOff(), o.ldc(), Runnable::run, parts);
+                    o.b(), o.bOff(), o.ldb(), c.beta(), mine, o.cOff(), o.ldc(), Runnable::run, parts, null);
             Gemm.multiplyParallel(c.transA(), c.transB(), c.m(), c.n(), c.k(), c.alpha(),
                     o.a(), o.aOff(), o.lda(), o.b(), o.bOff(), o.ldb(), c.beta(), pub, o.cOff(), o.ldc(),
                     Runnable::run, parts);
