@@ -1,14 +1,23 @@
 package org.vecprop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.PackedMatrix;
+import org.vecprop.kernel.Workspace;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.Relu;
 import org.vecprop.kernel.Sigmoid;
@@ -27,12 +36,18 @@ import org.vecprop.kernel.Activation;
 /**
  * Steady state allocates nothing: after warm-up, the bytes this thread allocates
  * ({@code com.sun.management.ThreadMXBean}) over many calls of each kernel and of a whole
- * training step must be zero.
+ * training step must be zero; and a caller who passes a {@link Workspace} allocates nothing in
+ * vecprop even on a fresh virtual thread per call.
  *
  * <p>Vector API code allocates its vector objects until C2 has compiled it (the interpreter and
  * C1 box every vector), so each operation is measured in rounds until a round allocates
- * nothing, up to a limit; it fails if no round ever does. The parallel GEMM overload is left out:
- * it allocates its tasks by design (documented).
+ * nothing, up to a limit; it fails if no round ever does.
+ *
+ * <p>The parallel GEMM forms are measured with an executor that runs each task on the calling
+ * thread, so that every byte the call allocates, on any thread, is counted, and none is the
+ * executor's: they allocate nothing, with this thread's buffers as with a workspace, as
+ * {@code Gemm.multiplyParallel}'s javadoc says. (A pool's own allocation per task, such as the
+ * task wrapper {@code ForkJoinPool.execute} makes, is the executor's, not vecprop's.)
  */
 class AllocationTest {
     static final com.sun.management.ThreadMXBean THREADS =
@@ -70,6 +85,15 @@ class AllocationTest {
         Sgd manual = new Sgd(frozen, SgdOptions.learningRate(0.01f));
         Diagnostics diagnostics = new Diagnostics(frozen);
 
+        Workspace ws = new Workspace();
+        Executor direct = Runnable::run;
+        PackedMatrix packedB = PackedMatrix.pack(false, n, n, b, 0, n);
+        PackedMatrix packedBt = PackedMatrix.pack(true, n, n, b, 0, n);
+        Arena arena = Arena.ofAuto();
+        MemorySegment sa = arena.allocateFrom(ValueLayout.JAVA_FLOAT, a);
+        MemorySegment sb = arena.allocateFrom(ValueLayout.JAVA_FLOAT, b);
+        MemorySegment sc = arena.allocate(4L * n * n);
+
         Map<String, Runnable> ops = new LinkedHashMap<>();
         ops.put("Gemm packed NN", () -> Gemm.multiply(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
         ops.put("Gemm packed TT beta=1", () -> Gemm.multiply(true, true, n, n, n, 1f, a, 0, n, b, 0, n, 1f, c, 0, n));
@@ -81,6 +105,16 @@ class AllocationTest {
         ops.put("Gemm fused bias+tanh TN", () -> Gemm.multiplyBiasActivation(true, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, bias, 0, Activation.TANH));
         ops.put("Gemm direct bias+tanh", () -> Gemm.multiplyBiasActivation(false, false, 3, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, bias, 0, Activation.TANH));
         ops.put("Gemm tiny sigmoid", () -> Gemm.multiplyBiasActivation(false, false, 1, 2, 2, 1f, tiny, 0, 2, tinyW, 0, 2, 0f, tinyOut, 0, 2, null, 0, Activation.SIGMOID));
+        ops.put("Gemm packed B", () -> Gemm.multiplyPacked(false, n, 1f, a, 0, n, packedB, 0f, c, 0, n));
+        ops.put("Gemm packed B fused bias+relu", () -> Gemm.multiplyPackedBiasActivation(true, n, 1f, a, 0, n, packedBt, 0f, c, 0, n, bias, 0, Activation.RELU));
+        ops.put("Gemm parallel, 3 parts", () -> Gemm.multiplyParallel(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, direct, 3));
+        ops.put("Gemm packed B parallel, 3 parts", () -> Gemm.multiplyPackedParallel(false, n, 1f, a, 0, n, packedB, 0f, c, 0, n, direct, 3));
+        ops.put("Gemm on segments", () -> Gemm.multiply(false, true, n, n, n, 1f, sa, 0, n, sb, 0, n, 0.5f, sc, 0, n));
+        ops.put("Gemm packed B, segments A and C", () -> Gemm.multiplyPacked(false, n, 1f, sa, 0, n, packedB, 0f, sc, 0, n));
+        for (Map.Entry<String, Runnable> form : workspaceForms(ws, direct, n, a, b, c, d, bias, db, summary,
+                packedB, sa, sb, sc).entrySet()) {
+            ops.put(form.getKey(), form.getValue());
+        }
         ops.put("Relu.forward", () -> Relu.forward(n, n, a, 0, n, c, 0, n));
         ops.put("Relu.mask", () -> Relu.mask(n, n, a, 0, n, c, 0, n));
         ops.put("Relu.backward", () -> Relu.backward(n, n, a, 0, n, b, 0, n, c, 0, n));
@@ -143,5 +177,115 @@ class AllocationTest {
             assertEquals(0, bytes, op.getKey() + " still allocates after warm-up:\n" + report);
         }
         System.out.print("[vecprop] allocation after warm-up:\n" + report);
+    }
+
+    /**
+     * One call of every form that takes a workspace, all with {@code ws}: the GEMM products
+     * (plain, fused, packed B, parallel, MemorySegment), the reductions and the fused backward
+     * passes.
+     */
+    static Map<String, Runnable> workspaceForms(Workspace ws, Executor direct, int n, float[] a, float[] b,
+                                                float[] c, float[] d, float[] bias, float[] db,
+                                                double[] summary, PackedMatrix packedB,
+                                                MemorySegment sa, MemorySegment sb, MemorySegment sc) {
+        Map<String, Runnable> ops = new LinkedHashMap<>();
+        ops.put("Gemm, workspace", () -> Gemm.multiply(true, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, ws));
+        ops.put("Gemm fused bias+sigmoid, workspace", () -> Gemm.multiplyBiasActivation(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, bias, 0, Activation.SIGMOID, ws));
+        ops.put("Gemm packed B, workspace", () -> Gemm.multiplyPacked(true, n, 1f, a, 0, n, packedB, 0.5f, c, 0, n, ws));
+        ops.put("Gemm packed B fused bias+tanh, workspace", () -> Gemm.multiplyPackedBiasActivation(false, n, 1f, a, 0, n, packedB, 0f, c, 0, n, bias, 0, Activation.TANH, ws));
+        ops.put("Gemm parallel, 3 parts, workspace", () -> Gemm.multiplyParallel(false, true, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, direct, 3, ws));
+        ops.put("Gemm packed B parallel, 3 parts, workspace", () -> Gemm.multiplyPackedParallel(false, n, 1f, a, 0, n, packedB, 1f, c, 0, n, direct, 3, ws));
+        ops.put("Gemm on segments, workspace", () -> Gemm.multiply(false, false, n, n, n, 1f, sa, 0, n, sb, 0, n, 0f, sc, 0, n, ws));
+        ops.put("Gemm packed B, segments A and C, workspace", () -> Gemm.multiplyPacked(false, n, 1f, sa, 0, n, packedB, 0.5f, sc, 0, n, ws));
+        ops.put("Mse.loss, workspace", () -> Mse.loss(n, n, a, 0, n, b, 0, n, ws));
+        ops.put("Mse.lossAndGradient, workspace", () -> Mse.lossAndGradient(n, n - 1, a, 0, n, b, 0, n, d, 0, n, ws));
+        ops.put("Stats.summarize, workspace", () -> Stats.summarize(n, n - 2, a, 0, n, summary, ws));
+        ops.put("Bias.gradient, workspace", () -> Bias.gradient(n, n, a, 0, n, db, 0, true, ws));
+        ops.put("Relu.backward+db, workspace", () -> Relu.backwardWithBiasGradient(n, n, a, 0, n, b, 0, n, c, 0, n, db, 0, true, ws));
+        ops.put("Sigmoid.backward+db, workspace", () -> Sigmoid.backwardWithBiasGradient(n, n, a, 0, n, b, 0, n, c, 0, n, db, 0, true, ws));
+        ops.put("Tanh.backward+db, workspace", () -> Tanh.backwardWithBiasGradient(n, n, a, 0, n, b, 0, n, c, 0, n, db, 0, true, ws));
+        return ops;
+    }
+
+    /**
+     * A service that runs each request on a new virtual thread and hands it a workspace from a
+     * pool: 10,000 requests, each on a fresh virtual thread making one call of every form that
+     * takes a workspace, allocate nothing in vecprop.
+     *
+     * <p>How it is measured: a virtual thread's own allocation counter is not readable ({@code
+     * getCurrentThreadAllocatedBytes} is -1 there), so each request brackets its calls with the
+     * JVM's total allocated bytes, which count what the virtual thread allocates on its carrier;
+     * the thread's creation falls outside the bracket. That total also counts what the JVM's
+     * other threads allocate meanwhile: a request that allocates nothing reads 0 B except, now
+     * and then, about 100 B from elsewhere (checked by hand with a loop that allocates nothing:
+     * 5 to 16 of 10,000 requests read 56 to 112 B; and one {@code new Object()} per request reads
+     * 160,000 B, every request). So the test asserts what separates the two: an allocation in
+     * vecprop, even one 16-byte object in one of the calls, shows in every request (10,000 of
+     * 10,000, at least 160,000 B); the kernels must show in at most 1% of the requests and less
+     * than 1 B per request on average, whose source can then only be the JVM's background.
+     */
+    @Test
+    void requestsOnFreshVirtualThreadsWithAWorkspaceAllocateNothing() throws Exception {
+        int n = 40; // above the direct path's rows: the packed path and its buffers run too
+        Random rnd = new Random(5);
+        float[] a = new float[n * n], b = new float[n * n], c = new float[n * n], d = new float[n * n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = rnd.nextFloat() - 0.5f;
+            b[i] = rnd.nextFloat() - 0.5f;
+        }
+        float[] bias = new float[n], db = new float[n];
+        double[] summary = new double[4];
+        Workspace ws = new Workspace();
+        Executor direct = Runnable::run;
+        PackedMatrix packedB = PackedMatrix.pack(false, n, n, b, 0, n);
+        Arena arena = Arena.ofShared(); // virtual threads read it
+        MemorySegment sa = arena.allocateFrom(ValueLayout.JAVA_FLOAT, a);
+        MemorySegment sb = arena.allocateFrom(ValueLayout.JAVA_FLOAT, b);
+        MemorySegment sc = arena.allocate(4L * n * n);
+        Runnable[] forms = workspaceForms(ws, direct, n, a, b, c, d, bias, db, summary, packedB, sa, sb, sc)
+                .values().toArray(new Runnable[0]);
+        for (int i = 0; i < 2000; i++) { // warm up on this thread: C2 compiles the kernels
+            for (Runnable f : forms) {
+                f.run();
+            }
+        }
+        int requests = 10_000;
+        AtomicLong bytes = new AtomicLong(), allocating = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable request = () -> {
+            try {
+                long before = THREADS.getTotalThreadAllocatedBytes();
+                for (Runnable f : forms) {
+                    f.run();
+                }
+                long after = THREADS.getTotalThreadAllocatedBytes();
+                if (after != before) {
+                    bytes.addAndGet(after - before);
+                    allocating.incrementAndGet();
+                }
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        };
+        StringBuilder rounds = new StringBuilder();
+        boolean quiet = false;
+        // A few rounds: the first ones may still see the JIT finish compiling for virtual threads.
+        for (int round = 0; round < 5 && !quiet; round++) {
+            bytes.set(0);
+            allocating.set(0);
+            for (int r = 0; r < requests; r++) {
+                Thread.ofVirtual().start(request).join(); // a fresh virtual thread per request
+            }
+            if (failure.get() != null) {
+                throw new AssertionError(failure.get());
+            }
+            rounds.append(bytes.get()).append(" B in ").append(allocating.get()).append(" requests; ");
+            quiet = allocating.get() <= requests / 100 && bytes.get() < requests;
+        }
+        arena.close();
+        System.out.println("[vecprop] " + requests + " requests of " + forms.length + " workspace calls,"
+                + " each on a fresh virtual thread, per round: " + rounds);
+        assertTrue(quiet, forms.length + " calls with a workspace on each of " + requests
+                + " fresh virtual threads allocate, per round: " + rounds);
     }
 }
