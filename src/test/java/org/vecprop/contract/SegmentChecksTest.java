@@ -18,13 +18,16 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.PackedMatrix;
+import org.vecprop.kernel.Workspace;
 
 /**
  * MemorySegment arguments are checked like arrays: a read-only output, a segment whose arena is
  * closed, or one confined to another thread is reported before any read or write, with the JDK's
  * exception type and a message that names the argument and the call, and the output unchanged;
  * an arena closed by another thread during the call is reported by name, with C unchanged
- * while C itself is alive.
+ * while C itself is alive. The same for the product with a packed B on segments A and C
+ * ({@code Gemm.multiplyPacked}), with and without a workspace.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SegmentChecksTest {
@@ -250,6 +253,167 @@ class SegmentChecksTest {
         System.out.println("[vecprop] shared arena closed around the call: " + before + " before, "
                 + during + " during, " + after + " after (or not at all); the JDK interrupted the caller "
                 + interrupted + " times");
+        assertTrue(during > 0, "no close landed during a call: the test did not test it");
+    }
+
+    // ------------------------------------------------------------------ packed B, segments A and C
+
+    /** B packed from N x N values: the right operand of the packed segment product. */
+    static final PackedMatrix PACKED = PackedMatrix.pack(false, N, N, new float[N * N], 0, N);
+
+    /** The packed segment product, without (even calls) and with a workspace (odd calls). */
+    static int packedCalls;
+
+    static void multiplyPacked(MemorySegment a, MemorySegment c) {
+        if (packedCalls++ % 2 == 0) {
+            Gemm.multiplyPacked(false, N, 1f, a, 0, N, PACKED, 0.5f, c, 0, N);
+        } else {
+            Gemm.multiplyPacked(false, N, 1f, a, 0, N, PACKED, 0.5f, c, 0, N, new Workspace());
+        }
+    }
+
+    @Test
+    void thePackedSegmentProductRefusesWhatTheOtherRefusesByName() throws Exception {
+        try (Arena live = Arena.ofConfined()) {
+            MemorySegment a = filled(live, 1, N * N), c = filled(live, 3, N * N);
+            float[] before = floats(c);
+            for (int twice = 0; twice < 2; twice++) {
+                IllegalArgumentException ro = assertThrows(IllegalArgumentException.class,
+                        () -> multiplyPacked(a, c.asReadOnly()));
+                assertEquals("c is read-only: Gemm.multiplyPacked writes its result into c; pass a writable"
+                        + " segment (not one from asReadOnly() or a read-only mapping)", ro.getMessage());
+                assertEquals("c overlaps a in memory", assertThrows(IllegalArgumentException.class,
+                        () -> multiplyPacked(c, c)).getMessage());
+                for (String which : new String[] {"a", "c"}) {
+                    Arena gone = Arena.ofConfined();
+                    MemorySegment dead = filled(gone, 4, N * N);
+                    gone.close();
+                    IllegalStateException e = assertThrows(IllegalStateException.class, () -> multiplyPacked(
+                            which.equals("a") ? dead : a, which.equals("c") ? dead : c));
+                    assertEquals(which + " is closed: the arena that owns it was closed before"
+                            + " Gemm.multiplyPacked was called, so its memory is gone", e.getMessage());
+                }
+                assertThrows(NullPointerException.class, () -> Gemm.multiplyPacked(false, N, 1f, a, 0, N,
+                        null, 0f, c, 0, N), "b must not be null");
+                IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
+                        () -> Gemm.multiplyPacked(false, 50_000, 1f, a, 0, 50_000,
+                                PackedMatrix.pack(false, 50_000, 1, new float[50_000], 0, 1), 0f, c, 0, 1));
+                assertEquals("a: a 50000 x 50000 matrix (2500000000 floats) is too large for"
+                        + " Gemm.multiplyPacked on segments, which copies each operand into a float array"
+                        + " (at most 2147483639 floats)", big.getMessage());
+                assertArrayEquals(before, floats(c), "c unchanged");
+            }
+        }
+        CountDownLatch made = new CountDownLatch(1), done = new CountDownLatch(1);
+        AtomicReference<MemorySegment> foreign = new AtomicReference<>();
+        Thread owner = new Thread(() -> {
+            try (Arena theirs = Arena.ofConfined()) {
+                foreign.set(filled(theirs, 5, N * N));
+                made.countDown();
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        owner.start();
+        try (Arena live = Arena.ofConfined()) {
+            assertTrue(made.await(30, TimeUnit.SECONDS));
+            MemorySegment a = filled(live, 1, N * N), c = filled(live, 3, N * N);
+            float[] before = floats(c);
+            MemorySegment f = foreign.get();
+            WrongThreadException e = assertThrows(WrongThreadException.class, () -> multiplyPacked(f, c));
+            assertTrue(e.getMessage().startsWith("a is confined to another thread: its arena is confined, and"
+                    + " Gemm.multiplyPacked was called on thread"), e.getMessage());
+            assertThrows(WrongThreadException.class, () -> multiplyPacked(a, f));
+            assertArrayEquals(before, floats(c), "c unchanged");
+        } finally {
+            done.countDown();
+            owner.join();
+        }
+    }
+
+    @Test
+    void closedDuringThePackedProductNamesAOrC() {
+        Arena gone = Arena.ofConfined();
+        MemorySegment dead = gone.allocate(16);
+        gone.close();
+        try (Arena live = Arena.ofConfined()) {
+            MemorySegment ok = live.allocate(16);
+            IllegalStateException jdk = new IllegalStateException("Already closed");
+            assertSame(jdk, Checks.closedDuringGemmPacked(jdk, ok, ok), "nothing closed: the JDK's own");
+            assertEquals("a was closed by another thread during Gemm.multiplyPacked, while being read; c was"
+                    + " not written", Checks.closedDuringGemmPacked(jdk, dead, ok).getMessage());
+            assertEquals("c was closed by another thread during Gemm.multiplyPacked; c's memory is gone, so"
+                    + " nothing can be said of it", Checks.closedDuringGemmPacked(jdk, ok, dead).getMessage());
+            assertEquals("a and c were closed by another thread during Gemm.multiplyPacked; c's memory is"
+                    + " gone, so nothing can be said of it", Checks.closedDuringGemmPacked(jdk, dead, dead)
+                    .getMessage());
+        }
+    }
+
+    /**
+     * As {@link #aSharedArenaClosedByAnotherThreadAroundTheCall}, for the packed product, whose
+     * only staged input is A: each call is refused up front, reported during with C unchanged, or
+     * completed exactly.
+     */
+    @Test
+    void aSharedArenaClosedAroundThePackedProduct() throws Exception {
+        int m = 2, n = 16, k = 200_000;
+        Random rnd = new Random(9);
+        float[] a = new float[m * k], b = new float[k * n], c0 = new float[m * n];
+        for (float[] x : new float[][] {a, b, c0}) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rnd.nextFloat() - 0.5f;
+            }
+        }
+        PackedMatrix packed = PackedMatrix.pack(false, k, n, b, 0, n);
+        float[] expected = c0.clone();
+        Gemm.multiply(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0.5f, expected, 0, n);
+        Workspace ws = new Workspace();
+        int before = 0, during = 0, after = 0;
+        try (Arena mine = Arena.ofConfined()) {
+            MemorySegment c = mine.allocate((long) m * n * Float.BYTES);
+            long callNanos = Long.MAX_VALUE;
+            for (int trial = 0; trial < 300 && (during == 0 || trial < 60); trial++) {
+                Arena shared = Arena.ofShared();
+                MemorySegment sa = shared.allocateFrom(ValueLayout.JAVA_FLOAT, a);
+                MemorySegment.copy(c0, 0, c, ValueLayout.JAVA_FLOAT, 0, c0.length);
+                long delay = trial < 10 ? Long.MAX_VALUE : rnd.nextLong(Math.max(1, callNanos));
+                CompletableFuture<Void> closer = delay == Long.MAX_VALUE ? null
+                        : CompletableFuture.runAsync(() -> {
+                            LockSupport.parkNanos(delay);
+                            shared.close();
+                        });
+                long t0 = System.nanoTime();
+                try {
+                    if (trial % 2 == 0) {
+                        Gemm.multiplyPacked(false, m, 1f, sa, 0, k, packed, 0.5f, c, 0, n);
+                    } else {
+                        Gemm.multiplyPacked(false, m, 1f, sa, 0, k, packed, 0.5f, c, 0, n, ws);
+                    }
+                    assertArrayEquals(expected, floats(c), "trial " + trial + ": completed, so exact");
+                    after++;
+                } catch (IllegalStateException e) {
+                    assertArrayEquals(c0, floats(c), "trial " + trial + ": " + e.getMessage());
+                    if (e.getMessage().matches("a is closed: .*")) {
+                        before++;
+                    } else {
+                        assertEquals("a was closed by another thread during Gemm.multiplyPacked, while being"
+                                + " read; c was not written", e.getMessage());
+                        during++;
+                    }
+                }
+                Thread.interrupted(); // the JDK's asynchronous close may interrupt the caller
+                if (closer == null) {
+                    callNanos = Math.min(callNanos, System.nanoTime() - t0);
+                    shared.close();
+                } else {
+                    closer.get(30, TimeUnit.SECONDS);
+                }
+            }
+        }
+        System.out.println("[vecprop] shared arena closed around the packed product: " + before + " before, "
+                + during + " during, " + after + " after (or not at all)");
         assertTrue(during > 0, "no close landed during a call: the test did not test it");
     }
 }
