@@ -55,25 +55,26 @@ public final class Checks {
      */
     private static void extent(String name, long capacity, long offset, int rows, int cols, int ld,
                                boolean segment) {
+        // rows and cols: what every public method calls the sizes it checks here (the others,
+        // Gemm's m, n, k and a layer's batch, are checked by name before they reach this).
         if (rows < 0) {
-            throw new IllegalArgumentException(name + ": rows must be >= 0, got " + rows);
+            throw new IllegalArgumentException("rows must be >= 0, got " + rows);
         }
         if (cols < 0) {
-            throw new IllegalArgumentException(name + ": cols must be >= 0, got " + cols);
+            throw new IllegalArgumentException("cols must be >= 0, got " + cols);
         }
         if (ld < Math.max(1, cols)) {
             throw new IllegalArgumentException(
                     "ld" + name + " must be >= max(1, cols = " + cols + "), got " + ld);
         }
         if (offset < 0 || offset > capacity) {
-            throw new IndexOutOfBoundsException(
-                    name + "Off " + offset + " is outside " + name + " "
-                            + (segment ? "(" + capacity + " floats)" : "(length " + capacity + ")"));
+            throw new IndexOutOfBoundsException(name + "Off must be in [0, " + name
+                    + (segment ? ".byteSize() / 4 = " : ".length = ") + capacity + "], got " + offset);
         }
         long end = rows == 0 || cols == 0 ? offset : offset + (long) (rows - 1) * ld + cols;
         if (end > capacity) {
-            throw new IndexOutOfBoundsException(name + ": a " + rows + " x " + cols
-                    + " matrix at " + name + "Off " + offset + " with ld" + name + " " + ld
+            throw new IndexOutOfBoundsException(name + " must fit in its " + (segment ? "segment" : "array")
+                    + ": a " + rows + " x " + cols + " matrix at " + name + "Off = " + offset + " with ld" + name + " = " + ld
                     + " needs " + end + (segment ? " floats, but " + name + " holds "
                             : " elements, but " + name + ".length is ") + capacity);
         }
@@ -89,15 +90,16 @@ public final class Checks {
             throw new NullPointerException(name + " must not be null");
         }
         if (n < 0) { // not size(): its message would be built on every call, allocating
-            throw new IllegalArgumentException(name + ": length n must be >= 0, got " + n);
+            throw new IllegalArgumentException("the length of " + name + " must be >= 0, got " + n);
         }
         if (offset < 0 || offset > array.length) {
-            throw new IndexOutOfBoundsException(
-                    name + "Off " + offset + " is outside " + name + " (length " + array.length + ")");
+            throw new IndexOutOfBoundsException(name + "Off must be in [0, " + name + ".length = "
+                    + array.length + "], got " + offset);
         }
         if ((long) offset + n > array.length) {
-            throw new IndexOutOfBoundsException(name + ": " + n + " elements at " + name + "Off "
-                    + offset + " run past " + name + ".length " + array.length);
+            throw new IndexOutOfBoundsException(name + " must fit in its array: " + n
+                    + " elements at " + name + "Off = " + offset + " need " + ((long) offset + n)
+                    + ", but " + name + ".length is " + array.length);
         }
     }
 
@@ -134,9 +136,9 @@ public final class Checks {
             return;
         }
         if (outOff < inEnd && inOff < outEnd) {
-            throw new IllegalArgumentException(outName + " (elements " + outOff + ".." + (outEnd - 1)
-                    + ") overlaps " + inName + " (elements " + inOff + ".." + (inEnd - 1)
-                    + ") in the same array"
+            throw new IllegalArgumentException(outName + " must not overlap " + inName + ": " + outName
+                    + " spans elements " + outOff + ".." + (outEnd - 1) + " and " + inName + " "
+                    + inOff + ".." + (inEnd - 1) + " of the same array"
                     + (inPlaceAllowed ? "; only the exact same view is allowed in place" : ""));
         }
     }
@@ -302,8 +304,8 @@ public final class Checks {
             throw new NullPointerException("out must not be null");
         }
         if (out.length < SummaryIndex.LENGTH) {
-            throw new IllegalArgumentException("out must hold " + SummaryIndex.LENGTH
-                    + " doubles, length is " + out.length);
+            throw new IllegalArgumentException("out.length must be >= " + SummaryIndex.LENGTH
+                    + ", got " + out.length);
         }
     }
 
@@ -344,9 +346,9 @@ public final class Checks {
                     + "\"; call it from the owner thread, or allocate " + name + " in a shared arena");
         }
         if (output && segment.isReadOnly()) {
-            throw new IllegalArgumentException(name + " is read-only: " + call + " writes its result"
-                    + " into " + name + "; pass a writable segment (not one from asReadOnly() or a"
-                    + " read-only mapping)");
+            throw new IllegalArgumentException(name + " must be writable: " + call + " writes its"
+                    + " result into " + name + ", which is read-only; pass a writable segment (not one"
+                    + " from asReadOnly() or a read-only mapping)");
         }
     }
 
@@ -374,10 +376,10 @@ public final class Checks {
         MemorySegment cSpan = span(c, cOff, m, n, ldc);
         if (cSpan.byteSize() > 0) {
             if (cSpan.asOverlappingSlice(span(a, aOff, aRows, aCols, lda)).isPresent()) {
-                throw new IllegalArgumentException("c overlaps a in memory");
+                throw new IllegalArgumentException("c must not overlap a in memory");
             }
             if (cSpan.asOverlappingSlice(span(b, bOff, bRows, bCols, ldb)).isPresent()) {
-                throw new IllegalArgumentException("c overlaps b in memory");
+                throw new IllegalArgumentException("c must not overlap b in memory");
             }
         }
     }
@@ -402,7 +404,7 @@ public final class Checks {
         usable("c", GEMM_PACKED, c, true);
         MemorySegment cSpan = span(c, cOff, m, n, ldc);
         if (cSpan.byteSize() > 0 && cSpan.asOverlappingSlice(span(a, aOff, aRows, aCols, lda)).isPresent()) {
-            throw new IllegalArgumentException("c overlaps a in memory");
+            throw new IllegalArgumentException("c must not overlap a in memory");
         }
     }
 
@@ -415,9 +417,9 @@ public final class Checks {
      */
     private static void stageable(String name, int rows, int cols, String call) {
         if ((long) rows * cols > MAX_STAGED) {
-            throw new IllegalArgumentException(name + ": a " + rows + " x " + cols + " matrix ("
-                    + (long) rows * cols + " floats) is too large for " + call + " on segments, which"
-                    + " copies each operand into a float array (at most " + MAX_STAGED + " floats)");
+            throw new IllegalArgumentException(name + " must hold at most " + MAX_STAGED + " floats"
+                    + " for " + call + " on segments, which copies each operand into a float array;"
+                    + " a " + rows + " x " + cols + " matrix holds " + (long) rows * cols);
         }
     }
 

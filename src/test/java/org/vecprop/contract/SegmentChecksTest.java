@@ -57,8 +57,8 @@ class SegmentChecksTest {
             float[] before = floats(c);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> multiply(a, b, c.asReadOnly()));
-            assertEquals("c is read-only: Gemm.multiply writes its result into c; pass a writable segment"
-                    + " (not one from asReadOnly() or a read-only mapping)", e.getMessage());
+            assertEquals("c must be writable: Gemm.multiply writes its result into c, which is read-only;"
+                    + " pass a writable segment (not one from asReadOnly() or a read-only mapping)", e.getMessage());
             assertArrayEquals(before, floats(c), "c unchanged");
 
             float[] expected = before.clone();
@@ -133,15 +133,15 @@ class SegmentChecksTest {
                 int m = mnk[i][0], n = mnk[i][1], k = mnk[i][2];
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Gemm.multiply(
                         false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n));
-                assertEquals(names[i] + ": a 50000 x 50000 matrix (2500000000 floats) is too large for Gemm.multiply"
-                        + " on segments, which copies each operand into a float array (at most 2147483639 floats)",
+                assertEquals(names[i] + " must hold at most 2147483639 floats for Gemm.multiply on segments,"
+                        + " which copies each operand into a float array; a 50000 x 50000 matrix holds 2500000000",
                         e.getMessage());
                 assertArrayEquals(before, floats(c));
             }
             // One float under the limit passes this check (and fails the next: the extent).
             IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> Gemm.multiply(
                     false, false, 1, 1, Integer.MAX_VALUE - 8, 1f, a, 0, Integer.MAX_VALUE - 8, b, 0, 1, 0f, c, 0, 1));
-            assertTrue(e.getMessage().startsWith("a: a 1 x 2147483639 matrix"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("a must fit in its segment: a 1 x 2147483639 matrix"), e.getMessage());
         }
     }
 
@@ -280,9 +280,10 @@ class SegmentChecksTest {
             for (int twice = 0; twice < 2; twice++) {
                 IllegalArgumentException ro = assertThrows(IllegalArgumentException.class,
                         () -> multiplyPacked(a, c.asReadOnly()));
-                assertEquals("c is read-only: Gemm.multiplyPacked writes its result into c; pass a writable"
-                        + " segment (not one from asReadOnly() or a read-only mapping)", ro.getMessage());
-                assertEquals("c overlaps a in memory", assertThrows(IllegalArgumentException.class,
+                assertEquals("c must be writable: Gemm.multiplyPacked writes its result into c, which is"
+                        + " read-only; pass a writable segment (not one from asReadOnly() or a read-only"
+                        + " mapping)", ro.getMessage());
+                assertEquals("c must not overlap a in memory", assertThrows(IllegalArgumentException.class,
                         () -> multiplyPacked(c, c)).getMessage());
                 for (String which : new String[] {"a", "c"}) {
                     Arena gone = Arena.ofConfined();
@@ -298,9 +299,9 @@ class SegmentChecksTest {
                 IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
                         () -> Gemm.multiplyPacked(false, 50_000, 1f, a, 0, 50_000,
                                 PackedMatrix.pack(false, 50_000, 1, new float[50_000], 0, 1), 0f, c, 0, 1));
-                assertEquals("a: a 50000 x 50000 matrix (2500000000 floats) is too large for"
-                        + " Gemm.multiplyPacked on segments, which copies each operand into a float array"
-                        + " (at most 2147483639 floats)", big.getMessage());
+                assertEquals("a must hold at most 2147483639 floats for Gemm.multiplyPacked on segments,"
+                        + " which copies each operand into a float array; a 50000 x 50000 matrix holds"
+                        + " 2500000000", big.getMessage());
                 assertArrayEquals(before, floats(c), "c unchanged");
             }
         }

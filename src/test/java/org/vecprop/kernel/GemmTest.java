@@ -413,8 +413,8 @@ class GemmTest {
             c.fill((byte) 7);
             before.copyFrom(c);
             String[][] expect = {
-                {"a must not be null"}, {"needs 68 floats, but c holds 64"}, {"c overlaps a in memory"},
-                {"ldb must be >= max(1, cols = 4), got 3"}, {"m must be >= 0, got -1"}, {"aOff -2"},
+                {"a must not be null"}, {"needs 68 floats, but c holds 64"}, {"c must not overlap a in memory"},
+                {"ldb must be >= max(1, cols = 4), got 3"}, {"m must be >= 0, got -1"}, {"aOff must be in [0, a.byteSize() / 4 = 64], got -2"},
             };
             Runnable[] calls = {
                 () -> Gemm.multiply(false, false, 4, 4, 4, 1f, null, 0, 4, b, 0, 4, 0f, c, 0, 4),
@@ -460,10 +460,10 @@ class GemmTest {
         l.addAll(gemm("Gemm.multiplyBiasActivation", (ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be,
                 c, co, lc) -> Gemm.multiplyBiasActivation(ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be, c, co, lc,
                 new float[Math.max(0, n)], 0, Activation.RELU)));
-        l.add(new Bad("Gemm.multiplyBiasActivation bias too short", IOOBE, "bias: 4 elements at biasOff 61",
+        l.add(new Bad("Gemm.multiplyBiasActivation bias too short", IOOBE, "bias must fit in its array: 4 elements at biasOff = 61",
                 x -> Gemm.multiplyBiasActivation(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
                         x.d, 61, Activation.IDENTITY)));
-        l.add(new Bad("Gemm.multiplyBiasActivation bias overlaps c", IAE, "c (elements 0..15) overlaps bias",
+        l.add(new Bad("Gemm.multiplyBiasActivation bias overlaps c", IAE, "c must not overlap bias: c spans elements 0..15",
                 x -> Gemm.multiplyBiasActivation(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
                         x.c, 12, Activation.RELU)));
         l.addAll(gemm("Gemm.multiplyParallel", (ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be,

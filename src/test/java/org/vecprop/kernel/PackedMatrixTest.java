@@ -132,7 +132,7 @@ class PackedMatrixTest {
                         a, new float[m * n - 1], 0, bias, 0, packed),
                 new Case("bias one element short of n", IndexOutOfBoundsException.class, "bias.length",
                         a, new float[m * n], 0, new float[n - 1], 0, packed),
-                new Case("bias inside C", IllegalArgumentException.class, "overlaps bias",
+                new Case("bias inside C", IllegalArgumentException.class, "must not overlap bias",
                         a, shared, 0, shared, m * n - 1, packed));
         for (Case cs : cases) {
             float[] before = cs.c().clone();

@@ -572,7 +572,7 @@ public final class Soak {
             if (kind == 0) {
                 which = "c";
                 bad = c.asReadOnly();
-                expect = "c is read-only: ";
+                expect = "c must be writable: ";
                 type = IllegalArgumentException.class;
                 fault(Op.BAD_SEGMENTS, "read-only output");
             } else if (kind == 1) {
