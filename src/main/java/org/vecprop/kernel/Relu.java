@@ -12,8 +12,9 @@ import org.vecprop.internal.Buffers;
  *
  * <p>Aliasing: an output may be exactly the same view (array, offset, row stride) as an input,
  * which is how to run in place; any other overlap is rejected. Thread-safe; allocates nothing
- * once warm: an accumulating bias gradient sums into a per-thread scratch row, allocated on a
- * thread's first such call and again only for a wider row.
+ * once warm: an accumulating bias gradient sums into a scratch row, the caller's {@link
+ * Workspace} in the form that takes one, else a row kept per thread as {@link Bias#gradient}
+ * keeps it.
  */
 public final class Relu {
     private Relu() {}

@@ -31,8 +31,8 @@ import org.vecprop.internal.Buffers;
  * {@code NullPointerException}; a negative size, a row stride below the row or a forbidden
  * overlap {@code IllegalArgumentException}; an extent past the array
  * {@code IndexOutOfBoundsException}. Thread-safe; allocates nothing once warm: an accumulating
- * bias gradient sums into a per-thread scratch row, allocated on a thread's first such call and
- * again only for a wider row.
+ * bias gradient sums into a scratch row, the caller's {@link Workspace} in the form that takes
+ * one, else a row kept per thread as {@link Bias#gradient} keeps it.
  */
 public final class Tanh {
     private Tanh() {}

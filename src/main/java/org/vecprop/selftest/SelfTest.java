@@ -137,7 +137,7 @@ public final class SelfTest {
         }
         text.append("  warm-up: ").append(warmUp).append('\n');
         for (Map.Entry<String, long[]> e : checks.tally.entrySet()) {
-            text.append(String.format("  %-30s %5d checks, %d failed%n", e.getKey(), e.getValue()[0], e.getValue()[1]));
+            text.append(String.format("  %-38s %5d checks, %d failed%n", e.getKey(), e.getValue()[0], e.getValue()[1]));
         }
         if (!passed) {
             text.append("  first failures:\n");

@@ -308,7 +308,9 @@ class SelfTestTest {
         // 15 fixed shapes in 4 transposes and 6 random problems; 9 grids with 4 mixes of special
         // values and 6 random shapes
         for (String op : new String[] {"Gemm.multiply", "Gemm.multiply(workspace)", "Gemm.multiplyParallel",
-                                       "Gemm.multiply(MemorySegment)"}) {
+                                       "Gemm.multiply(MemorySegment)", "Gemm.multiplyPacked",
+                                       "Gemm.multiplyPackedParallel(workspace)",
+                                       "Gemm.multiplyPacked(MemorySegment)"}) {
             assertTrue(text.matches("(?s).*\\n  " + java.util.regex.Pattern.quote(op) + " +66 checks, 0 failed\\n.*"),
                     op + "\n" + text);
         }
