@@ -67,6 +67,7 @@ class AllocationTest {
             b[i] = rnd.nextFloat() - 0.5f;
         }
         float[] bias = new float[n], db = new float[n], v = new float[n * n];
+        float[] moment1 = new float[n * n], moment2 = new float[n * n];
         double[] summary = new double[4];
         float[] tiny = {1f, 2f}, tinyW = {0.5f, -0.3f, 0.2f, 0.8f}, tinyOut = new float[2];
         Network net = Network.mlp(32, 1, 20, 33, 17, 3);
@@ -130,6 +131,8 @@ class AllocationTest {
         ops.put("Bias.add", () -> Bias.add(n, n, a, 0, n, bias, 0, c, 0, n));
         ops.put("Bias.gradient", () -> Bias.gradient(n, n, a, 0, n, db, 0, true));
         ops.put("Update.sgd", () -> Update.sgd(n * n, d, 0, c, 0, v, 0, 1e-3f, 0.9f, 1e-4f, false));
+        ops.put("Update.adam (AdamW)", () -> Update.adam(n * n, d, 0, c, 0, moment1, 0, moment2, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, 7, false));
+        ops.put("Update.adam (Adam, L2)", () -> Update.adam(n * n, d, 0, c, 0, moment1, 0, moment2, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, false, 8, false));
         ops.put("Stats.summarize", () -> Stats.summarize(n, n, a, 0, n, summary));
         ops.put("training step, tanh and sigmoid layers", () -> {
             smooth.forward(x, 0, 20, 32);

@@ -15,6 +15,7 @@ import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.Relu;
 import org.vecprop.kernel.Sigmoid;
 import org.vecprop.kernel.Tanh;
+import org.vecprop.kernel.Update;
 import org.vecprop.nn.Network;
 import org.vecprop.testing.Compare;
 
@@ -45,7 +46,9 @@ class ConcurrencyTest {
         Tanh.backwardWithBiasGradient(m, n, t, 0, n, ds, 0, n, ds, 0, n, dbs, 0, true);
         Tanh.forward(m, n, c, 0, n, c, 0, n);
         float[] out = shared.forward(x, 0, 12, 16).toArray();
-        return new float[][] {c, c2, y, g, db, loss, out, s, t, ds, dbs};
+        float[] aw = c.clone(), ag = s.clone(), am = t.clone(), av = new float[m * n];
+        Update.adam(m * n, aw, 0, ag, 0, am, 0, av, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, 3, true);
+        return new float[][] {c, c2, y, g, db, loss, out, s, t, ds, dbs, aw, ag, am, av};
     }
 
     @Test

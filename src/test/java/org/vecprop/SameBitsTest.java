@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.vecprop.kernel.Activation;
@@ -37,6 +39,10 @@ import org.vecprop.nn.SgdOptions;
  * Vector API kernels interpreted) must print the same hash; {@code scripts/test} compares them
  * and fails on any difference. The hash is printed so two machines can compare it by eye.
  *
+ * <p>Every hash must also equal the one pinned in {@code same-bits-pinned.txt} (a test resource):
+ * an order change made the same way on every path would still give one hash everywhere, but a
+ * different one, and that is a breaking change to be made deliberately (the file says how).
+ *
  * <p>Within one JVM the test also checks that a cold run (partly interpreted) and a hot run give
  * the same hash. NaN results are hashed as the canonical NaN: Java does not specify NaN payloads.
  */
@@ -46,18 +52,58 @@ class SameBitsTest {
     static final int STEPS = 100;
 
     @Test
-    void everyConfigurationComputesTheSameBits() throws IOException {
-        String cold = hash();
-        String hot = hash();
+    void everyConfigurationComputesThePinnedBits() throws IOException {
+        Map<String, String> pinned = pinned();
+        Map<String, String> cold = hashes();
+        Map<String, String> hot = hashes();
         assertEquals(cold, hot, "the same calls gave different bits before and after JIT compilation");
         String config = System.getProperty("vecprop.config", "default");
-        System.out.println("[vecprop] same-bits hash " + hot + " (" + config + "; " + Simd.description() + ")");
+        StringBuilder lines = new StringBuilder();
+        hot.forEach((name, hash) -> {
+            System.out.println("[vecprop] same-bits hash " + name + " " + hash + " (" + config + "; "
+                    + Simd.description() + ")");
+            lines.append(name).append(' ').append(hash).append('\n');
+        });
         String dir = System.getProperty("vecprop.samebits.dir");
         if (dir != null) {
             Path file = Path.of(dir, config + ".txt");
             Files.createDirectories(file.getParent());
-            Files.writeString(file, hot + "\n", StandardCharsets.UTF_8);
+            Files.writeString(file, lines.toString(), StandardCharsets.UTF_8);
         }
+        assertEquals(pinned.keySet(), hot.keySet(), "the pinned file " + PINNED + " names every hash, and only those");
+        hot.forEach((name, hash) -> assertEquals(pinned.get(name), hash, "same-bits hash '" + name
+                + "' differs from the one pinned in " + PINNED + ": the order of arithmetic changed."
+                + " If that is deliberate it is a breaking change: update the pinned file and"
+                + " CHANGELOG.md in the same commit, saying why"));
+    }
+
+    /** Where the pinned hashes live (a test resource: {@code src/test/resources/org/vecprop}). */
+    static final String PINNED = "same-bits-pinned.txt";
+
+    /** The pinned hashes by name: lines {@code name hash comment...}, {@code #} comments. */
+    static Map<String, String> pinned() throws IOException {
+        Map<String, String> pinned = new LinkedHashMap<>();
+        try (var in = SameBitsTest.class.getResourceAsStream(PINNED)) {
+            if (in == null) {
+                throw new AssertionError(PINNED + " is missing from the test resources");
+            }
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#")) {
+                    continue;
+                }
+                String[] f = t.split("\\s+", 3);
+                pinned.put(f[0], f[1]);
+            }
+        }
+        return pinned;
+    }
+
+    /** Every named hash this test computes, in a fixed order. */
+    static Map<String, String> hashes() {
+        Map<String, String> hashes = new LinkedHashMap<>();
+        hashes.put("reference", hash());
+        return hashes;
     }
 
     /** Runs every call and returns the SHA-256 of all their results, as hex. */

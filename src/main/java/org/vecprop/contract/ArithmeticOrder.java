@@ -40,7 +40,7 @@ package org.vecprop.contract;
  * then {@code db[j] = sum} or, accumulating, {@code db[j] = db[j] + sum}.
  *
  * <h2>Element-wise operations</h2>
- * ReLU and its derivatives, the bias add, the SGD update, the MSE gradient
+ * ReLU and its derivatives, the bias add, the SGD update (Adam: below), the MSE gradient
  * {@code g = 2 * (p - t) / n}: each element by the formula its kernel's javadoc gives, which the
  * oracle in {@code org.vecprop.reference} spells out as plain loops.
  *
@@ -52,6 +52,19 @@ package org.vecprop.contract;
  * rounded once), tanh {@code dz = dy * fma(-a, a, 1)} ({@code 1 - a²} rounded once). Fused with
  * the bias gradient, {@code db} is the column sums above of the dz written. (Here the oracle
  * computes in double and rounds once, so it is the accuracy yardstick, not the order.)
+ *
+ * <h2>Adam and AdamW ({@code org.vecprop.kernel.Update.adam})</h2>
+ * PyTorch's algorithm ({@code torch.optim.Adam}, {@code AdamW}) in a fixed float order. Once per
+ * step {@code t >= 1}, in double, each rounded once to float: {@code s = lr / (1 - beta1^t)}
+ * ({@link #adamStepSize}), {@code r = sqrt(1 - beta2^t)} ({@link #adamRootCorrection}), and for
+ * AdamW {@code d = 1 - lr * weightDecay} ({@link #adamDecay}); powers by {@link StrictMath#pow},
+ * so they are the same bits on every JVM. Then per element, in this order:
+ * Adam with {@code weightDecay != 0}: {@code g = fma(weightDecay, w, g)}; AdamW with
+ * {@code weightDecay != 0}: {@code w = w * d}; {@code m = fma(1 - beta1, g - m, m)} (PyTorch's
+ * {@code lerp}); {@code v = fma(1 - beta2, g * g, beta2 * v)}; {@code q = m / (sqrt(v) / r + eps)};
+ * {@code w = fma(-s, q, w)}; then {@code g = 0} if asked ({@code 1 - beta} is exact in float for
+ * {@code beta} in {@code [0.5, 1)}, and rounded once otherwise; {@code sqrt} is the correctly
+ * rounded float square root).
  */
 public final class ArithmeticOrder {
     private ArithmeticOrder() {}
@@ -74,4 +87,39 @@ public final class ArithmeticOrder {
      * lane, which bounds a lane's relative rounding error by about {@code 16 * 2^-24}.
      */
     public static final int REDUCTION_CHUNK = 16 * REDUCTION_LANES;
+
+    /**
+     * Adam's step size for step {@code t}: {@code lr / (1 - beta1^t)} in double, rounded once.
+     *
+     * @param lr the learning rate
+     * @param beta1 the first moment's decay, in {@code [0, 1)}
+     * @param t the step, {@code >= 1}
+     * @return the step size as a float
+     */
+    public static float adamStepSize(float lr, float beta1, long t) {
+        return (float) (lr / (1.0 - StrictMath.pow(beta1, (double) t)));
+    }
+
+    /**
+     * Adam's second bias correction under the root for step {@code t}:
+     * {@code sqrt(1 - beta2^t)} in double, rounded once.
+     *
+     * @param beta2 the second moment's decay, in {@code [0, 1)}
+     * @param t the step, {@code >= 1}
+     * @return the root of the correction as a float
+     */
+    public static float adamRootCorrection(float beta2, long t) {
+        return (float) Math.sqrt(1.0 - StrictMath.pow(beta2, (double) t));
+    }
+
+    /**
+     * AdamW's decoupled weight decay factor: {@code 1 - lr * weightDecay} in double, rounded once.
+     *
+     * @param lr the learning rate
+     * @param weightDecay the decay
+     * @return the factor the weights are multiplied by before the step
+     */
+    public static float adamDecay(float lr, float weightDecay) {
+        return (float) (1.0 - (double) lr * weightDecay);
+    }
 }

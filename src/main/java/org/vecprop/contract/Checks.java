@@ -298,6 +298,53 @@ public final class Checks {
         }
     }
 
+    /**
+     * Validates an Adam or AdamW update of {@code n} contiguous parameters: sizes and extents of
+     * w, g, m and v, no two of them overlapping, and the hyper-parameters: {@code lr} and
+     * {@code weightDecay} finite and {@code >= 0}, {@code beta1} and {@code beta2} in
+     * {@code [0, 1)}, {@code eps} finite and {@code > 0}, {@code step >= 1}.
+     */
+    public static void adam(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff,
+                            float[] v, int vOff, float lr, float beta1, float beta2, float eps,
+                            float weightDecay, long step) {
+        nonNegative("lr", lr);
+        unitInterval("beta1", beta1);
+        unitInterval("beta2", beta2);
+        if (!(eps > 0f) || eps == Float.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException("eps must be finite and > 0, got " + eps);
+        }
+        nonNegative("weightDecay", weightDecay);
+        if (step < 1) {
+            throw new IllegalArgumentException("step must be >= 1 (the first update is step 1), got " + step);
+        }
+        size("n", n);
+        vector("w", w, wOff, n);
+        vector("g", g, gOff, n);
+        vector("m", m, mOff, n);
+        vector("v", v, vOff, n);
+        int ld = Math.max(1, n);
+        noOverlap("w", w, wOff, 1, n, ld, "g", g, gOff, 1, n, ld, false);
+        noOverlap("m", m, mOff, 1, n, ld, "w", w, wOff, 1, n, ld, false);
+        noOverlap("m", m, mOff, 1, n, ld, "g", g, gOff, 1, n, ld, false);
+        noOverlap("v", v, vOff, 1, n, ld, "w", w, wOff, 1, n, ld, false);
+        noOverlap("v", v, vOff, 1, n, ld, "g", g, gOff, 1, n, ld, false);
+        noOverlap("v", v, vOff, 1, n, ld, "m", m, mOff, 1, n, ld, false);
+    }
+
+    /** {@code value} must be finite and {@code >= 0}. */
+    public static void nonNegative(String name, float value) {
+        if (!(value >= 0f) || value == Float.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException(name + " must be finite and >= 0, got " + value);
+        }
+    }
+
+    /** {@code value} must be in {@code [0, 1)}. */
+    public static void unitInterval(String name, float value) {
+        if (!(value >= 0f && value < 1f)) {
+            throw new IllegalArgumentException(name + " must be in [0, 1), got " + value);
+        }
+    }
+
     /** Validates the output array of a summary: at least 4 doubles. */
     public static void summary(double[] out) {
         if (out == null) {

@@ -93,6 +93,16 @@ public interface Kernels {
     void sgd(int n, float[] w, int wOff, float[] g, int gOff, float[] v, int vOff,
              float lr, float momentum, float weightDecay, boolean zeroGrad);
 
+    /**
+     * The Adam/AdamW update of n contiguous parameters in {@code contract.ArithmeticOrder}'s
+     * order, with the per-step scalars already computed there: {@code stepSize} ({@code s}),
+     * {@code rootCorrection} ({@code r}), {@code coupledDecay} (Adam's L2 factor, 0 for none),
+     * {@code decay} (AdamW's factor, or exactly 1 for none: then w is not multiplied).
+     */
+    void adam(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff,
+              float[] v, int vOff, float stepSize, float rootCorrection, float beta1, float beta2,
+              float eps, float coupledDecay, float decay, boolean zeroGrad);
+
     /** Sum of squares, max |x|, NaN and infinity counts into out (see SummaryIndex). */
     void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out, Buffers buffers);
 

@@ -1,6 +1,5 @@
 package org.vecprop.io;
 
-import java.io.IOException;
 
 /**
  * A safetensors file that vecprop will not read: truncated, a header that is not the JSON the
@@ -8,7 +7,7 @@ import java.io.IOException;
  * data, a shape that does not match its bytes. The message names the problem (and the tensor,
  * where there is one). Nothing is returned from a file that fails any check.
  */
-public final class SafeTensorsFormatException extends IOException {
+public final class SafeTensorsFormatException extends FileRejectedException {
     private static final long serialVersionUID = 1L;
 
     /**

@@ -15,11 +15,13 @@ final class Implementation {
     private Implementation() {}
 
     /**
-     * The Vector API kernels when SIMD is on; else the scalar ones, or, when
-     * {@code -Dvecprop.requireSimd=true} asks for SIMD or nothing, kernels that refuse every call.
+     * The Vector API kernels when SIMD is on; else the scalar ones; or, when
+     * {@code -Dvecprop.requireSimd=true} asks for full speed or nothing and SIMD is off or the JVM
+     * has no hardware FMA, kernels that refuse every call.
      */
-    static final Kernels KERNELS = Vectorization.ENABLED ? VectorKernels.INSTANCE
-            : Vectorization.REQUIRED ? refusing() : ScalarKernels.INSTANCE;
+    static final Kernels KERNELS = Vectorization.REQUIRED && Vectorization.WHY_SLOW != null
+            ? refusing()
+            : Vectorization.ENABLED ? VectorKernels.INSTANCE : ScalarKernels.INSTANCE;
 
     /**
      * Kernels whose every method throws {@link IllegalStateException} saying why SIMD is off. A

@@ -57,21 +57,36 @@ public final class Simd {
     }
 
     /**
-     * Throws unless the kernels run on the Vector API: for a service to call at start-up when it
-     * would rather not run at all than run on the scalar path (about 40 times slower). The same
-     * refusal applies to every kernel call when the JVM runs with
-     * {@code -Dvecprop.requireSimd=true}.
+     * Whether the JVM computes fused multiply-adds with the CPU's FMA instruction (HotSpot's
+     * {@code UseFMA}, on by default where the CPU has one). Every kernel's order of arithmetic is
+     * built on FMA; without the instruction the JDK computes each one in software, exactly (the
+     * results are the same bits) but orders of magnitude slower, on the vector and the scalar
+     * path alike. True when the JVM cannot tell.
      *
-     * @throws IllegalStateException naming why SIMD is off and how to turn it on
+     * @return true when fma is a hardware instruction on this JVM
+     */
+    public static boolean hardwareFma() {
+        return Vectorization.HARDWARE_FMA;
+    }
+
+    /**
+     * Throws unless the kernels run at full speed: on the Vector API, with hardware FMA. For a
+     * service to call at start-up when it would rather not run at all than run on the scalar path
+     * (about 40 times slower) or without FMA (orders of magnitude slower). The same refusal
+     * applies to every kernel call when the JVM runs with {@code -Dvecprop.requireSimd=true}.
+     *
+     * @throws IllegalStateException naming why (SIMD off, or no hardware FMA) and how to fix it
      */
     public static void requireVectorized() {
-        if (!Vectorization.ENABLED) {
+        if (Vectorization.WHY_SLOW != null) {
             throw new IllegalStateException(refusal());
         }
     }
 
-    /** The message of a refusal: why SIMD is off and how to fix it, in one line. */
+    /** The message of a refusal: why the kernels are slow and how to fix it, in one line. */
     static String refusal() {
-        return "vecprop: SIMD is required but off, because " + Vectorization.WHY_OFF;
+        return "vecprop: SIMD with hardware FMA is required, but "
+                + (Vectorization.ENABLED ? "SIMD is on and " : "SIMD is off, because ")
+                + Vectorization.WHY_SLOW;
     }
 }

@@ -54,8 +54,8 @@ import org.vecprop.kernel.Tanh;
 public final class Dense {
     private final int in, out, maxBatch;
     private final Activation activation;
-    private final float[] weights, bias;       // shared by layers made with sharingWeights
-    private final Packed packed;               // likewise
+    private final boolean withBias;
+    private final WeightCell cell;             // shared by layers made with sharingWeights
 
     /**
      * Forward products up to this many multiply-adds use the unpacked weights: the GEMM's direct
@@ -68,6 +68,9 @@ public final class Dense {
     private boolean frozen;
     private float[] x;
     private int xOff, ldx, batch = -1;
+    /** The version the last forward read, and its revision then: backward checks both. */
+    private WeightVersion used;
+    private long usedRevision;
 
     /**
      * A layer with freshly initialised weights: He normal for ReLU, Glorot uniform for identity,
@@ -86,6 +89,7 @@ public final class Dense {
         this(in, out, activation, new float[checkedSize(in, out, maxBatch, activation)],
                 withBias ? new float[out] : null, maxBatch);
         SplittableRandom rnd = new SplittableRandom(seed);
+        float[] weights = cell.current.weights; // nobody else can see the layer yet
         if (activation == Activation.RELU) {
             Init.he(weights, in, rnd);
         } else {
@@ -93,57 +97,28 @@ public final class Dense {
         }
     }
 
-    /**
-     * The weights packed for the forward product, shared by the layers that share the weights;
-     * repacked (in place, allocating only the first time) when marked stale.
-     */
-    private static final class Packed {
-        private volatile boolean stale = true;
-        private PackedMatrix matrix;
-
-        /** The packed weights, repacked first if they are stale. */
-        PackedMatrix current(float[] weights, int in, int out) {
-            if (stale) {
-                refresh(weights, in, out);
-            }
-            return matrix;
-        }
-
-        private synchronized void refresh(float[] weights, int in, int out) {
-            if (!stale) {
-                return; // another layer over the same weights got here first
-            }
-            if (matrix == null) {
-                matrix = PackedMatrix.pack(false, in, out, weights, 0, out);
-            } else {
-                matrix.refresh(weights, 0, out);
-            }
-            stale = false;
-        }
-    }
-
     private Dense(int in, int out, Activation activation, float[] weights, float[] bias,
                   int maxBatch) {
-        this(in, out, activation, weights, bias, new Packed(), maxBatch);
+        this(in, out, activation, bias != null,
+                new WeightCell(new WeightVersion(in, out, weights, bias)), maxBatch);
     }
 
-    private Dense(int in, int out, Activation activation, float[] weights, float[] bias,
-                  Packed packed, int maxBatch) {
+    private Dense(int in, int out, Activation activation, boolean withBias, WeightCell cell,
+                  int maxBatch) {
         checkedSize(in, out, maxBatch, activation);
-        this.packed = packed;
+        this.cell = cell;
         this.in = in;
         this.out = out;
         this.activation = activation;
         this.maxBatch = maxBatch;
-        this.weights = weights;
-        this.bias = bias;
+        this.withBias = withBias;
         this.weightGrad = new float[in * out];
-        this.biasGrad = bias == null ? null : new float[out];
+        this.biasGrad = withBias ? new float[out] : null;
         this.output = new float[maxBatch * out];
         this.outputGrad = new float[maxBatch * out];
         this.inputGrad = new float[maxBatch * in];
         this.weightView = new Parameter("weight", this, Parameter.Kind.WEIGHT);
-        this.biasView = bias == null ? null : new Parameter("bias", this, Parameter.Kind.BIAS);
+        this.biasView = withBias ? new Parameter("bias", this, Parameter.Kind.BIAS) : null;
     }
 
     /**
@@ -173,16 +148,26 @@ public final class Dense {
     }
 
     /**
-     * A layer over the same weight and bias arrays as this one, with buffers (and gradients) of
-     * its own: for inference on several threads at once (the weights are only read). Training
-     * either layer changes the weights both see. It starts frozen if this layer is.
+     * A layer over the same weights as this one, with buffers (and gradients) of its own: for
+     * inference on another thread. Every change of the weights, made through any of the layers
+     * that share them (an optimizer step, a {@link Parameter} write, a load), is seen by all of
+     * them, and each forward pass computes with one consistent version: all of the weights and
+     * bias before a change or all of them after it, never a mix, however the threads interleave
+     * (see {@link #forward}). It starts frozen if this layer is.
+     *
+     * <p>Cost: while a layer's weights are shared, each change is made on a copy that is packed
+     * and then published (copy-on-write: the change allocates the layer's size, and a reader
+     * still computing with the old version keeps it until it finishes); a layer that shares with
+     * no other is changed in place and allocates nothing.
      *
      * @param maxBatch the largest batch the new layer accepts, {@code >= 1}
      * @return the new layer
      * @throws IllegalArgumentException for a maxBatch below 1 or buffers larger than an array
      */
     public Dense sharingWeights(int maxBatch) {
-        Dense copy = new Dense(in, out, activation, weights, bias, packed, maxBatch);
+        checkedSize(in, out, maxBatch, activation);
+        cell.attach();
+        Dense copy = new Dense(in, out, activation, withBias, cell, maxBatch);
         copy.frozen = frozen;
         return copy;
     }
@@ -223,13 +208,23 @@ public final class Dense {
         Objects.requireNonNull(x, "x must not be null");
         checkBatch(batch);
         Checks.matrix("x", x, xOff, batch, in, ldx);
+        return forward(cell.current, x, xOff, ldx, batch);
+    }
+
+    /**
+     * The forward pass with a version of the weights already read (by {@link Network#forward},
+     * which reads every layer's at once); arguments checked.
+     */
+    float[] forward(WeightVersion version, float[] x, int xOff, int ldx, int batch) {
         if ((long) batch * in * out <= PLAIN_MAX_WORK) {
-            Gemm.multiplyBiasActivation(false, false, batch, out, in, 1f, x, xOff, ldx, weights, 0, out,
-                    0f, output, 0, out, bias, 0, activation);
+            Gemm.multiplyBiasActivation(false, false, batch, out, in, 1f, x, xOff, ldx,
+                    version.weights, 0, out, 0f, output, 0, out, version.bias, 0, activation);
         } else {
-            Gemm.multiplyPackedBiasActivation(false, batch, 1f, x, xOff, ldx, packed.current(weights, in, out),
-                    0f, output, 0, out, bias, 0, activation);
+            Gemm.multiplyPackedBiasActivation(false, batch, 1f, x, xOff, ldx, version.packed(),
+                    0f, output, 0, out, version.bias, 0, activation);
         }
+        this.used = version;
+        this.usedRevision = version.revision();
         this.x = x;
         this.xOff = xOff;
         this.ldx = ldx;
@@ -248,7 +243,8 @@ public final class Dense {
      * @param ldda the row stride of dA, {@code >= out}
      * @param mode whether the weight and bias gradients are added to or replace what they hold
      * @param inputGradient whether to compute {@code dX = dZ·Wᵀ}; the first layer skips it
-     * @throws IllegalStateException if there was no forward pass
+     * @throws IllegalStateException if there was no forward pass, or the weights or bias changed
+     *     since it (an optimizer step, a write, a load: forward again first)
      * @throws NullPointerException if {@code dA} or {@code mode} is null
      * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
      */
@@ -258,6 +254,7 @@ public final class Dense {
         if (batch < 0) {
             throw new IllegalStateException("backward before forward");
         }
+        requireParametersOfTheLastForward();
         Checks.matrix("dA", dA, dAOff, batch, out, ldda);
         if (frozen && !inputGradient) {
             return; // nothing to compute: no parameter gradient, no dX
@@ -309,18 +306,64 @@ public final class Dense {
         }
         if (inputGradient) {
             // dX = dZ·Wᵀ: (batch x out)·(out x in), W read transposed in place.
-            Gemm.multiply(false, true, batch, in, out, 1f, dz, dzOff, lddz, weights, 0, out,
+            Gemm.multiply(false, true, batch, in, out, 1f, dz, dzOff, lddz, used.weights, 0, out,
                     0f, inputGrad, 0, in);
         }
     }
 
     /**
-     * Tells the layer its weights were changed in place (by the optimizer, a {@link Parameter}
-     * write or a load): the packed copy the forward product reads is refreshed before the next
-     * forward. Cheap; the repacking happens once, at that forward.
+     * Throws unless the weights and bias are those the last forward computed with: after an
+     * optimizer step, a write or a load, the activations it kept belong to the old parameters,
+     * and a gradient from them would be neither the old parameters' nor the new ones' (PyTorch
+     * refuses the same: a tensor needed for the gradient modified in place).
+     *
+     * @throws IllegalStateException if they changed since the last forward
+     */
+    void requireParametersOfTheLastForward() {
+        if (used != cell.current || used.revision() != usedRevision) {
+            throw new IllegalStateException("backward needs a forward after the layer's"
+                    + " parameters changed (an optimizer step, a write or a load): the last"
+                    + " forward's activations were computed with the old ones");
+        }
+    }
+
+    /**
+     * Tells the layer its weights were changed in place through {@link #weightArray()} (tests
+     * of this package; the library's own changes go through {@link #cell()}): the packed copy the
+     * forward product reads is refreshed before the next forward. Only for a layer whose weights
+     * no other layer shares.
      */
     void weightsChanged() {
-        packed.stale = true;
+        cell.lock.lock();
+        try {
+            if (!cell.exclusive()) {
+                throw new IllegalStateException("weights shared with other layers change by publication only");
+            }
+            cell.current.changedInPlace(true);
+        } finally {
+            cell.lock.unlock();
+        }
+    }
+
+    /** The cell holding this layer's weights, shared with the layers made by sharingWeights. */
+    WeightCell cell() {
+        return cell;
+    }
+
+    /**
+     * Changes this layer's weights or its bias alone (a {@link Parameter} write), under the
+     * cell's rule: in place when no other layer shares them, else on a copy published whole.
+     */
+    void change(Parameter.Kind kind, java.util.function.Consumer<float[]> write) {
+        cell.lock.lock();
+        try {
+            boolean weights = kind == Parameter.Kind.WEIGHT;
+            WeightVersion v = weights ? cell.begin() : cell.beginBias();
+            write.accept(weights ? v.weights : v.bias);
+            cell.publish(cell.finish(v, weights));
+        } finally {
+            cell.lock.unlock();
+        }
     }
 
     /**
@@ -398,17 +441,21 @@ public final class Dense {
 
     /** {@return whether the layer has a bias} */
     public boolean hasBias() {
-        return bias != null;
+        return withBias;
     }
 
-    /** The live weight array, {@code in x out} row-major: for this package, which tells the layer. */
+    /**
+     * The current version's weight array, {@code in x out} row-major: for this package, which
+     * reads it or, for a layer that shares its weights with no other, writes it and tells the
+     * layer.
+     */
     float[] weightArray() {
-        return weights;
+        return cell.current.weights;
     }
 
-    /** The live bias array, or null: for this package. */
+    /** The current version's bias array, or null: for this package, as {@link #weightArray()}. */
     float[] biasArray() {
-        return bias;
+        return cell.current.bias;
     }
 
     /**

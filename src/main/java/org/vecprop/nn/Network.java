@@ -51,6 +51,10 @@ public final class Network {
     private final int inputs, maxBatch;
     private final Output output;
     private final List<Parameter> parameters;
+    /** Shared with the networks made by sharingWeights: makes several layers' changes one. */
+    private final WeightGroup group;
+    /** This network's own scratch: the versions a forward reads, the ones a change prepares. */
+    private final WeightVersion[] versions, pending;
     private int batch = -1;
     private boolean lossReady;
 
@@ -117,6 +121,10 @@ public final class Network {
      * @throws IllegalArgumentException if the layers do not fit together
      */
     public Network(Dense... layers) {
+        this(new WeightGroup(), layers);
+    }
+
+    private Network(WeightGroup group, Dense... layers) {
         Objects.requireNonNull(layers, "layers must not be null");
         if (layers.length == 0) {
             throw new IllegalArgumentException("a network needs at least one layer");
@@ -156,6 +164,9 @@ public final class Network {
             }
         }
         this.parameters = Collections.unmodifiableList(params);
+        this.group = group;
+        this.versions = new WeightVersion[layers.length];
+        this.pending = new WeightVersion[layers.length];
     }
 
     /**
@@ -167,11 +178,17 @@ public final class Network {
      * @throws IllegalArgumentException for a maxBatch below 1 or buffers larger than an array
      */
     public Network sharingWeights(int maxBatch) {
+        checkBatchLimit(maxBatch);
         Dense[] copies = new Dense[layers.length];
-        for (int l = 0; l < layers.length; l++) {
-            copies[l] = layers[l].sharingWeights(maxBatch);
+        group.lock.lock(); // no change of several layers is half-prepared while the sharer attaches
+        try {
+            for (int l = 0; l < layers.length; l++) {
+                copies[l] = layers[l].sharingWeights(maxBatch);
+            }
+        } finally {
+            group.lock.unlock();
         }
-        return new Network(copies);
+        return new Network(group, copies);
     }
 
     /**
@@ -191,14 +208,85 @@ public final class Network {
         Objects.requireNonNull(x, "x must not be null");
         checkBatch(batch);
         Checks.matrix("x", x, xOff, batch, inputs, ldx);
-        float[] a = layers[0].forward(x, xOff, ldx, batch);
+        // One version of every layer, read together: a change of several layers published by
+        // another thread (a load, an optimizer step) is seen whole or not at all (WeightGroup).
+        long seen;
+        do {
+            seen = group.stableSequence();
+            for (int l = 0; l < layers.length; l++) {
+                versions[l] = layers[l].cell().current;
+            }
+        } while (!group.unchangedSince(seen));
+        float[] a = layers[0].forward(versions[0], x, xOff, ldx, batch);
         for (int l = 1; l < layers.length; l++) {
-            a = layers[l].forward(a, 0, layers[l - 1].outputs(), batch);
+            a = layers[l].forward(versions[l], a, 0, layers[l - 1].outputs(), batch);
         }
         this.batch = batch;
         this.lossReady = false;
         output.rows(batch);
         return output;
+    }
+
+    /**
+     * A test seam: run between two layers' publications, to widen the instant in which a reader
+     * without the sequence lock would gather a mix of versions (so the stress test can show
+     * the lock is what prevents it). Null, and read only while publishing, outside tests.
+     */
+    static volatile Runnable publicationPause;
+
+    private static void checkBatchLimit(int maxBatch) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
+        }
+    }
+
+    /**
+     * Changes the weights of every layer {@code change} names as one change: while the weights
+     * are shared (see {@link #sharingWeights}), each changed layer gets a new version, prepared
+     * and packed first and then published with the others at once, so a forward pass on another
+     * thread computes with all the old layers or all the new ones; a layer shared with no other
+     * is changed in place (no allocation). Changes of this network's weights made through any
+     * network sharing them are serialised, each starting from the one before.
+     */
+    void changeWeights(WeightChange change) {
+        group.lock.lock();
+        int locked = 0;
+        try {
+            for (; locked < layers.length; locked++) {
+                layers[locked].cell().lock.lock();
+            }
+            boolean publish = false;
+            for (int l = 0; l < layers.length; l++) {
+                WeightCell cell = layers[l].cell();
+                if (!change.changes(l)) {
+                    pending[l] = null;
+                    continue;
+                }
+                WeightVersion v = cell.begin();
+                change.change(l, v.weights, v.bias);
+                pending[l] = cell.finish(v, true);
+                publish |= pending[l] != cell.current;
+            }
+            if (publish) {
+                group.beginPublication();
+                for (int l = 0; l < layers.length; l++) {
+                    if (pending[l] != null) {
+                        layers[l].cell().publish(pending[l]);
+                        Runnable pause = publicationPause;
+                        if (pause != null) {
+                            pause.run();
+                        }
+                    }
+                }
+                group.endPublication();
+            }
+        } finally {
+            java.util.Arrays.fill(pending, null);
+            while (locked > 0) {
+                layers[--locked].cell().lock.unlock();
+            }
+            group.lock.unlock();
+        }
     }
 
     private void checkBatch(int batch) {
@@ -240,7 +328,9 @@ public final class Network {
      *
      * @param mode add to the gradient buffers or overwrite them
      * @throws NullPointerException if {@code mode} is null
-     * @throws IllegalStateException if {@link #loss} was not called after the last forward
+     * @throws IllegalStateException if {@link #loss} was not called after the last forward, or
+     *     the parameters of a layer it would visit changed since that forward (an optimizer
+     *     step, a write, a load: forward again first)
      */
     public void backward(Gradients mode) {
         Objects.requireNonNull(mode, "mode must not be null");
@@ -251,6 +341,9 @@ public final class Network {
         int lowest = 0;
         while (lowest < layers.length && layers[lowest].frozen()) {
             lowest++;
+        }
+        for (int l = lowest; l < layers.length; l++) {
+            layers[l].requireParametersOfTheLastForward(); // every check before any write
         }
         Dense last = layers[layers.length - 1];
         float[] grad = loss.gradient();
@@ -373,7 +466,7 @@ public final class Network {
     public static Network fromSafeTensors(SafeTensors contents, int maxBatch) {
         Objects.requireNonNull(contents, "contents must not be null");
         Network net = new Network(NetworkFile.layers(contents, maxBatch));
-        NetworkFile.load(net.parameters, net.modules(), contents);
+        net.loadWeights(contents);
         return net;
     }
 
@@ -406,7 +499,38 @@ public final class Network {
      */
     public void loadWeights(SafeTensors contents) {
         Objects.requireNonNull(contents, "contents must not be null");
-        NetworkFile.load(parameters, modules(), contents);
+        List<float[]> staged = NetworkFile.stage(parameters, modules(), contents);
+        changeWeights(new StagedWeights(staged));
+    }
+
+    /** A load's change: each layer's staged weight (in x out) and bias, in parameter order. */
+    private final class StagedWeights implements WeightChange {
+        private final float[][] weights, biases;
+
+        StagedWeights(List<float[]> staged) {
+            weights = new float[layers.length][];
+            biases = new float[layers.length][];
+            int i = 0;
+            for (int l = 0; l < layers.length; l++) {
+                weights[l] = staged.get(i++);
+                if (layers[l].hasBias()) {
+                    biases[l] = staged.get(i++);
+                }
+            }
+        }
+
+        @Override
+        public boolean changes(int l) {
+            return true;
+        }
+
+        @Override
+        public void change(int l, float[] w, float[] b) {
+            System.arraycopy(weights[l], 0, w, 0, w.length);
+            if (b != null) {
+                System.arraycopy(biases[l], 0, b, 0, b.length);
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------ accessors

@@ -106,10 +106,12 @@ final class NetworkFile {
     }
 
     /**
-     * Loads the contents into the network: every check first (metadata, names, shapes), every
-     * tensor staged (transposed) second, the weights written last, so a failure changes nothing.
+     * Stages the contents for the network's parameters: every check first (metadata, names,
+     * shapes), then every tensor staged (transposed to in x out), in parameter order; nothing of
+     * the network is written (the caller publishes them as one change), so a failure changes
+     * nothing.
      */
-    static void load(List<Parameter> parameters, String networkModules, SafeTensors contents) {
+    static List<float[]> stage(List<Parameter> parameters, String networkModules, SafeTensors contents) {
         Map<String, String> meta = contents.metadata();
         String layout = meta.get(LAYOUT_KEY);
         if (layout != null && !layout.equals(LAYOUT)) {
@@ -147,10 +149,7 @@ final class NetworkFile {
             throw new IllegalArgumentException("the file holds tensors this network has no"
                     + " parameter for: " + unused + " (this network is " + networkModules + ")");
         }
-        int i = 0;
-        for (Parameter p : parameters) {
-            p.copyFrom(staged.get(i++), 0);
-        }
+        return staged;
     }
 
     /** One Linear module of a module list and the activation after it. */
@@ -158,7 +157,7 @@ final class NetworkFile {
 
     /**
      * The layers the file's module list describes, shapes checked against its tensors, weights
-     * zero: the caller builds the network from them and {@link #load}s the contents.
+     * zero: the caller builds the network from them and {@link #stage}s the contents.
      */
     static Dense[] layers(SafeTensors contents, int maxBatch) {
         if (maxBatch < 1) {

@@ -20,10 +20,14 @@ import java.util.Objects;
  * {@code 1 x out}. (The safetensors file holds PyTorch's {@code out x in}: saving and loading
  * transpose.)
  *
- * <p><b>Writing</b> goes through {@link #copyFrom}, {@link #set} and {@link #fill}, which tell
- * the layer its weights changed (the packed copy its forward product reads is refreshed), so a
- * write can never be forgotten by the layer. The views of {@link #values()} and
- * {@link #gradient()} are read-only.
+ * <p><b>Writing</b> goes through {@link #copyFrom}, {@link #set} and {@link #fill}, which change
+ * the layer's weights under its rule (in place while no other layer shares them, else a copy
+ * published whole: a forward pass on another thread sees all of this tensor before the write or
+ * all of it after; see {@link Dense#sharingWeights}), so a write can never be forgotten by the
+ * layer nor half-seen by a reader. Each call is one change: to change many values of a shared
+ * layer at once, use {@link #copyFrom} rather than {@link #set} in a loop (each call copies the
+ * layer). A write through one parameter changes one layer; {@link Network#loadWeights} changes a
+ * whole network at once. The views of {@link #values()} and {@link #gradient()} are read-only.
  */
 public final class Parameter {
     /** Which tensor of the layer. */
@@ -37,17 +41,17 @@ public final class Parameter {
     private final String name;
     private final Dense layer;
     private final Kind kind;
-    private final float[] values, gradient;
-    private final int rows, cols;
+    private final float[] gradient;
+    private final int rows, cols, size;
 
     Parameter(String name, Dense layer, Kind kind) {
         this.name = name;
         this.layer = layer;
         this.kind = kind;
-        this.values = kind == Kind.WEIGHT ? layer.weightArray() : layer.biasArray();
         this.gradient = kind == Kind.WEIGHT ? layer.weightGrad() : layer.biasGrad();
         this.rows = kind == Kind.WEIGHT ? layer.inputs() : 1;
         this.cols = layer.outputs();
+        this.size = rows * cols;
     }
 
     /** {@return the name, e.g. {@code "2.weight"} (see the class comment)} */
@@ -77,7 +81,7 @@ public final class Parameter {
 
     /** {@return the element count, {@code rows() * cols()}} */
     public int size() {
-        return values.length;
+        return size;
     }
 
     /** {@return whether the layer is frozen: no gradient computed, not updated} */
@@ -92,7 +96,7 @@ public final class Parameter {
      * @throws IndexOutOfBoundsException for an index outside the parameter
      */
     public float get(int index) {
-        return values[Objects.checkIndex(index, values.length)];
+        return array()[Objects.checkIndex(index, size)];
     }
 
     /**
@@ -106,10 +110,10 @@ public final class Parameter {
     }
 
     /**
-     * {@return a read-only view of the values, row-major {@code rows() x cols()}: no copy, it shows every later change (one small view object per call)}
+     * {@return a read-only view of the current values, row-major {@code rows() x cols()}: no copy (one small view object per call). It shows later changes while the layer shares its weights with no other; once they are shared, each change publishes new arrays (see {@link Dense#sharingWeights}) and a view taken before it keeps showing the version it was taken from}
      */
     public FloatBuffer values() {
-        return FloatBuffer.wrap(values).asReadOnlyBuffer();
+        return FloatBuffer.wrap(array()).asReadOnlyBuffer();
     }
 
     /**
@@ -129,8 +133,8 @@ public final class Parameter {
      */
     public void copyTo(float[] dst, int dstOff) {
         Objects.requireNonNull(dst, "dst must not be null");
-        Objects.checkFromIndexSize(dstOff, values.length, dst.length);
-        System.arraycopy(values, 0, dst, dstOff, values.length);
+        Objects.checkFromIndexSize(dstOff, size, dst.length);
+        System.arraycopy(array(), 0, dst, dstOff, size);
     }
 
     /**
@@ -144,9 +148,8 @@ public final class Parameter {
      */
     public void copyFrom(float[] src, int srcOff) {
         Objects.requireNonNull(src, "src must not be null");
-        Objects.checkFromIndexSize(srcOff, values.length, src.length);
-        System.arraycopy(src, srcOff, values, 0, values.length);
-        changed();
+        Objects.checkFromIndexSize(srcOff, size, src.length);
+        layer.change(kind, values -> System.arraycopy(src, srcOff, values, 0, size));
     }
 
     /**
@@ -157,8 +160,8 @@ public final class Parameter {
      * @throws IndexOutOfBoundsException for an index outside the parameter
      */
     public void set(int index, float value) {
-        values[Objects.checkIndex(index, values.length)] = value;
-        changed();
+        Objects.checkIndex(index, size);
+        layer.change(kind, values -> values[index] = value);
     }
 
     /**
@@ -167,14 +170,12 @@ public final class Parameter {
      * @param value the new value
      */
     public void fill(float value) {
-        Arrays.fill(values, value);
-        changed();
+        layer.change(kind, values -> Arrays.fill(values, value));
     }
 
-    private void changed() {
-        if (kind == Kind.WEIGHT) {
-            layer.weightsChanged();
-        }
+    /** The current version's values: read afresh on every call, since a change may publish a new one. */
+    private float[] array() {
+        return kind == Kind.WEIGHT ? layer.weightArray() : layer.biasArray();
     }
 
     /** {@return the name and shape, e.g. {@code 0.weight (2 x 64, in x out)}} */

@@ -1,11 +1,18 @@
 package org.vecprop.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.vecprop.kernel.Simd;
 
-/** The width decision: what the probe reports against what was chosen. */
+/**
+ * The width and FMA decision: {@link Vectorization#choose} on what a CPU and a command line could
+ * present (wider than 512 bits, widths no shape exists for, no FMA), and what this run chose
+ * against what the probe reports.
+ */
 class VectorizationTest {
     @Test
     void theProbeReportsAtLeastTheChosenWidth() {
@@ -13,5 +20,59 @@ class VectorizationTest {
         int preferred = VectorProbe.preferredFloatBits();
         assertTrue(preferred >= 128 && preferred >= Simd.vectorBits(),
                 "preferred " + preferred + " bits, chosen " + Simd.vectorBits());
+        assertEquals(Simd.vectorBits(), Lanes.L * 32, "the species the kernels use has the chosen width");
+        assertTrue(Lanes.L <= 16, "at most 16 lanes: the long sums step 4 vectors through 64 virtual lanes");
+    }
+
+    @Test
+    void widthsAbove512BitsRunAt512() {
+        for (int preferred : new int[] {640, 1024, 1536, 2048}) {
+            Vectorization.Choice c = Vectorization.choose("", null, null, preferred, true);
+            assertTrue(c.enabled(), c.description());
+            assertEquals(512, c.bits(), c.description());
+            assertTrue(c.description().contains("the CPU prefers " + preferred), c.description());
+        }
+        assertEquals(256, Vectorization.choose("256", null, null, 2048, true).bits());
+        assertEquals(128, Vectorization.choose("128", null, null, 1024, true).bits());
+    }
+
+    @Test
+    void aWidthWithNoVectorShapeRunsAtTheWidestShapeBelowIt() {
+        // SVE lets a CPU prefer any multiple of 128 bits; the Vector API's shapes are 128/256/512.
+        assertEquals(256, Vectorization.choose("", null, null, 384, true).bits());
+        assertEquals(512, Vectorization.choose("", null, null, 768, true).bits());
+        assertEquals(128, Vectorization.choose("", null, null, 128, true).bits());
+        assertEquals(256, Vectorization.choose("512", null, null, 256, true).bits(),
+                "a request wider than the CPU runs at the CPU's width");
+    }
+
+    @Test
+    void theScalarPathAndItsReasons() {
+        Vectorization.Choice off = Vectorization.choose("0", null, null, 512, true);
+        assertFalse(off.enabled());
+        assertEquals(0, off.bits());
+        assertTrue(off.whyOff().contains("vectorBits=0"), off.whyOff());
+        assertEquals(off.whyOff(), off.whySlow());
+        assertTrue(Vectorization.choose("300", null, null, 512, true).whyOff().contains("not one of 0, 128, 256, 512"));
+        assertTrue(Vectorization.choose("", "no module", null, 512, true).whyOff().contains("no module"));
+        assertTrue(Vectorization.choose("", null, "no C2", 512, true).whyOff().contains("no C2"));
+        assertTrue(Vectorization.choose("", null, null, 64, true).whyOff().contains("64 bits (< 128)"));
+    }
+
+    @Test
+    void withoutHardwareFmaSimdStaysOnButTheChoiceIsSlowAndSaysWhy() {
+        Vectorization.Choice c = Vectorization.choose("", null, null, 512, false);
+        assertTrue(c.enabled(), "the vector path is still the faster of two slow ones");
+        assertEquals(512, c.bits());
+        assertNull(c.whyOff());
+        assertTrue(c.whySlow().contains("does not use an FMA instruction"), c.whySlow());
+        assertTrue(c.description().startsWith("vecprop: SIMD on, 512-bit") && c.description().contains("FMA"),
+                c.description());
+        Vectorization.Choice scalar = Vectorization.choose("", "no module", null, 0, false);
+        assertTrue(scalar.description().contains("no module") && scalar.description().contains("FMA"),
+                scalar.description());
+        Vectorization.Choice fine = Vectorization.choose("", null, null, 512, true);
+        assertNull(fine.whySlow());
+        assertTrue(fine.description().endsWith("hardware FMA"), fine.description());
     }
 }

@@ -380,13 +380,13 @@ class DenseTest {
     }
 
     @Test
-    void forwardUsesTheWeightsAsOfTheLastChangeNotice() {
-        // The forward product reads a packed copy of W: refreshed after weightsChanged(), which
-        // Sgd calls after every step and direct writers must call.
+    void forwardUsesTheWeightsOfTheLastChangeOnEveryLayerSharingThem() {
+        // The forward product reads a packed copy of W. A layer that shares its weights with no
+        // other is changed in place and told (weightsChanged, what Sgd did before optimizers
+        // published changes); once shared, a change is a published version both layers see.
         Random rnd = new Random(9);
         int in = 37, out = 45, batch = 11;
         Dense d = new Dense(in, out, Activation.RELU, true, batch, 3);
-        Dense shared = d.sharingWeights(batch);
         float[] x = Values.random(rnd, batch * in, 0, 1f);
         float[] before = d.forward(x, 0, in, batch).clone();
         float[] w = d.weightArray();
@@ -398,8 +398,23 @@ class DenseTest {
         org.vecprop.kernel.Gemm.multiplyBiasActivation(false, false, batch, out, in, 1f, x, 0, in,
                 w, 0, out, 0f, expected, 0, out, d.biasArray(), 0, Activation.RELU);
         Compare.sameArray(expected, d.forward(x, 0, in, batch), "after weightsChanged");
-        Compare.sameArray(expected, shared.forward(x, 0, in, batch), "a layer sharing the weights");
         assertEquals(false, Arrays.equals(before, expected), "the change must show");
+
+        Dense shared = d.sharingWeights(batch);
+        Compare.sameArray(expected, shared.forward(x, 0, in, batch), "a layer sharing the weights");
+        float[] flipped = w.clone();
+        for (int i = 0; i < flipped.length; i++) {
+            flipped[i] = -flipped[i];
+        }
+        d.weight().copyFrom(flipped, 0);
+        org.vecprop.kernel.Gemm.multiplyBiasActivation(false, false, batch, out, in, 1f, x, 0, in,
+                flipped, 0, out, 0f, expected, 0, out, d.biasArray(), 0, Activation.RELU);
+        Compare.sameArray(before, expected, "flipped twice: the first weights");
+        Compare.sameArray(expected, shared.forward(x, 0, in, batch), "the sharer sees the write");
+        Compare.sameArray(expected, d.forward(x, 0, in, batch), "the writer sees it");
+        assertEquals(false, w == d.weightArray(), "a shared layer's change is a new version");
+        rejects(IllegalStateException.class, "weights shared with other layers change by publication only",
+                d::weightsChanged);
     }
 
     @Test

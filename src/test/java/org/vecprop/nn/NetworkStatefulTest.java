@@ -97,7 +97,7 @@ class NetworkStatefulTest {
         Snapshot before = new Snapshot(w);
         assertNull(before.firstDifference(new Snapshot(w), Set.of()));
         for (String key : before.arrays.keySet()) {
-            float[] live = w.live.get(key);
+            float[] live = w.live.get(key).get();
             if (live.length == 0) {
                 continue;
             }
@@ -121,13 +121,19 @@ class NetworkStatefulTest {
         /** Made once, used for inference on another thread: it must see every weight change. */
         final Network reader;
         final float momentum, weightDecay;
-        final Map<String, float[]> live = new LinkedHashMap<>();
+        /**
+         * Every array of the state by name, read afresh: the weights and bias through the layer
+         * (shared with {@code reader}, so each change publishes new arrays), the rest as they are.
+         */
+        final Map<String, java.util.function.Supplier<float[]>> live = new LinkedHashMap<>();
         // the model's own scalars
         LearningRateSchedule schedule; // null: fixed
         float rate;
         long steps;
         int batch = -1;
         boolean lossReady;
+        /** Per layer: its weights or bias changed (step, write, load) since the last forward. */
+        boolean[] changedSinceForward;
         // the input of the last forward (the network keeps it for backward)
         float[] x;
         int xOff, ldx;
@@ -144,6 +150,7 @@ class NetworkStatefulTest {
                 in = out;
             }
             net = new Network(layers);
+            changedSinceForward = new boolean[depth];
             for (Parameter p : net.parameters()) { // biases start at 0: make them count
                 if (p.kind() == Parameter.Kind.BIAS) {
                     p.copyFrom(values(rnd, p.size()), 0);
@@ -158,17 +165,30 @@ class NetworkStatefulTest {
             reader = net.sharingWeights(maxBatch);
             for (int l = 0; l < depth; l++) {
                 Dense d = net.layer(l);
-                live.put("W" + l, d.weightArray());
-                live.put("b" + l, d.hasBias() ? d.biasArray() : new float[0]);
-                live.put("gW" + l, d.weightGrad());
-                live.put("gb" + l, d.hasBias() ? d.biasGrad() : new float[0]);
-                live.put("A" + l, d.output());
-                live.put("dZ" + l, d.outputGrad());
-                live.put("dX" + l, d.inputGrad());
-                live.put("vW" + l, sgd.weightVelocity(l) == null ? new float[0] : sgd.weightVelocity(l));
-                live.put("vb" + l, sgd.biasVelocity(l) == null ? new float[0] : sgd.biasVelocity(l));
+                float[] none = new float[0];
+                live.put("W" + l, d::weightArray);
+                live.put("b" + l, () -> d.hasBias() ? d.biasArray() : none);
+                float[] gW = d.weightGrad(), gb = d.hasBias() ? d.biasGrad() : none;
+                float[] a = d.output(), dZ = d.outputGrad(), dX = d.inputGrad();
+                float[] vW = sgd.weightVelocity(l) == null ? none : sgd.weightVelocity(l);
+                float[] vb = sgd.biasVelocity(l) == null ? none : sgd.biasVelocity(l);
+                live.put("gW" + l, () -> gW);
+                live.put("gb" + l, () -> gb);
+                live.put("A" + l, () -> a);
+                live.put("dZ" + l, () -> dZ);
+                live.put("dX" + l, () -> dX);
+                live.put("vW" + l, () -> vW);
+                live.put("vb" + l, () -> vb);
             }
-            live.put("dP", net.lossFunction().gradient());
+            float[] dP = net.lossFunction().gradient();
+            live.put("dP", () -> dP);
+        }
+
+        /** A step changes every layer that is not frozen. */
+        void markStepped() {
+            for (int l = 0; l < net.depth(); l++) {
+                changedSinceForward[l] |= !net.layer(l).frozen();
+            }
         }
 
         float modelRate() {
@@ -203,7 +223,7 @@ class NetworkStatefulTest {
         final Map<String, Object> scalars = new LinkedHashMap<>();
 
         Snapshot(World w) {
-            w.live.forEach((k, v) -> arrays.put(k, v.clone()));
+            w.live.forEach((k, v) -> arrays.put(k, v.get().clone()));
             Network net = w.net;
             scalars.put("batch", net.batch());
             scalars.put("lossReady", net.lossReady());
@@ -287,6 +307,7 @@ class NetworkStatefulTest {
                 w.forward(rnd, b);
                 w.batch = b;
                 w.lossReady = false;
+                Arrays.fill(w.changedSinceForward, false);
                 checkForward(w, before);
                 return "forward " + b + " rows";
             }
@@ -308,6 +329,16 @@ class NetworkStatefulTest {
                     rejected(w, before, IllegalStateException.class, () -> net.backward(mode));
                     return "backward " + mode + " without a loss: rejected";
                 }
+                int lowest = 0;
+                while (lowest < net.depth() && net.layer(lowest).frozen()) {
+                    lowest++;
+                }
+                for (int l = lowest; l < net.depth(); l++) {
+                    if (w.changedSinceForward[l]) {
+                        rejected(w, before, IllegalStateException.class, () -> net.backward(mode));
+                        return "backward " + mode + " after layer " + l + " changed: rejected";
+                    }
+                }
                 net.backward(mode);
                 checkBackward(w, before, mode == Gradients.ACCUMULATE);
                 return "backward " + mode;
@@ -317,7 +348,7 @@ class NetworkStatefulTest {
                 Set<String> written = keys(net, "gW", "gb");
                 same(before, w, written);
                 for (String k : written) {
-                    for (float v : w.live.get(k)) {
+                    for (float v : w.live.get(k).get()) {
                         check(Float.floatToRawIntBits(v) == 0, k + " not zeroed", List.of());
                     }
                 }
@@ -327,6 +358,7 @@ class NetworkStatefulTest {
                 float lr = w.modelRate();
                 w.sgd.step();
                 checkStep(w, before, lr);
+                w.markStepped();
                 return "step at " + lr;
             }
             case 7 -> {
@@ -345,6 +377,7 @@ class NetworkStatefulTest {
                     return "stepIfFinite: refused, layer " + got.getAsInt();
                 }
                 checkStep(w, before, lr);
+                w.markStepped();
                 return "stepIfFinite: applied at " + lr;
             }
             case 8 -> {
@@ -414,8 +447,9 @@ class NetworkStatefulTest {
                 float[] v = values(rnd, p.size() + 2);
                 p.copyFrom(v, 2);
                 String key = (p.kind() == Parameter.Kind.WEIGHT ? "W" : "b") + net.layers().indexOf(p.layer());
-                Compare.sameArray(Arrays.copyOfRange(v, 2, v.length), w.live.get(key), p.name());
+                Compare.sameArray(Arrays.copyOfRange(v, 2, v.length), w.live.get(key).get(), p.name());
                 same(before, w, Set.of(key));
+                w.changedSinceForward[net.layers().indexOf(p.layer())] = true;
                 return "write " + p.name();
             }
             case 14 -> {
@@ -424,9 +458,10 @@ class NetworkStatefulTest {
                 net.loadWeights(source.toSafeTensors());
                 Set<String> written = keys(net, "W", "b");
                 for (String k : written) {
-                    Compare.sameArray(weightsByKey(source, k), w.live.get(k), "loaded " + k);
+                    Compare.sameArray(weightsByKey(source, k), w.live.get(k).get(), "loaded " + k);
                 }
                 same(before, w, written);
+                Arrays.fill(w.changedSinceForward, true);
                 return "loadWeights";
             }
             case 15 -> {
@@ -695,9 +730,9 @@ class NetworkStatefulTest {
                 }
                 ReferenceUpdate.sgd(wv.length, wv, 0, g, 0, w.momentum == 0 ? null : v, 0, lr,
                         w.momentum, s.isEmpty() ? w.weightDecay : 0f, true);
-                Compare.sameArray(wv, w.live.get(wk), wk + " after the step");
-                Compare.sameArray(g, w.live.get(gk), gk + " after the step");
-                Compare.sameArray(v, w.live.get(vk), vk + " after the step");
+                Compare.sameArray(wv, w.live.get(wk).get(), wk + " after the step");
+                Compare.sameArray(g, w.live.get(gk).get(), gk + " after the step");
+                Compare.sameArray(v, w.live.get(vk).get(), vk + " after the step");
                 written.addAll(List.of(wk, gk, vk));
             }
         }

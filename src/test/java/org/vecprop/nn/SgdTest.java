@@ -259,7 +259,7 @@ class SgdTest {
         rejects(IllegalArgumentException.class, "weightDecay must be finite and >= 0, got NaN",
                 () -> ok.withWeightDecay(Float.NaN));
         Sgd sgd = new Sgd(net, ok);
-        rejects(IllegalArgumentException.class, "rate must be finite and > 0, got -1.0",
+        rejects(IllegalArgumentException.class, "learningRate must be finite and > 0, got -1.0",
                 () -> sgd.setLearningRate(-1f));
         rejects(NullPointerException.class, "schedule must not be null", () -> sgd.setSchedule(null));
         assertEquals(0.1f, sgd.learningRate(), "rejected changes leave the rate");

@@ -306,4 +306,75 @@ public final class BadCalls {
         assertEquals(0f, shared[8], "g zeroed");
         assertEquals(0.5f * before[3][16] + before[3][8], shared[16], "v updated");
     }
+    /** An Adam update call: {@code Update.adam} or {@code ReferenceUpdate.adam}. */
+    public interface Adam {
+        void call(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v,
+                  int vOff, float lr, float beta1, float beta2, float eps, float weightDecay,
+                  boolean decoupled, long step, boolean zeroGrad);
+    }
+
+    /**
+     * Every check of an Adam update: sizes, nulls, extents, the six overlaps, each hyper-parameter
+     * out of range (named, with its value); nothing written by a rejected call.
+     */
+    public static void adamChecks(Adam adam) {
+        float[] w = Values.ramp(8), g = Values.ramp(8), m = Values.ramp(8), v = Values.ramp(8);
+        float[] shared = Values.ramp(40);
+        float[][] arrays = {w, g, m, v, shared};
+        float[][] before = {w.clone(), g.clone(), m.clone(), v.clone(), shared.clone()};
+        rejects(IllegalArgumentException.class, "n must be >= 0, got -1",
+                () -> adam.call(-1, w, 0, g, 0, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        for (String name : new String[] {"w", "g", "m", "v"}) {
+            float[] nw = name.equals("w") ? null : w, ng = name.equals("g") ? null : g;
+            float[] nm = name.equals("m") ? null : m, nv = name.equals("v") ? null : v;
+            rejects(NullPointerException.class, name + " must not be null",
+                    () -> adam.call(4, nw, 0, ng, 0, nm, 0, nv, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        }
+        rejects(IndexOutOfBoundsException.class, "w must fit in its array: 8 elements at wOff = 1 need 9, but w.length is 8",
+                () -> adam.call(8, w, 1, g, 0, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IndexOutOfBoundsException.class, "g must fit in its array: 8 elements at gOff = 2 need 10, but g.length is 8",
+                () -> adam.call(8, w, 0, g, 2, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IndexOutOfBoundsException.class, "m must fit in its array: 8 elements at mOff = 3 need 11, but m.length is 8",
+                () -> adam.call(8, w, 0, g, 0, m, 3, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IndexOutOfBoundsException.class, "v must fit in its array: 8 elements at vOff = 4 need 12, but v.length is 8",
+                () -> adam.call(8, w, 0, g, 0, m, 0, v, 4, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "w must not overlap g: w spans elements 0..7 and g 4..11 of the same array",
+                () -> adam.call(8, shared, 0, shared, 4, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "m must not overlap w: m spans elements 4..11 and w 0..7 of the same array",
+                () -> adam.call(8, shared, 0, g, 0, shared, 4, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "m must not overlap g: m spans elements 10..17 and g 16..23 of the same array",
+                () -> adam.call(8, w, 0, shared, 16, shared, 10, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "v must not overlap w: v spans elements 7..14 and w 0..7 of the same array",
+                () -> adam.call(8, shared, 0, g, 0, m, 0, shared, 7, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "v must not overlap g: v spans elements 20..27 and g 16..23 of the same array",
+                () -> adam.call(8, w, 0, shared, 16, m, 0, shared, 20, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "v must not overlap m: v spans elements 30..37 and m 24..31 of the same array",
+                () -> adam.call(8, w, 0, g, 0, shared, 24, shared, 30, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "lr must be finite and >= 0, got NaN",
+                () -> adam.call(8, w, 0, g, 0, m, 0, v, 0, Float.NaN, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "lr must be finite and >= 0, got -0.001",
+                () -> adam.call(8, w, 0, g, 0, m, 0, v, 0, -1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "beta1 must be in [0, 1), got 1.0",
+                () -> adam.call(8, w, 0, g, 0, m, 0, v, 0, 1e-3f, 1f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "beta1 must be in [0, 1), got -0.1",
+                () -> adam.call(8, w, 0, g, 0, m, 0, v, 0, 1e-3f, -0.1f, 0.999f, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "beta2 must be in [0, 1), got NaN",
+                () -> adam.call(8, w, 0, g, 0, m, 0, v, 0, 1e-3f, 0.9f, Float.NaN, 1e-8f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "eps must be finite and > 0, got 0.0",
+                () -> adam.call(8, w, 0, g, 0, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 0f, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "eps must be finite and > 0, got Infinity",
+                () -> adam.call(8, w, 0, g, 0, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, Float.POSITIVE_INFINITY, 0f, true, 1, true));
+        rejects(IllegalArgumentException.class, "weightDecay must be finite and >= 0, got -0.01",
+                () -> adam.call(8, w, 0, g, 0, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, -0.01f, true, 1, true));
+        rejects(IllegalArgumentException.class, "step must be >= 1 (the first update is step 1), got 0",
+                () -> adam.call(8, w, 0, g, 0, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 0, true));
+        for (int i = 0; i < arrays.length; i++) {
+            assertArrayEquals(before[i], arrays[i], "rejected calls: array " + i + " changed");
+        }
+        // The four side by side in one array are fine, and a zero-length update touches nothing.
+        adam.call(8, shared, 0, shared, 8, shared, 16, shared, 24, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true);
+        assertEquals(0f, shared[8], "g zeroed");
+        adam.call(0, w, 8, g, 8, m, 8, v, 8, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true);
+        assertArrayEquals(before[0], w, "n = 0 writes nothing");
+    }
 }

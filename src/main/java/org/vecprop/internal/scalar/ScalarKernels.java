@@ -167,6 +167,31 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void adam(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff,
+                     float[] v, int vOff, float stepSize, float rootCorrection, float beta1,
+                     float beta2, float eps, float coupledDecay, float decay, boolean zeroGrad) {
+        float oneMinusBeta1 = 1f - beta1, oneMinusBeta2 = 1f - beta2;
+        for (int i = 0; i < n; i++) {
+            float wi = w[wOff + i], gi = g[gOff + i];
+            if (coupledDecay != 0f) {
+                gi = Math.fma(coupledDecay, wi, gi);
+            }
+            if (decay != 1f) {
+                wi = wi * decay;
+            }
+            float mi = Math.fma(oneMinusBeta1, gi - m[mOff + i], m[mOff + i]);
+            float vi = Math.fma(oneMinusBeta2, gi * gi, beta2 * v[vOff + i]);
+            float q = mi / ((float) Math.sqrt(vi) / rootCorrection + eps);
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
+            w[wOff + i] = Math.fma(-stepSize, q, wi);
+            if (zeroGrad) {
+                g[gOff + i] = 0f;
+            }
+        }
+    }
+
+    @Override
     public void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out,
                           Buffers buffers) {
         LaneSums s = Buffers.orThisThread(buffers).sums();

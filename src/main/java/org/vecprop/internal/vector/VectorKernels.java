@@ -128,6 +128,14 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void adam(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff,
+                     float[] v, int vOff, float stepSize, float rootCorrection, float beta1,
+                     float beta2, float eps, float coupledDecay, float decay, boolean zeroGrad) {
+        VectorUpdate.adam(n, w, wOff, g, gOff, m, mOff, v, vOff, stepSize, rootCorrection, beta1,
+                beta2, eps, coupledDecay, decay, zeroGrad);
+    }
+
+    @Override
     public void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out,
                           Buffers buffers) {
         VectorStats.summarize(rows, cols, x, xOff, ldx, out, Buffers.orThisThread(buffers).sums());

@@ -75,6 +75,8 @@ final class VectorMse {
                               float nf, LaneSums s) {
         int blocks = len / LANES;
         boolean whole = blocks * LANES == len;
+        // Four vectors cover 4 * L of the 64 virtual lanes per group: L <= 16, which
+        // Vectorization guarantees by running CPUs wider than 512 bits at 512 (MAX_BITS).
         for (int group = 0; group < LANES; group += 4 * L) {
             FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
             for (int b = 0; b < blocks; b++) {

@@ -34,6 +34,8 @@ final class VectorStats {
                 at = 0;
             }
             int blocks = len / LANES;
+            // Four vectors cover 4 * L of the 64 virtual lanes per group: L <= 16, which
+            // Vectorization guarantees by running CPUs wider than 512 bits at 512 (MAX_BITS).
             for (int group = 0; group < LANES; group += 4 * L) {
                 FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
                 FloatVector m0 = a0, m1 = a0;

@@ -1,0 +1,276 @@
+package org.vecprop.nn;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.vecprop.io.FileRejectedException;
+import org.vecprop.io.SafeTensors;
+import org.vecprop.io.Tensor;
+import org.vecprop.kernel.Stats;
+
+/**
+ * What {@link Sgd} and {@link Adam} share: the learning rate or its schedule, the step count,
+ * the non-finite guard, the step as one published change of the network's weights, and the state
+ * file. A subclass supplies the update of one layer and names its state buffers.
+ *
+ * <p>State buffers are per parameter and per state name ({@code momentum_buffer} for SGD,
+ * {@code exp_avg} and {@code exp_avg_sq} for Adam, PyTorch's names), in vecprop's layout
+ * ({@code in x out} for a weight's); the file holds them as {@code <parameter>.<state name>} in
+ * PyTorch's layout ({@code out x in}), beside metadata {@code vecprop.optimizer} (the kind),
+ * {@code vecprop.steps}, {@code vecprop.modules} (the network's module list), and each
+ * hyper-parameter as {@code vecprop.<name>}.
+ */
+abstract class OptimizerCore implements Optimizer, WeightChange {
+    /** Metadata key of the optimizer's kind. */
+    static final String KIND_KEY = "vecprop.optimizer";
+    /** Metadata key of the step count. */
+    static final String STEPS_KEY = "vecprop.steps";
+
+    final Network network;
+    private final String[] stateNames;
+    /** [state name][layer]: the weight's state, in x out; null where there is none. */
+    final float[][][] weightState;
+    /** [state name][layer]: the bias's state; null for a layer without bias. */
+    final float[][][] biasState;
+    private final double[] summary = new double[4];
+    private LearningRateSchedule schedule; // null: the fixed rate
+    private float rate;
+    private long steps;
+    /** The rate of the step being made: read by {@link #change}. */
+    private float stepRate;
+
+    /**
+     * @param network the network to train
+     * @param schedule the learning rate by step
+     * @param stateNames the state buffers each parameter gets (none for plain SGD)
+     */
+    OptimizerCore(Network network, LearningRateSchedule schedule, String... stateNames) {
+        this.network = Objects.requireNonNull(network, "network must not be null");
+        this.schedule = Objects.requireNonNull(schedule, "schedule must not be null");
+        this.stateNames = stateNames.clone();
+        int n = network.depth();
+        this.weightState = new float[stateNames.length][n][];
+        this.biasState = new float[stateNames.length][n][];
+        for (int s = 0; s < stateNames.length; s++) {
+            for (int l = 0; l < n; l++) {
+                Dense d = network.layer(l);
+                weightState[s][l] = new float[d.inputs() * d.outputs()];
+                biasState[s][l] = d.hasBias() ? new float[d.outputs()] : null;
+            }
+        }
+    }
+
+    /** {@return the kind written to and checked in state files: {@code sgd}, {@code adam}, {@code adamw}} */
+    abstract String kind();
+
+    /** {@return the hyper-parameters a state file records and must match, by name} */
+    abstract Map<String, String> hyperParameters();
+
+    /**
+     * Updates layer {@code l} at step {@code step} (1 for the first) with rate {@code lr}:
+     * {@code w} and {@code b} are the arrays to write (see {@link WeightChange}); the gradients
+     * are zeroed in the same pass.
+     */
+    abstract void update(int l, float[] w, float[] b, float lr, long step);
+
+    @Override
+    public final void step() {
+        stepRate = learningRate();
+        network.changeWeights(this);
+        steps++;
+    }
+
+    @Override
+    public final boolean changes(int l) {
+        return !network.layer(l).frozen();
+    }
+
+    @Override
+    public final void change(int l, float[] w, float[] b) {
+        update(l, w, b, stepRate, steps + 1);
+    }
+
+    @Override
+    public final OptionalInt stepIfFinite() {
+        learningRate(); // a bad scheduled rate is reported whether or not the gradients are finite
+        for (int l = 0; l < network.depth(); l++) {
+            Dense d = network.layer(l);
+            if (!d.frozen() && (!finite(d.weightGrad()) || d.hasBias() && !finite(d.biasGrad()))) {
+                return OptionalInt.of(l);
+            }
+        }
+        step();
+        return OptionalInt.empty();
+    }
+
+    private boolean finite(float[] g) {
+        Stats.summarize(1, g.length, g, 0, g.length, summary);
+        return summary[Stats.NAN_COUNT] == 0 && summary[Stats.INF_COUNT] == 0;
+    }
+
+    @Override
+    public final float learningRate() {
+        if (schedule == null) {
+            return rate;
+        }
+        float r = schedule.rate(steps);
+        if (!(r >= 0f) || !Float.isFinite(r)) {
+            throw new IllegalStateException("the learning-rate schedule gave " + r + " for step "
+                    + steps + "; a rate must be finite and >= 0");
+        }
+        return r;
+    }
+
+    @Override
+    public final void setLearningRate(float learningRate) {
+        this.rate = Schedules.positive("learningRate", learningRate);
+        this.schedule = null;
+    }
+
+    @Override
+    public final void setSchedule(LearningRateSchedule schedule) {
+        this.schedule = Objects.requireNonNull(schedule, "schedule must not be null");
+    }
+
+    @Override
+    public final long steps() {
+        return steps;
+    }
+
+    @Override
+    public final Network network() {
+        return network;
+    }
+
+    @Override
+    public final List<Parameter> parameters() {
+        return network.parameters();
+    }
+
+    // ------------------------------------------------------------------------------ state files
+
+    @Override
+    public final SafeTensors state() {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        List<Parameter> params = network.parameters();
+        for (int s = 0; s < stateNames.length; s++) {
+            for (Parameter p : params) {
+                tensors.put(p.name() + "." + stateNames[s], toFile(p, buffer(s, p)));
+            }
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(KIND_KEY, kind());
+        meta.put(STEPS_KEY, Long.toString(steps));
+        meta.put(NetworkFile.MODULES_KEY, network.modules());
+        meta.put(NetworkFile.LAYOUT_KEY, NetworkFile.LAYOUT);
+        hyperParameters().forEach((k, v) -> meta.put("vecprop." + k, v));
+        return new SafeTensors(tensors, meta);
+    }
+
+    @Override
+    public final void saveState(Path file) throws IOException {
+        Objects.requireNonNull(file, "file must not be null");
+        state().write(file);
+    }
+
+    @Override
+    public final void loadState(Path file) throws IOException {
+        Objects.requireNonNull(file, "file must not be null");
+        loadState(SafeTensors.read(file));
+    }
+
+    @Override
+    public final void loadState(SafeTensors contents) throws FileRejectedException {
+        Objects.requireNonNull(contents, "contents must not be null");
+        Map<String, String> meta = contents.metadata();
+        String kind = meta.get(KIND_KEY);
+        if (!kind().equals(kind)) {
+            throw new FileRejectedException(kind == null
+                    ? "the file has no " + KIND_KEY + " metadata: it is not an optimizer state"
+                    : "the file holds the state of a " + kind + " optimizer, this one is " + kind());
+        }
+        String modules = meta.get(NetworkFile.MODULES_KEY);
+        if (!network.modules().equals(modules)) {
+            throw new FileRejectedException("the file holds the state for the network " + modules
+                    + ", this optimizer trains " + network.modules());
+        }
+        for (Map.Entry<String, String> h : hyperParameters().entrySet()) {
+            String saved = meta.get("vecprop." + h.getKey());
+            if (!h.getValue().equals(saved)) {
+                throw new FileRejectedException("the file's " + h.getKey() + " is " + saved
+                        + ", this optimizer's is " + h.getValue() + " (resuming with other"
+                        + " hyper-parameters would not continue the saved run)");
+            }
+        }
+        long savedSteps;
+        try {
+            savedSteps = Long.parseLong(String.valueOf(meta.get(STEPS_KEY)));
+        } catch (NumberFormatException e) {
+            savedSteps = -1;
+        }
+        if (savedSteps < 0) {
+            throw new FileRejectedException("the file's " + STEPS_KEY + " is " + meta.get(STEPS_KEY)
+                    + ", not a step count >= 0");
+        }
+        Map<String, Tensor> tensors = contents.tensors();
+        Set<String> unused = new LinkedHashSet<>(tensors.keySet());
+        List<Parameter> params = network.parameters();
+        float[][] staged = new float[stateNames.length * params.size()][];
+        int i = 0;
+        for (int s = 0; s < stateNames.length; s++) {
+            for (Parameter p : params) {
+                String name = p.name() + "." + stateNames[s];
+                Tensor t = tensors.get(name);
+                if (t == null) {
+                    throw new FileRejectedException("the file has no tensor \"" + name + "\"");
+                }
+                int[] expected = p.kind() == Parameter.Kind.WEIGHT
+                        ? new int[] {p.cols(), p.rows()} : new int[] {p.cols()};
+                if (!Arrays.equals(t.shape(), expected)) {
+                    throw new FileRejectedException("tensor \"" + name + "\" has shape "
+                            + Arrays.toString(t.shape()) + ", this optimizer's is "
+                            + Arrays.toString(expected));
+                }
+                unused.remove(name);
+                float[] values = t.toArray();
+                staged[i++] = p.kind() == Parameter.Kind.WEIGHT
+                        ? NetworkFile.transpose(values, p.cols(), p.rows()) : values;
+            }
+        }
+        if (!unused.isEmpty()) {
+            throw new FileRejectedException("the file holds tensors this optimizer has no state for: "
+                    + unused);
+        }
+        i = 0;
+        for (int s = 0; s < stateNames.length; s++) {
+            for (Parameter p : params) {
+                float[] target = buffer(s, p);
+                System.arraycopy(staged[i++], 0, target, 0, target.length);
+            }
+        }
+        steps = savedSteps;
+    }
+
+    private float[] buffer(int s, Parameter p) {
+        int l = network.layers().indexOf(p.layer());
+        return p.kind() == Parameter.Kind.WEIGHT ? weightState[s][l] : biasState[s][l];
+    }
+
+    private static Tensor toFile(Parameter p, float[] values) {
+        return p.kind() == Parameter.Kind.WEIGHT
+                ? Tensor.of(NetworkFile.transpose(values, p.rows(), p.cols()), p.cols(), p.rows())
+                : Tensor.of(values.clone(), p.cols());
+    }
+
+    /** {@return a float as a state file records it: its shortest exact decimal form} */
+    static String exact(float value) {
+        return Float.toString(value);
+    }
+}
