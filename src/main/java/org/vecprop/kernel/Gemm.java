@@ -862,8 +862,6 @@ public final class Gemm {
     public static void multiplyPacked(boolean transA, int m, float alpha, MemorySegment a,
                                       long aOff, int lda, PackedMatrix b, float beta,
                                       MemorySegment c, long cOff, int ldc) {
-        Checks.gemmPacked(transA, m, b, a, aOff, lda, b == null ? 0 : b.cols(),
-                b == null ? 0 : b.rows(), c, cOff, ldc);
         packedSegments(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc, null);
     }
 
@@ -907,10 +905,7 @@ public final class Gemm {
     public static void multiplyPacked(boolean transA, int m, float alpha, MemorySegment a,
                                       long aOff, int lda, PackedMatrix b, float beta,
                                       MemorySegment c, long cOff, int ldc, Workspace workspace) {
-        Buffers buffers = Workspace.of(workspace);
-        Checks.gemmPacked(transA, m, b, a, aOff, lda, b == null ? 0 : b.cols(),
-                b == null ? 0 : b.rows(), c, cOff, ldc);
-        packedSegments(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc, buffers);
+        packedSegments(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc, Workspace.of(workspace));
     }
 
     /** The checks of a product with a packed B, on arrays: b first, then A and C. */
@@ -958,10 +953,15 @@ public final class Gemm {
         }
     }
 
-    /** The validated MemorySegment product with a packed B, naming an arena closed meanwhile. */
+    /**
+     * The MemorySegment product with a packed B: its checks, then the product, naming an arena
+     * closed meanwhile.
+     */
     private static void packedSegments(boolean transA, int m, float alpha, MemorySegment a,
                                        long aOff, int lda, PackedMatrix b, float beta,
                                        MemorySegment c, long cOff, int ldc, Buffers buffers) {
+        Checks.gemmPacked(transA, m, b, a, aOff, lda, b == null ? 0 : b.cols(),
+                b == null ? 0 : b.rows(), c, cOff, ldc);
         try {
             GemmSegments.multiplyPacked(Implementation.KERNELS, transA, m, alpha, a, aOff, lda,
                     b.operand, beta, c, cOff, ldc, buffers);

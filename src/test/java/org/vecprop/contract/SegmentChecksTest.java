@@ -188,6 +188,74 @@ class SegmentChecksTest {
     }
 
     /**
+     * A call on segments of {@code shared}: {@link #on} allocates them (before anyone closes the
+     * arena) and returns the call, which writes into the C it is given; trials count from 0.
+     */
+    interface ArenaCall {
+        java.util.function.Consumer<MemorySegment> on(Arena shared, int trial);
+    }
+
+    /**
+     * Trials of {@code call} on segments of a shared arena that another thread closes at a
+     * random moment around the call (the first ten calls only warm up and time it). Each trial
+     * must end one of three ways: refused up front ({@code before}: C unchanged), reported during
+     * ({@code during}: C unchanged), or completed with the exact result. Returns the counts
+     * {before, during, after, interrupted}; stops once a close has landed during a call and at
+     * least 60 trials ran, or after {@code maxTrials}.
+     */
+    static int[] closeAround(int m, int n, float[] c0, float[] expected, Random rnd, int maxTrials,
+                             String before, String during, ArenaCall call) throws Exception {
+        int[] counts = new int[4];
+        try (Arena mine = Arena.ofConfined()) {
+            MemorySegment c = mine.allocate((long) m * n * Float.BYTES);
+            long callNanos = Long.MAX_VALUE;
+            for (int trial = 0; trial < maxTrials && (counts[1] == 0 || trial < 60); trial++) {
+                Arena shared = Arena.ofShared();
+                java.util.function.Consumer<MemorySegment> onC = call.on(shared, trial);
+                MemorySegment.copy(c0, 0, c, ValueLayout.JAVA_FLOAT, 0, c0.length);
+                long delay = trial < 10 ? Long.MAX_VALUE : rnd.nextLong(Math.max(1, callNanos));
+                CompletableFuture<Void> closer = delay == Long.MAX_VALUE ? null
+                        : CompletableFuture.runAsync(() -> {
+                            LockSupport.parkNanos(delay);
+                            shared.close();
+                        });
+                long t0 = System.nanoTime();
+                try {
+                    onC.accept(c);
+                    assertArrayEquals(expected, floats(c), "trial " + trial + ": completed, so exact");
+                    counts[2]++;
+                } catch (IllegalStateException e) {
+                    assertArrayEquals(c0, floats(c), "trial " + trial + ": " + e.getMessage());
+                    if (e.getMessage().matches(before)) {
+                        counts[0]++;
+                    } else {
+                        assertTrue(e.getMessage().matches(during), e.getMessage());
+                        counts[1]++;
+                    }
+                }
+                // HotSpot delivers a close that cuts an access short as an asynchronous exception
+                // and interrupts the accessing thread to deliver it: a JDK side effect, cleared here.
+                counts[3] += Thread.interrupted() ? 1 : 0;
+                if (closer == null) {
+                    callNanos = Math.min(callNanos, System.nanoTime() - t0);
+                    shared.close();
+                } else {
+                    closer.get(30, TimeUnit.SECONDS);
+                }
+            }
+        }
+        return counts;
+    }
+
+    static float[] randoms(Random rnd, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rnd.nextFloat() - 0.5f;
+        }
+        return x;
+    }
+
+    /**
      * A shared arena holding A and B is closed by another thread at a random moment around the
      * call. Each call must end one of three ways: refused up front (closed before), reported
      * during (closed while A or B was being read: C unchanged), or completed with the exact
@@ -199,61 +267,20 @@ class SegmentChecksTest {
         // moment of the call then often lands while they are being read.
         int m = 2, n = 16, k = 100_000;
         Random rnd = new Random(8);
-        float[] a = new float[m * k], b = new float[k * n], c0 = new float[m * n];
-        for (float[] x : new float[][] {a, b, c0}) {
-            for (int i = 0; i < x.length; i++) {
-                x[i] = rnd.nextFloat() - 0.5f;
-            }
-        }
+        float[] a = randoms(rnd, m * k), b = randoms(rnd, k * n), c0 = randoms(rnd, m * n);
         float[] expected = c0.clone();
         Gemm.multiply(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0.5f, expected, 0, n);
-        int before = 0, during = 0, after = 0, interrupted = 0;
-        try (Arena mine = Arena.ofConfined()) {
-            MemorySegment c = mine.allocate((long) m * n * Float.BYTES);
-            long callNanos = Long.MAX_VALUE;
-            for (int trial = 0; trial < 200 && (during == 0 || trial < 60); trial++) {
-                Arena shared = Arena.ofShared();
-                MemorySegment sa = shared.allocateFrom(ValueLayout.JAVA_FLOAT, a);
-                MemorySegment sb = shared.allocateFrom(ValueLayout.JAVA_FLOAT, b);
-                MemorySegment.copy(c0, 0, c, ValueLayout.JAVA_FLOAT, 0, c0.length);
-                // The first calls only warm up and time the call; then a close lands at a random
-                // moment of it.
-                long delay = trial < 10 ? Long.MAX_VALUE : rnd.nextLong(Math.max(1, callNanos));
-                CompletableFuture<Void> closer = delay == Long.MAX_VALUE ? null
-                        : CompletableFuture.runAsync(() -> {
-                            LockSupport.parkNanos(delay);
-                            shared.close();
-                        });
-                long t0 = System.nanoTime();
-                try {
-                    Gemm.multiply(false, false, m, n, k, 1f, sa, 0, k, sb, 0, n, 0.5f, c, 0, n);
-                    assertArrayEquals(expected, floats(c), "trial " + trial + ": completed, so exact");
-                    after++;
-                } catch (IllegalStateException e) {
-                    assertArrayEquals(c0, floats(c), "trial " + trial + ": " + e.getMessage());
-                    if (e.getMessage().matches("[ab] is closed: .*")) {
-                        before++;
-                    } else {
-                        assertTrue(e.getMessage().matches("(a|b|a and b) (was|were) closed by another thread"
-                                + " during Gemm.multiply, while being read; c was not written"), e.getMessage());
-                        during++;
-                    }
-                }
-                // HotSpot delivers a close that cuts an access short as an asynchronous exception
-                // and interrupts the accessing thread to deliver it: a JDK side effect, cleared here.
-                interrupted += Thread.interrupted() ? 1 : 0;
-                if (closer == null) {
-                    callNanos = Math.min(callNanos, System.nanoTime() - t0);
-                    shared.close();
-                } else {
-                    closer.get(30, TimeUnit.SECONDS);
-                }
-            }
-        }
-        System.out.println("[vecprop] shared arena closed around the call: " + before + " before, "
-                + during + " during, " + after + " after (or not at all); the JDK interrupted the caller "
-                + interrupted + " times");
-        assertTrue(during > 0, "no close landed during a call: the test did not test it");
+        int[] counts = closeAround(m, n, c0, expected, rnd, 200, "[ab] is closed: .*",
+                "(a|b|a and b) (was|were) closed by another thread during Gemm.multiply, while being read;"
+                        + " c was not written", (shared, trial) -> {
+                    MemorySegment sa = shared.allocateFrom(ValueLayout.JAVA_FLOAT, a);
+                    MemorySegment sb = shared.allocateFrom(ValueLayout.JAVA_FLOAT, b);
+                    return c -> Gemm.multiply(false, false, m, n, k, 1f, sa, 0, k, sb, 0, n, 0.5f, c, 0, n);
+                });
+        System.out.println("[vecprop] shared arena closed around the call: " + counts[0] + " before, "
+                + counts[1] + " during, " + counts[2] + " after (or not at all); the JDK interrupted the"
+                + " caller " + counts[3] + " times");
+        assertTrue(counts[1] > 0, "no close landed during a call: the test did not test it");
     }
 
     // ------------------------------------------------------------------ packed B, segments A and C
@@ -354,67 +381,27 @@ class SegmentChecksTest {
 
     /**
      * As {@link #aSharedArenaClosedByAnotherThreadAroundTheCall}, for the packed product, whose
-     * only staged input is A: each call is refused up front, reported during with C unchanged, or
-     * completed exactly.
+     * only staged input is A, with and without a workspace (alternate trials).
      */
     @Test
     void aSharedArenaClosedAroundThePackedProduct() throws Exception {
         int m = 2, n = 16, k = 200_000;
         Random rnd = new Random(9);
-        float[] a = new float[m * k], b = new float[k * n], c0 = new float[m * n];
-        for (float[] x : new float[][] {a, b, c0}) {
-            for (int i = 0; i < x.length; i++) {
-                x[i] = rnd.nextFloat() - 0.5f;
-            }
-        }
+        float[] a = randoms(rnd, m * k), b = randoms(rnd, k * n), c0 = randoms(rnd, m * n);
         PackedMatrix packed = PackedMatrix.pack(false, k, n, b, 0, n);
         float[] expected = c0.clone();
         Gemm.multiply(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0.5f, expected, 0, n);
         Workspace ws = new Workspace();
-        int before = 0, during = 0, after = 0;
-        try (Arena mine = Arena.ofConfined()) {
-            MemorySegment c = mine.allocate((long) m * n * Float.BYTES);
-            long callNanos = Long.MAX_VALUE;
-            for (int trial = 0; trial < 300 && (during == 0 || trial < 60); trial++) {
-                Arena shared = Arena.ofShared();
-                MemorySegment sa = shared.allocateFrom(ValueLayout.JAVA_FLOAT, a);
-                MemorySegment.copy(c0, 0, c, ValueLayout.JAVA_FLOAT, 0, c0.length);
-                long delay = trial < 10 ? Long.MAX_VALUE : rnd.nextLong(Math.max(1, callNanos));
-                CompletableFuture<Void> closer = delay == Long.MAX_VALUE ? null
-                        : CompletableFuture.runAsync(() -> {
-                            LockSupport.parkNanos(delay);
-                            shared.close();
-                        });
-                long t0 = System.nanoTime();
-                try {
-                    if (trial % 2 == 0) {
-                        Gemm.multiplyPacked(false, m, 1f, sa, 0, k, packed, 0.5f, c, 0, n);
-                    } else {
-                        Gemm.multiplyPacked(false, m, 1f, sa, 0, k, packed, 0.5f, c, 0, n, ws);
-                    }
-                    assertArrayEquals(expected, floats(c), "trial " + trial + ": completed, so exact");
-                    after++;
-                } catch (IllegalStateException e) {
-                    assertArrayEquals(c0, floats(c), "trial " + trial + ": " + e.getMessage());
-                    if (e.getMessage().matches("a is closed: .*")) {
-                        before++;
-                    } else {
-                        assertEquals("a was closed by another thread during Gemm.multiplyPacked, while being"
-                                + " read; c was not written", e.getMessage());
-                        during++;
-                    }
-                }
-                Thread.interrupted(); // the JDK's asynchronous close may interrupt the caller
-                if (closer == null) {
-                    callNanos = Math.min(callNanos, System.nanoTime() - t0);
-                    shared.close();
-                } else {
-                    closer.get(30, TimeUnit.SECONDS);
-                }
-            }
-        }
-        System.out.println("[vecprop] shared arena closed around the packed product: " + before + " before, "
-                + during + " during, " + after + " after (or not at all)");
-        assertTrue(during > 0, "no close landed during a call: the test did not test it");
+        int[] counts = closeAround(m, n, c0, expected, rnd, 300, "a is closed: .*",
+                "a was closed by another thread during Gemm\\.multiplyPacked, while being read; c was not"
+                        + " written", (shared, trial) -> {
+                    MemorySegment sa = shared.allocateFrom(ValueLayout.JAVA_FLOAT, a);
+                    return trial % 2 == 0
+                            ? c -> Gemm.multiplyPacked(false, m, 1f, sa, 0, k, packed, 0.5f, c, 0, n)
+                            : c -> Gemm.multiplyPacked(false, m, 1f, sa, 0, k, packed, 0.5f, c, 0, n, ws);
+                });
+        System.out.println("[vecprop] shared arena closed around the packed product: " + counts[0]
+                + " before, " + counts[1] + " during, " + counts[2] + " after (or not at all)");
+        assertTrue(counts[1] > 0, "no close landed during a call: the test did not test it");
     }
 }

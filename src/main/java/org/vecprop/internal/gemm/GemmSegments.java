@@ -32,16 +32,11 @@ public final class GemmSegments {
         Buffers owner = Buffers.orThisThread(buffers);
         PackBuffers ws = owner.pack;
         try {
-            int aRows = transA ? k : m, aCols = transA ? m : k;
+            int aCols = transA ? m : k;
             int bRows = transB ? n : k, bCols = transB ? k : n;
-            ws.copyA = PackBuffers.atLeast(ws.copyA, (long) aRows * aCols);
             ws.copyB = PackBuffers.atLeast(ws.copyB, (long) bRows * bCols);
-            ws.copyC = PackBuffers.atLeast(ws.copyC, (long) m * n);
-            stage(a, aOff, lda, aRows, aCols, ws.copyA);
             stage(b, bOff, ldb, bRows, bCols, ws.copyB);
-            if (beta != 0f) {
-                stage(c, cOff, ldc, m, n, ws.copyC);
-            }
+            stageAandC(ws, transA, m, n, k, a, aOff, lda, beta, c, cOff, ldc);
             kernels.gemm(transA, transB, m, n, k, alpha, ws.copyA, 0, Math.max(1, aCols), ws.copyB, 0,
                     Math.max(1, bCols), beta, ws.copyC, 0, n, null, 0, Kernels.IDENTITY, owner);
             unstage(ws.copyC, m, n, c, cOff, ldc);
@@ -66,18 +61,26 @@ public final class GemmSegments {
         Buffers owner = Buffers.orThisThread(buffers);
         PackBuffers ws = owner.pack;
         try {
-            int aRows = transA ? k : m, aCols = transA ? m : k;
-            ws.copyA = PackBuffers.atLeast(ws.copyA, (long) aRows * aCols);
-            ws.copyC = PackBuffers.atLeast(ws.copyC, (long) m * n);
-            stage(a, aOff, lda, aRows, aCols, ws.copyA);
-            if (beta != 0f) {
-                stage(c, cOff, ldc, m, n, ws.copyC);
-            }
+            int aCols = transA ? m : k;
+            stageAandC(ws, transA, m, n, k, a, aOff, lda, beta, c, cOff, ldc);
             kernels.gemmPacked(transA, m, alpha, ws.copyA, 0, Math.max(1, aCols), b, beta, ws.copyC, 0,
                     n, null, 0, Kernels.IDENTITY, owner);
             unstage(ws.copyC, m, n, c, cOff, ldc);
         } finally {
             owner.trimStaging();
+        }
+    }
+
+    /** Stages op(A)'s stored matrix into copyA and, unless beta is 0 (C not read), C into copyC. */
+    private static void stageAandC(PackBuffers ws, boolean transA, int m, int n, int k,
+                                   MemorySegment a, long aOff, int lda, float beta,
+                                   MemorySegment c, long cOff, int ldc) {
+        int aRows = transA ? k : m, aCols = transA ? m : k;
+        ws.copyA = PackBuffers.atLeast(ws.copyA, (long) aRows * aCols);
+        ws.copyC = PackBuffers.atLeast(ws.copyC, (long) m * n);
+        stage(a, aOff, lda, aRows, aCols, ws.copyA);
+        if (beta != 0f) {
+            stage(c, cOff, ldc, m, n, ws.copyC);
         }
     }
 
