@@ -222,10 +222,12 @@ class AllocationTest {
      * other threads allocate meanwhile: a request that allocates nothing reads 0 B except, now
      * and then, about 100 B from elsewhere (checked by hand with a loop that allocates nothing:
      * 5 to 16 of 10,000 requests read 56 to 112 B; and one {@code new Object()} per request reads
-     * 160,000 B, every request). So the test asserts what separates the two: an allocation in
-     * vecprop, even one 16-byte object in one of the calls, shows in every request (10,000 of
-     * 10,000, at least 160,000 B); the kernels must show in at most 1% of the requests and less
-     * than 1 B per request on average, whose source can then only be the JVM's background.
+     * 160,000 B, every request). The background's share grows with the time a request takes
+     * (about 5 such events a second here: 0.1% of the requests at 512 bits, 0.5% on the scalar
+     * path). So the test asserts what separates the two: an allocation in vecprop, even one
+     * 16-byte object in one of the calls, shows in every request (10,000 of 10,000, at least
+     * 160,000 B in all); the kernels must show in at most 10% of the requests and less than
+     * 16 B per request on average, which only the JVM's background can then account for.
      */
     @Test
     void requestsOnFreshVirtualThreadsWithAWorkspaceAllocateNothing() throws Exception {
@@ -283,7 +285,7 @@ class AllocationTest {
                 throw new AssertionError(failure.get());
             }
             rounds.append(bytes.get()).append(" B in ").append(allocating.get()).append(" requests; ");
-            quiet = allocating.get() <= requests / 100 && bytes.get() < requests;
+            quiet = allocating.get() <= requests / 10 && bytes.get() < 16L * requests;
         }
         arena.close();
         System.out.println("[vecprop] " + requests + " requests of " + forms.length + " workspace calls,"

@@ -297,6 +297,33 @@ class GemmParallelTest {
         }
     }
 
+    /**
+     * An executor whose {@code execute} makes a parallel call of its own on the calling thread,
+     * with the same workspace (or the same thread's buffers), while the outer call is using them:
+     * the inner call takes a fresh description of its pieces and packs into its threads' own
+     * buffers, so both calls return the single-threaded bits.
+     */
+    @Test
+    void anExecutorWhoseExecuteMakesAParallelCallOfItsOwnWithTheSameBuffers() {
+        Problem inner = PROBLEMS.get(1);
+        for (Form form : Form.values()) {
+            Workspace ws = new Workspace();
+            Executor reentrant = r -> {
+                float[] c = inner.c0.clone();
+                inner.runParallel(Runnable::run, 3, c, form, ws);
+                assertArrayEquals(inner.expected, c, form + ": the inner call");
+                r.run();
+            };
+            for (Problem p : PROBLEMS) {
+                for (int parts = 2; parts <= 4; parts++) {
+                    float[] c = p.c0.clone();
+                    p.runParallel(reentrant, parts, c, form, ws);
+                    assertArrayEquals(p.expected, c, form + " " + p + ", " + parts + " parts: the outer call");
+                }
+            }
+        }
+    }
+
     @Test
     void anExecutorThatRunsTheTaskOnTheCallingThread() {
         checkAll("direct", Runnable::run);
