@@ -24,16 +24,57 @@ package org.vecprop.contract;
  * activation as above. How C is tiled, packed or split across threads does not enter the
  * definition.
  *
- * <h2>Sums over many elements (MSE loss, sum of squares)</h2>
+ * <h2>Sums over many elements (MSE loss, sum of squares, binary cross-entropy)</h2>
  * The elements are taken in row-major order, {@code e = i * cols + j} (the leading dimension
  * does not matter). Term {@code e} goes to virtual lane {@code e mod} {@link #REDUCTION_LANES},
  * a float accumulator updated by {@code fma(d, d, lane)} (MSE: {@code d = p - t}; sum of squares:
- * {@code d = x}, non-finite elements contributing {@code +0}). After every
+ * {@code d = x}, non-finite elements contributing {@code +0}), or by {@code lane + l} (binary
+ * cross-entropy: {@code l} the element's loss, below). After every
  * {@link #REDUCTION_CHUNK} elements, and after the last one, each float lane is added to its own
  * double lane ({@code dlane[v] += lane[v]}) and reset to 0. At the end the double lanes are added
  * pairwise: for {@code half = 32, 16, ..., 1}, {@code dlane[v] = dlane[v] + dlane[v + half]} for
  * every {@code v < half}, and the sum is {@code dlane[0]}. (MSE then divides by {@code n} in double and rounds
  * once to float.)
+ *
+ * <h2>Row sums (softmax, log-softmax, cross-entropy)</h2>
+ * The terms of row i are taken for {@code j = 0, 1, ..., cols - 1}: term j goes to virtual lane
+ * {@code j mod} {@link #ROW_LANES}, a float starting at +0 and updated by {@code lane + term}.
+ * After every {@link #ROW_CHUNK} elements of the row and after its last, the lanes are added
+ * pairwise into one float (for {@code half = 8, 4, 2, 1}: {@code lane[v] = lane[v] + lane[v + half]}
+ * for every {@code v < half}; the chunk's sum is {@code lane[0]}), which is added to a double
+ * total starting at 0 ({@code total = total + chunk}), and the lanes are reset to +0. The row's
+ * sum is the double total.
+ *
+ * <h2>Softmax, log-softmax and cross-entropy over logits</h2>
+ * For each row (n = cols logits {@code x_j}):
+ * <ol>
+ *   <li>{@code m = max_j x_j} ({@link Math#max}: NaN if any logit is NaN; exact, in any order).</li>
+ *   <li>{@code d_j = x_j - m}, {@code e_j = exp(d_j)} (vecprop's own exp, as for sigmoid).</li>
+ *   <li>{@code c} = the number of j with {@code x_j == m}; {@code S} = the row sum of the terms
+ *       {@code x_j == m ? 0 : e_j}; {@code z = (float) ((c - 1) + S)} (in double, rounded once);
+ *       {@code s = 1 + z}; {@code inv = 1 / s}. (The logits equal to the maximum contribute
+ *       exactly 1 each to {@code sum_j e_j = c + S}; leaving them out of z keeps
+ *       {@code log1p(z)} accurate when one class dominates, where {@code log(s)} would round
+ *       to 0.)</li>
+ *   <li>Softmax: {@code y_j = e_j * inv}. Log-softmax: {@code lse = log1p(z)} (vecprop's own
+ *       log1p), {@code y_j = d_j - lse}.</li>
+ *   <li>Cross-entropy of the row with label l, label smoothing eps and C = cols classes, with
+ *       {@code a = 1 - eps} and {@code b = eps / C} (floats): {@code lse = log1p(z)}; without
+ *       smoothing ({@code eps == 0}) {@code loss = lse - d_l}, else
+ *       {@code loss = fma(-b, D, fma(-a, d_l, lse))}, D the row sum of the {@code d_j} rounded to
+ *       float. The gradient {@code dz_j = fma(e_j, inv, -t_j) * g} with {@code t_j = a + b} for
+ *       {@code j == l} and {@code b} otherwise, {@code g = 1} for a sum and {@code 1f / rows} for
+ *       a mean. The batch's loss is the double sum of the rows' losses in row order from 0,
+ *       divided by rows in double for a mean, rounded once to float.</li>
+ * </ol>
+ *
+ * <h2>Binary cross-entropy with logits</h2>
+ * Per element, with logit x, target y and positive weight w of its column (1 without weights):
+ * {@code t = exp(-|x|)}, {@code sp = log1p(t)}, {@code lw = fma(w - 1, y, 1)}, {@code py = w * y};
+ * the loss {@code l = fma(lw, sp, x >= 0 ? x * (1 - y) : -x * py)}; the gradient
+ * {@code g_e = fma(q, lw, -py) * g} with {@code q = (x >= 0 ? 1 : t) / (1 + t)} (the sigmoid) and
+ * {@code g = 1} for a sum, {@code 1f / (rows * cols)} for a mean. The loss is the sum over many
+ * elements above, divided by {@code rows * cols} in double for a mean, rounded once to float.
  *
  * <h2>Column sums (bias gradient)</h2>
  * {@code db[j]}: a float sum from 0, adding {@code dz[i][j]} for {@code i = 0, 1, ...} in order;
@@ -122,4 +163,18 @@ public final class ArithmeticOrder {
     public static float adamDecay(float lr, float weightDecay) {
         return (float) (1.0 - (double) lr * weightDecay);
     }
+
+    /**
+     * Virtual lanes of a row sum (softmax, log-softmax, cross-entropy): one vector of 16 lanes at
+     * 512 bits, two of 8 at 256, four of 4 at 128; few enough that a row of 10 classes costs
+     * only a 15-addition fold.
+     */
+    public static final int ROW_LANES = 16;
+
+    /**
+     * Elements of a row summed in float lanes before the lanes are folded into the row's double
+     * total: 16 terms per lane, which bounds the chunk's relative rounding error by about
+     * {@code (16 + 4) * 2^-24} for non-negative terms, for rows of any length.
+     */
+    public static final int ROW_CHUNK = 16 * ROW_LANES;
 }

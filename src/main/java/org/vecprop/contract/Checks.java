@@ -92,15 +92,7 @@ public final class Checks {
         if (n < 0) { // not size(): its message would be built on every call, allocating
             throw new IllegalArgumentException("the length of " + name + " must be >= 0, got " + n);
         }
-        if (offset < 0 || offset > array.length) {
-            throw new IndexOutOfBoundsException(name + "Off must be in [0, " + name + ".length = "
-                    + array.length + "], got " + offset);
-        }
-        if ((long) offset + n > array.length) {
-            throw new IndexOutOfBoundsException(name + " must fit in its array: " + n
-                    + " elements at " + name + "Off = " + offset + " need " + ((long) offset + n)
-                    + ", but " + name + ".length is " + array.length);
-        }
+        vectorExtent(name, array.length, offset, n);
     }
 
     /**
@@ -342,6 +334,144 @@ public final class Checks {
     public static void unitInterval(String name, float value) {
         if (!(value >= 0f && value < 1f)) {
             throw new IllegalArgumentException(name + " must be in [0, 1), got " + value);
+        }
+    }
+
+    /**
+     * Checks that the int {@code array} can hold a row-major {@code rows x cols} matrix at
+     * {@code offset} with row stride {@code ld}: the rules of {@link #matrix(String, float[], int,
+     * int, int, int)}.
+     *
+     * @param name the argument's name; {@code ld} is reported as {@code "ld" + name}
+     */
+    public static void matrix(String name, int[] array, int offset, int rows, int cols, int ld) {
+        if (array == null) {
+            throw new NullPointerException(name + " must not be null");
+        }
+        extent(name, array.length, offset, rows, cols, ld, false);
+    }
+
+    /**
+     * Checks an int vector of {@code n} contiguous elements at {@code offset}.
+     *
+     * @param name the argument's name
+     */
+    public static void vector(String name, int[] array, int offset, int n) {
+        if (array == null) {
+            throw new NullPointerException(name + " must not be null");
+        }
+        vectorExtent(name, array.length, offset, n);
+    }
+
+    /** The offset and extent rules of a vector of n elements in an array of {@code length}. */
+    private static void vectorExtent(String name, int length, int offset, int n) {
+        if (offset < 0 || offset > length) {
+            throw new IndexOutOfBoundsException(name + "Off must be in [0, " + name + ".length = "
+                    + length + "], got " + offset);
+        }
+        if ((long) offset + n > length) {
+            throw new IndexOutOfBoundsException(name + " must fit in its array: " + n
+                    + " elements at " + name + "Off = " + offset + " need " + ((long) offset + n)
+                    + ", but " + name + ".length is " + length);
+        }
+    }
+
+    /**
+     * Checks a loss's reduction argument.
+     *
+     * @param reduction the reduction, any enum; must not be null
+     */
+    public static void reduction(Object reduction) {
+        if (reduction == null) {
+            throw new NullPointerException("reduction must not be null");
+        }
+    }
+
+    /**
+     * Validates a cross-entropy call over logits {@code z} ({@code rows x classes}) with one
+     * label per row and, when {@code dz} is not null, a gradient output of z's shape that may be
+     * exactly z's view (in place) and overlap nothing else: shapes first, then
+     * {@code labelSmoothing} in [0, 1], then every label in {@code [0, classes)}. Every check runs
+     * before anything is written.
+     *
+     * @param dz the gradient output (checked when {@code gradient}, so null is rejected then)
+     * @param gradient whether a gradient is asked for
+     */
+    public static void crossEntropy(int rows, int classes, float[] z, int zOff, int ldz,
+                                    int[] labels, int labelsOff, float[] dz, int dzOff, int lddz,
+                                    boolean gradient, float labelSmoothing) {
+        size("rows", rows);
+        size("classes", classes); // z's columns, by the name the public methods give them
+        matrix("z", z, zOff, rows, classes, ldz);
+        vector("labels", labels, labelsOff, rows);
+        if (gradient) {
+            matrix("dz", dz, dzOff, rows, classes, lddz);
+            noOverlap("dz", dz, dzOff, lddz, "z", z, zOff, ldz, rows, classes, true);
+        }
+        if (!(labelSmoothing >= 0f && labelSmoothing <= 1f)) {
+            throw new IllegalArgumentException("labelSmoothing must be in [0, 1], got " + labelSmoothing);
+        }
+        for (int i = 0; i < rows; i++) {
+            int label = labels[labelsOff + i];
+            if (label < 0 || label >= classes) {
+                throw new IllegalArgumentException("labels must be in [0, classes = " + classes
+                        + "), got " + label + " for row " + i
+                        + (labelsOff == 0 ? "" : " (at labelsOff + " + i + " = " + (labelsOff + i) + ")"));
+            }
+        }
+    }
+
+    /**
+     * Validates a binary cross-entropy call: logits {@code x} and targets {@code y}, both
+     * {@code rows x cols}; {@code posWeight} null or {@code cols} floats; the gradient output
+     * {@code g} (checked when {@code gradient}, so null is rejected then) of the same shape, which
+     * may be exactly x's or y's view and may overlap nothing else, posWeight included.
+     */
+    public static void binaryCrossEntropy(int rows, int cols, float[] x, int xOff, int ldx,
+                                          float[] y, int yOff, int ldy, float[] posWeight, int posWeightOff,
+                                          float[] g, int gOff, int ldg, boolean gradient) {
+        if (gradient) {
+            binary(rows, cols, x, xOff, ldx, y, yOff, ldy, g, gOff, ldg, "x", "y", "g");
+        } else {
+            matrix("x", x, xOff, rows, cols, ldx);
+            matrix("y", y, yOff, rows, cols, ldy);
+        }
+        if (posWeight != null) {
+            vector("posWeight", posWeight, posWeightOff, cols);
+            if (gradient && rows > 0) {
+                noOverlap("g", g, gOff, rows, cols, ldg, "posWeight", posWeight, posWeightOff, 1, cols,
+                        Math.max(1, cols), false);
+            }
+        }
+    }
+
+    /**
+     * Validates an argmax over the rows of {@code x}: one int per row into {@code index}; a row
+     * must have at least one column.
+     */
+    public static void argmax(int rows, int cols, float[] x, int xOff, int ldx, int[] index, int indexOff) {
+        matrix("x", x, xOff, rows, cols, ldx);
+        vector("index", index, indexOff, rows);
+        if (cols == 0 && rows > 0) {
+            throw new IllegalArgumentException("cols must be >= 1 for an argmax of " + rows + " rows, got 0");
+        }
+    }
+
+    /**
+     * Validates a top-k selection over the rows of {@code x}: k in [0, cols]; {@code index} a
+     * {@code rows x k} int matrix; {@code values}, if not null, a {@code rows x k} float matrix
+     * that does not overlap x.
+     */
+    public static void topK(int rows, int cols, int k, float[] x, int xOff, int ldx,
+                            int[] index, int indexOff, int ldIndex, float[] values, int valuesOff, int ldValues) {
+        matrix("x", x, xOff, rows, cols, ldx);
+        if (k < 0 || k > cols) {
+            throw new IllegalArgumentException("k must be in [0, cols = " + cols + "], got " + k);
+        }
+        matrix("index", index, indexOff, rows, k, ldIndex);
+        if (values != null) {
+            matrix("values", values, valuesOff, rows, k, ldValues);
+            noOverlap("values", values, valuesOff, rows, k, ldValues, "x", x, xOff, rows, cols, ldx, false);
         }
     }
 

@@ -81,6 +81,38 @@ public interface Kernels {
                              float[] t, int tOff, int ldt, float[] g, int gOff, int ldg,
                              Buffers buffers);
 
+    /**
+     * Row-wise softmax of a {@code rows x cols} matrix ({@code cols >= 1}): {@code
+     * org.vecprop.kernel.Softmax.forward}; y may be exactly x.
+     */
+    void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
+
+    /** Row-wise log-softmax ({@code cols >= 1}): {@code org.vecprop.kernel.Softmax.logForward}; y may be exactly x. */
+    void logSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
+
+    /**
+     * Cross-entropy of logits z ({@code rows x classes}, {@code classes >= 1}) against valid
+     * labels: returns the double sum of the rows' losses in row order, and writes
+     * {@code dz = (softmax - target) * gradScale} unless dz is null (dz may be exactly z).
+     */
+    double crossEntropy(int rows, int classes, float[] z, int zOff, int ldz, int[] labels, int labelsOff,
+                        float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing);
+
+    /**
+     * Binary cross-entropy with logits over a non-empty {@code rows x cols} matrix: returns the
+     * long sum of the elements' losses (before any division), and writes the gradient times
+     * {@code gradScale} unless g is null; posWeight null means a weight of 1 for every column.
+     */
+    double binaryCrossEntropy(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
+                              float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, float gradScale);
+
+    /** The first position of each row's largest element ({@code cols >= 1}): {@code org.vecprop.kernel.TopK.argmax}. */
+    void argmax(int rows, int cols, float[] x, int xOff, int ldx, int[] index, int indexOff);
+
+    /** Each row's k first elements, best first: {@code org.vecprop.kernel.TopK.select}. */
+    void topK(int rows, int cols, int k, float[] x, int xOff, int ldx, int[] index, int indexOff, int ldIndex,
+              float[] values, int valuesOff, int ldValues);
+
     /** {@code y[i][j] = x[i][j] + bias[j]}. */
     void biasAdd(int rows, int cols, float[] x, int xOff, int ldx,
                  float[] bias, int biasOff, float[] y, int yOff, int ldy);

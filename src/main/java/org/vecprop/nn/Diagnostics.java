@@ -19,9 +19,17 @@ import org.vecprop.kernel.Stats;
  * left out of the vanishing and exploding comparisons, which are between the lowest and the
  * highest trainable layer.
  *
+ * <p><b>Update-to-weight ratio.</b> Each {@link #update} also compares every layer's weights
+ * with those it saw at the previous call: {@code ||W_now - W_before|| / ||W_before||}, the
+ * relative size of what the optimizer steps in between did to the layer (any optimizer). About
+ * 1e-3 is the usual healthy value; far below {@link #UPDATE_RATIO_LOW}, the learning rate is too
+ * small for the layer to move, above {@link #UPDATE_RATIO_HIGH} so large the layer is thrown
+ * about. NaN before the second call.
+ *
  * <p>{@link #update} reads the network's buffers after a backward pass: one pass over each
- * layer's activations and gradients, vectorised, allocating nothing (the arrays here are sized
- * once for the network). Cost: about one extra read of the activations and parameters per step.
+ * layer's activations and gradients, vectorised, and one over its weights for the update ratio,
+ * allocating nothing (the arrays here, a copy of the weights among them, are sized once for the
+ * network). Cost: about one extra read of the activations and two of the parameters per step.
  */
 public final class Diagnostics {
     /** First/last gradient-norm ratio below which the network is flagged as vanishing. */
@@ -32,6 +40,13 @@ public final class Diagnostics {
     public static final double EXPLODING_NORM = 1e4;
     /** A ReLU layer with at least this share of units dead for the whole batch is flagged. */
     public static final double DEAD_LAYER_SHARE = 0.9;
+    /**
+     * An update-to-weight ratio above 0 but below this is flagged: the weights moved, by too
+     * little to learn; the learning rate is far too small (healthy is about 1e-3).
+     */
+    public static final double UPDATE_RATIO_LOW = 1e-6;
+    /** An update-to-weight ratio above this is flagged: the learning rate is far too large. */
+    public static final double UPDATE_RATIO_HIGH = 1e-1;
 
     private final int depth;
     private final double[] weightGradNorm, weightGradMax, biasGradNorm;
@@ -39,6 +54,10 @@ public final class Diagnostics {
     private final int[] deadUnits, units, inputs;
     private final boolean[] relu, frozen;
     private final double[] summary = new double[4];
+    /** Per layer: the weights at the previous update, and the ratio measured at the last one. */
+    private final float[][] previousWeights;
+    private final double[] updateRatio;
+    private boolean havePrevious;
     private int batch;
 
     /** Why a layer does or does not learn, as of the last {@link #update}. */
@@ -83,7 +102,11 @@ public final class Diagnostics {
         inputs = new int[depth];
         relu = new boolean[depth];
         frozen = new boolean[depth];
+        previousWeights = new float[depth][];
+        updateRatio = new double[depth];
+        java.util.Arrays.fill(updateRatio, Double.NaN);
         for (int l = 0; l < depth; l++) {
+            previousWeights[l] = new float[network.layer(l).inputs() * network.layer(l).outputs()];
             relu[l] = network.layer(l).activation() == Activation.RELU;
             inputs[l] = network.layer(l).inputs();
             units[l] = network.layer(l).outputs();
@@ -135,7 +158,57 @@ public final class Diagnostics {
                 gradNaN[l] += (long) summary[Stats.NAN_COUNT];
                 gradInf[l] += (long) summary[Stats.INF_COUNT];
             }
+            updateRatio[l] = compareWithPrevious(d.weightArray(), previousWeights[l]);
         }
+        havePrevious = true;
+    }
+
+    /**
+     * {@code ||w - before|| / ||before||} over the finite entries, then {@code before = w}; NaN
+     * at the first update. A plain loop in double: diagnostics need no bits promise.
+     */
+    private double compareWithPrevious(float[] w, float[] before) {
+        double diff = 0, norm = 0;
+        for (int i = 0; i < w.length; i++) {
+            double d = (double) w[i] - before[i];
+            if (Double.isFinite(d)) {
+                diff += d * d;
+                norm += (double) before[i] * before[i];
+            }
+            before[i] = w[i];
+        }
+        if (!havePrevious) {
+            return Double.NaN;
+        }
+        return norm > 0 ? Math.sqrt(diff / norm) : diff > 0 ? Double.POSITIVE_INFINITY : 0;
+    }
+
+    /**
+     * {@return layer l's update-to-weight ratio: {@code ||W - W_before|| / ||W_before||} between the last two {@link #update}s (NaN before the second; 0 for a frozen layer)}
+     *
+     * @param l a layer, {@code 0 <= l < depth}
+     * @throws IndexOutOfBoundsException for a layer outside the network
+     */
+    public double updateRatio(int l) {
+        return updateRatio[java.util.Objects.checkIndex(l, depth)];
+    }
+
+    /**
+     * {@return the first trainable layer whose update ratio is out of range (above 0 but below {@link #UPDATE_RATIO_LOW}, or above {@link #UPDATE_RATIO_HIGH}; 0 means no step ran between the two updates and is not flagged), or -1}
+     */
+    public int updateRatioLayer() {
+        for (int l = 0; l < depth; l++) {
+            double r = updateRatio[l];
+            if (frozen[l] || Double.isNaN(r)) {
+                continue;
+            }
+            // 0 means no step ran between the two updates (diagnostics read twice), not a rate
+            // too small: that shows as a ratio that is tiny but not zero.
+            if (r > UPDATE_RATIO_HIGH || r > 0 && r < UPDATE_RATIO_LOW) {
+                return l;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -362,7 +435,7 @@ public final class Diagnostics {
      */
     public boolean healthy() {
         return nonFinite() == 0 && !vanishing() && !exploding() && deadLayer() < 0
-                && noGradientLayer() < 0;
+                && noGradientLayer() < 0 && updateRatioLayer() < 0;
     }
 
     /**
@@ -399,6 +472,11 @@ public final class Diagnostics {
         }
         if (noGradientLayer() >= 0) {
             s.append("NO GRADIENT IN LAYER ").append(noGradientLayer()).append(' ');
+        }
+        int u = updateRatioLayer();
+        if (u >= 0) {
+            s.append(updateRatio[u] > UPDATE_RATIO_HIGH ? "UPDATES TOO LARGE IN LAYER " : "UPDATES TOO SMALL IN LAYER ")
+                    .append(u).append(String.format(java.util.Locale.ROOT, " (ratio %.1e) ", updateRatio[u]));
         }
         return (s + frozenLayers).trim();
     }
@@ -463,6 +541,15 @@ public final class Diagnostics {
             s.append(String.format(java.util.Locale.ROOT, "Layer %d gets no gradient at all while"
                     + " others do: nothing reaches it from above. ", none));
         }
+        int u = updateRatioLayer();
+        if (u >= 0) {
+            s.append(String.format(java.util.Locale.ROOT, updateRatio[u] > UPDATE_RATIO_HIGH
+                    ? "Layer %d's weights moved by %.1e of their size since the last update, above"
+                    + " %.0e: the learning rate is far too large (about 1e-3 is usual). "
+                    : "Layer %d's weights moved by %.1e of their size since the last update, below"
+                    + " %.0e: the learning rate is far too small. ",
+                    u, updateRatio[u], updateRatio[u] > UPDATE_RATIO_HIGH ? UPDATE_RATIO_HIGH : UPDATE_RATIO_LOW));
+        }
         if (s.isEmpty()) {
             if (lo >= 0 && lo < hi && weightGradNorm[hi] > 0) {
                 s.append(String.format(java.util.Locale.ROOT, "Nothing flagged: layer %d's weight"
@@ -512,9 +599,10 @@ public final class Diagnostics {
                         activationNaN[l], gradNaN[l], activationInf[l], gradInf[l]));
                 continue;
             }
-            s.append(String.format("layer %d: |dW| %.3e max %.3e |db| %.3e dead %.1f%% nan %d/%d inf %d/%d%n",
+            s.append(String.format("layer %d: |dW| %.3e max %.3e |db| %.3e dead %.1f%% nan %d/%d inf %d/%d%s%n",
                     l, weightGradNorm[l], weightGradMax[l], biasGradNorm[l], 100 * deadShare(l),
-                    activationNaN[l], gradNaN[l], activationInf[l], gradInf[l]));
+                    activationNaN[l], gradNaN[l], activationInf[l], gradInf[l],
+                    Double.isNaN(updateRatio[l]) ? "" : String.format(" update/weight %.1e", updateRatio[l])));
         }
         s.append(String.format("first/last |dW| ratio %.3e: %s", normRatio(), verdict()));
         return s.toString();

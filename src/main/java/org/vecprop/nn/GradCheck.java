@@ -9,8 +9,9 @@ import org.vecprop.kernel.Activation;
  * shows what backpropagation saves.
  *
  * <p>For every parameter θ (every weight and bias of every layer) the numerical gradient is
- * {@code (L(θ + h) - L(θ - h)) / 2h}, where L is the network's MSE loss evaluated by a plain
- * double-precision forward pass over the same float weights: truncation error {@code O(h²)} and
+ * {@code (L(θ + h) - L(θ - h)) / 2h}, where L is the network's loss (MSE, cross-entropy or
+ * binary cross-entropy with logits, with its reduction, smoothing and weights) evaluated by a
+ * plain double-precision forward pass over the same float weights: truncation error {@code O(h²)} and
  * rounding far below float's, so the float backprop gradient is what is being tested. The error
  * of a parameter is {@code |backprop - numerical| / max(|backprop|, |numerical|, floor)}, with
  * {@code floor = 1e-3 * max|numerical|} so that parameters whose gradient is nearly zero are
@@ -81,15 +82,65 @@ public final class GradCheck {
         Objects.requireNonNull(net, "net must not be null");
         Objects.requireNonNull(x, "x must not be null");
         Objects.requireNonNull(t, "t must not be null");
+        if (net.lossFunction().takesLabels()) {
+            throw new IllegalStateException("this network's loss, " + net.lossFunction()
+                    + ", takes class labels: call check(net, x, xOff, ldx, labels, labelsOff, batch, h)");
+        }
+        Checks.matrix("t", t, tOff, batch, net.outputs(), ldt);
+        return check(net, x, xOff, ldx, t, tOff, ldt, null, 0, batch, h);
+    }
+
+    /**
+     * Runs the check on one batch of a network whose loss takes class labels (cross-entropy), as
+     * {@link #check(Network, float[], int, int, float[], int, int, int, double)} does for float
+     * targets.
+     *
+     * @param net the network; left unchanged
+     * @param x inputs, {@code batch x inputs} from {@code xOff} with row stride {@code ldx}
+     * @param xOff where row 0 of x starts
+     * @param ldx the row stride of x, {@code >= inputs}
+     * @param labels row i's class at {@code labels[labelsOff + i]}, in {@code [0, outputs)}
+     * @param labelsOff where row 0's label is
+     * @param batch rows, {@code >= 1} (any size: the check has buffers of its own)
+     * @param h the finite-difference step, finite and {@code > 0}, e.g. 1e-4
+     * @return the outcome
+     * @throws NullPointerException if {@code net}, {@code x} or {@code labels} is null
+     * @throws IllegalStateException if the network's loss takes float targets
+     * @throws IllegalArgumentException or IndexOutOfBoundsException for bad sizes, arrays too
+     *     short, a label out of range or a bad step
+     */
+    public static Result check(Network net, float[] x, int xOff, int ldx, int[] labels,
+                               int labelsOff, int batch, double h) {
+        Objects.requireNonNull(net, "net must not be null");
+        Objects.requireNonNull(x, "x must not be null");
+        Objects.requireNonNull(labels, "labels must not be null");
+        if (!net.lossFunction().takesLabels()) {
+            throw new IllegalStateException("this network's loss, " + net.lossFunction()
+                    + ", takes float targets: call check(net, x, xOff, ldx, t, tOff, ldt, batch, h)");
+        }
+        if (batch >= 1) {
+            Objects.checkFromIndexSize(labelsOff, batch, labels.length);
+            for (int i = 0; i < batch; i++) {
+                int label = labels[labelsOff + i];
+                if (label < 0 || label >= net.outputs()) {
+                    throw new IllegalArgumentException("labels[" + (labelsOff + i) + "] must be in [0, "
+                            + net.outputs() + "), got " + label);
+                }
+            }
+        }
+        return check(net, x, xOff, ldx, null, 0, 0, labels, labelsOff, batch, h);
+    }
+
+    private static Result check(Network net, float[] x, int xOff, int ldx, float[] t, int tOff,
+                                int ldt, int[] labels, int labelsOff, int batch, double h) {
         if (!(h > 0) || !Double.isFinite(h)) {
             throw new IllegalArgumentException("h must be finite and > 0, got " + h);
         }
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
-        int inputs = net.inputs(), outputs = net.outputs();
+        int inputs = net.inputs();
         Checks.matrix("x", x, xOff, batch, inputs, ldx);
-        Checks.matrix("t", t, tOff, batch, outputs, ldt);
         Network own = net.sharingWeights(batch);
         // Backprop, timed: forward and backward averaged over a few repetitions.
         int reps = 20;
@@ -98,7 +149,11 @@ public final class GradCheck {
             own.forward(x, xOff, ldx, batch);
         }
         long forwardNanos = (System.nanoTime() - f0) / reps;
-        own.loss(t, tOff, ldt);
+        if (labels != null) {
+            own.loss(labels, labelsOff);
+        } else {
+            own.loss(t, tOff, ldt);
+        }
         long b0 = System.nanoTime();
         for (int r = 0; r < reps; r++) {
             own.backward(Gradients.OVERWRITE);
@@ -133,11 +188,11 @@ public final class GradCheck {
                     continue;
                 }
                 for (int i = 0; i < p.length; i++) {
-                    double plus = lossInDouble(own, x, xOff, ldx, t, tOff, ldt, batch, l, which, i,
-                            h, pattern);
+                    double plus = lossInDouble(own, x, xOff, ldx, t, tOff, ldt, labels, labelsOff,
+                            batch, l, which, i, h, pattern);
                     long plusPattern = pattern[0];
-                    double minus = lossInDouble(own, x, xOff, ldx, t, tOff, ldt, batch, l, which, i,
-                            -h, pattern);
+                    double minus = lossInDouble(own, x, xOff, ldx, t, tOff, ldt, labels, labelsOff,
+                            batch, l, which, i, -h, pattern);
                     kink[idx] = plusPattern != pattern[0];
                     numerical[idx] = (plus - minus) / (2 * h);
                     backprop[idx] = g[i];
@@ -176,13 +231,13 @@ public final class GradCheck {
     }
 
     /**
-     * The MSE loss in double precision with one parameter moved by {@code delta}: layer l's
+     * The network's loss in double precision with one parameter moved by {@code delta}: layer l's
      * weight ({@code which == 0}) or bias ({@code which == 1}) number {@code index}. Writes a
      * hash of every ReLU's on/off state into {@code pattern[0]}.
      */
     static double lossInDouble(Network net, float[] x, int xOff, int ldx, float[] t, int tOff,
-                               int ldt, int batch, int layer, int which, int index, double delta,
-                               long[] pattern) {
+                               int ldt, int[] labels, int labelsOff, int batch, int layer, int which,
+                               int index, double delta, long[] pattern) {
         long hash = 1;
         int width = net.layer(0).inputs();
         double[] a = new double[batch * width];
@@ -220,15 +275,50 @@ public final class GradCheck {
             }
             a = z;
         }
-        double loss = 0;
+        pattern[0] = hash;
         int outputs = net.outputs();
-        for (int r = 0; r < batch; r++) {
-            for (int c = 0; c < outputs; c++) {
-                double diff = a[r * outputs + c] - t[tOff + r * ldt + c];
-                loss += diff * diff;
+        double loss = 0;
+        switch (net.lossFunction()) {
+            case Loss.Mse m -> {
+                for (int r = 0; r < batch; r++) {
+                    for (int c = 0; c < outputs; c++) {
+                        double diff = a[r * outputs + c] - t[tOff + r * ldt + c];
+                        loss += diff * diff;
+                    }
+                }
+                return loss / a.length;
+            }
+            case Loss.CrossEntropy ce -> {
+                // -sum_j target_j log softmax_j, log softmax by log-sum-exp from the maximum
+                double eps = ce.labelSmoothing();
+                for (int r = 0; r < batch; r++) {
+                    double max = Double.NEGATIVE_INFINITY, sum = 0, all = 0;
+                    for (int c = 0; c < outputs; c++) {
+                        max = Math.max(max, a[r * outputs + c]);
+                    }
+                    for (int c = 0; c < outputs; c++) {
+                        sum += Math.exp(a[r * outputs + c] - max);
+                        all += a[r * outputs + c];
+                    }
+                    double lse = max + Math.log(sum);
+                    double zLabel = a[r * outputs + labels[labelsOff + r]];
+                    loss += (1 - eps) * (lse - zLabel) + eps * (lse - all / outputs);
+                }
+                return ce.reduction() == org.vecprop.kernel.Reduction.MEAN ? loss / batch : loss;
+            }
+            case Loss.BinaryCrossEntropyWithLogits b -> {
+                float[] pw = b.weights();
+                for (int r = 0; r < batch; r++) {
+                    for (int c = 0; c < outputs; c++) {
+                        double z = a[r * outputs + c], y = t[tOff + r * ldt + c];
+                        double w = pw == null ? 1 : pw[c];
+                        // (1 - y) z + (1 + (w - 1) y) softplus(-z)
+                        double softplus = Math.max(-z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+                        loss += (1 - y) * z + (1 + (w - 1) * y) * softplus;
+                    }
+                }
+                return b.reduction() == org.vecprop.kernel.Reduction.MEAN ? loss / a.length : loss;
             }
         }
-        pattern[0] = hash;
-        return loss / a.length;
     }
 }

@@ -47,7 +47,9 @@ import org.vecprop.kernel.Activation;
 public final class Network {
     private final Dense[] layers;
     private final List<Dense> layerList;
-    private final MseLoss loss;
+    private final LossState loss;
+    /** The probabilities topK selects from (null for MSE, which selects from the outputs). */
+    private final float[] probabilityBuffer;
     private final int inputs, maxBatch;
     private final Output output;
     private final List<Parameter> parameters;
@@ -75,6 +77,27 @@ public final class Network {
      *     buffers larger than a Java array
      */
     public static Network mlp(int maxBatch, long seed, Activation hidden, int... sizes) {
+        return mlp(maxBatch, seed, Loss.mse(), hidden, sizes);
+    }
+
+    /**
+     * Builds a network of hidden layers with the given activation and an identity output layer,
+     * all with bias, trained with {@code loss}: for example a classifier
+     * {@code mlp(64, 42, Loss.crossEntropy(), Activation.RELU, 784, 256, 128, 10)}, whose outputs
+     * are the logits. Layers are initialised as {@link #mlp(int, long, Activation, int...)} does.
+     *
+     * @param maxBatch the largest batch, {@code >= 1}
+     * @param seed initialisation seed (layer l uses {@code seed + l})
+     * @param loss what {@link #loss} computes
+     * @param hidden the activation of every layer but the last
+     * @param sizes layer widths from the input to the output; at least two, each {@code >= 1}
+     * @return the network
+     * @throws NullPointerException if {@code loss}, {@code hidden} or {@code sizes} is null
+     * @throws IllegalArgumentException for fewer than two sizes, a size or maxBatch below 1,
+     *     buffers larger than a Java array, or positive weights for another number of outputs
+     */
+    public static Network mlp(int maxBatch, long seed, Loss loss, Activation hidden, int... sizes) {
+        Objects.requireNonNull(loss, "loss must not be null");
         Objects.requireNonNull(hidden, "hidden must not be null");
         Objects.requireNonNull(sizes, "sizes must not be null");
         if (sizes.length < 2) {
@@ -93,7 +116,25 @@ public final class Network {
             Activation act = l == layers.length - 1 ? Activation.IDENTITY : hidden;
             layers[l] = new Dense(sizes[l], sizes[l + 1], act, true, maxBatch, seed + l);
         }
-        return new Network(layers);
+        return new Network(loss, layers);
+    }
+
+    /**
+     * A classifier: ReLU hidden layers, an identity output layer of one logit per class, and
+     * softmax cross-entropy ({@link Loss#crossEntropy()}); {@link #loss(int[], int)} takes the
+     * labels, {@link #probabilities}, {@link #argmax} and {@link #topK} read the predictions. For
+     * example {@code classifier(64, 42, 784, 256, 128, 10)} for Fashion-MNIST.
+     *
+     * @param maxBatch the largest batch, {@code >= 1}
+     * @param seed initialisation seed (layer l uses {@code seed + l})
+     * @param sizes layer widths from the input to the classes; at least two, each {@code >= 1}
+     * @return the network
+     * @throws NullPointerException if {@code sizes} is null
+     * @throws IllegalArgumentException for fewer than two sizes, a size or maxBatch below 1, or
+     *     buffers larger than a Java array
+     */
+    public static Network classifier(int maxBatch, long seed, int... sizes) {
+        return mlp(maxBatch, seed, Loss.crossEntropy(), Activation.RELU, sizes);
     }
 
     /**
@@ -121,10 +162,24 @@ public final class Network {
      * @throws IllegalArgumentException if the layers do not fit together
      */
     public Network(Dense... layers) {
-        this(new WeightGroup(), layers);
+        this(Loss.mse(), layers);
     }
 
-    private Network(WeightGroup group, Dense... layers) {
+    /**
+     * A network over the given layers, in order, trained with {@code loss}.
+     *
+     * @param loss what {@link #loss} computes
+     * @param layers at least one; each layer's inputs must equal the previous layer's outputs,
+     *     all must share one maxBatch, and no layer may appear twice
+     * @throws NullPointerException if {@code loss}, {@code layers} or one of them is null
+     * @throws IllegalArgumentException if the layers do not fit together, or positive weights of
+     *     a binary cross-entropy are not one per output
+     */
+    public Network(Loss loss, Dense... layers) {
+        this(new WeightGroup(), Objects.requireNonNull(loss, "loss must not be null"), layers);
+    }
+
+    private Network(WeightGroup group, Loss lossKind, Dense... layers) {
         Objects.requireNonNull(layers, "layers must not be null");
         if (layers.length == 0) {
             throw new IllegalArgumentException("a network needs at least one layer");
@@ -153,7 +208,8 @@ public final class Network {
         this.inputs = layers[0].inputs();
         this.maxBatch = layers[0].maxBatch();
         Dense last = layers[layers.length - 1];
-        this.loss = new MseLoss(last.outputs(), maxBatch);
+        this.loss = new LossState(lossKind, last.outputs(), maxBatch);
+        this.probabilityBuffer = lossKind instanceof Loss.Mse ? null : new float[maxBatch * last.outputs()];
         this.output = new Output(last.output(), last.outputs());
         List<Parameter> params = new ArrayList<>();
         int[] module = NetworkFile.moduleIndex(this.layers);
@@ -188,7 +244,7 @@ public final class Network {
         } finally {
             group.lock.unlock();
         }
-        return new Network(group, copies);
+        return new Network(group, loss.loss, copies);
     }
 
     /**
@@ -302,24 +358,124 @@ public final class Network {
     }
 
     /**
-     * The MSE loss of the last forward's output against {@code t}; also writes dP for
+     * The loss of the last forward's output against float targets (MSE, or binary cross-entropy
+     * with logits); also writes dP, its gradient with respect to the outputs, for
      * {@link #backward}.
      *
-     * @param t targets, {@code batch x outputs}, row stride {@code ldt}
+     * @param t targets, {@code batch x outputs}, row stride {@code ldt} (in [0, 1] for binary
+     *     cross-entropy)
      * @param tOff where row 0 of t starts
      * @param ldt the row stride of t, {@code >= outputs}
-     * @return the loss, {@code mean((P - T)^2)} over the batch's elements
-     * @throws IllegalStateException if there was no forward pass
+     * @return the loss: {@code mean((P - T)^2)} over the batch's elements for MSE; see
+     *     {@link org.vecprop.kernel.BinaryCrossEntropy} for binary cross-entropy
+     * @throws IllegalStateException if there was no forward pass, or the loss takes class labels
+     *     ({@link #loss(int[], int)})
      * @throws NullPointerException if {@code t} is null
      * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
      */
     public float loss(float[] t, int tOff, int ldt) {
         Objects.requireNonNull(t, "t must not be null");
         requireForward();
-        Dense last = layers[layers.length - 1];
-        float value = loss.compute(last.output(), 0, last.outputs(), t, tOff, ldt, batch);
+        float value = loss.compute(layers[layers.length - 1].output(), batch, t, tOff, ldt);
         lossReady = true;
         return value;
+    }
+
+    /**
+     * The cross-entropy of the last forward's outputs (logits) against one class label per row;
+     * also writes dP, {@code (softmax - target) / batch} for the mean, for {@link #backward}, in
+     * the same pass over the logits ({@link org.vecprop.kernel.CrossEntropy}).
+     *
+     * @param labels row i's class at {@code labels[labelsOff + i]}, each in {@code [0, outputs)}
+     * @param labelsOff where row 0's label is
+     * @return the loss (mean over the batch's rows, or their sum)
+     * @throws IllegalStateException if there was no forward pass, or the loss takes float targets
+     *     ({@link #loss(float[], int, int)})
+     * @throws NullPointerException if {@code labels} is null
+     * @throws IllegalArgumentException for a label outside {@code [0, outputs)}, naming the row
+     *     and the value ({@code labels must be in [0, classes = 10), got 12 for row 3}), or
+     *     IndexOutOfBoundsException for labels past the array; before any write
+     */
+    public float loss(int[] labels, int labelsOff) {
+        Objects.requireNonNull(labels, "labels must not be null");
+        requireForward();
+        float value = loss.compute(layers[layers.length - 1].output(), batch, labels, labelsOff);
+        lossReady = true;
+        return value;
+    }
+
+    /**
+     * The class probabilities of the last forward, {@code batch x outputs}: the softmax of each
+     * row for cross-entropy, the sigmoid of each output for binary cross-entropy (vecprop's own
+     * exp: the same bits everywhere). Allocates nothing.
+     *
+     * @param dst where to write, from {@code dstOff} with row stride {@code ldDst}
+     * @param dstOff where row 0 goes
+     * @param ldDst the row stride of dst, {@code >= outputs}
+     * @throws IllegalStateException if there was no forward pass, or the loss is MSE (its outputs
+     *     are predictions, not probabilities)
+     * @throws NullPointerException if {@code dst} is null
+     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
+     */
+    public void probabilities(float[] dst, int dstOff, int ldDst) {
+        Objects.requireNonNull(dst, "dst must not be null");
+        requireForward();
+        Checks.matrix("dst", dst, dstOff, batch, outputs(), ldDst);
+        loss.probabilities(layers[layers.length - 1].output(), batch, dst, dstOff, ldDst);
+    }
+
+    /**
+     * The index of the largest output of each row of the last forward: the predicted class of a
+     * classifier (the largest logit is the largest probability; of equal outputs the lowest
+     * index; a row with a NaN gives the first NaN's index: see {@link org.vecprop.kernel.TopK}).
+     * Allocates nothing.
+     *
+     * @param dst row i's class goes to {@code dst[dstOff + i]}
+     * @param dstOff where row 0's goes
+     * @throws IllegalStateException if there was no forward pass
+     * @throws NullPointerException if {@code dst} is null
+     * @throws IndexOutOfBoundsException if dst is too short, before any write
+     */
+    public void argmax(int[] dst, int dstOff) {
+        Objects.requireNonNull(dst, "dst must not be null");
+        requireForward();
+        org.vecprop.kernel.TopK.argmax(batch, outputs(), layers[layers.length - 1].output(), 0,
+                outputs(), dst, dstOff);
+    }
+
+    /**
+     * The {@code k} largest outputs of each row of the last forward, largest first (of equal
+     * outputs the lower index first), with their probabilities: the softmax or sigmoid values for
+     * a cross-entropy network, the outputs themselves for MSE. Allocates nothing (the
+     * probabilities go through a buffer the network owns).
+     *
+     * @param k how many per row, {@code 0 <= k <= outputs}
+     * @param index {@code batch x k} indices from {@code indexOff}, row stride {@code ldIndex}
+     * @param indexOff where row 0's first index goes
+     * @param ldIndex row stride of index, {@code >= max(1, k)}
+     * @param values null, or {@code batch x k} probabilities (or outputs) from {@code valuesOff},
+     *     row stride {@code ldValues}
+     * @param valuesOff where row 0's first value goes
+     * @param ldValues row stride of values, {@code >= max(1, k)}
+     * @throws IllegalStateException if there was no forward pass
+     * @throws NullPointerException if {@code index} is null
+     * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
+     */
+    public void topK(int k, int[] index, int indexOff, int ldIndex, float[] values, int valuesOff,
+                     int ldValues) {
+        Objects.requireNonNull(index, "index must not be null");
+        requireForward();
+        float[] out = layers[layers.length - 1].output();
+        float[] source = out;
+        if (!(loss.loss instanceof Loss.Mse)) {
+            // Checked first, so that nothing is written for a bad call (the buffer is ours).
+            Checks.topK(batch, outputs(), k, out, 0, outputs(), index, indexOff, ldIndex, values,
+                    valuesOff, ldValues);
+            loss.probabilities(out, batch, probabilityBuffer, 0, outputs());
+            source = probabilityBuffer;
+        }
+        org.vecprop.kernel.TopK.select(batch, outputs(), k, source, 0, outputs(), index, indexOff,
+                ldIndex, values, valuesOff, ldValues);
     }
 
     /**
@@ -420,7 +576,12 @@ public final class Network {
      * @return the contents, ready to {@link SafeTensors#write}
      */
     public SafeTensors toSafeTensors() {
-        return NetworkFile.toSafeTensors(parameters, modules());
+        group.lock.lock(); // one version of every layer, even if another thread swaps meanwhile
+        try {
+            return NetworkFile.toSafeTensors(parameters, modules(), loss.loss);
+        } finally {
+            group.lock.unlock();
+        }
     }
 
     /**
@@ -465,7 +626,9 @@ public final class Network {
      */
     public static Network fromSafeTensors(SafeTensors contents, int maxBatch) {
         Objects.requireNonNull(contents, "contents must not be null");
-        Network net = new Network(NetworkFile.layers(contents, maxBatch));
+        String lossText = contents.metadata().get(NetworkFile.LOSS_KEY);
+        Loss lossKind = lossText == null ? Loss.mse() : Loss.parse(lossText);
+        Network net = new Network(lossKind, NetworkFile.layers(contents, maxBatch));
         net.loadWeights(contents);
         return net;
     }
@@ -565,9 +728,16 @@ public final class Network {
         return layers[layers.length - 1].outputs();
     }
 
-    /** {@return the loss object (its gradient buffer holds dP of the last loss call)} */
-    public MseLoss lossFunction() {
-        return loss;
+    /** {@return the loss this network trains with} */
+    public Loss lossFunction() {
+        return loss.loss;
+    }
+
+    /**
+     * {@return dP: the gradient of the last {@link #loss} call with respect to the outputs, {@code batch x outputs}, row stride {@code outputs} (the live buffer {@link #backward} starts from)}
+     */
+    public float[] lossGradient() {
+        return loss.gradient();
     }
 
     /** {@return rows of the last forward pass, -1 before the first} */

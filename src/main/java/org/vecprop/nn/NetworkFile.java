@@ -28,6 +28,8 @@ final class NetworkFile {
     static final String MODULES_KEY = "vecprop.modules";
     /** Metadata: the layout in words; a file with another text here is not read. */
     static final String LAYOUT_KEY = "vecprop.layout";
+    /** Metadata key of the loss the network trains with, as {@link Loss#toString()} writes it. */
+    static final String LOSS_KEY = "vecprop.loss";
     static final String LAYOUT = "torch.nn.Sequential state_dict: N.weight is torch.nn.Linear's"
             + " weight, out x in, row-major (vecprop's in x out Dense weights transposed); N.bias"
             + " has out elements; N is the module index, activation modules included";
@@ -76,7 +78,7 @@ final class NetworkFile {
         return s.toString();
     }
 
-    static SafeTensors toSafeTensors(List<Parameter> parameters, String networkModules) {
+    static SafeTensors toSafeTensors(List<Parameter> parameters, String networkModules, Loss loss) {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Parameter p : parameters) {
             Dense d = p.layer();
@@ -91,6 +93,7 @@ final class NetworkFile {
         metadata.put(FORMAT_KEY, FORMAT);
         metadata.put(MODULES_KEY, networkModules);
         metadata.put(LAYOUT_KEY, LAYOUT);
+        metadata.put(LOSS_KEY, loss.toString());
         return new SafeTensors(tensors, metadata);
     }
 

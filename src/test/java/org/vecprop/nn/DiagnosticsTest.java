@@ -485,4 +485,76 @@ class DiagnosticsTest {
         assertEquals(String.format("layer %d: FROZEN (no gradient, not updated) dead %.1f%% nan %d/%d"
                 + " inf %d/%d", 0, 20.0, 0, 0, 0, 0), d.toString().split("\n")[0].strip());
     }
+    /** One step of training on fixed random data, then the diagnostics read. */
+    static void stepAndRead(Network net, Optimizer opt, Diagnostics d, long seed) {
+        SgdTest.trainedOnce(net, seed);
+        d.update(net);
+        opt.step();
+    }
+
+    @Test
+    void theUpdateRatioIsTheRelativeChangeOfEachLayersWeightsBetweenTwoReads() {
+        Network net = Network.mlp(8, 4, 6, 12, 3);
+        Diagnostics d = new Diagnostics(net);
+        Sgd sgd = new Sgd(net, SgdOptions.learningRate(0.01f));
+        SgdTest.trainedOnce(net, 1);
+        d.update(net);
+        assertTrue(Double.isNaN(d.updateRatio(0)), "nothing to compare with at the first read");
+        float[][] before = {net.layer(0).weightArray().clone(), net.layer(1).weightArray().clone()};
+        sgd.step();
+        SgdTest.trainedOnce(net, 2);
+        d.update(net);
+        for (int l = 0; l < 2; l++) {
+            double diff = 0, norm = 0;
+            float[] w = net.layer(l).weightArray();
+            for (int i = 0; i < w.length; i++) {
+                diff += ((double) w[i] - before[l][i]) * ((double) w[i] - before[l][i]);
+                norm += (double) before[l][i] * before[l][i];
+            }
+            assertEquals(Math.sqrt(diff / norm), d.updateRatio(l), 1e-12, "layer " + l);
+            assertTrue(d.updateRatio(l) > 1e-5 && d.updateRatio(l) < 1e-1, "a sensible rate: " + d.updateRatio(l));
+        }
+        assertTrue(d.healthy(), d.verdict());
+        d.update(net);
+        assertEquals(0.0, d.updateRatio(0), "no step between two reads: 0, and not flagged");
+        assertEquals(-1, d.updateRatioLayer());
+    }
+
+    @Test
+    void aLearningRateFarTooLargeOrTooSmallIsFlaggedWithAnyOptimizer() {
+        Network big = Network.mlp(8, 4, 6, 12, 3);
+        Diagnostics d = new Diagnostics(big);
+        Adam adam = new Adam(big, AdamOptions.adamW(5f));
+        stepAndRead(big, adam, d, 1);
+        stepAndRead(big, adam, d, 2);
+        assertTrue(d.updateRatio(0) > Diagnostics.UPDATE_RATIO_HIGH, "ratio " + d.updateRatio(0));
+        assertEquals(0, d.updateRatioLayer());
+        assertFalse(d.healthy());
+        assertTrue(d.verdict().contains("UPDATES TOO LARGE IN LAYER 0"), d.verdict());
+        assertTrue(d.explanation().contains("the learning rate is far too large"), d.explanation());
+
+        Network small = Network.mlp(8, 4, 6, 12, 3);
+        Diagnostics e = new Diagnostics(small);
+        Adam slow = new Adam(small, AdamOptions.adamW(1e-7f)); // Adam moves each weight by about lr
+        stepAndRead(small, slow, e, 1);
+        stepAndRead(small, slow, e, 2);
+        assertTrue(e.updateRatio(0) > 0 && e.updateRatio(0) < Diagnostics.UPDATE_RATIO_LOW, "ratio " + e.updateRatio(0));
+        assertTrue(e.verdict().contains("UPDATES TOO SMALL IN LAYER 0"), e.verdict());
+        assertTrue(e.explanation().contains("the learning rate is far too small"), e.explanation());
+        assertTrue(e.toString().contains("update/weight"), "the report line shows the ratio once measured");
+    }
+
+    @Test
+    void aFrozenLayersUpdateRatioIsZeroAndNotFlagged() {
+        Network net = Network.mlp(8, 4, 6, 12, 3);
+        net.layer(0).freeze();
+        Diagnostics d = new Diagnostics(net);
+        Adam adam = new Adam(net, AdamOptions.adamW(1e-3f));
+        stepAndRead(net, adam, d, 1);
+        stepAndRead(net, adam, d, 2);
+        assertEquals(0.0, d.updateRatio(0));
+        assertTrue(d.updateRatio(1) > 0);
+        assertEquals(-1, d.updateRatioLayer(), d.verdict());
+        rejects(IndexOutOfBoundsException.class, "Index 2 out of bounds for length 2", () -> d.updateRatio(2));
+    }
 }

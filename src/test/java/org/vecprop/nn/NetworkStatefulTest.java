@@ -180,7 +180,7 @@ class NetworkStatefulTest {
                 live.put("vW" + l, () -> vW);
                 live.put("vb" + l, () -> vb);
             }
-            float[] dP = net.lossFunction().gradient();
+            float[] dP = net.lossGradient();
             live.put("dP", () -> dP);
         }
 
@@ -630,7 +630,7 @@ class NetworkStatefulTest {
         float[] dP = new float[net.maxBatch() * n];
         float[] p = net.layer(net.depth() - 1).output();
         float expected = ReferenceMse.lossAndGradient(b, n, p, 0, n, t, tOff, n, dP, 0, n);
-        float[] got = net.lossFunction().gradient();
+        float[] got = net.lossGradient();
         for (int i = 0; i < b * n; i++) {
             Compare.same(dP[i], got[i], "dP[" + i + "]");
         }
@@ -647,7 +647,7 @@ class NetworkStatefulTest {
             lowest++;
         }
         Set<String> written = new java.util.HashSet<>();
-        float[] dA = net.lossFunction().gradient();
+        float[] dA = net.lossGradient();
         for (int l = depth - 1; l >= lowest; l--) {
             Dense d = net.layer(l);
             int in = d.inputs(), out = d.outputs();

@@ -238,7 +238,8 @@ class NetworkTest {
         assertThrows(UnsupportedOperationException.class, () -> net.layers().set(0, second));
         assertEquals(4, net.maxBatch());
         assertEquals(-1, net.batch());
-        assertEquals(2, net.lossFunction().outputs());
+        assertEquals(Loss.mse(), net.lossFunction(), "a network of layers alone trains with MSE");
+        assertEquals(4 * 2, net.lossGradient().length);
         assertEquals(5 * 7 + 7 + 7 * 2 + 2, Network.mlp(3, 1, 5, 7, 2).parameterCount());
 
         rejects(IllegalStateException.class, "no forward pass yet", () -> net.loss(new float[8], 0, 2));
@@ -302,7 +303,7 @@ class NetworkTest {
                 before.add(a.clone());
             }
         }
-        before.add(net.lossFunction().gradient().clone());
+        before.add(net.lossGradient().clone());
         // Rows 1 and 2 of strided x (ld 9, from 3) and t (ld 4, from 2): the layout conventions.
         GradCheck.Result r = GradCheck.check(net, x, 3 + 9, 9, t, 2 + 4, 4, 2, 1e-3);
         assertTrue(r.worstError() <= 1e-3, r.toString());
@@ -314,7 +315,7 @@ class NetworkTest {
                 Compare.sameArray(before.get(i++), a, "buffer " + (i - 1));
             }
         }
-        Compare.sameArray(before.get(i), net.lossFunction().gradient(), "dP");
+        Compare.sameArray(before.get(i), net.lossGradient(), "dP");
         assertEquals(4, net.batch());
         assertTrue(net.lossReady());
         assertTrue(net.layer(1).frozen());

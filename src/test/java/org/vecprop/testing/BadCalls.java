@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.DynamicTest;
 import org.vecprop.contract.Checks;
+import org.vecprop.kernel.Reduction;
 
 /**
  * Tables of bad calls, one per signature, shared by a kernel's tests and its reference twin's:
@@ -190,6 +191,99 @@ public final class BadCalls {
             }
             loss.call(r, c, p, po, lp, t, to, lt);
         };
+    }
+
+    /** A cross-entropy call (kernel, or the reference with mean for MEAN); dz null for the loss alone. */
+    public interface CrossEntropyCall {
+        float call(int rows, int classes, float[] z, int zOff, int ldz, int[] labels, int labelsOff,
+                   float[] dz, int dzOff, int lddz, Reduction reduction, float labelSmoothing);
+    }
+
+    /**
+     * The bad calls of a cross-entropy entry point on 4 x 4 logits z (array a) with gradient dz
+     * (array c): sizes, nulls, the labels' extent and every label out of range (the last row's
+     * too, so a write before the check would show), the smoothing, dz's layout and overlap.
+     * {@code gradient}: dz is required (a null dz is then rejected); {@code reduction}: the call
+     * takes a Reduction that may be null.
+     */
+    public static List<Bad> crossEntropy(String api, boolean gradient, boolean reduction, CrossEntropyCall f) {
+        List<Bad> l = new ArrayList<>();
+        Reduction mean = Reduction.MEAN;
+        l.add(new Bad(api + " negative rows", IAE, "rows must be >= 0, got -1",
+                x -> f.call(-1, 4, x.a, 0, 4, new int[4], 0, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " negative classes", IAE, "classes must be >= 0, got -4",
+                x -> f.call(4, -4, x.a, 0, 4, new int[4], 0, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " null z", NPE, "z must not be null",
+                x -> f.call(4, 4, null, 0, 4, new int[4], 0, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " null labels", NPE, "labels must not be null",
+                x -> f.call(4, 4, x.a, 0, 4, null, 0, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " labels too short", IOOBE, "labels must fit in its array: 4 elements at labelsOff = 1 need 5, but labels.length is 4",
+                x -> f.call(4, 4, x.a, 0, 4, new int[4], 1, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " negative labelsOff", IOOBE, "labelsOff must be in [0, labels.length = 4], got -1",
+                x -> f.call(4, 4, x.a, 0, 4, new int[4], -1, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " label past the classes, last row", IAE, "labels must be in [0, classes = 4), got 12 for row 3",
+                x -> f.call(4, 4, x.a, 0, 4, new int[] {0, 1, 2, 12}, 0, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " label equal to classes", IAE, "labels must be in [0, classes = 4), got 4 for row 1",
+                x -> f.call(4, 4, x.a, 0, 4, new int[] {3, 4, 0, 0}, 0, x.c, 0, 4, Reduction.SUM, 0.1f)));
+        l.add(new Bad(api + " negative label", IAE, "labels must be in [0, classes = 4), got -1 for row 0",
+                x -> f.call(4, 4, x.a, 0, 4, new int[] {-1, 0, 0, 0}, 0, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " bad label at an offset names the row", IAE, "labels must be in [0, classes = 4), got 4 for row 3 (at labelsOff + 3 = 5)",
+                x -> f.call(4, 4, x.a, 0, 4, new int[] {9, 9, 0, 1, 2, 4}, 2, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " no classes", IAE, "labels must be in [0, classes = 0), got 0 for row 0",
+                x -> f.call(4, 0, x.a, 0, 4, new int[4], 0, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " smoothing above 1", IAE, "labelSmoothing must be in [0, 1], got 1.5",
+                x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, x.c, 0, 4, mean, 1.5f)));
+        l.add(new Bad(api + " negative smoothing", IAE, "labelSmoothing must be in [0, 1], got -0.25",
+                x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, x.c, 0, 4, mean, -0.25f)));
+        l.add(new Bad(api + " NaN smoothing", IAE, "labelSmoothing must be in [0, 1], got NaN",
+                x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, x.c, 0, 4, mean, Float.NaN)));
+        l.add(new Bad(api + " small ldz", IAE, "ldz must be >= max(1, cols = 4), got 3",
+                x -> f.call(4, 4, x.a, 0, 3, new int[4], 0, x.c, 0, 4, mean, 0f)));
+        l.add(new Bad(api + " z past end", IOOBE, "z must fit in its array: a 4 x 4 matrix at zOff = 50",
+                x -> f.call(4, 4, x.a, 50, 4, new int[4], 0, x.c, 0, 4, mean, 0f)));
+        if (gradient) {
+            l.add(new Bad(api + " null dz", NPE, "dz must not be null",
+                    x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, null, 0, 4, mean, 0f)));
+        }
+        l.add(new Bad(api + " small lddz", IAE, "lddz must be >= max(1, cols = 4), got 3",
+                x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, x.c, 0, 3, mean, 0f)));
+        l.add(new Bad(api + " dz past end", IOOBE, "dz must fit in its array: a 4 x 4 matrix at dzOff = 60",
+                x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, x.c, 60, 4, mean, 0f)));
+        l.add(new Bad(api + " dz overlaps z", IAE, "dz must not overlap z: dz spans elements 1..16",
+                x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, x.a, 1, 4, mean, 0f)));
+        if (reduction) {
+            l.add(new Bad(api + " null reduction", NPE, "reduction must not be null",
+                    x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, x.c, 0, 4, null, 0f)));
+        }
+        return l;
+    }
+
+    /** A binary cross-entropy call (kernel, or the reference); g null for the loss alone. */
+    public interface BceCall {
+        float call(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
+                   float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, Reduction reduction);
+    }
+
+    /**
+     * The bad calls of a BCE entry point: the {@link #binary} rows for x (array a), y (b) and g
+     * (c) with a valid posWeight (array d), then posWeight past its array, g overlapping
+     * posWeight, and (when {@code reduction}) a null reduction.
+     */
+    public static List<Bad> binaryCrossEntropy(String api, boolean reduction, BceCall f) {
+        List<Bad> l = new ArrayList<>(binary(api, "x", "y", "g",
+                (r, c, p, po, lp, q, qo, lq, o, oo, lo) -> f.call(r, c, p, po, lp, q, qo, lq,
+                        new float[Math.max(0, c)], 0, o, oo, lo, Reduction.MEAN)));
+        l.add(new Bad(api + " posWeight past end", IOOBE, "posWeight must fit in its array: 4 elements at posWeightOff = 62",
+                a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.d, 62, a.c, 0, 4, Reduction.SUM)));
+        l.add(new Bad(api + " negative posWeightOff", IOOBE, "posWeightOff must be in [0, posWeight.length = 64], got -2",
+                a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.d, -2, a.c, 0, 4, Reduction.SUM)));
+        l.add(new Bad(api + " g overlaps posWeight", IAE, "g must not overlap posWeight: g spans elements 0..15",
+                a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 12, a.c, 0, 4, Reduction.MEAN)));
+        if (reduction) {
+            l.add(new Bad(api + " null reduction", NPE, "reduction must not be null",
+                    a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, null, 0, a.c, 0, 4, null)));
+        }
+        return l;
     }
 
     /** {@code Bias.add}'s signature (kernel and reference). */

@@ -67,7 +67,7 @@ import org.vecprop.nn.Output;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class InferenceLatency extends BenchmarkDefaults {
     /** Layer widths, input first. */
-    static final int[] SIZES = {784, 256, 128, 10};
+    public static final int[] SIZES = {784, 256, 128, 10};
     static final long WEIGHT_SEED = 1, BIAS_SEED = 2026, INPUT_SEED = 2027;
 
     @Param({"1", "32"})
@@ -85,9 +85,9 @@ public class InferenceLatency extends BenchmarkDefaults {
      * @param w per layer, {@code SIZES[l] x SIZES[l + 1]} row-major: copies of the network's
      * @param b per layer: copies of the network's
      */
-    record Weights(Network network, float[][] w, float[][] b) {
+    public record Weights(Network network, float[][] w, float[][] b) {
         /** Builds the network for batches up to {@code maxBatch} and sets its biases. */
-        static Weights create(int maxBatch) {
+        public static Weights create(int maxBatch) {
             Network net = Network.mlp(maxBatch, WEIGHT_SEED, SIZES);
             Random r = new Random(BIAS_SEED);
             int layers = SIZES.length - 1;

@@ -29,7 +29,7 @@ import java.nio.charset.StandardCharsets;
  * {@code transB = 1}; here W is stored as vecprop holds it). Initializers are {@code raw_data},
  * little-endian IEEE 754, as the format requires.
  */
-final class OnnxMlpModel {
+public final class OnnxMlpModel {
     static final long IR_VERSION = 8;
     static final long OPSET = 17;
     static final String INPUT = "x", OUTPUT = "y";
@@ -47,7 +47,7 @@ final class OnnxMlpModel {
      * @param b per layer, {@code sizes[l + 1]} values
      * @throws IllegalArgumentException if a size, or the length of a weight or bias array, is wrong
      */
-    static byte[] build(int batch, int[] sizes, float[][] w, float[][] b) {
+    public static byte[] build(int batch, int[] sizes, float[][] w, float[][] b) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }

@@ -25,9 +25,11 @@ import java.util.Map;
  *
  * <p>Only this class touches ONNX Runtime, so that other benchmarks never load it.
  */
-final class OrtMlp implements AutoCloseable {
+public final class OrtMlp implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
+    /** Whether {@link #close} closes the session: true when this object made it. */
+    private final boolean ownsSession;
     private final FloatBuffer input, output;
     private final OnnxTensor inputTensor, outputTensor;
     private final Map<String, OnnxTensor> inputs, outputs;
@@ -37,8 +39,42 @@ final class OrtMlp implements AutoCloseable {
      *     {@code batch x inputs}, output {@code y} of {@code batch x outputs}
      * @throws OrtException if ONNX Runtime rejects the options or the model
      */
-    OrtMlp(byte[] model, int batch, int inputs, int outputs) throws OrtException {
+    public OrtMlp(byte[] model, int batch, int inputs, int outputs) throws OrtException {
+        this(openSession(model), true, batch, inputs, outputs);
+    }
+
+    /**
+     * A second caller of a session that several threads share (ONNX Runtime allows concurrent
+     * runs of one session): tensors of its own over direct buffers, the session borrowed.
+     *
+     * @param shared from {@link #openSession}; closed by its owner, not by {@link #close}
+     * @throws OrtException if a tensor cannot be made
+     */
+    public OrtMlp(OrtSession shared, int batch, int inputs, int outputs) throws OrtException {
+        this(shared, false, batch, inputs, outputs);
+    }
+
+    private OrtMlp(OrtSession session, boolean owns, int batch, int inputs, int outputs) throws OrtException {
         env = OrtEnvironment.getEnvironment();
+        this.session = session;
+        this.ownsSession = owns;
+        input = direct(batch * inputs);
+        output = direct(batch * outputs);
+        inputTensor = OnnxTensor.createTensor(env, input, new long[] {batch, inputs});
+        outputTensor = OnnxTensor.createTensor(env, output, new long[] {batch, outputs});
+        this.inputs = Map.of(OnnxMlpModel.INPUT, inputTensor);
+        this.outputs = Map.of(OnnxMlpModel.OUTPUT, outputTensor);
+    }
+
+    /**
+     * A session of {@code model} with this class's settings (see the class comment).
+     *
+     * @param model the ONNX model's bytes
+     * @return the session; the caller closes it
+     * @throws OrtException if ONNX Runtime rejects the options or the model
+     */
+    public static OrtSession openSession(byte[] model) throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (SessionOptions options = new SessionOptions()) {
             options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);
@@ -48,14 +84,8 @@ final class OrtMlp implements AutoCloseable {
             // thread must not burn the core the benchmark runs on.
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             options.addConfigEntry("session.inter_op.allow_spinning", "0");
-            session = env.createSession(model, options);
+            return env.createSession(model, options);
         }
-        input = direct(batch * inputs);
-        output = direct(batch * outputs);
-        inputTensor = OnnxTensor.createTensor(env, input, new long[] {batch, inputs});
-        outputTensor = OnnxTensor.createTensor(env, output, new long[] {batch, outputs});
-        this.inputs = Map.of(OnnxMlpModel.INPUT, inputTensor);
-        this.outputs = Map.of(OnnxMlpModel.OUTPUT, outputTensor);
     }
 
     private static FloatBuffer direct(int floats) {
@@ -70,7 +100,7 @@ final class OrtMlp implements AutoCloseable {
      * @return {@code y}
      * @throws OrtException if the run fails
      */
-    float[] forward(float[] x, float[] y) throws OrtException {
+    public float[] forward(float[] x, float[] y) throws OrtException {
         input.put(0, x, 0, input.capacity());
         // The pinned output is not owned by the Result, so closing the Result leaves it open.
         try (OrtSession.Result ignored = session.run(inputs, outputs)) {
@@ -80,7 +110,7 @@ final class OrtMlp implements AutoCloseable {
     }
 
     /** @return ONNX Runtime's version and the session's settings, for the log of a run */
-    String description() {
+    public String description() {
         return "ONNX Runtime " + env.getVersion() + ", intra-op threads 1, inter-op threads 1,"
                 + " sequential, no spinning, optimization ALL";
     }
@@ -89,6 +119,8 @@ final class OrtMlp implements AutoCloseable {
     public void close() throws OrtException {
         outputTensor.close();
         inputTensor.close();
-        session.close();
+        if (ownsSession) {
+            session.close();
+        }
     }
 }

@@ -7,9 +7,11 @@ import org.vecprop.internal.Buffers;
 import org.vecprop.internal.Kernels;
 import org.vecprop.internal.LaneSums;
 import org.vecprop.internal.PackedOperand;
+import org.vecprop.internal.TopKSelect;
 import org.vecprop.reference.ReferenceBias;
 import org.vecprop.reference.ReferenceRelu;
 import org.vecprop.reference.ReferenceStats;
+import org.vecprop.reference.ReferenceTopK;
 import org.vecprop.reference.ReferenceUpdate;
 
 /**
@@ -27,7 +29,9 @@ import org.vecprop.reference.ReferenceUpdate;
  *       sigmoid and tanh, whose oracle computes in double, in {@link ScalarActivations};</li>
  *   <li>GEMM, the MSE loss and the sum of squares, where the oracle sums in its own textbook
  *       order: loops of their own here, following the depth blocks and virtual lanes of the
- *       order.</li>
+ *       order; likewise softmax, cross-entropy and binary cross-entropy, whose oracle computes
+ *       in double ({@link ScalarClassification});</li>
+ *   <li>argmax (the oracle's scan) and top-k ({@link TopKSelect}): selections, exact.</li>
  * </ul>
  */
 public final class ScalarKernels implements Kernels {
@@ -146,6 +150,44 @@ public final class ScalarKernels implements Kernels {
         }
         s.fold();
         return (float) (s.total() / n);
+    }
+
+    @Override
+    public void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
+        ScalarClassification.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, false);
+    }
+
+    @Override
+    public void logSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
+        ScalarClassification.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, true);
+    }
+
+    @Override
+    public double crossEntropy(int rows, int classes, float[] z, int zOff, int ldz, int[] labels, int labelsOff,
+                               float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing) {
+        return ScalarClassification.crossEntropy(rows, classes, z, zOff, ldz, labels, labelsOff,
+                dz, dzOff, lddz, gradScale, labelSmoothing);
+    }
+
+    @Override
+    public double binaryCrossEntropy(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
+                                     float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, float gradScale) {
+        return ScalarClassification.binaryCrossEntropy(rows, cols, x, xOff, ldx, y, yOff, ldy,
+                posWeight, posWeightOff, g, gOff, ldg, gradScale);
+    }
+
+    @Override
+    public void argmax(int rows, int cols, float[] x, int xOff, int ldx, int[] index, int indexOff) {
+        ReferenceTopK.argmax(rows, cols, x, xOff, ldx, index, indexOff);
+    }
+
+    @Override
+    public void topK(int rows, int cols, int k, float[] x, int xOff, int ldx, int[] index, int indexOff,
+                     int ldIndex, float[] values, int valuesOff, int ldValues) {
+        for (int i = 0; i < rows; i++) {
+            TopKSelect.row(x, xOff + i * ldx, cols, k, index, indexOff + i * ldIndex,
+                    values, valuesOff + i * ldValues);
+        }
     }
 
     @Override

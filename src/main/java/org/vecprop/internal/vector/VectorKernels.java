@@ -5,6 +5,8 @@ import org.vecprop.internal.Buffers;
 import org.vecprop.internal.Kernels;
 import org.vecprop.internal.PackBuffers;
 import org.vecprop.internal.PackedOperand;
+import org.vecprop.internal.TopKSelect;
+import org.vecprop.internal.scalar.ScalarKernels;
 import org.vecprop.internal.gemm.PackedPanels;
 import org.vecprop.internal.gemm.GemmBlocking.Path;
 import org.vecprop.internal.gemm.GemmParallel;
@@ -92,6 +94,61 @@ public final class VectorKernels implements Kernels {
                                              Buffers buffers) {
         VectorActivations.backwardWithBiasGradient(true, rows, cols, a, aOff, lda, dy, dyOff, lddy,
                 dz, dzOff, lddz, db, dbOff, accumulate, buffers);
+    }
+
+    /**
+     * Softmax and cross-entropy keep 16 row lanes; a vector of more than 16 lanes (1024-bit and
+     * wider SVE) would not fit them, and the scalar implementation (the same bits) runs instead.
+     */
+    private static final boolean ROWS_FIT = org.vecprop.internal.Lanes.L <= org.vecprop.internal.SoftmaxOrder.LANES;
+
+    @Override
+    public void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
+        if (ROWS_FIT) {
+            VectorSoftmax.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, false);
+        } else {
+            ScalarKernels.INSTANCE.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy);
+        }
+    }
+
+    @Override
+    public void logSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
+        if (ROWS_FIT) {
+            VectorSoftmax.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, true);
+        } else {
+            ScalarKernels.INSTANCE.logSoftmax(rows, cols, x, xOff, ldx, y, yOff, ldy);
+        }
+    }
+
+    @Override
+    public double crossEntropy(int rows, int classes, float[] z, int zOff, int ldz, int[] labels, int labelsOff,
+                               float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing) {
+        if (!ROWS_FIT) {
+            return ScalarKernels.INSTANCE.crossEntropy(rows, classes, z, zOff, ldz, labels, labelsOff,
+                    dz, dzOff, lddz, gradScale, labelSmoothing);
+        }
+        return VectorSoftmax.crossEntropy(rows, classes, z, zOff, ldz, labels, labelsOff, dz, dzOff, lddz,
+                gradScale, labelSmoothing);
+    }
+
+    @Override
+    public double binaryCrossEntropy(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
+                                     float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, float gradScale) {
+        return VectorBce.lossAndGradient(rows, cols, x, xOff, ldx, y, yOff, ldy, posWeight, posWeightOff,
+                g, gOff, ldg, gradScale);
+    }
+
+    @Override
+    public void argmax(int rows, int cols, float[] x, int xOff, int ldx, int[] index, int indexOff) {
+        VectorArgmax.argmax(rows, cols, x, xOff, ldx, index, indexOff);
+    }
+
+    @Override
+    public void topK(int rows, int cols, int k, float[] x, int xOff, int ldx, int[] index, int indexOff,
+                     int ldIndex, float[] values, int valuesOff, int ldValues) {
+        for (int i = 0; i < rows; i++) { // a selection: no arithmetic, the scalar heap is the kernel
+            TopKSelect.row(x, xOff + i * ldx, cols, k, index, indexOff + i * ldIndex, values, valuesOff + i * ldValues);
+        }
     }
 
     @Override

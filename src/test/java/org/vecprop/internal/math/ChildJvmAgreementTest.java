@@ -15,7 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Vector results computed in child JVMs ({@link ChildJvmForms}) on the edges and random values:
+ * Vector results of exp, sigmoid, tanh, log and log1p computed in child JVMs
+ * ({@link ChildJvmForms}) on the edges and random values:
  * each must equal the child's scalar result and this JVM's scalar result (which C1 or C2 may have
  * compiled). The children get this run's {@code -XX:MaxVectorSize}, so the same preferred
  * and maximal species. About 2 seconds each.
@@ -63,26 +64,37 @@ class ChildJvmAgreementTest {
         assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the child JVM did not finish: " + cmd);
         assertEquals(0, child.exitValue(), "the child JVM failed: " + cmd);
 
-        float[] xs = ChildJvmForms.inputs();
+        float[] xs = ChildJvmForms.inputs(), ls = ChildJvmForms.logInputs();
         String[] lines = out.split("\n");
-        assertEquals(species.size() * ExpFunction.values().length * xs.length, lines.length,
-                "lines from the child JVM " + cmd);
+        assertEquals(species.size() * (ExpFunction.values().length * xs.length
+                + LogFunction.values().length * ls.length), lines.length, "lines from the child JVM " + cmd);
+        List<String> names = new ArrayList<>();
+        List<float[]> inputs = new ArrayList<>();
+        for (ExpFunction fn : ExpFunction.values()) {
+            names.add(fn.name());
+            inputs.add(xs);
+        }
+        for (LogFunction fn : LogFunction.values()) {
+            names.add(fn.name());
+            inputs.add(ls);
+        }
         int k = 0;
         for (String bits : species) {
-            for (ExpFunction fn : ExpFunction.values()) {
-                for (float x : xs) {
+            for (int n = 0; n < names.size(); n++) {
+                String name = names.get(n);
+                for (float x : inputs.get(n)) {
                     String[] f = lines[k++].split(" ");
-                    assertEquals(fn.name() + " " + bits, f[0] + " " + f[1], "line order");
+                    assertEquals(name + " " + bits, f[0] + " " + f[1], "line order");
                     assertEquals(Float.floatToRawIntBits(x), Integer.parseUnsignedInt(f[2], 16), "argument order");
                     int scalar = Float.floatToIntBits(Float.intBitsToFloat(Integer.parseUnsignedInt(f[3], 16)));
                     int vector = Float.floatToIntBits(Float.intBitsToFloat(Integer.parseUnsignedInt(f[4], 16)));
-                    int here = Float.floatToIntBits(fn.scalar(x));
+                    int here = Float.floatToIntBits(ChildJvmForms.scalar(name, x));
                     if (scalar != vector || here != scalar) {
                         assertEquals(Float.intBitsToFloat(scalar), Float.intBitsToFloat(vector),
-                                fn.label() + "(" + x + " = " + Float.toHexString(x) + "), " + bits
+                                name + "(" + x + " = " + Float.toHexString(x) + "), " + bits
                                         + "-bit species (0: the kernels', -1: SPECIES_MAX), child " + jvmFlags + ": scalar vs vector");
                         assertEquals(Float.intBitsToFloat(here), Float.intBitsToFloat(scalar),
-                                fn.label() + "(" + x + " = " + Float.toHexString(x) + "): this JVM's scalar vs the child's");
+                                name + "(" + x + " = " + Float.toHexString(x) + "): this JVM's scalar vs the child's");
                     }
                 }
             }

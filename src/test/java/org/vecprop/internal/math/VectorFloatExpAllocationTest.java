@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.vecprop.kernel.Simd;
 
 /**
- * No vector escapes to the heap: once C2 has compiled a loop calling the vector exp, sigmoid or
- * tanh, the loop allocates nothing (bytes allocated by this thread, from
+ * No vector escapes to the heap: once C2 has compiled a loop calling the vector exp, sigmoid,
+ * tanh, log or log1p, the loop allocates nothing (bytes allocated by this thread, from
  * {@code com.sun.management.ThreadMXBean}, as in {@code org.vecprop.AllocationTest}). The
  * functions must be small enough for C2 to inline them into the caller's loop; otherwise every
  * vector argument and result would be boxed. The loops use the kernels' species, as the kernels
@@ -34,6 +34,8 @@ class VectorFloatExpAllocationTest {
         ops.put("exp", () -> VectorForm.exp(in, out, whole));
         ops.put("sigmoid", () -> VectorForm.sigmoid(in, out, whole));
         ops.put("tanh", () -> VectorForm.tanh(in, out, whole));
+        ops.put("log", () -> VectorForm.log(in, out, whole));
+        ops.put("log1p", () -> VectorForm.log1p(in, out, whole));
         StringBuilder report = new StringBuilder();
         for (Map.Entry<String, Runnable> op : ops.entrySet()) {
             // Rounds until one allocates nothing, for up to 30 s: the loop is cheap, so a fixed
@@ -58,6 +60,6 @@ class VectorFloatExpAllocationTest {
                     .append(rounds).append(")\n");
             assertEquals(0, bytes, op.getKey() + " still allocates after warm-up:\n" + report);
         }
-        System.out.print("[vecprop] vector exp/sigmoid/tanh allocation after warm-up:\n" + report);
+        System.out.print("[vecprop] vector exp/sigmoid/tanh/log/log1p allocation after warm-up:\n" + report);
     }
 }

@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Applies {@link VectorFloatExp}'s functions to float arrays, for the tests. The test classes
+ * Applies {@link VectorFloatExp}'s and {@link VectorFloatLog}'s functions to float arrays, for the tests. The test classes
  * themselves never name a Vector API type, so they load (and skip with a reason) without the
  * incubator module; only this class needs it.
  */
@@ -97,6 +97,50 @@ final class VectorForm {
                 case SIGMOID -> VectorFloatExp.sigmoid(x);
                 case TANH -> VectorFloatExp.tanh(x);
             };
+            y.intoArray(lanesOut, 0);
+            System.arraycopy(lanesOut, 0, out, i, m);
+        }
+    }
+
+    /** out[i] = fn(in[i]) for i < n on {@link #SPECIES}, as the ExpFunction overload does. */
+    static void apply(LogFunction fn, float[] in, float[] out, int n) {
+        int whole = SPECIES.loopBound(n);
+        switch (fn) {
+            case LOG -> log(in, out, whole);
+            case LOG1P -> log1p(in, out, whole);
+        }
+        if (whole < n) {
+            float[] tailIn = new float[SPECIES.length()];
+            float[] tailOut = new float[SPECIES.length()];
+            System.arraycopy(in, whole, tailIn, 0, n - whole);
+            apply(fn, tailIn, tailOut, tailIn.length);
+            System.arraycopy(tailOut, 0, out, whole, n - whole);
+        }
+    }
+
+    static void log(float[] in, float[] out, int n) {
+        for (int i = 0; i < n; i += SPECIES.length()) {
+            VectorFloatLog.log(FloatVector.fromArray(SPECIES, in, i)).intoArray(out, i);
+        }
+    }
+
+    static void log1p(float[] in, float[] out, int n) {
+        for (int i = 0; i < n; i += SPECIES.length()) {
+            VectorFloatLog.log1p(FloatVector.fromArray(SPECIES, in, i)).intoArray(out, i);
+        }
+    }
+
+    /** As the ExpFunction overload: any species, the Vector API's Java code, small samples only. */
+    static void applyWith(int bits, LogFunction fn, float[] in, float[] out, int n) {
+        VectorSpecies<Float> s = species(bits);
+        float[] lanesIn = new float[s.length()];
+        float[] lanesOut = new float[s.length()];
+        for (int i = 0; i < n; i += s.length()) {
+            int m = Math.min(s.length(), n - i);
+            java.util.Arrays.fill(lanesIn, 0f);
+            System.arraycopy(in, i, lanesIn, 0, m);
+            FloatVector x = FloatVector.fromArray(s, lanesIn, 0);
+            FloatVector y = fn == LogFunction.LOG ? VectorFloatLog.log(x) : VectorFloatLog.log1p(x);
             y.intoArray(lanesOut, 0);
             System.arraycopy(lanesOut, 0, out, i, m);
         }

@@ -16,6 +16,7 @@ import java.util.List;
  *                                [--alpha Q] [--level L] [--floor PCT] [--min-samples N]
  * java -jar report.jar index [--results DIR] [--out FILE.md] [--plot FILE.png]
  * java -jar report.jar gradients NORMS.csv --plot FILE.png [--epoch N]
+ * java -jar report.jar latency LOAD.csv... --plot FILE.png [--title TEXT]
  * </pre>
  *
  * Without {@code --out} the Markdown goes to standard output; without {@code --plots} /
@@ -46,6 +47,9 @@ public final class Main {
                   The weight-gradient norm per layer, one line per run, log scale, of epoch N
                   (default: the last; 0 is at initialisation), from the CSV scripts/demo
                   gradients writes.
+              latency LOAD.csv... --plot FILE.png [--title TEXT]
+                  Latency (p50, p99, p99.9) against offered load, one colour per backend, from
+                  the CSV files scripts/load-http and scripts/latency write.
             Without --out the Markdown goes to standard output.""";
 
     public static void main(String[] args) {
@@ -84,6 +88,7 @@ public final class Main {
             case "compare" -> compare(rest);
             case "index" -> index(rest);
             case "gradients" -> gradients(rest);
+            case "latency" -> latency(rest);
             default -> throw new UsageException("unknown command '" + command + "'");
         };
     }
@@ -226,6 +231,31 @@ public final class Main {
         }
         int drawn = GradientPlot.save(GradientPlot.read(csv), epoch, plot);
         System.err.println("wrote " + plot + " (epoch " + drawn + ")");
+        return 0;
+    }
+
+    private static int latency(List<String> args) throws IOException, UsageException {
+        List<Path> csvs = new ArrayList<>();
+        Path plot = null;
+        String title = "Latency against offered load";
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--plot" -> plot = Path.of(value(args, ++i, a));
+                case "--title" -> title = value(args, ++i, a);
+                default -> {
+                    if (a.startsWith("--")) {
+                        throw new UsageException("unknown argument " + a);
+                    }
+                    csvs.add(Path.of(a));
+                }
+            }
+        }
+        if (csvs.isEmpty() || plot == null) {
+            throw new UsageException("latency needs CSV files and --plot FILE.png");
+        }
+        LatencyPlot.save(LatencyPlot.read(csvs), title, plot);
+        System.err.println("wrote " + plot);
         return 0;
     }
 
