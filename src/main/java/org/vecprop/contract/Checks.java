@@ -550,14 +550,11 @@ public final class Checks {
         usable("a", GEMM, a, false);
         usable("b", GEMM, b, false);
         usable("c", GEMM, c, true);
-        MemorySegment cSpan = span(c, cOff, m, n, ldc);
-        if (cSpan.byteSize() > 0) {
-            if (cSpan.asOverlappingSlice(span(a, aOff, aRows, aCols, lda)).isPresent()) {
-                throw new IllegalArgumentException("c must not overlap a in memory");
-            }
-            if (cSpan.asOverlappingSlice(span(b, bOff, bRows, bCols, ldb)).isPresent()) {
-                throw new IllegalArgumentException("c must not overlap b in memory");
-            }
+        if (overlap(c, cOff, m, n, ldc, a, aOff, aRows, aCols, lda)) {
+            throw new IllegalArgumentException("c must not overlap a in memory");
+        }
+        if (overlap(c, cOff, m, n, ldc, b, bOff, bRows, bCols, ldb)) {
+            throw new IllegalArgumentException("c must not overlap b in memory");
         }
     }
 
@@ -579,8 +576,7 @@ public final class Checks {
         matrix("c", c, cOff, m, n, ldc);
         usable("a", GEMM_PACKED, a, false);
         usable("c", GEMM_PACKED, c, true);
-        MemorySegment cSpan = span(c, cOff, m, n, ldc);
-        if (cSpan.byteSize() > 0 && cSpan.asOverlappingSlice(span(a, aOff, aRows, aCols, lda)).isPresent()) {
+        if (overlap(c, cOff, m, n, ldc, a, aOff, aRows, aCols, lda)) {
             throw new IllegalArgumentException("c must not overlap a in memory");
         }
     }
@@ -649,10 +645,33 @@ public final class Checks {
         return new IllegalStateException(message, closed);
     }
 
-    /** The bytes a validated matrix spans (empty for an empty matrix). */
-    private static MemorySegment span(MemorySegment s, long offset, int rows, int cols, int ld) {
-        long end = rows == 0 || cols == 0 ? offset : offset + (long) (rows - 1) * ld + cols;
-        return s.asSlice(offset * Float.BYTES, (end - offset) * Float.BYTES);
+    /**
+     * Whether two validated matrices on segments share a byte of memory (an empty one shares
+     * none). Native segments (off-heap, mapped) are compared by address, which allocates
+     * nothing; heap segments by {@link MemorySegment#asOverlappingSlice}, which knows whether two
+     * wrap the same array. (Comparing every pair through slices and the Optional that method
+     * returns allocated up to 120 B per call wherever C2's escape analysis did not remove them,
+     * which depends on what else the JVM has compiled.) A native and a heap segment never
+     * overlap.
+     */
+    private static boolean overlap(MemorySegment x, long xOff, int xRows, int xCols, int ldx,
+                                   MemorySegment y, long yOff, int yRows, int yCols, int ldy) {
+        long xBytes = spanFloats(xOff, xRows, xCols, ldx) * Float.BYTES;
+        long yBytes = spanFloats(yOff, yRows, yCols, ldy) * Float.BYTES;
+        if (xBytes == 0 || yBytes == 0 || x.isNative() != y.isNative()) {
+            return false;
+        }
+        long xStart = xOff * Float.BYTES, yStart = yOff * Float.BYTES;
+        if (x.isNative()) {
+            long xs = x.address() + xStart, ys = y.address() + yStart;
+            return xs < ys + yBytes && ys < xs + xBytes;
+        }
+        return x.asSlice(xStart, xBytes).asOverlappingSlice(y.asSlice(yStart, yBytes)).isPresent();
+    }
+
+    /** The floats a validated matrix spans, from its first element to its last (0 if empty). */
+    private static long spanFloats(long offset, int rows, int cols, int ld) {
+        return rows == 0 || cols == 0 ? 0 : (long) (rows - 1) * ld + cols;
     }
 
     /** One past the last element a non-empty matrix touches; {@code offset} when empty. */

@@ -46,6 +46,15 @@ public final class Buffers {
     private final boolean perThread;
     private float[] row = PackBuffers.EMPTY;
     private LaneSums sums;
+    /** The fixed scratch of kernels whose scratch is an implementation's own type ({@link #slot}). */
+    private final Object[] slots = new Object[3];
+
+    /** {@link #slot} of the Vector API softmax and cross-entropy (a few KB at 512 bits). */
+    public static final int SOFTMAX = 0;
+    /** {@link #slot} of the Vector API binary cross-entropy's staging (24 KiB). */
+    public static final int BCE = 1;
+    /** {@link #slot} of the scalar softmax's row lanes (128 B). */
+    public static final int ROW_LANES = 2;
     private PackBuffers[] parts = new PackBuffers[0];
 
     /**
@@ -111,6 +120,20 @@ public final class Buffers {
     }
 
     /**
+     * The scratch kept in slot {@code index}, made by {@code make} on first use: for kernels whose
+     * scratch is a fixed-size object of their own (its type is the implementation's, which this
+     * package cannot name). Pass a non-capturing constructor reference, so no call allocates.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T slot(int index, java.util.function.Supplier<T> make) {
+        Object held = slots[index];
+        if (held == null) {
+            held = slots[index] = make.get();
+        }
+        return (T) held;
+    }
+
+    /**
      * Makes sure there are packing buffers for pieces {@code 0 .. pieces - 1}; called by the
      * thread that starts a parallel call, before its pieces run.
      */
@@ -156,12 +179,16 @@ public final class Buffers {
         pack.release();
         row = PackBuffers.EMPTY;
         sums = null;
+        java.util.Arrays.fill(slots, null);
         parts = new PackBuffers[0];
         parallelWork = null;
         parallelPieces = null;
     }
 
-    /** The bytes of the arrays these buffers hold now (the objects' headers left out). */
+    /**
+     * The bytes of the arrays these buffers hold now (the objects' headers left out, and the
+     * fixed scratch of the slots: at most about 30 KB).
+     */
     public long bytes() {
         long floats = pack.floats() + row.length;
         for (PackBuffers p : parts) {

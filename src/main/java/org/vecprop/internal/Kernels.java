@@ -85,10 +85,10 @@ public interface Kernels {
      * Row-wise softmax of a {@code rows x cols} matrix ({@code cols >= 1}): {@code
      * org.vecprop.kernel.Softmax.forward}; y may be exactly x.
      */
-    void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
+    void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy, Buffers buffers);
 
     /** Row-wise log-softmax ({@code cols >= 1}): {@code org.vecprop.kernel.Softmax.logForward}; y may be exactly x. */
-    void logSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
+    void logSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy, Buffers buffers);
 
     /**
      * Cross-entropy of logits z ({@code rows x classes}, {@code classes >= 1}) against valid
@@ -96,7 +96,7 @@ public interface Kernels {
      * {@code dz = (softmax - target) * gradScale} unless dz is null (dz may be exactly z).
      */
     double crossEntropy(int rows, int classes, float[] z, int zOff, int ldz, int[] labels, int labelsOff,
-                        float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing);
+                        float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing, Buffers buffers);
 
     /**
      * Binary cross-entropy with logits over a non-empty {@code rows x cols} matrix: returns the
@@ -104,7 +104,8 @@ public interface Kernels {
      * {@code gradScale} unless g is null; posWeight null means a weight of 1 for every column.
      */
     double binaryCrossEntropy(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
-                              float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, float gradScale);
+                              float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, float gradScale,
+                              Buffers buffers);
 
     /** The first position of each row's largest element ({@code cols >= 1}): {@code org.vecprop.kernel.TopK.argmax}. */
     void argmax(int rows, int cols, float[] x, int xOff, int ldx, int[] index, int indexOff);

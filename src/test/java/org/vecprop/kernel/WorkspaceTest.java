@@ -196,6 +196,37 @@ class WorkspaceTest {
             Bias.gradient(r, c, x, off, ld, dbMine, off, s.accumulate(), shared);
             Compare.sameArray(db, dbMine, s + " Bias.gradient");
 
+            float[] sm = s.matrix(rnd, 0), smMine = sm.clone();
+            Softmax.forward(r, c, x, off, ld, sm, off, ld);
+            Softmax.forward(r, c, x, off, ld, smMine, off, ld, shared);
+            Compare.sameArray(sm, smMine, s + " Softmax.forward");
+            Softmax.logForward(r, c, x, off, ld, sm, off, ld);
+            Softmax.logForward(r, c, x, off, ld, smMine, off, ld, shared);
+            Compare.sameArray(sm, smMine, s + " Softmax.logForward");
+            if (c > 0) {
+                int[] labels = new int[off + r];
+                for (int i = 0; i < labels.length; i++) {
+                    labels[i] = rnd.nextInt(c);
+                }
+                Reduction red = s.accumulate() ? Reduction.MEAN : Reduction.SUM;
+                float smoothing = (s.seed() & 2) == 0 ? 0f : 0.1f;
+                float[] dz = s.matrix(rnd, 0), dzMine = dz.clone();
+                Compare.same(CrossEntropy.lossAndGradient(r, c, p, off, ld, labels, off, dz, off, ld, red, smoothing),
+                        CrossEntropy.lossAndGradient(r, c, p, off, ld, labels, off, dzMine, off, ld, red, smoothing,
+                                shared), s + " CrossEntropy.lossAndGradient");
+                Compare.sameArray(dz, dzMine, s + " CrossEntropy dz");
+                Compare.same(CrossEntropy.loss(r, c, p, off, ld, labels, off, red, smoothing),
+                        CrossEntropy.loss(r, c, p, off, ld, labels, off, red, smoothing, shared), s + " CrossEntropy.loss");
+            }
+            float[] w = Values.random(rnd, off + c, 0, 2f), gb = s.matrix(rnd, 0), gbMine = gb.clone();
+            Compare.same(BinaryCrossEntropy.lossAndGradient(r, c, x, off, ld, act, off, ld, w, off, gb, off, ld, Reduction.MEAN),
+                    BinaryCrossEntropy.lossAndGradient(r, c, x, off, ld, act, off, ld, w, off, gbMine, off, ld,
+                            Reduction.MEAN, shared), s + " BinaryCrossEntropy.lossAndGradient");
+            Compare.sameArray(gb, gbMine, s + " BinaryCrossEntropy g");
+            Compare.same(BinaryCrossEntropy.loss(r, c, x, off, ld, act, off, ld, null, 0, Reduction.SUM),
+                    BinaryCrossEntropy.loss(r, c, x, off, ld, act, off, ld, null, 0, Reduction.SUM, shared),
+                    s + " BinaryCrossEntropy.loss");
+
             for (ActivationFront front : ActivationFront.values()) {
                 float[] in = front == ActivationFront.RELU ? x : act;
                 float[] dz = s.matrix(rnd, 0), dzMine = dz.clone();
@@ -268,6 +299,17 @@ class WorkspaceTest {
                     8, 8, a, 0, 8, b, 0, 8, c, 0, 8, db, 0, true, none)));
             calls.add(new NullCall("Tanh.backwardWithBiasGradient", () -> Tanh.backwardWithBiasGradient(8, 8,
                     a, 0, 8, b, 0, 8, c, 0, 8, db, 0, false, none)));
+            calls.add(new NullCall("Softmax.forward", () -> Softmax.forward(8, 8, a, 0, 8, c, 0, 8, none)));
+            calls.add(new NullCall("Softmax.logForward", () -> Softmax.logForward(8, 8, a, 0, 8, c, 0, 8, none)));
+            int[] labels = new int[8];
+            calls.add(new NullCall("CrossEntropy.lossAndGradient", () -> CrossEntropy.lossAndGradient(8, 8, a, 0, 8,
+                    labels, 0, c, 0, 8, Reduction.MEAN, 0f, none)));
+            calls.add(new NullCall("CrossEntropy.loss", () -> CrossEntropy.loss(8, 8, a, 0, 8, labels, 0,
+                    Reduction.MEAN, 0f, none)));
+            calls.add(new NullCall("BinaryCrossEntropy.lossAndGradient", () -> BinaryCrossEntropy.lossAndGradient(8, 8,
+                    a, 0, 8, b, 0, 8, null, 0, c, 0, 8, Reduction.SUM, none)));
+            calls.add(new NullCall("BinaryCrossEntropy.loss", () -> BinaryCrossEntropy.loss(8, 8, a, 0, 8, b, 0, 8,
+                    null, 0, Reduction.SUM, none)));
             for (NullCall call : calls) {
                 java.util.Arrays.fill(c, 5f);
                 java.util.Arrays.fill(g, 5f);

@@ -153,27 +153,31 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
-        ScalarClassification.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, false);
+    public void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
+                        Buffers buffers) {
+        ScalarClassification.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, false, buffers);
     }
 
     @Override
-    public void logSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
-        ScalarClassification.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, true);
+    public void logSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
+                           Buffers buffers) {
+        ScalarClassification.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, true, buffers);
     }
 
     @Override
     public double crossEntropy(int rows, int classes, float[] z, int zOff, int ldz, int[] labels, int labelsOff,
-                               float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing) {
+                               float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing,
+                               Buffers buffers) {
         return ScalarClassification.crossEntropy(rows, classes, z, zOff, ldz, labels, labelsOff,
-                dz, dzOff, lddz, gradScale, labelSmoothing);
+                dz, dzOff, lddz, gradScale, labelSmoothing, buffers);
     }
 
     @Override
     public double binaryCrossEntropy(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
-                                     float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, float gradScale) {
+                                     float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, float gradScale,
+                                     Buffers buffers) {
         return ScalarClassification.binaryCrossEntropy(rows, cols, x, xOff, ldx, y, yOff, ldy,
-                posWeight, posWeightOff, g, gOff, ldg, gradScale);
+                posWeight, posWeightOff, g, gOff, ldg, gradScale, buffers);
     }
 
     @Override

@@ -103,39 +103,43 @@ public final class VectorKernels implements Kernels {
     private static final boolean ROWS_FIT = org.vecprop.internal.Lanes.L <= org.vecprop.internal.SoftmaxOrder.LANES;
 
     @Override
-    public void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
+    public void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
+                        Buffers buffers) {
         if (ROWS_FIT) {
-            VectorSoftmax.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, false);
+            VectorSoftmax.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, false, buffers);
         } else {
-            ScalarKernels.INSTANCE.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy);
+            ScalarKernels.INSTANCE.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, buffers);
         }
     }
 
     @Override
-    public void logSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
+    public void logSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
+                           Buffers buffers) {
         if (ROWS_FIT) {
-            VectorSoftmax.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, true);
+            VectorSoftmax.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, true, buffers);
         } else {
-            ScalarKernels.INSTANCE.logSoftmax(rows, cols, x, xOff, ldx, y, yOff, ldy);
+            ScalarKernels.INSTANCE.logSoftmax(rows, cols, x, xOff, ldx, y, yOff, ldy, buffers);
         }
     }
 
     @Override
     public double crossEntropy(int rows, int classes, float[] z, int zOff, int ldz, int[] labels, int labelsOff,
-                               float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing) {
+                               float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing,
+                               Buffers buffers) {
         if (!ROWS_FIT) {
             return ScalarKernels.INSTANCE.crossEntropy(rows, classes, z, zOff, ldz, labels, labelsOff,
-                    dz, dzOff, lddz, gradScale, labelSmoothing);
+                    dz, dzOff, lddz, gradScale, labelSmoothing, buffers);
         }
         return VectorSoftmax.crossEntropy(rows, classes, z, zOff, ldz, labels, labelsOff, dz, dzOff, lddz,
-                gradScale, labelSmoothing);
+                gradScale, labelSmoothing, buffers);
     }
 
     @Override
     public double binaryCrossEntropy(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
-                                     float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, float gradScale) {
+                                     float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, float gradScale,
+                                     Buffers buffers) {
         return VectorBce.lossAndGradient(rows, cols, x, xOff, ldx, y, yOff, ldy, posWeight, posWeightOff,
-                g, gOff, ldg, gradScale);
+                g, gOff, ldg, gradScale, buffers);
     }
 
     @Override

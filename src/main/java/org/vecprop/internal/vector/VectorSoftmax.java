@@ -8,6 +8,7 @@ import static org.vecprop.internal.SoftmaxOrder.LANES;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import org.vecprop.internal.Buffers;
 import org.vecprop.internal.SoftmaxOrder;
 import org.vecprop.internal.math.FloatLog;
 import org.vecprop.internal.math.VectorFloatExp;
@@ -39,8 +40,9 @@ import org.vecprop.internal.math.VectorFloatLog;
  * </ul>
  *
  * <p>Vectors wider than 16 lanes (1024-bit and wider SVE) would not fit the 16 row lanes: there
- * {@link VectorKernels} runs the scalar implementation (the same bits). Scratch is per thread
- * (a few KB at 512 bits), allocated on a thread's first call.
+ * {@link VectorKernels} runs the scalar implementation (the same bits). Scratch (a few KB at 512
+ * bits) is kept in the call's {@link Buffers}: the caller's workspace, or this thread's, made on
+ * its first call.
  */
 final class VectorSoftmax {
     private VectorSoftmax() {}
@@ -48,7 +50,7 @@ final class VectorSoftmax {
     /** What a row pass computes: softmax, log-softmax or cross-entropy. */
     static final int SOFTMAX = 0, LOG_SOFTMAX = 1, CROSS_ENTROPY = 2;
 
-    /** Per-thread scratch: row lanes, the overlapping last vector, the narrow path's blocks. */
+    /** Scratch: row lanes, the overlapping last vector, the narrow path's blocks. */
     static final class Scratch {
         /** 16 lanes of the e sum, 16 of the d sum. */
         final float[] lanes = new float[2 * LANES];
@@ -63,12 +65,16 @@ final class VectorSoftmax {
         double total, totalD;
     }
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** The call's scratch, kept in its buffers (null: this thread's). */
+    private static Scratch scratch(Buffers buffers) {
+        return Buffers.orThisThread(buffers).slot(Buffers.SOFTMAX, Scratch::new);
+    }
 
     // ------------------------------------------------------------------ entry points
 
-    static void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy, boolean log) {
-        Scratch s = SCRATCH.get();
+    static void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy, boolean log,
+                        Buffers buffers) {
+        Scratch s = scratch(buffers);
         int kind = log ? LOG_SOFTMAX : SOFTMAX;
         if (cols < L) {
             for (int i0 = 0; i0 < rows; i0 += L) {
@@ -90,8 +96,9 @@ final class VectorSoftmax {
     }
 
     static double crossEntropy(int rows, int classes, float[] z, int zOff, int ldz, int[] labels, int labelsOff,
-                               float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing) {
-        Scratch s = SCRATCH.get();
+                               float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing,
+                               Buffers buffers) {
+        Scratch s = scratch(buffers);
         if (classes < L) {
             double loss = 0;
             for (int i0 = 0; i0 < rows; i0 += L) {
