@@ -5,9 +5,12 @@ import org.vecprop.internal.Buffers;
 /**
  * Scratch memory owned by the caller, for every kernel that needs any: pass one to the forms
  * that take a {@code Workspace} (the {@link Gemm} products, {@link Mse}, {@link Stats#summarize},
- * {@link Bias#gradient} and the backward passes fused with a bias gradient) and vecprop allocates
- * nothing once the workspace has grown to the calls it serves, on whatever thread calls, a
- * fresh virtual thread per request included. The forms without one are the convenience path:
+ * {@link Bias#gradient}, the backward passes fused with a bias gradient, {@link Softmax},
+ * {@link CrossEntropy} and {@link BinaryCrossEntropy}) and vecprop keeps no scratch of its own
+ * for the call: the GEMM, MSE, statistics and bias kernels then allocate nothing once the
+ * workspace has grown to the calls they serve, on whatever thread calls, a fresh virtual thread
+ * per request included (the softmax and cross-entropy kernels' compiled vector code still
+ * allocates by itself, with or without a workspace: see {@code AllocationTest}). The forms without one are the convenience path:
  * they use a set of buffers kept per thread (see "Without a workspace" below).
  *
  * <h2>What it holds</h2>
@@ -27,10 +30,13 @@ import org.vecprop.internal.Buffers;
  *       staged;</li>
  *   <li><b>a row of floats</b> for the column sums of an accumulating bias gradient (and, on the
  *       scalar path, a row of GEMM accumulators), as long as the widest row;</li>
- *   <li><b>the state of a long sum</b> ({@link Mse}, {@link Stats#summarize}): fixed, 13 KiB;</li>
+ *   <li><b>the state of a long sum</b> ({@link Mse}, {@link Stats#summarize},
+ *       {@link BinaryCrossEntropy}): fixed, 13 KiB;</li>
+ *   <li><b>the fixed scratch of the classification kernels</b>: the softmax and cross-entropy
+ *       row lanes and blocks (a few KB), the binary cross-entropy's staging (24 KiB);</li>
  *   <li>a parallel call's description of its pieces, reused by the next.</li>
  * </ul>
- * {@link #bytes()} says how much it holds now.
+ * {@link #bytes()} says how much it holds now (the fixed scratch of the last item left out).
  *
  * <h2>Threads</h2>
  * One call at a time: a workspace is not thread-safe, and two calls that use one at once (from
