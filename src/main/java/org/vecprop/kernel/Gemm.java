@@ -514,13 +514,8 @@ public final class Gemm {
                                         float[] b, int bOff, int ldb,
                                         float beta, float[] c, int cOff, int ldc,
                                         Executor executor, int parts) {
-        checkParallel(executor, parts);
-        Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        if (m == 0 || n == 0) {
-            return;
-        }
-        Implementation.KERNELS.gemmParallel(transA, transB, m, n, k, alpha, a, aOff, lda,
-                b, bOff, ldb, beta, c, cOff, ldc, executor, parts, null);
+        parallel(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                executor, parts, null);
     }
 
     /**
@@ -573,14 +568,8 @@ public final class Gemm {
                                         float[] b, int bOff, int ldb,
                                         float beta, float[] c, int cOff, int ldc,
                                         Executor executor, int parts, Workspace workspace) {
-        Buffers buffers = Workspace.of(workspace);
-        checkParallel(executor, parts);
-        Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        if (m == 0 || n == 0) {
-            return;
-        }
-        Implementation.KERNELS.gemmParallel(transA, transB, m, n, k, alpha, a, aOff, lda,
-                b, bOff, ldb, beta, c, cOff, ldc, executor, parts, buffers);
+        parallel(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                executor, parts, Workspace.of(workspace));
     }
 
     /**
@@ -630,13 +619,7 @@ public final class Gemm {
                                               int aOff, int lda, PackedMatrix b, float beta,
                                               float[] c, int cOff, int ldc,
                                               Executor executor, int parts) {
-        checkParallel(executor, parts);
-        checkPacked(transA, m, a, aOff, lda, b, c, cOff, ldc);
-        if (m == 0 || b.cols() == 0) {
-            return;
-        }
-        Implementation.KERNELS.gemmPackedParallel(transA, m, alpha, a, aOff, lda, b.operand, beta,
-                c, cOff, ldc, executor, parts, null);
+        packedParallel(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc, executor, parts, null);
     }
 
     /**
@@ -682,14 +665,8 @@ public final class Gemm {
                                               int aOff, int lda, PackedMatrix b, float beta,
                                               float[] c, int cOff, int ldc,
                                               Executor executor, int parts, Workspace workspace) {
-        Buffers buffers = Workspace.of(workspace);
-        checkParallel(executor, parts);
-        checkPacked(transA, m, a, aOff, lda, b, c, cOff, ldc);
-        if (m == 0 || b.cols() == 0) {
-            return;
-        }
-        Implementation.KERNELS.gemmPackedParallel(transA, m, alpha, a, aOff, lda, b.operand, beta,
-                c, cOff, ldc, executor, parts, buffers);
+        packedParallel(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc, executor, parts,
+                Workspace.of(workspace));
     }
 
     /**
@@ -928,6 +905,33 @@ public final class Gemm {
                         Math.max(1, n), false);
             }
         }
+    }
+
+    /** The parallel product: its checks, then the call; {@code buffers} null for none. */
+    private static void parallel(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                 float beta, float[] c, int cOff, int ldc, Executor executor,
+                                 int parts, Buffers buffers) {
+        checkParallel(executor, parts);
+        Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        Implementation.KERNELS.gemmParallel(transA, transB, m, n, k, alpha, a, aOff, lda,
+                b, bOff, ldb, beta, c, cOff, ldc, executor, parts, buffers);
+    }
+
+    /** The parallel product with a packed B: its checks, then the call; {@code buffers} null for none. */
+    private static void packedParallel(boolean transA, int m, float alpha, float[] a, int aOff,
+                                       int lda, PackedMatrix b, float beta, float[] c, int cOff,
+                                       int ldc, Executor executor, int parts, Buffers buffers) {
+        checkParallel(executor, parts);
+        checkPacked(transA, m, a, aOff, lda, b, c, cOff, ldc);
+        if (m == 0 || b.cols() == 0) {
+            return;
+        }
+        Implementation.KERNELS.gemmPackedParallel(transA, m, alpha, a, aOff, lda, b.operand, beta,
+                c, cOff, ldc, executor, parts, buffers);
     }
 
     /** The checks the parallel forms add, before the matrices'. */
