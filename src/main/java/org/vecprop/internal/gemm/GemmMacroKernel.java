@@ -70,7 +70,7 @@ final class GemmMacroKernel {
      * {@code transposedC}, the m x n result is stored transposed: tile element (i, j) goes to
      * {@code c[cOff + j * ldc + i]}, and the bias runs along i.
      */
-    private static void loops(boolean transA, boolean transB, int m, int n, int k,
+    static void loops(boolean transA, boolean transB, int m, int n, int k,
                               float alpha, float[] a, int aOff, int lda,
                               float[] b, int bOff, int ldb, float[] prepacked, int prepackedStride,
                               int prepackedCol0, float beta, float[] c, int cOff, int ldc, PackBuffers ws,
@@ -89,7 +89,7 @@ final class GemmMacroKernel {
                     // the PackedPanels layout (its class comment)
                     pbBase = pc * prepackedStride + (prepackedCol0 + jc) * kc;
                 } else {
-                    GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                    GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, ws);
                     pbBase = 0;
                 }
                 float betaBlock = pc == 0 ? beta : 1f; // later depth blocks add to what we wrote

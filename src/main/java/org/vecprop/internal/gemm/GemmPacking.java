@@ -6,6 +6,7 @@ import static org.vecprop.internal.gemm.GemmBlocking.MR;
 import static org.vecprop.internal.gemm.GemmBlocking.NR;
 
 import jdk.incubator.vector.FloatVector;
+import org.vecprop.internal.PackBuffers;
 
 /**
  * Packing for the packed GEMM path: copies a block of op(A) or op(B) into the contiguous,
@@ -20,12 +21,28 @@ final class GemmPacking {
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
                       int jc, int nc, float[] dst) {
-        packBInto(transB, b, bOff, ldb, pc, kc, jc, nc, dst, 0);
+        packBInto(transB, b, bOff, ldb, pc, kc, jc, nc, dst, 0, null);
+    }
+
+    /** As {@link #packB}, with {@code ws}'s tile as the transpose's scratch (null: this thread's). */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
+                      int jc, int nc, float[] dst, PackBuffers ws) {
+        packBInto(transB, b, bOff, ldb, pc, kc, jc, nc, dst, 0, ws);
     }
 
     /** As {@link #packB}, writing the panels from {@code dst[at]} on. */
     static void packBInto(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
                           int jc, int nc, float[] dst, int at) {
+        packBInto(transB, b, bOff, ldb, pc, kc, jc, nc, dst, at, null);
+    }
+
+    /**
+     * As {@link #packBInto(boolean, float[], int, int, int, int, int, int, float[], int)}, with
+     * the scratch of the short transposes in {@code ws}'s tile: the call's buffers (a caller's
+     * workspace), so that packing reaches for no thread's own; null for this thread's.
+     */
+    static void packBInto(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
+                          int jc, int nc, float[] dst, int at, PackBuffers ws) {
         for (int q = 0; q * NR < nc; q++) {
             int j0 = jc + q * NR;
             int width = Math.min(NR, nc - q * NR);
@@ -48,18 +65,16 @@ final class GemmPacking {
                 }
             } else if (width == NR && GemmTranspose.AVAILABLE) {
                 // op(B)[p][j] = B[j][p]: 16 x 16 blocks transposed in registers, then the last
-                // kc mod 16 depth steps element by element.
+                // kc mod 16 depth steps by masked loads and the same transpose.
                 int whole = kc & ~15;
                 for (int jb = 0; jb < NR; jb += 16) {
                     int src = bOff + (j0 + jb) * ldb + pc;
                     for (int p = 0; p < whole; p += 16) {
                         GemmTranspose.rows16x16(b, src + p, ldb, dst, panel + p * NR + jb, NR);
                     }
-                    for (int j = jb; j < jb + 16; j++) {
-                        int row = bOff + (j0 + j) * ldb + pc;
-                        for (int p = whole; p < kc; p++) {
-                            dst[panel + p * NR + j] = b[row + p];
-                        }
+                    if (whole < kc) {
+                        GemmTranspose.rows16xShort(b, src + whole, ldb, kc - whole, dst,
+                                panel + whole * NR + jb, NR, scratch(ws));
                     }
                 }
             } else {
@@ -79,6 +94,17 @@ final class GemmPacking {
                 }
             }
         }
+    }
+
+    /**
+     * 512 floats of scratch for {@link GemmTranspose#rows16xShort}: the tile buffer of {@code ws}
+     * (the call's buffers; this thread's when null), which holds nothing between the
+     * micro-kernel's spill and the epilogue that reads it, and packing runs between tiles, never
+     * inside that step.
+     */
+    private static float[] scratch(PackBuffers ws) {
+        PackBuffers own = ws != null ? ws : PackBuffers.ofThisThread();
+        return own.tile = PackBuffers.atLeast(own.tile, 512);
     }
 
     /**

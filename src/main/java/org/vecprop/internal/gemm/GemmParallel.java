@@ -8,6 +8,7 @@ import org.vecprop.internal.Buffers;
 import org.vecprop.internal.ClaimableWork;
 import org.vecprop.internal.Kernels;
 import org.vecprop.internal.PackBuffers;
+import org.vecprop.internal.PackedOperand;
 import org.vecprop.internal.gemm.GemmBlocking.Path;
 
 /**
@@ -16,8 +17,11 @@ import org.vecprop.internal.gemm.GemmBlocking.Path;
  * register tile, never the depth k, and every piece takes the path the whole problem would take,
  * so each element sees the same arithmetic in the same order and the result is bit-identical to
  * the single-threaded call for any number of pieces and any assignment of pieces to threads.
- * With B packed beforehand ({@link PackedPanels}) the pieces read the one packed B, a column
- * piece its own panels of it.
+ * With B packed beforehand the pieces read the one packed B: a row piece is the packed product
+ * on its rows (whatever path that product takes for them: the paths follow one order of
+ * arithmetic), a column piece the packed loops on its own panels ({@link PackedPanels}; bfloat16
+ * panels, {@link PackedPanelsBf16}, are cut by rows only, each piece widening the weights into
+ * its own buffers).
  *
  * <p>The pieces are a {@link ClaimableWork}: claimed atomically, with the caller running every
  * piece no executor task has claimed, so whatever the executor does costs time, never liveness,
@@ -54,9 +58,12 @@ public final class GemmParallel {
                 executor, parts, workspace);
     }
 
-    /** See {@code org.vecprop.kernel.Gemm#multiplyPackedParallel}; validated, m, b.cols > 0. */
+    /**
+     * See {@code org.vecprop.kernel.Gemm#multiplyPackedParallel}; validated, m, b.cols > 0; b a
+     * {@link PackedPanels} or a {@link PackedPanelsBf16}.
+     */
     public static void multiplyPacked(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
-                                      PackedPanels b, float beta, float[] c, int cOff, int ldc,
+                                      PackedOperand b, float beta, float[] c, int cOff, int ldc,
                                       Executor executor, int parts, Buffers workspace) {
         run(transA, false, m, b.cols, b.depth, alpha, a, aOff, lda, null, 0, 0, b, beta, c, cOff, ldc,
                 executor, parts, workspace);
@@ -65,7 +72,7 @@ public final class GemmParallel {
     /** Either product: B from {@code b} when {@code packed} is null. */
     private static void run(boolean transA, boolean transB, int m, int n, int k,
                             float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                            PackedPanels packed, float beta, float[] c, int cOff, int ldc,
+                            PackedOperand packed, float beta, float[] c, int cOff, int ldc,
                             Executor executor, int parts, Buffers workspace) {
         Buffers owner = Buffers.orThisThread(workspace);
         boolean nested = owner.parallelBusy;
@@ -91,8 +98,7 @@ public final class GemmParallel {
                     VectorGemm.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                             beta, c, cOff, ldc, null, 0, Kernels.IDENTITY, own, Path.AUTO);
                 } else {
-                    VectorGemm.multiplyPacked(transA, m, alpha, a, aOff, lda, packed, beta, c, cOff,
-                            ldc, null, 0, Kernels.IDENTITY, own);
+                    packedRows(transA, m, alpha, a, aOff, lda, packed, beta, c, cOff, ldc, own);
                 }
                 return;
             }
@@ -122,6 +128,19 @@ public final class GemmParallel {
                 ldc, parts) ? p : null;
     }
 
+    /** The packed product on m rows, by the path {@link VectorGemm} takes for them. */
+    private static void packedRows(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
+                                   PackedOperand packed, float beta, float[] c, int cOff, int ldc,
+                                   PackBuffers buffers) {
+        if (packed instanceof PackedPanelsBf16 half) {
+            VectorGemm.multiplyPackedBf16(transA, m, alpha, a, aOff, lda, half, beta, c, cOff, ldc,
+                    null, 0, Kernels.IDENTITY, buffers);
+        } else {
+            VectorGemm.multiplyPacked(transA, m, alpha, a, aOff, lda, (PackedPanels) packed, beta,
+                    c, cOff, ldc, null, 0, Kernels.IDENTITY, buffers);
+        }
+    }
+
     /**
      * The problem and its cut: piece {@code q} is units {@code [units q / pieces, units (q + 1) /
      * pieces)} of register tiles along the split dimension. Mutable so that one is reused: written
@@ -134,7 +153,7 @@ public final class GemmParallel {
         private int m, n, k, aOff, lda, bOff, ldb, cOff, ldc, units, pieces, tileM, tileN;
         private float alpha, beta;
         private float[] a, b, c;
-        private PackedPanels packed;
+        private PackedOperand packed;
         private Path path;
         /** The caller's buffers, whose part q piece q packs into; null: the running thread's own. */
         private Buffers parts;
@@ -142,10 +161,11 @@ public final class GemmParallel {
         /** Describes the problem's cut into this; false (and nothing kept) when it is one piece. */
         boolean cut(boolean transA, boolean transB, int m, int n, int k,
                     float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                    PackedPanels packed, float beta, float[] c, int cOff, int ldc, int parts) {
+                    PackedOperand packed, float beta, float[] c, int cOff, int ldc, int parts) {
             int tileM = Math.max(1, MR), tileN = Math.max(1, NR);
             int rowTiles = (m + tileM - 1) / tileM, colTiles = (n + tileN - 1) / tileN;
-            boolean splitRows = rowTiles >= colTiles;
+            // bfloat16 panels have no column loops of their own: their pieces are rows.
+            boolean splitRows = rowTiles >= colTiles || packed instanceof PackedPanelsBf16;
             int units = splitRows ? rowTiles : colTiles;
             int pieces = Math.min(parts, units);
             if (pieces <= 1 || alpha == 0f || k == 0) {
@@ -203,10 +223,14 @@ public final class GemmParallel {
             int pc = cOff + i0 * ldc + j0;
             // No caller's buffers: each piece packs into the buffers of the thread that runs it.
             PackBuffers own = parts == null ? null : parts.part(q);
-            if (packed != null) {
-                GemmMacroKernel.prepacked(transA, i1 - i0, alpha, a, pa, lda, packed, j0, j1 - j0,
-                        beta, c, pc, ldc, own != null ? own : PackBuffers.ofThisThread(), null, 0,
-                        GemmEpilogue.NONE);
+            if (packed != null && splitRows) {
+                packedRows(transA, i1 - i0, alpha, a, pa, lda, packed, beta, c, pc, ldc, own);
+                return;
+            }
+            if (packed != null) { // columns j0 .. j1 of the fp32 panels
+                GemmMacroKernel.prepacked(transA, m, alpha, a, pa, lda, (PackedPanels) packed, j0,
+                        j1 - j0, beta, c, pc, ldc, own != null ? own : PackBuffers.ofThisThread(),
+                        null, 0, GemmEpilogue.NONE);
                 return;
             }
             int pb = bOff + (transB ? j0 * ldb : j0);

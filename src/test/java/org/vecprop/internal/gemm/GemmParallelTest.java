@@ -298,6 +298,35 @@ class GemmParallelTest {
     }
 
     /**
+     * With bfloat16 weights ({@code PackedMatrix.packBfloat16}) the packed parallel product, cut
+     * by rows only (each piece widening the weights into its own buffers), gives the bits of the
+     * single-threaded packed product on the same matrix, with and without a workspace.
+     */
+    @Test
+    void thePackedParallelProductOnBfloat16WeightsGivesTheSingleThreadedBits() {
+        ExecutorService pool = Executors.newFixedThreadPool(3, GemmParallelTest::quiet);
+        try {
+            Workspace ws = new Workspace();
+            for (Problem p : PROBLEMS) {
+                PackedMatrix half = PackedMatrix.packBfloat16(p.transB, p.k, p.n, p.b, 0, p.ldb);
+                float[] expected = p.c0.clone();
+                Gemm.multiplyPacked(p.transA, p.m, 1.25f, p.a, 0, p.lda, half, p.beta, expected, 0, p.ldc);
+                for (int parts = 1; parts <= 6; parts++) {
+                    float[] c = p.c0.clone(), cw = p.c0.clone();
+                    Gemm.multiplyPackedParallel(p.transA, p.m, 1.25f, p.a, 0, p.lda, half, p.beta, c, 0,
+                            p.ldc, pool, parts);
+                    Gemm.multiplyPackedParallel(p.transA, p.m, 1.25f, p.a, 0, p.lda, half, p.beta, cw, 0,
+                            p.ldc, pool, parts, ws);
+                    assertArrayEquals(expected, c, p + ", " + parts + " parts, bfloat16");
+                    assertArrayEquals(expected, cw, p + ", " + parts + " parts, bfloat16, workspace");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
      * An executor whose {@code execute} makes a parallel call of its own on the calling thread,
      * with the same workspace (or the same thread's buffers), while the outer call is using them:
      * the inner call takes a fresh description of its pieces and packs into its threads' own

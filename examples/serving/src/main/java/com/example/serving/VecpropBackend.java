@@ -55,8 +55,8 @@ public final class VecpropBackend implements Backend {
      *
      * @param options {@code --model} (a safetensors file) or, without it, {@code --seed}
      * @return the network, built for batch 1
-     * @throws IOException if the file cannot be read or is malformed
-     * @throws IllegalArgumentException if it does not describe a network vecprop can build
+     * @throws IOException if the file cannot be read, or is refused
+     *     ({@code FileRejectedException}: malformed, or not a network vecprop can build)
      */
     public static Network network(Options options) throws IOException {
         return options.model() == null ? randomNetwork(options.seed()) : Network.load(options.model(), 1);
@@ -73,8 +73,8 @@ public final class VecpropBackend implements Backend {
      *
      * @param options as for {@link #network}
      * @return the backend
-     * @throws IOException if the file cannot be read or is malformed
-     * @throws IllegalArgumentException if it does not describe a network vecprop can build
+     * @throws IOException if the file cannot be read, or is refused
+     *     ({@code FileRejectedException}: malformed, or not a network vecprop can build)
      */
     public static VecpropBackend create(Options options) throws IOException {
         return new VecpropBackend(network(options), modelName(options));
