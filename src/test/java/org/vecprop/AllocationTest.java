@@ -24,10 +24,14 @@ import org.vecprop.kernel.Sigmoid;
 import org.vecprop.kernel.Stats;
 import org.vecprop.kernel.Tanh;
 import org.vecprop.kernel.Update;
+import org.vecprop.kernel.Reduction;
 import org.vecprop.nn.Diagnostics;
 import org.vecprop.nn.Dense;
 import org.vecprop.nn.Gradients;
 import org.vecprop.nn.LearningRateSchedule;
+import org.vecprop.nn.Adam;
+import org.vecprop.nn.AdamOptions;
+import org.vecprop.nn.Loss;
 import org.vecprop.nn.Network;
 import org.vecprop.nn.Sgd;
 import org.vecprop.nn.SgdOptions;
@@ -93,6 +97,17 @@ class AllocationTest {
                 .withMomentum(0.5f));
         Sgd manual = new Sgd(frozen, SgdOptions.learningRate(0.01f));
         Diagnostics diagnostics = new Diagnostics(frozen);
+        // A classifier (cross-entropy with labels, rows of 10 classes: narrower than a vector at
+        // 512 bits) trained with AdamW on a cosine schedule, then its predictions; and a scorer.
+        Network classifier = Network.mlp(32, 3, Loss.crossEntropy(Reduction.MEAN, 0.1f), Activation.RELU, 20, 33, 10);
+        Adam adamW = new Adam(classifier, AdamOptions.adamW(1e-3f).withSchedule(LearningRateSchedule.cosine(1e-3f, 0f, 1000)));
+        Network scorer = Network.mlp(32, 4, Loss.binaryCrossEntropyWithLogits(), Activation.TANH, 20, 17, 3);
+        Adam adam = new Adam(scorer, AdamOptions.adam(1e-3f));
+        int[] labels = new int[32], top = new int[32 * 3];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i % 10;
+        }
+        float[] probabilities = new float[32 * 10], topValues = new float[32 * 3];
 
         Workspace ws = new Workspace();
         Executor direct = Runnable::run;
@@ -184,6 +199,27 @@ class AllocationTest {
                 throw new AssertionError("finite gradients refused");
             }
         });
+        ops.put("classifier training step: cross-entropy, AdamW, cosine schedule", () -> {
+            classifier.forward(x, 0, 20, 32);
+            classifier.loss(labels, 0);
+            classifier.backward(Gradients.ACCUMULATE);
+            adamW.step();
+        });
+        ops.put("classifier predictions: probabilities, argmax, top-3", () -> {
+            classifier.forward(x, 0, 20, 32);
+            classifier.probabilities(probabilities, 0, 10);
+            classifier.argmax(labels, 0);
+            classifier.topK(3, top, 0, 3, topValues, 0, 3);
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = i % 10;
+            }
+        });
+        ops.put("scorer training step: binary cross-entropy, Adam", () -> {
+            scorer.forward(x, 0, 20, 32);
+            scorer.loss(t, 0, 3);
+            scorer.backward(Gradients.OVERWRITE);
+            adam.step();
+        });
         ops.put("training step: learning rate set before the step", () -> {
             frozen.forward(x, 0, 20, 32);
             frozen.loss(t, 0, 3);
@@ -195,7 +231,10 @@ class AllocationTest {
         StringBuilder report = new StringBuilder();
         for (Map.Entry<String, Runnable> op : ops.entrySet()) {
             long bytes = -1;
-            for (int round = 0; round < 60 && bytes != 0; round++) {
+            // Rounds until C2 has compiled the op (0 B), for at most 30 s: on a loaded machine
+            // the compiler threads get little CPU and a fixed count of rounds was not enough.
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            for (int round = 0; (round < 60 || System.nanoTime() < deadline) && bytes != 0; round++) {
                 for (int i = 0; i < 300; i++) { // warm-up, C2 compiles meanwhile
                     op.getValue().run();
                 }

@@ -54,7 +54,28 @@ final class Schedules {
         @Override
         public float rate(long step) {
             double t = (double) Math.min(Math.max(step, 0), steps) / steps;
-            return (float) (floor + (initial - (double) floor) * (1 + StrictMath.cos(Math.PI * t)) / 2);
+            return (float) (floor + (initial - (double) floor) * (1 + cosPi(t)) / 2);
         }
+    }
+
+    /**
+     * {@code cos(π t)} for t in [0, 1], in plain double arithmetic: the same bits on every JVM and
+     * CPU ({@link Math#cos} may differ by an ulp between them) and allocation-free
+     * ({@link StrictMath#cos}, the Java port of fdlibm, allocates its argument reduction's array on
+     * every call the JIT cannot scalar-replace, which a per-step schedule must not do). By symmetry
+     * {@code cos(π t) = -cos(π (1 - t))}, so the series is only needed on [0, π/2], where the
+     * Taylor series to x^22 is within 2e-17 of the truth; the result, rounded to float by the
+     * schedule, is the correctly rounded cosine but for ties within about 1e-16.
+     */
+    static double cosPi(double t) {
+        boolean flip = t > 0.5;
+        double x = Math.PI * (flip ? 1 - t : t);
+        double x2 = x * x;
+        // Horner form of sum_{k=0..11} (-1)^k x^(2k) / (2k)!
+        double c = 0;
+        for (int k = 11; k >= 1; k--) {
+            c = 1 - x2 / ((2.0 * k) * (2.0 * k - 1)) * c;
+        }
+        return flip ? -c : c;
     }
 }
