@@ -24,6 +24,7 @@ module org.vecprop {
     requires java.management;
 
     exports org.vecprop.kernel;
+    exports org.vecprop.selftest;
     exports org.vecprop.reference;
     exports org.vecprop.nn;
     exports org.vecprop.io;

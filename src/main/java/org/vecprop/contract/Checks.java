@@ -70,25 +70,27 @@ public final class Checks {
      */
     private static void extent(String name, String ldName, long capacity, long offset, int rows, int cols,
                                int ld, boolean segment) {
+        // rows and cols: what every public method calls the sizes it checks here (the others,
+        // Gemm's m, n, k and a layer's batch, are checked by name before they reach this).
         if (rows < 0) {
-            throw new IllegalArgumentException(name + ": rows must be >= 0, got " + rows);
+            throw new IllegalArgumentException("rows must be >= 0, got " + rows);
         }
         if (cols < 0) {
-            throw new IllegalArgumentException(name + ": cols must be >= 0, got " + cols);
+            throw new IllegalArgumentException("cols must be >= 0, got " + cols);
         }
         if (ld < Math.max(1, cols)) {
             throw new IllegalArgumentException(
                     (ldName == null ? "ld" + name : ldName) + " must be >= max(1, cols = " + cols + "), got " + ld);
         }
         if (offset < 0 || offset > capacity) {
-            throw new IndexOutOfBoundsException(
-                    name + "Off " + offset + " is outside " + name + " "
-                            + (segment ? "(" + capacity + " floats)" : "(length " + capacity + ")"));
+            throw new IndexOutOfBoundsException(name + "Off must be in [0, " + name
+                    + (segment ? ".byteSize() / 4 = " : ".length = ") + capacity + "], got " + offset);
         }
         long end = rows == 0 || cols == 0 ? offset : offset + (long) (rows - 1) * ld + cols;
         if (end > capacity) {
-            throw new IndexOutOfBoundsException(name + ": a " + rows + " x " + cols
-                    + " matrix at " + name + "Off " + offset + " with " + (ldName == null ? "ld" + name : ldName) + " " + ld
+            throw new IndexOutOfBoundsException(name + " must fit in its " + (segment ? "segment" : "array")
+                    + ": a " + rows + " x " + cols + " matrix at " + name + "Off = " + offset + " with "
+                    + (ldName == null ? "ld" + name : ldName) + " = " + ld
                     + " needs " + end + (segment ? " floats, but " + name + " holds "
                             : " elements, but " + name + ".length is ") + capacity);
         }
@@ -104,16 +106,9 @@ public final class Checks {
             throw new NullPointerException(name + " must not be null");
         }
         if (n < 0) { // not size(): its message would be built on every call, allocating
-            throw new IllegalArgumentException(name + ": length n must be >= 0, got " + n);
+            throw new IllegalArgumentException("the length of " + name + " must be >= 0, got " + n);
         }
-        if (offset < 0 || offset > array.length) {
-            throw new IndexOutOfBoundsException(
-                    name + "Off " + offset + " is outside " + name + " (length " + array.length + ")");
-        }
-        if ((long) offset + n > array.length) {
-            throw new IndexOutOfBoundsException(name + ": " + n + " elements at " + name + "Off "
-                    + offset + " run past " + name + ".length " + array.length);
-        }
+        vectorExtent(name, array.length, offset, n);
     }
 
     /**
@@ -149,9 +144,9 @@ public final class Checks {
             return;
         }
         if (outOff < inEnd && inOff < outEnd) {
-            throw new IllegalArgumentException(outName + " (elements " + outOff + ".." + (outEnd - 1)
-                    + ") overlaps " + inName + " (elements " + inOff + ".." + (inEnd - 1)
-                    + ") in the same array"
+            throw new IllegalArgumentException(outName + " must not overlap " + inName + ": " + outName
+                    + " spans elements " + outOff + ".." + (outEnd - 1) + " and " + inName + " "
+                    + inOff + ".." + (inEnd - 1) + " of the same array"
                     + (inPlaceAllowed ? "; only the exact same view is allowed in place" : ""));
         }
     }
@@ -382,13 +377,19 @@ public final class Checks {
         if (array == null) {
             throw new NullPointerException(name + " must not be null");
         }
-        if (offset < 0 || offset > array.length) {
-            throw new IndexOutOfBoundsException(
-                    name + "Off " + offset + " is outside " + name + " (length " + array.length + ")");
+        vectorExtent(name, array.length, offset, n);
+    }
+
+    /** The offset and extent rules of a vector of n elements in an array of {@code length}. */
+    private static void vectorExtent(String name, int length, int offset, int n) {
+        if (offset < 0 || offset > length) {
+            throw new IndexOutOfBoundsException(name + "Off must be in [0, " + name + ".length = "
+                    + length + "], got " + offset);
         }
-        if ((long) offset + n > array.length) {
-            throw new IndexOutOfBoundsException(name + ": " + n + " elements at " + name + "Off "
-                    + offset + " run past " + name + ".length " + array.length);
+        if ((long) offset + n > length) {
+            throw new IndexOutOfBoundsException(name + " must fit in its array: " + n
+                    + " elements at " + name + "Off = " + offset + " need " + ((long) offset + n)
+                    + ", but " + name + ".length is " + length);
         }
     }
 
@@ -416,6 +417,8 @@ public final class Checks {
     public static void crossEntropy(int rows, int classes, float[] z, int zOff, int ldz,
                                     int[] labels, int labelsOff, float[] dz, int dzOff, int lddz,
                                     boolean gradient, float labelSmoothing) {
+        size("rows", rows);
+        size("classes", classes); // z's columns, by the name the public methods give them
         matrix("z", z, zOff, rows, classes, ldz);
         vector("labels", labels, labelsOff, rows);
         if (gradient) {
@@ -428,8 +431,9 @@ public final class Checks {
         for (int i = 0; i < rows; i++) {
             int label = labels[labelsOff + i];
             if (label < 0 || label >= classes) {
-                throw new IllegalArgumentException("labels[" + (labelsOff + i) + "] must be in [0, "
-                        + classes + "), got " + label + (labelsOff == 0 ? "" : " (row " + i + ")"));
+                throw new IllegalArgumentException("labels must be in [0, classes = " + classes
+                        + "), got " + label + " for row " + i
+                        + (labelsOff == 0 ? "" : " (at labelsOff + " + i + " = " + (labelsOff + i) + ")"));
             }
         }
     }
@@ -494,8 +498,8 @@ public final class Checks {
             throw new NullPointerException("out must not be null");
         }
         if (out.length < SummaryIndex.LENGTH) {
-            throw new IllegalArgumentException("out must hold " + SummaryIndex.LENGTH
-                    + " doubles, length is " + out.length);
+            throw new IllegalArgumentException("out.length must be >= " + SummaryIndex.LENGTH
+                    + ", got " + out.length);
         }
     }
 
@@ -536,9 +540,9 @@ public final class Checks {
                     + "\"; call it from the owner thread, or allocate " + name + " in a shared arena");
         }
         if (output && segment.isReadOnly()) {
-            throw new IllegalArgumentException(name + " is read-only: " + call + " writes its result"
-                    + " into " + name + "; pass a writable segment (not one from asReadOnly() or a"
-                    + " read-only mapping)");
+            throw new IllegalArgumentException(name + " must be writable: " + call + " writes its"
+                    + " result into " + name + ", which is read-only; pass a writable segment (not one"
+                    + " from asReadOnly() or a read-only mapping)");
         }
     }
 
@@ -554,23 +558,43 @@ public final class Checks {
         size("k", k);
         int aRows = transA ? k : m, aCols = transA ? m : k;
         int bRows = transB ? n : k, bCols = transB ? k : n;
-        stageable("a", aRows, aCols);
-        stageable("b", bRows, bCols);
-        stageable("c", m, n);
+        stageable("a", aRows, aCols, GEMM);
+        stageable("b", bRows, bCols, GEMM);
+        stageable("c", m, n, GEMM);
         matrix("a", a, aOff, aRows, aCols, lda);
         matrix("b", b, bOff, bRows, bCols, ldb);
         matrix("c", c, cOff, m, n, ldc);
         usable("a", GEMM, a, false);
         usable("b", GEMM, b, false);
         usable("c", GEMM, c, true);
-        MemorySegment cSpan = span(c, cOff, m, n, ldc);
-        if (cSpan.byteSize() > 0) {
-            if (cSpan.asOverlappingSlice(span(a, aOff, aRows, aCols, lda)).isPresent()) {
-                throw new IllegalArgumentException("c overlaps a in memory");
-            }
-            if (cSpan.asOverlappingSlice(span(b, bOff, bRows, bCols, ldb)).isPresent()) {
-                throw new IllegalArgumentException("c overlaps b in memory");
-            }
+        if (overlap(c, cOff, m, n, ldc, a, aOff, aRows, aCols, lda)) {
+            throw new IllegalArgumentException("c must not overlap a in memory");
+        }
+        if (overlap(c, cOff, m, n, ldc, b, bOff, bRows, bCols, ldb)) {
+            throw new IllegalArgumentException("c must not overlap b in memory");
+        }
+    }
+
+    /**
+     * Validates a GEMM with a packed B on memory segments A and C: as {@link #gemmPacked} for
+     * arrays, with overlap judged on addresses, and a and c {@link #usable} by this thread now
+     * (c writable).
+     */
+    public static void gemmPacked(boolean transA, int m, Object packed, MemorySegment a, long aOff,
+                                  int lda, int n, int k, MemorySegment c, long cOff, int ldc) {
+        if (packed == null) {
+            throw new NullPointerException("b must not be null");
+        }
+        size("m", m);
+        int aRows = transA ? k : m, aCols = transA ? m : k;
+        stageable("a", aRows, aCols, GEMM_PACKED);
+        stageable("c", m, n, GEMM_PACKED);
+        matrix("a", a, aOff, aRows, aCols, lda);
+        matrix("c", c, cOff, m, n, ldc);
+        usable("a", GEMM_PACKED, a, false);
+        usable("c", GEMM_PACKED, c, true);
+        if (overlap(c, cOff, m, n, ldc, a, aOff, aRows, aCols, lda)) {
+            throw new IllegalArgumentException("c must not overlap a in memory");
         }
     }
 
@@ -581,16 +605,16 @@ public final class Checks {
      * Segment operands are staged in float arrays (see {@code GemmSegments}): a dense copy of
      * each must fit one Java array.
      */
-    private static void stageable(String name, int rows, int cols) {
+    private static void stageable(String name, int rows, int cols, String call) {
         if ((long) rows * cols > MAX_STAGED) {
-            throw new IllegalArgumentException(name + ": a " + rows + " x " + cols + " matrix ("
-                    + (long) rows * cols + " floats) is too large for " + GEMM + " on segments, which"
-                    + " copies each operand into a float array (at most " + MAX_STAGED + " floats)");
+            throw new IllegalArgumentException(name + " must hold at most " + MAX_STAGED + " floats"
+                    + " for " + call + " on segments, which copies each operand into a float array;"
+                    + " a " + rows + " x " + cols + " matrix holds " + (long) rows * cols);
         }
     }
 
-    /** The public call the segment GEMM checks serve, named in their messages. */
-    private static final String GEMM = "Gemm.multiply";
+    /** The public calls the segment GEMM checks serve, named in their messages. */
+    private static final String GEMM = "Gemm.multiply", GEMM_PACKED = "Gemm.multiplyPacked";
 
     /**
      * What a segment GEMM throws when a segment's arena is closed by another thread during the
@@ -604,7 +628,25 @@ public final class Checks {
      */
     public static RuntimeException closedDuringGemm(IllegalStateException closed,
                                                     MemorySegment a, MemorySegment b, MemorySegment c) {
-        boolean aGone = !a.scope().isAlive(), bGone = !b.scope().isAlive(), cGone = !c.scope().isAlive();
+        return closedDuring(closed, a, b, c, GEMM);
+    }
+
+    /**
+     * As {@link #closedDuringGemm}, for the product with a packed B, whose only segments are a
+     * and c.
+     *
+     * @param closed what the segment access threw
+     * @return the exception to throw: {@code closed} itself if a and c are still alive
+     */
+    public static RuntimeException closedDuringGemmPacked(IllegalStateException closed,
+                                                          MemorySegment a, MemorySegment c) {
+        return closedDuring(closed, a, null, c, GEMM_PACKED);
+    }
+
+    private static RuntimeException closedDuring(IllegalStateException closed, MemorySegment a,
+                                                 MemorySegment b, MemorySegment c, String call) {
+        boolean aGone = !a.scope().isAlive(), bGone = b != null && !b.scope().isAlive();
+        boolean cGone = !c.scope().isAlive();
         if (!aGone && !bGone && !cGone) {
             return closed;
         }
@@ -612,18 +654,41 @@ public final class Checks {
         String message;
         if (cGone) {
             message = (names.isEmpty() ? "c was" : names + " and c were") + " closed by another"
-                    + " thread during " + GEMM + "; c's memory is gone, so nothing can be said of it";
+                    + " thread during " + call + "; c's memory is gone, so nothing can be said of it";
         } else {
             message = names + (aGone && bGone ? " were" : " was") + " closed by another thread during "
-                    + GEMM + ", while being read; c was not written";
+                    + call + ", while being read; c was not written";
         }
         return new IllegalStateException(message, closed);
     }
 
-    /** The bytes a validated matrix spans (empty for an empty matrix). */
-    private static MemorySegment span(MemorySegment s, long offset, int rows, int cols, int ld) {
-        long end = rows == 0 || cols == 0 ? offset : offset + (long) (rows - 1) * ld + cols;
-        return s.asSlice(offset * Float.BYTES, (end - offset) * Float.BYTES);
+    /**
+     * Whether two validated matrices on segments share a byte of memory (an empty one shares
+     * none). Native segments (off-heap, mapped) are compared by address, which allocates
+     * nothing; heap segments by {@link MemorySegment#asOverlappingSlice}, which knows whether two
+     * wrap the same array. (Comparing every pair through slices and the Optional that method
+     * returns allocated up to 120 B per call wherever C2's escape analysis did not remove them,
+     * which depends on what else the JVM has compiled.) A native and a heap segment never
+     * overlap.
+     */
+    private static boolean overlap(MemorySegment x, long xOff, int xRows, int xCols, int ldx,
+                                   MemorySegment y, long yOff, int yRows, int yCols, int ldy) {
+        long xBytes = spanFloats(xOff, xRows, xCols, ldx) * Float.BYTES;
+        long yBytes = spanFloats(yOff, yRows, yCols, ldy) * Float.BYTES;
+        if (xBytes == 0 || yBytes == 0 || x.isNative() != y.isNative()) {
+            return false;
+        }
+        long xStart = xOff * Float.BYTES, yStart = yOff * Float.BYTES;
+        if (x.isNative()) {
+            long xs = x.address() + xStart, ys = y.address() + yStart;
+            return xs < ys + yBytes && ys < xs + xBytes;
+        }
+        return x.asSlice(xStart, xBytes).asOverlappingSlice(y.asSlice(yStart, yBytes)).isPresent();
+    }
+
+    /** The floats a validated matrix spans, from its first element to its last (0 if empty). */
+    private static long spanFloats(long offset, int rows, int cols, int ld) {
+        return rows == 0 || cols == 0 ? 0 : (long) (rows - 1) * ld + cols;
     }
 
     /** One past the last element a non-empty matrix touches; {@code offset} when empty. */

@@ -15,6 +15,11 @@ import java.util.concurrent.Executor;
  *
  * <p>Matrices are row-major: an array, the offset of element (0, 0) and a leading dimension
  * (row stride). Names and semantics are those of the public method each one serves.
+ *
+ * <p>A method that needs scratch takes a {@link Buffers}: the caller's (a public {@code
+ * Workspace}), or null for this thread's own ({@link Buffers#ofThisThread}), which an
+ * implementation looks up only when it needs it, so a call that needs no scratch never makes
+ * a thread's buffers.
  */
 public interface Kernels {
     /** Activation code for no activation (identity) in a fused epilogue. */
@@ -36,10 +41,10 @@ public interface Kernels {
     void reluBackward(int rows, int cols, float[] z, int zOff, int ldz,
                       float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz);
 
-    /** ReLU backward and the column sums of dz in one pass. */
+    /** ReLU backward and the column sums of dz in one pass; {@code buffers} as the class says. */
     void reluBackwardWithBiasGradient(int rows, int cols, float[] z, int zOff, int ldz,
                                       float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz,
-                                      float[] db, int dbOff, boolean accumulate);
+                                      float[] db, int dbOff, boolean accumulate, Buffers buffers);
 
     /** {@code y = sigmoid(x)}: {@code org.vecprop.kernel.Sigmoid.forward}. */
     void sigmoidForward(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
@@ -48,10 +53,11 @@ public interface Kernels {
     void sigmoidBackward(int rows, int cols, float[] a, int aOff, int lda,
                          float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz);
 
-    /** Sigmoid backward and the column sums of dz in one pass. */
+    /** Sigmoid backward and the column sums of dz in one pass; {@code buffers} as the class says. */
     void sigmoidBackwardWithBiasGradient(int rows, int cols, float[] a, int aOff, int lda,
                                          float[] dy, int dyOff, int lddy, float[] dz, int dzOff,
-                                         int lddz, float[] db, int dbOff, boolean accumulate);
+                                         int lddz, float[] db, int dbOff, boolean accumulate,
+                                         Buffers buffers);
 
     /** {@code y = tanh(x)}: {@code org.vecprop.kernel.Tanh.forward}. */
     void tanhForward(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
@@ -60,26 +66,29 @@ public interface Kernels {
     void tanhBackward(int rows, int cols, float[] a, int aOff, int lda,
                       float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz);
 
-    /** Tanh backward and the column sums of dz in one pass. */
+    /** Tanh backward and the column sums of dz in one pass; {@code buffers} as the class says. */
     void tanhBackwardWithBiasGradient(int rows, int cols, float[] a, int aOff, int lda,
                                       float[] dy, int dyOff, int lddy, float[] dz, int dzOff,
-                                      int lddz, float[] db, int dbOff, boolean accumulate);
+                                      int lddz, float[] db, int dbOff, boolean accumulate,
+                                      Buffers buffers);
 
-    /** {@code mean((p - t)^2)} over a non-empty matrix. */
-    float mseLoss(int rows, int cols, float[] p, int pOff, int ldp, float[] t, int tOff, int ldt);
+    /** {@code mean((p - t)^2)} over a non-empty matrix; {@code buffers} as the class says. */
+    float mseLoss(int rows, int cols, float[] p, int pOff, int ldp, float[] t, int tOff, int ldt,
+                  Buffers buffers);
 
     /** The loss and {@code g = 2 (p - t) / n} in one pass, over a non-empty matrix. */
     float mseLossAndGradient(int rows, int cols, float[] p, int pOff, int ldp,
-                             float[] t, int tOff, int ldt, float[] g, int gOff, int ldg);
+                             float[] t, int tOff, int ldt, float[] g, int gOff, int ldg,
+                             Buffers buffers);
 
     /**
      * Row-wise softmax of a {@code rows x cols} matrix ({@code cols >= 1}): {@code
      * org.vecprop.kernel.Softmax.forward}; y may be exactly x.
      */
-    void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
+    void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy, Buffers buffers);
 
     /** Row-wise log-softmax ({@code cols >= 1}): {@code org.vecprop.kernel.Softmax.logForward}; y may be exactly x. */
-    void logSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
+    void logSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy, Buffers buffers);
 
     /**
      * Cross-entropy of logits z ({@code rows x classes}, {@code classes >= 1}) against valid
@@ -87,7 +96,7 @@ public interface Kernels {
      * {@code dz = (softmax - target) * gradScale} unless dz is null (dz may be exactly z).
      */
     double crossEntropy(int rows, int classes, float[] z, int zOff, int ldz, int[] labels, int labelsOff,
-                        float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing);
+                        float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing, Buffers buffers);
 
     /**
      * Binary cross-entropy with logits over a non-empty {@code rows x cols} matrix: returns the
@@ -95,7 +104,8 @@ public interface Kernels {
      * {@code gradScale} unless g is null; posWeight null means a weight of 1 for every column.
      */
     double binaryCrossEntropy(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
-                              float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, float gradScale);
+                              float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, float gradScale,
+                              Buffers buffers);
 
     /** The first position of each row's largest element ({@code cols >= 1}): {@code org.vecprop.kernel.TopK.argmax}. */
     void argmax(int rows, int cols, float[] x, int xOff, int ldx, int[] index, int indexOff);
@@ -108,9 +118,9 @@ public interface Kernels {
     void biasAdd(int rows, int cols, float[] x, int xOff, int ldx,
                  float[] bias, int biasOff, float[] y, int yOff, int ldy);
 
-    /** Column sums of dz into db, overwriting or accumulating. */
+    /** Column sums of dz into db, overwriting or accumulating; {@code buffers} as the class says. */
     void biasGradient(int rows, int cols, float[] dz, int dzOff, int lddz,
-                      float[] db, int dbOff, boolean accumulate);
+                      float[] db, int dbOff, boolean accumulate, Buffers buffers);
 
     /** The SGD update of n contiguous parameters (see {@code org.vecprop.kernel.Update}). */
     void sgd(int n, float[] w, int wOff, float[] g, int gOff, float[] v, int vOff,
@@ -127,7 +137,7 @@ public interface Kernels {
               float eps, float coupledDecay, float decay, boolean zeroGrad);
 
     /** Sum of squares, max |x|, NaN and infinity counts into out (see SummaryIndex). */
-    void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out);
+    void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out, Buffers buffers);
 
     /** The number of columns with no element {@code > 0}. */
     int deadColumns(int rows, int cols, float[] a, int aOff, int lda);
@@ -136,20 +146,24 @@ public interface Kernels {
      * {@code C = f(alpha * op(A) * op(B) + beta * C + bias)}, with {@code bias} null for none and
      * {@code activation} one of {@link #IDENTITY}, {@link #RELU}, {@link #SIGMOID}, {@link #TANH}.
      *
-     * @param buffers packing buffers to use, or null for this thread's own
+     * @param buffers the caller's buffers, or null for this thread's own
      */
     void gemm(boolean transA, boolean transB, int m, int n, int k,
               float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
               float beta, float[] c, int cOff, int ldc,
-              float[] bias, int biasOff, int activation, PackBuffers buffers);
+              float[] bias, int biasOff, int activation, Buffers buffers);
 
     /**
      * {@code C = alpha * op(A) * op(B) + beta * C} cut into up to {@code parts} pieces of C, run on
-     * {@code executor} and the calling thread, bit-identical to {@link #gemm}.
+     * {@code executor} and the calling thread, bit-identical to {@link #gemm}; {@code m, n > 0}.
+     *
+     * @param buffers the caller's buffers (each piece then packs into its own part of them), or
+     *     null (each piece packs into the buffers of the thread that runs it)
      */
     void gemmParallel(boolean transA, boolean transB, int m, int n, int k,
                       float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                      float beta, float[] c, int cOff, int ldc, Executor executor, int parts);
+                      float beta, float[] c, int cOff, int ldc, Executor executor, int parts,
+                      Buffers buffers);
 
     /**
      * Packs {@code op(B)} ({@code depth x cols}) for {@link #gemmPacked}: stored B is
@@ -171,5 +185,14 @@ public interface Kernels {
      */
     void gemmPacked(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
                     PackedOperand b, float beta, float[] c, int cOff, int ldc,
-                    float[] bias, int biasOff, int activation, PackBuffers buffers);
+                    float[] bias, int biasOff, int activation, Buffers buffers);
+
+    /**
+     * {@code C = alpha * op(A) * B + beta * C} with B packed by {@link #packRight}, cut into up to
+     * {@code parts} pieces of C as {@link #gemmParallel} cuts, bit-identical to {@link
+     * #gemmPacked}; {@code m > 0, b.cols > 0}.
+     */
+    void gemmPackedParallel(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
+                            PackedOperand b, float beta, float[] c, int cOff, int ldc,
+                            Executor executor, int parts, Buffers buffers);
 }

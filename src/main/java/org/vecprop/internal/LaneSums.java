@@ -8,7 +8,8 @@ import org.vecprop.contract.ArithmeticOrder;
  * operands whose rows are not contiguous. The scalar and the vector kernels fold and total
  * through the same methods here, so the last steps of every sum are shared code.
  *
- * <p>One per thread ({@link #ofThisThread}), reused: steady state allocates nothing.
+ * <p>One per {@link Buffers} (a caller's workspace, or a thread's own for calls that bring
+ * none), reused: steady state allocates nothing. Fixed size: {@link #BYTES} of arrays.
  */
 public final class LaneSums {
     /** Virtual lanes of a sum. */
@@ -23,16 +24,20 @@ public final class LaneSums {
     /** Staging for non-contiguous operands: one chunk of each, in row-major order. */
     public final float[] stageA = new float[CHUNK], stageB = new float[CHUNK], stageOut = new float[CHUNK];
 
-    private static final ThreadLocal<LaneSums> PER_THREAD = ThreadLocal.withInitial(LaneSums::new);
+    /** The bytes of the arrays one sum state holds. */
+    static final long BYTES = (long) LANES * (Float.BYTES + Double.BYTES) + 3L * CHUNK * Float.BYTES;
 
-    private LaneSums() {}
+    LaneSums() {}
 
-    /** This thread's sum state, cleared. */
+    /** This thread's sum state ({@link Buffers#ofThisThread}), cleared. */
     public static LaneSums ofThisThread() {
-        LaneSums s = PER_THREAD.get();
-        java.util.Arrays.fill(s.lanes, 0f);
-        java.util.Arrays.fill(s.totals, 0.0);
-        return s;
+        return Buffers.ofThisThread().sums();
+    }
+
+    /** Clears the float and double lanes, for a new sum. */
+    void clear() {
+        java.util.Arrays.fill(lanes, 0f);
+        java.util.Arrays.fill(totals, 0.0);
     }
 
     /** Ends a chunk: each float lane is added to its double lane, then cleared. */

@@ -3,26 +3,30 @@ package org.vecprop.internal;
 /**
  * The buffers a GEMM packs its operands into (and stages MemorySegment operands in), reused
  * across calls so that steady state allocates nothing. Each buffer grows to the largest size
- * asked of it and never shrinks; the GEMM code decides the sizes.
+ * asked of it; the GEMM code decides the sizes (the packing buffers are bounded by the blocking,
+ * the staging buffers by the operands). Part of a {@link Buffers}.
  *
- * <p>Not thread-safe: one thread uses a set of buffers at a time. Behind the public
- * {@code org.vecprop.kernel.GemmWorkspace}, and held per thread for calls without one.
+ * <p>Not thread-safe: one thread uses a set of buffers at a time.
  */
 public final class PackBuffers {
+    /** An empty buffer, what every buffer starts as. */
+    static final float[] EMPTY = new float[0];
+
     /** Packed micro-panels of op(A). */
-    public float[] packedA = new float[0];
+    public float[] packedA = EMPTY;
     /** Packed micro-panels of op(B). */
-    public float[] packedB = new float[0];
+    public float[] packedB = EMPTY;
     /** One register tile, the landing place of partial edge tiles. */
-    public float[] tile = new float[0];
+    public float[] tile = EMPTY;
     /** Dense copies of MemorySegment operands. */
-    public float[] copyA = new float[0], copyB = new float[0], copyC = new float[0];
+    public float[] copyA = EMPTY, copyB = EMPTY, copyC = EMPTY;
 
-    private static final ThreadLocal<PackBuffers> PER_THREAD = ThreadLocal.withInitial(PackBuffers::new);
+    /** Empty buffers, grown on first use. */
+    public PackBuffers() {}
 
-    /** This thread's buffers, for calls that bring none. */
+    /** This thread's packing buffers, for calls that bring none: those of {@link Buffers#ofThisThread}. */
     public static PackBuffers ofThisThread() {
-        return PER_THREAD.get();
+        return Buffers.ofThisThread().pack;
     }
 
     /**
@@ -36,5 +40,21 @@ public final class PackBuffers {
                     + " floats is too large to stage in a float[]");
         }
         return buffer.length >= floats ? buffer : new float[(int) floats];
+    }
+
+    /** Drops every buffer. */
+    void release() {
+        packedA = EMPTY;
+        packedB = EMPTY;
+        tile = EMPTY;
+        copyA = EMPTY;
+        copyB = EMPTY;
+        copyC = EMPTY;
+    }
+
+    /** The floats these buffers hold now. */
+    long floats() {
+        return (long) packedA.length + packedB.length + tile.length + copyA.length + copyB.length
+                + copyC.length;
     }
 }

@@ -1,6 +1,7 @@
 package org.vecprop.kernel;
 
 import org.vecprop.contract.Checks;
+import org.vecprop.internal.Buffers;
 
 /**
  * Binary cross-entropy with logits, fused with its gradient: PyTorch's
@@ -38,8 +39,9 @@ import org.vecprop.contract.Checks;
  *
  * <p>Aliasing: g may be exactly x's or y's view (in place) and may overlap nothing else,
  * posWeight included. Bad input throws before anything is written, naming the argument
- * ({@code docs/conventions.md}). Thread-safe; allocates nothing once warm (per-thread scratch of
- * about 40 KB on a thread's first call).
+ * ({@code docs/conventions.md}). Thread-safe; allocates nothing once warm: about 40 KB of
+ * scratch, kept per thread (made on a thread's first call) or, in the forms that take one, in
+ * the caller's {@link Workspace}.
  */
 public final class BinaryCrossEntropy {
     private BinaryCrossEntropy() {}
@@ -74,7 +76,46 @@ public final class BinaryCrossEntropy {
                                         float[] g, int gOff, int ldg, Reduction reduction) {
         Checks.reduction(reduction);
         Checks.binaryCrossEntropy(rows, cols, x, xOff, ldx, y, yOff, ldy, posWeight, posWeightOff, g, gOff, ldg, true);
-        return compute(rows, cols, x, xOff, ldx, y, yOff, ldy, posWeight, posWeightOff, g, gOff, ldg, reduction);
+        return compute(rows, cols, x, xOff, ldx, y, yOff, ldy, posWeight, posWeightOff, g, gOff, ldg, reduction,
+                null);
+    }
+
+    /**
+     * As {@link #lossAndGradient(int, int, float[], int, int, float[], int, int, float[], int,
+     * float[], int, int, Reduction)}, with its scratch in the caller's workspace instead of this
+     * thread's; bit-identical to it. Every argument is checked before anything is written.
+     *
+     * @param rows rows of x, y and g, {@code >= 0}
+     * @param cols columns of x, y and g, {@code >= 0}
+     * @param x logits, from {@code xOff} with row stride {@code ldx >= max(1, cols)}
+     * @param xOff index of x's first element
+     * @param ldx row stride of x
+     * @param y targets, from {@code yOff} with row stride {@code ldy}, normally in [0, 1]
+     * @param yOff index of y's first element
+     * @param ldy row stride of y
+     * @param posWeight null for no weighting, or the positive weight of each column (PyTorch's
+     *     {@code pos_weight}): {@code cols} floats from {@code posWeightOff}
+     * @param posWeightOff index of column 0's weight (ignored when posWeight is null)
+     * @param g gradient output, {@code rows x cols}, row stride {@code ldg}; may be exactly x's or
+     *     y's view; not written when {@code rows * cols == 0}
+     * @param gOff index of g's first element
+     * @param ldg row stride of g
+     * @param reduction the mean over all elements or the sum
+     * @param workspace the caller's scratch ({@link Workspace})
+     * @return the loss: NaN for the mean over no elements, 0 for the sum over none
+     * @throws NullPointerException if {@code workspace} is null, or as the form without one
+     * @throws IllegalArgumentException as the form without a workspace
+     * @throws IndexOutOfBoundsException as the form without a workspace
+     */
+    public static float lossAndGradient(int rows, int cols, float[] x, int xOff, int ldx,
+                                        float[] y, int yOff, int ldy, float[] posWeight, int posWeightOff,
+                                        float[] g, int gOff, int ldg, Reduction reduction,
+                                        Workspace workspace) {
+        Buffers buffers = Workspace.of(workspace);
+        Checks.reduction(reduction);
+        Checks.binaryCrossEntropy(rows, cols, x, xOff, ldx, y, yOff, ldy, posWeight, posWeightOff, g, gOff, ldg, true);
+        return compute(rows, cols, x, xOff, ldx, y, yOff, ldy, posWeight, posWeightOff, g, gOff, ldg, reduction,
+                buffers);
     }
 
     /**
@@ -101,12 +142,44 @@ public final class BinaryCrossEntropy {
                              float[] posWeight, int posWeightOff, Reduction reduction) {
         Checks.reduction(reduction);
         Checks.binaryCrossEntropy(rows, cols, x, xOff, ldx, y, yOff, ldy, posWeight, posWeightOff, null, 0, 0, false);
-        return compute(rows, cols, x, xOff, ldx, y, yOff, ldy, posWeight, posWeightOff, null, 0, 0, reduction);
+        return compute(rows, cols, x, xOff, ldx, y, yOff, ldy, posWeight, posWeightOff, null, 0, 0, reduction,
+                null);
+    }
+
+    /**
+     * As {@link #loss(int, int, float[], int, int, float[], int, int, float[], int, Reduction)},
+     * with its scratch in the caller's workspace instead of this thread's; bit-identical to it.
+     * Every argument is checked before anything is written.
+     *
+     * @param rows rows of x and y, {@code >= 0}
+     * @param cols columns of x and y, {@code >= 0}
+     * @param x logits, from {@code xOff} with row stride {@code ldx >= max(1, cols)}
+     * @param xOff index of x's first element
+     * @param ldx row stride of x
+     * @param y targets, from {@code yOff} with row stride {@code ldy}
+     * @param yOff index of y's first element
+     * @param ldy row stride of y
+     * @param posWeight null, or {@code cols} positive weights from {@code posWeightOff}
+     * @param posWeightOff index of column 0's weight
+     * @param reduction the mean over all elements or the sum
+     * @param workspace the caller's scratch ({@link Workspace})
+     * @return the loss: NaN for the mean over no elements, 0 for the sum over none
+     * @throws NullPointerException if {@code workspace} is null, or as the form without one
+     * @throws IllegalArgumentException as the form without a workspace
+     * @throws IndexOutOfBoundsException as the form without a workspace
+     */
+    public static float loss(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
+                             float[] posWeight, int posWeightOff, Reduction reduction, Workspace workspace) {
+        Buffers buffers = Workspace.of(workspace);
+        Checks.reduction(reduction);
+        Checks.binaryCrossEntropy(rows, cols, x, xOff, ldx, y, yOff, ldy, posWeight, posWeightOff, null, 0, 0, false);
+        return compute(rows, cols, x, xOff, ldx, y, yOff, ldy, posWeight, posWeightOff, null, 0, 0, reduction,
+                buffers);
     }
 
     private static float compute(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
                                  float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg,
-                                 Reduction reduction) {
+                                 Reduction reduction, Buffers buffers) {
         boolean mean = reduction == Reduction.MEAN;
         long n = (long) rows * cols;
         if (n == 0) {
@@ -114,7 +187,7 @@ public final class BinaryCrossEntropy {
         }
         float gradScale = mean ? (float) (1.0 / n) : 1f;
         double total = Implementation.KERNELS.binaryCrossEntropy(rows, cols, x, xOff, ldx, y, yOff, ldy,
-                posWeight, posWeightOff, g, gOff, ldg, gradScale);
+                posWeight, posWeightOff, g, gOff, ldg, gradScale, buffers);
         return (float) (mean ? total / n : total);
     }
 }

@@ -1,6 +1,7 @@
 package org.vecprop.kernel;
 
 import org.vecprop.contract.Checks;
+import org.vecprop.internal.Buffers;
 
 /**
  * Cross-entropy over logits with integer class labels, fused with its gradient: PyTorch's
@@ -39,11 +40,13 @@ import org.vecprop.contract.Checks;
  *
  * <p><b>Bad input</b> throws before anything is written ({@code docs/conventions.md}): a label
  * outside {@code [0, classes)} is an {@code IllegalArgumentException} naming the row and the value
- * ({@code labels[3] must be in [0, 10), got 12}; PyTorch's {@code ignore_index} is not offered),
+ * ({@code labels must be in [0, classes = 10), got 12 for row 3}; PyTorch's {@code ignore_index}
+ * is not offered),
  * as is a smoothing outside [0, 1]; null arrays, bad sizes, strides, extents and overlaps as
  * everywhere. dz may be exactly z's view (in place, the logits are then lost) and may overlap
- * nothing else. Thread-safe; allocates nothing once warm (a few KB of per-thread scratch on a
- * thread's first call).
+ * nothing else. Thread-safe; allocates nothing once warm: a few KB of scratch, kept per thread
+ * (made on a thread's first call) or, in the forms that take one, in the caller's {@link
+ * Workspace}.
  */
 public final class CrossEntropy {
     private CrossEntropy() {}
@@ -77,7 +80,43 @@ public final class CrossEntropy {
                                         Reduction reduction, float labelSmoothing) {
         Checks.reduction(reduction);
         Checks.crossEntropy(rows, classes, z, zOff, ldz, labels, labelsOff, dz, dzOff, lddz, true, labelSmoothing);
-        return compute(rows, classes, z, zOff, ldz, labels, labelsOff, dz, dzOff, lddz, reduction, labelSmoothing);
+        return compute(rows, classes, z, zOff, ldz, labels, labelsOff, dz, dzOff, lddz, reduction, labelSmoothing,
+                null);
+    }
+
+    /**
+     * As {@link #lossAndGradient(int, int, float[], int, int, int[], int, float[], int, int,
+     * Reduction, float)}, with its scratch in the caller's workspace instead of this thread's;
+     * bit-identical to it. Every argument is checked before anything is written.
+     *
+     * @param rows rows of z and dz (the batch), {@code >= 0}
+     * @param classes columns of z and dz, {@code >= 0} (at least 1 when rows > 0, since every label
+     *     must be a class)
+     * @param z logits, from {@code zOff} with row stride {@code ldz >= max(1, classes)}
+     * @param zOff index of z's first element
+     * @param ldz row stride of z
+     * @param labels one class per row: row i's is {@code labels[labelsOff + i]}, in {@code [0, classes)}
+     * @param labelsOff index of row 0's label
+     * @param dz gradient output, {@code rows x classes}, row stride {@code lddz}; may be exactly z's
+     *     view; not written when rows is 0
+     * @param dzOff index of dz's first element
+     * @param lddz row stride of dz
+     * @param reduction the mean over rows or the sum
+     * @param labelSmoothing eps in [0, 1], as PyTorch's {@code label_smoothing} (0 for none)
+     * @param workspace the caller's scratch ({@link Workspace})
+     * @return the loss: NaN for the mean over no rows, 0 for the sum over none
+     * @throws NullPointerException if {@code workspace} is null, or as the form without one
+     * @throws IllegalArgumentException as the form without a workspace
+     * @throws IndexOutOfBoundsException as the form without a workspace
+     */
+    public static float lossAndGradient(int rows, int classes, float[] z, int zOff, int ldz,
+                                        int[] labels, int labelsOff, float[] dz, int dzOff, int lddz,
+                                        Reduction reduction, float labelSmoothing, Workspace workspace) {
+        Buffers buffers = Workspace.of(workspace);
+        Checks.reduction(reduction);
+        Checks.crossEntropy(rows, classes, z, zOff, ldz, labels, labelsOff, dz, dzOff, lddz, true, labelSmoothing);
+        return compute(rows, classes, z, zOff, ldz, labels, labelsOff, dz, dzOff, lddz, reduction, labelSmoothing,
+                buffers);
     }
 
     /**
@@ -102,18 +141,49 @@ public final class CrossEntropy {
                              Reduction reduction, float labelSmoothing) {
         Checks.reduction(reduction);
         Checks.crossEntropy(rows, classes, z, zOff, ldz, labels, labelsOff, null, 0, 0, false, labelSmoothing);
-        return compute(rows, classes, z, zOff, ldz, labels, labelsOff, null, 0, 0, reduction, labelSmoothing);
+        return compute(rows, classes, z, zOff, ldz, labels, labelsOff, null, 0, 0, reduction, labelSmoothing,
+                null);
+    }
+
+    /**
+     * As {@link #loss(int, int, float[], int, int, int[], int, Reduction, float)}, with its scratch
+     * in the caller's workspace instead of this thread's; bit-identical to it. Every argument is
+     * checked before anything is written.
+     *
+     * @param rows rows of z (the batch), {@code >= 0}
+     * @param classes columns of z, {@code >= 0} (at least 1 when rows > 0)
+     * @param z logits, from {@code zOff} with row stride {@code ldz >= max(1, classes)}
+     * @param zOff index of z's first element
+     * @param ldz row stride of z
+     * @param labels one class per row: row i's is {@code labels[labelsOff + i]}, in {@code [0, classes)}
+     * @param labelsOff index of row 0's label
+     * @param reduction the mean over rows or the sum
+     * @param labelSmoothing eps in [0, 1] (0 for none)
+     * @param workspace the caller's scratch ({@link Workspace})
+     * @return the loss: NaN for the mean over no rows, 0 for the sum over none
+     * @throws NullPointerException if {@code workspace} is null, or as the form without one
+     * @throws IllegalArgumentException as the form without a workspace
+     * @throws IndexOutOfBoundsException as the form without a workspace
+     */
+    public static float loss(int rows, int classes, float[] z, int zOff, int ldz, int[] labels, int labelsOff,
+                             Reduction reduction, float labelSmoothing, Workspace workspace) {
+        Buffers buffers = Workspace.of(workspace);
+        Checks.reduction(reduction);
+        Checks.crossEntropy(rows, classes, z, zOff, ldz, labels, labelsOff, null, 0, 0, false, labelSmoothing);
+        return compute(rows, classes, z, zOff, ldz, labels, labelsOff, null, 0, 0, reduction, labelSmoothing,
+                buffers);
     }
 
     private static float compute(int rows, int classes, float[] z, int zOff, int ldz, int[] labels, int labelsOff,
-                                 float[] dz, int dzOff, int lddz, Reduction reduction, float labelSmoothing) {
+                                 float[] dz, int dzOff, int lddz, Reduction reduction, float labelSmoothing,
+                                 Buffers buffers) {
         boolean mean = reduction == Reduction.MEAN;
         if (rows == 0) {
             return mean ? Float.NaN : 0f;
         }
         float gradScale = mean ? (float) (1.0 / rows) : 1f;
         double total = Implementation.KERNELS.crossEntropy(rows, classes, z, zOff, ldz, labels, labelsOff,
-                dz, dzOff, lddz, gradScale, labelSmoothing);
+                dz, dzOff, lddz, gradScale, labelSmoothing, buffers);
         return (float) (mean ? total / rows : total);
     }
 }

@@ -5,8 +5,8 @@ import org.vecprop.internal.PackedOperand;
 
 /**
  * A right-hand GEMM operand packed once into the layout the register tile reads, for
- * {@link Gemm#multiply(boolean, int, float, float[], int, int, PackedMatrix, float, float[], int,
- * int)}: the weight side of {@code X·W} (and, packed transposed, of {@code dZ·Wᵀ}). A product
+ * {@link Gemm#multiplyPacked(boolean, int, float, float[], int, int, PackedMatrix, float, float[],
+ * int, int)} and {@link Gemm#multiplyPackedBiasActivation}: the weight side of {@code X·W} (and, packed transposed, of {@code dZ·Wᵀ}). A product
  * with it skips the per-call packing of B, which at batch 1 to 64 is a large share of the time,
  * and gives the same bits as the plain call on the same values.
  *

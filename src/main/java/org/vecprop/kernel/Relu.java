@@ -1,6 +1,7 @@
 package org.vecprop.kernel;
 
 import org.vecprop.contract.Checks;
+import org.vecprop.internal.Buffers;
 
 /**
  * ReLU and its derivative on row-major {@code rows x cols} float matrices (offset plus row
@@ -11,8 +12,9 @@ import org.vecprop.contract.Checks;
  *
  * <p>Aliasing: an output may be exactly the same view (array, offset, row stride) as an input,
  * which is how to run in place; any other overlap is rejected. Thread-safe; allocates nothing
- * once warm: an accumulating bias gradient sums into a per-thread scratch row, allocated on a
- * thread's first such call and again only for a wider row.
+ * once warm: an accumulating bias gradient sums into a scratch row, the caller's {@link
+ * Workspace} in the form that takes one, else a row kept per thread as {@link Bias#gradient}
+ * keeps it.
  */
 public final class Relu {
     private Relu() {}
@@ -39,8 +41,7 @@ public final class Relu {
      */
     public static void forward(int rows, int cols, float[] x, int xOff, int ldx,
                                float[] y, int yOff, int ldy) {
-        Checks.unary(rows, cols, x, xOff, ldx, y, yOff, ldy, "x", "y");
-        Implementation.KERNELS.reluForward(rows, cols, x, xOff, ldx, y, yOff, ldy);
+        ActivationFront.RELU.forward(rows, cols, x, xOff, ldx, y, yOff, ldy);
     }
 
     /**
@@ -95,8 +96,7 @@ public final class Relu {
      */
     public static void backward(int rows, int cols, float[] z, int zOff, int ldz,
                                 float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz) {
-        Checks.binary(rows, cols, z, zOff, ldz, dy, dyOff, lddy, dz, dzOff, lddz, "z", "dy", "dz");
-        Implementation.KERNELS.reluBackward(rows, cols, z, zOff, ldz, dy, dyOff, lddy, dz, dzOff, lddz);
+        ActivationFront.RELU.backward(rows, cols, z, zOff, ldz, dy, dyOff, lddy, dz, dzOff, lddz);
     }
 
     /**
@@ -134,9 +134,50 @@ public final class Relu {
                                                 float[] dy, int dyOff, int lddy,
                                                 float[] dz, int dzOff, int lddz,
                                                 float[] db, int dbOff, boolean accumulate) {
-        Checks.backwardWithBiasGradient(rows, cols, z, zOff, ldz, dy, dyOff, lddy, dz, dzOff, lddz,
-                db, dbOff, "z");
-        Implementation.KERNELS.reluBackwardWithBiasGradient(rows, cols, z, zOff, ldz, dy, dyOff,
-                lddy, dz, dzOff, lddz, db, dbOff, accumulate);
+        ActivationFront.RELU.backwardWithBiasGradient(rows, cols, z, zOff, ldz, dy, dyOff, lddy,
+                dz, dzOff, lddz, db, dbOff, accumulate, null);
+    }
+
+    /**
+     * As {@link #backwardWithBiasGradient(int, int, float[], int, int, float[], int, int,
+     * float[], int, int, float[], int, boolean)}, with the scratch row of an accumulating call
+     * from the caller's workspace; bit-identical to it. Every argument is checked before
+     * anything is written.
+     *
+     * @param rows rows of z, dy and dz, {@code >= 0}
+     * @param cols columns of z, dy and dz, and length of db, {@code >= 0}
+     * @param z pre-activation of the forward pass, {@code rows x cols}, row-major
+     * @param zOff index of z's element (0, 0) in {@code z}, {@code 0 <= zOff <= z.length}
+     * @param ldz row stride of z, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code z[zOff + i * ldz + j]}
+     * @param dy gradient with respect to the activation, {@code rows x cols}, row-major
+     * @param dyOff index of dy's element (0, 0) in {@code dy}, {@code 0 <= dyOff <= dy.length}
+     * @param lddy row stride of dy, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code dy[dyOff + i * lddy + j]}
+     * @param dz output gradient with respect to z, {@code rows x cols}, row-major; may be
+     *     exactly dy (in place) or z, no other overlap
+     * @param dzOff index of dz's element (0, 0) in {@code dz}, {@code 0 <= dzOff <= dz.length}
+     * @param lddz row stride of dz, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code dz[dzOff + i * lddz + j]}
+     * @param db output, {@code cols} contiguous floats from {@code dbOff}; may not overlap z, dy
+     *     or dz
+     * @param dbOff index of db's first element in {@code db}
+     * @param accumulate add the column sums into db instead of overwriting it
+     * @param workspace the caller's scratch ({@link Workspace}): the row an accumulating call
+     *     sums into
+     * @throws NullPointerException if {@code workspace} or an array argument is null
+     * @throws IllegalArgumentException for a negative size, a row stride below
+     *     {@code max(1, cols)} or a forbidden overlap
+     * @throws IndexOutOfBoundsException for an offset outside its array or a matrix or vector
+     *     that runs past the end of its array
+     */
+    public static void backwardWithBiasGradient(int rows, int cols, float[] z, int zOff, int ldz,
+                                                float[] dy, int dyOff, int lddy,
+                                                float[] dz, int dzOff, int lddz,
+                                                float[] db, int dbOff, boolean accumulate,
+                                                Workspace workspace) {
+        Buffers buffers = Workspace.of(workspace);
+        ActivationFront.RELU.backwardWithBiasGradient(rows, cols, z, zOff, ldz, dy, dyOff, lddy,
+                dz, dzOff, lddz, db, dbOff, accumulate, buffers);
     }
 }

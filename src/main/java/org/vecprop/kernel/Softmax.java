@@ -1,6 +1,7 @@
 package org.vecprop.kernel;
 
 import org.vecprop.contract.Checks;
+import org.vecprop.internal.Buffers;
 
 /**
  * Row-wise softmax and log-softmax of row-major {@code rows x cols} float matrices (offset plus
@@ -33,8 +34,9 @@ import org.vecprop.contract.Checks;
  *
  * <p>Aliasing: y may be exactly x's view (array, offset, row stride), which is how to run in
  * place; any other overlap is rejected. Bad input throws before anything is written, naming the
- * argument ({@code docs/conventions.md}). Thread-safe; allocates nothing once warm (a few KB of
- * per-thread scratch on a thread's first call).
+ * argument ({@code docs/conventions.md}). Thread-safe; allocates nothing once warm: a few KB of
+ * scratch, kept per thread (made on a thread's first call) or, in the forms that take one, in
+ * the caller's {@link Workspace}.
  */
 public final class Softmax {
     private Softmax() {}
@@ -55,10 +57,30 @@ public final class Softmax {
      */
     public static void forward(int rows, int cols, float[] x, int xOff, int ldx,
                                float[] y, int yOff, int ldy) {
-        Checks.unary(rows, cols, x, xOff, ldx, y, yOff, ldy, "x", "y");
-        if (cols > 0) {
-            Implementation.KERNELS.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy);
-        }
+        run(false, rows, cols, x, xOff, ldx, y, yOff, ldy, null);
+    }
+
+    /**
+     * As {@link #forward(int, int, float[], int, int, float[], int, int)}, with its scratch in the
+     * caller's workspace instead of this thread's; bit-identical to it. Every argument is checked
+     * before anything is written.
+     *
+     * @param rows rows of x and y, {@code >= 0}
+     * @param cols columns of x and y (the logits per row), {@code >= 0}
+     * @param x logits, from {@code xOff} with row stride {@code ldx >= max(1, cols)}
+     * @param xOff index of x's first element
+     * @param ldx row stride of x
+     * @param y output, from {@code yOff} with row stride {@code ldy}; may be exactly x's view
+     * @param yOff index of y's first element
+     * @param ldy row stride of y
+     * @param workspace the caller's scratch ({@link Workspace})
+     * @throws NullPointerException if {@code workspace} is null, or as the form without one
+     * @throws IllegalArgumentException as the form without a workspace
+     * @throws IndexOutOfBoundsException as the form without a workspace
+     */
+    public static void forward(int rows, int cols, float[] x, int xOff, int ldx,
+                               float[] y, int yOff, int ldy, Workspace workspace) {
+        run(false, rows, cols, x, xOff, ldx, y, yOff, ldy, Workspace.of(workspace));
     }
 
     /**
@@ -77,9 +99,43 @@ public final class Softmax {
      */
     public static void logForward(int rows, int cols, float[] x, int xOff, int ldx,
                                   float[] y, int yOff, int ldy) {
+        run(true, rows, cols, x, xOff, ldx, y, yOff, ldy, null);
+    }
+
+    /**
+     * As {@link #logForward(int, int, float[], int, int, float[], int, int)}, with its scratch in
+     * the caller's workspace instead of this thread's; bit-identical to it. Every argument is
+     * checked before anything is written.
+     *
+     * @param rows rows of x and y, {@code >= 0}
+     * @param cols columns of x and y (the logits per row), {@code >= 0}
+     * @param x logits, from {@code xOff} with row stride {@code ldx >= max(1, cols)}
+     * @param xOff index of x's first element
+     * @param ldx row stride of x
+     * @param y output, from {@code yOff} with row stride {@code ldy}; may be exactly x's view
+     * @param yOff index of y's first element
+     * @param ldy row stride of y
+     * @param workspace the caller's scratch ({@link Workspace})
+     * @throws NullPointerException if {@code workspace} is null, or as the form without one
+     * @throws IllegalArgumentException as the form without a workspace
+     * @throws IndexOutOfBoundsException as the form without a workspace
+     */
+    public static void logForward(int rows, int cols, float[] x, int xOff, int ldx,
+                                  float[] y, int yOff, int ldy, Workspace workspace) {
+        run(true, rows, cols, x, xOff, ldx, y, yOff, ldy, Workspace.of(workspace));
+    }
+
+    /** Softmax or log-softmax after the checks; {@code buffers} null for this thread's. */
+    private static void run(boolean log, int rows, int cols, float[] x, int xOff, int ldx,
+                            float[] y, int yOff, int ldy, Buffers buffers) {
         Checks.unary(rows, cols, x, xOff, ldx, y, yOff, ldy, "x", "y");
-        if (cols > 0) {
-            Implementation.KERNELS.logSoftmax(rows, cols, x, xOff, ldx, y, yOff, ldy);
+        if (cols == 0) {
+            return;
+        }
+        if (log) {
+            Implementation.KERNELS.logSoftmax(rows, cols, x, xOff, ldx, y, yOff, ldy, buffers);
+        } else {
+            Implementation.KERNELS.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, buffers);
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.vecprop.kernel;
 
 import org.vecprop.contract.Checks;
+import org.vecprop.internal.Buffers;
 import org.vecprop.contract.SummaryIndex;
 
 /**
@@ -11,8 +12,8 @@ import org.vecprop.contract.SummaryIndex;
  * <p>The counts and the maximum equal the reference's exactly; the sum of squares is
  * accumulated per row in float lanes and folded into double, within {@code (cols/L + L) * 2^-24}
  * relative of the reference's double sum (all terms are non-negative). Thread-safe; allocates
- * nothing once warm: the sum of squares runs in a per-thread state allocated on a thread's first
- * call.
+ * nothing once warm: the sum of squares runs in a state of 13 KiB, the caller's {@link
+ * Workspace} in the form that takes one, else one kept per thread, made on a thread's first call.
  */
 public final class Stats {
     private Stats() {}
@@ -48,7 +49,36 @@ public final class Stats {
     public static void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out) {
         Checks.matrix("x", x, xOff, rows, cols, ldx);
         Checks.summary(out);
-        Implementation.KERNELS.summarize(rows, cols, x, xOff, ldx, out);
+        Implementation.KERNELS.summarize(rows, cols, x, xOff, ldx, out, null);
+    }
+
+    /**
+     * As {@link #summarize(int, int, float[], int, int, double[])}, summing in the caller's
+     * workspace; bit-identical to it. Every argument is checked before anything is written.
+     *
+     * @param rows rows of x, {@code >= 0}
+     * @param cols columns of x, {@code >= 0}
+     * @param x the matrix, {@code rows x cols}, row-major
+     * @param xOff index of x's element (0, 0) in {@code x}, {@code 0 <= xOff <= x.length}
+     * @param ldx row stride of x, {@code >= max(1, cols)}: element (i, j) is at
+     *     {@code x[xOff + i * ldx + j]}
+     * @param out at least 4 doubles; {@code out[0..3]} are overwritten, at the indices
+     *     {@link #SUM_SQUARES}, {@link #MAX_ABS}, {@link #NAN_COUNT} and {@link #INF_COUNT}, and
+     *     any further elements are left as they were
+     * @param workspace the caller's scratch ({@link Workspace}): the sum's state is kept there
+     *     instead of in this thread's
+     * @throws NullPointerException if {@code workspace}, {@code x} or {@code out} is null
+     * @throws IllegalArgumentException for a negative size, a row stride below
+     *     {@code max(1, cols)} or an {@code out} shorter than 4
+     * @throws IndexOutOfBoundsException for an offset outside x or a matrix that runs past the
+     *     end of x
+     */
+    public static void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out,
+                                 Workspace workspace) {
+        Buffers buffers = Workspace.of(workspace);
+        Checks.matrix("x", x, xOff, rows, cols, ldx);
+        Checks.summary(out);
+        Implementation.KERNELS.summarize(rows, cols, x, xOff, ldx, out, buffers);
     }
 
     /**

@@ -1,6 +1,6 @@
 package org.vecprop.kernel;
 
-import org.vecprop.contract.Checks;
+import org.vecprop.internal.Buffers;
 
 /**
  * The hyperbolic tangent and its backward pass on row-major {@code rows x cols} float matrices
@@ -31,8 +31,8 @@ import org.vecprop.contract.Checks;
  * {@code NullPointerException}; a negative size, a row stride below the row or a forbidden
  * overlap {@code IllegalArgumentException}; an extent past the array
  * {@code IndexOutOfBoundsException}. Thread-safe; allocates nothing once warm: an accumulating
- * bias gradient sums into a per-thread scratch row, allocated on a thread's first such call and
- * again only for a wider row.
+ * bias gradient sums into a scratch row, the caller's {@link Workspace} in the form that takes
+ * one, else a row kept per thread as {@link Bias#gradient} keeps it.
  */
 public final class Tanh {
     private Tanh() {}
@@ -53,8 +53,7 @@ public final class Tanh {
      */
     public static void forward(int rows, int cols, float[] x, int xOff, int ldx,
                                float[] y, int yOff, int ldy) {
-        Checks.unary(rows, cols, x, xOff, ldx, y, yOff, ldy, "x", "y");
-        Implementation.KERNELS.tanhForward(rows, cols, x, xOff, ldx, y, yOff, ldy);
+        ActivationFront.TANH.forward(rows, cols, x, xOff, ldx, y, yOff, ldy);
     }
 
     /**
@@ -78,9 +77,7 @@ public final class Tanh {
      */
     public static void backward(int rows, int cols, float[] a, int aOff, int lda,
                                 float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz) {
-        Checks.binary(rows, cols, a, aOff, lda, dy, dyOff, lddy, dz, dzOff, lddz, "a", "dy", "dz");
-        Implementation.KERNELS.tanhBackward(rows, cols, a, aOff, lda, dy, dyOff, lddy,
-                dz, dzOff, lddz);
+        ActivationFront.TANH.backward(rows, cols, a, aOff, lda, dy, dyOff, lddy, dz, dzOff, lddz);
     }
 
     /**
@@ -109,9 +106,45 @@ public final class Tanh {
                                                 float[] dy, int dyOff, int lddy,
                                                 float[] dz, int dzOff, int lddz,
                                                 float[] db, int dbOff, boolean accumulate) {
-        Checks.backwardWithBiasGradient(rows, cols, a, aOff, lda, dy, dyOff, lddy, dz, dzOff, lddz,
-                db, dbOff, "a");
-        Implementation.KERNELS.tanhBackwardWithBiasGradient(rows, cols, a, aOff, lda, dy, dyOff,
-                lddy, dz, dzOff, lddz, db, dbOff, accumulate);
+        ActivationFront.TANH.backwardWithBiasGradient(rows, cols, a, aOff, lda, dy, dyOff, lddy,
+                dz, dzOff, lddz, db, dbOff, accumulate, null);
+    }
+
+    /**
+     * As {@link #backwardWithBiasGradient(int, int, float[], int, int, float[], int, int,
+     * float[], int, int, float[], int, boolean)}, with the scratch row of an accumulating call
+     * from the caller's workspace; bit-identical to it. Every argument is checked before
+     * anything is written.
+     *
+     * @param rows rows of a, dy and dz, {@code >= 0}
+     * @param cols columns of a, dy and dz, and length of db, {@code >= 0}
+     * @param a the forward pass's output tanh(z), row stride {@code lda}
+     * @param aOff index of a's first element
+     * @param lda row stride of a
+     * @param dy gradient with respect to the activation, row stride {@code lddy}
+     * @param dyOff index of dy's first element
+     * @param lddy row stride of dy
+     * @param dz output gradient with respect to z; may be exactly dy or a
+     * @param dzOff index of dz's first element
+     * @param lddz row stride of dz
+     * @param db {@code cols} floats from {@code dbOff}; may not overlap a, dy or dz
+     * @param dbOff index of db's first element
+     * @param accumulate add the column sums into db instead of overwriting it
+     * @param workspace the caller's scratch ({@link Workspace}): the row an accumulating call
+     *     sums into
+     * @throws NullPointerException if {@code workspace} or an array argument is null
+     * @throws IllegalArgumentException for a negative size, a row stride below
+     *     {@code max(1, cols)} or a forbidden overlap
+     * @throws IndexOutOfBoundsException for an offset outside its array or a matrix or vector
+     *     that runs past the end of its array
+     */
+    public static void backwardWithBiasGradient(int rows, int cols, float[] a, int aOff, int lda,
+                                                float[] dy, int dyOff, int lddy,
+                                                float[] dz, int dzOff, int lddz,
+                                                float[] db, int dbOff, boolean accumulate,
+                                                Workspace workspace) {
+        Buffers buffers = Workspace.of(workspace);
+        ActivationFront.TANH.backwardWithBiasGradient(rows, cols, a, aOff, lda, dy, dyOff, lddy,
+                dz, dzOff, lddz, db, dbOff, accumulate, buffers);
     }
 }

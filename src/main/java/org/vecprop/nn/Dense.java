@@ -248,13 +248,13 @@ public final class Dense {
     float[] forward(WeightVersion version, float[] x, int xOff, int ldx, int batch) {
         if (format == WeightFormat.BFLOAT16) {
             // Always the packed bfloat16 form, whatever the size: one computation for every batch.
-            Gemm.multiplyBiasActivation(false, batch, 1f, x, xOff, ldx, version.packedBfloat16(),
+            Gemm.multiplyPackedBiasActivation(false, batch, 1f, x, xOff, ldx, version.packedBfloat16(),
                     0f, output, 0, out, version.bias, 0, activation);
         } else if ((long) batch * in * out <= PLAIN_MAX_WORK) {
             Gemm.multiplyBiasActivation(false, false, batch, out, in, 1f, x, xOff, ldx,
                     version.weights, 0, out, 0f, output, 0, out, version.bias, 0, activation);
         } else {
-            Gemm.multiplyBiasActivation(false, batch, 1f, x, xOff, ldx, version.packed(),
+            Gemm.multiplyPackedBiasActivation(false, batch, 1f, x, xOff, ldx, version.packed(),
                     0f, output, 0, out, version.bias, 0, activation);
         }
         this.used = version;

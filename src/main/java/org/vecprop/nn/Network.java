@@ -441,7 +441,7 @@ public final class Network {
      *     ({@link #loss(float[], int, int)})
      * @throws NullPointerException if {@code labels} is null
      * @throws IllegalArgumentException for a label outside {@code [0, outputs)}, naming the row
-     *     and the value ({@code labels[3] must be in [0, 10), got 12}), or
+     *     and the value ({@code labels must be in [0, classes = 10), got 12 for row 3}), or
      *     IndexOutOfBoundsException for labels past the array; before any write
      */
     public float loss(int[] labels, int labelsOff) {

@@ -43,15 +43,15 @@ class ChecksTest {
     void overlapMessageNamesBothRanges() {
         float[] a = Values.ramp(40);
         rejects(IllegalArgumentException.class,
-                "y (elements 1..16) overlaps x (elements 0..15) in the same array;"
+                "y must not overlap x: y spans elements 1..16 and x 0..15 of the same array;"
                         + " only the exact same view is allowed in place",
                 () -> Checks.noOverlap("y", a, 1, 4, "x", a, 0, 4, 4, 4, true));
         rejects(IllegalArgumentException.class,
-                "c (elements 15..30) overlaps a (elements 0..15) in the same array",
+                "c must not overlap a: c spans elements 15..30 and a 0..15 of the same array",
                 () -> Checks.noOverlap("c", a, 15, 4, "a", a, 0, 4, 4, 4, false));
         // The exact same view, where in place is not allowed (a GEMM's C on its A).
         rejects(IllegalArgumentException.class,
-                "c (elements 2..9) overlaps a (elements 2..9) in the same array",
+                "c must not overlap a: c spans elements 2..9 and a 2..9 of the same array",
                 () -> Checks.noOverlap("c", a, 2, 4, "a", a, 2, 4, 2, 4, false));
     }
 
@@ -83,13 +83,13 @@ class ChecksTest {
         Checks.matrix("x", x, 8, 0, 5, 5);
         Checks.matrix("x", x, 8, 3, 0, 1);    // 3 rows of nothing: no element past the end
         Checks.vector("v", x, 8, 0);
-        rejects(IndexOutOfBoundsException.class, "xOff 9 is outside x (length 8)",
+        rejects(IndexOutOfBoundsException.class, "xOff must be in [0, x.length = 8], got 9",
                 () -> Checks.matrix("x", x, 9, 0, 0, 1));
-        rejects(IndexOutOfBoundsException.class, "vOff 9 is outside v (length 8)",
+        rejects(IndexOutOfBoundsException.class, "vOff must be in [0, v.length = 8], got 9",
                 () -> Checks.vector("v", x, 9, 0));
-        rejects(IndexOutOfBoundsException.class, "v: 3 elements at vOff 6 run past v.length 8",
+        rejects(IndexOutOfBoundsException.class, "v must fit in its array: 3 elements at vOff = 6 need 9, but v.length is 8",
                 () -> Checks.vector("v", x, 6, 3));
-        rejects(IllegalArgumentException.class, "v: length n must be >= 0, got -1",
+        rejects(IllegalArgumentException.class, "the length of v must be >= 0, got -1",
                 () -> Checks.vector("v", x, 0, -1));
         rejects(IllegalArgumentException.class, "ldx must be >= max(1, cols = 0), got 0",
                 () -> Checks.matrix("x", x, 0, 2, 0, 0));
@@ -98,29 +98,29 @@ class ChecksTest {
     @Test
     void summaryArray() {
         rejects(NullPointerException.class, "out must not be null", () -> Checks.summary(null));
-        rejects(IllegalArgumentException.class, "out must hold 4 doubles, length is 3",
+        rejects(IllegalArgumentException.class, "out.length must be >= 4, got 3",
                 () -> Checks.summary(new double[3]));
         Checks.summary(new double[4]);
         double[] three = {7, 7, 7};
-        rejects(IllegalArgumentException.class, "out must hold 4 doubles, length is 3",
+        rejects(IllegalArgumentException.class, "out.length must be >= 4, got 3",
                 () -> ReferenceStats.summarize(1, 2, Values.ramp(2), 0, 2, three));
         assertArrayEquals(new double[] {7, 7, 7}, three, "out untouched");
         rejects(NullPointerException.class, "out must not be null",
                 () -> org.vecprop.kernel.Stats.summarize(1, 2, Values.ramp(2), 0, 2, null));
-        rejects(IllegalArgumentException.class, "out must hold 4 doubles, length is 3",
+        rejects(IllegalArgumentException.class, "out.length must be >= 4, got 3",
                 () -> org.vecprop.kernel.Stats.summarize(1, 2, Values.ramp(2), 0, 2, three));
-        rejects(IndexOutOfBoundsException.class, "x: a 2 x 2 matrix at xOff 0 with ldx 2 needs 4"
+        rejects(IndexOutOfBoundsException.class, "x must fit in its array: a 2 x 2 matrix at xOff = 0 with ldx = 2 needs 4"
                         + " elements, but x.length is 3",
                 () -> org.vecprop.kernel.Stats.summarize(2, 2, Values.ramp(3), 0, 2, new double[4]));
-        rejects(IllegalArgumentException.class, "a: cols must be >= 0, got -1",
+        rejects(IllegalArgumentException.class, "cols must be >= 0, got -1",
                 () -> org.vecprop.kernel.Stats.deadColumns(2, -1, Values.ramp(3), 0, 2));
         // The reference summaries check their matrix too.
-        rejects(IndexOutOfBoundsException.class, "x: a 2 x 2 matrix at xOff 0 with ldx 2 needs 4"
+        rejects(IndexOutOfBoundsException.class, "x must fit in its array: a 2 x 2 matrix at xOff = 0 with ldx = 2 needs 4"
                         + " elements, but x.length is 3",
                 () -> ReferenceStats.summarize(2, 2, Values.ramp(3), 0, 2, new double[4]));
-        rejects(IllegalArgumentException.class, "a: cols must be >= 0, got -1",
+        rejects(IllegalArgumentException.class, "cols must be >= 0, got -1",
                 () -> ReferenceStats.deadColumns(2, -1, Values.ramp(3), 0, 2));
-        rejects(IndexOutOfBoundsException.class, "a: a 2 x 2 matrix at aOff 1 with lda 2 needs 5"
+        rejects(IndexOutOfBoundsException.class, "a must fit in its array: a 2 x 2 matrix at aOff = 1 with lda = 2 needs 5"
                         + " elements, but a.length is 4",
                 () -> ReferenceStats.deadColumns(2, 2, Values.ramp(4), 1, 2));
     }
@@ -141,18 +141,18 @@ class ChecksTest {
             MemorySegment s = segment(arena, 8);
             rejects(NullPointerException.class, "x must not be null",
                     () -> Checks.matrix("x", (MemorySegment) null, 0, 1, 1, 1));
-            rejects(IllegalArgumentException.class, "x: rows must be >= 0, got -1",
+            rejects(IllegalArgumentException.class, "rows must be >= 0, got -1",
                     () -> Checks.matrix("x", s, 0, -1, 2, 2));
-            rejects(IllegalArgumentException.class, "x: cols must be >= 0, got -3",
+            rejects(IllegalArgumentException.class, "cols must be >= 0, got -3",
                     () -> Checks.matrix("x", s, 0, 2, -3, 2));
             rejects(IllegalArgumentException.class, "ldx must be >= max(1, cols = 2), got 1",
                     () -> Checks.matrix("x", s, 0, 2, 2, 1));
-            rejects(IndexOutOfBoundsException.class, "xOff 9 is outside x (8 floats)",
+            rejects(IndexOutOfBoundsException.class, "xOff must be in [0, x.byteSize() / 4 = 8], got 9",
                     () -> Checks.matrix("x", s, 9, 0, 0, 1));
-            rejects(IndexOutOfBoundsException.class, "xOff -1 is outside x (8 floats)",
+            rejects(IndexOutOfBoundsException.class, "xOff must be in [0, x.byteSize() / 4 = 8], got -1",
                     () -> Checks.matrix("x", s, -1, 1, 1, 1));
             rejects(IndexOutOfBoundsException.class,
-                    "x: a 2 x 3 matrix at xOff 3 with ldx 3 needs 9 floats, but x holds 8",
+                    "x must fit in its segment: a 2 x 3 matrix at xOff = 3 with ldx = 3 needs 9 floats, but x holds 8",
                     () -> Checks.matrix("x", s, 3, 2, 3, 3));
             // Exactly fitting, and empty at the very end (rows of nothing touch nothing).
             Checks.matrix("x", s, 2, 2, 3, 3);
@@ -171,9 +171,9 @@ class ChecksTest {
             rejects(IllegalArgumentException.class, "k must be >= 0, got -3",
                     () -> Checks.gemm(false, false, 4, 4, -3, s, 0, 4, b, 0, 4, c, 0, 4));
             // One float of C on the last float of A; then C on the last float of B.
-            rejects(IllegalArgumentException.class, "c overlaps a in memory",
+            rejects(IllegalArgumentException.class, "c must not overlap a in memory",
                     () -> Checks.gemm(false, false, 4, 4, 4, s, 0, 4, b, 0, 4, s, 15, 4));
-            rejects(IllegalArgumentException.class, "c overlaps b in memory",
+            rejects(IllegalArgumentException.class, "c must not overlap b in memory",
                     () -> Checks.gemm(false, false, 4, 4, 4, s, 0, 4, s, 16, 4, s, 31, 4));
             // A at floats [0, 16), B at [16, 32), C at [32, 48): touching, not overlapping.
             Checks.gemm(false, false, 4, 4, 4, s, 0, 4, s, 16, 4, s, 32, 4);
@@ -216,15 +216,15 @@ class ChecksTest {
         int m = 3, n = 4, k = 5;
         int aLen = 1 + 2 * 6 + 5, bLen = 2 + 4 * 7 + 4, cLen = 3 + 2 * 9 + 4;
         Checks.gemm(false, false, m, n, k, new float[aLen], 1, 6, new float[bLen], 2, 7, new float[cLen], 3, 9);
-        rejects(IndexOutOfBoundsException.class, "a: a 3 x 5 matrix at aOff 1 with lda 6 needs 18 elements, but a.length is 17",
+        rejects(IndexOutOfBoundsException.class, "a must fit in its array: a 3 x 5 matrix at aOff = 1 with lda = 6 needs 18 elements, but a.length is 17",
                 () -> Checks.gemm(false, false, m, n, k, new float[aLen - 1], 1, 6, new float[bLen], 2, 7, new float[cLen], 3, 9));
-        rejects(IndexOutOfBoundsException.class, "b: a 5 x 4 matrix at bOff 2 with ldb 7 needs 34 elements, but b.length is 33",
+        rejects(IndexOutOfBoundsException.class, "b must fit in its array: a 5 x 4 matrix at bOff = 2 with ldb = 7 needs 34 elements, but b.length is 33",
                 () -> Checks.gemm(false, false, m, n, k, new float[aLen], 1, 6, new float[bLen - 1], 2, 7, new float[cLen], 3, 9));
-        rejects(IndexOutOfBoundsException.class, "c: a 3 x 4 matrix at cOff 3 with ldc 9 needs 25 elements, but c.length is 24",
+        rejects(IndexOutOfBoundsException.class, "c must fit in its array: a 3 x 4 matrix at cOff = 3 with ldc = 9 needs 25 elements, but c.length is 24",
                 () -> Checks.gemm(false, false, m, n, k, new float[aLen], 1, 6, new float[bLen], 2, 7, new float[cLen - 1], 3, 9));
         // Transposed operands: stored A is k x m (5x3), stored B is n x k (4x5).
         Checks.gemm(true, true, m, n, k, new float[4 * 3 + 3], 0, 3, new float[3 * 5 + 5], 0, 5, new float[cLen], 3, 9);
-        rejects(IndexOutOfBoundsException.class, "b: a 4 x 5 matrix at bOff 0 with ldb 5 needs 20 elements, but b.length is 19",
+        rejects(IndexOutOfBoundsException.class, "b must fit in its array: a 4 x 5 matrix at bOff = 0 with ldb = 5 needs 20 elements, but b.length is 19",
                 () -> Checks.gemm(true, true, m, n, k, new float[15], 0, 3, new float[19], 0, 5, new float[cLen], 3, 9));
         rejects(IllegalArgumentException.class, "lda must be >= max(1, cols = 3), got 2",
                 () -> Checks.gemm(true, true, m, n, k, new float[64], 0, 2, new float[64], 0, 5, new float[cLen], 3, 9));
@@ -233,11 +233,11 @@ class ChecksTest {
         rejects(IllegalArgumentException.class, "ldc must be >= max(1, cols = 4), got 3",
                 () -> Checks.gemm(false, false, m, n, k, new float[64], 0, 5, new float[64], 0, 4, new float[64], 0, 3));
         // Offsets one past the end of an otherwise long enough array (an empty A keeps the extent 0).
-        rejects(IndexOutOfBoundsException.class, "aOff 65 is outside a (length 64)",
+        rejects(IndexOutOfBoundsException.class, "aOff must be in [0, a.length = 64], got 65",
                 () -> Checks.gemm(false, false, 0, n, k, new float[64], 65, 5, new float[64], 0, 4, new float[64], 0, 4));
-        rejects(IndexOutOfBoundsException.class, "bOff 65 is outside b (length 64)",
+        rejects(IndexOutOfBoundsException.class, "bOff must be in [0, b.length = 64], got 65",
                 () -> Checks.gemm(false, false, m, 0, k, new float[64], 0, 5, new float[64], 65, 1, new float[64], 0, 1));
-        rejects(IndexOutOfBoundsException.class, "cOff 65 is outside c (length 64)",
+        rejects(IndexOutOfBoundsException.class, "cOff must be in [0, c.length = 64], got 65",
                 () -> Checks.gemm(false, false, m, 0, k, new float[64], 0, 5, new float[64], 0, 1, new float[64], 65, 1));
     }
 
@@ -253,21 +253,21 @@ class ChecksTest {
         float[] a = Values.random(new java.util.Random(2), 1 + m * k, 0, 1f);
         float[] c0 = Values.random(new java.util.Random(3), 2 + m * n, 0, 1f);
         float[] c = c0.clone();
-        org.vecprop.kernel.Gemm.multiply(false, m, 1f, a, 1, k, packed, 0f, c, 2, n);   // the valid call
+        org.vecprop.kernel.Gemm.multiplyPacked(false, m, 1f, a, 1, k, packed, 0f, c, 2, n);   // the valid call
         c = c0.clone();
         float[] cc = c;
         rejects(IllegalArgumentException.class, "m must be >= 0, got -1",
-                () -> org.vecprop.kernel.Gemm.multiply(false, -1, 1f, a, 1, k, packed, 0f, cc, 2, n));
-        rejects(IndexOutOfBoundsException.class, "a: a 3 x 5 matrix at aOff 1 with lda 5 needs 16 elements, but a.length is 15",
-                () -> org.vecprop.kernel.Gemm.multiply(false, m, 1f, java.util.Arrays.copyOf(a, a.length - 1), 1, k,
+                () -> org.vecprop.kernel.Gemm.multiplyPacked(false, -1, 1f, a, 1, k, packed, 0f, cc, 2, n));
+        rejects(IndexOutOfBoundsException.class, "a must fit in its array: a 3 x 5 matrix at aOff = 1 with lda = 5 needs 16 elements, but a.length is 15",
+                () -> org.vecprop.kernel.Gemm.multiplyPacked(false, m, 1f, java.util.Arrays.copyOf(a, a.length - 1), 1, k,
                         packed, 0f, cc, 2, n));
         assertArrayEquals(c0, c, "C unchanged by the rejected calls");
         float[] shortC = java.util.Arrays.copyOf(c0, c0.length - 1);
-        rejects(IndexOutOfBoundsException.class, "c: a 3 x 4 matrix at cOff 2 with ldc 4 needs 14 elements, but c.length is 13",
-                () -> org.vecprop.kernel.Gemm.multiply(false, m, 1f, a, 1, k, packed, 0f, shortC, 2, n));
+        rejects(IndexOutOfBoundsException.class, "c must fit in its array: a 3 x 4 matrix at cOff = 2 with ldc = 4 needs 14 elements, but c.length is 13",
+                () -> org.vecprop.kernel.Gemm.multiplyPacked(false, m, 1f, a, 1, k, packed, 0f, shortC, 2, n));
         assertArrayEquals(java.util.Arrays.copyOf(c0, c0.length - 1), shortC, "C unchanged by the rejected call");
         // Checks.gemmPacked itself, transposed A (stored k x m).
-        rejects(IndexOutOfBoundsException.class, "a: a 5 x 3 matrix at aOff 0 with lda 3 needs 15 elements, but a.length is 14",
+        rejects(IndexOutOfBoundsException.class, "a must fit in its array: a 5 x 3 matrix at aOff = 0 with lda = 3 needs 15 elements, but a.length is 14",
                 () -> Checks.gemmPacked(true, m, packed, new float[14], 0, 3, n, k, new float[12], 0, 4));
     }
 }

@@ -18,13 +18,16 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.PackedMatrix;
+import org.vecprop.kernel.Workspace;
 
 /**
  * MemorySegment arguments are checked like arrays: a read-only output, a segment whose arena is
  * closed, or one confined to another thread is reported before any read or write, with the JDK's
  * exception type and a message that names the argument and the call, and the output unchanged;
  * an arena closed by another thread during the call is reported by name, with C unchanged
- * while C itself is alive.
+ * while C itself is alive. The same for the product with a packed B on segments A and C
+ * ({@code Gemm.multiplyPacked}), with and without a workspace.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SegmentChecksTest {
@@ -54,8 +57,8 @@ class SegmentChecksTest {
             float[] before = floats(c);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> multiply(a, b, c.asReadOnly()));
-            assertEquals("c is read-only: Gemm.multiply writes its result into c; pass a writable segment"
-                    + " (not one from asReadOnly() or a read-only mapping)", e.getMessage());
+            assertEquals("c must be writable: Gemm.multiply writes its result into c, which is read-only;"
+                    + " pass a writable segment (not one from asReadOnly() or a read-only mapping)", e.getMessage());
             assertArrayEquals(before, floats(c), "c unchanged");
 
             float[] expected = before.clone();
@@ -130,15 +133,15 @@ class SegmentChecksTest {
                 int m = mnk[i][0], n = mnk[i][1], k = mnk[i][2];
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Gemm.multiply(
                         false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n));
-                assertEquals(names[i] + ": a 50000 x 50000 matrix (2500000000 floats) is too large for Gemm.multiply"
-                        + " on segments, which copies each operand into a float array (at most 2147483639 floats)",
+                assertEquals(names[i] + " must hold at most 2147483639 floats for Gemm.multiply on segments,"
+                        + " which copies each operand into a float array; a 50000 x 50000 matrix holds 2500000000",
                         e.getMessage());
                 assertArrayEquals(before, floats(c));
             }
             // One float under the limit passes this check (and fails the next: the extent).
             IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> Gemm.multiply(
                     false, false, 1, 1, Integer.MAX_VALUE - 8, 1f, a, 0, Integer.MAX_VALUE - 8, b, 0, 1, 0f, c, 0, 1));
-            assertTrue(e.getMessage().startsWith("a: a 1 x 2147483639 matrix"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("a must fit in its segment: a 1 x 2147483639 matrix"), e.getMessage());
         }
     }
 
@@ -185,6 +188,74 @@ class SegmentChecksTest {
     }
 
     /**
+     * A call on segments of {@code shared}: {@link #on} allocates them (before anyone closes the
+     * arena) and returns the call, which writes into the C it is given; trials count from 0.
+     */
+    interface ArenaCall {
+        java.util.function.Consumer<MemorySegment> on(Arena shared, int trial);
+    }
+
+    /**
+     * Trials of {@code call} on segments of a shared arena that another thread closes at a
+     * random moment around the call (the first ten calls only warm up and time it). Each trial
+     * must end one of three ways: refused up front ({@code before}: C unchanged), reported during
+     * ({@code during}: C unchanged), or completed with the exact result. Returns the counts
+     * {before, during, after, interrupted}; stops once a close has landed during a call and at
+     * least 60 trials ran, or after {@code maxTrials}.
+     */
+    static int[] closeAround(int m, int n, float[] c0, float[] expected, Random rnd, int maxTrials,
+                             String before, String during, ArenaCall call) throws Exception {
+        int[] counts = new int[4];
+        try (Arena mine = Arena.ofConfined()) {
+            MemorySegment c = mine.allocate((long) m * n * Float.BYTES);
+            long callNanos = Long.MAX_VALUE;
+            for (int trial = 0; trial < maxTrials && (counts[1] == 0 || trial < 60); trial++) {
+                Arena shared = Arena.ofShared();
+                java.util.function.Consumer<MemorySegment> onC = call.on(shared, trial);
+                MemorySegment.copy(c0, 0, c, ValueLayout.JAVA_FLOAT, 0, c0.length);
+                long delay = trial < 10 ? Long.MAX_VALUE : rnd.nextLong(Math.max(1, callNanos));
+                CompletableFuture<Void> closer = delay == Long.MAX_VALUE ? null
+                        : CompletableFuture.runAsync(() -> {
+                            LockSupport.parkNanos(delay);
+                            shared.close();
+                        });
+                long t0 = System.nanoTime();
+                try {
+                    onC.accept(c);
+                    assertArrayEquals(expected, floats(c), "trial " + trial + ": completed, so exact");
+                    counts[2]++;
+                } catch (IllegalStateException e) {
+                    assertArrayEquals(c0, floats(c), "trial " + trial + ": " + e.getMessage());
+                    if (e.getMessage().matches(before)) {
+                        counts[0]++;
+                    } else {
+                        assertTrue(e.getMessage().matches(during), e.getMessage());
+                        counts[1]++;
+                    }
+                }
+                // HotSpot delivers a close that cuts an access short as an asynchronous exception
+                // and interrupts the accessing thread to deliver it: a JDK side effect, cleared here.
+                counts[3] += Thread.interrupted() ? 1 : 0;
+                if (closer == null) {
+                    callNanos = Math.min(callNanos, System.nanoTime() - t0);
+                    shared.close();
+                } else {
+                    closer.get(30, TimeUnit.SECONDS);
+                }
+            }
+        }
+        return counts;
+    }
+
+    static float[] randoms(Random rnd, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rnd.nextFloat() - 0.5f;
+        }
+        return x;
+    }
+
+    /**
      * A shared arena holding A and B is closed by another thread at a random moment around the
      * call. Each call must end one of three ways: refused up front (closed before), reported
      * during (closed while A or B was being read: C unchanged), or completed with the exact
@@ -196,60 +267,141 @@ class SegmentChecksTest {
         // moment of the call then often lands while they are being read.
         int m = 2, n = 16, k = 100_000;
         Random rnd = new Random(8);
-        float[] a = new float[m * k], b = new float[k * n], c0 = new float[m * n];
-        for (float[] x : new float[][] {a, b, c0}) {
-            for (int i = 0; i < x.length; i++) {
-                x[i] = rnd.nextFloat() - 0.5f;
-            }
-        }
+        float[] a = randoms(rnd, m * k), b = randoms(rnd, k * n), c0 = randoms(rnd, m * n);
         float[] expected = c0.clone();
         Gemm.multiply(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0.5f, expected, 0, n);
-        int before = 0, during = 0, after = 0, interrupted = 0;
-        try (Arena mine = Arena.ofConfined()) {
-            MemorySegment c = mine.allocate((long) m * n * Float.BYTES);
-            long callNanos = Long.MAX_VALUE;
-            for (int trial = 0; trial < 200 && (during == 0 || trial < 60); trial++) {
-                Arena shared = Arena.ofShared();
-                MemorySegment sa = shared.allocateFrom(ValueLayout.JAVA_FLOAT, a);
-                MemorySegment sb = shared.allocateFrom(ValueLayout.JAVA_FLOAT, b);
-                MemorySegment.copy(c0, 0, c, ValueLayout.JAVA_FLOAT, 0, c0.length);
-                // The first calls only warm up and time the call; then a close lands at a random
-                // moment of it.
-                long delay = trial < 10 ? Long.MAX_VALUE : rnd.nextLong(Math.max(1, callNanos));
-                CompletableFuture<Void> closer = delay == Long.MAX_VALUE ? null
-                        : CompletableFuture.runAsync(() -> {
-                            LockSupport.parkNanos(delay);
-                            shared.close();
-                        });
-                long t0 = System.nanoTime();
-                try {
-                    Gemm.multiply(false, false, m, n, k, 1f, sa, 0, k, sb, 0, n, 0.5f, c, 0, n);
-                    assertArrayEquals(expected, floats(c), "trial " + trial + ": completed, so exact");
-                    after++;
-                } catch (IllegalStateException e) {
-                    assertArrayEquals(c0, floats(c), "trial " + trial + ": " + e.getMessage());
-                    if (e.getMessage().matches("[ab] is closed: .*")) {
-                        before++;
-                    } else {
-                        assertTrue(e.getMessage().matches("(a|b|a and b) (was|were) closed by another thread"
-                                + " during Gemm.multiply, while being read; c was not written"), e.getMessage());
-                        during++;
-                    }
+        int[] counts = closeAround(m, n, c0, expected, rnd, 200, "[ab] is closed: .*",
+                "(a|b|a and b) (was|were) closed by another thread during Gemm.multiply, while being read;"
+                        + " c was not written", (shared, trial) -> {
+                    MemorySegment sa = shared.allocateFrom(ValueLayout.JAVA_FLOAT, a);
+                    MemorySegment sb = shared.allocateFrom(ValueLayout.JAVA_FLOAT, b);
+                    return c -> Gemm.multiply(false, false, m, n, k, 1f, sa, 0, k, sb, 0, n, 0.5f, c, 0, n);
+                });
+        System.out.println("[vecprop] shared arena closed around the call: " + counts[0] + " before, "
+                + counts[1] + " during, " + counts[2] + " after (or not at all); the JDK interrupted the"
+                + " caller " + counts[3] + " times");
+        assertTrue(counts[1] > 0, "no close landed during a call: the test did not test it");
+    }
+
+    // ------------------------------------------------------------------ packed B, segments A and C
+
+    /** B packed from N x N values: the right operand of the packed segment product. */
+    static final PackedMatrix PACKED = PackedMatrix.pack(false, N, N, new float[N * N], 0, N);
+
+    /** The packed segment product, without (even calls) and with a workspace (odd calls). */
+    static int packedCalls;
+
+    static void multiplyPacked(MemorySegment a, MemorySegment c) {
+        if (packedCalls++ % 2 == 0) {
+            Gemm.multiplyPacked(false, N, 1f, a, 0, N, PACKED, 0.5f, c, 0, N);
+        } else {
+            Gemm.multiplyPacked(false, N, 1f, a, 0, N, PACKED, 0.5f, c, 0, N, new Workspace());
+        }
+    }
+
+    @Test
+    void thePackedSegmentProductRefusesWhatTheOtherRefusesByName() throws Exception {
+        try (Arena live = Arena.ofConfined()) {
+            MemorySegment a = filled(live, 1, N * N), c = filled(live, 3, N * N);
+            float[] before = floats(c);
+            for (int twice = 0; twice < 2; twice++) {
+                IllegalArgumentException ro = assertThrows(IllegalArgumentException.class,
+                        () -> multiplyPacked(a, c.asReadOnly()));
+                assertEquals("c must be writable: Gemm.multiplyPacked writes its result into c, which is"
+                        + " read-only; pass a writable segment (not one from asReadOnly() or a read-only"
+                        + " mapping)", ro.getMessage());
+                assertEquals("c must not overlap a in memory", assertThrows(IllegalArgumentException.class,
+                        () -> multiplyPacked(c, c)).getMessage());
+                for (String which : new String[] {"a", "c"}) {
+                    Arena gone = Arena.ofConfined();
+                    MemorySegment dead = filled(gone, 4, N * N);
+                    gone.close();
+                    IllegalStateException e = assertThrows(IllegalStateException.class, () -> multiplyPacked(
+                            which.equals("a") ? dead : a, which.equals("c") ? dead : c));
+                    assertEquals(which + " is closed: the arena that owns it was closed before"
+                            + " Gemm.multiplyPacked was called, so its memory is gone", e.getMessage());
                 }
-                // HotSpot delivers a close that cuts an access short as an asynchronous exception
-                // and interrupts the accessing thread to deliver it: a JDK side effect, cleared here.
-                interrupted += Thread.interrupted() ? 1 : 0;
-                if (closer == null) {
-                    callNanos = Math.min(callNanos, System.nanoTime() - t0);
-                    shared.close();
-                } else {
-                    closer.get(30, TimeUnit.SECONDS);
-                }
+                assertThrows(NullPointerException.class, () -> Gemm.multiplyPacked(false, N, 1f, a, 0, N,
+                        null, 0f, c, 0, N), "b must not be null");
+                IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
+                        () -> Gemm.multiplyPacked(false, 50_000, 1f, a, 0, 50_000,
+                                PackedMatrix.pack(false, 50_000, 1, new float[50_000], 0, 1), 0f, c, 0, 1));
+                assertEquals("a must hold at most 2147483639 floats for Gemm.multiplyPacked on segments,"
+                        + " which copies each operand into a float array; a 50000 x 50000 matrix holds"
+                        + " 2500000000", big.getMessage());
+                assertArrayEquals(before, floats(c), "c unchanged");
             }
         }
-        System.out.println("[vecprop] shared arena closed around the call: " + before + " before, "
-                + during + " during, " + after + " after (or not at all); the JDK interrupted the caller "
-                + interrupted + " times");
-        assertTrue(during > 0, "no close landed during a call: the test did not test it");
+        CountDownLatch made = new CountDownLatch(1), done = new CountDownLatch(1);
+        AtomicReference<MemorySegment> foreign = new AtomicReference<>();
+        Thread owner = new Thread(() -> {
+            try (Arena theirs = Arena.ofConfined()) {
+                foreign.set(filled(theirs, 5, N * N));
+                made.countDown();
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        owner.start();
+        try (Arena live = Arena.ofConfined()) {
+            assertTrue(made.await(30, TimeUnit.SECONDS));
+            MemorySegment a = filled(live, 1, N * N), c = filled(live, 3, N * N);
+            float[] before = floats(c);
+            MemorySegment f = foreign.get();
+            WrongThreadException e = assertThrows(WrongThreadException.class, () -> multiplyPacked(f, c));
+            assertTrue(e.getMessage().startsWith("a is confined to another thread: its arena is confined, and"
+                    + " Gemm.multiplyPacked was called on thread"), e.getMessage());
+            assertThrows(WrongThreadException.class, () -> multiplyPacked(a, f));
+            assertArrayEquals(before, floats(c), "c unchanged");
+        } finally {
+            done.countDown();
+            owner.join();
+        }
+    }
+
+    @Test
+    void closedDuringThePackedProductNamesAOrC() {
+        Arena gone = Arena.ofConfined();
+        MemorySegment dead = gone.allocate(16);
+        gone.close();
+        try (Arena live = Arena.ofConfined()) {
+            MemorySegment ok = live.allocate(16);
+            IllegalStateException jdk = new IllegalStateException("Already closed");
+            assertSame(jdk, Checks.closedDuringGemmPacked(jdk, ok, ok), "nothing closed: the JDK's own");
+            assertEquals("a was closed by another thread during Gemm.multiplyPacked, while being read; c was"
+                    + " not written", Checks.closedDuringGemmPacked(jdk, dead, ok).getMessage());
+            assertEquals("c was closed by another thread during Gemm.multiplyPacked; c's memory is gone, so"
+                    + " nothing can be said of it", Checks.closedDuringGemmPacked(jdk, ok, dead).getMessage());
+            assertEquals("a and c were closed by another thread during Gemm.multiplyPacked; c's memory is"
+                    + " gone, so nothing can be said of it", Checks.closedDuringGemmPacked(jdk, dead, dead)
+                    .getMessage());
+        }
+    }
+
+    /**
+     * As {@link #aSharedArenaClosedByAnotherThreadAroundTheCall}, for the packed product, whose
+     * only staged input is A, with and without a workspace (alternate trials).
+     */
+    @Test
+    void aSharedArenaClosedAroundThePackedProduct() throws Exception {
+        int m = 2, n = 16, k = 200_000;
+        Random rnd = new Random(9);
+        float[] a = randoms(rnd, m * k), b = randoms(rnd, k * n), c0 = randoms(rnd, m * n);
+        PackedMatrix packed = PackedMatrix.pack(false, k, n, b, 0, n);
+        float[] expected = c0.clone();
+        Gemm.multiply(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0.5f, expected, 0, n);
+        Workspace ws = new Workspace();
+        int[] counts = closeAround(m, n, c0, expected, rnd, 300, "a is closed: .*",
+                "a was closed by another thread during Gemm\\.multiplyPacked, while being read; c was not"
+                        + " written", (shared, trial) -> {
+                    MemorySegment sa = shared.allocateFrom(ValueLayout.JAVA_FLOAT, a);
+                    return trial % 2 == 0
+                            ? c -> Gemm.multiplyPacked(false, m, 1f, sa, 0, k, packed, 0.5f, c, 0, n)
+                            : c -> Gemm.multiplyPacked(false, m, 1f, sa, 0, k, packed, 0.5f, c, 0, n, ws);
+                });
+        System.out.println("[vecprop] shared arena closed around the packed product: " + counts[0]
+                + " before, " + counts[1] + " during, " + counts[2] + " after (or not at all)");
+        assertTrue(counts[1] > 0, "no close landed during a call: the test did not test it");
     }
 }

@@ -386,7 +386,7 @@ class IdxTest {
         Path images = write("imgs", GOOD);
         float[] small = new float[30];
         Arrays.fill(small, -1f);
-        rejects(IndexOutOfBoundsException.class, "dst: 24 elements at dstOff 7 run past dst.length 30",
+        rejects(IndexOutOfBoundsException.class, "dst must fit in its array: 24 elements at dstOff = 7 need 31, but dst.length is 30",
                 () -> Idx.readImages(images, small, 7));
         for (float v : small) {
             assertEquals(-1f, v, "nothing written");

@@ -410,7 +410,7 @@ class SafeTensorsTest {
         rejects(IndexOutOfBoundsException.class, "axis must be in [0, rank() = 2), got 2", () -> t.dim(2));
         rejects(IndexOutOfBoundsException.class, "axis must be in [0, rank() = 2), got -1", () -> t.dim(-1));
         float[] dst = {9f, 9f, 9f, 9f, 9f, 9f, 9f};
-        rejects(IndexOutOfBoundsException.class, "dst: 6 elements at dstOff 2 run past dst.length 7",
+        rejects(IndexOutOfBoundsException.class, "dst must fit in its array: 6 elements at dstOff = 2 need 8, but dst.length is 7",
                 () -> t.copyTo(dst, 2));
         rejects(NullPointerException.class, "dst must not be null", () -> t.copyTo(null, 0));
         assertArrayEquals(new float[] {9f, 9f, 9f, 9f, 9f, 9f, 9f}, dst, "a rejected copy writes nothing");

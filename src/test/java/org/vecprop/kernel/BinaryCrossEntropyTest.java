@@ -175,7 +175,7 @@ class BinaryCrossEntropyTest {
             long n = (long) c.rows() * c.cols();
             float scale = c.mean() ? (float) (1.0 / n) : 1f;
             double st = ScalarKernels.INSTANCE.binaryCrossEntropy(c.rows(), c.cols(), x, c.off(0), c.ld(0), y, c.off(1),
-                    c.ld(1), w, wo, gs, c.off(2), c.ld(2), scale);
+                    c.ld(1), w, wo, gs, c.off(2), c.ld(2), scale, null);
             Compare.same((float) (c.mean() ? st / n : st), loss, c + ": loss, kernel vs scalar");
             Compare.sameArray(gs, g, c + ": g, kernel vs scalar");
             float doc = byTheDocumentedOrder(c.rows(), c.cols(), x, c.off(0), c.ld(0), y, c.off(1), c.ld(1), w, wo,

@@ -188,7 +188,7 @@ class CrossEntropyTest {
             }
             float g = c.mean() ? (float) (1.0 / c.rows()) : 1f;
             double scalarTotal = ScalarKernels.INSTANCE.crossEntropy(c.rows(), c.classes(), z, c.off(0), c.ld(0),
-                    labels, lo, dzScalar, c.off(1), c.ld(1), g, c.smoothing());
+                    labels, lo, dzScalar, c.off(1), c.ld(1), g, c.smoothing(), null);
             Compare.same((float) (c.mean() ? scalarTotal / c.rows() : scalarTotal), loss, c + ": loss, kernel vs scalar");
             Compare.sameArray(dzScalar, dz, c + ": dz, kernel vs scalar");
             float doc = byTheDocumentedOrder(z, c.off(0), c.ld(0), c.rows(), c.classes(), labels, lo,

@@ -161,7 +161,7 @@ class GemmTest {
             (m, n, k, al, a, b, be, c) -> Gemm.multiply(true, true, m, n, k, al, a, 0, Math.max(1, m),
                     b, 0, Math.max(1, k), be, c, 0, Math.max(1, n)),
             (m, n, k, al, a, b, be, c) -> Gemm.multiply(false, false, m, n, k, al, a, 0, Math.max(1, k),
-                    b, 0, Math.max(1, n), be, c, 0, Math.max(1, n), new GemmWorkspace()),
+                    b, 0, Math.max(1, n), be, c, 0, Math.max(1, n), new Workspace()),
             (m, n, k, al, a, b, be, c) -> Gemm.multiplyBiasActivation(false, false, m, n, k, al, a, 0, Math.max(1, k),
                     b, 0, Math.max(1, n), be, c, 0, Math.max(1, n), null, 0, Activation.IDENTITY),
             (m, n, k, al, a, b, be, c) -> Gemm.multiplyParallel(false, false, m, n, k, al, a, 0, Math.max(1, k),
@@ -205,7 +205,7 @@ class GemmTest {
             float[] a = Values.random(rnd, m * k, 0, 1f), b = Values.random(rnd, k * n, 0, 1f);
             float[] c0 = Values.random(rnd, m * n, 0, 1f);
             float[] plain = c0.clone(), mine = c0.clone();
-            GemmWorkspace ws = new GemmWorkspace();
+            Workspace ws = new Workspace();
             Gemm.multiply(true, false, m, n, k, 1.5f, a, 0, m, b, 0, n, 0.5f, plain, 0, n);
             Gemm.multiply(true, false, m, n, k, 1.5f, a, 0, m, b, 0, n, 0.5f, mine, 0, n, ws);
             Compare.sameArray(plain, mine, m + "x" + n + "x" + k);
@@ -216,7 +216,7 @@ class GemmTest {
                 assertEquals(reference[i], mine[i], 1e-4f * (k + 2), m + "x" + n + "x" + k + " C[" + i + "]");
             }
             if (Simd.enabled() && GemmBlocking.choosePath(true, false, m, n, k) == Path.PACKED) {
-                assertTrue(ws.buffers.packedA.length > 0 && ws.buffers.packedB.length > 0, "packed into the given workspace");
+                assertTrue(ws.buffers.pack.packedA.length > 0 && ws.buffers.pack.packedB.length > 0, "packed into the given workspace");
             }
         }
     }
@@ -413,8 +413,8 @@ class GemmTest {
             c.fill((byte) 7);
             before.copyFrom(c);
             String[][] expect = {
-                {"a must not be null"}, {"needs 68 floats, but c holds 64"}, {"c overlaps a in memory"},
-                {"ldb must be >= max(1, cols = 4), got 3"}, {"m must be >= 0, got -1"}, {"aOff -2"},
+                {"a must not be null"}, {"needs 68 floats, but c holds 64"}, {"c must not overlap a in memory"},
+                {"ldb must be >= max(1, cols = 4), got 3"}, {"m must be >= 0, got -1"}, {"aOff must be in [0, a.byteSize() / 4 = 64], got -2"},
             };
             Runnable[] calls = {
                 () -> Gemm.multiply(false, false, 4, 4, 4, 1f, null, 0, 4, b, 0, 4, 0f, c, 0, 4),
@@ -454,16 +454,16 @@ class GemmTest {
         l.addAll(gemm("Gemm.multiply", Gemm::multiply));
         l.addAll(gemm("Gemm.multiply(workspace)", (ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be,
                 c, co, lc) -> Gemm.multiply(ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be, c, co, lc,
-                new GemmWorkspace())));
+                new Workspace())));
         l.add(new Bad("Gemm.multiply null workspace", NPE, "workspace must not be null",
                 x -> Gemm.multiply(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4, null)));
         l.addAll(gemm("Gemm.multiplyBiasActivation", (ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be,
                 c, co, lc) -> Gemm.multiplyBiasActivation(ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be, c, co, lc,
                 new float[Math.max(0, n)], 0, Activation.RELU)));
-        l.add(new Bad("Gemm.multiplyBiasActivation bias too short", IOOBE, "bias: 4 elements at biasOff 61",
+        l.add(new Bad("Gemm.multiplyBiasActivation bias too short", IOOBE, "bias must fit in its array: 4 elements at biasOff = 61",
                 x -> Gemm.multiplyBiasActivation(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
                         x.d, 61, Activation.IDENTITY)));
-        l.add(new Bad("Gemm.multiplyBiasActivation bias overlaps c", IAE, "c (elements 0..15) overlaps bias",
+        l.add(new Bad("Gemm.multiplyBiasActivation bias overlaps c", IAE, "c must not overlap bias: c spans elements 0..15",
                 x -> Gemm.multiplyBiasActivation(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
                         x.c, 12, Activation.RELU)));
         l.addAll(gemm("Gemm.multiplyParallel", (ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be,

@@ -46,14 +46,14 @@ final class InvalidCalls {
                 case NULL -> { array = null; return name + " must not be null"; }
                 case NEGATIVE_ROWS -> { rows = -1 - rows; return "must be >= 0, got " + rows; }
                 case SMALL_LD -> { ld = Math.max(1, cols) - 1; return "ld" + name + " must be >= max(1, cols = " + cols + ")"; }
-                case NEGATIVE_OFFSET -> { off = -1 - off; return name + "Off " + off; }
-                case OFFSET_PAST_END -> { off = array.length + 1; return name + "Off " + off; }
+                case NEGATIVE_OFFSET -> { off = -1 - off; return name + "Off must be in [0, " + name + ".length = " + array.length + "], got " + off; }
+                case OFFSET_PAST_END -> { off = array.length + 1; return name + "Off must be in [0, " + name + ".length = " + array.length + "], got " + off; }
                 case ONE_PAST_END -> {
                     off = array.length - ((rows - 1) * ld + cols) + 1; // the extent ends one past
-                    return name + ": a " + rows + " x " + cols + " matrix at " + name + "Off " + off;
+                    return name + " must fit in its array: a " + rows + " x " + cols + " matrix at " + name + "Off = " + off;
                 }
                 case HUGE_LD -> { ld = Integer.MAX_VALUE - 3; return "needs"; }
-                case OVERLAP -> { array = victim.array; off = victim.off; ld = victim.ld + 1; return "overlaps"; }
+                case OVERLAP -> { array = victim.array; off = victim.off; ld = victim.ld + 1; return "must not overlap"; }
                 default -> throw new IllegalStateException();
             }
         }

@@ -108,7 +108,7 @@ class PackedMatrixBfloat16Test {
                 float[] a = Values.random(rnd, m * k, 0, 1f), b = Values.random(rnd, k * n, 0, 1f);
                 float[] bias = Values.random(rnd, n, 0, 1f), c = new float[m * n];
                 PackedMatrix half = PackedMatrix.packBfloat16(false, k, n, b, 0, n);
-                Gemm.multiplyBiasActivation(false, m, 1f, a, 0, k, half, 0f, c, 0, n, bias, 0, Activation.RELU);
+                Gemm.multiplyPackedBiasActivation(false, m, 1f, a, 0, k, half, 0f, c, 0, n, bias, 0, Activation.RELU);
                 for (float v : c) {
                     hash = 31 * hash + Float.floatToRawIntBits(v);
                 }
@@ -139,7 +139,7 @@ class PackedMatrixBfloat16Test {
 
         float[] plain = c0.clone(), viaHalf = c0.clone();
         Gemm.multiply(ta, tb, m, n, k, alpha, a, 0, lda, rounded, bOff, ldb, beta, plain, 0, ldc);
-        Gemm.multiply(ta, m, alpha, a, 0, lda, half, beta, viaHalf, 0, ldc);
+        Gemm.multiplyPacked(ta, m, alpha, a, 0, lda, half, beta, viaHalf, 0, ldc);
         Compare.sameArray(plain, viaHalf, "bfloat16 vs float on the rounded weights " + what);
 
         Activation act = seed % 2 == 0 ? Activation.RELU : Activation.TANH;
@@ -147,7 +147,7 @@ class PackedMatrixBfloat16Test {
         viaHalf = c0.clone();
         Gemm.multiplyBiasActivation(ta, tb, m, n, k, alpha, a, 0, lda, rounded, bOff, ldb, beta,
                 plain, 0, ldc, bias, 0, act);
-        Gemm.multiplyBiasActivation(ta, m, alpha, a, 0, lda, half, beta, viaHalf, 0, ldc, bias, 0, act);
+        Gemm.multiplyPackedBiasActivation(ta, m, alpha, a, 0, lda, half, beta, viaHalf, 0, ldc, bias, 0, act);
         Compare.sameArray(plain, viaHalf, "fused " + act + ", " + what);
 
         // refresh: new values, rounded the same way
@@ -160,7 +160,7 @@ class PackedMatrixBfloat16Test {
         plain = c0.clone();
         viaHalf = c0.clone();
         Gemm.multiply(ta, tb, m, n, k, alpha, a, 0, lda, rounded, bOff, ldb, beta, plain, 0, ldc);
-        Gemm.multiply(ta, m, alpha, a, 0, lda, half, beta, viaHalf, 0, ldc);
+        Gemm.multiplyPacked(ta, m, alpha, a, 0, lda, half, beta, viaHalf, 0, ldc);
         Compare.sameArray(plain, viaHalf, "after refresh " + what);
     }
 }

@@ -42,7 +42,7 @@ class PackedMatrixTest {
 
                     float[] plain = c0.clone(), viaPacked = c0.clone();
                     Gemm.multiply(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, plain, cOff, ldc);
-                    Gemm.multiply(ta, m, alpha, a, aOff, lda, packed, beta, viaPacked, cOff, ldc);
+                    Gemm.multiplyPacked(ta, m, alpha, a, aOff, lda, packed, beta, viaPacked, cOff, ldc);
                     Compare.sameArray(plain, viaPacked, "packed vs plain " + m + "x" + n + "x" + k + " " + flags);
 
                     Activation act = seed % 2 == 0 ? Activation.RELU : Activation.IDENTITY;
@@ -50,7 +50,7 @@ class PackedMatrixTest {
                     viaPacked = c0.clone();
                     Gemm.multiplyBiasActivation(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                             beta, plain, cOff, ldc, bias, 0, act);
-                    Gemm.multiplyBiasActivation(ta, m, alpha, a, aOff, lda, packed, beta, viaPacked,
+                    Gemm.multiplyPackedBiasActivation(ta, m, alpha, a, aOff, lda, packed, beta, viaPacked,
                             cOff, ldc, bias, 0, act);
                     Compare.sameArray(plain, viaPacked, "fused, packed vs plain");
                 });
@@ -66,7 +66,7 @@ class PackedMatrixTest {
         packed.refresh(b2, 0, n);
         float[] plain = new float[m * n], viaPacked = new float[m * n];
         Gemm.multiply(false, false, m, n, k, 1f, a, 0, k, b2, 0, n, 0f, plain, 0, n);
-        Gemm.multiply(false, m, 1f, a, 0, k, packed, 0f, viaPacked, 0, n);
+        Gemm.multiplyPacked(false, m, 1f, a, 0, k, packed, 0f, viaPacked, 0, n);
         Compare.sameArray(plain, viaPacked, "after refresh");
     }
 
@@ -88,21 +88,21 @@ class PackedMatrixTest {
         assertEquals(true, PackedMatrix.pack(true, 3, 4, b, 0, 3).transposed());
         float[] before = c.clone();
         NullPointerException e = assertThrows(NullPointerException.class,
-                () -> Gemm.multiply(false, 2, 1f, a, 0, 4, null, 0f, c, 0, 3));
+                () -> Gemm.multiplyPacked(false, 2, 1f, a, 0, 4, null, 0f, c, 0, 3));
         assertEquals("b must not be null", e.getMessage());
         assertThrows(IndexOutOfBoundsException.class,
-                () -> Gemm.multiply(false, 3, 1f, a, 0, 4, packed, 0f, c, 0, 3)); // A is 2 x 4
+                () -> Gemm.multiplyPacked(false, 3, 1f, a, 0, 4, packed, 0f, c, 0, 3)); // A is 2 x 4
         assertThrows(IndexOutOfBoundsException.class,
-                () -> Gemm.multiply(false, 2, 1f, a, 0, 4, packed, 0f, new float[5], 0, 3));
+                () -> Gemm.multiplyPacked(false, 2, 1f, a, 0, 4, packed, 0f, new float[5], 0, 3));
         assertThrows(NullPointerException.class,
-                () -> Gemm.multiplyBiasActivation(false, 2, 1f, a, 0, 4, packed, 0f, c, 0, 3,
+                () -> Gemm.multiplyPackedBiasActivation(false, 2, 1f, a, 0, 4, packed, 0f, c, 0, 3,
                         new float[3], 0, null));
         assertThrows(IndexOutOfBoundsException.class,
-                () -> Gemm.multiplyBiasActivation(false, 2, 1f, a, 0, 4, packed, 0f, c, 0, 3,
+                () -> Gemm.multiplyPackedBiasActivation(false, 2, 1f, a, 0, 4, packed, 0f, c, 0, 3,
                         new float[2], 0, Activation.RELU));
         float[] shared = new float[14];
         assertThrows(IllegalArgumentException.class,
-                () -> Gemm.multiply(false, 2, 1f, shared, 0, 4, packed, 0f, shared, 6, 3)); // c overlaps a
+                () -> Gemm.multiplyPacked(false, 2, 1f, shared, 0, 4, packed, 0f, shared, 6, 3)); // c overlaps a
         Compare.sameArray(before, c, "c untouched");
     }
 
@@ -132,11 +132,11 @@ class PackedMatrixTest {
                         a, new float[m * n - 1], 0, bias, 0, packed),
                 new Case("bias one element short of n", IndexOutOfBoundsException.class, "bias.length",
                         a, new float[m * n], 0, new float[n - 1], 0, packed),
-                new Case("bias inside C", IllegalArgumentException.class, "overlaps bias",
+                new Case("bias inside C", IllegalArgumentException.class, "must not overlap bias",
                         a, shared, 0, shared, m * n - 1, packed));
         for (Case cs : cases) {
             float[] before = cs.c().clone();
-            RuntimeException e = assertThrows(cs.type(), () -> Gemm.multiplyBiasActivation(false, m, 1f,
+            RuntimeException e = assertThrows(cs.type(), () -> Gemm.multiplyPackedBiasActivation(false, m, 1f,
                     cs.a(), 0, k, cs.b(), 0f, cs.c(), cs.cOff(), n, cs.bias(), cs.biasOff(),
                     Activation.RELU), cs.label());
             assertTrue(e.getMessage().contains(cs.fragment()),

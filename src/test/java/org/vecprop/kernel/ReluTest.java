@@ -149,7 +149,7 @@ class ReluTest {
         float[] before = dy.clone();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Relu.backwardWithBiasGradient(4, 4, z, 0, 4, dy, 0, 4, dz, 0, 4, dy, 14, true));
-        assertEquals("db (elements 14..17) overlaps dy (elements 0..15) in the same array", e.getMessage());
+        assertEquals("db must not overlap dy: db spans elements 14..17 and dy 0..15 of the same array", e.getMessage());
         Compare.sameArray(before, dy, "dy untouched");
         // Right after dy it is fine.
         Relu.backwardWithBiasGradient(4, 4, z, 0, 4, dy, 0, 4, dz, 0, 4, dy, 16, true);
@@ -184,11 +184,11 @@ class ReluTest {
                         o, oo, lo, new float[Math.max(0, c)], 0, true)));
         l.add(new Bad("Relu.backwardWithBiasGradient null db", NPE, "db must not be null",
                 a -> Relu.backwardWithBiasGradient(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, null, 0, false)));
-        l.add(new Bad("Relu.backwardWithBiasGradient db overlaps z", IAE, "db (elements 3..6) overlaps z",
+        l.add(new Bad("Relu.backwardWithBiasGradient db overlaps z", IAE, "db must not overlap z: db spans elements 3..6",
                 a -> Relu.backwardWithBiasGradient(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, a.a, 3, false)));
-        l.add(new Bad("Relu.backwardWithBiasGradient db overlaps dz", IAE, "db (elements 60..63) overlaps dz",
+        l.add(new Bad("Relu.backwardWithBiasGradient db overlaps dz", IAE, "db must not overlap dz: db spans elements 60..63",
                 a -> Relu.backwardWithBiasGradient(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 48, 4, a.c, 60, false)));
-        l.add(new Bad("Relu.backwardWithBiasGradient db past end", IOOBE, "db: 4 elements at dbOff 62",
+        l.add(new Bad("Relu.backwardWithBiasGradient db past end", IOOBE, "db must fit in its array: 4 elements at dbOff = 62",
                 a -> Relu.backwardWithBiasGradient(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, a.d, 62, false)));
         return rejectedBeforeAnyWrite(l);
     }

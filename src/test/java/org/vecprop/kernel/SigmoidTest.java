@@ -86,6 +86,8 @@ class SigmoidTest extends SmoothActivationContract {
 
     @Override
     BackwardWithBiasGradient scalarFused() {
-        return ScalarKernels.INSTANCE::sigmoidBackwardWithBiasGradient;
+        return (r, c, a, aOff, lda, dy, dyOff, lddy, dz, dzOff, lddz, db, dbOff, accumulate) ->
+                ScalarKernels.INSTANCE.sigmoidBackwardWithBiasGradient(r, c, a, aOff, lda, dy, dyOff, lddy,
+                        dz, dzOff, lddz, db, dbOff, accumulate, null);
     }
 }

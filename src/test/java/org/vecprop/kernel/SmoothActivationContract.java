@@ -364,7 +364,7 @@ abstract class SmoothActivationContract {
                 Compare.sameArray(expected, actual, what + " " + path);
             }
             float[] packed = c0.clone();
-            Gemm.multiplyBiasActivation(c.transA(), m, c.alpha(), a, 0, lda,
+            Gemm.multiplyPackedBiasActivation(c.transA(), m, c.alpha(), a, 0, lda,
                     PackedMatrix.pack(c.transB(), k, n, b, 0, ldb), c.beta(), packed, 0, ldc, bias, 2,
                     activation());
             Compare.sameArray(expected, packed, what + " packed");

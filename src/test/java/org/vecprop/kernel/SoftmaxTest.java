@@ -154,12 +154,12 @@ class SoftmaxTest {
                 if (log) {
                     Softmax.logForward(c.rows(), c.cols(), x, c.off(0), c.ld(0), y, c.off(1), c.ld(1));
                     if (c.cols() > 0) {
-                        ScalarKernels.INSTANCE.logSoftmax(c.rows(), c.cols(), x, c.off(0), c.ld(0), ys, c.off(1), c.ld(1));
+                        ScalarKernels.INSTANCE.logSoftmax(c.rows(), c.cols(), x, c.off(0), c.ld(0), ys, c.off(1), c.ld(1), null);
                     }
                 } else {
                     Softmax.forward(c.rows(), c.cols(), x, c.off(0), c.ld(0), y, c.off(1), c.ld(1));
                     if (c.cols() > 0) {
-                        ScalarKernels.INSTANCE.softmax(c.rows(), c.cols(), x, c.off(0), c.ld(0), ys, c.off(1), c.ld(1));
+                        ScalarKernels.INSTANCE.softmax(c.rows(), c.cols(), x, c.off(0), c.ld(0), ys, c.off(1), c.ld(1), null);
                     }
                 }
                 Compare.sameArray(ys, y, c + (log ? " log-softmax" : " softmax") + ": kernel vs scalar");

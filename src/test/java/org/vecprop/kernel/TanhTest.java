@@ -85,6 +85,8 @@ class TanhTest extends SmoothActivationContract {
 
     @Override
     BackwardWithBiasGradient scalarFused() {
-        return ScalarKernels.INSTANCE::tanhBackwardWithBiasGradient;
+        return (r, c, a, aOff, lda, dy, dyOff, lddy, dz, dzOff, lddz, db, dbOff, accumulate) ->
+                ScalarKernels.INSTANCE.tanhBackwardWithBiasGradient(r, c, a, aOff, lda, dy, dyOff, lddy,
+                        dz, dzOff, lddz, db, dbOff, accumulate, null);
     }
 }

@@ -117,19 +117,19 @@ class TopKTest {
         Class<NullPointerException> npe = NullPointerException.class;
         untouched(() -> TopK.argmax(4, 4, null, 0, 4, idx, 0), npe, "x must not be null", idx, null);
         untouched(() -> TopK.argmax(4, 4, x, 0, 4, null, 0), npe, "index must not be null", null, null);
-        untouched(() -> TopK.argmax(4, 4, x, 0, 4, idx, 13), ioobe, "index: 4 elements at indexOff 13 run past index.length 16", idx, null);
+        untouched(() -> TopK.argmax(4, 4, x, 0, 4, idx, 13), ioobe, "index must fit in its array: 4 elements at indexOff = 13 need 17, but index.length is 16", idx, null);
         untouched(() -> TopK.argmax(4, 0, x, 0, 1, idx, 0), iae, "cols must be >= 1 for an argmax of 4 rows, got 0", idx, null);
-        untouched(() -> TopK.argmax(-1, 4, x, 0, 4, idx, 0), iae, "x: rows must be >= 0, got -1", idx, null);
-        untouched(() -> TopK.argmax(4, 4, x, 1, 4, idx, 0), ioobe, "x: a 4 x 4 matrix at xOff 1", idx, null);
+        untouched(() -> TopK.argmax(-1, 4, x, 0, 4, idx, 0), iae, "rows must be >= 0, got -1", idx, null);
+        untouched(() -> TopK.argmax(4, 4, x, 1, 4, idx, 0), ioobe, "x must fit in its array: a 4 x 4 matrix at xOff = 1", idx, null);
         untouched(() -> TopK.select(4, 4, 5, x, 0, 4, idx, 0, 5, vals, 0, 5), iae, "k must be in [0, cols = 4], got 5", idx, vals);
         untouched(() -> TopK.select(4, 4, -1, x, 0, 4, idx, 0, 1, vals, 0, 1), iae, "k must be in [0, cols = 4], got -1", idx, vals);
         untouched(() -> TopK.select(4, 4, 2, x, 0, 4, null, 0, 2, vals, 0, 2), npe, "index must not be null", null, vals);
         untouched(() -> TopK.select(4, 4, 2, x, 0, 4, idx, 0, 1, vals, 0, 2), iae, "ldIndex must be >= max(1, cols = 2), got 1", idx, vals);
-        untouched(() -> TopK.select(4, 4, 3, x, 0, 4, idx, 8, 3, vals, 0, 3), ioobe, "index: a 4 x 3 matrix at indexOff 8", idx, vals);
+        untouched(() -> TopK.select(4, 4, 3, x, 0, 4, idx, 8, 3, vals, 0, 3), ioobe, "index must fit in its array: a 4 x 3 matrix at indexOff = 8", idx, vals);
         untouched(() -> TopK.select(4, 4, 3, x, 0, 4, idx, 0, 3, vals, 6, 3), ioobe,
-                "values: a 4 x 3 matrix at valuesOff 6 with ldValues 3 needs 18 elements", idx, vals);
+                "values must fit in its array: a 4 x 3 matrix at valuesOff = 6 with ldValues = 3 needs 18 elements", idx, vals);
         untouched(() -> TopK.select(4, 4, 2, x, 0, 4, idx, 0, 2, vals, 0, 1), iae, "ldValues must be >= max(1, cols = 2), got 1", idx, vals);
-        untouched(() -> TopK.select(4, 4, 2, vals, 0, 4, idx, 0, 2, vals, 4, 2), iae, "values (elements 4..11) overlaps x", idx, vals);
+        untouched(() -> TopK.select(4, 4, 2, vals, 0, 4, idx, 0, 2, vals, 4, 2), iae, "values must not overlap x: values spans elements 4..11 and x 0..15 of the same array", idx, vals);
         untouched(() -> TopK.select(4, 4, 2, null, 0, 4, idx, 0, 2, vals, 0, 2), npe, "x must not be null", idx, vals);
         untouched(() -> ReferenceTopK.topK(4, 4, 5, x, 0, 4, idx, 0, 5, vals, 0, 5), iae, "k must be in [0, cols = 4], got 5", idx, vals);
         untouched(() -> ReferenceTopK.argmax(4, 0, x, 0, 1, idx, 0), iae, "cols must be >= 1", idx, null);

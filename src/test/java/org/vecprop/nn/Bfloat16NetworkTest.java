@@ -30,7 +30,7 @@ class Bfloat16NetworkTest {
             Dense d = net.layer(l);
             float[] z = new float[batch * d.outputs()];
             PackedMatrix w = PackedMatrix.packBfloat16(false, d.inputs(), d.outputs(), d.weightArray(), 0, d.outputs());
-            Gemm.multiplyBiasActivation(false, batch, 1f, a, 0, d.inputs(), w, 0f, z, 0, d.outputs(),
+            Gemm.multiplyPackedBiasActivation(false, batch, 1f, a, 0, d.inputs(), w, 0f, z, 0, d.outputs(),
                     d.biasArray(), 0, d.activation());
             a = z;
         }

@@ -347,12 +347,12 @@ class DenseTest {
         b[0] = 99;
         assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, d.weightArray(), "weights are copied");
         assertArrayEquals(new float[] {0.5f, -0.5f, 1.5f}, d.biasArray(), "bias is copied");
-        rejects(IndexOutOfBoundsException.class, "weights: 6 elements at weightsOff 0 run past"
-                + " weights.length 5", () -> Dense.of(2, 3, Activation.RELU, new float[5], b, 2));
+        rejects(IndexOutOfBoundsException.class, "weights must fit in its array: 6 elements at weightsOff = 0"
+                + " need 6, but weights.length is 5", () -> Dense.of(2, 3, Activation.RELU, new float[5], b, 2));
         rejects(NullPointerException.class, "weights must not be null",
                 () -> Dense.of(2, 3, Activation.RELU, null, b, 2));
-        rejects(IndexOutOfBoundsException.class, "bias: 3 elements at biasOff 0 run past"
-                + " bias.length 2", () -> Dense.of(2, 3, Activation.RELU, w, new float[2], 2));
+        rejects(IndexOutOfBoundsException.class, "bias must fit in its array: 3 elements at biasOff = 0"
+                + " need 3, but bias.length is 2", () -> Dense.of(2, 3, Activation.RELU, w, new float[2], 2));
         // A longer array is fine: the first in * out (and out) elements are used.
         Dense longer = Dense.of(2, 3, Activation.RELU, new float[9], new float[4], 2);
         assertEquals(6, longer.weightArray().length);
@@ -369,17 +369,17 @@ class DenseTest {
                 () -> d.forward(new float[12], 0, 3, 0));
         rejects(IllegalArgumentException.class, "batch must be in [1, maxBatch = 4], got 5",
                 () -> d.forward(new float[15], 0, 3, 5));
-        rejectsWithPrefix(IndexOutOfBoundsException.class, "x: a 2 x 3 matrix at xOff 1",
+        rejectsWithPrefix(IndexOutOfBoundsException.class, "x must fit in its array: a 2 x 3 matrix at xOff = 1",
                 () -> d.forward(new float[6], 1, 3, 2));
         assertEquals(-1, d.batch(), "a rejected forward leaves no batch behind");
         d.forward(new float[6], 0, 3, 2);
         rejects(NullPointerException.class, "mode must not be null",
                 () -> d.backward(new float[4], 0, 2, null, true));
-        rejectsWithPrefix(IndexOutOfBoundsException.class, "dA: a 2 x 2 matrix at dAOff 0",
+        rejectsWithPrefix(IndexOutOfBoundsException.class, "dA must fit in its array: a 2 x 2 matrix at dAOff = 0",
                 () -> d.backward(new float[3], 0, 2, Gradients.OVERWRITE, true));
         Dense identity = new Dense(3, 2, Activation.IDENTITY, false, 4, 1);
         identity.forward(new float[6], 0, 3, 2);
-        rejectsWithPrefix(IndexOutOfBoundsException.class, "dA: a 2 x 2 matrix at dAOff 1",
+        rejectsWithPrefix(IndexOutOfBoundsException.class, "dA must fit in its array: a 2 x 2 matrix at dAOff = 1",
                 () -> identity.backward(new float[4], 1, 2, Gradients.OVERWRITE, true));
     }
 

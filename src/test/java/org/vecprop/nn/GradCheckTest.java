@@ -29,9 +29,9 @@ class GradCheckTest {
         // A 3 -> 2 network, batch 2: x needs 6 elements, t 4.
         Network net = Network.mlp(2, 1, 3, 2);
         float[] w = net.layer(0).weightArray().clone();
-        rejectsWithPrefix(IndexOutOfBoundsException.class, "x: a 2 x 3 matrix at xOff 0",
+        rejectsWithPrefix(IndexOutOfBoundsException.class, "x must fit in its array: a 2 x 3 matrix at xOff = 0",
                 () -> GradCheck.check(net, new float[5], 0, 3, new float[4], 0, 2, 2, 1e-3));
-        rejectsWithPrefix(IndexOutOfBoundsException.class, "t: a 2 x 2 matrix at tOff 1",
+        rejectsWithPrefix(IndexOutOfBoundsException.class, "t must fit in its array: a 2 x 2 matrix at tOff = 1",
                 () -> GradCheck.check(net, new float[6], 0, 3, new float[4], 1, 2, 2, 1e-3));
         rejects(NullPointerException.class, "t must not be null",
                 () -> GradCheck.check(net, new float[6], 0, 3, null, 0, 2, 2, 1e-3));

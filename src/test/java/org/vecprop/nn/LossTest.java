@@ -160,9 +160,9 @@ class LossTest {
                 + " call loss(int[] labels, int labelsOff)", () -> net.loss(new float[BATCH * 5], 0, 5));
         int[] y = new int[BATCH];
         y[3] = 12;
-        rejects(IllegalArgumentException.class, "labels[3] must be in [0, 5), got 12", () -> net.loss(y, 0));
+        rejects(IllegalArgumentException.class, "labels must be in [0, classes = 5), got 12 for row 3", () -> net.loss(y, 0));
         y[3] = -1;
-        rejects(IllegalArgumentException.class, "labels[3] must be in [0, 5), got -1", () -> net.loss(y, 0));
+        rejects(IllegalArgumentException.class, "labels must be in [0, classes = 5), got -1 for row 3", () -> net.loss(y, 0));
         rejects(NullPointerException.class, "labels must not be null", () -> net.loss(null, 0));
         Compare.sameArray(dp, net.lossGradient(), "dP untouched by rejected calls");
         assertEquals(false, net.lossReady());

@@ -27,7 +27,7 @@ class MseLossTest {
         rejects(NullPointerException.class, "t must not be null",
                 () -> loss.compute(new float[6], 0, 2, null, 0, 2, 1));
         org.vecprop.testing.Rejections.rejectsWithPrefix(IndexOutOfBoundsException.class,
-                "p: a 3 x 2 matrix at pOff 1", () -> loss.compute(new float[6], 1, 2, new float[6], 0, 2, 3));
+                "p must fit in its array: a 3 x 2 matrix at pOff = 1", () -> loss.compute(new float[6], 1, 2, new float[6], 0, 2, 3));
         assertEquals(2, loss.outputs());
         assertEquals(6, loss.gradient().length);
         rejects(IllegalArgumentException.class, "batch must be in [1, maxBatch = 3], got 0",

@@ -114,9 +114,9 @@ class ParameterTest {
         Network net = Network.mlp(2, 4, 2, 3, 1);
         Parameter w = net.parameter("0.weight");
         float[] before = net.layer(0).weightArray().clone();
-        rejects(IndexOutOfBoundsException.class, "src: 6 elements at srcOff 1 run past src.length 6",
+        rejects(IndexOutOfBoundsException.class, "src must fit in its array: 6 elements at srcOff = 1 need 7, but src.length is 6",
                 () -> w.copyFrom(new float[6], 1));
-        rejects(IndexOutOfBoundsException.class, "src: 6 elements at srcOff 0 run past src.length 5",
+        rejects(IndexOutOfBoundsException.class, "src must fit in its array: 6 elements at srcOff = 0 need 6, but src.length is 5",
                 () -> w.copyFrom(new float[5], 0));
         rejects(IndexOutOfBoundsException.class, "index must be in [0, size() = 6), got 6", () -> w.set(6, 1f));
         rejects(IndexOutOfBoundsException.class, "index must be in [0, size() = 6), got -1", () -> w.set(-1, 1f));
@@ -125,7 +125,7 @@ class ParameterTest {
         rejects(NullPointerException.class, "src must not be null", () -> w.copyFrom(null, 0));
         rejects(NullPointerException.class, "dst must not be null", () -> w.copyTo(null, 0));
         float[] dst = new float[7];
-        rejects(IndexOutOfBoundsException.class, "dst: 6 elements at dstOff 2 run past dst.length 7",
+        rejects(IndexOutOfBoundsException.class, "dst must fit in its array: 6 elements at dstOff = 2 need 8, but dst.length is 7",
                 () -> w.copyTo(dst, 2));
         assertArrayEquals(new float[7], dst);
         Compare.sameArray(before, net.layer(0).weightArray(), "weights after the rejected writes");

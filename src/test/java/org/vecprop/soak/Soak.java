@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.vecprop.kernel.Gemm;
-import org.vecprop.kernel.GemmWorkspace;
+import org.vecprop.kernel.Workspace;
 import org.vecprop.kernel.Simd;
 import org.vecprop.nn.Dense;
 import org.vecprop.nn.Output;
@@ -300,7 +300,7 @@ public final class Soak {
         final long deadline;
         final AtomicLong progress = new AtomicLong(System.nanoTime());
         Network inference;
-        final GemmWorkspace workspace = new GemmWorkspace();
+        final Workspace workspace = new Workspace();
         final ExecutorService own = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "soak-own-pool");
             t.setDaemon(true);
@@ -572,7 +572,7 @@ public final class Soak {
             if (kind == 0) {
                 which = "c";
                 bad = c.asReadOnly();
-                expect = "c is read-only: ";
+                expect = "c must be writable: ";
                 type = IllegalArgumentException.class;
                 fault(Op.BAD_SEGMENTS, "read-only output");
             } else if (kind == 1) {

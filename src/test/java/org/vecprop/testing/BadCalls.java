@@ -74,9 +74,9 @@ public final class BadCalls {
                 x -> g.call(false, true, 4, 4, 6, 1, x.a, 0, 6, x.b, 0, 5, 0, x.c, 0, 4)));
         l.add(new Bad(api + " ldc too small", IAE, "ldc must be >= max(1, cols = 4), got 0",
                 x -> g.call(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 0)));
-        l.add(new Bad(api + " negative aOff", IOOBE, "aOff -1",
+        l.add(new Bad(api + " negative aOff", IOOBE, "aOff must be in [0, a.length = 64], got -1",
                 x -> g.call(false, false, 4, 4, 4, 1, x.a, -1, 4, x.b, 0, 4, 0, x.c, 0, 4)));
-        l.add(new Bad(api + " bOff past the end", IOOBE, "bOff 65",
+        l.add(new Bad(api + " bOff past the end", IOOBE, "bOff must be in [0, b.length = 64], got 65",
                 x -> g.call(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 65, 4, 0, x.c, 0, 4)));
         l.add(new Bad(api + " a runs past its array", IOOBE, "needs 66 elements, but a.length is 64",
                 x -> g.call(false, false, 4, 4, 4, 1, x.a, 50, 4, x.b, 0, 4, 0, x.c, 0, 4)));
@@ -85,9 +85,9 @@ public final class BadCalls {
         l.add(new Bad(api + " huge ldc overflows int", IOOBE, "needs " + (3L * Integer.MAX_VALUE + 4),
                 x -> g.call(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0,
                         Integer.MAX_VALUE)));
-        l.add(new Bad(api + " c overlaps a", IAE, "c (elements 8..23) overlaps a",
+        l.add(new Bad(api + " c overlaps a", IAE, "c must not overlap a: c spans elements 8..23",
                 x -> g.call(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.a, 8, 4)));
-        l.add(new Bad(api + " c is b", IAE, "overlaps b",
+        l.add(new Bad(api + " c is b", IAE, "must not overlap b",
                 x -> g.call(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.b, 0, 4)));
         return l;
     }
@@ -100,9 +100,9 @@ public final class BadCalls {
     /** The bad calls of a {@link Unary} entry point whose matrices are named {@code x} and {@code y}. */
     public static List<Bad> unary(String api, String x, String y, Unary u) {
         List<Bad> l = new ArrayList<>();
-        l.add(new Bad(api + " negative rows", IAE, x + ": rows must be >= 0, got -1",
+        l.add(new Bad(api + " negative rows", IAE, "rows must be >= 0, got -1",
                 a -> u.call(-1, 4, a.a, 0, 4, a.c, 0, 4)));
-        l.add(new Bad(api + " negative cols", IAE, x + ": cols must be >= 0, got -4",
+        l.add(new Bad(api + " negative cols", IAE, "cols must be >= 0, got -4",
                 a -> u.call(4, -4, a.a, 0, 4, a.c, 0, 4)));
         l.add(new Bad(api + " null input", NPE, x + " must not be null",
                 a -> u.call(4, 4, null, 0, 4, a.c, 0, 4)));
@@ -112,9 +112,9 @@ public final class BadCalls {
                 a -> u.call(4, 4, a.a, 0, 4, a.c, 0, 2)));
         l.add(new Bad(api + " output past end", IOOBE, "needs 67 elements, but " + y
                 + ".length is 64", a -> u.call(4, 4, a.a, 0, 4, a.c, 3, 20)));
-        l.add(new Bad(api + " negative offset", IOOBE, x + "Off -5",
+        l.add(new Bad(api + " negative offset", IOOBE, x + "Off must be in [0, " + x + ".length = 64], got -5",
                 a -> u.call(4, 4, a.a, -5, 4, a.c, 0, 4)));
-        l.add(new Bad(api + " partial overlap", IAE, y + " (elements 1..16) overlaps " + x,
+        l.add(new Bad(api + " partial overlap", IAE, y + " must not overlap " + x + ": " + y + " spans elements 1..16",
                 a -> u.call(4, 4, a.a, 0, 4, a.a, 1, 4)));
         return l;
     }
@@ -136,13 +136,13 @@ public final class BadCalls {
                 a -> u.call(4, 4, a.a, 0, 4, null, 0, 4, a.c, 0, 4)));
         l.add(new Bad(api + " null output", NPE, o + " must not be null",
                 a -> u.call(4, 4, a.a, 0, 4, a.b, 0, 4, null, 0, 4)));
-        l.add(new Bad(api + " second input past end", IOOBE, y + ": a 4 x 4 matrix at " + y
-                + "Off 60", a -> u.call(4, 4, a.a, 0, 4, a.b, 60, 4, a.c, 0, 4)));
+        l.add(new Bad(api + " second input past end", IOOBE, y + " must fit in its array: a 4 x 4 matrix at " + y
+                + "Off = 60", a -> u.call(4, 4, a.a, 0, 4, a.b, 60, 4, a.c, 0, 4)));
         l.add(new Bad(api + " small ld", IAE, "ld" + x + " must be >= max(1, cols = 4), got 1",
                 a -> u.call(4, 4, a.a, 0, 1, a.b, 0, 4, a.c, 0, 4)));
-        l.add(new Bad(api + " output overlaps first input", IAE, o + " (elements 2..17) overlaps "
-                + x, a -> u.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.a, 2, 4)));
-        l.add(new Bad(api + " output overlaps second input", IAE, "overlaps " + y,
+        l.add(new Bad(api + " output overlaps first input", IAE, o + " must not overlap " + x + ": "
+                + o + " spans elements 2..17", a -> u.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.a, 2, 4)));
+        l.add(new Bad(api + " output overlaps second input", IAE, "must not overlap " + y,
                 a -> u.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.b, 0, 5)));
         return l;
     }
@@ -164,13 +164,13 @@ public final class BadCalls {
                         new float[Math.max(0, c)], 0, true)));
         l.add(new Bad(api + " null db", NPE, "db must not be null",
                 a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, null, 0, false)));
-        l.add(new Bad(api + " db past end", IOOBE, "db: 4 elements at dbOff 62",
+        l.add(new Bad(api + " db past end", IOOBE, "db must fit in its array: 4 elements at dbOff = 62",
                 a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, a.d, 62, false)));
-        l.add(new Bad(api + " db overlaps " + x, IAE, "db (elements 3..6) overlaps " + x,
+        l.add(new Bad(api + " db overlaps " + x, IAE, "db must not overlap " + x + ": db spans elements 3..6",
                 a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, a.a, 3, false)));
-        l.add(new Bad(api + " db overlaps dy", IAE, "db (elements 14..17) overlaps dy (elements 0..15)",
+        l.add(new Bad(api + " db overlaps dy", IAE, "db must not overlap dy: db spans elements 14..17 and dy 0..15",
                 a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 0, 4, a.b, 14, true)));
-        l.add(new Bad(api + " db overlaps dz", IAE, "db (elements 60..63) overlaps dz",
+        l.add(new Bad(api + " db overlaps dz", IAE, "db must not overlap dz: db spans elements 60..63",
                 a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 48, 4, a.c, 60, false)));
         return l;
     }
@@ -209,27 +209,27 @@ public final class BadCalls {
     public static List<Bad> crossEntropy(String api, boolean gradient, boolean reduction, CrossEntropyCall f) {
         List<Bad> l = new ArrayList<>();
         Reduction mean = Reduction.MEAN;
-        l.add(new Bad(api + " negative rows", IAE, "z: rows must be >= 0, got -1",
+        l.add(new Bad(api + " negative rows", IAE, "rows must be >= 0, got -1",
                 x -> f.call(-1, 4, x.a, 0, 4, new int[4], 0, x.c, 0, 4, mean, 0f)));
-        l.add(new Bad(api + " negative classes", IAE, "z: cols must be >= 0, got -4",
+        l.add(new Bad(api + " negative classes", IAE, "classes must be >= 0, got -4",
                 x -> f.call(4, -4, x.a, 0, 4, new int[4], 0, x.c, 0, 4, mean, 0f)));
         l.add(new Bad(api + " null z", NPE, "z must not be null",
                 x -> f.call(4, 4, null, 0, 4, new int[4], 0, x.c, 0, 4, mean, 0f)));
         l.add(new Bad(api + " null labels", NPE, "labels must not be null",
                 x -> f.call(4, 4, x.a, 0, 4, null, 0, x.c, 0, 4, mean, 0f)));
-        l.add(new Bad(api + " labels too short", IOOBE, "labels: 4 elements at labelsOff 1 run past labels.length 4",
+        l.add(new Bad(api + " labels too short", IOOBE, "labels must fit in its array: 4 elements at labelsOff = 1 need 5, but labels.length is 4",
                 x -> f.call(4, 4, x.a, 0, 4, new int[4], 1, x.c, 0, 4, mean, 0f)));
-        l.add(new Bad(api + " negative labelsOff", IOOBE, "labelsOff -1 is outside labels (length 4)",
+        l.add(new Bad(api + " negative labelsOff", IOOBE, "labelsOff must be in [0, labels.length = 4], got -1",
                 x -> f.call(4, 4, x.a, 0, 4, new int[4], -1, x.c, 0, 4, mean, 0f)));
-        l.add(new Bad(api + " label past the classes, last row", IAE, "labels[3] must be in [0, 4), got 12",
+        l.add(new Bad(api + " label past the classes, last row", IAE, "labels must be in [0, classes = 4), got 12 for row 3",
                 x -> f.call(4, 4, x.a, 0, 4, new int[] {0, 1, 2, 12}, 0, x.c, 0, 4, mean, 0f)));
-        l.add(new Bad(api + " label equal to classes", IAE, "labels[1] must be in [0, 4), got 4",
+        l.add(new Bad(api + " label equal to classes", IAE, "labels must be in [0, classes = 4), got 4 for row 1",
                 x -> f.call(4, 4, x.a, 0, 4, new int[] {3, 4, 0, 0}, 0, x.c, 0, 4, Reduction.SUM, 0.1f)));
-        l.add(new Bad(api + " negative label", IAE, "labels[0] must be in [0, 4), got -1",
+        l.add(new Bad(api + " negative label", IAE, "labels must be in [0, classes = 4), got -1 for row 0",
                 x -> f.call(4, 4, x.a, 0, 4, new int[] {-1, 0, 0, 0}, 0, x.c, 0, 4, mean, 0f)));
-        l.add(new Bad(api + " bad label at an offset names the row", IAE, "labels[5] must be in [0, 4), got 4 (row 3)",
+        l.add(new Bad(api + " bad label at an offset names the row", IAE, "labels must be in [0, classes = 4), got 4 for row 3 (at labelsOff + 3 = 5)",
                 x -> f.call(4, 4, x.a, 0, 4, new int[] {9, 9, 0, 1, 2, 4}, 2, x.c, 0, 4, mean, 0f)));
-        l.add(new Bad(api + " no classes", IAE, "labels[0] must be in [0, 0), got 0",
+        l.add(new Bad(api + " no classes", IAE, "labels must be in [0, classes = 0), got 0 for row 0",
                 x -> f.call(4, 0, x.a, 0, 4, new int[4], 0, x.c, 0, 4, mean, 0f)));
         l.add(new Bad(api + " smoothing above 1", IAE, "labelSmoothing must be in [0, 1], got 1.5",
                 x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, x.c, 0, 4, mean, 1.5f)));
@@ -239,7 +239,7 @@ public final class BadCalls {
                 x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, x.c, 0, 4, mean, Float.NaN)));
         l.add(new Bad(api + " small ldz", IAE, "ldz must be >= max(1, cols = 4), got 3",
                 x -> f.call(4, 4, x.a, 0, 3, new int[4], 0, x.c, 0, 4, mean, 0f)));
-        l.add(new Bad(api + " z past end", IOOBE, "z: a 4 x 4 matrix at zOff 50",
+        l.add(new Bad(api + " z past end", IOOBE, "z must fit in its array: a 4 x 4 matrix at zOff = 50",
                 x -> f.call(4, 4, x.a, 50, 4, new int[4], 0, x.c, 0, 4, mean, 0f)));
         if (gradient) {
             l.add(new Bad(api + " null dz", NPE, "dz must not be null",
@@ -247,9 +247,9 @@ public final class BadCalls {
         }
         l.add(new Bad(api + " small lddz", IAE, "lddz must be >= max(1, cols = 4), got 3",
                 x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, x.c, 0, 3, mean, 0f)));
-        l.add(new Bad(api + " dz past end", IOOBE, "dz: a 4 x 4 matrix at dzOff 60",
+        l.add(new Bad(api + " dz past end", IOOBE, "dz must fit in its array: a 4 x 4 matrix at dzOff = 60",
                 x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, x.c, 60, 4, mean, 0f)));
-        l.add(new Bad(api + " dz overlaps z", IAE, "dz (elements 1..16) overlaps z",
+        l.add(new Bad(api + " dz overlaps z", IAE, "dz must not overlap z: dz spans elements 1..16",
                 x -> f.call(4, 4, x.a, 0, 4, new int[4], 0, x.a, 1, 4, mean, 0f)));
         if (reduction) {
             l.add(new Bad(api + " null reduction", NPE, "reduction must not be null",
@@ -273,11 +273,11 @@ public final class BadCalls {
         List<Bad> l = new ArrayList<>(binary(api, "x", "y", "g",
                 (r, c, p, po, lp, q, qo, lq, o, oo, lo) -> f.call(r, c, p, po, lp, q, qo, lq,
                         new float[Math.max(0, c)], 0, o, oo, lo, Reduction.MEAN)));
-        l.add(new Bad(api + " posWeight past end", IOOBE, "posWeight: 4 elements at posWeightOff 62",
+        l.add(new Bad(api + " posWeight past end", IOOBE, "posWeight must fit in its array: 4 elements at posWeightOff = 62",
                 a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.d, 62, a.c, 0, 4, Reduction.SUM)));
-        l.add(new Bad(api + " negative posWeightOff", IOOBE, "posWeightOff -2 is outside posWeight",
+        l.add(new Bad(api + " negative posWeightOff", IOOBE, "posWeightOff must be in [0, posWeight.length = 64], got -2",
                 a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.d, -2, a.c, 0, 4, Reduction.SUM)));
-        l.add(new Bad(api + " g overlaps posWeight", IAE, "g (elements 0..15) overlaps posWeight",
+        l.add(new Bad(api + " g overlaps posWeight", IAE, "g must not overlap posWeight: g spans elements 0..15",
                 a -> f.call(4, 4, a.a, 0, 4, a.b, 0, 4, a.c, 12, a.c, 0, 4, Reduction.MEAN)));
         if (reduction) {
             l.add(new Bad(api + " null reduction", NPE, "reduction must not be null",
@@ -303,13 +303,13 @@ public final class BadCalls {
         List<Bad> l = new ArrayList<>();
         l.add(new Bad(api + ".add null bias", NPE, "bias must not be null",
                 a -> add.call(4, 4, a.a, 0, 4, null, 0, a.c, 0, 4)));
-        l.add(new Bad(api + ".add bias past end", IOOBE, "bias: 4 elements at biasOff 62",
+        l.add(new Bad(api + ".add bias past end", IOOBE, "bias must fit in its array: 4 elements at biasOff = 62",
                 a -> add.call(4, 4, a.a, 0, 4, a.b, 62, a.c, 0, 4)));
         l.add(new Bad(api + ".add negative cols", IAE, "cols must be >= 0, got -1",
                 a -> add.call(4, -1, a.a, 0, 4, a.b, 0, a.c, 0, 4)));
-        l.add(new Bad(api + ".add y overlaps bias", IAE, "y (elements 0..15) overlaps bias",
+        l.add(new Bad(api + ".add y overlaps bias", IAE, "y must not overlap bias: y spans elements 0..15",
                 a -> add.call(4, 4, a.a, 0, 4, a.c, 10, a.c, 0, 4)));
-        l.add(new Bad(api + ".add y overlaps x", IAE, "y (elements 4..19) overlaps x",
+        l.add(new Bad(api + ".add y overlaps x", IAE, "y must not overlap x: y spans elements 4..19",
                 a -> add.call(4, 4, a.a, 0, 4, a.b, 0, a.a, 4, 4)));
         l.add(new Bad(api + ".add small ldy", IAE, "ldy must be >= max(1, cols = 4), got 3",
                 a -> add.call(4, 4, a.a, 0, 4, a.b, 0, a.c, 0, 3)));
@@ -317,13 +317,13 @@ public final class BadCalls {
                 a -> grad.call(4, 4, null, 0, 4, a.c, 0, false)));
         l.add(new Bad(api + ".gradient null db", NPE, "db must not be null",
                 a -> grad.call(4, 4, a.a, 0, 4, null, 0, true)));
-        l.add(new Bad(api + ".gradient db past end", IOOBE, "db: 4 elements at dbOff 61",
+        l.add(new Bad(api + ".gradient db past end", IOOBE, "db must fit in its array: 4 elements at dbOff = 61",
                 a -> grad.call(4, 4, a.a, 0, 4, a.c, 61, false)));
-        l.add(new Bad(api + ".gradient dz past end", IOOBE, "dz: a 4 x 4 matrix at dzOff 0 with lddz 30",
+        l.add(new Bad(api + ".gradient dz past end", IOOBE, "dz must fit in its array: a 4 x 4 matrix at dzOff = 0 with lddz = 30",
                 a -> grad.call(4, 4, a.a, 0, 30, a.c, 0, false)));
-        l.add(new Bad(api + ".gradient db overlaps dz", IAE, "db (elements 2..5) overlaps dz",
+        l.add(new Bad(api + ".gradient db overlaps dz", IAE, "db must not overlap dz: db spans elements 2..5",
                 a -> grad.call(4, 4, a.a, 0, 4, a.a, 2, true)));
-        l.add(new Bad(api + ".gradient negative rows", IAE, "dz: rows must be >= 0, got -7",
+        l.add(new Bad(api + ".gradient negative rows", IAE, "rows must be >= 0, got -7",
                 a -> grad.call(-7, 4, a.a, 0, 4, a.c, 0, true)));
         return l;
     }
@@ -374,22 +374,22 @@ public final class BadCalls {
                 () -> sgd.call(4, null, 0, g, 0, v, 0, 0.1f, 0.9f, 0f, true));
         rejects(NullPointerException.class, "g must not be null",
                 () -> sgd.call(4, w, 0, null, 0, v, 0, 0.1f, 0.9f, 0f, true));
-        rejects(IndexOutOfBoundsException.class, "w: 8 elements at wOff 1 run past w.length 8",
+        rejects(IndexOutOfBoundsException.class, "w must fit in its array: 8 elements at wOff = 1 need 9, but w.length is 8",
                 () -> sgd.call(8, w, 1, g, 0, v, 0, 0.1f, 0f, 0f, true));
-        rejects(IndexOutOfBoundsException.class, "g: 8 elements at gOff 2 run past g.length 8",
+        rejects(IndexOutOfBoundsException.class, "g must fit in its array: 8 elements at gOff = 2 need 10, but g.length is 8",
                 () -> sgd.call(8, w, 0, g, 2, v, 0, 0.1f, 0f, 0f, true));
         rejects(IllegalArgumentException.class,
-                "w (elements 0..7) overlaps g (elements 4..11) in the same array",
+                "w must not overlap g: w spans elements 0..7 and g 4..11 of the same array",
                 () -> sgd.call(8, shared, 0, shared, 4, v, 0, 0.1f, 0f, 0f, true));
         rejects(NullPointerException.class, "v must not be null",
                 () -> sgd.call(4, w, 0, g, 0, null, 0, 0.1f, 0.5f, 0f, true));
-        rejects(IndexOutOfBoundsException.class, "v: 8 elements at vOff 3 run past v.length 8",
+        rejects(IndexOutOfBoundsException.class, "v must fit in its array: 8 elements at vOff = 3 need 11, but v.length is 8",
                 () -> sgd.call(8, w, 0, g, 0, v, 3, 0.1f, 0.5f, 0f, true));
         rejects(IllegalArgumentException.class,
-                "v (elements 4..11) overlaps w (elements 0..7) in the same array",
+                "v must not overlap w: v spans elements 4..11 and w 0..7 of the same array",
                 () -> sgd.call(8, shared, 0, g, 0, shared, 4, 0.1f, 0.5f, 0f, true));
         rejects(IllegalArgumentException.class,
-                "v (elements 10..17) overlaps g (elements 16..23) in the same array",
+                "v must not overlap g: v spans elements 10..17 and g 16..23 of the same array",
                 () -> sgd.call(8, w, 0, shared, 16, shared, 10, 0.1f, 0.5f, 0f, true));
         unchanged.accept("rejected calls");
         // Without momentum v is not needed, and w, g, v may sit side by side in one array.
@@ -424,25 +424,25 @@ public final class BadCalls {
             rejects(NullPointerException.class, name + " must not be null",
                     () -> adam.call(4, nw, 0, ng, 0, nm, 0, nv, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
         }
-        rejects(IndexOutOfBoundsException.class, "w: 8 elements at wOff 1 run past w.length 8",
+        rejects(IndexOutOfBoundsException.class, "w must fit in its array: 8 elements at wOff = 1 need 9, but w.length is 8",
                 () -> adam.call(8, w, 1, g, 0, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
-        rejects(IndexOutOfBoundsException.class, "g: 8 elements at gOff 2 run past g.length 8",
+        rejects(IndexOutOfBoundsException.class, "g must fit in its array: 8 elements at gOff = 2 need 10, but g.length is 8",
                 () -> adam.call(8, w, 0, g, 2, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
-        rejects(IndexOutOfBoundsException.class, "m: 8 elements at mOff 3 run past m.length 8",
+        rejects(IndexOutOfBoundsException.class, "m must fit in its array: 8 elements at mOff = 3 need 11, but m.length is 8",
                 () -> adam.call(8, w, 0, g, 0, m, 3, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
-        rejects(IndexOutOfBoundsException.class, "v: 8 elements at vOff 4 run past v.length 8",
+        rejects(IndexOutOfBoundsException.class, "v must fit in its array: 8 elements at vOff = 4 need 12, but v.length is 8",
                 () -> adam.call(8, w, 0, g, 0, m, 0, v, 4, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
-        rejects(IllegalArgumentException.class, "w (elements 0..7) overlaps g (elements 4..11) in the same array",
+        rejects(IllegalArgumentException.class, "w must not overlap g: w spans elements 0..7 and g 4..11 of the same array",
                 () -> adam.call(8, shared, 0, shared, 4, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
-        rejects(IllegalArgumentException.class, "m (elements 4..11) overlaps w (elements 0..7) in the same array",
+        rejects(IllegalArgumentException.class, "m must not overlap w: m spans elements 4..11 and w 0..7 of the same array",
                 () -> adam.call(8, shared, 0, g, 0, shared, 4, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
-        rejects(IllegalArgumentException.class, "m (elements 10..17) overlaps g (elements 16..23) in the same array",
+        rejects(IllegalArgumentException.class, "m must not overlap g: m spans elements 10..17 and g 16..23 of the same array",
                 () -> adam.call(8, w, 0, shared, 16, shared, 10, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
-        rejects(IllegalArgumentException.class, "v (elements 7..14) overlaps w (elements 0..7) in the same array",
+        rejects(IllegalArgumentException.class, "v must not overlap w: v spans elements 7..14 and w 0..7 of the same array",
                 () -> adam.call(8, shared, 0, g, 0, m, 0, shared, 7, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
-        rejects(IllegalArgumentException.class, "v (elements 20..27) overlaps g (elements 16..23) in the same array",
+        rejects(IllegalArgumentException.class, "v must not overlap g: v spans elements 20..27 and g 16..23 of the same array",
                 () -> adam.call(8, w, 0, shared, 16, m, 0, shared, 20, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
-        rejects(IllegalArgumentException.class, "v (elements 30..37) overlaps m (elements 24..31) in the same array",
+        rejects(IllegalArgumentException.class, "v must not overlap m: v spans elements 30..37 and m 24..31 of the same array",
                 () -> adam.call(8, w, 0, g, 0, shared, 24, shared, 30, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));
         rejects(IllegalArgumentException.class, "lr must be finite and >= 0, got NaN",
                 () -> adam.call(8, w, 0, g, 0, m, 0, v, 0, Float.NaN, 0.9f, 0.999f, 1e-8f, 0f, true, 1, true));

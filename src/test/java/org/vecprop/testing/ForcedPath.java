@@ -18,7 +18,7 @@ public final class ForcedPath {
     /**
      * {@code C = f(alpha op(A) op(B) + beta C + bias)} on {@code path} (AUTO: the public call).
      *
-     * @param buffers packing buffers (what a {@code GemmWorkspace} holds), or null for this thread's
+     * @param buffers packing buffers (what a {@code Workspace} holds), or null for this thread's
      */
     public static void multiply(Path path, boolean transA, boolean transB, int m, int n, int k,
                                 float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,

@@ -88,7 +88,7 @@ public class Bfloat16Forward extends BenchmarkDefaults {
         float[] in = x;
         int layers = SIZES.length - 1;
         for (int l = 0; l < layers; l++) {
-            Gemm.multiplyBiasActivation(false, batch, 1f, in, 0, SIZES[l], packed[l], 0f, out[l], 0,
+            Gemm.multiplyPackedBiasActivation(false, batch, 1f, in, 0, SIZES[l], packed[l], 0f, out[l], 0,
                     SIZES[l + 1], bias[l], 0, l < layers - 1 ? Activation.RELU : Activation.IDENTITY);
             in = out[l];
         }

@@ -127,7 +127,7 @@ public class GemmAblation extends BenchmarkDefaults {
             case "full" -> staged(true, true, true);
             case "library" -> Gemm.multiply(false, false, size, size, size, 1f, a, 0, size, b, 0,
                     size, 0f, c, 0, size);
-            case "packedWeights" -> Gemm.multiply(false, size, 1f, a, 0, size, packed, 0f, c, 0, size);
+            case "packedWeights" -> Gemm.multiplyPacked(false, size, 1f, a, 0, size, packed, 0f, c, 0, size);
             case "openblas" -> {
                 openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans,
                         openblas.CblasNoTrans, size, size, size, 1f, aPtr, size, bPtr, size, 0f,

@@ -155,7 +155,7 @@ public class GemmBenchmark extends BenchmarkDefaults {
 
     @Benchmark
     public float[] vecpropPacked() {
-        Gemm.multiply(s.transA(), s.m(), 1f, a, 0, s.lda(), packedB, 0f, c, 0, s.ldc());
+        Gemm.multiplyPacked(s.transA(), s.m(), 1f, a, 0, s.lda(), packedB, 0f, c, 0, s.ldc());
         return c;
     }
 

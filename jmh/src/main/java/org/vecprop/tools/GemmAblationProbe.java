@@ -51,7 +51,7 @@ public class GemmAblationProbe {
         ops.put("4 + A packed per call", () -> { GemmStages.multiply(true, true, false, mc, nc, true, size, size, size, a, size, b, size, preA, preB, c, size, ws); return c; });
         ops.put("5 + epilogue (complete product)", () -> { GemmStages.multiply(true, true, true, mc, nc, true, size, size, size, a, size, b, size, preA, preB, c, size, ws); return c; });
         ops.put("library Gemm.multiply", () -> { Gemm.multiply(false, false, size, size, size, 1f, a, 0, size, b, 0, size, 0f, c, 0, size); return c; });
-        ops.put("library, PackedMatrix B", () -> { Gemm.multiply(false, size, 1f, a, 0, size, packed, 0f, c, 0, size); return c; });
+        ops.put("library, PackedMatrix B", () -> { Gemm.multiplyPacked(false, size, 1f, a, 0, size, packed, 0f, c, 0, size); return c; });
         ops.put("OpenBLAS cblas_sgemm", () -> { openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, size, size, size, 1f, ap, size, bp, size, 0f, cp, size); return cp; });
         for (int mcv : new int[] {128, 256, 512}) if (mcv != mc) ops.put("5 with MC = " + mcv, () -> { GemmStages.multiply(true, true, true, mcv, nc, true, size, size, size, a, size, b, size, preA, preB, c, size, ws); return c; });
         for (int ncv : new int[] {512, 1024}) ops.put("5 with NC = " + ncv, () -> { GemmStages.multiply(true, true, true, mc, ncv, true, size, size, size, a, size, b, size, preA, preB, c, size, ws); return c; });

@@ -68,7 +68,7 @@ final class GemmBf16 {
             }
         } else {
             GemmMacroKernel.loops(transA, false, m, n, k, alpha, a, aOff, lda, null, 0, 0, pb,
-                    b.colsPadded, beta, c, cOff, ldc, ws, bias, biasOff, activation, false);
+                    b.colsPadded, 0, beta, c, cOff, ldc, ws, bias, biasOff, activation, false);
         }
     }
 

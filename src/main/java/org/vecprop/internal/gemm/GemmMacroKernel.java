@@ -33,11 +33,11 @@ final class GemmMacroKernel {
         if (n < NR / 2 && m >= NR) {
             // C narrower than half a tile: compute Cᵀ = op(B)ᵀ·op(A)ᵀ instead, whose rows are
             // long, and store it transposed. Same products, same depth order, same bits.
-            loops(!transB, !transA, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, null, 0, beta,
+            loops(!transB, !transA, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, null, 0, 0, beta,
                     c, cOff, ldc, ws, bias, biasOff, activation, true);
             return;
         }
-        loops(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, 0, beta, c, cOff,
+        loops(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, 0, 0, beta, c, cOff,
                 ldc, ws, bias, biasOff, activation, false);
     }
 
@@ -45,21 +45,35 @@ final class GemmMacroKernel {
     static void prepacked(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
                           PackedPanels b, float beta, float[] c, int cOff, int ldc,
                           PackBuffers ws, float[] bias, int biasOff, int activation) {
-        loops(transA, false, m, b.cols, b.depth, alpha, a, aOff, lda, null, 0, 0, b.data, b.colsPadded, beta,
-                c, cOff, ldc, ws, bias, biasOff, activation, false);
+        prepacked(transA, m, alpha, a, aOff, lda, b, 0, b.cols, beta, c, cOff, ldc, ws, bias,
+                biasOff, activation);
+    }
+
+    /**
+     * As the other overload, on columns {@code col0 .. col0 + cols - 1} of the packed B only (a
+     * piece of a parallel call; {@code col0} a multiple of NR): C is {@code m x cols}, and tile
+     * by tile the same arithmetic as the whole product's, since the tiles start at the same
+     * columns.
+     */
+    static void prepacked(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
+                          PackedPanels b, int col0, int cols, float beta, float[] c, int cOff,
+                          int ldc, PackBuffers ws, float[] bias, int biasOff, int activation) {
+        loops(transA, false, m, cols, b.depth, alpha, a, aOff, lda, null, 0, 0, b.data, b.colsPadded,
+                col0, beta, c, cOff, ldc, ws, bias, biasOff, activation, false);
     }
 
     /**
      * The blocked loops. B is packed here from {@code b} unless {@code prepacked} holds it, all
      * of op(B) in the {@link PackedPanels} layout with rows of {@code prepackedStride} floats
-     * per depth step ({@code n} rounded up to whole panels). With
+     * per depth step (its columns rounded up to whole panels), this product's n columns starting
+     * at its column {@code prepackedCol0}. With
      * {@code transposedC}, the m x n result is stored transposed: tile element (i, j) goes to
      * {@code c[cOff + j * ldc + i]}, and the bias runs along i.
      */
     static void loops(boolean transA, boolean transB, int m, int n, int k,
                               float alpha, float[] a, int aOff, int lda,
                               float[] b, int bOff, int ldb, float[] prepacked, int prepackedStride,
-                              float beta, float[] c, int cOff, int ldc, PackBuffers ws,
+                              int prepackedCol0, float beta, float[] c, int cOff, int ldc, PackBuffers ws,
                               float[] bias, int biasOff, int activation, boolean transposedC) {
         int kcMax = Math.min(KC, k);
         float[] pa = ws.packedA = PackBuffers.atLeast(ws.packedA, (long) roundUp(Math.min(MC, m), MR) * kcMax);
@@ -72,9 +86,10 @@ final class GemmMacroKernel {
                 int kc = Math.min(KC, k - pc);
                 int pbBase;
                 if (prepacked != null) {
-                    pbBase = pc * prepackedStride + jc * kc; // the PackedPanels layout (its class comment)
+                    // the PackedPanels layout (its class comment)
+                    pbBase = pc * prepackedStride + (prepackedCol0 + jc) * kc;
                 } else {
-                    GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                    GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, ws);
                     pbBase = 0;
                 }
                 float betaBlock = pc == 0 ? beta : 1f; // later depth blocks add to what we wrote

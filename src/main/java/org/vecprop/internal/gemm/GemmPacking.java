@@ -21,12 +21,28 @@ final class GemmPacking {
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
                       int jc, int nc, float[] dst) {
-        packBInto(transB, b, bOff, ldb, pc, kc, jc, nc, dst, 0);
+        packBInto(transB, b, bOff, ldb, pc, kc, jc, nc, dst, 0, null);
+    }
+
+    /** As {@link #packB}, with {@code ws}'s tile as the transpose's scratch (null: this thread's). */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
+                      int jc, int nc, float[] dst, PackBuffers ws) {
+        packBInto(transB, b, bOff, ldb, pc, kc, jc, nc, dst, 0, ws);
     }
 
     /** As {@link #packB}, writing the panels from {@code dst[at]} on. */
     static void packBInto(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
                           int jc, int nc, float[] dst, int at) {
+        packBInto(transB, b, bOff, ldb, pc, kc, jc, nc, dst, at, null);
+    }
+
+    /**
+     * As {@link #packBInto(boolean, float[], int, int, int, int, int, int, float[], int)}, with
+     * the scratch of the short transposes in {@code ws}'s tile: the call's buffers (a caller's
+     * workspace), so that packing reaches for no thread's own; null for this thread's.
+     */
+    static void packBInto(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
+                          int jc, int nc, float[] dst, int at, PackBuffers ws) {
         for (int q = 0; q * NR < nc; q++) {
             int j0 = jc + q * NR;
             int width = Math.min(NR, nc - q * NR);
@@ -58,7 +74,7 @@ final class GemmPacking {
                     }
                     if (whole < kc) {
                         GemmTranspose.rows16xShort(b, src + whole, ldb, kc - whole, dst,
-                                panel + whole * NR + jb, NR, scratch());
+                                panel + whole * NR + jb, NR, scratch(ws));
                     }
                 }
             } else {
@@ -81,12 +97,13 @@ final class GemmPacking {
     }
 
     /**
-     * This thread's 512 floats of scratch for {@link GemmTranspose#rows16xShort}: its tile
-     * buffer, which holds nothing between the micro-kernel's spill and the epilogue that reads
-     * it, and packing runs between tiles, never inside that step.
+     * 512 floats of scratch for {@link GemmTranspose#rows16xShort}: the tile buffer of {@code ws}
+     * (the call's buffers; this thread's when null), which holds nothing between the
+     * micro-kernel's spill and the epilogue that reads it, and packing runs between tiles, never
+     * inside that step.
      */
-    private static float[] scratch() {
-        PackBuffers own = PackBuffers.ofThisThread();
+    private static float[] scratch(PackBuffers ws) {
+        PackBuffers own = ws != null ? ws : PackBuffers.ofThisThread();
         return own.tile = PackBuffers.atLeast(own.tile, 512);
     }
 

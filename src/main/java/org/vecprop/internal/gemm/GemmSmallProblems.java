@@ -103,7 +103,8 @@ final class GemmSmallProblems {
         for (int jc = 0; jc < n; jc += GemmBlocking.NC) {
             int nc = Math.min(GemmBlocking.NC, n - jc), padded = GemmBlocking.roundUp(nc, nr);
             for (int pc = 0; pc < k; pc += KC) {
-                GemmPacking.packBInto(true, b, bOff, ldb, pc, Math.min(KC, k - pc), jc, nc, pb, pc * padded);
+                GemmPacking.packBInto(true, b, bOff, ldb, pc, Math.min(KC, k - pc), jc, nc, pb, pc * padded,
+                        ws);
             }
             directPanels(transA, m, nc, k, alpha, a, aOff, lda, pb, 0, padded, beta, c, cOff + jc, ldc);
         }

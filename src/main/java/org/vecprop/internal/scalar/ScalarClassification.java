@@ -3,6 +3,7 @@ package org.vecprop.internal.scalar;
 import static org.vecprop.internal.SoftmaxOrder.CHUNK;
 import static org.vecprop.internal.SoftmaxOrder.LANES;
 
+import org.vecprop.internal.Buffers;
 import org.vecprop.internal.LaneSums;
 import org.vecprop.internal.SoftmaxOrder;
 import org.vecprop.internal.math.FloatExp;
@@ -17,13 +18,18 @@ import org.vecprop.internal.math.FloatLog;
 final class ScalarClassification {
     private ScalarClassification() {}
 
-    /** Two sets of 16 row lanes per thread: the sum of e_j and, for label smoothing, of d_j. */
-    private static final ThreadLocal<float[]> LANES_OF_THREAD = ThreadLocal.withInitial(() -> new float[2 * LANES]);
-
-    private static float[] lanes() {
-        float[] l = LANES_OF_THREAD.get();
+    /**
+     * Two sets of 16 row lanes, cleared: the sum of e_j and, for label smoothing, of d_j; kept in
+     * the call's buffers (the caller's workspace, or this thread's).
+     */
+    private static float[] lanes(Buffers buffers) {
+        float[] l = Buffers.orThisThread(buffers).slot(Buffers.ROW_LANES, ScalarClassification::newLanes);
         java.util.Arrays.fill(l, 0f);
         return l;
+    }
+
+    private static float[] newLanes() {
+        return new float[2 * LANES];
     }
 
     /** Row max as Math.max folds it (NaN if any element is NaN). */
@@ -36,8 +42,9 @@ final class ScalarClassification {
     }
 
     /** Softmax (log false) or log-softmax (log true) of every row; y may be exactly x. */
-    static void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy, boolean log) {
-        float[] lanes = lanes();
+    static void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy, boolean log,
+                        Buffers buffers) {
+        float[] lanes = lanes(buffers);
         for (int i = 0; i < rows; i++) {
             int xi = xOff + i * ldx, yi = yOff + i * ldy;
             float m = max(x, xi, cols);
@@ -75,10 +82,11 @@ final class ScalarClassification {
 
     /** Cross-entropy: the double sum of the rows' losses; dz (may be exactly z) unless null. */
     static double crossEntropy(int rows, int classes, float[] z, int zOff, int ldz, int[] labels, int labelsOff,
-                               float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing) {
+                               float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing,
+                               Buffers buffers) {
         float a = 1f - labelSmoothing, b = labelSmoothing / classes, on = a + b;
         boolean smoothing = labelSmoothing > 0f;
-        float[] lanes = lanes();
+        float[] lanes = lanes(buffers);
         double loss = 0;
         for (int i = 0; i < rows; i++) {
             int zi = zOff + i * ldz, di = dzOff + i * lddz;
@@ -123,8 +131,9 @@ final class ScalarClassification {
 
     /** Binary cross-entropy with logits: the long sum of the losses; g (may be x or y) unless null. */
     static double binaryCrossEntropy(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
-                                     float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, float gradScale) {
-        LaneSums s = LaneSums.ofThisThread();
+                                     float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, float gradScale,
+                                     Buffers buffers) {
+        LaneSums s = Buffers.orThisThread(buffers).sums();
         float[] lanes = s.lanes;
         int lane = 0, inChunk = 0;
         for (int i = 0; i < rows; i++) {

@@ -3,11 +3,10 @@ package org.vecprop.internal.scalar;
 import java.util.concurrent.Executor;
 import org.vecprop.contract.ArithmeticOrder;
 import org.vecprop.contract.SummaryIndex;
+import org.vecprop.internal.Buffers;
 import org.vecprop.internal.Kernels;
 import org.vecprop.internal.LaneSums;
-import org.vecprop.internal.PackBuffers;
 import org.vecprop.internal.PackedOperand;
-import org.vecprop.internal.Scratch;
 import org.vecprop.internal.TopKSelect;
 import org.vecprop.reference.ReferenceBias;
 import org.vecprop.reference.ReferenceRelu;
@@ -63,7 +62,8 @@ public final class ScalarKernels implements Kernels {
     public void reluBackwardWithBiasGradient(int rows, int cols, float[] z, int zOff, int ldz,
                                              float[] dy, int dyOff, int lddy,
                                              float[] dz, int dzOff, int lddz,
-                                             float[] db, int dbOff, boolean accumulate) {
+                                             float[] db, int dbOff, boolean accumulate,
+                                             Buffers buffers) {
         ReferenceRelu.backward(rows, cols, z, zOff, ldz, dy, dyOff, lddy, dz, dzOff, lddz);
         ReferenceBias.gradient(rows, cols, dz, dzOff, lddz, db, dbOff, accumulate);
     }
@@ -84,7 +84,8 @@ public final class ScalarKernels implements Kernels {
     public void sigmoidBackwardWithBiasGradient(int rows, int cols, float[] a, int aOff, int lda,
                                                 float[] dy, int dyOff, int lddy,
                                                 float[] dz, int dzOff, int lddz,
-                                                float[] db, int dbOff, boolean accumulate) {
+                                                float[] db, int dbOff, boolean accumulate,
+                                                Buffers buffers) {
         ScalarActivations.backward(false, rows, cols, a, aOff, lda, dy, dyOff, lddy, dz, dzOff, lddz);
         ReferenceBias.gradient(rows, cols, dz, dzOff, lddz, db, dbOff, accumulate);
     }
@@ -105,29 +106,32 @@ public final class ScalarKernels implements Kernels {
     public void tanhBackwardWithBiasGradient(int rows, int cols, float[] a, int aOff, int lda,
                                              float[] dy, int dyOff, int lddy,
                                              float[] dz, int dzOff, int lddz,
-                                             float[] db, int dbOff, boolean accumulate) {
+                                             float[] db, int dbOff, boolean accumulate,
+                                             Buffers buffers) {
         ScalarActivations.backward(true, rows, cols, a, aOff, lda, dy, dyOff, lddy, dz, dzOff, lddz);
         ReferenceBias.gradient(rows, cols, dz, dzOff, lddz, db, dbOff, accumulate);
     }
 
     @Override
     public float mseLoss(int rows, int cols, float[] p, int pOff, int ldp,
-                         float[] t, int tOff, int ldt) {
-        return mse(rows, cols, p, pOff, ldp, t, tOff, ldt, null, 0, 0);
+                         float[] t, int tOff, int ldt, Buffers buffers) {
+        return mse(rows, cols, p, pOff, ldp, t, tOff, ldt, null, 0, 0, buffers);
     }
 
     @Override
     public float mseLossAndGradient(int rows, int cols, float[] p, int pOff, int ldp,
-                                    float[] t, int tOff, int ldt, float[] g, int gOff, int ldg) {
-        return mse(rows, cols, p, pOff, ldp, t, tOff, ldt, g, gOff, ldg);
+                                    float[] t, int tOff, int ldt, float[] g, int gOff, int ldg,
+                                    Buffers buffers) {
+        return mse(rows, cols, p, pOff, ldp, t, tOff, ldt, g, gOff, ldg, buffers);
     }
 
     /** The loss in vecprop's order, and {@code g = 2 (p - t) / n} unless g is null. */
     private static float mse(int rows, int cols, float[] p, int pOff, int ldp,
-                             float[] t, int tOff, int ldt, float[] g, int gOff, int ldg) {
+                             float[] t, int tOff, int ldt, float[] g, int gOff, int ldg,
+                             Buffers buffers) {
         long n = (long) rows * cols;
         float nf = (float) n;
-        LaneSums s = LaneSums.ofThisThread();
+        LaneSums s = Buffers.orThisThread(buffers).sums();
         float[] lanes = s.lanes;
         int lane = 0, inChunk = 0;
         for (int i = 0; i < rows; i++) {
@@ -149,27 +153,31 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
-        ScalarClassification.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, false);
+    public void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
+                        Buffers buffers) {
+        ScalarClassification.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, false, buffers);
     }
 
     @Override
-    public void logSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
-        ScalarClassification.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, true);
+    public void logSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
+                           Buffers buffers) {
+        ScalarClassification.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, true, buffers);
     }
 
     @Override
     public double crossEntropy(int rows, int classes, float[] z, int zOff, int ldz, int[] labels, int labelsOff,
-                               float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing) {
+                               float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing,
+                               Buffers buffers) {
         return ScalarClassification.crossEntropy(rows, classes, z, zOff, ldz, labels, labelsOff,
-                dz, dzOff, lddz, gradScale, labelSmoothing);
+                dz, dzOff, lddz, gradScale, labelSmoothing, buffers);
     }
 
     @Override
     public double binaryCrossEntropy(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
-                                     float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, float gradScale) {
+                                     float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, float gradScale,
+                                     Buffers buffers) {
         return ScalarClassification.binaryCrossEntropy(rows, cols, x, xOff, ldx, y, yOff, ldy,
-                posWeight, posWeightOff, g, gOff, ldg, gradScale);
+                posWeight, posWeightOff, g, gOff, ldg, gradScale, buffers);
     }
 
     @Override
@@ -194,7 +202,7 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void biasGradient(int rows, int cols, float[] dz, int dzOff, int lddz,
-                             float[] db, int dbOff, boolean accumulate) {
+                             float[] db, int dbOff, boolean accumulate, Buffers buffers) {
         ReferenceBias.gradient(rows, cols, dz, dzOff, lddz, db, dbOff, accumulate);
     }
 
@@ -230,8 +238,9 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out) {
-        LaneSums s = LaneSums.ofThisThread();
+    public void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out,
+                          Buffers buffers) {
+        LaneSums s = Buffers.orThisThread(buffers).sums();
         float[] lanes = s.lanes;
         int lane = 0, inChunk = 0;
         float max = 0f;
@@ -270,14 +279,14 @@ public final class ScalarKernels implements Kernels {
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc,
-                     float[] bias, int biasOff, int activation, PackBuffers buffers) {
+                     float[] bias, int biasOff, int activation, Buffers buffers) {
         // Row by row in outer-product form: for each depth block, a row of accumulators takes
         // op(A)[i][p] * op(B)[p][:] for p in increasing order, so each element's chain is the
         // order's, while B is read along its rows (the oracle walks columns, which is slow).
         if (m == 0 || n == 0) {
             return;
         }
-        float[] acc = Scratch.zeroedRow(n);
+        float[] acc = Buffers.orThisThread(buffers).zeroedRow(n);
         int aStepI = transA ? 1 : lda, aStepP = transA ? lda : 1;
         int bStepP = transB ? 1 : ldb, bStepJ = transB ? ldb : 1;
         for (int i = 0; i < m; i++) {
@@ -320,10 +329,11 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void gemmParallel(boolean transA, boolean transB, int m, int n, int k,
                              float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                             float beta, float[] c, int cOff, int ldc, Executor executor, int parts) {
+                             float beta, float[] c, int cOff, int ldc, Executor executor, int parts,
+                             Buffers buffers) {
         // One thread: the scalar path is for correctness, not speed, and this keeps it simple.
         gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                null, 0, IDENTITY, null);
+                null, 0, IDENTITY, buffers);
     }
 
     @Override
@@ -344,9 +354,17 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void gemmPacked(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
                            PackedOperand b, float beta, float[] c, int cOff, int ldc,
-                           float[] bias, int biasOff, int activation, PackBuffers buffers) {
+                           float[] bias, int biasOff, int activation, Buffers buffers) {
         gemm(transA, false, m, b.cols, b.depth, alpha, a, aOff, lda,
                 ((DenseOperand) b).data, 0, Math.max(1, b.cols), beta, c, cOff, ldc,
                 bias, biasOff, activation, buffers);
+    }
+
+    @Override
+    public void gemmPackedParallel(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
+                                   PackedOperand b, float beta, float[] c, int cOff, int ldc,
+                                   Executor executor, int parts, Buffers buffers) {
+        // One thread, as gemmParallel.
+        gemmPacked(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc, null, 0, IDENTITY, buffers);
     }
 }

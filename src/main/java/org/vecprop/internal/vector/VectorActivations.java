@@ -4,7 +4,7 @@ import static org.vecprop.internal.Lanes.F;
 import static org.vecprop.internal.Lanes.L;
 
 import jdk.incubator.vector.FloatVector;
-import org.vecprop.internal.Scratch;
+import org.vecprop.internal.Buffers;
 
 /**
  * Vector API backward passes of the sigmoid and tanh kernels behind {@code org.vecprop.kernel.Sigmoid}
@@ -51,8 +51,8 @@ final class VectorActivations {
                                          float[] a, int aOff, int lda,
                                          float[] dy, int dyOff, int lddy,
                                          float[] dz, int dzOff, int lddz,
-                                         float[] db, int dbOff, boolean accumulate) {
-        float[] sum = accumulate ? Scratch.zeroedRow(cols) : db;
+                                         float[] db, int dbOff, boolean accumulate, Buffers buffers) {
+        float[] sum = accumulate ? Buffers.orThisThread(buffers).zeroedRow(cols) : db;
         int so = accumulate ? 0 : dbOff;
         if (!accumulate) {
             java.util.Arrays.fill(db, dbOff, dbOff + cols, 0f);

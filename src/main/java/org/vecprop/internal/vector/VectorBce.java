@@ -6,6 +6,7 @@ import static org.vecprop.internal.Lanes.L;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import org.vecprop.internal.Buffers;
 import org.vecprop.internal.LaneSums;
 import org.vecprop.internal.math.FloatExp;
 import org.vecprop.internal.math.FloatLog;
@@ -41,7 +42,7 @@ final class VectorBce {
 
     private static final int CHUNK = LaneSums.CHUNK, LANES = LaneSums.LANES;
 
-    /** Per-thread staging: a chunk of x, y, weights, t = exp(-|x|), the weight lw and linear part, the gradient. */
+    /** Staging, kept in the call's buffers: a chunk of x, y, weights, t = exp(-|x|), the weight lw and linear part, the gradient. */
     static final class Stage {
         final float[] x = new float[CHUNK], y = new float[CHUNK], w = new float[CHUNK], ones = new float[CHUNK];
         final float[] t = new float[CHUNK], lw = new float[CHUNK], linear = new float[CHUNK], g = new float[CHUNK];
@@ -53,18 +54,17 @@ final class VectorBce {
         }
     }
 
-    private static final ThreadLocal<Stage> STAGE = ThreadLocal.withInitial(Stage::new);
-
     /**
      * The long sum of the losses over a non-empty matrix; the gradient times gradScale into g
      * unless g is null (g may be x or y).
      */
     static double lossAndGradient(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
                                   float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg,
-                                  float gradScale) {
+                                  float gradScale, Buffers buffers) {
         long n = (long) rows * cols;
-        LaneSums s = LaneSums.ofThisThread();
-        Stage st = STAGE.get();
+        Buffers own = Buffers.orThisThread(buffers);
+        LaneSums s = own.sums();
+        Stage st = own.slot(Buffers.BCE, Stage::new);
         float[] lanes = s.lanes;
         boolean contiguous = rows == 1 || ldx == cols && ldy == cols && (g == null || ldg == cols);
         for (long from = 0; from < n; from += CHUNK) {

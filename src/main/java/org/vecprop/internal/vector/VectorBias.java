@@ -4,12 +4,14 @@ import static org.vecprop.internal.Lanes.F;
 import static org.vecprop.internal.Lanes.L;
 
 import jdk.incubator.vector.FloatVector;
-import org.vecprop.internal.Scratch;
+import org.vecprop.internal.Buffers;
 
 /**
  * Vector API bias kernels behind {@code org.vecprop.kernel.Bias}; arguments are validated there. Both walk the
  * matrix row by row, a vector at a time with scalar columns for the tail (see {@link VectorRelu}
- * for why not a mask); the gradient sums into a per-thread scratch row. The gradient sums each column from row 0 down, the reference's order, so it equals
+ * for why not a mask); an accumulating gradient sums into a scratch row ({@code Buffers}: the
+ * caller's workspace or this thread's). The gradient sums each column from row 0 down, the
+ * reference's order, so it equals
  * {@link org.vecprop.reference.ReferenceBias} bit for bit.
  */
 final class VectorBias {
@@ -32,13 +34,13 @@ final class VectorBias {
     }
 
     static void gradient(int rows, int cols, float[] dz, int dzOff, int lddz,
-                         float[] db, int dbOff, boolean accumulate) {
+                         float[] db, int dbOff, boolean accumulate, Buffers buffers) {
         // Row by row in memory order, four rows per pass over the running sums, which live in db
-        // itself (overwrite) or in a per-thread scratch row (accumulate: the old db is added
-        // last). Each column is still summed from 0 down the rows in order (ArithmeticOrder), so
+        // itself (overwrite) or in a scratch row, the workspace's or this thread's (accumulate:
+        // the old db is added last). Each column is still summed from 0 down the rows in order (ArithmeticOrder), so
         // the result is the scalar implementation's bit for bit; column strips were measured at
         // a tenth of copy bandwidth, and one row per pass at about 0.6 of it.
-        float[] sum = accumulate ? Scratch.zeroedRow(cols) : db;
+        float[] sum = accumulate ? Buffers.orThisThread(buffers).zeroedRow(cols) : db;
         int sumOff = accumulate ? 0 : dbOff;
         if (!accumulate) {
             java.util.Arrays.fill(db, dbOff, dbOff + cols, 0f);

@@ -1,6 +1,7 @@
 package org.vecprop.internal.vector;
 
 import java.util.concurrent.Executor;
+import org.vecprop.internal.Buffers;
 import org.vecprop.internal.Kernels;
 import org.vecprop.internal.PackBuffers;
 import org.vecprop.internal.PackedOperand;
@@ -46,9 +47,10 @@ public final class VectorKernels implements Kernels {
     public void reluBackwardWithBiasGradient(int rows, int cols, float[] z, int zOff, int ldz,
                                              float[] dy, int dyOff, int lddy,
                                              float[] dz, int dzOff, int lddz,
-                                             float[] db, int dbOff, boolean accumulate) {
+                                             float[] db, int dbOff, boolean accumulate,
+                                             Buffers buffers) {
         VectorRelu.backwardWithBiasGradient(rows, cols, z, zOff, ldz, dy, dyOff, lddy,
-                dz, dzOff, lddz, db, dbOff, accumulate);
+                dz, dzOff, lddz, db, dbOff, accumulate, buffers);
     }
 
     @Override
@@ -67,9 +69,10 @@ public final class VectorKernels implements Kernels {
     public void sigmoidBackwardWithBiasGradient(int rows, int cols, float[] a, int aOff, int lda,
                                                 float[] dy, int dyOff, int lddy,
                                                 float[] dz, int dzOff, int lddz,
-                                                float[] db, int dbOff, boolean accumulate) {
+                                                float[] db, int dbOff, boolean accumulate,
+                                                Buffers buffers) {
         VectorActivations.backwardWithBiasGradient(false, rows, cols, a, aOff, lda, dy, dyOff, lddy,
-                dz, dzOff, lddz, db, dbOff, accumulate);
+                dz, dzOff, lddz, db, dbOff, accumulate, buffers);
     }
 
     @Override
@@ -88,9 +91,10 @@ public final class VectorKernels implements Kernels {
     public void tanhBackwardWithBiasGradient(int rows, int cols, float[] a, int aOff, int lda,
                                              float[] dy, int dyOff, int lddy,
                                              float[] dz, int dzOff, int lddz,
-                                             float[] db, int dbOff, boolean accumulate) {
+                                             float[] db, int dbOff, boolean accumulate,
+                                             Buffers buffers) {
         VectorActivations.backwardWithBiasGradient(true, rows, cols, a, aOff, lda, dy, dyOff, lddy,
-                dz, dzOff, lddz, db, dbOff, accumulate);
+                dz, dzOff, lddz, db, dbOff, accumulate, buffers);
     }
 
     /**
@@ -100,39 +104,43 @@ public final class VectorKernels implements Kernels {
     private static final boolean ROWS_FIT = org.vecprop.internal.Lanes.L <= org.vecprop.internal.SoftmaxOrder.LANES;
 
     @Override
-    public void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
+    public void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
+                        Buffers buffers) {
         if (ROWS_FIT) {
-            VectorSoftmax.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, false);
+            VectorSoftmax.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, false, buffers);
         } else {
-            ScalarKernels.INSTANCE.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy);
+            ScalarKernels.INSTANCE.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, buffers);
         }
     }
 
     @Override
-    public void logSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
+    public void logSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
+                           Buffers buffers) {
         if (ROWS_FIT) {
-            VectorSoftmax.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, true);
+            VectorSoftmax.softmax(rows, cols, x, xOff, ldx, y, yOff, ldy, true, buffers);
         } else {
-            ScalarKernels.INSTANCE.logSoftmax(rows, cols, x, xOff, ldx, y, yOff, ldy);
+            ScalarKernels.INSTANCE.logSoftmax(rows, cols, x, xOff, ldx, y, yOff, ldy, buffers);
         }
     }
 
     @Override
     public double crossEntropy(int rows, int classes, float[] z, int zOff, int ldz, int[] labels, int labelsOff,
-                               float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing) {
+                               float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing,
+                               Buffers buffers) {
         if (!ROWS_FIT) {
             return ScalarKernels.INSTANCE.crossEntropy(rows, classes, z, zOff, ldz, labels, labelsOff,
-                    dz, dzOff, lddz, gradScale, labelSmoothing);
+                    dz, dzOff, lddz, gradScale, labelSmoothing, buffers);
         }
         return VectorSoftmax.crossEntropy(rows, classes, z, zOff, ldz, labels, labelsOff, dz, dzOff, lddz,
-                gradScale, labelSmoothing);
+                gradScale, labelSmoothing, buffers);
     }
 
     @Override
     public double binaryCrossEntropy(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy,
-                                     float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, float gradScale) {
+                                     float[] posWeight, int posWeightOff, float[] g, int gOff, int ldg, float gradScale,
+                                     Buffers buffers) {
         return VectorBce.lossAndGradient(rows, cols, x, xOff, ldx, y, yOff, ldy, posWeight, posWeightOff,
-                g, gOff, ldg, gradScale);
+                g, gOff, ldg, gradScale, buffers);
     }
 
     @Override
@@ -150,14 +158,17 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public float mseLoss(int rows, int cols, float[] p, int pOff, int ldp,
-                         float[] t, int tOff, int ldt) {
-        return VectorMse.loss(rows, cols, p, pOff, ldp, t, tOff, ldt);
+                         float[] t, int tOff, int ldt, Buffers buffers) {
+        return VectorMse.loss(rows, cols, p, pOff, ldp, t, tOff, ldt,
+                Buffers.orThisThread(buffers).sums());
     }
 
     @Override
     public float mseLossAndGradient(int rows, int cols, float[] p, int pOff, int ldp,
-                                    float[] t, int tOff, int ldt, float[] g, int gOff, int ldg) {
-        return VectorMse.lossAndGradient(rows, cols, p, pOff, ldp, t, tOff, ldt, g, gOff, ldg);
+                                    float[] t, int tOff, int ldt, float[] g, int gOff, int ldg,
+                                    Buffers buffers) {
+        return VectorMse.lossAndGradient(rows, cols, p, pOff, ldp, t, tOff, ldt, g, gOff, ldg,
+                Buffers.orThisThread(buffers).sums());
     }
 
     @Override
@@ -168,8 +179,8 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void biasGradient(int rows, int cols, float[] dz, int dzOff, int lddz,
-                             float[] db, int dbOff, boolean accumulate) {
-        VectorBias.gradient(rows, cols, dz, dzOff, lddz, db, dbOff, accumulate);
+                             float[] db, int dbOff, boolean accumulate, Buffers buffers) {
+        VectorBias.gradient(rows, cols, dz, dzOff, lddz, db, dbOff, accumulate, buffers);
     }
 
     @Override
@@ -187,8 +198,9 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out) {
-        VectorStats.summarize(rows, cols, x, xOff, ldx, out);
+    public void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out,
+                          Buffers buffers) {
+        VectorStats.summarize(rows, cols, x, xOff, ldx, out, Buffers.orThisThread(buffers).sums());
     }
 
     @Override
@@ -200,17 +212,23 @@ public final class VectorKernels implements Kernels {
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc,
-                     float[] bias, int biasOff, int activation, PackBuffers buffers) {
+                     float[] bias, int biasOff, int activation, Buffers buffers) {
         VectorGemm.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                beta, c, cOff, ldc, bias, biasOff, activation, buffers, Path.AUTO);
+                beta, c, cOff, ldc, bias, biasOff, activation, pack(buffers), Path.AUTO);
+    }
+
+    /** The packing part of a caller's buffers; null (this thread's, looked up when needed) for none. */
+    private static PackBuffers pack(Buffers buffers) {
+        return buffers == null ? null : buffers.pack;
     }
 
     @Override
     public void gemmParallel(boolean transA, boolean transB, int m, int n, int k,
                              float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                             float beta, float[] c, int cOff, int ldc, Executor executor, int parts) {
+                             float beta, float[] c, int cOff, int ldc, Executor executor, int parts,
+                             Buffers buffers) {
         GemmParallel.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                beta, c, cOff, ldc, executor, parts);
+                beta, c, cOff, ldc, executor, parts, buffers);
     }
 
     @Override
@@ -227,13 +245,21 @@ public final class VectorKernels implements Kernels {
     @Override
     public void gemmPacked(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
                            PackedOperand b, float beta, float[] c, int cOff, int ldc,
-                           float[] bias, int biasOff, int activation, PackBuffers buffers) {
+                           float[] bias, int biasOff, int activation, Buffers buffers) {
         if (b instanceof PackedPanelsBf16 half) {
             VectorGemm.multiplyPackedBf16(transA, m, alpha, a, aOff, lda, half, beta,
-                    c, cOff, ldc, bias, biasOff, activation, buffers);
+                    c, cOff, ldc, bias, biasOff, activation, pack(buffers));
             return;
         }
         VectorGemm.multiplyPacked(transA, m, alpha, a, aOff, lda, (PackedPanels) b, beta,
-                c, cOff, ldc, bias, biasOff, activation, buffers);
+                c, cOff, ldc, bias, biasOff, activation, pack(buffers));
+    }
+
+    @Override
+    public void gemmPackedParallel(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
+                                   PackedOperand b, float beta, float[] c, int cOff, int ldc,
+                                   Executor executor, int parts, Buffers buffers) {
+        GemmParallel.multiplyPacked(transA, m, alpha, a, aOff, lda, b, beta,
+                c, cOff, ldc, executor, parts, buffers);
     }
 }

@@ -40,16 +40,15 @@ final class VectorMse {
     private static final int PARTS = F.length() / D.length();
 
     static float loss(int rows, int cols, float[] p, int pOff, int ldp,
-                      float[] t, int tOff, int ldt) {
-        return lossAndGradient(rows, cols, p, pOff, ldp, t, tOff, ldt, null, 0, 0);
+                      float[] t, int tOff, int ldt, LaneSums s) {
+        return lossAndGradient(rows, cols, p, pOff, ldp, t, tOff, ldt, null, 0, 0, s);
     }
 
-    /** The loss, and {@code g = 2 (p - t) / n} unless {@code g} is null. */
+    /** The loss, and {@code g = 2 (p - t) / n} unless {@code g} is null; {@code s} cleared. */
     static float lossAndGradient(int rows, int cols, float[] p, int pOff, int ldp,
-                                 float[] t, int tOff, int ldt, float[] g, int gOff, int ldg) {
+                                 float[] t, int tOff, int ldt, float[] g, int gOff, int ldg, LaneSums s) {
         long n = (long) rows * cols;
         float nf = (float) n;
-        LaneSums s = LaneSums.ofThisThread();
         boolean contiguous = rows == 1 || ldp == cols && ldt == cols && (g == null || ldg == cols);
         for (long from = 0; from < n; from += CHUNK) {
             int len = (int) Math.min(CHUNK, n - from);

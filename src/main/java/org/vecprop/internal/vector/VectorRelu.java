@@ -4,8 +4,8 @@ import static org.vecprop.internal.Lanes.F;
 import static org.vecprop.internal.Lanes.L;
 
 import jdk.incubator.vector.FloatVector;
-import org.vecprop.internal.Scratch;
 import jdk.incubator.vector.VectorOperators;
+import org.vecprop.internal.Buffers;
 
 /**
  * Vector API ReLU kernels behind {@code org.vecprop.kernel.Relu}; arguments are validated there. Each row is a
@@ -89,8 +89,8 @@ final class VectorRelu {
     static void backwardWithBiasGradient(int rows, int cols, float[] z, int zOff, int ldz,
                                          float[] dy, int dyOff, int lddy,
                                          float[] dz, int dzOff, int lddz,
-                                         float[] db, int dbOff, boolean accumulate) {
-        float[] sum = accumulate ? Scratch.zeroedRow(cols) : db;
+                                         float[] db, int dbOff, boolean accumulate, Buffers buffers) {
+        float[] sum = accumulate ? Buffers.orThisThread(buffers).zeroedRow(cols) : db;
         int so = accumulate ? 0 : dbOff;
         if (!accumulate) {
             java.util.Arrays.fill(db, dbOff, dbOff + cols, 0f);

@@ -8,6 +8,7 @@ import static org.vecprop.internal.SoftmaxOrder.LANES;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import org.vecprop.internal.Buffers;
 import org.vecprop.internal.SoftmaxOrder;
 import org.vecprop.internal.math.FloatExp;
 import org.vecprop.internal.math.VectorFloatExp;
@@ -45,8 +46,9 @@ import org.vecprop.internal.math.VectorFloatLog;
  * and B's caller holds log1p and scalar code only.
  *
  * <p>Vectors wider than 16 lanes (1024-bit and wider SVE) would not fit the 16 row lanes: there
- * {@link VectorKernels} runs the scalar implementation (the same bits). Scratch is per thread,
- * about {@code 5 KB + 2112 L} bytes (39 KB at 512 bits), allocated on a thread's first call.
+ * {@link VectorKernels} runs the scalar implementation (the same bits). Scratch, about
+ * {@code 5 KB + 2112 L} bytes (39 KB at 512 bits), is kept in the call's {@link Buffers}: the
+ * caller's workspace, or this thread's, made on its first call.
  */
 final class VectorSoftmax {
     private VectorSoftmax() {}
@@ -71,16 +73,20 @@ final class VectorSoftmax {
         final float[] foldE = new float[LANES * L], foldD = new float[LANES * L], label = new float[L];
     }
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** The call's scratch, kept in its buffers (null: this thread's). */
+    private static Scratch scratch(Buffers buffers) {
+        return Buffers.orThisThread(buffers).slot(Buffers.SOFTMAX, Scratch::new);
+    }
 
     // ------------------------------------------------------------------ entry points
 
-    static void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy, boolean log) {
+    static void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy, boolean log,
+                        Buffers buffers) {
         if (log) {
-            runWithLog(LOG_SOFTMAX, rows, cols, x, xOff, ldx, null, 0, y, yOff, ldy, 1f, 0f);
+            runWithLog(LOG_SOFTMAX, rows, cols, x, xOff, ldx, null, 0, y, yOff, ldy, 1f, 0f, buffers);
             return;
         }
-        Scratch s = SCRATCH.get();
+        Scratch s = scratch(buffers);
         for (int i0 = 0; i0 < rows; i0 += BLOCK) { // phases A and C: softmax needs no log
             int b = Math.min(BLOCK, rows - i0);
             if (cols < L) {
@@ -95,9 +101,10 @@ final class VectorSoftmax {
     }
 
     static double crossEntropy(int rows, int classes, float[] z, int zOff, int ldz, int[] labels, int labelsOff,
-                               float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing) {
+                               float[] dz, int dzOff, int lddz, float gradScale, float labelSmoothing,
+                               Buffers buffers) {
         return runWithLog(CROSS_ENTROPY, rows, classes, z, zOff, ldz, labels, labelsOff, dz, dzOff, lddz, gradScale,
-                labelSmoothing);
+                labelSmoothing, buffers);
     }
 
     /**
@@ -113,8 +120,8 @@ final class VectorSoftmax {
      */
     private static double runWithLog(int kind, int rows, int n, float[] x, int xOff, int ldx, int[] labels,
                                      int labelsOff, float[] out, int oOff, int ldo, float gradScale,
-                                     float labelSmoothing) {
-        Scratch s = SCRATCH.get();
+                                     float labelSmoothing, Buffers buffers) {
+        Scratch s = scratch(buffers);
         boolean ce = kind == CROSS_ENTROPY, smoothing = ce && labelSmoothing > 0f, narrow = n < L;
         float a = 1f - labelSmoothing, bOff = labelSmoothing / n;
         double loss = 0;

@@ -19,9 +19,8 @@ final class VectorStats {
 
     private static final int LANES = LaneSums.LANES, CHUNK = LaneSums.CHUNK;
 
-    static void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out) {
+    static void summarize(int rows, int cols, float[] x, int xOff, int ldx, double[] out, LaneSums s) {
         long n = (long) rows * cols;
-        LaneSums s = LaneSums.ofThisThread();
         boolean contiguous = rows == 1 || ldx == cols;
         float max = 0f;
         long nonFinite = 0, inf = 0;

@@ -142,7 +142,7 @@ class GemmBlockingTest {
             float[] c0 = Values.random(rnd, cOff + m * ldc, 0, 1f);
             float[] actual = c0.clone(), expected = c0.clone(), scalar = c0.clone();
             PackedMatrix packed = PackedMatrix.pack(tb, k, n, b, bOff, ldb);
-            Gemm.multiply(ta, m, 1.5f, a, aOff, lda, packed, 0.5f, actual, cOff, ldc);
+            Gemm.multiplyPacked(ta, m, 1.5f, a, aOff, lda, packed, 0.5f, actual, cOff, ldc);
             ReferenceGemm.multiply(ta, tb, m, n, k, 1.5f, a, aOff, lda, b, bOff, ldb, 0.5f, expected, cOff, ldc);
             ScalarKernels.INSTANCE.gemm(ta, tb, m, n, k, 1.5f, a, aOff, lda, b, bOff, ldb, 0.5f, scalar,
                     cOff, ldc, null, 0, Kernels.IDENTITY, null);

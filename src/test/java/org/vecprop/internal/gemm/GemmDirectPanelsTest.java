@@ -60,7 +60,7 @@ class GemmDirectPanelsTest {
                 expected, 0, ldc, null, 0, Kernels.IDENTITY, null);
         float[] actual = c0.clone();
         if (packed) {
-            Gemm.multiply(transA, m, 0.75f, a, 0, lda, PackedMatrix.pack(false, k, n, b, 0, ldb), beta,
+            Gemm.multiplyPacked(transA, m, 0.75f, a, 0, lda, PackedMatrix.pack(false, k, n, b, 0, ldb), beta,
                     actual, 0, ldc);
         } else {
             Gemm.multiply(transA, false, m, n, k, 0.75f, a, 0, lda, b, 0, ldb, beta, actual, 0, ldc);

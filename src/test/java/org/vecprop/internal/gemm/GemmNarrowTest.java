@@ -98,7 +98,7 @@ class GemmNarrowTest {
                             }
                             PackedMatrix packed = PackedMatrix.pack(false, k, n, b, 0, n);
                             float[] viaPacked = c0.clone();
-                            Gemm.multiplyBiasActivation(transA, m, 1.25f, a, 0, lda, packed, beta,
+                            Gemm.multiplyPackedBiasActivation(transA, m, 1.25f, a, 0, lda, packed, beta,
                                     viaPacked, 0, ldc, bias, 1, act);
                             Compare.sameArray(scalar, viaPacked, what + " packed B");
                         }

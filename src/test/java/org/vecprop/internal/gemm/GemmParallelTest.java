@@ -25,13 +25,18 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.PackedMatrix;
 import org.vecprop.kernel.Simd;
+import org.vecprop.kernel.Workspace;
 
 /**
  * The parallel GEMM against every kind of executor fault an embedding application can hand it:
  * each call must return the single-threaded call's bits, never hang, and write nothing into C
  * after it returns (checked by overwriting C with a sentinel right after the call and letting
- * every task the executor still holds run: the sentinel must survive).
+ * every task the executor still holds run: the sentinel must survive). Every fault is run
+ * against each parallel form: {@code multiplyParallel} and {@code multiplyPackedParallel}, each
+ * with this thread's buffers and with a caller's workspace (one workspace reused by every call
+ * of a run, so a task that touched it late would show).
  *
  * <p>Every test has a timeout on a separate thread, so a hang fails instead of blocking the run.
  */
@@ -40,7 +45,8 @@ class GemmParallelTest {
 
     /** A problem and its single-threaded result. */
     record Problem(boolean transA, boolean transB, int m, int n, int k, float[] a, int lda,
-                   float[] b, int ldb, float beta, float[] c0, int ldc, float[] expected) {
+                   float[] b, int ldb, float beta, float[] c0, int ldc, float[] expected,
+                   PackedMatrix packed) {
         static Problem of(long seed, boolean transA, boolean transB, int m, int n, int k, float beta) {
             Random rnd = new Random(seed);
             int lda = (transA ? m : k) + 1, ldb = (transB ? k : n) + 2, ldc = n + 3;
@@ -48,7 +54,8 @@ class GemmParallelTest {
             float[] c0 = random(rnd, m * ldc);
             float[] expected = c0.clone();
             Gemm.multiply(transA, transB, m, n, k, 1.25f, a, 0, lda, b, 0, ldb, beta, expected, 0, ldc);
-            return new Problem(transA, transB, m, n, k, a, lda, b, ldb, beta, c0, ldc, expected);
+            return new Problem(transA, transB, m, n, k, a, lda, b, ldb, beta, c0, ldc, expected,
+                    PackedMatrix.pack(transB, k, n, b, 0, ldb));
         }
 
         /** Runs the parallel call into a fresh copy of C and returns it. */
@@ -59,8 +66,21 @@ class GemmParallelTest {
         }
 
         void runParallel(Executor executor, int parts, float[] c) {
-            Gemm.multiplyParallel(transA, transB, m, n, k, 1.25f, a, 0, lda, b, 0, ldb, beta, c, 0, ldc,
-                    executor, parts);
+            runParallel(executor, parts, c, Form.PLAIN, null);
+        }
+
+        /** One of the parallel forms; {@code ws} for the forms that take a workspace. */
+        void runParallel(Executor executor, int parts, float[] c, Form form, Workspace ws) {
+            switch (form) {
+                case PLAIN -> Gemm.multiplyParallel(transA, transB, m, n, k, 1.25f, a, 0, lda, b, 0, ldb,
+                        beta, c, 0, ldc, executor, parts);
+                case WORKSPACE -> Gemm.multiplyParallel(transA, transB, m, n, k, 1.25f, a, 0, lda, b, 0,
+                        ldb, beta, c, 0, ldc, executor, parts, ws);
+                case PACKED -> Gemm.multiplyPackedParallel(transA, m, 1.25f, a, 0, lda, packed, beta, c, 0,
+                        ldc, executor, parts);
+                case PACKED_WORKSPACE -> Gemm.multiplyPackedParallel(transA, m, 1.25f, a, 0, lda, packed,
+                        beta, c, 0, ldc, executor, parts, ws);
+            }
         }
 
         @Override
@@ -85,18 +105,27 @@ class GemmParallelTest {
             Problem.of(4, true, true, 64, 48, 130, -1f),
             Problem.of(5, false, true, 120, 100, 300, 0.5f));
 
-    /** Every problem, parts 2..6: the single-threaded bits, and nothing written after returning. */
+    /** The parallel forms: plain and packed B, each without and with a caller's workspace. */
+    enum Form { PLAIN, WORKSPACE, PACKED, PACKED_WORKSPACE }
+
+    /**
+     * Every problem, parts 2..6, every form: the single-threaded bits, and nothing written after
+     * returning.
+     */
     static void checkAll(String what, Executor executor, Runnable quiesce) {
-        for (Problem p : PROBLEMS) {
-            for (int parts = 2; parts <= 6; parts++) {
-                float[] c = p.c0.clone();
-                p.runParallel(executor, parts, c);
-                assertArrayEquals(p.expected, c, what + ": " + p + ", " + parts + " parts");
-                Arrays.fill(c, -7f);   // a sentinel: any later write into C shows
-                quiesce.run();
-                for (int i = 0; i < c.length; i++) {
-                    assertEquals(-7f, c[i], what + ": " + p + ", " + parts + " parts: C[" + i
-                            + "] written after the call returned");
+        Workspace ws = new Workspace();
+        for (Form form : Form.values()) {
+            for (Problem p : PROBLEMS) {
+                for (int parts = 2; parts <= 6; parts++) {
+                    float[] c = p.c0.clone();
+                    p.runParallel(executor, parts, c, form, ws);
+                    assertArrayEquals(p.expected, c, what + ": " + form + " " + p + ", " + parts + " parts");
+                    Arrays.fill(c, -7f);   // a sentinel: any later write into C shows
+                    quiesce.run();
+                    for (int i = 0; i < c.length; i++) {
+                        assertEquals(-7f, c[i], what + ": " + form + " " + p + ", " + parts + " parts: C["
+                                + i + "] written after the call returned");
+                    }
                 }
             }
         }
@@ -265,6 +294,62 @@ class GemmParallelTest {
             });
         } finally {
             later.shutdownNow();
+        }
+    }
+
+    /**
+     * With bfloat16 weights ({@code PackedMatrix.packBfloat16}) the packed parallel product, cut
+     * by rows only (each piece widening the weights into its own buffers), gives the bits of the
+     * single-threaded packed product on the same matrix, with and without a workspace.
+     */
+    @Test
+    void thePackedParallelProductOnBfloat16WeightsGivesTheSingleThreadedBits() {
+        ExecutorService pool = Executors.newFixedThreadPool(3, GemmParallelTest::quiet);
+        try {
+            Workspace ws = new Workspace();
+            for (Problem p : PROBLEMS) {
+                PackedMatrix half = PackedMatrix.packBfloat16(p.transB, p.k, p.n, p.b, 0, p.ldb);
+                float[] expected = p.c0.clone();
+                Gemm.multiplyPacked(p.transA, p.m, 1.25f, p.a, 0, p.lda, half, p.beta, expected, 0, p.ldc);
+                for (int parts = 1; parts <= 6; parts++) {
+                    float[] c = p.c0.clone(), cw = p.c0.clone();
+                    Gemm.multiplyPackedParallel(p.transA, p.m, 1.25f, p.a, 0, p.lda, half, p.beta, c, 0,
+                            p.ldc, pool, parts);
+                    Gemm.multiplyPackedParallel(p.transA, p.m, 1.25f, p.a, 0, p.lda, half, p.beta, cw, 0,
+                            p.ldc, pool, parts, ws);
+                    assertArrayEquals(expected, c, p + ", " + parts + " parts, bfloat16");
+                    assertArrayEquals(expected, cw, p + ", " + parts + " parts, bfloat16, workspace");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * An executor whose {@code execute} makes a parallel call of its own on the calling thread,
+     * with the same workspace (or the same thread's buffers), while the outer call is using them:
+     * the inner call takes a fresh description of its pieces and packs into its threads' own
+     * buffers, so both calls return the single-threaded bits.
+     */
+    @Test
+    void anExecutorWhoseExecuteMakesAParallelCallOfItsOwnWithTheSameBuffers() {
+        Problem inner = PROBLEMS.get(1);
+        for (Form form : Form.values()) {
+            Workspace ws = new Workspace();
+            Executor reentrant = r -> {
+                float[] c = inner.c0.clone();
+                inner.runParallel(Runnable::run, 3, c, form, ws);
+                assertArrayEquals(inner.expected, c, form + ": the inner call");
+                r.run();
+            };
+            for (Problem p : PROBLEMS) {
+                for (int parts = 2; parts <= 4; parts++) {
+                    float[] c = p.c0.clone();
+                    p.runParallel(reentrant, parts, c, form, ws);
+                    assertArrayEquals(p.expected, c, form + " " + p + ", " + parts + " parts: the outer call");
+                }
+            }
         }
     }
 
@@ -523,35 +608,36 @@ class GemmParallelTest {
         return THREADS.getCurrentThreadAllocatedBytes();
     }
 
+    /**
+     * Every parallel form, 4 parts and 1, with an executor that allocates nothing of its own: the
+     * bytes 100 calls allocate, in total (not divided, which would hide anything under 100 B a
+     * call), must be 0 once warm.
+     */
     @Test
     void aParallelCallAllocatesNothingOnceItsThreadHasCalled() {
         Problem p = Problem.of(9, false, false, 64, 64, 64, 0f);
         float[] c = p.c0.clone();
         Executor direct = Runnable::run;   // no executor allocation of its own
-        long perCall = Long.MAX_VALUE;
-        for (int round = 0; round < 50 && perCall > 0; round++) {
-            for (int i = 0; i < 200; i++) {
-                p.runParallel(direct, 4, c);
+        Workspace ws = new Workspace();
+        StringBuilder report = new StringBuilder();
+        for (Form form : Form.values()) {
+            for (int parts : new int[] {4, 1}) {   // one part is the single-threaded call
+                long total = Long.MAX_VALUE;
+                for (int round = 0; round < 50 && total > 0; round++) {
+                    for (int i = 0; i < 200; i++) {
+                        p.runParallel(direct, parts, c, form, ws);
+                    }
+                    long before = allocated();
+                    for (int i = 0; i < 100; i++) {
+                        p.runParallel(direct, parts, c, form, ws);
+                    }
+                    total = allocated() - before;
+                }
+                report.append(form).append(", ").append(parts).append(" parts: ").append(total)
+                        .append(" B over 100 calls; ");
+                assertEquals(0, total, form + ", " + parts + " parts allocates: " + report);
             }
-            long before = allocated();
-            for (int i = 0; i < 100; i++) {
-                p.runParallel(direct, 4, c);
-            }
-            perCall = (allocated() - before) / 100;
         }
-        System.out.println("[vecprop] parallel GEMM, 4 parts, direct executor: " + perCall + " B per call");
-        assertEquals(0, perCall, "B per call, 4 parts");
-        long onePart = Long.MAX_VALUE;   // one part is the single-threaded call: nothing at all
-        for (int round = 0; round < 50 && onePart > 0; round++) {
-            for (int i = 0; i < 200; i++) {
-                p.runParallel(direct, 1, c);
-            }
-            long before = allocated();
-            for (int i = 0; i < 100; i++) {
-                p.runParallel(direct, 1, c);
-            }
-            onePart = allocated() - before;
-        }
-        assertEquals(0, onePart, "one part allocates");
+        System.out.println("[vecprop] parallel GEMM, direct executor: " + report);
     }
 }

@@ -156,7 +156,7 @@ class ScalarKernelsTest {
                     dzRef.data, dzRef.off, dzRef.ld);
             ReferenceBias.gradient(r, c, dzRef.data, dzRef.off, dzRef.ld, dbRef, dbOff, accumulate);
             S.reluBackwardWithBiasGradient(r, c, z.data, z.off, z.ld, dy.data, dy.off, dy.ld,
-                    dzMine.data, dzMine.off, dzMine.ld, dbMine, dbOff, accumulate);
+                    dzMine.data, dzMine.off, dzMine.ld, dbMine, dbOff, accumulate, null);
             Relu.backwardWithBiasGradient(r, c, z.data, z.off, z.ld, dy.data, dy.off, dy.ld,
                     dzPub.data, dzPub.off, dzPub.ld, dbPub, dbOff, accumulate);
             check(s + " dz", dz, dzRef, dzMine, dzPub, r, c);
@@ -211,12 +211,12 @@ class ScalarKernelsTest {
                 float[] dbMine = db.clone(), dbPub = db.clone(), dbRef = db.clone();
                 if (tanh) {
                     S.tanhBackwardWithBiasGradient(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld,
-                            dzMine.data, dzMine.off, dzMine.ld, dbMine, dbOff, accumulate);
+                            dzMine.data, dzMine.off, dzMine.ld, dbMine, dbOff, accumulate, null);
                     Tanh.backwardWithBiasGradient(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld,
                             dzPub.data, dzPub.off, dzPub.ld, dbPub, dbOff, accumulate);
                 } else {
                     S.sigmoidBackwardWithBiasGradient(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld,
-                            dzMine.data, dzMine.off, dzMine.ld, dbMine, dbOff, accumulate);
+                            dzMine.data, dzMine.off, dzMine.ld, dbMine, dbOff, accumulate, null);
                     Sigmoid.backwardWithBiasGradient(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld,
                             dzPub.data, dzPub.off, dzPub.ld, dbPub, dbOff, accumulate);
                 }
@@ -259,10 +259,10 @@ class ScalarKernelsTest {
                 String what = s + (log ? " log-softmax" : " softmax");
                 Window mine = out.copy(), pub = out.copy();
                 if (log) {
-                    S.logSoftmax(r, c, x.data, x.off, x.ld, mine.data, mine.off, mine.ld);
+                    S.logSoftmax(r, c, x.data, x.off, x.ld, mine.data, mine.off, mine.ld, null);
                     Softmax.logForward(r, c, x.data, x.off, x.ld, pub.data, pub.off, pub.ld);
                 } else {
-                    S.softmax(r, c, x.data, x.off, x.ld, mine.data, mine.off, mine.ld);
+                    S.softmax(r, c, x.data, x.off, x.ld, mine.data, mine.off, mine.ld, null);
                     Softmax.forward(r, c, x.data, x.off, x.ld, pub.data, pub.off, pub.ld);
                 }
                 Compare.sameArray(mine.data, pub.data, what + ": public kernel vs scalar");
@@ -292,7 +292,7 @@ class ScalarKernelsTest {
             }
             float g = mean ? (float) (1.0 / r) : 1f;
             Window mine = dz.copy(), pub = dz.copy();
-            double total = S.crossEntropy(r, c, z.data, z.off, z.ld, labels, 2, mine.data, mine.off, mine.ld, g, eps);
+            double total = S.crossEntropy(r, c, z.data, z.off, z.ld, labels, 2, mine.data, mine.off, mine.ld, g, eps, null);
             float loss = (float) (mean ? total / r : total);
             float pubLoss = CrossEntropy.lossAndGradient(r, c, z.data, z.off, z.ld, labels, 2, pub.data, pub.off, pub.ld,
                     mean ? Reduction.MEAN : Reduction.SUM, eps);
@@ -302,8 +302,8 @@ class ScalarKernelsTest {
             sameOutside(dz, mine, r, c, what);
             ClassificationBounds.crossEntropy(z.data, z.off, z.ld, r, c, labels, 2, eps, mean, loss,
                     mine.data, mine.off, mine.ld, what);
-            Compare.same(loss, (float) (mean ? S.crossEntropy(r, c, z.data, z.off, z.ld, labels, 2, null, 0, 0, g, eps) / r
-                    : S.crossEntropy(r, c, z.data, z.off, z.ld, labels, 2, null, 0, 0, g, eps)), what + ": loss without dz");
+            Compare.same(loss, (float) (mean ? S.crossEntropy(r, c, z.data, z.off, z.ld, labels, 2, null, 0, 0, g, eps, null) / r
+                    : S.crossEntropy(r, c, z.data, z.off, z.ld, labels, 2, null, 0, 0, g, eps, null)), what + ": loss without dz");
         });
     }
 
@@ -332,7 +332,7 @@ class ScalarKernelsTest {
             float scale = mean ? (float) (1.0 / n) : 1f;
             Window mine = g.copy(), pub = g.copy();
             double total = S.binaryCrossEntropy(r, c, x.data, x.off, x.ld, y.data, y.off, y.ld, w, 1,
-                    mine.data, mine.off, mine.ld, scale);
+                    mine.data, mine.off, mine.ld, scale, null);
             float loss = (float) (mean ? total / n : total);
             float pubLoss = BinaryCrossEntropy.lossAndGradient(r, c, x.data, x.off, x.ld, y.data, y.off, y.ld, w, 1,
                     pub.data, pub.off, pub.ld, mean ? Reduction.MEAN : Reduction.SUM);
@@ -386,13 +386,13 @@ class ScalarKernelsTest {
             Random rnd = new Random(s.seed());
             Window x = scaled(s.window(rnd, 0), 6f), out = s.window(rnd, 1);
             Window mine = out.copy(), pub = out.copy();
-            S.softmax(s.rows(), s.cols(), x.data, x.off, x.ld, mine.data, mine.off, mine.ld);
+            S.softmax(s.rows(), s.cols(), x.data, x.off, x.ld, mine.data, mine.off, mine.ld, null);
             Softmax.forward(s.rows(), s.cols(), x.data, x.off, x.ld, pub.data, pub.off, pub.ld);
             Compare.sameArray(mine.data, pub.data, s + ": softmax across chunks");
             int[] labels = new int[s.rows()];
             float[] dzMine = new float[s.rows() * s.cols()], dzPub = new float[s.rows() * s.cols()];
             double total = S.crossEntropy(s.rows(), s.cols(), x.data, x.off, x.ld, labels, 0, dzMine, 0, s.cols(),
-                    1f, 0.2f);
+                    1f, 0.2f, null);
             float loss = CrossEntropy.lossAndGradient(s.rows(), s.cols(), x.data, x.off, x.ld, labels, 0, dzPub, 0,
                     s.cols(), Reduction.SUM, 0.2f);
             Compare.same((float) total, loss, s + ": cross-entropy across chunks");
@@ -445,7 +445,7 @@ class ScalarKernelsTest {
 
             float[] dbRef = bias.clone(), dbMine = bias.clone(), dbPub = bias.clone();
             ReferenceBias.gradient(r, c, x.data, x.off, x.ld, dbRef, biasOff, accumulate);
-            S.biasGradient(r, c, x.data, x.off, x.ld, dbMine, biasOff, accumulate);
+            S.biasGradient(r, c, x.data, x.off, x.ld, dbMine, biasOff, accumulate, null);
             Bias.gradient(r, c, x.data, x.off, x.ld, dbPub, biasOff, accumulate);
             Compare.sameArray(dbRef, dbMine, s + " bias gradient: scalar vs reference");
             Compare.sameArray(dbMine, dbPub, s + " bias gradient: public kernel vs scalar");
@@ -479,7 +479,7 @@ class ScalarKernelsTest {
         Window p = s.window(rnd, 0), t = s.window(rnd, 1), g = s.window(rnd, 2);
         float expected = ReferenceMse.loss(r, c, p.data, p.off, p.ld, t.data, t.off, t.ld);
 
-        float loss = S.mseLoss(r, c, p.data, p.off, p.ld, t.data, t.off, t.ld);
+        float loss = S.mseLoss(r, c, p.data, p.off, p.ld, t.data, t.off, t.ld, null);
         // Mse's stated bound: relative 40 * 2^-24 (plus one subnormal step).
         Compare.close(expected, loss, 40 * Compare.U * Math.abs(expected) + Float.MIN_VALUE, s + " loss");
         Compare.same(Mse.loss(r, c, p.data, p.off, p.ld, t.data, t.off, t.ld), loss,
@@ -489,7 +489,7 @@ class ScalarKernelsTest {
         float lossRef = ReferenceMse.lossAndGradient(r, c, p.data, p.off, p.ld, t.data, t.off, t.ld,
                 gRef.data, gRef.off, gRef.ld);
         float loss2 = S.mseLossAndGradient(r, c, p.data, p.off, p.ld, t.data, t.off, t.ld,
-                gMine.data, gMine.off, gMine.ld);
+                gMine.data, gMine.off, gMine.ld, null);
         float lossPub = Mse.lossAndGradient(r, c, p.data, p.off, p.ld, t.data, t.off, t.ld,
                 gPub.data, gPub.off, gPub.ld);
         Compare.same(expected, lossRef, s + " reference loss in both forms");
@@ -522,7 +522,7 @@ class ScalarKernelsTest {
         Window x = s.window(rnd, 0);
         double[] ref = {-1, -1, -1, -1, 42, 43}, mine = ref.clone(), pub = ref.clone();
         ReferenceStats.summarize(r, c, x.data, x.off, x.ld, ref);
-        S.summarize(r, c, x.data, x.off, x.ld, mine);
+        S.summarize(r, c, x.data, x.off, x.ld, mine, null);
         Stats.summarize(r, c, x.data, x.off, x.ld, pub);
         // Stats: the counts and the maximum exactly; the sum of squares within the order's
         // bound. Each float lane sums at most CHUNK / LANES non-negative terms per chunk, one FMA
@@ -688,7 +688,7 @@ class ScalarKernelsTest {
             Operands o = Operands.of(c, false);
             float[] mine = o.c().clone(), pub = o.c().clone();
             S.gemmParallel(c.transA(), c.transB(), c.m(), c.n(), c.k(), c.alpha(), o.a(), o.aOff(), o.lda(),
-                    o.b(), o.bOff(), o.ldb(), c.beta(), mine, o.cOff(), o.ldc(), Runnable::run, parts);
+                    o.b(), o.bOff(), o.ldb(), c.beta(), mine, o.cOff(), o.ldc(), Runnable::run, parts, null);
             Gemm.multiplyParallel(c.transA(), c.transB(), c.m(), c.n(), c.k(), c.alpha(),
                     o.a(), o.aOff(), o.lda(), o.b(), o.bOff(), o.ldb(), c.beta(), pub, o.cOff(), o.ldc(),
                     Runnable::run, parts);
@@ -713,7 +713,7 @@ class ScalarKernelsTest {
             S.gemmPacked(c.transA(), c.m(), c.alpha(), o.a(), o.aOff(), o.lda(), packed, c.beta(),
                     mine, o.cOff(), o.ldc(), o.bias(), o.biasOff(), ForcedPath.code(f.activation()), null);
             PackedMatrix b = PackedMatrix.pack(c.transB(), c.k(), c.n(), o.b(), o.bOff(), o.ldb());
-            Gemm.multiplyBiasActivation(c.transA(), c.m(), c.alpha(), o.a(), o.aOff(), o.lda(), b,
+            Gemm.multiplyPackedBiasActivation(c.transA(), c.m(), c.alpha(), o.a(), o.aOff(), o.lda(), b,
                     c.beta(), pub, o.cOff(), o.ldc(), o.bias(), o.biasOff(), f.activation());
             Compare.sameArray(mine, pub, f + " packed: public kernel vs scalar");
             checkAgainstReference(f, o, mine, c.transB());

@@ -1,4 +1,4 @@
-package org.vecprop.kernel;
+package org.vecprop.selftest;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.LongSupplier;
+import org.vecprop.kernel.Gemm;
 
 /**
  * A check of every kernel on this machine, this JDK and this JIT, for people who deploy on a
@@ -28,7 +29,7 @@ import java.util.function.LongSupplier;
  * supports, run it once per width (the repository's {@code scripts/selftest} does).
  *
  * <p>Run it as {@code java --add-modules jdk.incubator.vector -cp vecprop.jar
- * org.vecprop.kernel.SelfTest} (add {@code -XX:MaxVectorSize=32} or {@code 16} for narrower
+ * org.vecprop.selftest.SelfTest} (add {@code -XX:MaxVectorSize=32} or {@code 16} for narrower
  * widths, or leave out the module for the scalar path), or call {@link #run()} from an
  * application's start-up checks. It takes seconds, uses the common fork-join pool for the
  * parallel GEMM, and allocates freely.
@@ -136,7 +137,7 @@ public final class SelfTest {
         }
         text.append("  warm-up: ").append(warmUp).append('\n');
         for (Map.Entry<String, long[]> e : checks.tally.entrySet()) {
-            text.append(String.format("  %-30s %5d checks, %d failed%n", e.getKey(), e.getValue()[0], e.getValue()[1]));
+            text.append(String.format("  %-38s %5d checks, %d failed%n", e.getKey(), e.getValue()[0], e.getValue()[1]));
         }
         if (!passed) {
             text.append("  first failures:\n");

@@ -1,4 +1,4 @@
-package org.vecprop.kernel;
+package org.vecprop.selftest;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.vecprop.kernel.Simd;
 
 /**
  * The facts about this machine and JVM that decide which code the kernels run, as lines of

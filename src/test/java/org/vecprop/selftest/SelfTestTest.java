@@ -1,4 +1,4 @@
-package org.vecprop.kernel;
+package org.vecprop.selftest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,16 @@ import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.vecprop.kernel.Activation;
+import org.vecprop.kernel.Bias;
+import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.Mse;
+import org.vecprop.kernel.Relu;
+import org.vecprop.kernel.Sigmoid;
+import org.vecprop.kernel.Simd;
+import org.vecprop.kernel.Stats;
+import org.vecprop.kernel.Tanh;
+import org.vecprop.kernel.Update;
 
 /**
  * The self-test passes on this JVM at this width, and fails, naming the kernel, when its oracle
@@ -46,7 +56,7 @@ class SelfTestTest {
         assertTrue(report.text().startsWith("vecprop self-test: PASS, "), report.text());
         assertTrue(report.text().contains(Simd.description()), "the report names the path taken");
         assertTrue(report.text().contains("JDK: "), "and the machine's facts");
-        assertEquals(20, failuresByKernel(report).size(), "every kernel entry point is checked (16 + sigmoid and tanh, forward and backward)");
+        assertEquals(23, failuresByKernel(report).size(), "every kernel entry point is checked (19, the 3 packed-B forms among them, + sigmoid and tanh, forward and backward)");
     }
 
     @Test
@@ -298,7 +308,9 @@ class SelfTestTest {
         // 15 fixed shapes in 4 transposes and 6 random problems; 9 grids with 4 mixes of special
         // values and 6 random shapes
         for (String op : new String[] {"Gemm.multiply", "Gemm.multiply(workspace)", "Gemm.multiplyParallel",
-                                       "Gemm.multiply(MemorySegment)"}) {
+                                       "Gemm.multiply(MemorySegment)", "Gemm.multiplyPacked",
+                                       "Gemm.multiplyPackedParallel(workspace)",
+                                       "Gemm.multiplyPacked(MemorySegment)"}) {
             assertTrue(text.matches("(?s).*\\n  " + java.util.regex.Pattern.quote(op) + " +66 checks, 0 failed\\n.*"),
                     op + "\n" + text);
         }

@@ -1,4 +1,4 @@
-package org.vecprop.kernel;
+package org.vecprop.selftest;
 
 import org.vecprop.reference.ReferenceBias;
 import org.vecprop.reference.ReferenceGemm;

@@ -1,4 +1,4 @@
-package org.vecprop.kernel;
+package org.vecprop.selftest;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -10,6 +10,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
+import org.vecprop.kernel.Activation;
+import org.vecprop.kernel.Bias;
+import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.Workspace;
+import org.vecprop.kernel.Mse;
+import org.vecprop.kernel.PackedMatrix;
+import org.vecprop.kernel.Relu;
+import org.vecprop.kernel.Sigmoid;
+import org.vecprop.kernel.Simd;
+import org.vecprop.kernel.Stats;
+import org.vecprop.kernel.Tanh;
+import org.vecprop.kernel.Update;
 
 /**
  * The comparisons {@link SelfTest} makes: each public kernel against the oracle on generated
@@ -18,7 +30,8 @@ import java.util.concurrent.Executor;
  *   <li>GEMM: per element within {@code (2k + 5) * 2^-24 * (|alpha| sum|a b| + |beta c|)}, plus
  *       {@code (2k + 5) * 2^-150 * (1 + |alpha|)} for roundings among the subnormals; NaN where
  *       the oracle has NaN, the same infinity where it has one; C outside the window untouched;
- *       the workspace, parallel and MemorySegment entry points bit-identical to the plain call.
+ *       the workspace, parallel and MemorySegment entry points, and those with B packed
+ *       beforehand, bit-identical to the plain call.
  *       The fused bias and ReLU: that bound, plus {@code 2 * 2^-24 * (|z| + |bias|)}.</li>
  *   <li>ReLU, its mask and backward, bias add and gradient, MSE gradient, SGD: bit-identical.</li>
  *   <li>Sigmoid and tanh, forward and backward from the stored activation: within the ulp
@@ -182,17 +195,28 @@ final class SelfTestChecks {
         Gemm.multiply(ta, tb, m, n, k, alpha, a, 0, lda, b, 0, ldb, beta, actual, cOff, ldc);
         float[] withWorkspace = c0.clone();
         Gemm.multiply(ta, tb, m, n, k, alpha, a, 0, lda, b, 0, ldb, beta, withWorkspace, cOff, ldc,
-                new GemmWorkspace());
+                new Workspace());
         float[] parallel = c0.clone();
+        int parts = 1 + rnd.nextInt(4);
         Gemm.multiplyParallel(ta, tb, m, n, k, alpha, a, 0, lda, b, 0, ldb, beta, parallel, cOff, ldc,
-                executor, 1 + rnd.nextInt(4));
-        float[] segment;
+                executor, parts);
+        // B packed beforehand: the same bits as the plain call, in every form.
+        PackedMatrix packed = PackedMatrix.pack(tb, k, n, b, 0, ldb);
+        float[] viaPacked = c0.clone();
+        Gemm.multiplyPacked(ta, m, alpha, a, 0, lda, packed, beta, viaPacked, cOff, ldc);
+        float[] packedParallel = c0.clone();
+        Gemm.multiplyPackedParallel(ta, m, alpha, a, 0, lda, packed, beta, packedParallel, cOff, ldc,
+                executor, parts, new Workspace());
+        float[] segment, packedSegment;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sa = arena.allocateFrom(ValueLayout.JAVA_FLOAT, a);
             MemorySegment sb = arena.allocateFrom(ValueLayout.JAVA_FLOAT, b);
             MemorySegment sc = arena.allocateFrom(ValueLayout.JAVA_FLOAT, c0);
             Gemm.multiply(ta, tb, m, n, k, alpha, sa, 0, lda, sb, 0, ldb, beta, sc, cOff, ldc);
             segment = sc.toArray(ValueLayout.JAVA_FLOAT);
+            MemorySegment sp = arena.allocateFrom(ValueLayout.JAVA_FLOAT, c0);
+            Gemm.multiplyPacked(ta, m, alpha, sa, 0, lda, packed, beta, sp, cOff, ldc);
+            packedSegment = sp.toArray(ValueLayout.JAVA_FLOAT);
         }
         if (!compare) {
             return;
@@ -219,6 +243,9 @@ final class SelfTestChecks {
         record("Gemm.multiply(workspace)", describe(shape, sameBits(actual, withWorkspace)));
         record("Gemm.multiplyParallel", describe(shape, sameBits(actual, parallel)));
         record("Gemm.multiply(MemorySegment)", describe(shape, sameBits(actual, segment)));
+        record("Gemm.multiplyPacked", describe(shape, sameBits(actual, viaPacked)));
+        record("Gemm.multiplyPackedParallel(workspace)", describe(shape, sameBits(actual, packedParallel)));
+        record("Gemm.multiplyPacked(MemorySegment)", describe(shape, sameBits(actual, packedSegment)));
     }
 
     private static String describe(String shape, String problem) {
