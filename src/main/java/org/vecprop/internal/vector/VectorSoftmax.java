@@ -9,6 +9,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import org.vecprop.internal.SoftmaxOrder;
+import org.vecprop.internal.math.FloatExp;
 import org.vecprop.internal.math.FloatLog;
 import org.vecprop.internal.math.VectorFloatExp;
 import org.vecprop.internal.math.VectorFloatLog;
@@ -57,6 +58,8 @@ final class VectorSoftmax {
         /** Narrow rows: columns (x, then e or the outputs), the e and d fold slots, per-lane values. */
         final float[] cols = new float[L * L], foldE = new float[LANES * L], foldD = new float[LANES * L];
         final float[] max = new float[L], dLabel = new float[L], label = new float[L], loss = new float[L];
+        /** Narrow rows: each lane's z = (c - 1) + S, and log1p(z) of it. */
+        final float[] z = new float[L], lse = new float[L];
         /** Results of the last wide row: its maximum, count of maxima, sums. */
         float m;
         int c;
@@ -166,11 +169,21 @@ final class VectorSoftmax {
             }
         }
         if (bound < n) { // the last vector: elements bound .. n-1 are new
-            FloatVector e = VectorFloatExp.exp(lastX.sub(m));
+            // Their e_j by the scalar exp, the same bits as the vector exp's lanes: a second
+            // vector exp here was past C2's inlining budget (the loop's exp is inlined first), so
+            // it stayed a call, and a vector passed to or returned from a call is a heap object:
+            // two per row, on every call, measured. tailE's first lanes (last .. bound-1, used
+            // only when out is written) are the loop's, from out.
             lastX.intoArray(s.tailX, 0);
-            e.intoArray(s.tailE, 0);
-            if (out != null) {
-                e.intoArray(out, oi + last); // rewrites last .. bound-1 with the same bits
+            for (int j = last; j < n; j++) {
+                if (j >= bound) {
+                    s.tailE[j - last] = FloatExp.exp(s.tailX[j - last] - m);
+                    if (out != null) {
+                        out[oi + j] = s.tailE[j - last];
+                    }
+                } else if (out != null) {
+                    s.tailE[j - last] = out[oi + j];
+                }
             }
             for (int j = bound; j < n; j++) {
                 float v = s.tailX[j - last];
@@ -301,13 +314,17 @@ final class VectorSoftmax {
                 FloatVector.fromArray(F, cols, j * L).mul(inv).intoArray(cols, j * L);
             }
         } else if (kind == LOG_SOFTMAX) {
-            FloatVector lse = VectorFloatLog.log1p(z);
+            z.intoArray(s.z, 0);
+            log1pLanes(g, s);
+            FloatVector lse = FloatVector.fromArray(F, s.lse, 0);
             for (int j = 0; j < n; j++) {
                 FloatVector.fromArray(F, cols, j * L).sub(m).sub(lse).intoArray(cols, j * L);
             }
         } else {
             float a = 1f - labelSmoothing, b = labelSmoothing / n;
-            FloatVector lse = VectorFloatLog.log1p(z);
+            z.intoArray(s.z, 0);
+            log1pLanes(g, s);
+            FloatVector lse = FloatVector.fromArray(F, s.lse, 0);
             FloatVector dLabel = FloatVector.fromArray(F, s.dLabel, 0);
             FloatVector loss = smoothing
                     ? FloatVector.fromArray(F, foldD, 0).fma(FloatVector.broadcast(F, -b),
@@ -330,6 +347,23 @@ final class VectorSoftmax {
             for (int j = 0; j < n; j++) {
                 y[yi + j] = cols[j * L + r];
             }
+        }
+    }
+
+    /**
+     * s.lse = log1p(s.z) on the first g lanes (the rest are padding, never stored), lane by lane
+     * with the scalar {@link FloatLog#log1p}, as the wide rows take it per row: on each lane the
+     * same bits as {@link VectorFloatLog#log1p}, which narrowBlock does not call. A vector handed
+     * to or returned from a method C2 has not inlined is a heap object, and C2 left that log1p a
+     * call in narrowBlock (its inlining budget spent on the exp of the loop before it) or, when
+     * it was inlined, left log1p's own core a call (its profile looked cold after a tier-2
+     * compile on a busy machine): 192 to 384 bytes per block of rows on every call, measured.
+     * Arrays in, nothing out: whether C2 inlines this or not, no vector crosses a call. One
+     * scalar log1p per row; the row's exps stay vector lanes.
+     */
+    private static void log1pLanes(int g, Scratch s) {
+        for (int r = 0; r < g; r++) {
+            s.lse[r] = FloatLog.log1p(s.z[r]);
         }
     }
 
