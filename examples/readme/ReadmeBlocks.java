@@ -8,11 +8,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Cuts README.md into its fenced code blocks and writes each Java block out as a source file that
- * compiles on its own, so scripts/check-consumer can compile and run every one of them (a README
- * whose code does not compile as pasted is a bug).
+ * Cuts a Markdown page (README.md, docs/running.md) into its fenced code blocks and writes each
+ * Java block out as a source file that compiles on its own, so scripts/check-consumer can compile
+ * and run every one of them (a page whose code does not compile as pasted is a bug). The blocks
+ * run in a folder of their own that holds {@code model.safetensors} (see TorchStateDict.java), so
+ * a block may read that file as a reader's program would read theirs.
  *
- * <p>Usage: {@code java ReadmeBlocks.java README.md OUTDIR}. Writes {@code OUTDIR/blocks.tsv}, one
+ * <p>Usage: {@code java ReadmeBlocks.java PAGE.md OUTDIR}. Writes {@code OUTDIR/blocks.tsv}, one
  * line per fenced block: {@code index, README line, language, kind, path, main class, marker,
  * module} ("-" for none), and the files it names, under OUTDIR.
  *
@@ -60,7 +62,7 @@ public final class ReadmeBlocks {
      */
     public static void main(String[] args) throws IOException {
         if (args.length != 2) {
-            System.err.println("usage: java ReadmeBlocks.java README.md OUTDIR");
+            System.err.println("usage: java ReadmeBlocks.java PAGE.md OUTDIR");
             System.exit(2);
         }
         List<Block> blocks = parse(Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8));
@@ -220,7 +222,7 @@ public final class ReadmeBlocks {
             body.append("        ").append(lines.get(i)).append('\n');
         }
         return "package " + pkg + ";\n\n" + imports
-                + "\n/** README.md's block at line " + fenceLine + ", as the body of main. */\n"
+                + "\n/** The page's block at line " + fenceLine + ", as the body of main. */\n"
                 + "public final class Block {\n"
                 + "    private Block() {}\n\n"
                 + "    /**\n     * The block.\n     *\n     * @param args not used\n"

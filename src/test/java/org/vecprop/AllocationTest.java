@@ -11,6 +11,7 @@ import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.BinaryCrossEntropy;
 import org.vecprop.kernel.CrossEntropy;
 import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.PackedMatrix;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.Reduction;
 import org.vecprop.kernel.Relu;
@@ -93,7 +94,28 @@ class AllocationTest {
         ops.put("Gemm packed NN", () -> Gemm.multiply(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
         ops.put("Gemm packed TT beta=1", () -> Gemm.multiply(true, true, n, n, n, 1f, a, 0, n, b, 0, n, 1f, c, 0, n));
         ops.put("Gemm direct", () -> Gemm.multiply(false, false, 2, n, n, 1f, a, 0, n, b, 0, n, 0.5f, c, 0, n));
+        ops.put("Gemm direct 16 rows", () -> Gemm.multiply(false, false, 16, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
+        ops.put("Gemm direct 13 rows TN beta=1", () -> Gemm.multiply(true, false, 13, n, n, 1f, a, 0, n, b, 0, n, 1f, c, 0, n));
+        ops.put("Gemm short depth NT", () -> Gemm.multiply(false, true, n, n, 10, 1f, a, 0, n, b, b.length - (n - 1) * n - 10, n, 0f, c, 0, n));
         ops.put("Gemm direct NT", () -> Gemm.multiply(false, true, 3, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
+        // Narrow C (10 columns): masked loads and stores; the offsets put the last row of B and
+        // of C at the very end of their arrays, where a masked access takes its checked form.
+        int bEnd = b.length - ((n - 1) * n + 10), cEnd = c.length - ((n - 1) * n + 10);
+        ops.put("Gemm narrow NN beta=0.5", () -> Gemm.multiply(false, false, n, 10, n, 1f, a, 0, n, b, bEnd, n, 0.5f, c, cEnd, n));
+        ops.put("Gemm narrow TN bias+relu", () -> Gemm.multiplyBiasActivation(true, false, n, 10, n, 1f, a, 0, n, b, bEnd, n, 0f, c, cEnd, n, bias, 0, Activation.RELU));
+        ops.put("Gemm narrow NT", () -> Gemm.multiply(false, true, n, 10, n, 1f, a, 0, n, b, 0, n, 1f, c, cEnd, n));
+        PackedMatrix packedNarrow = PackedMatrix.pack(false, n, 10, b, 0, n), packedWide = PackedMatrix.pack(true, n, n, b, 0, n);
+        ops.put("Gemm packed B, narrow TN", () -> Gemm.multiply(true, n, 1f, a, 0, n, packedNarrow, 0f, c, cEnd, n));
+        ops.put("Gemm packed B", () -> Gemm.multiply(false, n, 1f, a, 0, n, packedWide, 1f, c, 0, n));
+        ops.put("Gemm packed B, 1 row", () -> Gemm.multiply(true, 1, 1f, a, 0, n, packedWide, 0f, c, 0, n));
+        ops.put("Gemm packed B, 3 rows", () -> Gemm.multiply(false, 3, 1f, a, 0, n, packedWide, 0.5f, c, 0, n));
+        ops.put("Gemm packed B, 12 rows", () -> Gemm.multiply(false, 12, 1f, a, 0, n, packedWide, 0f, c, 0, n));
+        PackedMatrix half = PackedMatrix.packBfloat16(false, n, 8 * n, new float[n * 8 * n], 0, 8 * n), halfNarrow = PackedMatrix.packBfloat16(true, n, 10, b, 0, n);
+        float[] wide = new float[n * 8 * n];
+        ops.put("Gemm bfloat16 weights, 1 row", () -> Gemm.multiply(false, 1, 1f, a, 0, n, half, 0f, wide, 0, 8 * n));
+        ops.put("Gemm bfloat16 weights, 3 rows", () -> Gemm.multiply(false, 3, 1f, a, 0, n, half, 1f, wide, 0, 8 * n));
+        ops.put("Gemm bfloat16 weights, 20 rows", () -> Gemm.multiply(true, 20, 1f, a, 0, n, half, 0f, wide, 0, 8 * n));
+        ops.put("Gemm bfloat16 weights, narrow", () -> Gemm.multiply(false, n, 1f, a, 0, n, halfNarrow, 0f, c, 0, n));
         ops.put("Gemm tiny", () -> Gemm.multiply(false, false, 1, 2, 2, 1f, tiny, 0, 2, tinyW, 0, 2, 0f, tinyOut, 0, 2));
         ops.put("Gemm fused bias+relu", () -> Gemm.multiplyBiasActivation(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, bias, 0, Activation.RELU));
         ops.put("Gemm fused bias+sigmoid", () -> Gemm.multiplyBiasActivation(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n, bias, 0, Activation.SIGMOID));

@@ -103,6 +103,9 @@ class SameBitsTest {
     static Map<String, String> hashes() {
         Map<String, String> hashes = new LinkedHashMap<>();
         hashes.put("reference", hash());
+        Digest d = new Digest();
+        classifierTraining(d);
+        hashes.put("classifier-training", d.hex());
         return hashes;
     }
 
@@ -252,6 +255,68 @@ class SameBitsTest {
         for (Parameter p : smooth.parameters()) {
             float[] values = new float[p.size()];
             p.copyTo(values, 0);
+            d.add(values);
+        }
+    }
+
+    /**
+     * What a classifier's and a scorer's training compute: 60 AdamW steps of a 784-256-128-10 ReLU
+     * classifier with softmax cross-entropy (label smoothing, the fused loss and gradient), a
+     * cosine schedule, the probabilities of its last batch, then 30 Adam (L2) steps of a scorer
+     * with binary cross-entropy and positive weights; every loss, the final parameters and the
+     * optimizers' moments, hashed.
+     */
+    static void classifierTraining(Digest d) {
+        Network net = Network.mlp(BATCH, 7, org.vecprop.nn.Loss.crossEntropy(org.vecprop.kernel.Reduction.MEAN, 0.1f),
+                Activation.RELU, 784, 256, 128, 10);
+        org.vecprop.nn.Adam adam = new org.vecprop.nn.Adam(net, org.vecprop.nn.AdamOptions.adamW(2e-3f)
+                .withSchedule(org.vecprop.nn.LearningRateSchedule.cosine(2e-3f, 1e-4f, 60)));
+        SplittableRandom rnd = new SplittableRandom(13);
+        float[] x = new float[BATCH * 784];
+        int[] labels = new int[BATCH];
+        for (int step = 0; step < 60; step++) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rnd.nextDouble();
+            }
+            for (int i = 0; i < BATCH; i++) {
+                labels[i] = rnd.nextInt(10);
+            }
+            net.forward(x, 0, 784, BATCH);
+            d.add(net.loss(labels, 0));
+            net.backward(Gradients.ACCUMULATE);
+            adam.step();
+        }
+        net.forward(x, 0, 784, BATCH);
+        float[] p = new float[BATCH * 10];
+        net.probabilities(p, 0, 10);
+        d.add(p);
+        for (org.vecprop.io.Tensor t : adam.state().tensors().values()) { // parameters' moments, in order
+            d.add(t.toArray());
+        }
+        for (Parameter param : net.parameters()) {
+            float[] values = new float[param.size()];
+            param.copyTo(values, 0);
+            d.add(values);
+        }
+        Network scorer = Network.mlp(BATCH, 21, org.vecprop.nn.Loss.binaryCrossEntropyWithLogits(
+                org.vecprop.kernel.Reduction.SUM, new float[] {0.5f, 2f, 4f}), Activation.TANH, 30, 40, 3);
+        org.vecprop.nn.Adam l2 = new org.vecprop.nn.Adam(scorer, org.vecprop.nn.AdamOptions.adam(1e-2f).withWeightDecay(1e-3f));
+        float[] xs = new float[BATCH * 30], ys = new float[BATCH * 3];
+        for (int step = 0; step < 30; step++) {
+            for (int i = 0; i < xs.length; i++) {
+                xs[i] = (float) rnd.nextDouble(-2, 2);
+            }
+            for (int i = 0; i < ys.length; i++) {
+                ys[i] = rnd.nextInt(2);
+            }
+            scorer.forward(xs, 0, 30, BATCH);
+            d.add(scorer.loss(ys, 0, 3));
+            scorer.backward(Gradients.OVERWRITE);
+            l2.step();
+        }
+        for (Parameter param : scorer.parameters()) {
+            float[] values = new float[param.size()];
+            param.copyTo(values, 0);
             d.add(values);
         }
     }

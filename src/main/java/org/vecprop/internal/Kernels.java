@@ -158,6 +158,13 @@ public interface Kernels {
     PackedOperand packRight(boolean trans, int depth, int cols, float[] b, int bOff, int ldb);
 
     /**
+     * As {@link #packRight}, each value rounded to bfloat16 ({@code contract.Bfloat16}); a
+     * product with it ({@link #gemmPacked}) is bit-identical to {@link #gemm} on the rounded
+     * values.
+     */
+    PackedOperand packRightBfloat16(boolean trans, int depth, int cols, float[] b, int bOff, int ldb);
+
+    /**
      * {@code C = f(alpha * op(A) * B + beta * C + bias)} with B packed by {@link #packRight}:
      * {@code m x b.cols} by depth {@code b.depth}; bit-identical to {@link #gemm} on the
      * unpacked values.

@@ -3,19 +3,29 @@ package org.vecprop.io;
 import java.io.IOException;
 
 /**
- * A file vecprop refuses to load, whatever the reason: malformed ({@link
- * SafeTensorsFormatException}), or well formed but not fitting what it is loaded into (a weights
- * file for another network, an optimizer state for other parameters). The message says why;
- * nothing was loaded. Catch this type for "this file cannot be loaded", or {@link IOException}
- * for that and the failures of reading it.
+ * vecprop refused a file: the message says why, and nothing was loaded from it (no weights
+ * changed, no network built, nothing returned, no caller's array written).
+ *
+ * <p>One type for every reason a file is refused, so one {@code catch} covers them:
+ * <ul>
+ *   <li>a malformed file: {@link SafeTensorsFormatException} (a safetensors file that breaks
+ *       the format) and {@link IdxFormatException} (an IDX dataset file that breaks its format
+ *       or disagrees with its pair), both subclasses;</li>
+ *   <li>a well-formed file that does not fit what it is loaded into (a network of other
+ *       modules or shapes, a tensor missing or left over): this class itself.</li>
+ * </ul>
+ * It is an {@link IOException}, so code that already catches {@code IOException} around a load
+ * (for a missing or unreadable file) handles a refused file too. Catch
+ * {@code FileRejectedException} to tell "the file's contents were refused" apart from "the file
+ * could not be read".
  */
 public class FileRejectedException extends IOException {
     private static final long serialVersionUID = 1L;
 
     /**
-     * An exception for a file that cannot be loaded.
+     * A refused file.
      *
-     * @param message what is wrong with the file
+     * @param message why the file was refused, naming the tensor, field or numbers at fault
      */
     public FileRejectedException(String message) {
         super(message);

@@ -13,13 +13,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The tensors and metadata of a safetensors file (the format of Hugging Face and PyTorch
@@ -37,21 +37,31 @@ import java.util.Set;
  * <ul>
  *   <li>a header length of at most {@link #MAX_HEADER_BYTES} (the reference implementation's
  *       limit) that fits in the file, checked before the header is allocated;</li>
- *   <li>a header that is valid UTF-8 JSON starting with '{', of the subset the format needs:
- *       objects without duplicate keys, arrays, strings, integers {@code >= 0}; trailing
- *       whitespace is allowed (writers pad the header with spaces);</li>
+ *   <li>a header that is JSON starting with '{', of the subset the format needs: objects
+ *       without duplicate keys, arrays, strings (valid UTF-8), integers {@code >= 0}; whitespace
+ *       after the object is allowed (writers pad the header with spaces), anything else after
+ *       it is reported as a header length that claims too much;</li>
  *   <li>each tensor entry with exactly the fields {@code dtype}, {@code shape} and
  *       {@code data_offsets}; dtype {@code F32} only (vecprop computes in float32: F16, BF16,
  *       F64 and the integer types are reported by name, not converted);</li>
- *   <li>{@code end - begin == 4 x} the product of the shape, at most {@link Tensor#MAX_ELEMENTS}
- *       elements per tensor;</li>
+ *   <li>a shape of at most {@link #MAX_RANK} dimensions and at most {@link Tensor#MAX_ELEMENTS}
+ *       elements, with {@code end - begin == 4 x} its element count;</li>
  *   <li>offsets that tile the data exactly: sorted, they start at 0, each begins where the
  *       previous ends (no overlap, no gap), and the last ends at the end of the file (no
  *       truncation, no trailing bytes);</li>
  *   <li>{@code __metadata__} values that are strings.</li>
  * </ul>
- * Memory: the header (bounded) and the tensors themselves, whose total is bounded by the
- * file's size because the offsets are checked against it first.
+ * The header is read token by token and each entry checked as it is read, so the message names
+ * the first byte (counted from the start of the header) that breaks a rule, and what the reader
+ * expected there. Text from the file in a message (names, values) is cut to 200 characters.
+ *
+ * <p><b>Memory, whatever the file claims</b>: reading a file of {@code N} bytes allocates at most
+ * {@link #MAX_ALLOCATION_PER_BYTE}{@code  x N} bytes plus 1 MiB on the Java heap: the header is
+ * allocated only once the file is known to hold it, the tensors only once their offsets have
+ * been checked against the file's real size, and the reader builds no JSON tree (measured: about
+ * 1 byte per byte of tensor data, 6 to 7 per byte of header for tensor entries, 11 to 15 for a
+ * header of many tiny metadata strings, where Java's per-object overhead dominates; tested by
+ * {@code HostileFileTest}).
  *
  * <p><b>What {@link #write} produces</b>: the metadata first (if any), then the tensors in this
  * object's order with contiguous offsets from 0, the header padded with spaces to a multiple of
@@ -61,13 +71,22 @@ import java.util.Set;
 public final class SafeTensors {
     /** The largest header accepted: 100,000,000 bytes, as in the reference implementation. */
     public static final long MAX_HEADER_BYTES = 100_000_000L;
+    /**
+     * The bound on what {@link #read} allocates on the heap per byte of the file it reads, plus
+     * a constant of 1 MiB: 20 (see the class comment).
+     */
+    public static final int MAX_ALLOCATION_PER_BYTE = 20;
     /** The header key of the metadata object. */
     public static final String METADATA_KEY = "__metadata__";
+    /**
+     * The most dimensions a tensor read from a file may have: NumPy's limit. A header cannot
+     * make the reader hold (or print) a shape of millions of dimensions.
+     */
+    public static final int MAX_RANK = 64;
     /** The only dtype vecprop reads and writes. */
     public static final String DTYPE = "F32";
 
     private static final int CHUNK_BYTES = 1 << 16;
-    private static final Set<String> ENTRY_FIELDS = Set.of("dtype", "shape", "data_offsets");
 
     private final Map<String, Tensor> tensors;
     private final Map<String, String> metadata;
@@ -87,34 +106,44 @@ public final class SafeTensors {
         Objects.requireNonNull(metadata, "metadata must not be null");
         Map<String, Tensor> t = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            String name = Objects.requireNonNull(e.getKey(), "a tensor name is null");
+            String name = Objects.requireNonNull(e.getKey(), "tensors must not hold a null name");
             if (name.equals(METADATA_KEY)) {
-                throw new IllegalArgumentException("a tensor may not be named " + METADATA_KEY);
+                throw new IllegalArgumentException("tensors must not use the name " + METADATA_KEY
+                        + " (the header's key for the metadata)");
             }
-            encodable("tensor name", name);
-            t.put(name, Objects.requireNonNull(e.getValue(), "tensor " + name + " is null"));
+            encodable("tensors", "name", name);
+            t.put(name, Objects.requireNonNull(e.getValue(),
+                    "tensors must not map a name to null, got null for \"" + name + "\""));
         }
         Map<String, String> m = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : metadata.entrySet()) {
-            String key = Objects.requireNonNull(e.getKey(), "a metadata key is null");
-            String value = Objects.requireNonNull(e.getValue(), "metadata " + key + " is null");
-            encodable("metadata key", key);
-            encodable("metadata value", value);
+            String key = Objects.requireNonNull(e.getKey(), "metadata must not hold a null key");
+            String value = Objects.requireNonNull(e.getValue(),
+                    "metadata must not map a key to null, got null for \"" + key + "\"");
+            encodable("metadata", "key", key);
+            encodable("metadata", "value", value);
             m.put(key, value);
         }
         this.tensors = Collections.unmodifiableMap(t);
         this.metadata = Collections.unmodifiableMap(m);
     }
 
-    private static void encodable(String what, String s) {
+    /** The reader's result: maps it built itself, already checked, unmodifiable. */
+    private SafeTensors(Map<String, Tensor> tensors, Map<String, String> metadata, boolean trusted) {
+        assert trusted;
+        this.tensors = tensors;
+        this.metadata = metadata;
+    }
+
+    private static void encodable(String argument, String what, String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < s.length()
                     && Character.isLowSurrogate(s.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException(what + " \"" + s
-                        + "\" holds an unpaired surrogate at index " + i + ": not encodable in UTF-8");
+                throw new IllegalArgumentException(argument + " must hold text UTF-8 can encode, got"
+                        + " the " + what + " \"" + s + "\" with an unpaired surrogate at index " + i);
             }
         }
     }
@@ -221,29 +250,24 @@ public final class SafeTensors {
                     + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes");
         }
         if (n > size - 8) {
-            throw new SafeTensorsFormatException("truncated: the header length is " + n
-                    + " bytes but only " + (size - 8) + " bytes follow it");
+            throw new SafeTensorsFormatException("truncated, or a wrong header length: the header"
+                    + " length is " + n + " bytes but only " + (size - 8) + " bytes follow it (the"
+                    + " file is " + size + " bytes)");
         }
+        // n <= size - 8: the header is allocated only once the file is known to hold it.
         byte[] header = new byte[(int) n];
         source.readFully(8, ByteBuffer.wrap(header));
-        Map<String, Object> json = Json.parseObject(header);
-
         Map<String, String> metadata = new LinkedHashMap<>();
-        List<Entry> entries = new ArrayList<>();
-        for (Map.Entry<String, Object> e : json.entrySet()) {
-            if (e.getKey().equals(METADATA_KEY)) {
-                metadata(e.getValue(), metadata);
-            } else {
-                entries.add(entry(e.getKey(), e.getValue()));
-            }
-        }
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        parseHeader(new Json(header), metadata, entries);
         long dataBytes = size - 8 - n;
-        checkTiling(entries, dataBytes);
+        checkTiling(entries.values(), dataBytes);
 
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, Math.max(4, dataBytes)))
                 .order(ByteOrder.LITTLE_ENDIAN);
-        for (Entry e : entries) {
+        for (Entry e : entries.values()) {
+            // The entries tile the data (checked), so these arrays add up to the data's bytes.
             float[] data = new float[(int) ((e.end() - e.begin()) / Float.BYTES)];
             long at = 8 + n + e.begin();
             for (int done = 0; done < data.length; ) {
@@ -257,106 +281,252 @@ public final class SafeTensors {
             }
             tensors.put(e.name(), Tensor.wrap(e.shape(), data));
         }
-        return new SafeTensors(tensors, metadata);
+        return new SafeTensors(Collections.unmodifiableMap(tensors),
+                Collections.unmodifiableMap(metadata), true);
     }
 
-    private static void metadata(Object value, Map<String, String> into)
+    /**
+     * Reads the header object into {@code metadata} and {@code entries}, checking each entry as
+     * it is read: the first byte that breaks a rule is the one reported.
+     */
+    private static void parseHeader(Json p, Map<String, String> metadata, Map<String, Entry> entries)
             throws SafeTensorsFormatException {
-        if (!(value instanceof Map<?, ?> map)) {
-            throw new SafeTensorsFormatException(METADATA_KEY + " must be an object of strings");
+        p.skipWhitespace();
+        if (p.peek() != '{') {
+            throw new SafeTensorsFormatException("header must be a JSON object starting with '{', "
+                    + (p.atEnd() ? "but it is empty or only whitespace"
+                    : "found " + p.found() + " at header byte " + p.position()));
         }
-        for (Map.Entry<?, ?> m : map.entrySet()) {
-            if (!(m.getValue() instanceof String s)) {
-                throw new SafeTensorsFormatException(METADATA_KEY + ": the value of \""
-                        + m.getKey() + "\" is not a string");
+        try {
+            p.expect('{');
+            boolean sawMetadata = false;
+            if (!p.consume('}')) {
+                do {
+                    p.skipWhitespace();
+                    int keyAt = p.position();
+                    String key = p.string();
+                    if (key.equals(METADATA_KEY) ? sawMetadata : entries.containsKey(key)) {
+                        throw new SafeTensorsFormatException("header: duplicate key \"" + quote(key)
+                                + "\" at header byte " + keyAt);
+                    }
+                    p.expect(':');
+                    if (key.equals(METADATA_KEY)) {
+                        sawMetadata = true;
+                        metadata(p, metadata);
+                    } else {
+                        entries.put(key, entry(p, key));
+                    }
+                } while (p.next('}'));
             }
-            into.put((String) m.getKey(), s);
+        } catch (SafeTensorsFormatException e) {
+            if (p.atEnd()) {
+                // The object is not closed by the header's last byte: the length is too small
+                // (or the header is cut short), whatever token the end happened to fall in.
+                throw new SafeTensorsFormatException("the header ends inside its JSON object: the"
+                        + " header length (" + p.length() + " bytes) is too small, or the header is"
+                        + " cut short (" + e.getMessage() + ")");
+            }
+            throw e;
+        }
+        int objectEnd = p.position();
+        p.skipWhitespace();
+        if (!p.atEnd()) {
+            // Writers pad the header with spaces; anything else after the object means the
+            // length field claims bytes that are not header (typically the start of the data).
+            throw new SafeTensorsFormatException("the header length says " + p.length()
+                    + " bytes, but the header's JSON object ends after " + objectEnd + " and header"
+                    + " byte " + p.position() + " (" + p.found() + ") is not whitespace padding:"
+                    + " the header length is too large (by " + (p.length() - objectEnd)
+                    + " bytes if the object is the whole header), or other bytes follow the object");
         }
     }
 
-    private static Entry entry(String name, Object value) throws SafeTensorsFormatException {
-        String where = "tensor \"" + name + "\"";
-        if (!(value instanceof Map<?, ?> fields)) {
-            throw new SafeTensorsFormatException(where + ": its entry is not an object");
+    private static void metadata(Json p, Map<String, String> into) throws SafeTensorsFormatException {
+        if (p.valueKind() != '{') {
+            throw new SafeTensorsFormatException(METADATA_KEY + " must be an object of strings, "
+                    + p.unexpected("got something else").getMessage());
         }
-        for (Object key : fields.keySet()) {
-            if (!ENTRY_FIELDS.contains(key)) {
-                throw new SafeTensorsFormatException(where + ": unknown field \"" + key
-                        + "\" (an entry holds dtype, shape and data_offsets)");
+        p.expect('{');
+        if (p.consume('}')) {
+            return;
+        }
+        do {
+            p.skipWhitespace();
+            int keyAt = p.position();
+            String key = p.string();
+            if (into.containsKey(key)) {
+                throw new SafeTensorsFormatException(METADATA_KEY + ": duplicate key \"" + quote(key)
+                        + "\" at header byte " + keyAt);
             }
+            p.expect(':');
+            if (p.valueKind() != '"') {
+                throw new SafeTensorsFormatException(METADATA_KEY + ": the value of \"" + quote(key)
+                        + "\" is not a string (at header byte " + p.position() + ")");
+            }
+            into.put(key, p.string());
+        } while (p.next('}'));
+    }
+
+    private static final int DTYPE_FIELD = 1, SHAPE_FIELD = 2, OFFSETS_FIELD = 4;
+
+    private static Entry entry(Json p, String name) throws SafeTensorsFormatException {
+        String where = "tensor \"" + quote(name) + "\"";
+        if (p.valueKind() != '{') {
+            throw new SafeTensorsFormatException(where + ": its entry is not an object (at header"
+                    + " byte " + p.position() + ")");
         }
-        for (String field : List.of("dtype", "shape", "data_offsets")) {
-            if (!fields.containsKey(field)) {
+        p.expect('{');
+        int seen = 0;
+        String dtype = null;
+        int[] shape = null;
+        long begin = 0, end = 0;
+        if (!p.consume('}')) {
+            do {
+                p.skipWhitespace();
+                int keyAt = p.position();
+                String field = p.string();
+                int bit = switch (field) {
+                    case "dtype" -> DTYPE_FIELD;
+                    case "shape" -> SHAPE_FIELD;
+                    case "data_offsets" -> OFFSETS_FIELD;
+                    default -> throw new SafeTensorsFormatException(where + ": unknown field \""
+                            + quote(field) + "\" at header byte " + keyAt
+                            + " (an entry holds dtype, shape and data_offsets)");
+                };
+                if ((seen & bit) != 0) {
+                    throw new SafeTensorsFormatException(where + ": duplicate key \"" + field
+                            + "\" at header byte " + keyAt);
+                }
+                seen |= bit;
+                p.expect(':');
+                switch (bit) {
+                    case DTYPE_FIELD -> {
+                        if (p.valueKind() != '"') {
+                            throw new SafeTensorsFormatException(where + ": dtype is not a string"
+                                    + " (at header byte " + p.position() + ")");
+                        }
+                        dtype = p.string();
+                        if (!dtype.equals(DTYPE)) {
+                            throw new SafeTensorsFormatException(where + " has dtype " + quote(dtype)
+                                    + "; vecprop reads " + DTYPE + " only");
+                        }
+                    }
+                    case SHAPE_FIELD -> shape = shape(p, where);
+                    default -> {
+                        long[] offsets = offsets(p, where);
+                        begin = offsets[0];
+                        end = offsets[1];
+                    }
+                }
+            } while (p.next('}'));
+        }
+        for (String field : new String[] {"dtype", "shape", "data_offsets"}) {
+            int bit = field.equals("dtype") ? DTYPE_FIELD : field.equals("shape") ? SHAPE_FIELD : OFFSETS_FIELD;
+            if ((seen & bit) == 0) {
                 throw new SafeTensorsFormatException(where + ": missing field \"" + field + "\"");
             }
         }
-        if (!(fields.get("dtype") instanceof String dtype)) {
-            throw new SafeTensorsFormatException(where + ": dtype is not a string");
-        }
-        if (!dtype.equals(DTYPE)) {
-            throw new SafeTensorsFormatException(where + " has dtype " + dtype
-                    + "; vecprop reads " + DTYPE + " only");
-        }
-        List<Long> dims = integers(where, "shape", fields.get("shape"));
-        int[] shape = new int[dims.size()];
-        for (int i = 0; i < shape.length; i++) {
-            if (dims.get(i) > Tensor.MAX_ELEMENTS) {
-                throw new SafeTensorsFormatException(where + ": shape " + dims
-                        + " has more than " + Tensor.MAX_ELEMENTS + " elements");
+        long elements = 1;
+        for (int d : shape) {
+            elements *= d; // each d <= MAX_ELEMENTS and the product is checked as it grows
+            if (elements > Tensor.MAX_ELEMENTS) {
+                throw new SafeTensorsFormatException(where + ": shape " + Arrays.toString(shape)
+                        + " has more than " + Tensor.MAX_ELEMENTS + " elements (one Java array)");
             }
-            shape[i] = (int) (long) dims.get(i);
         }
-        long elements;
-        try {
-            elements = Tensor.elements(shape);
-        } catch (IllegalArgumentException e) {
-            throw new SafeTensorsFormatException(where + ": " + e.getMessage());
-        }
-        List<Long> offsets = integers(where, "data_offsets", fields.get("data_offsets"));
-        if (offsets.size() != 2) {
-            throw new SafeTensorsFormatException(where + ": data_offsets must be [begin, end], got "
-                    + offsets);
-        }
-        long begin = offsets.get(0), end = offsets.get(1);
         if (end < begin) {
-            throw new SafeTensorsFormatException(where + ": data_offsets " + offsets
-                    + " end before they begin");
+            throw new SafeTensorsFormatException(where + ": data_offsets [" + begin + ", " + end
+                    + "] end before they begin");
         }
         if (end - begin != elements * Float.BYTES) {
-            throw new SafeTensorsFormatException(where + ": data_offsets " + offsets + " span "
-                    + (end - begin) + " bytes, but " + DTYPE + " shape " + Arrays.toString(shape)
-                    + " needs " + elements * Float.BYTES);
+            throw new SafeTensorsFormatException(where + ": data_offsets [" + begin + ", " + end
+                    + "] span " + (end - begin) + " bytes, but " + DTYPE + " shape "
+                    + Arrays.toString(shape) + " needs " + elements * Float.BYTES);
         }
         return new Entry(name, shape, begin, end);
     }
 
-    private static List<Long> integers(String where, String field, Object value)
-            throws SafeTensorsFormatException {
-        if (!(value instanceof List<?> list)) {
-            throw new SafeTensorsFormatException(where + ": " + field + " is not an array");
+    /** A shape array: at most {@link #MAX_RANK} integers, each at most one array's elements. */
+    private static int[] shape(Json p, String where) throws SafeTensorsFormatException {
+        if (p.valueKind() != '[') {
+            throw new SafeTensorsFormatException(where + ": shape is not an array (at header byte "
+                    + p.position() + ")");
         }
-        List<Long> out = new ArrayList<>();
-        for (Object o : list) {
-            if (!(o instanceof Long l)) {
-                throw new SafeTensorsFormatException(where + ": " + field
-                        + " holds something other than integers");
-            }
-            out.add(l);
+        p.expect('[');
+        int[] dims = new int[MAX_RANK];
+        int rank = 0;
+        if (!p.consume(']')) {
+            do {
+                if (p.valueKind() != '0') {
+                    throw new SafeTensorsFormatException(where + ": shape holds something other"
+                            + " than integers (at header byte " + p.position() + ")");
+                }
+                if (rank == MAX_RANK) {
+                    throw new SafeTensorsFormatException(where + ": shape has more than " + MAX_RANK
+                            + " dimensions (at header byte " + p.position() + ")");
+                }
+                int at = p.position();
+                long d = p.integer();
+                if (d > Tensor.MAX_ELEMENTS) {
+                    throw new SafeTensorsFormatException(where + ": shape dimension " + rank + " is "
+                            + d + ", more than " + Tensor.MAX_ELEMENTS + " (one Java array) (at"
+                            + " header byte " + at + ")");
+                }
+                dims[rank++] = (int) d;
+            } while (p.next(']'));
         }
-        return out;
+        return Arrays.copyOf(dims, rank);
     }
+
+    /** A data_offsets array: exactly two integers. */
+    private static long[] offsets(Json p, String where) throws SafeTensorsFormatException {
+        if (p.valueKind() != '[') {
+            throw new SafeTensorsFormatException(where + ": data_offsets is not an array (at header"
+                    + " byte " + p.position() + ")");
+        }
+        int start = p.position();
+        p.expect('[');
+        long[] v = new long[2];
+        int count = 0;
+        if (!p.consume(']')) {
+            do {
+                if (p.valueKind() != '0') {
+                    throw new SafeTensorsFormatException(where + ": data_offsets holds something"
+                            + " other than integers (at header byte " + p.position() + ")");
+                }
+                long x = p.integer();
+                if (count < 2) {
+                    v[count] = x;
+                }
+                count++;
+            } while (p.next(']'));
+        }
+        if (count != 2) {
+            throw new SafeTensorsFormatException(where + ": data_offsets must be [begin, end], got "
+                    + count + " integers (at header byte " + start + ")");
+        }
+        return v;
+    }
+
+    /** Text from the file, cut to {@value #QUOTE_MAX} characters for a message. */
+    private static String quote(String s) {
+        return s.length() <= QUOTE_MAX ? s : s.substring(0, QUOTE_MAX) + "... (" + s.length()
+                + " characters)";
+    }
+
+    private static final int QUOTE_MAX = 200;
 
     /**
      * Checks that the entries' byte ranges, sorted, cover {@code [0, dataBytes)} exactly:
      * no overlap, no gap, nothing past the end, nothing left over.
      */
-    private static void checkTiling(List<Entry> entries, long dataBytes)
+    private static void checkTiling(Collection<Entry> entries, long dataBytes)
             throws SafeTensorsFormatException {
         for (Entry e : entries) {
             if (e.end() > dataBytes) {
-                throw new SafeTensorsFormatException("truncated: tensor \"" + e.name() + "\" (bytes "
-                        + e.begin() + ".." + e.end() + ") runs past the end of the data ("
-                        + dataBytes + " bytes)");
+                throw new SafeTensorsFormatException("truncated: tensor \"" + quote(e.name())
+                        + "\" (bytes " + e.begin() + ".." + e.end() + ") runs past the end of the"
+                        + " data (" + dataBytes + " bytes)");
             }
         }
         List<Entry> sorted = new ArrayList<>(entries);
@@ -365,13 +535,13 @@ public final class SafeTensors {
         Entry previous = null;
         for (Entry e : sorted) {
             if (e.begin() < expected) {
-                throw new SafeTensorsFormatException("tensor \"" + e.name() + "\" (bytes "
-                        + e.begin() + ".." + e.end() + ") overlaps tensor \"" + previous.name()
+                throw new SafeTensorsFormatException("tensor \"" + quote(e.name()) + "\" (bytes "
+                        + e.begin() + ".." + e.end() + ") overlaps tensor \"" + quote(previous.name())
                         + "\" (bytes " + previous.begin() + ".." + previous.end() + ")");
             }
             if (e.begin() > expected) {
                 throw new SafeTensorsFormatException("a gap of " + (e.begin() - expected)
-                        + " bytes in the data before tensor \"" + e.name() + "\" (bytes "
+                        + " bytes in the data before tensor \"" + quote(e.name()) + "\" (bytes "
                         + e.begin() + ".." + e.end() + ")");
             }
             expected = e.end();

@@ -2,6 +2,7 @@ package org.vecprop.io;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.vecprop.contract.Checks;
 
 /**
  * An immutable float32 tensor: a shape and its elements in row-major ('C') order, as a
@@ -35,8 +36,8 @@ public final class Tensor {
         Objects.requireNonNull(shape, "shape must not be null");
         long n = elements(shape);
         if (data.length != n) {
-            throw new IllegalArgumentException("data has " + data.length + " elements, shape "
-                    + Arrays.toString(shape) + " needs " + n);
+            throw new IllegalArgumentException("data.length must be the element count of shape "
+                    + Arrays.toString(shape) + ", " + n + ", got " + data.length);
         }
         return new Tensor(shape.clone(), data.clone());
     }
@@ -55,12 +56,13 @@ public final class Tensor {
         long n = 1;
         for (int i = 0; i < shape.length; i++) {
             if (shape[i] < 0) {
-                throw new IllegalArgumentException("shape[" + i + "] must be >= 0, got " + shape[i]);
+                throw new IllegalArgumentException("shape must hold dimensions >= 0, got " + shape[i]
+                        + " at index " + i);
             }
             n *= shape[i]; // <= MAX_ELEMENTS * Integer.MAX_VALUE: no long overflow
             if (n > MAX_ELEMENTS) {
-                throw new IllegalArgumentException("shape " + Arrays.toString(shape)
-                        + " has more than " + MAX_ELEMENTS + " elements");
+                throw new IllegalArgumentException("shape must have at most " + MAX_ELEMENTS
+                        + " elements (one Java array), got " + Arrays.toString(shape));
             }
         }
         return n;
@@ -83,7 +85,11 @@ public final class Tensor {
      * @throws IndexOutOfBoundsException for an axis outside the shape
      */
     public int dim(int axis) {
-        return shape[Objects.checkIndex(axis, shape.length)];
+        if (axis < 0 || axis >= shape.length) {
+            throw new IndexOutOfBoundsException("axis must be in [0, rank() = " + shape.length
+                    + "), got " + axis);
+        }
+        return shape[axis];
     }
 
     /** {@return the element count, the product of the dimensions} */
@@ -98,7 +104,11 @@ public final class Tensor {
      * @throws IndexOutOfBoundsException for an index outside the tensor
      */
     public float get(int index) {
-        return data[Objects.checkIndex(index, data.length)];
+        if (index < 0 || index >= data.length) {
+            throw new IndexOutOfBoundsException("index must be in [0, size() = " + data.length
+                    + "), got " + index);
+        }
+        return data[index];
     }
 
     /**
@@ -110,8 +120,7 @@ public final class Tensor {
      * @throws IndexOutOfBoundsException if the elements do not fit, before any write
      */
     public void copyTo(float[] dst, int dstOff) {
-        Objects.requireNonNull(dst, "dst must not be null");
-        Objects.checkFromIndexSize(dstOff, data.length, dst.length);
+        Checks.vector("dst", dst, dstOff, data.length);
         System.arraycopy(data, 0, dst, dstOff, data.length);
     }
 

@@ -25,10 +25,12 @@ import org.vecprop.internal.PackedOperand;
 public final class PackedMatrix {
     final PackedOperand operand;
     private final boolean transposed;
+    private final boolean bfloat16;
 
-    private PackedMatrix(PackedOperand operand, boolean transposed) {
+    private PackedMatrix(PackedOperand operand, boolean transposed, boolean bfloat16) {
         this.operand = operand;
         this.transposed = transposed;
+        this.bfloat16 = bfloat16;
     }
 
     /**
@@ -54,7 +56,49 @@ public final class PackedMatrix {
         Checks.size("cols", cols);
         Checks.matrix("b", b, bOff, transposed ? cols : rows, transposed ? rows : cols, ldb);
         return new PackedMatrix(Implementation.KERNELS.packRight(transposed, rows, cols, b, bOff, ldb),
-                transposed);
+                transposed, false);
+    }
+
+    /**
+     * Packs {@code op(B)} of {@code rows x cols} with every value rounded to bfloat16 (allocates:
+     * do it once): half the bytes of {@link #pack}, for products whose time goes into reading
+     * the weights (a batch of one to three rows against a large weight matrix). An explicit
+     * opt-in: the products compute with the rounded weights, not the given ones.
+     *
+     * <p><b>What a product computes.</b> Each value is rounded to the nearest bfloat16, ties to
+     * even (on the float's bits, carries into the exponent: 8 exponent bits as a float, 7 fraction
+     * bits, relative error at most {@code 2^-8} per weight in the normal range), once, here and
+     * on {@link #refresh}. A product with this matrix widens each weight back to float (exact)
+     * in the register before its FMA, so it returns the same bits as the same product, by
+     * {@code Gemm}'s order of arithmetic, with a float B holding the rounded values: the same at
+     * every vector width, path and JIT tier, and the same as {@code Gemm.multiply} on
+     * {@code Bfloat16.rounded(b[i])}. Against the float product on the unrounded weights the
+     * difference is that of the weights: per element of C at most about
+     * {@code 2^-8 * |alpha| * sum_p |op(A)[i][p] * op(B)[p][j]|} plus the float rounding.
+     *
+     * <p>Everything else is as for {@link #pack}: shape, transpose, sharing, {@link #refresh}.
+     *
+     * @param transposed whether op(B) = Bᵀ, i.e. stored B is {@code cols x rows}
+     * @param rows rows of op(B) (the depth k of the products), {@code >= 0}
+     * @param cols columns of op(B) (the n of the products), {@code >= 0}
+     * @param b the stored matrix, row-major: element (i, j) at {@code b[bOff + i * ldb + j]};
+     *     rounded and copied, not kept
+     * @param bOff index of the stored matrix's element (0, 0) in {@code b},
+     *     {@code 0 <= bOff <= b.length}
+     * @param ldb its row stride, {@code >= max(1, its columns)} (cols, or rows when transposed)
+     * @return the packed matrix, its values rounded to bfloat16
+     * @throws NullPointerException if {@code b} is null
+     * @throws IllegalArgumentException for a negative size or a row stride below its minimum
+     * @throws IndexOutOfBoundsException for an offset outside b or a matrix that runs past the
+     *     end of b
+     */
+    public static PackedMatrix packBfloat16(boolean transposed, int rows, int cols, float[] b,
+                                            int bOff, int ldb) {
+        Checks.size("rows", rows);
+        Checks.size("cols", cols);
+        Checks.matrix("b", b, bOff, transposed ? cols : rows, transposed ? rows : cols, ldb);
+        return new PackedMatrix(Implementation.KERNELS.packRightBfloat16(transposed, rows, cols, b,
+                bOff, ldb), transposed, true);
     }
 
     /**
@@ -94,6 +138,16 @@ public final class PackedMatrix {
      */
     public int cols() {
         return operand.cols;
+    }
+
+    /**
+     * Whether this holds bfloat16 values ({@link #packBfloat16}); {@link #refresh} rounds the new
+     * values the same way.
+     *
+     * @return whether the values were rounded to bfloat16
+     */
+    public boolean bfloat16() {
+        return bfloat16;
     }
 
     /**

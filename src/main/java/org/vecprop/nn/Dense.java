@@ -35,9 +35,12 @@ import org.vecprop.kernel.Tanh;
  * <p><b>Packed weights.</b> The forward product multiplies with the weights packed once into
  * the layout the GEMM's register tile reads ({@link PackedMatrix}), so inference at small batches
  * does not rearrange W on every call. The packed copy is refreshed on the next forward after the
- * weights change. Every way to change them tells the layer: {@link Sgd}'s steps, the writes of
+ * weights change in place, and built before a shared layer's new version is published. Every way
+ * to change them goes through the layer: an {@link Optimizer}'s steps, the writes of
  * {@link Parameter} ({@link #weight()}, {@link Network#parameters()}) and
- * {@link Network#loadWeights}; the weight array itself is not handed out. Products of at most
+ * {@link Network#loadWeights}; the weight array itself is not handed out (the layer-state rule of
+ * {@code docs/conventions.md}: what a write must announce is reached through views, what the
+ * layer produces and never caches, its outputs and gradients, as arrays). Products of at most
  * {@value #PLAIN_MAX_WORK} multiply-adds ({@code batch x in x out}) read the weights as they
  * are instead: there the GEMM's small-problem paths, which pack nothing, are faster than any
  * packed product, and the packed copy is not refreshed for them (measured: a 2-2-1 network's
@@ -49,7 +52,9 @@ import org.vecprop.kernel.Tanh;
  *
  * <p>The layer remembers the input array passed to {@link #forward} (no copy): it must not
  * change before {@link #backward}. Not thread-safe: one layer per thread; for inference across
- * threads use {@link #sharingWeights} to give each thread its own buffers over the same weights.
+ * threads use {@link #sharingWeights} to give each thread its own buffers over the same weights,
+ * which may then change while the others compute: each forward pass reads one consistent version
+ * of the weights and bias (see {@link #sharingWeights} and {@link Network}).
  */
 public final class Dense {
     private final int in, out, maxBatch;
@@ -185,8 +190,9 @@ public final class Dense {
         Objects.requireNonNull(activation, "activation must not be null");
         long buffers = Math.max((long) in * out, (long) maxBatch * Math.max(in, out));
         if (buffers > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("layer " + in + " x " + out + " at maxBatch "
-                    + maxBatch + " needs " + buffers + " floats in one array");
+            throw new IllegalArgumentException("in x out and maxBatch x max(in, out) must each be at"
+                    + " most " + (Integer.MAX_VALUE - 8) + " (one Java array), got in = " + in
+                    + ", out = " + out + ", maxBatch = " + maxBatch + ": " + buffers);
         }
         return in * out;
     }

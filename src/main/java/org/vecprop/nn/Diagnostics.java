@@ -125,16 +125,17 @@ public final class Diagnostics {
     public void update(Network network) {
         Objects.requireNonNull(network, "network must not be null");
         if (network.depth() != depth) {
-            throw new IllegalArgumentException("network has " + network.depth()
-                    + " layers, these diagnostics were made for " + depth);
+            throw new IllegalArgumentException("network must have the " + depth + " layers these"
+                    + " diagnostics were made for, got " + network.depth());
         }
         for (int l = 0; l < depth; l++) {
             Dense d = network.layer(l);
             if (d.inputs() != inputs[l] || d.outputs() != units[l]
                     || (d.activation() == Activation.RELU) != relu[l]) {
-                throw new IllegalArgumentException("layer " + l + " is " + d.inputs() + " x "
-                        + d.outputs() + " " + d.activation() + ", these diagnostics were made for "
-                        + inputs[l] + " x " + units[l] + (relu[l] ? " RELU" : " without ReLU"));
+                throw new IllegalArgumentException("network must have the layers these diagnostics"
+                        + " were made for, got layer " + l + " " + d.inputs() + " x " + d.outputs()
+                        + " " + d.activation() + " where they expect " + inputs[l] + " x " + units[l]
+                        + (relu[l] ? " RELU" : " without ReLU"));
             }
         }
         batch = Math.max(0, network.batch());
@@ -218,7 +219,7 @@ public final class Diagnostics {
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public double weightGradNorm(int l) {
-        return weightGradNorm[Objects.checkIndex(l, depth)];
+        return weightGradNorm[Indexes.check("l", l, depth, "depth")];
     }
 
     /**
@@ -228,7 +229,7 @@ public final class Diagnostics {
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public double weightGradMax(int l) {
-        return weightGradMax[Objects.checkIndex(l, depth)];
+        return weightGradMax[Indexes.check("l", l, depth, "depth")];
     }
 
     /**
@@ -238,7 +239,7 @@ public final class Diagnostics {
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public double biasGradNorm(int l) {
-        return biasGradNorm[Objects.checkIndex(l, depth)];
+        return biasGradNorm[Indexes.check("l", l, depth, "depth")];
     }
 
     /**
@@ -248,7 +249,7 @@ public final class Diagnostics {
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public long activationNaN(int l) {
-        return activationNaN[Objects.checkIndex(l, depth)];
+        return activationNaN[Indexes.check("l", l, depth, "depth")];
     }
 
     /**
@@ -258,7 +259,7 @@ public final class Diagnostics {
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public long activationInf(int l) {
-        return activationInf[Objects.checkIndex(l, depth)];
+        return activationInf[Indexes.check("l", l, depth, "depth")];
     }
 
     /**
@@ -268,7 +269,7 @@ public final class Diagnostics {
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public long gradientNaN(int l) {
-        return gradNaN[Objects.checkIndex(l, depth)];
+        return gradNaN[Indexes.check("l", l, depth, "depth")];
     }
 
     /**
@@ -278,7 +279,7 @@ public final class Diagnostics {
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public long gradientInf(int l) {
-        return gradInf[Objects.checkIndex(l, depth)];
+        return gradInf[Indexes.check("l", l, depth, "depth")];
     }
 
     /**
@@ -288,7 +289,7 @@ public final class Diagnostics {
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public double deadShare(int l) {
-        Objects.checkIndex(l, depth);
+        Indexes.check("l", l, depth, "depth");
         return units[l] == 0 ? 0 : (double) deadUnits[l] / units[l];
     }
 
@@ -299,7 +300,7 @@ public final class Diagnostics {
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public boolean frozen(int l) {
-        return frozen[Objects.checkIndex(l, depth)];
+        return frozen[Indexes.check("l", l, depth, "depth")];
     }
 
     /**
@@ -311,7 +312,7 @@ public final class Diagnostics {
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public LayerState state(int l) {
-        Objects.checkIndex(l, depth);
+        Indexes.check("l", l, depth, "depth");
         if (frozen[l]) {
             return LayerState.FROZEN;
         }

@@ -167,7 +167,8 @@ public final class GradCheck {
             }
         }
         if (parameters > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(parameters + " parameters: too many to check");
+            throw new IllegalArgumentException("net must have at most " + (Integer.MAX_VALUE - 8)
+                    + " trainable parameters to check, got " + parameters);
         }
         double[] numerical = new double[(int) parameters];
         float[] backprop = new float[(int) parameters];

@@ -66,6 +66,6 @@ public final class Init {
     private static double gaussian(SplittableRandom rnd) {
         double u1 = 1.0 - rnd.nextDouble(); // (0, 1]: log is finite
         double u2 = rnd.nextDouble();
-        return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+        return Math.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(2 * Math.PI * u2);
     }
 }

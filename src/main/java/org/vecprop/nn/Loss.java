@@ -10,7 +10,7 @@ import org.vecprop.kernel.Reduction;
 
 /**
  * Which loss a {@link Network} trains with: a value, described as PyTorch would write the module
- * ({@link #toString()}: {@code MSELoss()}, {@code CrossEntropyLoss(label_smoothing=0.1)},
+ * (its {@code toString()}: {@code MSELoss()}, {@code CrossEntropyLoss(label_smoothing=0.1)},
  * {@code BCEWithLogitsLoss(pos_weight=[3.0])}), saved in a network's file and read back by
  * {@link Network#load}.
  *
@@ -198,11 +198,12 @@ public sealed interface Loss {
     }
 
     /**
-     * Reads a loss back from its {@link #toString()} form (a network file's metadata).
+     * Reads a loss back from its {@code toString()} form (a network file's metadata).
      *
-     * @param text what {@link #toString()} wrote
+     * @param text what a loss's {@code toString()} wrote
      * @return the loss
-     * @throws IllegalArgumentException if the text is not one of the forms {@link #toString()} writes
+     * @throws NullPointerException if {@code text} is null
+     * @throws IllegalArgumentException if the text is not one of the forms {@code toString()} writes
      */
     static Loss parse(String text) {
         Objects.requireNonNull(text, "text must not be null");

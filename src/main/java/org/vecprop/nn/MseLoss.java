@@ -30,8 +30,9 @@ public final class MseLoss {
         }
         long size = (long) outputs * maxBatch;
         if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("outputs " + outputs + " x maxBatch " + maxBatch
-                    + " = " + size + " floats: more than one array holds");
+            throw new IllegalArgumentException("outputs x maxBatch must be at most "
+                    + (Integer.MAX_VALUE - 8) + " (one Java array), got " + outputs + " x " + maxBatch
+                    + " = " + size);
         }
         this.outputs = outputs;
         this.maxBatch = maxBatch;

@@ -9,20 +9,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.vecprop.contract.Checks;
+import org.vecprop.io.FileRejectedException;
 import org.vecprop.io.SafeTensors;
 import org.vecprop.kernel.Activation;
 
 /**
- * A stack of {@link Dense} layers with an MSE loss: forward, loss, backward, zeroGrad; its
- * parameters by name; its weights saved to and loaded from safetensors files.
+ * A stack of {@link Dense} layers with a {@link Loss} (MSE, softmax cross-entropy with labels, or
+ * binary cross-entropy with logits): forward, loss, backward, zeroGrad; the predictions of a
+ * classifier ({@link #probabilities}, {@link #argmax}, {@link #topK}); its parameters by name;
+ * its weights saved to and loaded from safetensors files, and swapped while other threads serve
+ * from them.
  *
  * <p>Every buffer is allocated when the network is built, for batches up to {@code maxBatch};
  * after the first call (which warms up the per-thread GEMM workspace) a training step or an
  * inference call allocates nothing.
  *
  * <p>Order of calls: {@link #forward}, then {@link #loss}, then {@link #backward} (any number of
- * times: each adds or writes the same gradients again). A call out of this order throws
- * {@link IllegalStateException} and changes nothing. Every rejected call, for a bad argument or
+ * times: each adds or writes the same gradients again, as long as the parameters have not changed
+ * since the forward: an optimizer step, a write or a load needs a new forward first). A call out
+ * of this order throws {@link IllegalStateException} and changes nothing. Every rejected call, for a bad argument or
  * the wrong order, leaves every weight, gradient and buffer as it was.
  *
  * <p>Backward walks the layers from the top, each consuming the input gradient the layer above
@@ -38,11 +43,29 @@ import org.vecprop.kernel.Activation;
  * says so: {@code format = pt}, {@code vecprop.modules} (the module list), {@code vecprop.layout}
  * (the layout, in words). A file saved by PyTorch from such a model
  * ({@code safetensors.torch.save_file(model.state_dict(), path)}) loads with
- * {@link #loadWeights}.
+ * {@link #loadWeights}. A file that cannot be loaded, malformed or of another network, is
+ * refused with {@link FileRejectedException} and changes nothing. Memory, whatever the file
+ * claims: {@link #load} of a file of {@code N} bytes allocates at most
+ * {@code (SafeTensors.MAX_ALLOCATION_PER_BYTE + 8) x N + 4 x maxBatch x N} bytes plus 1 MiB (the
+ * file's tensors, the layers' weights and gradients, the staged copies, the batch buffers), and
+ * {@link #loadWeights} at most the reader's bound plus {@code 2 x N}.
  *
- * <p>Thread-safety: a network is used by one thread at a time. For concurrent inference give
- * each thread {@link #sharingWeights(int)}, a network over the same (read-only) weights with
- * buffers of its own.
+ * <p><b>Threads, and weights that change while others read them.</b> A network is used by one
+ * thread at a time. For concurrent inference give each thread {@link #sharingWeights(int)}, a
+ * network over the same weights with buffers of its own. The weights may then change while the
+ * other networks compute (an optimizer step on this network, {@link #loadWeights} on any of them:
+ * a hot model swap, a {@link Parameter} write), and the contract is: each forward pass computes
+ * with one consistent version of every layer, all of the weights before a change or all of them
+ * after it, never a mix, and no change is lost (changes are serialised, each starting from the one
+ * before). A change of several layers (a step, a load) is one change to a forward pass on another
+ * thread: its output is that of the old weights or of the new; a write through one
+ * {@link Parameter} changes one layer. How: while the weights are shared, a change is made on a
+ * copy, packed, and published at once (copy-on-write, so it allocates the network's size; a
+ * reader still computing with the old version keeps it until it finishes); readers never wait
+ * for a change except for the few nanoseconds in which a publication is in progress. A network
+ * that shares its weights with no other is changed in place and allocates nothing.
+ * ({@code WeightSwapStressTest} holds the contract under millions of forward passes against
+ * concurrent swaps; {@code docs/failure-behaviour.md}.)
  */
 public final class Network {
     private final Dense[] layers;
@@ -101,11 +124,13 @@ public final class Network {
         Objects.requireNonNull(hidden, "hidden must not be null");
         Objects.requireNonNull(sizes, "sizes must not be null");
         if (sizes.length < 2) {
-            throw new IllegalArgumentException("sizes must name at least an input and an output width");
+            throw new IllegalArgumentException("sizes must hold at least 2 widths (input and"
+                    + " output), got " + sizes.length);
         }
         for (int i = 0; i < sizes.length; i++) {
             if (sizes[i] < 1) {
-                throw new IllegalArgumentException("sizes[" + i + "] must be >= 1, got " + sizes[i]);
+                throw new IllegalArgumentException("sizes must all be >= 1, got " + sizes[i]
+                        + " at index " + i);
             }
         }
         if (maxBatch < 1) {
@@ -182,25 +207,28 @@ public final class Network {
     private Network(WeightGroup group, Loss lossKind, Dense... layers) {
         Objects.requireNonNull(layers, "layers must not be null");
         if (layers.length == 0) {
-            throw new IllegalArgumentException("a network needs at least one layer");
+            throw new IllegalArgumentException("layers must hold at least one layer, got none");
         }
         Map<Dense, Integer> seen = new IdentityHashMap<>();
         for (int l = 0; l < layers.length; l++) {
             if (layers[l] == null) {
-                throw new NullPointerException("layer " + l + " is null");
+                throw new NullPointerException("layers must not contain null, got null at index " + l);
             }
             Integer before = seen.putIfAbsent(layers[l], l);
             if (before != null) {
-                throw new IllegalArgumentException("layer " + l + " is the same object as layer "
-                        + before + ": each layer owns its buffers, use one object per position");
+                throw new IllegalArgumentException("layers must be distinct objects, got layer " + l
+                        + " the same object as layer " + before
+                        + ": each layer owns its buffers, use one object per position");
             }
             if (l > 0 && layers[l].inputs() != layers[l - 1].outputs()) {
-                throw new IllegalArgumentException("layer " + l + " takes " + layers[l].inputs()
-                        + " inputs but layer " + (l - 1) + " gives " + layers[l - 1].outputs());
+                throw new IllegalArgumentException("layers must fit together, got layer " + l
+                        + " taking " + layers[l].inputs() + " inputs but layer " + (l - 1)
+                        + " giving " + layers[l - 1].outputs());
             }
             if (layers[l].maxBatch() != layers[0].maxBatch()) {
-                throw new IllegalArgumentException("layer " + l + " has maxBatch "
-                        + layers[l].maxBatch() + ", layer 0 has " + layers[0].maxBatch());
+                throw new IllegalArgumentException("layers must share one maxBatch, got "
+                        + layers[l].maxBatch() + " for layer " + l + " and " + layers[0].maxBatch()
+                        + " for layer 0");
             }
         }
         this.layers = layers.clone();
@@ -553,7 +581,7 @@ public final class Network {
         }
         List<String> names = new ArrayList<>();
         parameters.forEach(p -> names.add(p.name()));
-        throw new IllegalArgumentException("no parameter named \"" + name + "\"; there are " + names);
+        throw new IllegalArgumentException("name must be one of " + names + ", got \"" + name + "\"");
     }
 
     /**
@@ -604,9 +632,12 @@ public final class Network {
      * @param maxBatch the largest batch of the new network, {@code >= 1}
      * @return the network
      * @throws org.vecprop.io.SafeTensorsFormatException if the file is malformed
+     * @throws FileRejectedException if the file does not describe a network vecprop can build
+     *     (no or an unreadable {@code vecprop.modules}, tensors that do not match its modules,
+     *     a layer whose batch buffers at {@code maxBatch} would exceed a Java array);
+     *     {@code SafeTensorsFormatException} is one too, so one {@code catch} covers both
      * @throws IOException if it cannot be read
-     * @throws IllegalArgumentException if the file does not describe a network vecprop can
-     *     build, or its tensors do not match its modules
+     * @throws IllegalArgumentException for a maxBatch below 1
      * @throws NullPointerException if {@code file} is null
      */
     public static Network load(Path file, int maxBatch) throws IOException {
@@ -620,11 +651,13 @@ public final class Network {
      * @param contents the file's contents
      * @param maxBatch the largest batch of the new network, {@code >= 1}
      * @return the network
-     * @throws IllegalArgumentException if the contents do not describe a network vecprop can
-     *     build, or their tensors do not match their modules
+     * @throws FileRejectedException if the contents do not describe a network vecprop can
+     *     build, or their tensors do not match their modules (as {@link #load})
+     * @throws IllegalArgumentException for a maxBatch below 1
      * @throws NullPointerException if {@code contents} is null
      */
-    public static Network fromSafeTensors(SafeTensors contents, int maxBatch) {
+    public static Network fromSafeTensors(SafeTensors contents, int maxBatch)
+            throws FileRejectedException {
         Objects.requireNonNull(contents, "contents must not be null");
         String lossText = contents.metadata().get(NetworkFile.LOSS_KEY);
         Loss lossKind = lossText == null ? Loss.mse() : Loss.parse(lossText);
@@ -643,8 +676,10 @@ public final class Network {
      * @param file a safetensors file: one {@link #save} wrote, or PyTorch's {@code state_dict()}
      *     of the same {@code nn.Sequential}
      * @throws org.vecprop.io.SafeTensorsFormatException if the file is malformed
+     * @throws FileRejectedException if its tensors or metadata do not match this network
+     *     (a tensor missing, of another shape or left over, another module list or layout);
+     *     {@code SafeTensorsFormatException} is one too, so one {@code catch} covers both
      * @throws IOException if it cannot be read
-     * @throws IllegalArgumentException if its tensors or metadata do not match this network
      * @throws NullPointerException if {@code file} is null
      */
     public void loadWeights(Path file) throws IOException {
@@ -657,10 +692,11 @@ public final class Network {
      * of {@link #loadWeights(Path)}.
      *
      * @param contents the file's contents
-     * @throws IllegalArgumentException if its tensors or metadata do not match this network
+     * @throws FileRejectedException if its tensors or metadata do not match this network
+     *     (nothing changes)
      * @throws NullPointerException if {@code contents} is null
      */
-    public void loadWeights(SafeTensors contents) {
+    public void loadWeights(SafeTensors contents) throws FileRejectedException {
         Objects.requireNonNull(contents, "contents must not be null");
         List<float[]> staged = NetworkFile.stage(parameters, modules(), contents);
         changeWeights(new StagedWeights(staged));
@@ -715,7 +751,7 @@ public final class Network {
      * @throws IndexOutOfBoundsException for a layer outside the network
      */
     public Dense layer(int l) {
-        return layers[Objects.checkIndex(l, layers.length)];
+        return layers[Indexes.check("l", l, layers.length, "depth()")];
     }
 
     /** {@return inputs per example} */

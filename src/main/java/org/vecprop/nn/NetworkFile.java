@@ -2,11 +2,13 @@ package org.vecprop.nn;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.vecprop.io.FileRejectedException;
 import org.vecprop.io.SafeTensors;
 import org.vecprop.io.Tensor;
 import org.vecprop.kernel.Activation;
@@ -114,16 +116,17 @@ final class NetworkFile {
      * the network is written (the caller publishes them as one change), so a failure changes
      * nothing.
      */
-    static List<float[]> stage(List<Parameter> parameters, String networkModules, SafeTensors contents) {
+    static List<float[]> stage(List<Parameter> parameters, String networkModules, SafeTensors contents)
+            throws FileRejectedException {
         Map<String, String> meta = contents.metadata();
         String layout = meta.get(LAYOUT_KEY);
         if (layout != null && !layout.equals(LAYOUT)) {
-            throw new IllegalArgumentException("the file's " + LAYOUT_KEY + " is \"" + layout
+            throw new FileRejectedException("the file's " + LAYOUT_KEY + " is \"" + abbreviate(layout)
                     + "\", not the one this vecprop reads (\"" + LAYOUT + "\")");
         }
         String modules = meta.get(MODULES_KEY);
         if (modules != null && !modules.equals(networkModules)) {
-            throw new IllegalArgumentException("the file holds the network " + modules
+            throw new FileRejectedException("the file holds the network " + abbreviate(modules)
                     + ", this network is " + networkModules);
         }
         Map<String, Tensor> tensors = contents.tensors();
@@ -135,12 +138,12 @@ final class NetworkFile {
             int[] expected = weight ? new int[] {d.outputs(), d.inputs()} : new int[] {d.outputs()};
             Tensor t = tensors.get(p.name());
             if (t == null) {
-                throw new IllegalArgumentException("the file has no tensor \"" + p.name()
-                        + "\" (it holds " + tensors.keySet() + "; this network is "
+                throw new FileRejectedException("the file has no tensor \"" + p.name()
+                        + "\" (it holds " + abbreviate(tensors.keySet()) + "; this network is "
                         + networkModules + ")");
             }
             if (!Arrays.equals(t.shape(), expected)) {
-                throw new IllegalArgumentException("tensor \"" + p.name() + "\" has shape "
+                throw new FileRejectedException("tensor \"" + p.name() + "\" has shape "
                         + Arrays.toString(t.shape()) + ", this network's is "
                         + Arrays.toString(expected) + (weight ? " (out x in)" : ""));
             }
@@ -149,10 +152,37 @@ final class NetworkFile {
             staged.add(weight ? transpose(values, d.outputs(), d.inputs()) : values);
         }
         if (!unused.isEmpty()) {
-            throw new IllegalArgumentException("the file holds tensors this network has no"
-                    + " parameter for: " + unused + " (this network is " + networkModules + ")");
+            throw new FileRejectedException("the file holds tensors this network has no"
+                    + " parameter for: " + abbreviate(unused) + " (this network is "
+                    + networkModules + ")");
         }
         return staged;
+    }
+
+    /** Text from a file longer than this is cut in messages, which must stay readable. */
+    static final int MESSAGE_TEXT_MAX = 200;
+
+    /** {@code text}, or its first {@link #MESSAGE_TEXT_MAX} characters and how many follow. */
+    static String abbreviate(String text) {
+        return text.length() <= MESSAGE_TEXT_MAX ? text
+                : text.substring(0, MESSAGE_TEXT_MAX) + "... (" + (text.length() - MESSAGE_TEXT_MAX)
+                        + " more characters)";
+    }
+
+    /**
+     * The names as {@code [a, b, c]}, cut after {@link #MESSAGE_TEXT_MAX} characters with the
+     * count of names left out (built without the whole list: a file may hold millions).
+     */
+    static String abbreviate(Collection<String> names) {
+        StringBuilder s = new StringBuilder("[");
+        int shown = 0;
+        for (String n : names) {
+            if (s.length() > MESSAGE_TEXT_MAX) {
+                return s.append("... and ").append(names.size() - shown).append(" more]").toString();
+            }
+            s.append(shown++ == 0 ? "" : ", ").append(abbreviate(n));
+        }
+        return s.append(']').toString();
     }
 
     /** One Linear module of a module list and the activation after it. */
@@ -162,13 +192,13 @@ final class NetworkFile {
      * The layers the file's module list describes, shapes checked against its tensors, weights
      * zero: the caller builds the network from them and {@link #stage}s the contents.
      */
-    static Dense[] layers(SafeTensors contents, int maxBatch) {
+    static Dense[] layers(SafeTensors contents, int maxBatch) throws FileRejectedException {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
         }
         String modules = contents.metadata().get(MODULES_KEY);
         if (modules == null) {
-            throw new IllegalArgumentException("the file has no " + MODULES_KEY + " metadata, so"
+            throw new FileRejectedException("the file has no " + MODULES_KEY + " metadata, so"
                     + " it does not say which network it holds: build the network"
                     + " (Network.mlp or new Network(...)) and call loadWeights");
         }
@@ -186,16 +216,24 @@ final class NetworkFile {
         Dense[] layers = new Dense[specs.size()];
         for (int l = 0; l < layers.length; l++) {
             LayerSpec s = specs.get(l);
+            // The weights fit one array (their tensor is in memory); the batch buffers may not.
+            long buffers = (long) maxBatch * Math.max(s.in(), s.out());
+            if (buffers > Integer.MAX_VALUE - 8) {
+                throw new FileRejectedException("the file's layer Linear(" + s.in() + ", " + s.out()
+                        + ") at maxBatch " + maxBatch + " needs " + buffers
+                        + " floats in one array, more than a Java array holds: load it with a smaller maxBatch");
+            }
             layers[l] = Dense.of(s.in(), s.out(), s.activation(), new float[s.in() * s.out()],
                     s.bias() ? new float[s.out()] : null, maxBatch);
         }
         return layers;
     }
 
-    private static void requireShape(SafeTensors contents, String name, int... shape) {
+    private static void requireShape(SafeTensors contents, String name, int... shape)
+            throws FileRejectedException {
         Tensor t = contents.tensors().get(name);
         if (t == null || !Arrays.equals(t.shape(), shape)) {
-            throw new IllegalArgumentException("the file's " + MODULES_KEY + " needs a tensor \""
+            throw new FileRejectedException("the file's " + MODULES_KEY + " needs a tensor \""
                     + name + "\" of shape " + Arrays.toString(shape) + ", the file "
                     + (t == null ? "has none" : "has " + Arrays.toString(t.shape())));
         }
@@ -207,7 +245,7 @@ final class NetworkFile {
      * such as {@code ReLU()}, separated by {@code ", "}; each Linear's {@code in} equal to the
      * previous one's {@code out}.
      */
-    static List<LayerSpec> parse(String modules) {
+    static List<LayerSpec> parse(String modules) throws FileRejectedException {
         List<LayerSpec> specs = new ArrayList<>();
         int pos = 0;
         while (true) {
@@ -247,7 +285,8 @@ final class NetworkFile {
         }
     }
 
-    private static Activation activation(String modules, int at, String torchName) {
+    private static Activation activation(String modules, int at, String torchName)
+            throws FileRejectedException {
         for (Map.Entry<String, String> e : TORCH_MODULES.entrySet()) {
             if (e.getValue().equals(torchName)) {
                 for (Activation a : Activation.values()) {
@@ -261,7 +300,7 @@ final class NetworkFile {
                 + " vecprop computes");
     }
 
-    private static int integer(String s, int pos, int[] value) {
+    private static int integer(String s, int pos, int[] value) throws FileRejectedException {
         int end = pos;
         while (end < s.length() && s.charAt(end) >= '0' && s.charAt(end) <= '9' && end - pos < 10) {
             end++;
@@ -277,15 +316,16 @@ final class NetworkFile {
         return end;
     }
 
-    private static int literal(String s, int pos, String expected) {
+    private static int literal(String s, int pos, String expected)
+            throws FileRejectedException {
         if (!s.startsWith(expected, pos)) {
             throw badModules(s, pos, "expected \"" + expected + "\"");
         }
         return pos + expected.length();
     }
 
-    private static IllegalArgumentException badModules(String modules, int pos, String what) {
-        return new IllegalArgumentException("the file's " + MODULES_KEY + " \"" + modules
+    private static FileRejectedException badModules(String modules, int pos, String what) {
+        return new FileRejectedException("the file's " + MODULES_KEY + " \"" + abbreviate(modules)
                 + "\" cannot be read: " + what + " at character " + pos);
     }
 }

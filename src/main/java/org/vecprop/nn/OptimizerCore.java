@@ -27,7 +27,7 @@ import org.vecprop.kernel.Stats;
  * {@code vecprop.steps}, {@code vecprop.modules} (the network's module list), and each
  * hyper-parameter as {@code vecprop.<name>}.
  */
-abstract class OptimizerCore implements Optimizer, WeightChange {
+abstract class OptimizerCore implements Optimizer {
     /** Metadata key of the optimizer's kind. */
     static final String KIND_KEY = "vecprop.optimizer";
     /** Metadata key of the step count. */
@@ -43,8 +43,23 @@ abstract class OptimizerCore implements Optimizer, WeightChange {
     private LearningRateSchedule schedule; // null: the fixed rate
     private float rate;
     private long steps;
-    /** The rate of the step being made: read by {@link #change}. */
+    /** The rate of the step being made: read by the step's change. */
     private float stepRate;
+    /**
+     * The step as a change of the network's weights: an object of its own (made once), so that
+     * the change's methods are not part of the optimizers' public API.
+     */
+    private final WeightChange stepChange = new WeightChange() {
+        @Override
+        public boolean changes(int l) {
+            return !network.layer(l).frozen();
+        }
+
+        @Override
+        public void change(int l, float[] w, float[] b) {
+            update(l, w, b, stepRate, steps + 1);
+        }
+    };
 
     /**
      * @param network the network to train
@@ -83,18 +98,8 @@ abstract class OptimizerCore implements Optimizer, WeightChange {
     @Override
     public final void step() {
         stepRate = learningRate();
-        network.changeWeights(this);
+        network.changeWeights(stepChange);
         steps++;
-    }
-
-    @Override
-    public final boolean changes(int l) {
-        return !network.layer(l).frozen();
-    }
-
-    @Override
-    public final void change(int l, float[] w, float[] b) {
-        update(l, w, b, stepRate, steps + 1);
     }
 
     @Override
@@ -194,17 +199,20 @@ abstract class OptimizerCore implements Optimizer, WeightChange {
         if (!kind().equals(kind)) {
             throw new FileRejectedException(kind == null
                     ? "the file has no " + KIND_KEY + " metadata: it is not an optimizer state"
-                    : "the file holds the state of a " + kind + " optimizer, this one is " + kind());
+                    : "the file holds the state of a " + NetworkFile.abbreviate(kind)
+                            + " optimizer, this one is " + kind());
         }
         String modules = meta.get(NetworkFile.MODULES_KEY);
         if (!network.modules().equals(modules)) {
-            throw new FileRejectedException("the file holds the state for the network " + modules
-                    + ", this optimizer trains " + network.modules());
+            throw new FileRejectedException("the file holds the state for the network "
+                    + NetworkFile.abbreviate(String.valueOf(modules)) + ", this optimizer trains "
+                    + network.modules());
         }
         for (Map.Entry<String, String> h : hyperParameters().entrySet()) {
             String saved = meta.get("vecprop." + h.getKey());
             if (!h.getValue().equals(saved)) {
-                throw new FileRejectedException("the file's " + h.getKey() + " is " + saved
+                throw new FileRejectedException("the file's " + h.getKey() + " is "
+                        + NetworkFile.abbreviate(String.valueOf(saved))
                         + ", this optimizer's is " + h.getValue() + " (resuming with other"
                         + " hyper-parameters would not continue the saved run)");
             }
@@ -216,7 +224,8 @@ abstract class OptimizerCore implements Optimizer, WeightChange {
             savedSteps = -1;
         }
         if (savedSteps < 0) {
-            throw new FileRejectedException("the file's " + STEPS_KEY + " is " + meta.get(STEPS_KEY)
+            throw new FileRejectedException("the file's " + STEPS_KEY + " is "
+                    + NetworkFile.abbreviate(String.valueOf(meta.get(STEPS_KEY)))
                     + ", not a step count >= 0");
         }
         Map<String, Tensor> tensors = contents.tensors();
@@ -246,7 +255,7 @@ abstract class OptimizerCore implements Optimizer, WeightChange {
         }
         if (!unused.isEmpty()) {
             throw new FileRejectedException("the file holds tensors this optimizer has no state for: "
-                    + unused);
+                    + NetworkFile.abbreviate(unused));
         }
         i = 0;
         for (int s = 0; s < stateNames.length; s++) {

@@ -45,8 +45,8 @@ public final class Output {
      * @throws IndexOutOfBoundsException for a row or column outside the output
      */
     public float get(int row, int col) {
-        Objects.checkIndex(row, rows);
-        Objects.checkIndex(col, cols);
+        Indexes.check("row", row, rows, "rows()");
+        Indexes.check("col", col, cols, "cols()");
         return buffer[row * cols + col];
     }
 

@@ -2,7 +2,7 @@ package org.vecprop.nn;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import java.util.Objects;
+import org.vecprop.contract.Checks;
 
 /**
  * A named view of one trainable tensor of a layer, its weight or its bias, and of its gradient:
@@ -96,7 +96,7 @@ public final class Parameter {
      * @throws IndexOutOfBoundsException for an index outside the parameter
      */
     public float get(int index) {
-        return array()[Objects.checkIndex(index, size)];
+        return array()[Indexes.check("index", index, size, "size()")];
     }
 
     /**
@@ -106,7 +106,7 @@ public final class Parameter {
      * @throws IndexOutOfBoundsException for an index outside the parameter
      */
     public float gradient(int index) {
-        return gradient[Objects.checkIndex(index, gradient.length)];
+        return gradient[Indexes.check("index", index, gradient.length, "size()")];
     }
 
     /**
@@ -132,8 +132,7 @@ public final class Parameter {
      * @throws IndexOutOfBoundsException if they do not fit, before any write
      */
     public void copyTo(float[] dst, int dstOff) {
-        Objects.requireNonNull(dst, "dst must not be null");
-        Objects.checkFromIndexSize(dstOff, size, dst.length);
+        Checks.vector("dst", dst, dstOff, size);
         System.arraycopy(array(), 0, dst, dstOff, size);
     }
 
@@ -147,8 +146,7 @@ public final class Parameter {
      * @throws IndexOutOfBoundsException if {@code src} is too short, before any write
      */
     public void copyFrom(float[] src, int srcOff) {
-        Objects.requireNonNull(src, "src must not be null");
-        Objects.checkFromIndexSize(srcOff, size, src.length);
+        Checks.vector("src", src, srcOff, size);
         layer.change(kind, values -> System.arraycopy(src, srcOff, values, 0, size));
     }
 
@@ -160,7 +158,7 @@ public final class Parameter {
      * @throws IndexOutOfBoundsException for an index outside the parameter
      */
     public void set(int index, float value) {
-        Objects.checkIndex(index, size);
+        Indexes.check("index", index, size, "size()");
         layer.change(kind, values -> values[index] = value);
     }
 

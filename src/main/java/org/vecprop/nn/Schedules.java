@@ -35,7 +35,7 @@ final class Schedules {
 
         @Override
         public float rate(long step) {
-            return (float) (initial * Math.pow(factor, Math.floorDiv(Math.max(step, 0), every)));
+            return (float) (initial * StrictMath.pow(factor, Math.floorDiv(Math.max(step, 0), every)));
         }
     }
 
@@ -54,7 +54,7 @@ final class Schedules {
         @Override
         public float rate(long step) {
             double t = (double) Math.min(Math.max(step, 0), steps) / steps;
-            return (float) (floor + (initial - (double) floor) * (1 + Math.cos(Math.PI * t)) / 2);
+            return (float) (floor + (initial - (double) floor) * (1 + StrictMath.cos(Math.PI * t)) / 2);
         }
     }
 }

@@ -32,12 +32,14 @@ public record SgdOptions(LearningRateSchedule schedule, float momentum, float we
     /**
      * Plain SGD at a fixed rate, no momentum, no weight decay.
      *
-     * @param rate finite, {@code > 0}
+     * @param learningRate finite, {@code > 0}
      * @return the options
-     * @throws IllegalArgumentException for a rate that is not finite and positive
+     * @throws IllegalArgumentException for a learning rate that is not finite and positive
+     *     ({@code learningRate must be finite and > 0, got NaN})
      */
-    public static SgdOptions learningRate(float rate) {
-        return new SgdOptions(LearningRateSchedule.constant(rate), 0f, 0f);
+    public static SgdOptions learningRate(float learningRate) {
+        return new SgdOptions(LearningRateSchedule.constant(Schedules.positive("learningRate",
+                learningRate)), 0f, 0f);
     }
 
     /**

@@ -141,6 +141,15 @@ class SafeTensorsTest {
         assertEquals("café \uD83D\uDE00", st.metadata().get("k"));
     }
 
+    /** A file whose header is {@code header} with raw bytes put in from header byte {@code at}. */
+    static byte[] withBytes(String header, int at, int... bytes) {
+        byte[] f = file(header, new byte[0]);
+        for (int i = 0; i < bytes.length; i++) {
+            f[8 + at + i] = (byte) bytes[i];
+        }
+        return f;
+    }
+
     /** One malformed file: what is wrong, the bytes, the message expected (a fragment). */
     record Bad(String what, byte[] bytes, String message) {}
 
@@ -159,7 +168,8 @@ class SafeTensorsTest {
         l.add(new Bad("header length just past the limit", file(100_000_001L, "{}", new byte[0]),
                 "header length 100000001 exceeds the limit"));
         l.add(new Bad("header length past the file", file(1000, "{\"a\":" + OK_ENTRY + "}", two),
-                "truncated: the header length is 1000 bytes but only 62 bytes follow it"));
+                "truncated, or a wrong header length: the header length is 1000 bytes but only 62"
+                        + " bytes follow it (the file is 70 bytes)"));
         l.add(new Bad("data cut short", file("{\"a\":" + OK_ENTRY + "}", floats(1f)),
                 "truncated: tensor \"a\" (bytes 0..8) runs past the end of the data (4 bytes)"));
         l.add(new Bad("trailing bytes", file("{\"a\":" + OK_ENTRY + "}", floats(1f, 2f, 3f)),
@@ -178,10 +188,11 @@ class SafeTensorsTest {
                 "tensor \"a\": data_offsets [0, 8] span 8 bytes, but F32 shape [1, 1] needs 4"));
         l.add(new Bad("shape overflowing an array",
                 file("{\"a\":{\"dtype\":\"F32\",\"shape\":[65536,65536],\"data_offsets\":[0,8]}}", two),
-                "tensor \"a\": shape [65536, 65536] has more than 2147483639 elements"));
+                "tensor \"a\": shape [65536, 65536] has more than 2147483639 elements (one Java array)"));
         l.add(new Bad("dimension beyond int",
                 file("{\"a\":{\"dtype\":\"F32\",\"shape\":[0,99999999999],\"data_offsets\":[0,0]}}",
-                        new byte[0]), "tensor \"a\": shape [0, 99999999999] has more than"));
+                        new byte[0]), "tensor \"a\": shape dimension 1 is 99999999999, more than"
+                        + " 2147483639 (one Java array) (at header byte 31)"));
         l.add(new Bad("offsets that overlap", file("{\"a\":" + OK_ENTRY + ",\"b\":"
                         + "{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", floats(1f, 2f, 3f)),
                 "tensor \"b\" (bytes 4..8) overlaps tensor \"a\" (bytes 0..8)"));
@@ -198,9 +209,10 @@ class SafeTensorsTest {
         l.add(new Bad("offset beyond long", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],"
                         + "\"data_offsets\":[0,9223372036854775808]}}", two), "integer larger than"));
         l.add(new Bad("three offsets", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],"
-                        + "\"data_offsets\":[0,4,8]}}", two), "data_offsets must be [begin, end], got [0, 4, 8]"));
+                        + "\"data_offsets\":[0,4,8]}}", two), "tensor \"a\": data_offsets must be [begin, end], got 3 integers (at header byte 47)"));
         l.add(new Bad("negative dimension", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[-2],"
-                        + "\"data_offsets\":[0,8]}}", two), "unsupported JSON value starting with '-'"));
+                        + "\"data_offsets\":[0,8]}}", two), "header: unsupported JSON value (a safetensors header holds only"
+                        + " objects, arrays, strings and integers >= 0), found '-' at header byte 29"));
         l.add(new Bad("fractional offset", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],"
                         + "\"data_offsets\":[0,8.0]}}", two), "only integers are supported"));
         l.add(new Bad("leading zero", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[02],"
@@ -228,14 +240,28 @@ class SafeTensorsTest {
                 "header must be a JSON object starting with '{'"));
         l.add(new Bad("empty header", file("", new byte[0]), "header must be a JSON object"));
         l.add(new Bad("garbage after the header", file("{} x", new byte[0]),
-                "unexpected text after the header object"));
+                "the header length says 4 bytes, but the header's JSON object ends after 2 and"
+                        + " header byte 3 ('x') is not whitespace padding: the header length is too"
+                        + " large (by 2 bytes if the object is the whole header), or other bytes"
+                        + " follow the object"));
         l.add(new Bad("unterminated header", file("{\"a\":", new byte[0]), "unexpected end of header"));
-        l.add(new Bad("true", file("{\"a\":true}", new byte[0]), "unsupported JSON value starting with 't'"));
-        l.add(new Bad("null", file("{\"a\":null}", new byte[0]), "unsupported JSON value starting with 'n'"));
-        l.add(new Bad("nesting too deep", file("{\"a\":{\"b\":{\"c\":{}}}}", new byte[0]),
-                "nesting deeper than 3 levels"));
+        l.add(new Bad("true", file("{\"a\":true}", new byte[0]), "unsupported JSON value (a safetensors header holds only objects, arrays,"
+                + " strings and integers >= 0), found 't' at header byte 5"));
+        l.add(new Bad("null", file("{\"a\":null}", new byte[0]), "found 'n' at header byte 5"));
+        l.add(new Bad("an object nested in an entry", file("{\"a\":{\"b\":{\"c\":{}}}}", new byte[0]),
+                "tensor \"a\": unknown field \"b\" at header byte 6 (an entry holds dtype, shape and"
+                        + " data_offsets)"));
+        l.add(new Bad("an object nested in the metadata", file("{\"__metadata__\":{\"b\":{\"c\":{}}}}",
+                new byte[0]), "__metadata__: the value of \"b\" is not a string (at header byte 21)"));
+        l.add(new Bad("duplicate metadata key", file("{\"__metadata__\":{\"k\":\"1\",\"k\":\"2\"}}",
+                new byte[0]), "__metadata__: duplicate key \"k\" at header byte 25"));
+        l.add(new Bad("duplicate metadata", file("{\"__metadata__\":{},\"__metadata__\":{}}",
+                new byte[0]), "header: duplicate key \"__metadata__\" at header byte 19"));
+        l.add(new Bad("65 dimensions", file("{\"a\":{\"dtype\":\"F32\",\"shape\":["
+                        + "1,".repeat(64) + "1],\"data_offsets\":[0,4]}}", floats(1f)),
+                "tensor \"a\": shape has more than 64 dimensions (at header byte 157)"));
         l.add(new Bad("raw newline in a string", file("{\"a\n\":{}}", new byte[0]),
-                "raw control character in a string"));
+                "header: raw control character 0x0a in a string (it must be escaped) at header byte 3"));
         l.add(new Bad("bad escape", file("{\"a\\x\":{}}", new byte[0]), "unknown escape \\x"));
         l.add(new Bad("unpaired surrogate", file("{\"\\ud800\":{}}", new byte[0]),
                 "unpaired surrogate escape"));
@@ -243,7 +269,39 @@ class SafeTensorsTest {
                 "expected ',' or '}'"));
         byte[] notUtf8 = file("{\"a\":{}}", new byte[0]);
         notUtf8[8 + 2] = (byte) 0xff;
-        l.add(new Bad("invalid UTF-8", notUtf8, "header is not valid UTF-8"));
+        l.add(new Bad("invalid UTF-8", notUtf8, "header: a string holds bytes that are not valid"
+                + " UTF-8 (0xff cannot start a character) at header byte 2"));
+        // Every way a UTF-8 sequence inside a string can be wrong, each named.
+        l.add(new Bad("overlong UTF-8", withBytes("{\"ab\":{}}", 2, 0xc0, 0x80),
+                "not valid UTF-8 (U+0000 encoded in 2 bytes is an overlong form) at header byte 2"));
+        l.add(new Bad("a surrogate in UTF-8", withBytes("{\"abc\":{}}", 2, 0xed, 0xa0, 0x80),
+                "not valid UTF-8 (U+D800 encoded in 3 bytes is a surrogate) at header byte 2"));
+        l.add(new Bad("UTF-8 beyond Unicode", withBytes("{\"abcd\":{}}", 2, 0xf4, 0x90, 0x80, 0x80),
+                "not valid UTF-8 (U+110000 encoded in 4 bytes is beyond Unicode) at header byte 2"));
+        l.add(new Bad("UTF-8 cut short", withBytes("{\"abc\":{}}", 2, 0xe2, 0x82, '"'),
+                "not valid UTF-8 (0xe2 starts a 3-byte character that is cut short) at header byte 2"));
+
+        // The header length wrong by a few bytes, the file otherwise right: the message says what
+        // the length claims and where the JSON object really ends, not "not valid UTF-8".
+        String header = "{\"a\":" + OK_ENTRY + "}";
+        int h = header.length();
+        l.add(new Bad("header length 4 too large, data starting with a zero byte",
+                file(h + 4, header, floats(1f, 2f)),
+                "the header length says " + (h + 4) + " bytes, but the header's JSON object ends after "
+                        + h + " and header byte " + h + " (byte 0x00) is not whitespace padding: the"
+                        + " header length is too large (by 4 bytes if the object is the whole header),"
+                        + " or other bytes follow the object"));
+        l.add(new Bad("header length 4 too large, data starting with a byte that is not UTF-8",
+                file(h + 4, header, floats(Float.intBitsToFloat(0x3f8000ff), 2f)),
+                "header byte " + h + " (byte 0xff) is not whitespace padding: the header length is too"
+                        + " large (by 4 bytes if the object is the whole header)"));
+        l.add(new Bad("header length 4 too small", file(h - 4, header, floats(1f, 2f)),
+                "the header ends inside its JSON object: the header length (" + (h - 4) + " bytes) is"
+                        + " too small, or the header is cut short (header: "));
+        l.add(new Bad("header length 1 too small", file(h - 1, header, floats(1f, 2f)),
+                "the header ends inside its JSON object: the header length (" + (h - 1) + " bytes) is"
+                        + " too small, or the header is cut short (header: expected ',' or '}', found"
+                        + " the end of the header at header byte " + (h - 1) + ")"));
         return l;
     }
 
@@ -271,6 +329,14 @@ class SafeTensorsTest {
     }
 
     @Test
+    void aMissingFileIsAnIOExceptionNotARefusal(@TempDir Path dir) {
+        // "Could not read" and "read and refused" are told apart: only the second is a
+        // FileRejectedException.
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.read(dir.resolve("missing")));
+        assertEquals(java.nio.file.NoSuchFileException.class, e.getClass());
+    }
+
+    @Test
     void aHugeHeaderLengthAllocatesNothingLarge() {
         // The length is checked before the header is allocated: a reader that trusted it would
         // try to allocate the claimed bytes and fail with OutOfMemoryError instead.
@@ -282,15 +348,32 @@ class SafeTensorsTest {
 
     @Test
     void contentsAreCheckedAndImmutable() {
-        rejects(IllegalArgumentException.class, "a tensor may not be named __metadata__",
+        rejects(IllegalArgumentException.class, "tensors must not use the name __metadata__ (the"
+                        + " header's key for the metadata)",
                 () -> new SafeTensors(Map.of("__metadata__", Tensor.of(new float[1], 1)), Map.of()));
         rejects(NullPointerException.class, "tensors must not be null", () -> new SafeTensors(null, Map.of()));
         rejects(NullPointerException.class, "metadata must not be null", () -> new SafeTensors(Map.of(), null));
         Map<String, Tensor> withNull = new LinkedHashMap<>();
         withNull.put("a", null);
-        rejects(NullPointerException.class, "tensor a is null", () -> new SafeTensors(withNull, Map.of()));
-        rejects(IllegalArgumentException.class, "tensor name \"\uD800x\" holds an unpaired surrogate"
-                + " at index 0: not encodable in UTF-8",
+        rejects(NullPointerException.class, "tensors must not map a name to null, got null for \"a\"",
+                () -> new SafeTensors(withNull, Map.of()));
+        Map<String, Tensor> nullName = new LinkedHashMap<>();
+        nullName.put(null, Tensor.of(new float[1], 1));
+        rejects(NullPointerException.class, "tensors must not hold a null name",
+                () -> new SafeTensors(nullName, Map.of()));
+        Map<String, String> nullValue = new LinkedHashMap<>();
+        nullValue.put("k", null);
+        rejects(NullPointerException.class, "metadata must not map a key to null, got null for \"k\"",
+                () -> new SafeTensors(Map.of(), nullValue));
+        Map<String, String> nullKey = new LinkedHashMap<>();
+        nullKey.put(null, "v");
+        rejects(NullPointerException.class, "metadata must not hold a null key",
+                () -> new SafeTensors(Map.of(), nullKey));
+        rejects(IllegalArgumentException.class, "metadata must hold text UTF-8 can encode, got the"
+                        + " value \"x\uDC00\" with an unpaired surrogate at index 1",
+                () -> new SafeTensors(Map.of(), Map.of("k", "x\uDC00")));
+        rejects(IllegalArgumentException.class, "tensors must hold text UTF-8 can encode, got the"
+                + " name \"\uD800x\" with an unpaired surrogate at index 0",
                 () -> new SafeTensors(Map.of("\uD800x", Tensor.of(new float[1], 1)), Map.of()));
         Map<String, Tensor> mutable = new LinkedHashMap<>();
         mutable.put("a", Tensor.of(new float[] {1f}, 1));
@@ -314,15 +397,22 @@ class SafeTensorsTest {
         assertEquals(Tensor.of(new float[] {1f, 2f, 3f, 4f, 5f, 6f}, 2, 3), t);
         assertFalse(t.equals(Tensor.of(new float[] {1f, 2f, 3f, 4f, 5f, 6f}, 3, 2)), "shape counts");
         assertFalse(Tensor.of(new float[] {0f}, 1).equals(Tensor.of(new float[] {-0f}, 1)), "bits count");
-        rejects(IllegalArgumentException.class, "data has 5 elements, shape [2, 3] needs 6",
+        rejects(IllegalArgumentException.class, "data.length must be the element count of shape"
+                        + " [2, 3], 6, got 5",
                 () -> Tensor.of(new float[5], 2, 3));
-        rejects(IllegalArgumentException.class, "shape[1] must be >= 0, got -1",
+        rejects(IllegalArgumentException.class, "shape must have at most 2147483639 elements (one"
+                        + " Java array), got [65536, 65536]", () -> Tensor.of(new float[0], 65536, 65536));
+        rejects(IllegalArgumentException.class, "shape must hold dimensions >= 0, got -1 at index 1",
                 () -> Tensor.of(new float[0], 2, -1));
         rejects(NullPointerException.class, "data must not be null", () -> Tensor.of(null, 1));
-        assertThrows(IndexOutOfBoundsException.class, () -> t.get(6));
-        assertThrows(IndexOutOfBoundsException.class, () -> t.dim(2));
+        rejects(IndexOutOfBoundsException.class, "index must be in [0, size() = 6), got 6", () -> t.get(6));
+        rejects(IndexOutOfBoundsException.class, "index must be in [0, size() = 6), got -1", () -> t.get(-1));
+        rejects(IndexOutOfBoundsException.class, "axis must be in [0, rank() = 2), got 2", () -> t.dim(2));
+        rejects(IndexOutOfBoundsException.class, "axis must be in [0, rank() = 2), got -1", () -> t.dim(-1));
         float[] dst = {9f, 9f, 9f, 9f, 9f, 9f, 9f};
-        assertThrows(IndexOutOfBoundsException.class, () -> t.copyTo(dst, 2));
+        rejects(IndexOutOfBoundsException.class, "dst: 6 elements at dstOff 2 run past dst.length 7",
+                () -> t.copyTo(dst, 2));
+        rejects(NullPointerException.class, "dst must not be null", () -> t.copyTo(null, 0));
         assertArrayEquals(new float[] {9f, 9f, 9f, 9f, 9f, 9f, 9f}, dst, "a rejected copy writes nothing");
         t.copyTo(dst, 1);
         assertArrayEquals(new float[] {9f, 1f, 2f, 3f, 4f, 5f, 6f}, dst);

@@ -25,7 +25,7 @@ class AdamTest {
     }
 
     @Test
-    void aStepIsTheKernelsUpdateOfEveryParameterWithPyTorchsStepCount() {
+    void aStepIsTheKernelsUpdateOfEveryParameterWithPyTorchsStepCount() throws Exception {
         for (boolean decoupled : new boolean[] {true, false}) {
             Network net = withGradients(Network.mlp(8, 3, 5, 7, 3), 1);
             Network twin = Network.fromSafeTensors(net.toSafeTensors(), 8);

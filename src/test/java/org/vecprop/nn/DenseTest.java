@@ -322,16 +322,20 @@ class DenseTest {
                 () -> new Dense(2, 2, null, true, 1, 1));
         // Sizes whose buffers do not fit one Java array, refused before anything is allocated.
         rejects(IllegalArgumentException.class,
-                "layer 65536 x 65536 at maxBatch 1 needs 4294967296 floats in one array",
+                "in x out and maxBatch x max(in, out) must each be at most 2147483639 (one Java"
+                        + " array), got in = 65536, out = 65536, maxBatch = 1: 4294967296",
                 () -> new Dense(65536, 65536, Activation.RELU, true, 1, 1));
         rejects(IllegalArgumentException.class,
-                "layer 1 x 2 at maxBatch 1073741824 needs 2147483648 floats in one array",
+                "in x out and maxBatch x max(in, out) must each be at most 2147483639 (one Java"
+                        + " array), got in = 1, out = 2, maxBatch = 1073741824: 2147483648",
                 () -> new Dense(1, 2, Activation.RELU, true, 1 << 30, 1));
         rejects(IllegalArgumentException.class,
-                "layer 1048576 x 1 at maxBatch 2048 needs 2147483648 floats in one array",
+                "in x out and maxBatch x max(in, out) must each be at most 2147483639 (one Java"
+                        + " array), got in = 1048576, out = 1, maxBatch = 2048: 2147483648",
                 () -> new Dense(1 << 20, 1, Activation.RELU, true, 1 << 11, 1));
         rejects(IllegalArgumentException.class,
-                "layer 1048576 x 1 at maxBatch 2048 needs 2147483648 floats in one array",
+                "in x out and maxBatch x max(in, out) must each be at most 2147483639 (one Java"
+                        + " array), got in = 1048576, out = 1, maxBatch = 2048: 2147483648",
                 () -> Dense.of(1 << 20, 1, Activation.RELU, new float[1 << 20], null, 1 << 11));
     }
 

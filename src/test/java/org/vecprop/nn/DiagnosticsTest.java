@@ -117,7 +117,8 @@ class DiagnosticsTest {
                 2, 1.0, 1.0, 0.0, 0.0, 0, 0, 0, 1),
                 lines[2].strip());
         assertEquals(String.format("first/last |dW| ratio %.3e: %s", 5.0, d.verdict()), lines[3]);
-        rejects(IllegalArgumentException.class, "network has 2 layers, these diagnostics were made for 3",
+        rejects(IllegalArgumentException.class, "network must have the 3 layers these diagnostics"
+                        + " were made for, got 2",
                 () -> d.update(Network.mlp(4, 3, 3, 2, 1)));
     }
 
@@ -296,16 +297,16 @@ class DiagnosticsTest {
         Diagnostics d = new Diagnostics(net);
         rejects(NullPointerException.class, "network must not be null", () -> new Diagnostics(null));
         rejects(NullPointerException.class, "network must not be null", () -> d.update(null));
-        rejects(IllegalArgumentException.class, "layer 1 is 10 x 5 RELU, these diagnostics were made"
-                + " for 10 x 4 RELU", () -> d.update(Network.mlp(4, 3, 3, 10, 5, 2)));
-        rejects(IllegalArgumentException.class, "layer 0 is 3 x 10 IDENTITY, these diagnostics were"
-                + " made for 3 x 10 RELU", () -> d.update(new Network(
+        rejects(IllegalArgumentException.class, "network must have the layers these diagnostics were"
+                + " made for, got layer 1 10 x 5 RELU where they expect 10 x 4 RELU", () -> d.update(Network.mlp(4, 3, 3, 10, 5, 2)));
+        rejects(IllegalArgumentException.class, "network must have the layers these diagnostics were"
+                + " made for, got layer 0 3 x 10 IDENTITY where they expect 3 x 10 RELU", () -> d.update(new Network(
                         new Dense(3, 10, Activation.IDENTITY, true, 4, 1),
                         new Dense(10, 4, Activation.RELU, true, 4, 1),
                         new Dense(4, 2, Activation.IDENTITY, true, 4, 1))));
-        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> d.weightGradNorm(3));
-        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> d.deadShare(-1));
-        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> d.state(3));
+        rejects(IndexOutOfBoundsException.class, "l must be in [0, depth = 3), got 3", () -> d.weightGradNorm(3));
+        rejects(IndexOutOfBoundsException.class, "l must be in [0, depth = 3), got -1", () -> d.deadShare(-1));
+        rejects(IndexOutOfBoundsException.class, "l must be in [0, depth = 3), got 3", () -> d.state(3));
         d.update(net.sharingWeights(2)); // the same shape: fine
     }
 

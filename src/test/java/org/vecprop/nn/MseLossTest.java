@@ -16,10 +16,10 @@ class MseLossTest {
     void checksAndComputes() {
         rejects(IllegalArgumentException.class, "outputs must be >= 1, got 0", () -> new MseLoss(0, 2));
         rejects(IllegalArgumentException.class, "maxBatch must be >= 1, got 0", () -> new MseLoss(2, 0));
-        rejects(IllegalArgumentException.class, "outputs 65536 x maxBatch 65536 = 4294967296 floats:"
-                + " more than one array holds", () -> new MseLoss(65536, 65536));
-        rejects(IllegalArgumentException.class, "outputs 2 x maxBatch 2147483647 = 4294967294 floats:"
-                + " more than one array holds", () -> new MseLoss(2, Integer.MAX_VALUE));
+        rejects(IllegalArgumentException.class, "outputs x maxBatch must be at most 2147483639 (one"
+                + " Java array), got 65536 x 65536 = 4294967296", () -> new MseLoss(65536, 65536));
+        rejects(IllegalArgumentException.class, "outputs x maxBatch must be at most 2147483639 (one"
+                + " Java array), got 2 x 2147483647 = 4294967294", () -> new MseLoss(2, Integer.MAX_VALUE));
         MseLoss loss = new MseLoss(2, 3);
         assertEquals(3, loss.maxBatch());
         rejects(NullPointerException.class, "p must not be null",

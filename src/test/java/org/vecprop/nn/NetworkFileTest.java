@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.vecprop.testing.Rejections.rejects;
+import static org.vecprop.testing.Rejections.rejectsExactly;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vecprop.io.FileRejectedException;
 import org.vecprop.io.SafeTensors;
 import org.vecprop.io.SafeTensorsFormatException;
 import org.vecprop.io.Tensor;
@@ -159,7 +161,7 @@ class NetworkFileTest {
     }
 
     @Test
-    void aFileAsPyTorchWritesItLoads() {
+    void aFileAsPyTorchWritesItLoads() throws FileRejectedException {
         // safetensors.torch.save_file(model.state_dict()): no vecprop metadata, its own order.
         Network net = Network.mlp(2, 3, 4, 3, 2);
         Random rnd = new Random(6);
@@ -175,7 +177,7 @@ class NetworkFileTest {
         Compare.sameArray(NetworkFile.transpose(w2, 2, 3), net.layer(1).weightArray(), "2.weight transposed");
         Compare.sameArray(b0, net.layer(0).biasArray(), "0.bias");
         Compare.sameArray(b2, net.layer(1).biasArray(), "2.bias");
-        rejects(IllegalArgumentException.class, "the file has no vecprop.modules metadata, so it does"
+        rejectsExactly(FileRejectedException.class, "the file has no vecprop.modules metadata, so it does"
                         + " not say which network it holds: build the network (Network.mlp or new"
                         + " Network(...)) and call loadWeights",
                 () -> Network.fromSafeTensors(new SafeTensors(t, Map.of("format", "pt")), 2));
@@ -198,29 +200,29 @@ class NetworkFileTest {
         Network other = Network.mlp(2, 8, 3, 4, 2);
         List<float[]> before = weights(net);
         Map<String, String> meta = other.toSafeTensors().metadata();
-        rejects(IllegalArgumentException.class, "the file has no tensor \"2.bias\" (it holds"
+        rejectsExactly(FileRejectedException.class, "the file has no tensor \"2.bias\" (it holds"
                         + " [0.weight, 0.bias, 2.weight]; this network is Linear(3, 4), ReLU(), Linear(4, 2))",
                 () -> net.loadWeights(edited(other, "2.bias", null, meta)));
-        rejects(IllegalArgumentException.class, "tensor \"2.weight\" has shape [4, 2], this network's"
+        rejectsExactly(FileRejectedException.class, "tensor \"2.weight\" has shape [4, 2], this network's"
                         + " is [2, 4] (out x in)",
                 () -> net.loadWeights(edited(other, "2.weight", Tensor.of(new float[8], 4, 2), meta)));
-        rejects(IllegalArgumentException.class, "tensor \"0.bias\" has shape [1, 4], this network's is [4]",
+        rejectsExactly(FileRejectedException.class, "tensor \"0.bias\" has shape [1, 4], this network's is [4]",
                 () -> net.loadWeights(edited(other, "0.bias", Tensor.of(new float[4], 1, 4), meta)));
-        rejects(IllegalArgumentException.class, "the file holds tensors this network has no parameter"
+        rejectsExactly(FileRejectedException.class, "the file holds tensors this network has no parameter"
                         + " for: [4.weight] (this network is Linear(3, 4), ReLU(), Linear(4, 2))",
                 () -> net.loadWeights(edited(other, "4.weight", Tensor.of(new float[1], 1, 1), meta)));
         Map<String, String> otherModules = new LinkedHashMap<>(meta);
         otherModules.put("vecprop.modules", "Linear(3, 4), Linear(4, 2)");
-        rejects(IllegalArgumentException.class, "the file holds the network Linear(3, 4), Linear(4, 2),"
+        rejectsExactly(FileRejectedException.class, "the file holds the network Linear(3, 4), Linear(4, 2),"
                         + " this network is Linear(3, 4), ReLU(), Linear(4, 2)",
                 () -> net.loadWeights(edited(other, "0.bias", Tensor.of(new float[4], 4), otherModules)));
         Map<String, String> otherLayout = new LinkedHashMap<>(meta);
         otherLayout.put("vecprop.layout", "in x out");
-        rejects(IllegalArgumentException.class, "the file's vecprop.layout is \"in x out\", not the"
+        rejectsExactly(FileRejectedException.class, "the file's vecprop.layout is \"in x out\", not the"
                         + " one this vecprop reads (\"" + NetworkFile.LAYOUT + "\")",
                 () -> net.loadWeights(edited(other, "0.bias", Tensor.of(new float[4], 4), otherLayout)));
         // The last tensor checked is the bad one: nothing before it may have been written.
-        rejects(IllegalArgumentException.class, "tensor \"2.bias\" has shape [3], this network's is [2]",
+        rejectsExactly(FileRejectedException.class, "tensor \"2.bias\" has shape [3], this network's is [2]",
                 () -> net.loadWeights(edited(other, "2.bias", Tensor.of(new float[3], 3), meta)));
         assertSameWeights(before, net, "after every rejected load");
         rejects(NullPointerException.class, "contents must not be null", () -> net.loadWeights((SafeTensors) null));
@@ -250,7 +252,71 @@ class NetworkFileTest {
     }
 
     @Test
-    void moduleListsAreReadStrictly() {
+    void oneCatchCoversAMalformedFileAndAFileThatDoesNotFit(@TempDir Path dir) throws IOException {
+        // What a caller writes: one catch clause for "vecprop refused this file", whatever the
+        // reason, and the reason in the message.
+        Network net = Network.mlp(2, 7, 3, 4, 2);
+        List<float[]> before = weights(net);
+        Path malformed = dir.resolve("malformed.safetensors");
+        Files.write(malformed, new byte[] {1, 2, 3});
+        Path otherNetwork = dir.resolve("other.safetensors");
+        Network.mlp(2, 7, 3, 5, 2).save(otherNetwork);
+        List<String> reasons = new ArrayList<>();
+        for (Path f : List.of(malformed, otherNetwork)) {
+            try {
+                net.loadWeights(f);
+                throw new AssertionError(f + " loaded");
+            } catch (FileRejectedException e) {
+                reasons.add(e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+        assertEquals(List.of("SafeTensorsFormatException: truncated: the file is 3 bytes, shorter"
+                        + " than the 8-byte header length",
+                "FileRejectedException: the file holds the network Linear(3, 5), ReLU(), Linear(5, 2),"
+                        + " this network is Linear(3, 4), ReLU(), Linear(4, 2)"), reasons);
+        assertSameWeights(before, net, "after both refusals");
+    }
+
+    @Test
+    void aLayerWhoseBatchBuffersWouldExceedAnArrayIsRefusedNamingMaxBatch() throws IOException {
+        // The file is fine (a 4 MB weight); at maxBatch 4096 its 2^20 outputs need 2^32 floats
+        // per buffer: refused before any layer is built, with the remedy.
+        int out = 1 << 20;
+        SafeTensors st = new SafeTensors(Map.of("0.weight", Tensor.of(new float[out], out, 1)),
+                Map.of("vecprop.modules", "Linear(1, " + out + ", bias=False)"));
+        rejectsExactly(FileRejectedException.class, "the file's layer Linear(1, 1048576) at maxBatch"
+                        + " 4096 needs 4294967296 floats in one array, more than a Java array holds:"
+                        + " load it with a smaller maxBatch",
+                () -> Network.fromSafeTensors(st, 4096));
+        assertEquals(out, Network.fromSafeTensors(st, 1).outputs(), "at maxBatch 1 it loads");
+    }
+
+    @Test
+    void namesFromTheFileAreCutInMessages() {
+        // A file may hold millions of tensors or a module list of megabytes: the message shows
+        // the start and says how much was left out.
+        Network net = Network.mlp(1, 1, 2, 3, 1);
+        Map<String, Tensor> many = new LinkedHashMap<>(net.toSafeTensors().tensors());
+        for (int i = 0; i < 10_000; i++) {
+            many.put("extra." + i, Tensor.of(new float[0], 0));
+        }
+        FileRejectedException e = assertThrows(FileRejectedException.class,
+                () -> net.loadWeights(new SafeTensors(many, Map.of())));
+        assertTrue(e.getMessage().startsWith("the file holds tensors this network has no parameter"
+                + " for: [extra.0, extra.1, extra.2,"), e.getMessage());
+        assertTrue(e.getMessage().contains(" more] (this network is Linear(2, 3), ReLU(), Linear(3, 1))"),
+                e.getMessage());
+        assertTrue(e.getMessage().length() < 400, e.getMessage().length() + " characters");
+        String longModules = "Linear(2, 3), " + "x".repeat(100_000);
+        FileRejectedException m = assertThrows(FileRejectedException.class,
+                () -> net.loadWeights(new SafeTensors(net.toSafeTensors().tensors(),
+                        Map.of("vecprop.modules", longModules))));
+        assertEquals("the file holds the network " + longModules.substring(0, 200) + "... (99814 more"
+                + " characters), this network is Linear(2, 3), ReLU(), Linear(3, 1)", m.getMessage());
+    }
+
+    @Test
+    void moduleListsAreReadStrictly() throws FileRejectedException {
         assertEquals(3, NetworkFile.parse("Linear(2, 64), ReLU(), Linear(64, 64), ReLU(), Linear(64, 1)").size());
         assertEquals(2, NetworkFile.parse("Linear(2, 3, bias=False), Linear(3, 1)").size());
         Network net = Network.mlp(1, 1, 2, 3, 1);
@@ -272,7 +338,7 @@ class NetworkFileTest {
             {"Linear(2, 4294967297)", "size 4294967297 is too large at character 10"},
         }) {
             Map<String, String> meta = Map.of("vecprop.modules", bad[0]);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            FileRejectedException e = assertThrows(FileRejectedException.class,
                     () -> Network.fromSafeTensors(new SafeTensors(net.toSafeTensors().tensors(), meta), 1),
                     bad[0]);
             assertTrue(e.getMessage().startsWith("the file's vecprop.modules \"" + bad[0]
@@ -285,18 +351,18 @@ class NetworkFileTest {
                 NetworkFile.parse("Linear(1000000000, 2147483647), ReLU(), Linear(2147483647, 10, bias=False)"));
         // Sizes the tensors do not back are refused before any layer is allocated.
         Map<String, String> huge = Map.of("vecprop.modules", "Linear(40000, 40000)");
-        rejects(IllegalArgumentException.class, "the file's vecprop.modules needs a tensor"
+        rejectsExactly(FileRejectedException.class, "the file's vecprop.modules needs a tensor"
                         + " \"0.weight\" of shape [40000, 40000], the file has none",
                 () -> Network.fromSafeTensors(new SafeTensors(Map.of(), huge), 1));
         rejects(IllegalArgumentException.class, "maxBatch must be >= 1, got 0",
                 () -> Network.fromSafeTensors(net.toSafeTensors(), 0));
         // The bias too is held against the module list: wrong shape, or missing.
         Map<String, String> small = Map.of("vecprop.modules", "Linear(2, 3)");
-        rejects(IllegalArgumentException.class, "the file's vecprop.modules needs a tensor"
+        rejectsExactly(FileRejectedException.class, "the file's vecprop.modules needs a tensor"
                         + " \"0.bias\" of shape [3], the file has [2]",
                 () -> Network.fromSafeTensors(new SafeTensors(Map.of("0.weight", Tensor.of(new float[6], 3, 2),
                         "0.bias", Tensor.of(new float[2], 2)), small), 1));
-        rejects(IllegalArgumentException.class, "the file's vecprop.modules needs a tensor"
+        rejectsExactly(FileRejectedException.class, "the file's vecprop.modules needs a tensor"
                         + " \"0.bias\" of shape [3], the file has none",
                 () -> Network.fromSafeTensors(new SafeTensors(Map.of("0.weight", Tensor.of(new float[6], 3, 2)),
                         small), 1));

@@ -157,7 +157,7 @@ class NetworkTest {
         }
         rejects(NullPointerException.class, "hidden must not be null",
                 () -> Network.mlp(4, 9, (Activation) null, 3, 2));
-        rejects(IllegalArgumentException.class, "sizes[1] must be >= 1, got 0",
+        rejects(IllegalArgumentException.class, "sizes must all be >= 1, got 0 at index 1",
                 () -> Network.mlp(4, 9, Activation.SIGMOID, 3, 0, 2));
     }
 
@@ -197,7 +197,8 @@ class NetworkTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Network(new Dense(3, 5, Activation.RELU, true, 4, 1),
                         new Dense(4, 2, Activation.IDENTITY, true, 4, 1)));
-        assertTrue(e.getMessage().contains("layer 1 takes 4 inputs but layer 0 gives 5"), e.getMessage());
+        assertEquals("layers must fit together, got layer 1 taking 4 inputs but layer 0 giving 5",
+                e.getMessage());
         assertThrows(IllegalStateException.class, () -> Network.mlp(2, 1, 2, 2).backward(Gradients.OVERWRITE));
         assertThrows(IndexOutOfBoundsException.class, () -> net.forward(x, 4, 3, 4));
         // NaN in the input: computed, and flagged by the diagnostics.
@@ -213,20 +214,24 @@ class NetworkTest {
 
     @Test
     void checksAndAccessors() {
-        rejects(IllegalArgumentException.class, "sizes must name at least an input and an output width",
+        rejects(IllegalArgumentException.class, "sizes must hold at least 2 widths (input and output), got 1",
                 () -> Network.mlp(2, 1, 3));
         rejects(NullPointerException.class, "sizes must not be null",
                 () -> Network.mlp(2, 1, (int[]) null));
-        rejects(IllegalArgumentException.class, "sizes[1] must be >= 1, got 0", () -> Network.mlp(2, 1, 3, 0, 1));
+        rejects(IllegalArgumentException.class, "sizes must all be >= 1, got 0 at index 1", () -> Network.mlp(2, 1, 3, 0, 1));
         rejects(IllegalArgumentException.class, "maxBatch must be >= 1, got 0", () -> Network.mlp(0, 1, 3, 1));
-        rejects(IllegalArgumentException.class, "a network needs at least one layer", () -> new Network());
+        rejects(IllegalArgumentException.class, "layers must hold at least one layer, got none",
+                () -> new Network());
         rejects(NullPointerException.class, "layers must not be null", () -> new Network((Dense[]) null));
         Dense first = new Dense(3, 4, Activation.RELU, true, 4, 1);
-        rejects(NullPointerException.class, "layer 1 is null", () -> new Network(first, null));
+        rejects(NullPointerException.class, "layers must not contain null, got null at index 1",
+                () -> new Network(first, null));
         Dense square = new Dense(4, 4, Activation.RELU, true, 4, 1);
-        rejects(IllegalArgumentException.class, "layer 2 is the same object as layer 1: each layer"
+        rejects(IllegalArgumentException.class, "layers must be distinct objects, got layer 2 the"
+                + " same object as layer 1: each layer"
                 + " owns its buffers, use one object per position", () -> new Network(first, square, square));
-        rejects(IllegalArgumentException.class, "layer 1 has maxBatch 3, layer 0 has 4",
+        rejects(IllegalArgumentException.class, "layers must share one maxBatch, got 3 for layer 1"
+                        + " and 4 for layer 0",
                 () -> new Network(first, new Dense(4, 2, Activation.IDENTITY, true, 3, 1)));
 
         Dense second = new Dense(4, 2, Activation.IDENTITY, false, 4, 1);
@@ -280,8 +285,8 @@ class NetworkTest {
         rejects(NullPointerException.class, "mode must not be null", () -> net.backward(null));
         rejects(NullPointerException.class, "x must not be null", () -> net.forward(null, 0, 3, 1));
         rejects(NullPointerException.class, "t must not be null", () -> net.loss(null, 0, 2));
-        assertThrows(IndexOutOfBoundsException.class, () -> net.layer(2));
-        assertThrows(IndexOutOfBoundsException.class, () -> net.layer(-1));
+        rejects(IndexOutOfBoundsException.class, "l must be in [0, depth() = 2), got 2", () -> net.layer(2));
+        rejects(IndexOutOfBoundsException.class, "l must be in [0, depth() = 2), got -1", () -> net.layer(-1));
         assertEquals(3, net.inputs());
         assertEquals(2, net.outputs());
         assertEquals("Network[Linear(3, 5), ReLU(), Linear(5, 2)]", net.toString());

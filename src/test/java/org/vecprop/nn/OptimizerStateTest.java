@@ -163,6 +163,14 @@ class OptimizerStateTest {
             new Bad("a moment missing", s -> withTensor(s, "2.bias.exp_avg_sq", null), "the file has no tensor \"2.bias.exp_avg_sq\""),
             new Bad("a tensor too many", s -> withTensor(s, "4.weight.exp_avg", Tensor.of(new float[4], 4)),
                     "the file holds tensors this optimizer has no state for: [4.weight.exp_avg]"),
+            // Text from the file is cut in messages: a hostile file cannot make one of megabytes.
+            new Bad("a module list of 100,000 characters", s -> withMeta(s, "vecprop.modules", "x".repeat(100_000)),
+                    "the file holds the state for the network " + "x".repeat(200) + "... (99800 more characters),"
+                            + " this optimizer trains"),
+            new Bad("a step count of 100,000 characters", s -> withMeta(s, "vecprop.steps", "9".repeat(100_000)),
+                    "the file's vecprop.steps is " + "9".repeat(200) + "... (99800 more characters), not a step"),
+            new Bad("a kind of 100,000 characters", s -> withMeta(s, "vecprop.optimizer", "k".repeat(100_000)),
+                    "the file holds the state of a " + "k".repeat(200) + "... (99800 more characters) optimizer"),
             new Bad("a moment of vecprop's layout", s -> withTensor(s, "0.weight.exp_avg", Tensor.of(new float[54], 6, 9)),
                     "tensor \"0.weight.exp_avg\" has shape [6, 9], this optimizer's is [9, 6]"),
         };

@@ -50,8 +50,8 @@ class ParameterTest {
         assertSame(p.get(3), net.parameter("3.weight"));
         assertEquals("0.weight (3 x 5, in x out)", p.get(0).toString());
         assertEquals("3.bias (1 x 2)", p.get(4).toString());
-        rejects(IllegalArgumentException.class, "no parameter named \"1.weight\"; there are"
-                + " [0.weight, 0.bias, 2.weight, 3.weight, 3.bias]", () -> net.parameter("1.weight"));
+        rejects(IllegalArgumentException.class, "name must be one of [0.weight, 0.bias, 2.weight,"
+                + " 3.weight, 3.bias], got \"1.weight\"", () -> net.parameter("1.weight"));
         assertThrows(UnsupportedOperationException.class, () -> net.parameters().clear());
         assertEquals(net.parameterCount(), p.stream().mapToLong(Parameter::size).sum());
         // A lone layer's views.
@@ -114,16 +114,19 @@ class ParameterTest {
         Network net = Network.mlp(2, 4, 2, 3, 1);
         Parameter w = net.parameter("0.weight");
         float[] before = net.layer(0).weightArray().clone();
-        assertThrows(IndexOutOfBoundsException.class, () -> w.copyFrom(new float[6], 1));
-        assertThrows(IndexOutOfBoundsException.class, () -> w.copyFrom(new float[5], 0));
-        assertThrows(IndexOutOfBoundsException.class, () -> w.set(6, 1f));
-        assertThrows(IndexOutOfBoundsException.class, () -> w.set(-1, 1f));
-        assertThrows(IndexOutOfBoundsException.class, () -> w.get(6));
-        assertThrows(IndexOutOfBoundsException.class, () -> w.gradient(-1));
+        rejects(IndexOutOfBoundsException.class, "src: 6 elements at srcOff 1 run past src.length 6",
+                () -> w.copyFrom(new float[6], 1));
+        rejects(IndexOutOfBoundsException.class, "src: 6 elements at srcOff 0 run past src.length 5",
+                () -> w.copyFrom(new float[5], 0));
+        rejects(IndexOutOfBoundsException.class, "index must be in [0, size() = 6), got 6", () -> w.set(6, 1f));
+        rejects(IndexOutOfBoundsException.class, "index must be in [0, size() = 6), got -1", () -> w.set(-1, 1f));
+        rejects(IndexOutOfBoundsException.class, "index must be in [0, size() = 6), got 6", () -> w.get(6));
+        rejects(IndexOutOfBoundsException.class, "index must be in [0, size() = 6), got -1", () -> w.gradient(-1));
         rejects(NullPointerException.class, "src must not be null", () -> w.copyFrom(null, 0));
         rejects(NullPointerException.class, "dst must not be null", () -> w.copyTo(null, 0));
         float[] dst = new float[7];
-        assertThrows(IndexOutOfBoundsException.class, () -> w.copyTo(dst, 2));
+        rejects(IndexOutOfBoundsException.class, "dst: 6 elements at dstOff 2 run past dst.length 7",
+                () -> w.copyTo(dst, 2));
         assertArrayEquals(new float[7], dst);
         Compare.sameArray(before, net.layer(0).weightArray(), "weights after the rejected writes");
         rejects(NullPointerException.class, "name must not be null", () -> net.parameter(null));
@@ -149,8 +152,9 @@ class ParameterTest {
         assertEquals(live[1], dst[2]);
         assertEquals(9f, dst[3], "the stride's gap is left alone");
         assertEquals(live[2], dst[5]);
-        assertThrows(IndexOutOfBoundsException.class, () -> y.get(3, 0), "row 3 of a batch of 3");
-        assertThrows(IndexOutOfBoundsException.class, () -> y.get(0, 2));
+        rejects(IndexOutOfBoundsException.class, "row must be in [0, rows() = 3), got 3", () -> y.get(3, 0));
+        rejects(IndexOutOfBoundsException.class, "col must be in [0, cols() = 2), got 2", () -> y.get(0, 2));
+        rejects(IndexOutOfBoundsException.class, "row must be in [0, rows() = 3), got -1", () -> y.get(-1, 0));
         float[] small = new float[5];
         assertThrows(IndexOutOfBoundsException.class, () -> y.copyTo(small, 0, 2));
         assertThrows(IllegalArgumentException.class, () -> y.copyTo(new float[20], 0, 1));

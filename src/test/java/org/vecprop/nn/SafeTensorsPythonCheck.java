@@ -113,7 +113,7 @@ public final class SafeTensorsPythonCheck {
     }
 
     /** Layers for a module list such as {@code Linear(4, 8), ReLU(), Linear(8, 3)}, zero weights. */
-    static Dense[] buildLayers(String modules, int maxBatch) {
+    static Dense[] buildLayers(String modules, int maxBatch) throws org.vecprop.io.FileRejectedException {
         return NetworkFile.parse(modules).stream()
                 .map(s -> Dense.of(s.in(), s.out(), s.activation(), new float[s.in() * s.out()],
                         s.bias() ? new float[s.out()] : null, maxBatch))

@@ -54,7 +54,7 @@ class SgdTest {
      * weights computes.
      */
     @Test
-    void theForwardPassAfterAStepUsesTheSteppedWeightsOnThePackedPath() {
+    void theForwardPassAfterAStepUsesTheSteppedWeightsOnThePackedPath() throws Exception {
         int batch = 16;
         Network net = trainedOnce(Network.mlp(batch, 7, 32, 32, 4), 2);
         assertTrue((long) batch * 32 * 32 > Dense.PLAIN_MAX_WORK, "layer 0 takes the packed path");
@@ -239,12 +239,16 @@ class SgdTest {
         rejects(NullPointerException.class, "options must not be null", () -> new Sgd(net, null));
         rejects(NullPointerException.class, "schedule must not be null",
                 () -> SgdOptions.schedule(null));
-        rejects(IllegalArgumentException.class, "rate must be finite and > 0, got 0.0",
+        // The argument named as the method names it (learningRate), not as the schedule
+        // underneath does (LearningRateSchedule.constant(rate)).
+        rejects(IllegalArgumentException.class, "learningRate must be finite and > 0, got 0.0",
                 () -> SgdOptions.learningRate(0f));
-        rejects(IllegalArgumentException.class, "rate must be finite and > 0, got Infinity",
+        rejects(IllegalArgumentException.class, "learningRate must be finite and > 0, got Infinity",
                 () -> SgdOptions.learningRate(Float.POSITIVE_INFINITY));
-        rejects(IllegalArgumentException.class, "rate must be finite and > 0, got NaN",
+        rejects(IllegalArgumentException.class, "learningRate must be finite and > 0, got NaN",
                 () -> SgdOptions.learningRate(Float.NaN));
+        rejects(IllegalArgumentException.class, "learningRate must be finite and > 0, got NaN",
+                () -> new Sgd(net, SgdOptions.learningRate(Float.NaN)));
         SgdOptions ok = SgdOptions.learningRate(0.1f);
         rejects(IllegalArgumentException.class, "momentum must be in [0, 1), got 1.0",
                 () -> ok.withMomentum(1f));
@@ -261,6 +265,8 @@ class SgdTest {
         Sgd sgd = new Sgd(net, ok);
         rejects(IllegalArgumentException.class, "learningRate must be finite and > 0, got -1.0",
                 () -> sgd.setLearningRate(-1f));
+        rejects(IllegalArgumentException.class, "learningRate must be finite and > 0, got NaN",
+                () -> sgd.setLearningRate(Float.NaN));
         rejects(NullPointerException.class, "schedule must not be null", () -> sgd.setSchedule(null));
         assertEquals(0.1f, sgd.learningRate(), "rejected changes leave the rate");
         // The edges that are allowed.

@@ -87,7 +87,13 @@ class WeightSwapStressTest {
             }
         };
         try {
-            Thread writer = new Thread(() -> served.loadWeights(b), "writer");
+            Thread writer = new Thread(() -> {
+                try {
+                    served.loadWeights(b);
+                } catch (org.vecprop.io.FileRejectedException e) {
+                    throw new AssertionError("a network's own weights were refused", e);
+                }
+            }, "writer");
             writer.start();
             assertTrue(midway.await(10, java.util.concurrent.TimeUnit.SECONDS), "the writer reached the middle");
             float[] out = new float[MAX_BATCH * SIZES[3]];
@@ -273,7 +279,12 @@ class WeightSwapStressTest {
      * holds every smaller batch's as a prefix.
      */
     static float[][] outputs(SafeTensors set, float[][] x) {
-        Network alone = Network.fromSafeTensors(set, MAX_BATCH);
+        Network alone;
+        try {
+            alone = Network.fromSafeTensors(set, MAX_BATCH);
+        } catch (org.vecprop.io.FileRejectedException e) {
+            throw new AssertionError("a network's own weights were refused", e);
+        }
         float[][] out = new float[x.length][];
         for (int i = 0; i < x.length; i++) {
             out[i] = alone.forward(x[i], 0, SIZES[0], MAX_BATCH).toArray();

@@ -11,8 +11,19 @@ public final class Rejections {
     private Rejections() {}
 
     /** Asserts that {@code call} throws {@code type} with exactly {@code message}. */
-    public static void rejects(Class<? extends RuntimeException> type, String message, Executable call) {
-        RuntimeException e = assertThrows(type, call);
+    public static void rejects(Class<? extends Exception> type, String message, Executable call) {
+        Exception e = assertThrows(type, call);
+        assertEquals(message, e.getMessage());
+    }
+
+    /**
+     * Asserts that {@code call} throws exactly {@code type} (not a subclass: a file that does
+     * not fit is a {@code FileRejectedException}, a malformed one a subclass) with exactly
+     * {@code message}.
+     */
+    public static void rejectsExactly(Class<? extends Exception> type, String message, Executable call) {
+        Exception e = assertThrows(type, call);
+        assertEquals(type, e.getClass(), "the exception's class");
         assertEquals(message, e.getMessage());
     }
 
@@ -20,9 +31,9 @@ public final class Rejections {
      * Asserts that {@code call} throws {@code type} with a message starting with {@code prefix}
      * (for messages whose tail states sizes the test does not care to spell out).
      */
-    public static void rejectsWithPrefix(Class<? extends RuntimeException> type, String prefix,
+    public static void rejectsWithPrefix(Class<? extends Exception> type, String prefix,
                                          Executable call) {
-        RuntimeException e = assertThrows(type, call);
+        Exception e = assertThrows(type, call);
         assertTrue(e.getMessage().startsWith(prefix), "\"" + e.getMessage() + "\" should start with \""
                 + prefix + "\"");
     }

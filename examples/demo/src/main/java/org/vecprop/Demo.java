@@ -1,6 +1,11 @@
 package org.vecprop;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -24,8 +29,8 @@ import org.vecprop.reference.ReferenceMse;
 import org.vecprop.reference.ReferenceRelu;
 
 /**
- * The demo, in four parts chosen by argument ({@code kernels}, {@code seed}, {@code train},
- * {@code gradients}; none runs all four):
+ * The demo, in parts chosen by argument ({@code kernels}, {@code seed}, {@code train},
+ * {@code gradients}, {@code fashion}; none runs the first four, which need nothing but the JDK):
  * <ul>
  *   <li>{@code kernels}: the article's two-layer network, forward and backward, computed by the
  *       kernels, each intermediate beside the scalar reference's value and the article's;</li>
@@ -36,9 +41,14 @@ import org.vecprop.reference.ReferenceRelu;
  *       on purpose from two layers that stop learning for other reasons;</li>
  *   <li>{@code gradients}: the failure modes measured ({@link GradientNorms}): a deep, narrow
  *       network with sigmoid, tanh and ReLU, and with an over-scaled initialisation, every
- *       layer's gradient norm per epoch, the diagnostics' verdicts, and a CSV for the plot.</li>
+ *       layer's gradient norm per epoch, the diagnostics' verdicts, and a CSV for the plot;</li>
+ *   <li>{@code fashion}: a 784-256-128-10 classifier trained on Fashion-MNIST with AdamW
+ *       ({@link FashionDemo}); needs the dataset's files ({@code -Dvecprop.demo.fashion.data},
+ *       default {@code /usr/share/datasets/fashion-mnist}) and writes into
+ *       {@code -Dvecprop.demo.fashion.out} (default {@code results/fashion}).</li>
  * </ul>
- * Run it with {@code scripts/demo [kernels|seed|train|gradients]}.
+ * Run it with {@code scripts/demo [kernels|seed|train|gradients|fashion]...}; {@code --help}
+ * prints the usage, an unknown part stops the demo before anything runs (exit status 2).
  */
 public final class Demo {
     private Demo() {}
@@ -105,23 +115,91 @@ public final class Demo {
         return steps;
     }
 
-    /** Runs the parts named in {@code args} (kernels, seed, train), or all of them. */
-    public static void main(String[] args) {
-        java.util.List<String> parts = args.length == 0
-                ? java.util.List.of("kernels", "seed", "train", "gradients") : java.util.List.of(args);
-        System.out.println(Simd.description());
-        for (String part : parts) {
-            switch (part) {
-                case "kernels" -> kernels();
-                case "seed" -> seed();
-                case "train" -> train();
-                case "gradients" -> gradients();
-                default -> {
-                    System.err.println("unknown part '" + part + "': use kernels, seed, train or"
-                            + " gradients");
-                    System.exit(2);
-                }
+    /** Every part, in the order they run when named. */
+    static final List<String> PARTS = List.of("kernels", "seed", "train", "gradients", "fashion");
+    /** The parts that run without arguments: those that need nothing but the JDK. */
+    static final List<String> BUILT_IN = List.of("kernels", "seed", "train", "gradients");
+
+    static final String USAGE = """
+            usage: scripts/demo [kernels|seed|train|gradients|fashion]...
+              kernels    the article's two-layer network by the kernels, beside the reference
+              seed       the same network through the Network API, its weight gradients
+              train      a 2-64-64-1 network learning sin(3 x1) cos(2 x2), with diagnostics
+              gradients  vanishing and exploding gradients measured in a deep, narrow network
+              fashion    a 784-256-128-10 classifier trained on Fashion-MNIST with AdamW
+                         (needs the Debian package dataset-fashion-mnist)
+            Without a part: kernels, seed, train and gradients.""";
+
+    /**
+     * The parts {@code args} names, in order (all built-in parts when there are none), or null
+     * when they ask for the usage ({@code -h}, {@code --help}).
+     *
+     * @throws IllegalArgumentException with a one-line message naming what is accepted, for an
+     *     argument that is not a part
+     */
+    static List<String> parts(String... args) {
+        if (args.length == 0) {
+            return BUILT_IN;
+        }
+        for (String a : args) {
+            if (a.equals("-h") || a.equals("--help")) {
+                return null;
             }
+        }
+        for (String a : args) {
+            if (!PARTS.contains(a)) {
+                throw new IllegalArgumentException("unknown part '" + a + "': accepted are "
+                        + String.join(", ", PARTS) + " (none: the first four), or --help");
+            }
+        }
+        return List.of(args);
+    }
+
+    /**
+     * Runs the parts {@code args} names. Every argument is checked before any part runs.
+     *
+     * @return the exit status: 0, 2 for a usage error (one line on {@code err}), 1 when a part
+     *     failed (the reason on {@code err})
+     */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        List<String> parts;
+        try {
+            parts = parts(args);
+        } catch (IllegalArgumentException e) {
+            err.println("demo: " + e.getMessage());
+            return 2;
+        }
+        if (parts == null) {
+            out.println(USAGE);
+            return 0;
+        }
+        out.println(Simd.description());
+        for (String part : parts) {
+            int status = switch (part) {
+                case "kernels" -> { kernels(); yield 0; }
+                case "seed" -> { seed(); yield 0; }
+                case "train" -> { train(); yield 0; }
+                case "gradients" -> gradients(err);
+                case "fashion" -> fashion(out, err);
+                default -> throw new AssertionError(part); // parts() accepts only PARTS
+            };
+            if (status != 0) {
+                return status;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Runs the parts named in {@code args} ({@code --help} lists them), or the built-in ones;
+     * exits with status 2 for an unknown part, 1 when a part fails.
+     *
+     * @param args the parts
+     */
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
         }
     }
 
@@ -129,15 +207,40 @@ public final class Demo {
     static final String GRADIENTS_CSV = System.getProperty("vecprop.demo.csv",
             "results/gradient-norms.csv");
 
-    static void gradients() {
+    static int gradients(PrintStream err) {
         System.out.println();
         System.out.println("== gradients: the same deep, narrow network with sigmoid, tanh and ReLU,"
                 + " from one seed; and with weights 4x too large");
         try {
-            GradientNorms.demo(20, 0.05f, 42, java.nio.file.Path.of(GRADIENTS_CSV), System.out::println);
-        } catch (java.io.IOException e) {
-            System.err.println("gradients: could not write " + GRADIENTS_CSV + ": " + e.getMessage());
-            System.exit(1);
+            GradientNorms.demo(20, 0.05f, 42, Path.of(GRADIENTS_CSV), System.out::println);
+            return 0;
+        } catch (IOException e) {
+            err.println("gradients: could not write " + GRADIENTS_CSV + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** Where {@code fashion} reads the dataset: {@code -Dvecprop.demo.fashion.data}, else Debian's folder. */
+    static final Path FASHION_DATA = Path.of(System.getProperty("vecprop.demo.fashion.data",
+            FashionDemo.DEFAULT_DATA.toString()));
+    /** Where {@code fashion} writes: {@code -Dvecprop.demo.fashion.out}, else results/fashion. */
+    static final Path FASHION_OUT = Path.of(System.getProperty("vecprop.demo.fashion.out", "results/fashion"));
+
+    static int fashion(PrintStream out, PrintStream err) {
+        out.println();
+        out.println("== fashion: a 784-256-128-10 ReLU classifier trained on Fashion-MNIST with AdamW,"
+                + " the configuration chosen on the validation split");
+        if (!Files.isRegularFile(FASHION_DATA.resolve("train-images-idx3-ubyte.gz"))) {
+            err.println("fashion: Fashion-MNIST is not in " + FASHION_DATA + "; install it with: sudo apt-get"
+                    + " install dataset-fashion-mnist");
+            return 1;
+        }
+        try {
+            FashionDemo.demo(FASHION_DATA, FASHION_OUT, FashionDemo.CHOSEN, out::println);
+            return 0;
+        } catch (IOException e) {
+            err.println("fashion: " + e.getMessage());
+            return 1;
         }
     }
 

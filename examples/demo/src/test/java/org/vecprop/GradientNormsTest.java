@@ -37,7 +37,9 @@ class GradientNormsTest {
             assertEquals(0, relu.vanishingSteps()[e] + relu.explodingSteps()[e], "relu epoch " + e);
             assertEquals(0, tanh.vanishingSteps()[e] + tanh.explodingSteps()[e], "tanh epoch " + e);
         }
-        assertEquals("VANISHING", sigmoid.verdict());
+        // The vanishing gradient also shows as layer 0's weights barely moving between steps.
+        assertTrue(sigmoid.verdict().matches("VANISHING UPDATES TOO SMALL IN LAYER 0 \\(ratio [0-9.]+e-0[7-9]\\)"),
+                sigmoid.verdict());
         assertTrue(sigmoid.explanation().startsWith("The gradient vanishes: layer 0's weight gradient"),
                 sigmoid.explanation());
         for (GradientNorms.Result r : List.of(tanh, relu)) {

@@ -18,8 +18,9 @@ import org.vecprop.internal.Vectorization;
  * 1024 (1020 with 6-row tiles), NC = 4096.
  *
  * <h2>Paths</h2>
- * See {@link #choosePath}: TINY (scalar loops), DIRECT (read A and B in place) or PACKED
- * (BLIS-style packing and register tiles).
+ * See {@link #choosePath}: TINY (scalar loops), NARROW (C at most one vector wide: one vector
+ * per row of C), DIRECT (read A and B in place) or PACKED (BLIS-style packing and register
+ * tiles).
  */
 public final class GemmBlocking {
     private GemmBlocking() {}
@@ -59,11 +60,13 @@ public final class GemmBlocking {
     public static final long DIRECT_SMALL_B = 16 * 1024;
 
     /** Which path a call takes; tests force each one to cover all of them at every shape. */
-    public enum Path { AUTO, TINY, DIRECT, PACKED }
+    public enum Path { AUTO, TINY, DIRECT, PACKED, NARROW }
 
     /**
      * The path for a problem of this shape: TINY for at most {@link #TINY_MAX_WORK}
-     * multiply-adds; with B not transposed (the direct path reads rows of B as vectors of C's
+     * multiply-adds; NARROW for C at most one vector wide, any transposes; DIRECT for B
+     * transposed with a depth of at most {@link #PANEL_DIRECT_MAX_K} (op(B) packed, A read in
+     * place); with B not transposed (the direct path reads rows of B as vectors of C's
      * columns), DIRECT for at most {@link #DIRECT_MAX_M} rows or {@link #DIRECT_MAX_WORK}
      * multiply-adds, or for C at least two vectors wide with at most {@link #DIRECT_WIDE_MAX_M}
      * rows (twice that when B has at most {@link #DIRECT_SMALL_B} floats); PACKED otherwise,
@@ -73,6 +76,12 @@ public final class GemmBlocking {
         long work = (long) m * n * k;
         if (work <= TINY_MAX_WORK) {
             return Path.TINY;
+        }
+        if (NR > 0 && n <= NR / 2) { // one vector per row of C (NR is 0 on the scalar path)
+            return Path.NARROW;
+        }
+        if (transB && k <= PANEL_DIRECT_MAX_K) {
+            return Path.DIRECT; // B packed (transposed) per call, A in place: no tile spilled
         }
         if (!transB) {
             if (m <= DIRECT_MAX_M || work <= DIRECT_MAX_WORK) {
@@ -86,6 +95,19 @@ public final class GemmBlocking {
         }
         return Path.PACKED;
     }
+
+    /**
+     * Whether a product against packed panels of B runs the direct path's register tiles over
+     * the panels (no packing of A, C stored from the registers) rather than the packed loop nest:
+     * for few rows, or a depth short enough that packing A and spilling each tile cost as much
+     * as the FMAs.
+     */
+    static boolean directOnPanels(int m, int k) {
+        return m <= DIRECT_WIDE_MAX_M || k <= PANEL_DIRECT_MAX_K;
+    }
+
+    /** The depth up to which {@link #directOnPanels} holds whatever the rows. */
+    static final int PANEL_DIRECT_MAX_K = 32;
 
     /** The register tile's floats: the size of {@code PackBuffers.tile}. */
     static int tileFloats() {

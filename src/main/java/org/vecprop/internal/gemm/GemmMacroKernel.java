@@ -56,7 +56,7 @@ final class GemmMacroKernel {
      * {@code transposedC}, the m x n result is stored transposed: tile element (i, j) goes to
      * {@code c[cOff + j * ldc + i]}, and the bias runs along i.
      */
-    private static void loops(boolean transA, boolean transB, int m, int n, int k,
+    static void loops(boolean transA, boolean transB, int m, int n, int k,
                               float alpha, float[] a, int aOff, int lda,
                               float[] b, int bOff, int ldb, float[] prepacked, int prepackedStride,
                               float beta, float[] c, int cOff, int ldc, PackBuffers ws,

@@ -6,6 +6,7 @@ import static org.vecprop.internal.gemm.GemmBlocking.MR;
 import static org.vecprop.internal.gemm.GemmBlocking.NR;
 
 import jdk.incubator.vector.FloatVector;
+import org.vecprop.internal.PackBuffers;
 
 /**
  * Packing for the packed GEMM path: copies a block of op(A) or op(B) into the contiguous,
@@ -48,18 +49,16 @@ final class GemmPacking {
                 }
             } else if (width == NR && GemmTranspose.AVAILABLE) {
                 // op(B)[p][j] = B[j][p]: 16 x 16 blocks transposed in registers, then the last
-                // kc mod 16 depth steps element by element.
+                // kc mod 16 depth steps by masked loads and the same transpose.
                 int whole = kc & ~15;
                 for (int jb = 0; jb < NR; jb += 16) {
                     int src = bOff + (j0 + jb) * ldb + pc;
                     for (int p = 0; p < whole; p += 16) {
                         GemmTranspose.rows16x16(b, src + p, ldb, dst, panel + p * NR + jb, NR);
                     }
-                    for (int j = jb; j < jb + 16; j++) {
-                        int row = bOff + (j0 + j) * ldb + pc;
-                        for (int p = whole; p < kc; p++) {
-                            dst[panel + p * NR + j] = b[row + p];
-                        }
+                    if (whole < kc) {
+                        GemmTranspose.rows16xShort(b, src + whole, ldb, kc - whole, dst,
+                                panel + whole * NR + jb, NR, scratch());
                     }
                 }
             } else {
@@ -79,6 +78,16 @@ final class GemmPacking {
                 }
             }
         }
+    }
+
+    /**
+     * This thread's 512 floats of scratch for {@link GemmTranspose#rows16xShort}: its tile
+     * buffer, which holds nothing between the micro-kernel's spill and the epilogue that reads
+     * it, and packing runs between tiles, never inside that step.
+     */
+    private static float[] scratch() {
+        PackBuffers own = PackBuffers.ofThisThread();
+        return own.tile = PackBuffers.atLeast(own.tile, 512);
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.vecprop.internal.Lanes.F;
 import static org.vecprop.internal.Lanes.L;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * Transposes small blocks in registers for the packing routines, at 512 bits (16 lanes), where
@@ -147,5 +148,26 @@ final class GemmTranspose {
         HI8.selectFrom(w6, w14).intoArray(dst, d + 13 * ldd);
         LO8.selectFrom(w7, w15).intoArray(dst, d + 14 * ldd);
         HI8.selectFrom(w7, w15).intoArray(dst, d + 15 * ldd);
+    }
+
+    /**
+     * As {@link #rows16x16} for {@code depth < 16} columns p, through {@code scratch} (512
+     * floats): each row read with a masked load of its first {@code depth} floats (never past
+     * them, so never past the end of b) into a 16 x 16 block, the block transposed, its first
+     * {@code depth} rows copied out. Packs the last {@code kc mod 16} depth steps of a transposed
+     * B (all of them when the depth is 10), which element by element cost as long as a short
+     * product's FMAs. (One method with sixteen masked loads in registers was tried: C1 could not
+     * compile it, out of virtual registers, and C2 never got to it.)
+     */
+    static void rows16xShort(float[] b, int src, int ldb, int depth, float[] dst, int d, int ldd,
+                             float[] scratch) {
+        VectorMask<Float> first = GemmNarrow.FIRST[depth];
+        for (int j = 0; j < 16; j++) {
+            FloatVector.fromArray(F, b, src + j * ldb, first).intoArray(scratch, j * 16);
+        }
+        rows16x16(scratch, 0, 16, scratch, 256, 16);
+        for (int p = 0; p < depth; p++) {
+            FloatVector.fromArray(F, scratch, 256 + p * 16).intoArray(dst, d + p * ldd);
+        }
     }
 }

@@ -27,7 +27,8 @@ public final class VectorGemm {
      *
      * @param buffers packing buffers, or null for this thread's
      * @param path AUTO, or a path to force (tests; the pieces of a parallel call); DIRECT falls
-     *     back to PACKED where it does not apply (B transposed)
+     *     back to PACKED where it does not apply (B transposed with a depth over
+     *     {@link GemmBlocking#PANEL_DIRECT_MAX_K}), and so does NARROW (C wider than one vector)
      * @param activation {@link Kernels#IDENTITY}, {@link Kernels#RELU}, {@link Kernels#SIGMOID}
      *     or {@link Kernels#TANH}
      */
@@ -89,7 +90,15 @@ public final class VectorGemm {
         }
         Path chosen = alpha == 0f || k == 0 ? Path.AUTO
                 : path == Path.AUTO ? GemmBlocking.choosePath(transA, transB, m, n, k) : path;
-        if (chosen == Path.PACKED || chosen == Path.DIRECT && transB) {
+        if (chosen == Path.NARROW && GemmNarrow.applies(n)) {
+            // Bias and activation are applied to each row's vector before it is stored.
+            GemmNarrow.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc, buffers != null ? buffers : PackBuffers.ofThisThread(),
+                    bias, biasOff, activation);
+            return;
+        }
+        boolean shortTransposed = transB && k <= GemmBlocking.PANEL_DIRECT_MAX_K;
+        if (chosen == Path.PACKED || chosen == Path.NARROW || chosen == Path.DIRECT && transB && !shortTransposed) {
             // Bias and activation are applied to the register tile before it is stored.
             GemmMacroKernel.packed(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc, buffers != null ? buffers : PackBuffers.ofThisThread(),
@@ -102,6 +111,9 @@ public final class VectorGemm {
             GemmSmallProblems.tiny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc, bias, biasOff, activation);
             return;
+        } else if (transB) {
+            GemmSmallProblems.directTransposedB(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc, buffers != null ? buffers : PackBuffers.ofThisThread());
         } else {
             GemmSmallProblems.direct(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc);
@@ -146,9 +158,42 @@ public final class VectorGemm {
             if (bias != null || tile != Kernels.IDENTITY) {
                 GemmEpilogue.biasAndActivation(m, n, c, cOff, ldc, bias, biasOff, tile);
             }
+        } else if (GemmNarrow.applies(n)) {
+            GemmNarrow.prepacked(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc,
+                    buffers != null ? buffers : PackBuffers.ofThisThread(), bias, biasOff, tile);
+        } else if (GemmBlocking.directOnPanels(m, k)) {
+            GemmSmallProblems.directPacked(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
+            if (bias != null || tile != Kernels.IDENTITY) {
+                GemmEpilogue.biasAndActivation(m, n, c, cOff, ldc, bias, biasOff, tile);
+            }
         } else {
             GemmMacroKernel.prepacked(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc,
                     buffers != null ? buffers : PackBuffers.ofThisThread(), bias, biasOff, tile);
+        }
+        applySmooth(m, n, c, cOff, ldc, activation);
+    }
+
+    /**
+     * {@link #multiplyPacked} against bfloat16 weights: the same bits as the float product on
+     * the weights rounded to bfloat16 ({@link GemmBf16}).
+     */
+    public static void multiplyPackedBf16(boolean transA, int m, float alpha, float[] a, int aOff,
+                                          int lda, PackedPanelsBf16 b, float beta, float[] c,
+                                          int cOff, int ldc, float[] bias, int biasOff,
+                                          int activation, PackBuffers buffers) {
+        int n = b.cols, k = b.depth;
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int tile = tileActivation(activation);
+        if (alpha == 0f || k == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+            if (bias != null || tile != Kernels.IDENTITY) {
+                GemmEpilogue.biasAndActivation(m, n, c, cOff, ldc, bias, biasOff, tile);
+            }
+        } else {
+            GemmBf16.multiply(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc, bias, biasOff,
+                    tile, buffers != null ? buffers : PackBuffers.ofThisThread());
         }
         applySmooth(m, n, c, cOff, ldc, activation);
     }

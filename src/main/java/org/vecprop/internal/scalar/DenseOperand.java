@@ -1,17 +1,24 @@
 package org.vecprop.internal.scalar;
 
+import org.vecprop.contract.Bfloat16;
 import org.vecprop.internal.PackedOperand;
 
 /**
  * The scalar implementation's packed right operand: op(B) copied into a dense row-major
- * {@code depth x cols} array, so that a transposed B is read along its rows.
+ * {@code depth x cols} array, so that a transposed B is read along its rows; for bfloat16
+ * weights each value rounded to bfloat16 and widened back (exact), so that the product is the
+ * float product on the rounded values, as the vector implementation computes it.
  */
 final class DenseOperand extends PackedOperand {
     /** op(B), row-major, row stride {@code max(1, cols)}. */
     final float[] data;
 
-    DenseOperand(int depth, int cols) {
+    /** Whether the values are rounded to bfloat16. */
+    private final boolean bfloat16;
+
+    DenseOperand(int depth, int cols, boolean bfloat16) {
         super(depth, cols);
+        this.bfloat16 = bfloat16;
         data = new float[Math.toIntExact((long) depth * cols)];
     }
 
@@ -19,7 +26,8 @@ final class DenseOperand extends PackedOperand {
     public void repack(boolean trans, float[] b, int bOff, int ldb) {
         for (int p = 0; p < depth; p++) {
             for (int j = 0; j < cols; j++) {
-                data[p * cols + j] = trans ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                float v = trans ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                data[p * cols + j] = bfloat16 ? Bfloat16.rounded(v) : v;
             }
         }
     }

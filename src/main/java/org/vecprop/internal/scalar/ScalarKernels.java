@@ -328,7 +328,15 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public PackedOperand packRight(boolean trans, int depth, int cols, float[] b, int bOff, int ldb) {
-        DenseOperand packed = new DenseOperand(depth, cols);
+        DenseOperand packed = new DenseOperand(depth, cols, false);
+        packed.repack(trans, b, bOff, ldb);
+        return packed;
+    }
+
+    @Override
+    public PackedOperand packRightBfloat16(boolean trans, int depth, int cols, float[] b, int bOff,
+                                           int ldb) {
+        DenseOperand packed = new DenseOperand(depth, cols, true);
         packed.repack(trans, b, bOff, ldb);
         return packed;
     }

@@ -7,6 +7,7 @@ import org.vecprop.internal.PackedOperand;
 import org.vecprop.internal.TopKSelect;
 import org.vecprop.internal.scalar.ScalarKernels;
 import org.vecprop.internal.gemm.PackedPanels;
+import org.vecprop.internal.gemm.PackedPanelsBf16;
 import org.vecprop.internal.gemm.GemmBlocking.Path;
 import org.vecprop.internal.gemm.GemmParallel;
 import org.vecprop.internal.gemm.VectorGemm;
@@ -218,9 +219,20 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public PackedOperand packRightBfloat16(boolean trans, int depth, int cols, float[] b, int bOff,
+                                           int ldb) {
+        return PackedPanelsBf16.pack(trans, depth, cols, b, bOff, ldb);
+    }
+
+    @Override
     public void gemmPacked(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
                            PackedOperand b, float beta, float[] c, int cOff, int ldc,
                            float[] bias, int biasOff, int activation, PackBuffers buffers) {
+        if (b instanceof PackedPanelsBf16 half) {
+            VectorGemm.multiplyPackedBf16(transA, m, alpha, a, aOff, lda, half, beta,
+                    c, cOff, ldc, bias, biasOff, activation, buffers);
+            return;
+        }
         VectorGemm.multiplyPacked(transA, m, alpha, a, aOff, lda, (PackedPanels) b, beta,
                 c, cOff, ldc, bias, biasOff, activation, buffers);
     }

@@ -43,7 +43,7 @@ class GemmBlockingTest {
     void everyTileRemainder() {
         int nr = Math.max(GemmBlocking.NR, 16);
         long seed = 1;
-        for (Path forced : new Path[] {Path.TINY, Path.DIRECT, Path.PACKED}) {
+        for (Path forced : new Path[] {Path.TINY, Path.DIRECT, Path.PACKED, Path.NARROW}) {
             for (int flags = 0; flags < 4; flags++) {
                 for (int m = 1; m <= 2 * GemmBlocking.MR + 1; m++) {
                     for (int n = 1; n <= 2 * nr + 1; n++) {
@@ -205,14 +205,18 @@ class GemmBlockingTest {
 
     @Test
     void pathThresholds() {
+        // Wider than the narrow path's one vector, narrower than the two-vector tile (any n on the
+        // scalar path, where NR is 0 and neither rule applies).
+        int half = GemmBlocking.NR / 2, mid = Simd.enabled() ? half + 1 : 7;
         assertSame(Path.TINY, GemmBlocking.choosePath(false, false, 4, 4, 4));     // 64 multiply-adds
         assertSame(Path.TINY, GemmBlocking.choosePath(true, true, 1, 1, 64));
-        assertSame(Path.DIRECT, GemmBlocking.choosePath(false, false, 1, 1, 65));
+        assertSame(Path.DIRECT, GemmBlocking.choosePath(false, false, 1, mid, 65));
         assertSame(Path.DIRECT, GemmBlocking.choosePath(true, false, 4, 100, 100));  // few rows
         assertSame(Path.PACKED, GemmBlocking.choosePath(false, true, 4, 100, 100));  // B transposed
-        assertSame(Path.DIRECT, GemmBlocking.choosePath(true, false, 16, 16, 16));   // little work
-        assertSame(Path.PACKED, GemmBlocking.choosePath(false, false, 5, 7, 118));   // 4130 > 4096, narrow
-        assertSame(Path.PACKED, GemmBlocking.choosePath(true, true, 1, 1, 65));      // both transposed
+        assertSame(Path.DIRECT, GemmBlocking.choosePath(true, false, 16, mid, 4096 / (16 * mid))); // little work
+        int overWork = 4096 / (5 * mid) + 1;                                         // > 4096 multiply-adds
+        assertSame(Path.PACKED, GemmBlocking.choosePath(false, false, 5, mid, overWork)); // not wide
+        assertSame(Path.PACKED, GemmBlocking.choosePath(true, true, 1, mid, 65));    // both transposed
         if (Simd.enabled()) { // the wide rule is stated in vectors: NR is 2 vectors of this width
             int nr = GemmBlocking.NR, bigK = (int) (GemmBlocking.DIRECT_SMALL_B / nr) + 1;
             assertSame(Path.PACKED, GemmBlocking.choosePath(false, false, 16, nr - 1, bigK)); // not wide
@@ -221,6 +225,16 @@ class GemmBlockingTest {
             assertSame(Path.DIRECT, GemmBlocking.choosePath(true, false, 32, nr, bigK - 1));  // B small
             assertSame(Path.PACKED, GemmBlocking.choosePath(false, false, 33, nr, bigK - 1));
             assertSame(Path.PACKED, GemmBlocking.choosePath(false, true, 16, nr, 64));       // B transposed
+            // C at most one vector wide: the narrow path, whatever the transposes and sizes
+            // (past the tiny rule); one column more and the other rules apply.
+            for (int f = 0; f < 4; f++) {
+                boolean ta = (f & 1) != 0, tb = (f & 2) != 0;
+                assertSame(Path.NARROW, GemmBlocking.choosePath(ta, tb, 128, half, 64));
+                assertSame(Path.NARROW, GemmBlocking.choosePath(ta, tb, 1, 1, 65));
+                assertSame(Path.NARROW, GemmBlocking.choosePath(ta, tb, 1000, 1, 1000));
+                assertSame(Path.TINY, GemmBlocking.choosePath(ta, tb, 1, half, 64 / half));
+                assertSame(tb ? Path.PACKED : Path.DIRECT, GemmBlocking.choosePath(ta, tb, 4, half + 1, 64));
+            }
         }
     }
 

@@ -6,8 +6,8 @@ import org.vecprop.kernel.Simd;
 /**
  * Says how it was started (module path or class path) and whether vecprop found SIMD, and
  * computes one small product to show the kernels link. With {@code --expect-simd} it exits with
- * status 3 when SIMD is off: scripts/check-consumer starts it in every way README.md shows and
- * requires SIMD on in each.
+ * status 3 when SIMD is off: scripts/check-consumer starts it in every way docs/running.md shows
+ * and requires SIMD on in each.
  */
 public final class Main {
     private Main() {}

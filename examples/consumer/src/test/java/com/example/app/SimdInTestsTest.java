@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.vecprop.kernel.Simd;
 
-/** The README's Surefire block (argLine --add-modules jdk.incubator.vector) gives tests SIMD. */
+/** docs/running.md's Surefire block (argLine --add-modules jdk.incubator.vector) gives tests SIMD. */
 class SimdInTestsTest {
     @Test
     void surefireArgLineTurnsSimdOn() {

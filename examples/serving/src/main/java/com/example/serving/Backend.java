@@ -1,5 +1,7 @@
 package com.example.serving;
 
+import org.vecprop.nn.Loss;
+
 /**
  * What computes the predictions behind the endpoint: vecprop ({@link VecpropBackend}) here, ONNX
  * Runtime in the peer module ({@code examples/serving-onnx}), so that both answer the same HTTP
@@ -18,6 +20,13 @@ public interface Backend extends AutoCloseable {
 
     /** {@return one line for the log and {@code GET /health}: the engine, its settings, the model} */
     String description();
+
+    /**
+     * {@return the loss the model was trained with: for cross-entropy the outputs are logits and
+     * each row also gets its class and probabilities (softmax); for binary cross-entropy, the
+     * probability of each output (sigmoid); for MSE, the outputs alone}
+     */
+    Loss loss();
 
     /**
      * A worker for batches of up to {@code maxRows} rows. Called once per pool slot at start-up.

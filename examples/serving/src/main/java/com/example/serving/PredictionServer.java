@@ -12,6 +12,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.vecprop.kernel.Sigmoid;
+import org.vecprop.kernel.Softmax;
+import org.vecprop.kernel.TopK;
+import org.vecprop.nn.Loss;
 
 /**
  * The HTTP side: {@code POST /predict} and {@code GET /health} on the JDK's built-in server, each
@@ -51,10 +55,12 @@ import java.util.concurrent.TimeUnit;
  * short {@code String} each) and the response bytes; the JDK server adds its exchange objects.
  *
  * <h2>Response</h2>
- * <pre>{"predictions": [{"output": [y1, ..., ym]}, ...]}</pre>
- * one object per input row, in order, whether the request sent {@code input} or {@code inputs}.
- * Each row is an object so that fields can be added beside {@code output} (a class and its
- * probabilities, for a classifier) without breaking clients. Floats are written as Java's
+ * <pre>{"predictions": [{"output": [y1, ..., ym], "class": c, "probabilities": [p1, ..., pm]}, ...]}</pre>
+ * one object per input row, in order, whether the request sent {@code input} or {@code inputs}:
+ * for a classifier (a model trained with cross-entropy, such as the built-in random one or the
+ * Fashion-MNIST model {@code scripts/demo fashion} saves) the outputs are logits, {@code class}
+ * the largest and {@code probabilities} their softmax; for a scorer (binary cross-entropy) only
+ * {@code probabilities}, the sigmoid of each output; for an MSE model only {@code output}. Floats are written as Java's
  * {@link Float#toString} (the shortest decimal that reads back to the same float32).
  */
 public final class PredictionServer implements AutoCloseable {
@@ -73,10 +79,15 @@ public final class PredictionServer implements AutoCloseable {
         final Backend.Worker worker;
         final RowsParser parser;
         final StringBuilder response = new StringBuilder(256);
+        /** A classifier's or scorer's probabilities and classes per row; null for MSE models. */
+        final float[] probabilities;
+        final int[] classes;
 
-        Slot(Backend.Worker worker, RowsParser parser) {
+        Slot(Backend.Worker worker, RowsParser parser, Loss loss, int maxRows, int outputs) {
             this.worker = worker;
             this.parser = parser;
+            this.probabilities = loss instanceof Loss.Mse ? null : new float[maxRows * outputs];
+            this.classes = loss instanceof Loss.CrossEntropy ? new int[maxRows] : null;
         }
     }
 
@@ -86,7 +97,8 @@ public final class PredictionServer implements AutoCloseable {
         this.pool = new ArrayBlockingQueue<>(options.pool());
         for (int i = 0; i < options.pool(); i++) {
             pool.add(new Slot(backend.newWorker(options.maxRows()),
-                    new RowsParser(backend.inputs(), options.maxRows())));
+                    new RowsParser(backend.inputs(), options.maxRows()), backend.loss(),
+                    options.maxRows(), backend.outputs()));
         }
         this.http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -287,30 +299,57 @@ public final class PredictionServer implements AutoCloseable {
         return java.util.Arrays.copyOf(buf, len);
     }
 
-    /** The response of a successful forward pass, from the slot's output buffer. */
+    /**
+     * The response of a successful forward pass, from the slot's output buffer: each row's output
+     * and, for a classifier (cross-entropy), its class (the largest logit, vecprop's
+     * {@code TopK.argmax}) and the softmax probabilities, for a scorer (binary cross-entropy) the
+     * sigmoid of each output; computed here, with vecprop's kernels on the output buffer, so both
+     * backends answer alike.
+     */
     private byte[] predictions(Slot slot, int rows) throws HttpError {
         float[] y = slot.worker.output();
         int m = backend.outputs();
+        for (int i = 0; i < rows * m; i++) {
+            if (!Float.isFinite(y[i])) {
+                throw new HttpError(422, "the model's output for row " + i / m + " is not finite (" + y[i]
+                        + "): the inputs overflowed the network; scale them down");
+            }
+        }
+        Loss loss = backend.loss();
+        if (loss instanceof Loss.CrossEntropy) {
+            Softmax.forward(rows, m, y, 0, m, slot.probabilities, 0, m);
+            TopK.argmax(rows, m, y, 0, m, slot.classes, 0);
+        } else if (loss instanceof Loss.BinaryCrossEntropyWithLogits) {
+            Sigmoid.forward(rows, m, y, 0, m, slot.probabilities, 0, m);
+        }
         StringBuilder s = slot.response;
         s.setLength(0);
         s.append("{\"predictions\":[");
         for (int r = 0; r < rows; r++) {
-            s.append(r == 0 ? "{\"output\":[" : ",{\"output\":[");
-            for (int j = 0; j < m; j++) {
-                float v = y[r * m + j];
-                if (!Float.isFinite(v)) {
-                    throw new HttpError(422, "the model's output for row " + r + " is not finite (" + v
-                            + "): the inputs overflowed the network; scale them down");
-                }
-                if (j > 0) {
-                    s.append(',');
-                }
-                s.append(v);
+            s.append(r == 0 ? "{\"output\":" : ",{\"output\":");
+            appendRow(s, y, r * m, m);
+            if (slot.classes != null) {
+                s.append(",\"class\":").append(slot.classes[r]);
             }
-            s.append("]}");
+            if (slot.probabilities != null) {
+                s.append(",\"probabilities\":");
+                appendRow(s, slot.probabilities, r * m, m);
+            }
+            s.append('}');
         }
         s.append("]}\n");
         return ascii(s);
+    }
+
+    private static void appendRow(StringBuilder s, float[] v, int from, int n) {
+        s.append('[');
+        for (int j = 0; j < n; j++) {
+            if (j > 0) {
+                s.append(',');
+            }
+            s.append(v[from + j]);
+        }
+        s.append(']');
     }
 
     private void health(HttpExchange ex) throws IOException {

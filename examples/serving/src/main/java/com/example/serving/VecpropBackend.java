@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;
 import org.vecprop.kernel.Simd;
+import org.vecprop.nn.Loss;
 import org.vecprop.nn.Network;
 
 /**
@@ -37,7 +38,7 @@ public final class VecpropBackend implements Backend {
      * @return the network, built for batch 1 (serve it through {@link Network#sharingWeights})
      */
     public static Network randomNetwork(long seed) {
-        Network net = Network.mlp(1, seed, RANDOM_SIZES);
+        Network net = Network.classifier(1, seed, RANDOM_SIZES);
         Random r = new Random(seed + 2025);
         for (int l = 0; l < net.depth(); l++) {
             float[] b = new float[net.layer(l).outputs()];
@@ -54,8 +55,8 @@ public final class VecpropBackend implements Backend {
      *
      * @param options {@code --model} (a safetensors file) or, without it, {@code --seed}
      * @return the network, built for batch 1
-     * @throws IOException if the file cannot be read or is malformed
-     * @throws IllegalArgumentException if it does not describe a network vecprop can build
+     * @throws IOException if the file cannot be read, or is refused
+     *     ({@code FileRejectedException}: malformed, or not a network vecprop can build)
      */
     public static Network network(Options options) throws IOException {
         return options.model() == null ? randomNetwork(options.seed()) : Network.load(options.model(), 1);
@@ -72,8 +73,8 @@ public final class VecpropBackend implements Backend {
      *
      * @param options as for {@link #network}
      * @return the backend
-     * @throws IOException if the file cannot be read or is malformed
-     * @throws IllegalArgumentException if it does not describe a network vecprop can build
+     * @throws IOException if the file cannot be read, or is refused
+     *     ({@code FileRejectedException}: malformed, or not a network vecprop can build)
      */
     public static VecpropBackend create(Options options) throws IOException {
         return new VecpropBackend(network(options), modelName(options));
@@ -87,6 +88,11 @@ public final class VecpropBackend implements Backend {
     @Override
     public int outputs() {
         return weights.outputs();
+    }
+
+    @Override
+    public Loss loss() {
+        return weights.lossFunction();
     }
 
     @Override

@@ -76,6 +76,11 @@ class PredictionServerTest {
             }
 
             @Override
+            public org.vecprop.nn.Loss loss() {
+                return real.loss();
+            }
+
+            @Override
             public Worker newWorker(int maxRows) {
                 Worker w = real.newWorker(maxRows);
                 return new Worker() {
@@ -190,20 +195,47 @@ class PredictionServerTest {
         return out;
     }
 
-    /** The outputs of a 200 body, checking its exact shape on the way. */
+    /**
+     * The outputs of a 200 body, checking its exact shape on the way, and, for a classifier (the
+     * random model is one), that each row's class is the largest output and its probabilities the
+     * softmax of its outputs, bit for bit.
+     */
     static float[][] outputs(String body) {
         assertTrue(body.startsWith("{\"predictions\":[") && body.endsWith("]}\n"), body);
-        Matcher m = Pattern.compile("\\{\"output\":\\[([^\\]]*)]}").matcher(body);
+        Matcher m = Pattern.compile("\\{\"output\":\\[([^\\]]*)](?:,\"class\":(\\d+),\"probabilities\":\\[([^\\]]*)])?}")
+                .matcher(body);
         List<float[]> rows = new ArrayList<>();
+        int end = "{\"predictions\":[".length();
         while (m.find()) {
-            String[] f = m.group(1).split(",");
-            float[] row = new float[f.length];
-            for (int i = 0; i < f.length; i++) {
-                row[i] = Float.parseFloat(f[i]);
+            assertEquals(end + (rows.isEmpty() ? 0 : 1), m.start(), "rows follow each other: " + body);
+            end = m.end();
+            float[] row = floats(m.group(1));
+            if (m.group(2) == null) { // a model trained with MSE: its outputs alone
+                rows.add(row);
+                continue;
             }
+            float[] p = floats(m.group(3));
+            float[] softmax = new float[row.length];
+            org.vecprop.kernel.Softmax.forward(1, row.length, row, 0, row.length, softmax, 0, row.length);
+            assertTrue(java.util.Arrays.equals(softmax, p), "probabilities are the softmax of the outputs: " + body);
+            int best = 0;
+            for (int i = 1; i < row.length; i++) {
+                best = row[i] > row[best] ? i : best;
+            }
+            assertEquals(best, Integer.parseInt(m.group(2)), "class is the largest output: " + body);
             rows.add(row);
         }
+        assertEquals(body.length() - 3, end, "nothing but rows: " + body);
         return rows.toArray(float[][]::new);
+    }
+
+    static float[] floats(String list) {
+        String[] f = list.split(",");
+        float[] row = new float[f.length];
+        for (int i = 0; i < f.length; i++) {
+            row[i] = Float.parseFloat(f[i]);
+        }
+        return row;
     }
 
     static void assertError(HttpResponse<String> r, int status, String... contains) {
@@ -270,6 +302,8 @@ class PredictionServerTest {
         float[][] got = outputs(r.body());
         assertEquals(1, got.length);
         assertArrayEquals(expected(x)[0], got[0], 0f);
+        assertTrue(r.body().contains(",\"class\":") && r.body().contains(",\"probabilities\":["),
+                "the random model is a classifier: each row has its class and probabilities: " + r.body());
     }
 
     @Test
@@ -549,6 +583,8 @@ class PredictionServerTest {
             assertEquals(200, r.statusCode(), r.body());
             float[] want = net.forward(new float[] {1, 2, 3, 4, 5}, 0, 5, 1).toArray();
             assertArrayEquals(want, outputs(r.body())[0], 0f);
+            assertFalse(r.body().contains("class") || r.body().contains("probabilities"),
+                    "an MSE model's rows have outputs only: " + r.body());
             assertError(post(s, "/predict", "application/json", "{\"input\": " + json(new float[IN]) + "}"), 400,
                     "the model takes 5 per row");
         } finally {

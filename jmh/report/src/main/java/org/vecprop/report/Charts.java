@@ -79,6 +79,7 @@ final class Charts {
             Map.entry("openblasPointer", PALETTE[1]),
             Map.entry("unfused", PALETTE[1]),
             Map.entry("pytorch", PALETTE[4]),
+            Map.entry("numpy", PALETTE[1]),
             Map.entry("openblasArray", PALETTE[5]),
             Map.entry("ejml", PALETTE[2]),
             Map.entry("gemm", PALETTE[2]),

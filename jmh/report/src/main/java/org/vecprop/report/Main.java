@@ -17,6 +17,8 @@ import java.util.List;
  * java -jar report.jar index [--results DIR] [--out FILE.md] [--plot FILE.png]
  * java -jar report.jar gradients NORMS.csv --plot FILE.png [--epoch N]
  * java -jar report.jar latency LOAD.csv... --plot FILE.png [--title TEXT]
+ * java -jar report.jar fashion-curves RUN.json... --plot FILE.png
+ * java -jar report.jar confusion RUN.json --plot FILE.png
  * </pre>
  *
  * Without {@code --out} the Markdown goes to standard output; without {@code --plots} /
@@ -50,6 +52,12 @@ public final class Main {
               latency LOAD.csv... --plot FILE.png [--title TEXT]
                   Latency (p50, p99, p99.9) against offered load, one colour per backend, from
                   the CSV files scripts/load-http and scripts/latency write.
+              fashion-curves RUN.json... --plot FILE.png
+                  Training loss and validation accuracy per epoch, one line per run (vecprop's and
+                  the NumPy peer's JSON from scripts/demo fashion), machine and JDK in the
+                  caption; prints the runs' test accuracies side by side.
+              confusion RUN.json --plot FILE.png
+                  The run's test confusion matrix: counts, coloured by the share of the true class.
             Without --out the Markdown goes to standard output.""";
 
     public static void main(String[] args) {
@@ -89,6 +97,8 @@ public final class Main {
             case "index" -> index(rest);
             case "gradients" -> gradients(rest);
             case "latency" -> latency(rest);
+            case "fashion-curves" -> fashionCurves(rest);
+            case "confusion" -> confusion(rest);
             default -> throw new UsageException("unknown command '" + command + "'");
         };
     }
@@ -257,6 +267,49 @@ public final class Main {
         LatencyPlot.save(LatencyPlot.read(csvs), title, plot);
         System.err.println("wrote " + plot);
         return 0;
+    }
+
+    private static int fashionCurves(List<String> args) throws IOException, UsageException {
+        List<Path> files = new ArrayList<>();
+        Path plot = plotAndFiles(args, files, "fashion-curves");
+        List<FashionPlot.Run> runs = new ArrayList<>();
+        for (Path f : files) {
+            runs.add(FashionPlot.read(f));
+        }
+        FashionPlot.saveCurves(runs, plot);
+        System.out.print(FashionPlot.summary(runs));
+        System.err.println("wrote " + plot);
+        return 0;
+    }
+
+    private static int confusion(List<String> args) throws IOException, UsageException {
+        List<Path> files = new ArrayList<>();
+        Path plot = plotAndFiles(args, files, "confusion");
+        if (files.size() != 1) {
+            throw new UsageException("confusion needs exactly one JSON file, got " + files.size());
+        }
+        FashionPlot.saveConfusion(FashionPlot.read(files.get(0)), plot);
+        System.err.println("wrote " + plot);
+        return 0;
+    }
+
+    /** Parses {@code FILE... --plot FILE.png}: the files into {@code files}, the plot returned. */
+    private static Path plotAndFiles(List<String> args, List<Path> files, String command) throws UsageException {
+        Path plot = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--plot")) {
+                plot = Path.of(value(args, ++i, a));
+            } else if (a.startsWith("--")) {
+                throw new UsageException("unknown argument " + a);
+            } else {
+                files.add(Path.of(a));
+            }
+        }
+        if (files.isEmpty() || plot == null) {
+            throw new UsageException(command + " needs JSON files and --plot FILE.png");
+        }
+        return plot;
     }
 
     private static String value(List<String> args, int i, String option) throws UsageException {

@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Random;
+import org.vecprop.nn.Loss;
 import org.vecprop.nn.Network;
 
 /**
@@ -50,6 +51,7 @@ public final class OrtBackend implements Backend {
     private final OrtSession session;
     private final int inputs, outputs;
     private final String description;
+    private final Loss loss;
 
     private OrtBackend(Network net, String model) throws OrtException {
         env = OrtEnvironment.getEnvironment();
@@ -64,6 +66,7 @@ public final class OrtBackend implements Backend {
         }
         inputs = net.inputs();
         outputs = net.outputs();
+        loss = net.lossFunction();
         description = "ONNX Runtime " + env.getVersion() + " (one shared session; intra-op threads 1, inter-op"
                 + " threads 1, sequential, no spinning, optimization ALL); model " + model + ": " + net.modules();
     }
@@ -128,6 +131,11 @@ public final class OrtBackend implements Backend {
     @Override
     public String description() {
         return description;
+    }
+
+    @Override
+    public Loss loss() {
+        return loss;
     }
 
     @Override

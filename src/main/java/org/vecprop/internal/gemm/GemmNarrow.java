@@ -1,0 +1,408 @@
+package org.vecprop.internal.gemm;
+
+import static org.vecprop.internal.Lanes.F;
+import static org.vecprop.internal.Lanes.L;
+import static org.vecprop.internal.gemm.GemmBlocking.KC;
+import static org.vecprop.internal.gemm.GemmBlocking.NR;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import org.vecprop.internal.PackBuffers;
+
+/**
+ * The narrow path: C at most one vector wide ({@code n <= L}, a classifier's 10 outputs at 512
+ * bits), any transposes. Each row of C is one vector of which the first n lanes are used, as
+ * ONNX Runtime's MLAS does across a narrow N: a register tile of {@link #ROWS} rows broadcasts
+ * op(A)[i][p] from A in place (rows of A or, transposed, consecutive elements of one of its
+ * rows) and multiplies it with row p of op(B), which is one vector. The packed path instead
+ * fills 10 of the 32 columns of its tile (or, transposing C, spends its time storing the
+ * transposed tile element by element), and packs A, which costs as much as the arithmetic here.
+ *
+ * <p>op(B) is k rows NR floats apart, zero from column n to L: packed per call (small beside
+ * the {@code m * k} multiply-adds), or read from a {@link PackedPanels} of at most NR columns,
+ * whose one panel per depth block is that very layout.
+ *
+ * <p>The order of arithmetic is the contract's, element by element: each depth block of
+ * {@link GemmBlocking#KC} from 0 is one FMA chain per element, joined through C as on the
+ * packed path ({@code beta} on the first block, 1 after it: {@code alpha * acc + 1 * v} is
+ * {@code alpha * acc + v}), the bias and activation after the last. So the bits are those of
+ * every other path. Lanes past n hold sums of zeros and are never stored: masked loads and
+ * stores touch only the first n lanes of a row of C and of the bias.
+ */
+final class GemmNarrow {
+    private GemmNarrow() {}
+
+    /** Rows of C per register tile: 8 accumulators, a B vector and a broadcast fit AVX2's 16 registers. */
+    static final int ROWS = 8;
+    /** Rows of C per block of the column form (A transposed, 512 bits): four vectors of rows. */
+    static final int COLUMN_ROWS = 64;
+    /**
+     * Where in the tile buffer a transposed 16 x 16 block goes. (Finishing the rows straight from
+     * the transpose's registers instead was tried: C2 compiled that 2 KB method with its index
+     * vectors reconverted and spilled, three times slower than this spill and reload.)
+     */
+    private static final int TRANSPOSED = 16 * COLUMN_ROWS;
+
+    /** The masks of the first n lanes, n = 0 .. L, made once: a mask made per call would be allocated. */
+    static final VectorMask<Float>[] FIRST = firstLanes();
+
+    @SuppressWarnings("unchecked")
+    private static VectorMask<Float>[] firstLanes() {
+        VectorMask<Float>[] masks = new VectorMask[L + 1];
+        for (int n = 0; n <= L; n++) {
+            masks[n] = F.indexInRange(0, n);
+        }
+        return masks;
+    }
+
+    /** Whether the narrow path serves a C of n columns. */
+    static boolean applies(int n) {
+        return n <= L;
+    }
+
+    /** The narrow path for a validated problem with {@code 0 < n <= L}, {@code k > 0}, {@code alpha != 0}. */
+    static void multiply(boolean transA, boolean transB, int m, int n, int k,
+                         float alpha, float[] a, int aOff, int lda,
+                         float[] b, int bOff, int ldb,
+                         float beta, float[] c, int cOff, int ldc, PackBuffers ws,
+                         float[] bias, int biasOff, int activation) {
+        float[] pb = ws.packedB = PackBuffers.atLeast(ws.packedB, (long) k * NR);
+        packB(transB, n, k, b, bOff, ldb, pb);
+        loops(transA, m, n, k, alpha, a, aOff, lda, pb, beta, c, cOff, ldc, ws, bias, biasOff,
+                activation);
+    }
+
+    /** The narrow path with op(B) packed beforehand ({@code b.cols <= L}): its one panel's rows. */
+    static void prepacked(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
+                          PackedPanels b, float beta, float[] c, int cOff, int ldc,
+                          PackBuffers ws, float[] bias, int biasOff, int activation) {
+        // With cols <= NR the panels are one panel per depth block, depth block pc at pc * NR:
+        // row p of op(B) at p * NR, zero past column cols.
+        loops(transA, m, b.cols, b.depth, alpha, a, aOff, lda, b.data, beta, c, cOff, ldc,
+                ws, bias, biasOff, activation);
+    }
+
+    /**
+     * {@code pb[p * NR + j] = op(B)[p][j]} for j < n, 0 for n <= j < L: the layout of a {@link
+     * PackedPanels} of at most NR columns (lanes L to NR are never read).
+     */
+    static void packB(boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] pb) {
+        if (!transB) {
+            // Row p of B is row p of op(B): one masked load (zero past column n) and one store.
+            // (Element by element, with the zero fill, this took as long as the products.)
+            VectorMask<Float> cols = FIRST[n];
+            for (int p = 0; p < k; p++) {
+                FloatVector.fromArray(F, b, bOff + p * ldb, cols).intoArray(pb, p * NR);
+            }
+        } else {
+            // op(B)[p][j] = B[j][p]: read each stored row j contiguously, write a column.
+            for (int j = 0; j < L; j++) {
+                if (j < n) {
+                    int src = bOff + j * ldb;
+                    for (int p = 0; p < k; p++) {
+                        pb[p * NR + j] = b[src + p];
+                    }
+                } else {
+                    for (int p = 0; p < k; p++) {
+                        pb[p * NR + j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The depth blocks and row tiles over op(B) as rows of NR floats from {@code pb[0]}
+     * (zero from column n to L).
+     */
+    static void loops(boolean transA, int m, int n, int k, float alpha,
+                              float[] a, int aOff, int lda, float[] pb,
+                              float beta, float[] c, int cOff, int ldc, PackBuffers ws,
+                              float[] bias, int biasOff, int activation) {
+        float[] tile = ws.tile = PackBuffers.atLeast(ws.tile, TRANSPOSED + L * L);
+        int aStepP = transA ? lda : 1, aStepI = transA ? 1 : lda;
+        VectorMask<Float> cols = FIRST[n];
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            float betaBlock = pc == 0 ? beta : 1f; // later depth blocks add to what we wrote
+            boolean last = pc + kc == k;
+            float[] blockBias = last ? bias : null;
+            int blockActivation = last ? activation : GemmEpilogue.NONE;
+            int aBlock = aOff + pc * aStepP, bBlock = pc * NR;
+            int i = 0;
+            if (transA && GemmTranspose.AVAILABLE) {
+                // 64 rows of C at a time with the rows in the vectors (below): every lane used.
+                for (; i + COLUMN_ROWS <= m; i += COLUMN_ROWS) {
+                    columnBlock(kc, n, a, aBlock + i, lda, pb, bBlock, tile);
+                    for (int q = 0; q < COLUMN_ROWS; q += L) {
+                        GemmTranspose.rows16x16(tile, q, COLUMN_ROWS, tile, TRANSPOSED, L);
+                        finish(tile, TRANSPOSED, L, c, cOff + (i + q) * ldc, ldc, n, cols, alpha,
+                                betaBlock, blockBias, biasOff, blockActivation);
+                    }
+                }
+            }
+            for (; i + ROWS <= m; i += ROWS) {
+                if (transA) {
+                    tile8T(kc, a, aBlock + i, lda, pb, bBlock, tile);
+                } else {
+                    tile8(kc, a, aBlock + i * lda, lda, pb, bBlock, tile);
+                }
+                finish(tile, ROWS, c, cOff + i * ldc, ldc, n, cols, alpha, betaBlock, blockBias,
+                        biasOff, blockActivation);
+            }
+            for (; i < m; i++) {
+                tile1(kc, a, aBlock + i * aStepI, aStepP, pb, bBlock, tile);
+                finish(tile, 1, c, cOff + i * ldc, ldc, n, cols, alpha, betaBlock, blockBias,
+                        biasOff, blockActivation);
+            }
+        }
+    }
+
+    /**
+     * Stores {@code rows} spilled accumulators (row r at {@code tile[r * L]}) into C with the one
+     * epilogue formula, {@code f(alpha * acc (+ beta * c) (+ bias))}, the first n lanes of each.
+     */
+    static void finish(float[] tile, int rows, float[] c, int ci, int ldc, int n,
+                       VectorMask<Float> cols, float alpha, float beta, float[] bias,
+                       int biasOff, int activation) {
+        finish(tile, 0, rows, c, ci, ldc, n, cols, alpha, beta, bias, biasOff, activation);
+    }
+
+    /** As the other overload, with row r at {@code tile[t + r * L]}. */
+    static void finish(float[] tile, int t, int rows, float[] c, int ci, int ldc, int n,
+                       VectorMask<Float> cols, float alpha, float beta, float[] bias,
+                       int biasOff, int activation) {
+        boolean whole = n == L;
+        for (int r = 0; r < rows; r++) {
+            int row = ci + r * ldc;
+            FloatVector v = FloatVector.fromArray(F, tile, t + r * L).mul(alpha);
+            if (whole) {
+                if (beta != 0f) {
+                    v = v.add(FloatVector.fromArray(F, c, row).mul(beta));
+                }
+                if (bias != null) {
+                    v = v.add(FloatVector.fromArray(F, bias, biasOff));
+                }
+                GemmEpilogue.activate(v, activation).intoArray(c, row);
+            } else {
+                if (beta != 0f) {
+                    v = v.add(FloatVector.fromArray(F, c, row, cols).mul(beta));
+                }
+                if (bias != null) {
+                    v = v.add(FloatVector.fromArray(F, bias, biasOff, cols));
+                }
+                GemmEpilogue.activate(v, activation).intoArray(c, row, cols);
+            }
+        }
+    }
+
+    // The tiles come in two forms, by where op(A)[i][p] lies, so that every index into A moves
+    // by a constant from one depth step to the next (C2 then checks the bounds once before the
+    // loop, or once per step for all eight rows). A form taking both strides as variables had
+    // a bounds check, an index computation and a reload from the stack per broadcast, about 50
+    // instructions per 8 FMAs, and ran at half the FMA rate (C2's code read with PrintAssembly).
+    // op(B)'s rows are NR floats apart, a constant, for the same reason.
+
+    /**
+     * Eight rows of C, one vector each, A untransposed: row r's element p at
+     * {@code a[ai + r * lda + p]}, row p of op(B) at {@code pb[bi + p * NR]}; spilled to
+     * {@code tile[r * L]}.
+     */
+    static void tile8(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile) {
+        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+        FloatVector c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda;
+        int a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+        for (int p = 0; p < kc; p++) {
+            FloatVector bv = FloatVector.fromArray(F, pb, bi + p * NR);
+            c0 = FloatVector.broadcast(F, a[ai + p]).fma(bv, c0);
+            c1 = FloatVector.broadcast(F, a[a1 + p]).fma(bv, c1);
+            c2 = FloatVector.broadcast(F, a[a2 + p]).fma(bv, c2);
+            c3 = FloatVector.broadcast(F, a[a3 + p]).fma(bv, c3);
+            c4 = FloatVector.broadcast(F, a[a4 + p]).fma(bv, c4);
+            c5 = FloatVector.broadcast(F, a[a5 + p]).fma(bv, c5);
+            c6 = FloatVector.broadcast(F, a[a6 + p]).fma(bv, c6);
+            c7 = FloatVector.broadcast(F, a[a7 + p]).fma(bv, c7);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, L);
+        c2.intoArray(tile, 2 * L);
+        c3.intoArray(tile, 3 * L);
+        c4.intoArray(tile, 4 * L);
+        c5.intoArray(tile, 5 * L);
+        c6.intoArray(tile, 6 * L);
+        c7.intoArray(tile, 7 * L);
+    }
+
+    /**
+     * Eight rows of C, A transposed: row r's element p at {@code a[ai + p * lda + r]}, eight
+     * consecutive floats per depth step.
+     */
+    static void tile8T(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile) {
+        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+        FloatVector c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        for (int p = 0; p < kc; p++) {
+            FloatVector bv = FloatVector.fromArray(F, pb, bi + p * NR);
+            c0 = FloatVector.broadcast(F, a[ai]).fma(bv, c0);
+            c1 = FloatVector.broadcast(F, a[ai + 1]).fma(bv, c1);
+            c2 = FloatVector.broadcast(F, a[ai + 2]).fma(bv, c2);
+            c3 = FloatVector.broadcast(F, a[ai + 3]).fma(bv, c3);
+            c4 = FloatVector.broadcast(F, a[ai + 4]).fma(bv, c4);
+            c5 = FloatVector.broadcast(F, a[ai + 5]).fma(bv, c5);
+            c6 = FloatVector.broadcast(F, a[ai + 6]).fma(bv, c6);
+            c7 = FloatVector.broadcast(F, a[ai + 7]).fma(bv, c7);
+            ai += lda;
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, L);
+        c2.intoArray(tile, 2 * L);
+        c3.intoArray(tile, 3 * L);
+        c4.intoArray(tile, 4 * L);
+        c5.intoArray(tile, 5 * L);
+        c6.intoArray(tile, 6 * L);
+        c7.intoArray(tile, 7 * L);
+    }
+
+    // ------------------------------------------------------------------ the column form
+    //
+    // A transposed (dW = Xᵀ·dZ with X stored batch x features): row p of stored A holds
+    // op(A)[i][p] for consecutive i, so a vector of A is 16 rows of C at one depth step, and
+    // op(B)[p][j] is broadcast. A block of 64 rows is held as 4 vectors per column j of C, the
+    // columns taken four at a time (16 accumulators), then two, then one, so n = 10 runs as
+    // 4 + 4 + 2 with every lane of every FMA used, where the row form above uses 10 of 16. The
+    // block is spilled column by column ({@code tile[j * 64 + i]}), transposed in registers 16 x
+    // 16 at a time (GemmTranspose: data movement only) and stored row by row through the same
+    // epilogue as the row form. Each element is still one FMA chain over its depth block: the
+    // same bits. 512 bits only, where the register transposes exist.
+
+    /** The 64 x n block of C at rows {@code ai..} of stored A into {@code tile[j * 64 + i]}. */
+    static void columnBlock(int kc, int n, float[] a, int ai, int lda, float[] pb, int bi,
+                                    float[] tile) {
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            columns4(kc, a, ai, lda, pb, bi + j, tile, j * COLUMN_ROWS);
+        }
+        if (j + 2 <= n) {
+            columns2(kc, a, ai, lda, pb, bi + j, tile, j * COLUMN_ROWS);
+            j += 2;
+        }
+        if (j < n) {
+            columns1(kc, a, ai, lda, pb, bi + j, tile, j * COLUMN_ROWS);
+        }
+    }
+
+    /**
+     * Columns j..j+3 of a 64-row block: vector v of column q accumulates
+     * {@code a[ai + p * lda + 16 v ..] * pb[bi + p * NR + q]}; stored at
+     * {@code tile[t + q * 64 + 16 v]}.
+     */
+    static void columns4(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile, int t) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector a0 = FloatVector.fromArray(F, a, ai);
+            FloatVector a1 = FloatVector.fromArray(F, a, ai + 16);
+            FloatVector a2 = FloatVector.fromArray(F, a, ai + 32);
+            FloatVector a3 = FloatVector.fromArray(F, a, ai + 48);
+            int bp = bi + p * NR;
+            FloatVector bv = FloatVector.broadcast(F, pb[bp]);
+            c00 = a0.fma(bv, c00);
+            c01 = a1.fma(bv, c01);
+            c02 = a2.fma(bv, c02);
+            c03 = a3.fma(bv, c03);
+            bv = FloatVector.broadcast(F, pb[bp + 1]);
+            c10 = a0.fma(bv, c10);
+            c11 = a1.fma(bv, c11);
+            c12 = a2.fma(bv, c12);
+            c13 = a3.fma(bv, c13);
+            bv = FloatVector.broadcast(F, pb[bp + 2]);
+            c20 = a0.fma(bv, c20);
+            c21 = a1.fma(bv, c21);
+            c22 = a2.fma(bv, c22);
+            c23 = a3.fma(bv, c23);
+            bv = FloatVector.broadcast(F, pb[bp + 3]);
+            c30 = a0.fma(bv, c30);
+            c31 = a1.fma(bv, c31);
+            c32 = a2.fma(bv, c32);
+            c33 = a3.fma(bv, c33);
+            ai += lda;
+        }
+        c00.intoArray(tile, t);
+        c01.intoArray(tile, t + 16);
+        c02.intoArray(tile, t + 32);
+        c03.intoArray(tile, t + 48);
+        c10.intoArray(tile, t + 64);
+        c11.intoArray(tile, t + 80);
+        c12.intoArray(tile, t + 96);
+        c13.intoArray(tile, t + 112);
+        c20.intoArray(tile, t + 128);
+        c21.intoArray(tile, t + 144);
+        c22.intoArray(tile, t + 160);
+        c23.intoArray(tile, t + 176);
+        c30.intoArray(tile, t + 192);
+        c31.intoArray(tile, t + 208);
+        c32.intoArray(tile, t + 224);
+        c33.intoArray(tile, t + 240);
+    }
+
+    /** Two columns of a 64-row block; see {@link #columns4}. */
+    static void columns2(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile, int t) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector a0 = FloatVector.fromArray(F, a, ai);
+            FloatVector a1 = FloatVector.fromArray(F, a, ai + 16);
+            FloatVector a2 = FloatVector.fromArray(F, a, ai + 32);
+            FloatVector a3 = FloatVector.fromArray(F, a, ai + 48);
+            int bp = bi + p * NR;
+            FloatVector bv = FloatVector.broadcast(F, pb[bp]);
+            c00 = a0.fma(bv, c00);
+            c01 = a1.fma(bv, c01);
+            c02 = a2.fma(bv, c02);
+            c03 = a3.fma(bv, c03);
+            bv = FloatVector.broadcast(F, pb[bp + 1]);
+            c10 = a0.fma(bv, c10);
+            c11 = a1.fma(bv, c11);
+            c12 = a2.fma(bv, c12);
+            c13 = a3.fma(bv, c13);
+            ai += lda;
+        }
+        c00.intoArray(tile, t);
+        c01.intoArray(tile, t + 16);
+        c02.intoArray(tile, t + 32);
+        c03.intoArray(tile, t + 48);
+        c10.intoArray(tile, t + 64);
+        c11.intoArray(tile, t + 80);
+        c12.intoArray(tile, t + 96);
+        c13.intoArray(tile, t + 112);
+    }
+
+    /** One column of a 64-row block; see {@link #columns4}. */
+    static void columns1(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile, int t) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector bv = FloatVector.broadcast(F, pb[bi + p * NR]);
+            c00 = FloatVector.fromArray(F, a, ai).fma(bv, c00);
+            c01 = FloatVector.fromArray(F, a, ai + 16).fma(bv, c01);
+            c02 = FloatVector.fromArray(F, a, ai + 32).fma(bv, c02);
+            c03 = FloatVector.fromArray(F, a, ai + 48).fma(bv, c03);
+            ai += lda;
+        }
+        c00.intoArray(tile, t);
+        c01.intoArray(tile, t + 16);
+        c02.intoArray(tile, t + 32);
+        c03.intoArray(tile, t + 48);
+    }
+
+    /** One row of C, op(A)'s element p at {@code a[ai + p * aStepP]}: a short remainder. */
+    static void tile1(int kc, float[] a, int ai, int aStepP, float[] pb, int bi, float[] tile) {
+        FloatVector c0 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++) {
+            c0 = FloatVector.broadcast(F, a[ai]).fma(FloatVector.fromArray(F, pb, bi + p * NR), c0);
+            ai += aStepP;
+        }
+        c0.intoArray(tile, 0);
+    }
+}

@@ -1,0 +1,110 @@
+package org.vecprop.internal.gemm;
+
+import static org.vecprop.testing.GemmCheck.check;
+
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.vecprop.internal.Kernels;
+import org.vecprop.internal.PackBuffers;
+import org.vecprop.internal.gemm.GemmBlocking.Path;
+import org.vecprop.internal.scalar.ScalarKernels;
+import org.vecprop.kernel.Activation;
+import org.vecprop.kernel.Gemm;
+import org.vecprop.kernel.PackedMatrix;
+import org.vecprop.kernel.Simd;
+import org.vecprop.testing.Compare;
+import org.vecprop.testing.ForcedPath;
+import org.vecprop.testing.GemmCheck.Case;
+import org.vecprop.testing.Values;
+
+/**
+ * The narrow path ({@link GemmNarrow}: C at most one vector wide) at the sizes where its forms
+ * change: every width of C up to one vector and one past it; the 8-row tile and its one-row
+ * remainder; the column form (A transposed, 512 bits) in blocks of 64 rows, its columns in
+ * fours, twos and ones, and the rows left to the row form; depth blocks of 128. Each case is
+ * checked against the reference with GemmCheck's bound and bit for bit against the scalar
+ * implementation and the other paths; then with bias and activation, and against a
+ * {@link PackedMatrix}.
+ */
+class GemmNarrowTest {
+
+    /** Rows around the tile (8) and the column block (64), and past two blocks. */
+    private static final int[] ROWS = {1, 7, 8, 9, 63, 64, 65, 71, 128, 130};
+    /** Depths around one FMA step, the transposes' 16 and the depth block, 128. */
+    private static final int[] DEPTHS = {1, 3, 16, 17, 127, 128, 129, 300};
+
+    @Test
+    void everyWidthUpToOneVectorEveryTranspose() {
+        int widest = Math.max(GemmBlocking.NR / 2, 4) + 1;
+        long seed = 100;
+        for (int flags = 0; flags < 4; flags++) {
+            for (int n = 1; n <= widest; n++) {
+                for (int m : ROWS) {
+                    for (int k : new int[] {1, 17, 129}) {
+                        float beta = (seed & 1) == 0 ? 0f : -0.5f;
+                        check(new Case((flags & 1) != 0, (flags & 2) != 0, m, n, k,
+                                new int[] {2, 1, 0, 3, 1, 2}, 1.5f, beta, seed++, 0), Path.NARROW);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theColumnFormAtItsBlockBoundaries() {
+        // A transposed, every n the column form splits differently (4s, a 2, a 1), rows from one
+        // block to two and a remainder; specials (NaN, infinities) in some cases.
+        long seed = 7;
+        for (int n : new int[] {1, 2, 3, 4, 5, 7, 10, 13, 16}) {
+            for (int m : new int[] {64, 65, 127, 128, 192}) {
+                for (int k : DEPTHS) {
+                    check(new Case(true, (seed & 2) != 0, m, n, k, new int[] {1, 3, 2, 0, 0, 5},
+                            -1f, (seed & 1) == 0 ? 0f : 2f, seed, (int) (seed % 3) * 15), null);
+                    seed++;
+                }
+            }
+        }
+    }
+
+    /**
+     * Bias and ReLU on the narrow path (row and column forms, per-call and packed B): the same
+     * bits as the scalar implementation and as the packed path, which store C by another route.
+     */
+    @Test
+    void biasAndActivationSameBitsAsEveryOtherPath() {
+        Assumptions.assumeTrue(Simd.enabled(), "one implementation on the scalar path");
+        Random rnd = new Random(11);
+        for (boolean transA : new boolean[] {false, true}) {
+            for (int n : new int[] {1, 10, GemmBlocking.NR / 2}) {
+                for (int m : new int[] {9, 64, 130}) {
+                    for (int k : new int[] {5, 129}) {
+                        for (Activation act : new Activation[] {Activation.IDENTITY, Activation.RELU, Activation.TANH}) {
+                            int lda = transA ? m + 1 : k + 2, ldc = n + 3;
+                            float[] a = Values.random(rnd, (transA ? k : m) * lda, 0, 1f);
+                            float[] b = Values.random(rnd, k * n, 0, 1f);
+                            float[] bias = Values.random(rnd, n + 1, 0, 1f);
+                            float[] c0 = Values.random(rnd, m * ldc, 0, 1f);
+                            float beta = k == 5 ? 0f : 0.75f;
+                            float[] scalar = c0.clone();
+                            ScalarKernels.INSTANCE.gemm(transA, false, m, n, k, 1.25f, a, 0, lda, b, 0, n,
+                                    beta, scalar, 0, ldc, bias, 1, ForcedPath.code(act), null);
+                            String what = (transA ? "T" : "N") + " m=" + m + " n=" + n + " k=" + k + " " + act;
+                            for (Path path : new Path[] {Path.NARROW, Path.PACKED, Path.AUTO}) {
+                                float[] actual = c0.clone();
+                                ForcedPath.multiply(path, transA, false, m, n, k, 1.25f, a, 0, lda, b, 0, n,
+                                        beta, actual, 0, ldc, bias, 1, act, new PackBuffers());
+                                Compare.sameArray(scalar, actual, what + " " + path);
+                            }
+                            PackedMatrix packed = PackedMatrix.pack(false, k, n, b, 0, n);
+                            float[] viaPacked = c0.clone();
+                            Gemm.multiplyBiasActivation(transA, m, 1.25f, a, 0, lda, packed, beta,
+                                    viaPacked, 0, ldc, bias, 1, act);
+                            Compare.sameArray(scalar, viaPacked, what + " packed B");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
