@@ -134,6 +134,16 @@ final class MlpForwardCheck {
         return worst;
     }
 
+    /** The exact outputs, {@code batch x outputs} row-major (not a copy: do not write). */
+    double[] exactOutputs() {
+        return exact;
+    }
+
+    /** The per-output bounds beside {@link #exactOutputs} (not a copy: do not write). */
+    double[] bounds() {
+        return bound;
+    }
+
     /** @return the largest bound over the outputs, for the log */
     double maxBound() {
         double m = 0;

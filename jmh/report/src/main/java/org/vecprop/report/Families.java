@@ -89,7 +89,9 @@ final class Families {
             bytes("streaming.*[kernel=mse]", 12, 0, "loss and g = 2(p − t)/n: read p and t, write g"),
             bytes("streaming.*[kernel=biasadd]", 8, 4096, "y = x + b by rows of 1024: read x, write y, read b"),
             bytes("streaming.*[kernel=biasgradient]", 4, 4096,
-                    "db = column sums by rows of 1024: read dz, write db"));
+                    "db = column sums by rows of 1024: read dz, write db"),
+            bytes("streaming.*[kernel=adamw]", 32, 0,
+                    "AdamW in place: read w, g, m, v, write w, g (zeroed), m, v"));
 
     /** Bytes touched: {@code perElement × n + fixed}, and what they are. */
     record StreamBytes(String key, double perElement, double fixed, String what) {
