@@ -7,10 +7,9 @@ import org.vecprop.internal.Buffers;
  * that take a {@code Workspace} (the {@link Gemm} products, {@link Mse}, {@link Stats#summarize},
  * {@link Bias#gradient}, the backward passes fused with a bias gradient, {@link Softmax},
  * {@link CrossEntropy} and {@link BinaryCrossEntropy}) and vecprop keeps no scratch of its own
- * for the call: the GEMM, MSE, statistics and bias kernels then allocate nothing once the
- * workspace has grown to the calls they serve, on whatever thread calls, a fresh virtual thread
- * per request included (the softmax and cross-entropy kernels' compiled vector code still
- * allocates by itself, with or without a workspace: see {@code AllocationTest}). The forms without one are the convenience path:
+ * for the call: they then allocate nothing once the workspace has grown to the calls they serve,
+ * on whatever thread calls, a fresh virtual thread per request included. A {@code Network}
+ * owns one for its layers and its loss. The forms without one are the convenience path:
  * they use a set of buffers kept per thread (see "Without a workspace" below).
  *
  * <h2>What it holds</h2>

@@ -7,6 +7,7 @@ import org.vecprop.kernel.Activation;
 import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.PackedMatrix;
+import org.vecprop.kernel.Workspace;
 import org.vecprop.kernel.Relu;
 import org.vecprop.kernel.Sigmoid;
 import org.vecprop.kernel.Tanh;
@@ -76,6 +77,13 @@ public final class Dense {
     private int xOff, ldx, batch = -1;
     /** The version the last forward read, and its revision then: backward checks both. */
     private WeightVersion used;
+    /**
+     * The scratch of this layer's kernel calls (GEMM packing, the bias gradient's row, ...):
+     * owned by the layer, or shared by every layer of the network it belongs to, so that a
+     * layer allocates nothing in vecprop on whatever thread runs it, a fresh virtual thread per
+     * request included. Used by one call at a time, as the layer is.
+     */
+    private Workspace workspace = new Workspace();
     private long usedRevision;
 
     /**
@@ -201,6 +209,16 @@ public final class Dense {
         return format;
     }
 
+    /** This layer's scratch (see {@link #workspace}). */
+    Workspace workspace() {
+        return workspace;
+    }
+
+    /** Makes this layer use a network's scratch: its layers run one at a time, so one is enough. */
+    void useWorkspace(Workspace shared) {
+        this.workspace = Objects.requireNonNull(shared);
+    }
+
     private static int checkedSize(int in, int out, int maxBatch, Activation activation) {
         if (in < 1) {
             throw new IllegalArgumentException("in must be >= 1, got " + in);
@@ -249,13 +267,13 @@ public final class Dense {
         if (format == WeightFormat.BFLOAT16) {
             // Always the packed bfloat16 form, whatever the size: one computation for every batch.
             Gemm.multiplyPackedBiasActivation(false, batch, 1f, x, xOff, ldx, version.packedBfloat16(),
-                    0f, output, 0, out, version.bias, 0, activation);
+                    0f, output, 0, out, version.bias, 0, activation, workspace);
         } else if ((long) batch * in * out <= PLAIN_MAX_WORK) {
             Gemm.multiplyBiasActivation(false, false, batch, out, in, 1f, x, xOff, ldx,
-                    version.weights, 0, out, 0f, output, 0, out, version.bias, 0, activation);
+                    version.weights, 0, out, 0f, output, 0, out, version.bias, 0, activation, workspace);
         } else {
             Gemm.multiplyPackedBiasActivation(false, batch, 1f, x, xOff, ldx, version.packed(),
-                    0f, output, 0, out, version.bias, 0, activation);
+                    0f, output, 0, out, version.bias, 0, activation, workspace);
         }
         this.used = version;
         this.usedRevision = version.revision();
@@ -307,7 +325,7 @@ public final class Dense {
             case RELU -> {
                 if (withDb) {
                     Relu.backwardWithBiasGradient(batch, out, output, 0, out, dA, dAOff, ldda,
-                            outputGrad, 0, out, biasGrad, 0, accumulate);
+                            outputGrad, 0, out, biasGrad, 0, accumulate, workspace);
                 } else {
                     Relu.backward(batch, out, output, 0, out, dA, dAOff, ldda, outputGrad, 0, out);
                 }
@@ -315,7 +333,7 @@ public final class Dense {
             case SIGMOID -> {
                 if (withDb) {
                     Sigmoid.backwardWithBiasGradient(batch, out, output, 0, out, dA, dAOff, ldda,
-                            outputGrad, 0, out, biasGrad, 0, accumulate);
+                            outputGrad, 0, out, biasGrad, 0, accumulate, workspace);
                 } else {
                     Sigmoid.backward(batch, out, output, 0, out, dA, dAOff, ldda, outputGrad, 0, out);
                 }
@@ -323,7 +341,7 @@ public final class Dense {
             case TANH -> {
                 if (withDb) {
                     Tanh.backwardWithBiasGradient(batch, out, output, 0, out, dA, dAOff, ldda,
-                            outputGrad, 0, out, biasGrad, 0, accumulate);
+                            outputGrad, 0, out, biasGrad, 0, accumulate, workspace);
                 } else {
                     Tanh.backward(batch, out, output, 0, out, dA, dAOff, ldda, outputGrad, 0, out);
                 }
@@ -333,19 +351,19 @@ public final class Dense {
                 dzOff = dAOff;
                 lddz = ldda;
                 if (withDb) {
-                    Bias.gradient(batch, out, dA, dAOff, ldda, biasGrad, 0, accumulate);
+                    Bias.gradient(batch, out, dA, dAOff, ldda, biasGrad, 0, accumulate, workspace);
                 }
             }
         }
         if (parameterGradients) {
             // dW (+)= Xᵀ·dZ: (in x batch)·(batch x out).
             Gemm.multiply(true, false, in, out, batch, 1f, x, xOff, ldx, dz, dzOff, lddz,
-                    accumulate ? 1f : 0f, weightGrad, 0, out);
+                    accumulate ? 1f : 0f, weightGrad, 0, out, workspace);
         }
         if (inputGradient) {
             // dX = dZ·Wᵀ: (batch x out)·(out x in), W read transposed in place.
             Gemm.multiply(false, true, batch, in, out, 1f, dz, dzOff, lddz, used.weights, 0, out,
-                    0f, inputGrad, 0, in);
+                    0f, inputGrad, 0, in, workspace);
         }
     }
 

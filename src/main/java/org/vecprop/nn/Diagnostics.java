@@ -142,19 +142,19 @@ public final class Diagnostics {
         for (int l = 0; l < depth; l++) {
             Dense d = network.layer(l);
             frozen[l] = d.frozen();
-            Stats.summarize(batch, d.outputs(), d.output(), 0, d.outputs(), summary);
+            Stats.summarize(batch, d.outputs(), d.output(), 0, d.outputs(), summary, d.workspace());
             activationNaN[l] = (long) summary[Stats.NAN_COUNT];
             activationInf[l] = (long) summary[Stats.INF_COUNT];
             deadUnits[l] = d.activation() == Activation.RELU && batch > 0
                     ? Stats.deadColumns(batch, d.outputs(), d.output(), 0, d.outputs()) : 0;
-            Stats.summarize(d.inputs(), d.outputs(), d.weightGrad(), 0, d.outputs(), summary);
+            Stats.summarize(d.inputs(), d.outputs(), d.weightGrad(), 0, d.outputs(), summary, d.workspace());
             weightGradNorm[l] = Math.sqrt(summary[Stats.SUM_SQUARES]);
             weightGradMax[l] = summary[Stats.MAX_ABS];
             gradNaN[l] = (long) summary[Stats.NAN_COUNT];
             gradInf[l] = (long) summary[Stats.INF_COUNT];
             biasGradNorm[l] = 0;
             if (d.biasGrad() != null) {
-                Stats.summarize(1, d.outputs(), d.biasGrad(), 0, d.outputs(), summary);
+                Stats.summarize(1, d.outputs(), d.biasGrad(), 0, d.outputs(), summary, d.workspace());
                 biasGradNorm[l] = Math.sqrt(summary[Stats.SUM_SQUARES]);
                 gradNaN[l] += (long) summary[Stats.NAN_COUNT];
                 gradInf[l] += (long) summary[Stats.INF_COUNT];

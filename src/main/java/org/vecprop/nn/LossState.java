@@ -6,6 +6,7 @@ import org.vecprop.kernel.BinaryCrossEntropy;
 import org.vecprop.kernel.CrossEntropy;
 import org.vecprop.kernel.Sigmoid;
 import org.vecprop.kernel.Softmax;
+import org.vecprop.kernel.Workspace;
 
 /**
  * A network's loss at work: the gradient buffer dP (the output layer's dA, {@code maxBatch x
@@ -16,8 +17,10 @@ final class LossState {
     private final int outputs, maxBatch;
     private final MseLoss mse; // the MSE path keeps its long-standing class
     private final float[] gradient;
+    private final Workspace workspace; // the network's: its calls run one at a time
 
-    LossState(Loss loss, int outputs, int maxBatch) {
+    LossState(Loss loss, int outputs, int maxBatch, Workspace workspace) {
+        this.workspace = Objects.requireNonNull(workspace);
         this.loss = Objects.requireNonNull(loss, "loss must not be null");
         this.outputs = outputs;
         this.maxBatch = maxBatch;
@@ -27,6 +30,7 @@ final class LossState {
                     + " weights, the network has " + outputs + " outputs");
         }
         this.mse = new MseLoss(outputs, maxBatch); // also checks that the buffer fits an array
+        mse.useWorkspace(workspace);
         this.gradient = mse.gradient();
     }
 
@@ -44,7 +48,7 @@ final class LossState {
         if (loss instanceof Loss.BinaryCrossEntropyWithLogits b) {
             Checks.matrix("t", t, tOff, batch, outputs, ldt);
             return BinaryCrossEntropy.lossAndGradient(batch, outputs, p, 0, outputs, t, tOff, ldt,
-                    b.weights(), 0, gradient, 0, outputs, b.reduction());
+                    b.weights(), 0, gradient, 0, outputs, b.reduction(), workspace);
         }
         return mse.compute(p, 0, outputs, t, tOff, ldt, batch);
     }
@@ -57,13 +61,13 @@ final class LossState {
         }
         Objects.requireNonNull(labels, "labels must not be null");
         return CrossEntropy.lossAndGradient(batch, outputs, z, 0, outputs, labels, labelsOff,
-                gradient, 0, outputs, ce.reduction(), ce.labelSmoothing());
+                gradient, 0, outputs, ce.reduction(), ce.labelSmoothing(), workspace);
     }
 
     /** The probabilities of the outputs {@code z} (softmax, or sigmoid per output) into dst. */
     void probabilities(float[] z, int batch, float[] dst, int dstOff, int ldDst) {
         switch (loss) {
-            case Loss.CrossEntropy ce -> Softmax.forward(batch, outputs, z, 0, outputs, dst, dstOff, ldDst);
+            case Loss.CrossEntropy ce -> Softmax.forward(batch, outputs, z, 0, outputs, dst, dstOff, ldDst, workspace);
             case Loss.BinaryCrossEntropyWithLogits b -> Sigmoid.forward(batch, outputs, z, 0, outputs, dst, dstOff, ldDst);
             case Loss.Mse m -> throw new IllegalStateException("an MSELoss() network's outputs are"
                     + " predictions, not probabilities: read them with output()");

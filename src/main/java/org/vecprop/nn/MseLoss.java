@@ -3,6 +3,7 @@ package org.vecprop.nn;
 import java.util.Objects;
 import org.vecprop.contract.Checks;
 import org.vecprop.kernel.Mse;
+import org.vecprop.kernel.Workspace;
 
 /**
  * Mean squared error over a batch, {@code mean((P - T)^2)} over all {@code batch x outputs}
@@ -12,6 +13,8 @@ import org.vecprop.kernel.Mse;
 public final class MseLoss {
     private final int outputs, maxBatch;
     private final float[] gradient;
+    /** Scratch of the loss's long sum: its own, or its network's (one call at a time either way). */
+    private Workspace workspace = new Workspace();
 
     /**
      * A loss with its gradient buffer for up to {@code maxBatch} rows.
@@ -39,6 +42,11 @@ public final class MseLoss {
         this.gradient = new float[(int) size];
     }
 
+    /** Makes this loss use a network's scratch: its calls run one at a time. */
+    void useWorkspace(Workspace shared) {
+        this.workspace = Objects.requireNonNull(shared);
+    }
+
     /**
      * Computes the loss and writes dP into {@link #gradient()}.
      *
@@ -63,7 +71,7 @@ public final class MseLoss {
         Checks.matrix("p", p, pOff, batch, outputs, ldp);
         Checks.matrix("t", t, tOff, batch, outputs, ldt);
         return Mse.lossAndGradient(batch, outputs, p, pOff, ldp, t, tOff, ldt,
-                gradient, 0, outputs);
+                gradient, 0, outputs, workspace);
     }
 
     /**

@@ -12,6 +12,7 @@ import org.vecprop.contract.Checks;
 import org.vecprop.io.FileRejectedException;
 import org.vecprop.io.SafeTensors;
 import org.vecprop.kernel.Activation;
+import org.vecprop.kernel.Workspace;
 
 /**
  * A stack of {@link Dense} layers with a {@link Loss} (MSE, softmax cross-entropy with labels, or
@@ -20,9 +21,11 @@ import org.vecprop.kernel.Activation;
  * its weights saved to and loaded from safetensors files, and swapped while other threads serve
  * from them.
  *
- * <p>Every buffer is allocated when the network is built, for batches up to {@code maxBatch};
- * after the first call (which warms up the per-thread GEMM workspace) a training step or an
- * inference call allocates nothing.
+ * <p>Every buffer is allocated when the network is built, for batches up to {@code maxBatch},
+ * except the kernels' scratch (GEMM packing and the like), which the network owns and grows on
+ * its first calls: after those, a training step or an inference call allocates nothing, on
+ * whatever thread makes it (the network keeps no per-thread buffers, so a fresh virtual thread
+ * per request that takes a network from a pool allocates nothing either).
  *
  * <p>Order of calls: {@link #forward}, then {@link #loss}, then {@link #backward} (any number of
  * times: each adds or writes the same gradients again, as long as the parameters have not changed
@@ -232,11 +235,18 @@ public final class Network {
             }
         }
         this.layers = layers.clone();
+        // One scratch for the whole network: its layers and its loss run one at a time, so a
+        // network allocates nothing in vecprop on whatever thread calls it (a fresh virtual thread
+        // per request that takes the network from a pool included).
+        Workspace scratch = new Workspace();
+        for (Dense layer : this.layers) {
+            layer.useWorkspace(scratch);
+        }
         this.layerList = List.of(this.layers);
         this.inputs = layers[0].inputs();
         this.maxBatch = layers[0].maxBatch();
         Dense last = layers[layers.length - 1];
-        this.loss = new LossState(lossKind, last.outputs(), maxBatch);
+        this.loss = new LossState(lossKind, last.outputs(), maxBatch, scratch);
         this.probabilityBuffer = lossKind instanceof Loss.Mse ? null : new float[maxBatch * last.outputs()];
         this.output = new Output(last.output(), last.outputs());
         List<Parameter> params = new ArrayList<>();

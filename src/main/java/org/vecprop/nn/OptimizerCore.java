@@ -107,7 +107,7 @@ abstract class OptimizerCore implements Optimizer {
         learningRate(); // a bad scheduled rate is reported whether or not the gradients are finite
         for (int l = 0; l < network.depth(); l++) {
             Dense d = network.layer(l);
-            if (!d.frozen() && (!finite(d.weightGrad()) || d.hasBias() && !finite(d.biasGrad()))) {
+            if (!d.frozen() && (!finite(d.weightGrad(), d) || d.hasBias() && !finite(d.biasGrad(), d))) {
                 return OptionalInt.of(l);
             }
         }
@@ -115,8 +115,8 @@ abstract class OptimizerCore implements Optimizer {
         return OptionalInt.empty();
     }
 
-    private boolean finite(float[] g) {
-        Stats.summarize(1, g.length, g, 0, g.length, summary);
+    private boolean finite(float[] g, Dense layer) {
+        Stats.summarize(1, g.length, g, 0, g.length, summary, layer.workspace()); // the network's scratch
         return summary[Stats.NAN_COUNT] == 0 && summary[Stats.INF_COUNT] == 0;
     }
 
