@@ -448,21 +448,38 @@ public final class Idx {
         return new Header(m, dims, elements);
     }
 
-    /** The exact product of the dimensions as text (it may exceed a long). */
+    /**
+     * The product of the dimensions as text (it may exceed a long): exact up to 24 digits, else
+     * in scientific notation with four significant digits, so that a message stays short for
+     * any of the 255 dimensions a header may declare (a fuzzed header with 255 dimensions near
+     * 2^30 gave a product of 2,300 digits).
+     */
     private static String product(int[] dims) {
         java.math.BigInteger p = java.math.BigInteger.ONE;
         for (int d : dims) {
             p = p.multiply(java.math.BigInteger.valueOf(d));
         }
-        return p.toString();
+        String t = p.toString();
+        return t.length() <= 24 ? t : "about " + t.charAt(0) + "." + t.substring(1, 4) + "e" + (t.length() - 1);
     }
 
+    /** Dimensions listed in a message; beyond them the message gives the first ones, the last and the count. */
+    static final int LISTED_DIMENSIONS = 8;
+
+    /** The dimensions as text, {@code "60000 x 28 x 28"}; at most {@link #LISTED_DIMENSIONS} of them listed. */
     private static String dimsText(int[] dims) {
         StringBuilder s = new StringBuilder();
-        for (int i = 0; i < dims.length; i++) {
+        int n = dims.length;
+        if (n <= LISTED_DIMENSIONS) {
+            for (int i = 0; i < n; i++) {
+                s.append(i == 0 ? "" : " x ").append(dims[i]);
+            }
+            return s.toString();
+        }
+        for (int i = 0; i < LISTED_DIMENSIONS - 2; i++) {
             s.append(i == 0 ? "" : " x ").append(dims[i]);
         }
-        return s.toString();
+        return s.append(" x ... x ").append(dims[n - 1]).append(" (").append(n).append(" dimensions)").toString();
     }
 
     private static void readHeaderBytes(IdxStream s, byte[] into, int headerBytes, String what)

@@ -344,6 +344,34 @@ class IdxTest {
         return tests;
     }
 
+    /**
+     * A header may declare up to 255 dimensions: the refusal lists a few and counts the rest,
+     * and gives a product past 24 digits in scientific notation. Found by the fuzzer: 255
+     * dimensions near 2^30 made a message of 2,551 characters (the 2,300-digit product and
+     * every dimension); and dimensions of 1 under the limit made the truncation message list
+     * all of them.
+     */
+    @Test
+    void aHeaderWithManyDimensionsIsRefusedWithAShortMessage() throws IOException {
+        int[] huge = new int[255];
+        java.util.Arrays.fill(huge, 1_195_853_639);
+        Path file = dir.resolve("many-huge.idx");
+        Files.write(file, idx(0x000008ff, huge, new byte[0]));
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> Idx.header(file));
+        assertTrue(e.getMessage().length() < 400, e.getMessage().length() + " characters: " + e.getMessage());
+        assertTrue(e.getMessage().contains("1195853639 x 1195853639 x 1195853639 x 1195853639 x 1195853639"
+                + " x 1195853639 x ... x 1195853639 (254 dimensions)"), e.getMessage());
+        assertTrue(e.getMessage().contains("holds about 5.373e2305 elements, more than 2147483639"), e.getMessage());
+        int[] ones = new int[255];
+        java.util.Arrays.fill(ones, 1);
+        ones[0] = 5;
+        Path truncated = dir.resolve("many-ones.idx");
+        Files.write(truncated, idx(0x000008ff, ones, new byte[2]));
+        IdxFormatException t = assertThrows(IdxFormatException.class, () -> Idx.header(truncated));
+        assertTrue(t.getMessage().length() < 400, t.getMessage().length() + " characters: " + t.getMessage());
+        assertTrue(t.getMessage().contains("5 x 1 x 1 x 1 x 1 x 1 x ... x 1 (255 dimensions)"), t.getMessage());
+    }
+
     @Test
     void aPairWhoseCountsDisagreeIsRefusedBeforeEitherIsRead() throws IOException {
         Path images = write("imgs", GOOD); // 3 images
