@@ -17,8 +17,12 @@ import org.vecprop.internal.Buffers;
  * served; none shrinks until {@link #release}:
  * <ul>
  *   <li><b>GEMM packing buffers</b>: panels of A and B and one register tile, bounded by the
- *       blocking whatever the problem: at most {@code MC x KC + KC x NC} floats plus a tile,
- *       655,616 floats (2.5 MiB) at 512 bits and slightly less at narrower widths;</li>
+ *       blocking on the general path: at most {@code MC x KC + KC x NC} floats plus a tile,
+ *       655,616 floats (2.5 MiB) at 512 bits and slightly less at narrower widths. Two paths
+ *       grow with the depth instead: a product whose C is at most one vector wide packs its
+ *       whole {@code k x NR} panel of B ({@code 32k} floats at 512 bits), and a product with a
+ *       bfloat16 {@link PackedMatrix} of more than a few rows widens the whole B into floats
+ *       ({@code k} times B's padded columns);</li>
  *   <li><b>one more set per piece of a parallel call</b> ({@link Gemm#multiplyParallel},
  *       {@link Gemm#multiplyPackedParallel}): piece {@code q} of a call packs into set
  *       {@code q}, whichever thread runs it, so neither the calling thread nor the executor's
@@ -50,7 +54,8 @@ import org.vecprop.internal.Buffers;
  * The forms that take none use a set of buffers kept per thread, made on the thread's first call
  * that needs one. That set keeps at most 1 MiB per MemorySegment staging buffer and 256 KiB of
  * column-sum row (a larger call gets buffers of its own for that call, allocated each time), so
- * together with the packing buffers and the sum state a thread keeps about 6 MiB at most, for as
+ * together with the packing buffers and the sum state a thread keeps about 6 MiB at most (on the
+ * general GEMM path: see the packing buffers above for the two that grow with the depth), for as
  * long as it lives. A parallel call without a workspace packs each piece into the buffers of the
  * thread that runs it, so every executor thread keeps such a set too. That is the right choice
  * for a few long-lived threads; a service that runs each request on a new virtual thread, or
