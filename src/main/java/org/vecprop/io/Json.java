@@ -11,7 +11,7 @@ package org.vecprop.io;
  * (no sign, fraction, exponent or leading zero); JSON whitespace between tokens. Not read:
  * {@code true}, {@code false}, {@code null}, negative or fractional numbers.
  *
- * <p>The reader builds no tree: {@link SafeTensors} asks for the token it expects next (an
+ * <p>The reader builds no tree: {@code SafeTensors} asks for the token it expects next (an
  * object's key, a string, an integer) and builds its own values as it goes, so a header of
  * {@code n} bytes costs a small multiple of {@code n} in memory whatever it holds, and an error
  * names the byte where the header first departs from what the format allows. Bytes outside
@@ -20,15 +20,18 @@ package org.vecprop.io;
  * into the tensor data, or stops short of its end).
  */
 final class Json {
-    /** Strings the header repeats in every entry, returned without allocating a new String. */
-    private static final String[] COMMON = {"dtype", "shape", "data_offsets", "F32",
-        SafeTensors.METADATA_KEY, "format", "pt"};
-
     private final byte[] b;
+    /** Strings the format repeats in every entry, returned without allocating a new String. */
+    private final String[] common;
     private int pos;
 
-    Json(byte[] header) {
+    /**
+     * A reader of {@code header}; {@code common} are the strings its format repeats (the
+     * caller's vocabulary: this reader knows JSON, not safetensors).
+     */
+    Json(byte[] header, String[] common) {
         this.b = header;
+        this.common = common;
     }
 
     /** {@return where the cursor is, in bytes from the start of the header} */
@@ -218,9 +221,9 @@ final class Json {
         if (len == 0) {
             return "";
         }
-        for (String common : COMMON) {
-            if (common.length() == len && matches(common, start)) {
-                return common;
+        for (String word : common) {
+            if (word.length() == len && matches(word, start)) {
+                return word;
             }
         }
         return new String(b, start, len, java.nio.charset.StandardCharsets.ISO_8859_1);

@@ -86,6 +86,9 @@ public final class SafeTensors {
     /** The only dtype vecprop reads and writes. */
     public static final String DTYPE = "F32";
 
+    /** The strings a header repeats in every entry: {@link Json} returns these without allocating. */
+    private static final String[] HEADER_WORDS = {"dtype", "shape", "data_offsets", DTYPE, METADATA_KEY, "format", "pt"};
+
     private static final int CHUNK_BYTES = 1 << 16;
 
     private final Map<String, Tensor> tensors;
@@ -259,7 +262,7 @@ public final class SafeTensors {
         source.readFully(8, ByteBuffer.wrap(header));
         Map<String, String> metadata = new LinkedHashMap<>();
         Map<String, Entry> entries = new LinkedHashMap<>();
-        parseHeader(new Json(header), metadata, entries);
+        parseHeader(new Json(header, HEADER_WORDS), metadata, entries);
         long dataBytes = size - 8 - n;
         checkTiling(entries.values(), dataBytes);
 
