@@ -8,7 +8,7 @@ import org.vecprop.contract.ArithmeticOrder;
  * operands whose rows are not contiguous. The scalar and the vector kernels fold and total
  * through the same methods here, so the last steps of every sum are shared code.
  *
- * <p>One per {@link Buffers} (a caller's workspace, or a thread's own for calls that bring
+ * <p>One per {@code Buffers} (a caller's workspace, or a thread's own for calls that bring
  * none), reused: steady state allocates nothing. Fixed size: {@link #BYTES} of arrays.
  */
 public final class LaneSums {
@@ -28,11 +28,6 @@ public final class LaneSums {
     static final long BYTES = (long) LANES * (Float.BYTES + Double.BYTES) + 3L * CHUNK * Float.BYTES;
 
     LaneSums() {}
-
-    /** This thread's sum state ({@link Buffers#ofThisThread}), cleared. */
-    public static LaneSums ofThisThread() {
-        return Buffers.ofThisThread().sums();
-    }
 
     /** Clears the float and double lanes, for a new sum. */
     void clear() {

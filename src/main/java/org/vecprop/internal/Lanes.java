@@ -1,6 +1,7 @@
 package org.vecprop.internal;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -21,4 +22,19 @@ public final class Lanes {
 
     /** Lanes per vector. */
     public static final int L = F.length();
+
+    /**
+     * The masks of the first n lanes, n = 0 .. L, made once: a mask made per call may be
+     * allocated. Used by the narrow GEMM's rows and the transpose of a short depth.
+     */
+    public static final VectorMask<Float>[] FIRST = firstLanes();
+
+    @SuppressWarnings("unchecked")
+    private static VectorMask<Float>[] firstLanes() {
+        VectorMask<Float>[] masks = new VectorMask[L + 1];
+        for (int n = 0; n <= L; n++) {
+            masks[n] = F.indexInRange(0, n);
+        }
+        return masks;
+    }
 }

@@ -4,7 +4,7 @@ package org.vecprop.internal;
  * The buffers a GEMM packs its operands into (and stages MemorySegment operands in), reused
  * across calls so that steady state allocates nothing. Each buffer grows to the largest size
  * asked of it; the GEMM code decides the sizes (the packing buffers are bounded by the blocking,
- * the staging buffers by the operands). Part of a {@link Buffers}.
+ * the staging buffers by the operands). Part of a {@code Buffers}.
  *
  * <p>Not thread-safe: one thread uses a set of buffers at a time.
  */
@@ -23,11 +23,6 @@ public final class PackBuffers {
 
     /** Empty buffers, grown on first use. */
     public PackBuffers() {}
-
-    /** This thread's packing buffers, for calls that bring none: those of {@link Buffers#ofThisThread}. */
-    public static PackBuffers ofThisThread() {
-        return Buffers.ofThisThread().pack;
-    }
 
     /**
      * {@code buffer} if it holds at least {@code floats}, else a new array of exactly that size.

@@ -8,6 +8,7 @@ import static org.vecprop.internal.gemm.GemmBlocking.NR;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import org.vecprop.internal.PackBuffers;
+import org.vecprop.internal.Lanes;
 
 /**
  * The narrow path: C at most one vector wide ({@code n <= L}, a classifier's 10 outputs at 512
@@ -42,18 +43,6 @@ final class GemmNarrow {
      * vectors reconverted and spilled, three times slower than this spill and reload.)
      */
     private static final int TRANSPOSED = 16 * COLUMN_ROWS;
-
-    /** The masks of the first n lanes, n = 0 .. L, made once: a mask made per call would be allocated. */
-    static final VectorMask<Float>[] FIRST = firstLanes();
-
-    @SuppressWarnings("unchecked")
-    private static VectorMask<Float>[] firstLanes() {
-        VectorMask<Float>[] masks = new VectorMask[L + 1];
-        for (int n = 0; n <= L; n++) {
-            masks[n] = F.indexInRange(0, n);
-        }
-        return masks;
-    }
 
     /** Whether the narrow path serves a C of n columns. */
     static boolean applies(int n) {
@@ -90,7 +79,7 @@ final class GemmNarrow {
         if (!transB) {
             // Row p of B is row p of op(B): one masked load (zero past column n) and one store.
             // (Element by element, with the zero fill, this took as long as the products.)
-            VectorMask<Float> cols = FIRST[n];
+            VectorMask<Float> cols = Lanes.FIRST[n];
             for (int p = 0; p < k; p++) {
                 FloatVector.fromArray(F, b, bOff + p * ldb, cols).intoArray(pb, p * NR);
             }
@@ -121,7 +110,7 @@ final class GemmNarrow {
                               float[] bias, int biasOff, int activation) {
         float[] tile = ws.tile = PackBuffers.atLeast(ws.tile, TRANSPOSED + L * L);
         int aStepP = transA ? lda : 1, aStepI = transA ? 1 : lda;
-        VectorMask<Float> cols = FIRST[n];
+        VectorMask<Float> cols = Lanes.FIRST[n];
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             float betaBlock = pc == 0 ? beta : 1f; // later depth blocks add to what we wrote

@@ -6,6 +6,7 @@ import static org.vecprop.internal.gemm.GemmBlocking.MR;
 import static org.vecprop.internal.gemm.GemmBlocking.NR;
 
 import jdk.incubator.vector.FloatVector;
+import org.vecprop.internal.Buffers;
 import org.vecprop.internal.PackBuffers;
 
 /**
@@ -103,7 +104,7 @@ final class GemmPacking {
      * inside that step.
      */
     private static float[] scratch(PackBuffers ws) {
-        PackBuffers own = ws != null ? ws : PackBuffers.ofThisThread();
+        PackBuffers own = ws != null ? ws : Buffers.ofThisThread().pack;
         return own.tile = PackBuffers.atLeast(own.tile, 512);
     }
 

@@ -229,7 +229,7 @@ public final class GemmParallel {
             }
             if (packed != null) { // columns j0 .. j1 of the fp32 panels
                 GemmMacroKernel.prepacked(transA, m, alpha, a, pa, lda, (PackedPanels) packed, j0,
-                        j1 - j0, beta, c, pc, ldc, own != null ? own : PackBuffers.ofThisThread(),
+                        j1 - j0, beta, c, pc, ldc, own != null ? own : Buffers.ofThisThread().pack,
                         null, 0, GemmEpilogue.NONE);
                 return;
             }

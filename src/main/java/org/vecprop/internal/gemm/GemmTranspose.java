@@ -5,6 +5,7 @@ import static org.vecprop.internal.Lanes.L;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import org.vecprop.internal.Lanes;
 
 /**
  * Transposes small blocks in registers for the packing routines, at 512 bits (16 lanes), where
@@ -161,7 +162,7 @@ final class GemmTranspose {
      */
     static void rows16xShort(float[] b, int src, int ldb, int depth, float[] dst, int d, int ldd,
                              float[] scratch) {
-        VectorMask<Float> first = GemmNarrow.FIRST[depth];
+        VectorMask<Float> first = Lanes.FIRST[depth];
         for (int j = 0; j < 16; j++) {
             FloatVector.fromArray(F, b, src + j * ldb, first).intoArray(scratch, j * 16);
         }

@@ -5,6 +5,7 @@ import static org.vecprop.internal.gemm.GemmBlocking.NR;
 import static org.vecprop.internal.gemm.GemmBlocking.roundUp;
 
 import org.vecprop.contract.Bfloat16;
+import org.vecprop.internal.Buffers;
 import org.vecprop.internal.PackBuffers;
 import org.vecprop.internal.PackedOperand;
 
@@ -40,7 +41,7 @@ public final class PackedPanelsBf16 extends PackedOperand {
      */
     @Override
     public void repack(boolean trans, float[] b, int bOff, int ldb) {
-        PackBuffers own = PackBuffers.ofThisThread();
+        PackBuffers own = Buffers.ofThisThread().pack;
         for (int pc = 0; pc < depth; pc += KC) {
             int kc = Math.min(KC, depth - pc), floats = kc * colsPadded;
             float[] block = own.packedB = PackBuffers.atLeast(own.packedB, floats);

@@ -5,6 +5,7 @@ import static org.vecprop.internal.Lanes.L;
 
 import jdk.incubator.vector.FloatVector;
 import org.vecprop.internal.Kernels;
+import org.vecprop.internal.Buffers;
 import org.vecprop.internal.PackBuffers;
 import org.vecprop.internal.gemm.GemmBlocking.Path;
 import org.vecprop.internal.math.VectorFloatExpRows;
@@ -93,7 +94,7 @@ public final class VectorGemm {
         if (chosen == Path.NARROW && GemmNarrow.applies(n)) {
             // Bias and activation are applied to each row's vector before it is stored.
             GemmNarrow.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                    beta, c, cOff, ldc, buffers != null ? buffers : PackBuffers.ofThisThread(),
+                    beta, c, cOff, ldc, buffers != null ? buffers : Buffers.ofThisThread().pack,
                     bias, biasOff, activation);
             return;
         }
@@ -101,7 +102,7 @@ public final class VectorGemm {
         if (chosen == Path.PACKED || chosen == Path.NARROW || chosen == Path.DIRECT && transB && !shortTransposed) {
             // Bias and activation are applied to the register tile before it is stored.
             GemmMacroKernel.packed(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                    beta, c, cOff, ldc, buffers != null ? buffers : PackBuffers.ofThisThread(),
+                    beta, c, cOff, ldc, buffers != null ? buffers : Buffers.ofThisThread().pack,
                     bias, biasOff, activation);
             return;
         }
@@ -113,7 +114,7 @@ public final class VectorGemm {
             return;
         } else if (transB) {
             GemmSmallProblems.directTransposedB(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                    beta, c, cOff, ldc, buffers != null ? buffers : PackBuffers.ofThisThread());
+                    beta, c, cOff, ldc, buffers != null ? buffers : Buffers.ofThisThread().pack);
         } else {
             GemmSmallProblems.direct(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc);
@@ -160,7 +161,7 @@ public final class VectorGemm {
             }
         } else if (GemmNarrow.applies(n)) {
             GemmNarrow.prepacked(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc,
-                    buffers != null ? buffers : PackBuffers.ofThisThread(), bias, biasOff, tile);
+                    buffers != null ? buffers : Buffers.ofThisThread().pack, bias, biasOff, tile);
         } else if (GemmBlocking.directOnPanels(m, k)) {
             GemmSmallProblems.directPacked(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
             if (bias != null || tile != Kernels.IDENTITY) {
@@ -168,7 +169,7 @@ public final class VectorGemm {
             }
         } else {
             GemmMacroKernel.prepacked(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc,
-                    buffers != null ? buffers : PackBuffers.ofThisThread(), bias, biasOff, tile);
+                    buffers != null ? buffers : Buffers.ofThisThread().pack, bias, biasOff, tile);
         }
         applySmooth(m, n, c, cOff, ldc, activation);
     }
@@ -193,7 +194,7 @@ public final class VectorGemm {
             }
         } else {
             GemmBf16.multiply(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc, bias, biasOff,
-                    tile, buffers != null ? buffers : PackBuffers.ofThisThread());
+                    tile, buffers != null ? buffers : Buffers.ofThisThread().pack);
         }
         applySmooth(m, n, c, cOff, ldc, activation);
     }
