@@ -558,4 +558,85 @@ class DiagnosticsTest {
         assertEquals(-1, d.updateRatioLayer(), d.verdict());
         rejects(IndexOutOfBoundsException.class, "Index 2 out of bounds for length 2", () -> d.updateRatio(2));
     }
+
+    @Test
+    void aFreshDiagnosticsHasNoUpdateRatioYet() {
+        // Documented: the update ratio is NaN before the second update(), so also before the
+        // first one (not 0, which would read as "no step ran").
+        Network net = Network.mlp(4, 3, 3, 10, 4, 2);
+        Diagnostics d = new Diagnostics(net);
+        for (int l = 0; l < 3; l++) {
+            assertTrue(Double.isNaN(d.updateRatio(l)), "layer " + l + ": " + d.updateRatio(l));
+        }
+    }
+
+    /** Sets weight 0 of layer l to w, in place, and tells the layer. */
+    static void weight0(Network net, int l, float w) {
+        net.layer(l).weightArray()[0] = w;
+        net.layer(l).weightsChanged();
+    }
+
+    @Test
+    void allZeroWeightsThatDoNotChangeHaveUpdateRatioZero() {
+        // ||W_before|| = 0: a ratio of 0/0. Unchanged weights mean no step ran, so the ratio is
+        // 0 (not NaN) and not flagged; zero weights that become nonzero grew infinitely, +Inf,
+        // flagged as too large.
+        Network net = new Network(Dense.of(2, 3, Activation.IDENTITY, new float[6], null, 2));
+        Diagnostics d = new Diagnostics(net);
+        d.update(net);
+        d.update(net);
+        assertEquals(0.0, d.updateRatio(0));
+        assertEquals(-1, d.updateRatioLayer());
+        assertEquals("ok", d.verdict());
+        weight0(net, 0, 1f);
+        d.update(net);
+        assertEquals(Double.POSITIVE_INFINITY, d.updateRatio(0));
+        assertEquals(0, d.updateRatioLayer());
+    }
+
+    @Test
+    void updateRatiosExactlyAtTheThresholdsAreNotFlaggedAndAnyLayerIsNamed() {
+        // Both bounds are exclusive ("above" UPDATE_RATIO_HIGH, "below" UPDATE_RATIO_LOW), and
+        // both are reachable exactly: a weight 10 -> 11 in a layer whose other weights are 0
+        // gives sqrt(1 / 100) == 0.1 and 1e6 -> 1000001 gives sqrt(1 / 1e12) == 1e-6 (all exact
+        // in float and double, sqrt correctly rounded to the double nearest the decimal).
+        // Layer 0: 1 -> 2, layer 1: 2 -> 1, identity, no bias; every gradient 0 (nothing else
+        // flagged).
+        Network net = new Network(Dense.of(1, 2, Activation.IDENTITY, new float[] {10f, 0f}, null, 1),
+                Dense.of(2, 1, Activation.IDENTITY, new float[] {1e6f, 0f}, null, 1));
+        Diagnostics d = new Diagnostics(net);
+        d.update(net);
+        weight0(net, 0, 11f);
+        d.update(net);
+        assertEquals(Diagnostics.UPDATE_RATIO_HIGH, d.updateRatio(0), "exactly, no bound");
+        assertEquals(0.0, d.updateRatio(1));
+        assertEquals(-1, d.updateRatioLayer(), "exactly 1e-1 is not above it");
+        assertEquals("ok", d.verdict());
+        weight0(net, 1, 1000001f);
+        d.update(net);
+        assertEquals(0.0, d.updateRatio(0));
+        assertEquals(Diagnostics.UPDATE_RATIO_LOW, d.updateRatio(1), "exactly, no bound");
+        assertEquals(-1, d.updateRatioLayer(), "exactly 1e-6 is not below it");
+        assertEquals("ok", d.verdict());
+
+        // Past the bounds, in layer 1 while layer 0 is not flagged (ratio 0): layer 1 is named,
+        // with the threshold it crossed. 1000001 -> 1000001.25 (exact: floats here are
+        // multiples of 1/16) is 0.25 / 1000001, about 2.5e-7, below 1e-6 (to 1e-22, about two
+        // ulps: sqrt(0.0625 / 1000001^2) rounds twice).
+        weight0(net, 1, 1000001.25f);
+        d.update(net);
+        assertEquals(0.25 / 1000001, d.updateRatio(1), 1e-22);
+        assertEquals(1, d.updateRatioLayer());
+        assertEquals("UPDATES TOO SMALL IN LAYER 1 (ratio 2.5e-07)", d.verdict());
+        assertEquals("Layer 1's weights moved by 2.5e-07 of their size since the last update, below"
+                + " 1e-06: the learning rate is far too small.", d.explanation());
+        // 1000001.25 -> 0: ||W - W_before|| == ||W_before||, a ratio of exactly 1, above 1e-1.
+        weight0(net, 1, 0f);
+        d.update(net);
+        assertEquals(1.0, d.updateRatio(1));
+        assertEquals(1, d.updateRatioLayer());
+        assertEquals("UPDATES TOO LARGE IN LAYER 1 (ratio 1.0e+00)", d.verdict());
+        assertEquals("Layer 1's weights moved by 1.0e+00 of their size since the last update, above"
+                + " 1e-01: the learning rate is far too large (about 1e-3 is usual).", d.explanation());
+    }
 }
