@@ -200,6 +200,86 @@ class ChecksTest {
         }
     }
 
+    /**
+     * C's whole extent counts in the segment overlap test, not just its first bytes: an A (or B)
+     * that starts in the second half of C's floats overlaps it. (A C span measured in floats but
+     * taken as bytes, a quarter of its size, would miss this and let the product write over A.)
+     * Refused by name before any write, on off-heap and on heap segments.
+     */
+    @Test
+    void anOperandStartingLateInsideCOverlapsIt() {
+        try (Arena arena = Arena.ofConfined()) {
+            for (MemorySegment s : new MemorySegment[] {segment(arena, 48),
+                    MemorySegment.ofArray(segment(arena, 48).toArray(ValueLayout.JAVA_FLOAT))}) {
+                MemorySegment other = segment(arena, 16);
+                float[] before = s.toArray(ValueLayout.JAVA_FLOAT);
+                // C 4 x 4 at floats [0, 16); A (then B) 4 x 4 at [8, 24): they share floats 8..15.
+                rejects(IllegalArgumentException.class, "c must not overlap a in memory",
+                        () -> Checks.gemm(false, false, 4, 4, 4, s, 8, 4, other, 0, 4, s, 0, 4));
+                rejects(IllegalArgumentException.class, "c must not overlap b in memory",
+                        () -> Checks.gemm(false, false, 4, 4, 4, other, 0, 4, s, 8, 4, s, 0, 4));
+                rejects(IllegalArgumentException.class, "c must not overlap a in memory",
+                        () -> org.vecprop.kernel.Gemm.multiply(false, false, 4, 4, 4, 1f, s, 8, 4, other, 0, 4,
+                                0.5f, s, 0, 4));
+                rejects(IllegalArgumentException.class, "c must not overlap b in memory",
+                        () -> org.vecprop.kernel.Gemm.multiply(false, false, 4, 4, 4, 1f, other, 0, 4, s, 8, 4,
+                                0.5f, s, 0, 4));
+                org.vecprop.kernel.PackedMatrix packed = org.vecprop.kernel.PackedMatrix.pack(false, 4, 4,
+                        Values.ramp(16), 0, 4);
+                rejects(IllegalArgumentException.class, "c must not overlap a in memory",
+                        () -> org.vecprop.kernel.Gemm.multiplyPacked(false, 4, 1f, s, 8, 4, packed, 0.5f, s, 0, 4));
+                assertArrayEquals(before, s.toArray(ValueLayout.JAVA_FLOAT), "nothing written");
+            }
+        }
+    }
+
+    /**
+     * Heap segments ({@code MemorySegment.ofArray}) overlap when they wrap the same array and
+     * share an element of it, and only then (their addresses are offsets into their arrays, so
+     * two arrays' segments at the same offset must not be taken for one memory): A, B and C on
+     * three arrays are computed, bit for bit as the array overload; C touching A and B in one
+     * array is computed too; C sharing one float with A, or with B, in one array is refused by
+     * name with the array unchanged.
+     */
+    @Test
+    void heapSegmentsOverlapOnlyWhenTheyShareAnElementOfOneArray() {
+        float[] av = Values.ramp(16), bv = Values.ramp(16), c0 = Values.ramp(16);
+        for (int i = 0; i < 16; i++) {
+            bv[i] = 0.25f * i - 1f;
+        }
+        float[] expected = c0.clone();
+        org.vecprop.kernel.Gemm.multiply(false, false, 4, 4, 4, 1f, av, 0, 4, bv, 0, 4, 0.5f, expected, 0, 4);
+        // Three arrays, every matrix at offset 0 of its own.
+        float[] cv = c0.clone();
+        Checks.gemm(false, false, 4, 4, 4, MemorySegment.ofArray(av), 0, 4, MemorySegment.ofArray(bv), 0, 4,
+                MemorySegment.ofArray(cv), 0, 4);
+        org.vecprop.kernel.Gemm.multiply(false, false, 4, 4, 4, 1f, MemorySegment.ofArray(av), 0, 4,
+                MemorySegment.ofArray(bv), 0, 4, 0.5f, MemorySegment.ofArray(cv), 0, 4);
+        assertArrayEquals(expected, cv, "A, B and C on three arrays");
+        org.vecprop.kernel.PackedMatrix packed = org.vecprop.kernel.PackedMatrix.pack(false, 4, 4, bv, 0, 4);
+        float[] cp = c0.clone();
+        org.vecprop.kernel.Gemm.multiplyPacked(false, 4, 1f, MemorySegment.ofArray(av), 0, 4, packed, 0.5f,
+                MemorySegment.ofArray(cp), 0, 4);
+        assertArrayEquals(expected, cp, "packed B, A and C on two arrays");
+        // One array: A at [0, 16), B at [16, 32), C at [32, 48), touching.
+        float[] one = new float[48];
+        System.arraycopy(av, 0, one, 0, 16);
+        System.arraycopy(bv, 0, one, 16, 16);
+        System.arraycopy(c0, 0, one, 32, 16);
+        MemorySegment h = MemorySegment.ofArray(one);
+        org.vecprop.kernel.Gemm.multiply(false, false, 4, 4, 4, 1f, h, 0, 4, h, 16, 4, 0.5f, h, 32, 4);
+        assertArrayEquals(expected, java.util.Arrays.copyOfRange(one, 32, 48), "touching views of one array");
+        // C one float into A (its first on A's last), then one float into B.
+        float[] before = one.clone();
+        rejects(IllegalArgumentException.class, "c must not overlap a in memory",
+                () -> org.vecprop.kernel.Gemm.multiply(false, false, 4, 4, 4, 1f, h, 0, 4, h, 16, 4, 0.5f, h, 15, 4));
+        rejects(IllegalArgumentException.class, "c must not overlap b in memory",
+                () -> org.vecprop.kernel.Gemm.multiply(false, false, 4, 4, 4, 1f, h, 0, 4, h, 16, 4, 0.5f, h, 31, 4));
+        rejects(IllegalArgumentException.class, "c must not overlap a in memory",
+                () -> org.vecprop.kernel.Gemm.multiplyPacked(false, 4, 1f, h, 0, 4, packed, 0.5f, h, 15, 4));
+        assertArrayEquals(before, one, "nothing written");
+    }
+
     // ------------------------------------------------------------------ GEMM: exactly one thing wrong
 
     /**

@@ -360,6 +360,56 @@ class SegmentChecksTest {
         }
     }
 
+    /** The packed segment product, without a workspace when {@code w} is null, else with it. */
+    static void multiplyPacked(Workspace w, int m, MemorySegment a, int lda, PackedMatrix b, float beta,
+                               MemorySegment c, int ldc) {
+        if (w == null) {
+            Gemm.multiplyPacked(false, m, 1f, a, 0, lda, b, beta, c, 0, ldc);
+        } else {
+            Gemm.multiplyPacked(false, m, 1f, a, 0, lda, b, beta, c, 0, ldc, w);
+        }
+    }
+
+    /**
+     * The packed segment product checks m, A's and C's layout and C's size itself (the packed B
+     * fixes only n and k): a negative m, a C too large to stage, a row stride of A or C below its
+     * minimum, and an A or a C one float short are each named as Gemm.multiply's segment form
+     * names them (not by the JDK's access error, and not accepted), before anything is read or
+     * written: C unchanged, with and without a workspace.
+     */
+    @Test
+    void thePackedSegmentProductNamesABadMOrAOrCBeforeAnyWrite() {
+        try (Arena live = Arena.ofConfined()) {
+            MemorySegment a = filled(live, 1, N * N), c = filled(live, 3, N * N);
+            MemorySegment shortA = filled(live, 1, N * N - 1), shortC = filled(live, 3, N * N - 1);
+            float[] before = floats(c), shortBefore = floats(shortC);
+            // k = 1, n = 50 000: with m = 50 000, A (50 000 floats) can be staged and C cannot.
+            PackedMatrix wide = PackedMatrix.pack(false, 1, 50_000, new float[50_000], 0, 50_000);
+            for (Workspace w : new Workspace[] {null, new Workspace()}) {
+                String form = w == null ? "without a workspace" : "with a workspace";
+                assertEquals("m must be >= 0, got -1", assertThrows(IllegalArgumentException.class,
+                        () -> multiplyPacked(w, -1, a, N, PACKED, 0.5f, c, N)).getMessage(), form);
+                assertEquals("c must hold at most 2147483639 floats for Gemm.multiplyPacked on segments,"
+                        + " which copies each operand into a float array; a 50000 x 50000 matrix holds"
+                        + " 2500000000", assertThrows(IllegalArgumentException.class,
+                        () -> multiplyPacked(w, 50_000, a, 1, wide, 0.5f, c, 50_000)).getMessage(), form);
+                assertEquals("lda must be >= max(1, cols = 8), got 7", assertThrows(IllegalArgumentException.class,
+                        () -> multiplyPacked(w, N, a, N - 1, PACKED, 0.5f, c, N)).getMessage(), form);
+                assertEquals("a must fit in its segment: a 8 x 8 matrix at aOff = 0 with lda = 8 needs 64 floats,"
+                        + " but a holds 63", assertThrows(IndexOutOfBoundsException.class,
+                        () -> multiplyPacked(w, N, shortA, N, PACKED, 0.5f, c, N)).getMessage(), form);
+                assertEquals("ldc must be >= max(1, cols = 8), got 7", assertThrows(IllegalArgumentException.class,
+                        () -> multiplyPacked(w, N, a, N, PACKED, 0.5f, c, N - 1)).getMessage(), form);
+                assertArrayEquals(before, floats(c), "c unchanged " + form);
+                // beta = 0: C is not read, so only the check stands between the call and a write.
+                assertEquals("c must fit in its segment: a 8 x 8 matrix at cOff = 0 with ldc = 8 needs 64 floats,"
+                        + " but c holds 63", assertThrows(IndexOutOfBoundsException.class,
+                        () -> multiplyPacked(w, N, a, N, PACKED, 0f, shortC, N)).getMessage(), form);
+                assertArrayEquals(shortBefore, floats(shortC), "the short c unchanged " + form);
+            }
+        }
+    }
+
     @Test
     void closedDuringThePackedProductNamesAOrC() {
         Arena gone = Arena.ofConfined();

@@ -92,6 +92,23 @@ class TopKTest {
         assertEquals(n - 2, one[0], "the first of two maxima at the end of a long row");
     }
 
+    /**
+     * An argmax needs a column only when there is a row to take it from (TopK.argmax: cols
+     * {@code >= 1} when rows > 0): 0 rows of 0 columns is a valid empty call, accepted by the
+     * kernel and the oracle, writing nothing; 1 row of 0 columns is refused.
+     */
+    @Test
+    void anArgmaxOfNoRowsNeedsNoColumns() {
+        float[] x = new float[4];
+        int[] idx = {5, 5};
+        TopK.argmax(0, 0, x, 0, 1, idx, 0);
+        ReferenceTopK.argmax(0, 0, x, 0, 1, idx, 0);
+        TopK.argmax(0, 0, x, 4, 1, idx, 2);
+        assertArrayEquals(new int[] {5, 5}, idx, "nothing written");
+        untouched(() -> TopK.argmax(1, 0, x, 0, 1, idx, 0), IllegalArgumentException.class,
+                "cols must be >= 1 for an argmax of 1 rows, got 0", idx, null);
+    }
+
     static void untouched(Executable call, Class<? extends Throwable> type, String message, int[] index, float[] values) {
         int[] before = index == null ? null : index.clone();
         float[] vBefore = values == null ? null : values.clone();

@@ -213,6 +213,9 @@ public final class BadCalls {
                 x -> f.call(-1, 4, x.a, 0, 4, new int[4], 0, x.c, 0, 4, mean, 0f)));
         l.add(new Bad(api + " negative classes", IAE, "classes must be >= 0, got -4",
                 x -> f.call(4, -4, x.a, 0, 4, new int[4], 0, x.c, 0, 4, mean, 0f)));
+        // Shapes first (Checks.crossEntropy): a negative rows is named even when z is null too.
+        l.add(new Bad(api + " negative rows and a null z", IAE, "rows must be >= 0, got -1",
+                x -> f.call(-1, 4, null, 0, 4, new int[4], 0, x.c, 0, 4, mean, 0f)));
         l.add(new Bad(api + " null z", NPE, "z must not be null",
                 x -> f.call(4, 4, null, 0, 4, new int[4], 0, x.c, 0, 4, mean, 0f)));
         l.add(new Bad(api + " null labels", NPE, "labels must not be null",
