@@ -108,7 +108,11 @@ class GemmBlockingTest {
     /**
      * Each cache block at exactly b - 1, b and b + 1, deterministically (the properties above
      * sample these with few examples): the column block NC (also as the rows of a narrow C, which
-     * the packed path computes transposed, its rows becoming columns) and the row block MC.
+     * the packed path computes transposed, its rows becoming columns) and the row block MC. The
+     * direct path too crosses NC: with B transposed and a short depth it packs op(B) one column
+     * block at a time and stores each block's columns from {@code jc}, so at NC + 1 the second
+     * block is one column wide (B's storage ends right after its last row, so reading further
+     * would fail).
      */
     @Test
     void eachCacheBlockBoundary() {
@@ -120,6 +124,7 @@ class GemmBlockingTest {
                 check(new Case(ta, tb, 3, nc + d, 2, new int[] {1, 0, 2, 1, 0, 3}, 1f, 0.5f, 40L + d, 0), Path.PACKED);
                 check(new Case(ta, tb, nc + d, 1, 2, new int[] {0, 2, 1, 0, 3, 1}, -1f, 0f, 50L + d, 0), Path.PACKED);
                 check(new Case(ta, tb, mc + d, half, 3, new int[] {2, 1, 0, 3, 1, 0}, 1f, 1f, 60L + d, 0), Path.PACKED);
+                check(new Case(ta, tb, 3, nc + d, 2, new int[] {0, 1, 1, 0, 0, 2}, 1f, 0.5f, 70L + d, 0), Path.DIRECT);
             }
         }
     }
@@ -164,7 +169,9 @@ class GemmBlockingTest {
      * joins blocks as {@code alpha * acc + v}, and a depth block too many would add {@code +0}
      * and turn the -0 into +0. Rows of A alternate between tiny negative values (every product
      * about -1e-50, far below the smallest subnormal) and ordinary ones; B is tiny and positive.
-     * Every path must give the scalar implementation's bits, and -0 on the tiny rows.
+     * Every path must give the scalar implementation's bits, and -0 on the tiny rows; so must a
+     * product against B packed beforehand ({@link PackedMatrix}: with m = 6 it runs the direct
+     * tiles over the packed panels, which join the depth blocks the same way).
      */
     @Test
     void signedZeroAcrossWholeDepthBlocks() {
@@ -195,6 +202,16 @@ class GemmBlockingTest {
                         for (int j = 0; j < n; j++) {
                             Compare.same(-0f, actual[i * n + j], what + " C[" + i + "][" + j + "]");
                         }
+                    }
+                }
+                float[] viaPacked = c0.clone();
+                Gemm.multiplyPacked(false, m, 1f, a, 0, k, PackedMatrix.pack(false, k, n, b, 0, n), beta,
+                        viaPacked, 0, n);
+                String what = "k=" + k + " beta=" + beta + " packed B";
+                Compare.sameArray(scalar, viaPacked, what + " vs the scalar implementation");
+                for (int i = 0; i < m; i += 2) {
+                    for (int j = 0; j < n; j++) {
+                        Compare.same(-0f, viaPacked[i * n + j], what + " C[" + i + "][" + j + "]");
                     }
                 }
             }

@@ -68,6 +68,26 @@ class GemmNarrowTest {
     }
 
     /**
+     * B transposed over a long depth (1000: several depth blocks, and far more rows of op(B) than
+     * a row is floats long): the narrow path packs op(B) one column at a time into rows NR floats
+     * apart, and zeroes lanes n to L of every row, so a zero stored at the wrong place (not p * NR
+     * + j) would overwrite a real element of a later row. Every width short of a vector (where
+     * there are padding lanes), A in both layouts: against the reference with GemmCheck's bound
+     * and bit for bit against the scalar implementation.
+     */
+    @Test
+    void bTransposedOverALongDepth() {
+        int half = Math.max(GemmBlocking.NR / 2, 4);
+        long seed = 300;
+        for (boolean transA : new boolean[] {false, true}) {
+            for (int n : new int[] {1, half / 2 + 1, half - 1}) {
+                check(new Case(transA, true, 9, n, 1000, new int[] {1, 0, 2, 1, 3, 1}, 1f, 0.5f,
+                        seed++, 0), Path.NARROW);
+            }
+        }
+    }
+
+    /**
      * Bias and ReLU on the narrow path (row and column forms, per-call and packed B): the same
      * bits as the scalar implementation and as the packed path, which store C by another route.
      */
