@@ -1,6 +1,7 @@
 package org.vecprop.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.vecprop.testing.BadCalls.rejectedBeforeAnyWrite;
 
 import java.util.ArrayList;
@@ -183,6 +184,115 @@ class BinaryCrossEntropyTest {
             Compare.same(doc, loss, c + ": loss, the documented order");
             Compare.sameArray(gd, g, c + ": g, the documented order");
         });
+    }
+
+    /**
+     * One operand strided among contiguous ones (x, y or g alone with a row stride above cols, g
+     * given or not): the kernel must read and write each operand by its own stride, whatever the
+     * others' are. The rows are several, so a strided operand taken as contiguous would be misread
+     * (x's and y's padding holds NaN, which would reach the loss) or written into g's padding.
+     * Each call gives the bits of the same call on contiguous copies and of the scalar
+     * implementation, and writes nothing outside g's window. The generated cases stride all
+     * operands or none.
+     */
+    @Test
+    void oneStridedOperandAmongContiguousOnesIsReadAndWrittenByItsOwnStride() {
+        int rows = 3, cols = 21, pad = 3;
+        Random rnd = new Random(17);
+        float[] xc = Values.random(rnd, rows * cols, 0, 6f), yc = new float[rows * cols];
+        for (int k = 0; k < yc.length; k++) {
+            yc[k] = rnd.nextFloat();
+        }
+        float[] w = new float[cols];
+        for (int j = 0; j < cols; j++) {
+            w[j] = 0.5f + j % 4;
+        }
+        for (Reduction reduction : Reduction.values()) {
+            float[] gc = new float[rows * cols];
+            float expected = BinaryCrossEntropy.lossAndGradient(rows, cols, xc, 0, cols, yc, 0, cols, w, 0, gc, 0, cols,
+                    reduction);
+            assertTrue(Float.isFinite(expected), "the contiguous call's loss is finite: " + expected);
+            for (int strided = 0; strided < 3; strided++) { // 0: x, 1: y, 2: g
+                for (boolean withG : new boolean[] {true, false}) {
+                    if (strided == 2 && !withG) {
+                        continue;
+                    }
+                    String what = (strided == 0 ? "x" : strided == 1 ? "y" : "g") + " strided alone, "
+                            + (withG ? "with g, " : "loss only, ") + reduction;
+                    int ldx = strided == 0 ? cols + pad : cols, ldy = strided == 1 ? cols + pad : cols;
+                    int ldg = strided == 2 ? cols + pad : cols;
+                    float[] x = layOut(xc, rows, cols, ldx), y = layOut(yc, rows, cols, ldy);
+                    float[] g0 = layOut(new float[rows * cols], rows, cols, ldg);
+                    float[] g = withG ? g0.clone() : null;
+                    float loss = withG
+                            ? BinaryCrossEntropy.lossAndGradient(rows, cols, x, 0, ldx, y, 0, ldy, w, 0, g, 0, ldg, reduction)
+                            : BinaryCrossEntropy.loss(rows, cols, x, 0, ldx, y, 0, ldy, w, 0, reduction);
+                    Compare.same(expected, loss, what + ": loss, vs contiguous operands");
+                    long n = (long) rows * cols;
+                    float scale = reduction == Reduction.MEAN ? (float) (1.0 / n) : 1f;
+                    float[] gs = withG ? g0.clone() : null;
+                    double st = ScalarKernels.INSTANCE.binaryCrossEntropy(rows, cols, x, 0, ldx, y, 0, ldy, w, 0,
+                            gs, 0, ldg, scale, null);
+                    Compare.same((float) (reduction == Reduction.MEAN ? st / n : st), loss, what + ": loss, vs scalar");
+                    if (withG) {
+                        Compare.sameArray(gs, g, what + ": g, vs scalar");
+                        ClassificationBounds.outsideUntouched(g0, g, 0, ldg, rows, cols, what);
+                        for (int i = 0; i < rows; i++) {
+                            for (int j = 0; j < cols; j++) {
+                                Compare.same(gc[i * cols + j], g[i * ldg + j], what + ": g[" + i + "][" + j
+                                        + "], vs contiguous operands");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** A rows x cols matrix given row by row in {@code a}, at row stride ld, with NaN in the padding. */
+    private static float[] layOut(float[] a, int rows, int cols, int ld) {
+        float[] out = new float[rows * ld];
+        java.util.Arrays.fill(out, Float.NaN);
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(a, i * cols, out, i * ld, cols);
+        }
+        return out;
+    }
+
+    /**
+     * At a logit of exactly 0 (either sign) the loss's linear part is the x >= 0 side's
+     * {@code x (1 - y) = 0}, as the class documents its evaluation, whatever {@code w y} is: with
+     * that column's weight +Inf the loss is +Inf, as the reference's ({@code w y softplus(0)}),
+     * where {@code -x w y = 0 * Inf} would make it NaN. The zero stands in the vector part of the
+     * row (element 0) and in the scalar tail after the vectors (element 34 of 35: 35 is 3 mod 4,
+     * 8 and 16, so it is in the tail at 128, 256 and 512 bits).
+     */
+    @Test
+    void aZeroLogitWithAnInfiniteWeightHasAnInfiniteLoss() {
+        float inf = Float.POSITIVE_INFINITY;
+        int cols = 35;
+        Random rnd = new Random(23);
+        for (int at : new int[] {0, cols - 1}) {
+            for (float zero : new float[] {0f, -0f}) {
+                float[] x = Values.random(rnd, cols, 0, 3f), y = new float[cols], w = new float[cols];
+                java.util.Arrays.fill(y, 0.5f);
+                java.util.Arrays.fill(w, 1.5f);
+                x[at] = zero;
+                w[at] = inf;
+                double ref = 0;
+                for (int j = 0; j < cols; j++) {
+                    ref += ReferenceBinaryCrossEntropy.loss(x[j], y[j], w[j]);
+                }
+                assertEquals(inf, ref, 0.0, "the reference's loss");
+                for (Reduction reduction : Reduction.values()) {
+                    String what = "logit " + zero + " at " + at + " with weight +Inf, " + reduction;
+                    Compare.same(inf, BinaryCrossEntropy.loss(1, cols, x, 0, cols, y, 0, cols, w, 0, reduction),
+                            what + ": loss()");
+                    Compare.same(inf, BinaryCrossEntropy.lossAndGradient(1, cols, x, 0, cols, y, 0, cols, w, 0,
+                            new float[cols], 0, cols, reduction), what + ": lossAndGradient()");
+                }
+            }
+        }
     }
 
     /** posWeight null is the same, bit for bit, as a weight of 1 for every column. */

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 import org.vecprop.contract.ArithmeticOrder;
+import org.vecprop.internal.Buffers;
 import org.vecprop.internal.Kernels;
 import org.vecprop.internal.PackedOperand;
 import org.vecprop.kernel.Activation;
@@ -27,6 +28,7 @@ import org.vecprop.kernel.Tanh;
 import org.vecprop.kernel.TopK;
 import org.vecprop.kernel.Update;
 import org.vecprop.reference.ReferenceBias;
+import org.vecprop.reference.ReferenceBinaryCrossEntropy;
 import org.vecprop.reference.ReferenceGemm;
 import org.vecprop.reference.ReferenceMse;
 import org.vecprop.reference.ReferenceRelu;
@@ -343,6 +345,129 @@ class ScalarKernelsTest {
             ClassificationBounds.binaryCrossEntropy(r, c, x.data, x.off, x.ld, y.data, y.off, y.ld, w, 1,
                     mine.data, mine.off, mine.ld, mean, loss, what);
         });
+    }
+
+    /**
+     * Without smoothing (eps = 0, and -0 which the check accepts) a -Inf logit off the label adds
+     * nothing to the loss: CrossEntropy says the loss is +Inf only at the label's -Inf, and PyTorch
+     * adds the smoothing term (which holds sum_j (z_j - max) = -Inf here) only when eps > 0. So the
+     * rows' losses are finite, within the bound of the reference, and the public kernel's bits;
+     * taking the smoothing term for eps = 0 would give 0 * -Inf = NaN. The public kernel has the
+     * same case in CrossEntropyTest; at 512 bits that runs the vector kernel, so the scalar one is
+     * held to it here.
+     */
+    @Test
+    void crossEntropyWithoutSmoothingIgnoresMinusInfinityOffTheLabel() {
+        float inf = Float.POSITIVE_INFINITY;
+        int rows = 2, classes = 5;
+        float[] z = {9f, 1f, -inf, 0.5f, -inf, 2f, 7f, -inf, 3f, 1f, 2f, 0f, 9f};
+        int zOff = 1, ldz = 6;
+        int[] labels = {0, 2, 1};
+        for (float eps : new float[] {0f, -0f}) {
+            String what = "logits with -Inf off the label, eps " + eps;
+            float[] dzMine = new float[14], dzPub = new float[14];
+            double total = S.crossEntropy(rows, classes, z, zOff, ldz, labels, 1, dzMine, 1, ldz, 1f, eps, null);
+            assertTrue(Double.isFinite(total), what + ": finite loss, got " + total);
+            float pub = CrossEntropy.lossAndGradient(rows, classes, z, zOff, ldz, labels, 1, dzPub, 1, ldz,
+                    Reduction.SUM, eps);
+            Compare.same(pub, (float) total, what + ": loss, public kernel vs scalar");
+            Compare.sameArray(dzPub, dzMine, what + ": dz, public kernel vs scalar");
+            ClassificationBounds.crossEntropy(z, zOff, ldz, rows, classes, labels, 1, eps, false, (float) total,
+                    dzMine, 1, ldz, what);
+            Compare.same((float) total, (float) S.crossEntropy(rows, classes, z, zOff, ldz, labels, 1, null, 0, 0, 1f,
+                    eps, null), what + ": loss without dz");
+        }
+    }
+
+    /**
+     * At a logit of exactly 0 (either sign) the loss's linear part is the x >= 0 side's
+     * {@code x (1 - y) = 0} (BinaryCrossEntropy's formula), whatever {@code w y} is: with a column
+     * weight of +Inf the loss is +Inf, as the reference's, where {@code -x w y = 0 * Inf} would make
+     * it NaN.
+     */
+    @Test
+    void binaryCrossEntropyAtALogitOfZeroWithAnInfiniteWeightIsInfinite() {
+        float inf = Float.POSITIVE_INFINITY;
+        for (float zero : new float[] {0f, -0f}) {
+            float[] x = {0.75f, zero, -1.5f}, y = {0.25f, 0.5f, 1f}, w = {2f, 1f, inf, 0.5f};
+            double ref = 0;
+            for (int j = 0; j < 3; j++) {
+                ref += ReferenceBinaryCrossEntropy.loss(x[j], y[j], w[j + 1]);
+            }
+            assertEquals(inf, ref, 0.0, "the reference: w y softplus(0) = Inf");
+            double total = S.binaryCrossEntropy(1, 3, x, 0, 3, y, 0, 3, w, 1, null, 0, 0, 1f, null);
+            assertEquals(inf, total, 0.0, "logit " + zero + ", weight +Inf: the scalar loss");
+            Compare.same(BinaryCrossEntropy.loss(1, 3, x, 0, 3, y, 0, 3, w, 1, Reduction.SUM), (float) total,
+                    "logit " + zero + ", weight +Inf: public kernel vs scalar");
+        }
+    }
+
+    /**
+     * The buffers a call is given (a caller's workspace) serve it from their first use: softmax,
+     * log-softmax and cross-entropy with fresh {@link Buffers} give the same bits as with this
+     * thread's. The other calls here all use the thread's buffers, which an earlier call may
+     * already have set up.
+     */
+    @Test
+    void classificationKernelsWithFreshBuffersGiveTheSameBits() {
+        Random rnd = new Random(61);
+        int r = 3, c = 40, ld = 43;
+        float[] x = Values.random(rnd, r * ld, 0, 8f);
+        int[] labels = {5, 0, 39};
+        for (boolean log : new boolean[] {false, true}) {
+            float[] fresh = new float[r * ld], thread = new float[r * ld];
+            if (log) {
+                S.logSoftmax(r, c, x, 0, ld, fresh, 0, ld, new Buffers());
+                S.logSoftmax(r, c, x, 0, ld, thread, 0, ld, null);
+            } else {
+                S.softmax(r, c, x, 0, ld, fresh, 0, ld, new Buffers());
+                S.softmax(r, c, x, 0, ld, thread, 0, ld, null);
+            }
+            Compare.sameArray(thread, fresh, (log ? "log-softmax" : "softmax") + ": fresh buffers vs the thread's");
+        }
+        for (float eps : new float[] {0f, 0.1f}) {
+            float[] fresh = new float[r * ld], thread = new float[r * ld];
+            double a = S.crossEntropy(r, c, x, 0, ld, labels, 0, fresh, 0, ld, 1f, eps, new Buffers());
+            double b = S.crossEntropy(r, c, x, 0, ld, labels, 0, thread, 0, ld, 1f, eps, null);
+            assertEquals(Double.doubleToLongBits(b), Double.doubleToLongBits(a), "cross-entropy, eps " + eps
+                    + ": loss, fresh buffers vs the thread's");
+            Compare.sameArray(thread, fresh, "cross-entropy, eps " + eps + ": dz, fresh buffers vs the thread's");
+        }
+    }
+
+    /**
+     * A call takes the row lanes cleared, whatever the last call on the same buffers left in them:
+     * here a cross-entropy call stopped in the middle of a row by an output too short for it (an
+     * ArrayIndexOutOfBoundsException: the public kernels check extents first, this direct call
+     * does not), after some of its exponentials were added into the lanes. The next softmax and
+     * cross-entropy on those buffers must be the bits of the same calls on fresh buffers.
+     */
+    @Test
+    void aCallStoppedMidRowLeavesNothingInTheNextCall() {
+        Random rnd = new Random(62);
+        int r = 2, c = 20;
+        float[] x = Values.random(rnd, r * c, 0, 4f);
+        int[] labels = {3, 17};
+        float[] expectedY = new float[r * c], expectedDz = new float[r * c];
+        S.softmax(r, c, x, 0, c, expectedY, 0, c, new Buffers());
+        double expectedLoss = S.crossEntropy(r, c, x, 0, c, labels, 0, expectedDz, 0, c, 1f, 0.1f, new Buffers());
+
+        for (boolean softmaxNext : new boolean[] {true, false}) {
+            Buffers reused = new Buffers();
+            org.junit.jupiter.api.Assertions.assertThrows(ArrayIndexOutOfBoundsException.class,
+                    () -> S.crossEntropy(r, c, x, 0, c, labels, 0, new float[c / 2], 0, c, 1f, 0.1f, reused));
+            if (softmaxNext) {
+                float[] y = new float[r * c];
+                S.softmax(r, c, x, 0, c, y, 0, c, reused);
+                Compare.sameArray(expectedY, y, "softmax after a call stopped mid-row");
+            } else {
+                float[] dz = new float[r * c];
+                double loss = S.crossEntropy(r, c, x, 0, c, labels, 0, dz, 0, c, 1f, 0.1f, reused);
+                assertEquals(Double.doubleToLongBits(expectedLoss), Double.doubleToLongBits(loss),
+                        "cross-entropy after a call stopped mid-row: loss");
+                Compare.sameArray(expectedDz, dz, "cross-entropy after a call stopped mid-row: dz");
+            }
+        }
     }
 
     /** Argmax and top-k: the oracle's exact results and the public kernel's. */
