@@ -40,6 +40,68 @@ class GradCheckTest {
     }
 
     @Test
+    void refusesABadTargetBeforeTheStepTheInputsOrAnyForwardPass() {
+        // The float-target form checks t itself, before the checks it shares with the label form
+        // (step, batch, x) and before the timed forward passes: without that check t would be
+        // refused only by the loss, after 20 forward passes, and a call that is also bad in h or
+        // x would be refused naming h or x. A 3 -> 2 network, batch 2: t needs 4 elements, has 3.
+        Network net = Network.mlp(2, 1, 3, 2);
+        rejectsWithPrefix(IndexOutOfBoundsException.class, "t must fit in its array: a 2 x 2 matrix at tOff = 0",
+                () -> GradCheck.check(net, new float[6], 0, 3, new float[3], 0, 2, 2, Double.NaN));
+        rejectsWithPrefix(IndexOutOfBoundsException.class, "t must fit in its array: a 2 x 2 matrix at tOff = 0",
+                () -> GradCheck.check(net, new float[5], 0, 3, new float[3], 0, 2, 2, 1e-3));
+    }
+
+    /** A cross-entropy network 2 -> 3 (identity, with bias) for the label form; maxBatch 4. */
+    private static Network threeClasses() {
+        return new Network(Loss.crossEntropy(), Dense.of(2, 3, Activation.IDENTITY,
+                new float[] {0.5f, -0.25f, 1f, 0.75f, 0.125f, -1f}, new float[] {0.25f, 0f, -0.5f}, 4));
+    }
+
+    @Test
+    void refusesALabelOutsideTheClassesNamingItsIndex() {
+        // The label form checks every label of the batch itself, in GradCheck's words: the label
+        // equal to outputs (3) is the first one out, already for a batch of one row, and the index
+        // named is the label's index in the array (labelsOff + i), here 3 = 2 + 1 for row 1.
+        Network net = threeClasses();
+        float[] x = {1f, 2f, -1f, 0.5f, 0.25f, -2f};
+        rejects(IllegalArgumentException.class, "labels[0] must be in [0, 3), got 3",
+                () -> GradCheck.check(net, x, 0, 2, new int[] {3}, 0, 1, 1e-3));
+        rejects(IllegalArgumentException.class, "labels[3] must be in [0, 3), got -1",
+                () -> GradCheck.check(net, x, 0, 2, new int[] {9, 9, 0, -1, 1}, 2, 3, 1e-3));
+        rejects(IllegalArgumentException.class, "labels[4] must be in [0, 3), got 3",
+                () -> GradCheck.check(net, x, 0, 2, new int[] {9, 9, 0, 2, 3}, 2, 3, 1e-3));
+        assertEquals(-1, net.batch(), "no forward pass on the network itself");
+    }
+
+    @Test
+    void acceptsTheLastClassAndIgnoresLabelsPastTheBatch() {
+        // Labels 2 (= outputs - 1) and 0 for rows 0 and 1 are valid; labels[3] = 3 lies after the
+        // batch's two labels and is not one of them, so it must not be read as one.
+        Network net = threeClasses();
+        float[] x = {1f, 2f, -1f, 0.5f};
+        GradCheck.Result r = GradCheck.check(net, x, 0, 2, new int[] {7, 2, 0, 3}, 1, 2, 1e-3);
+        assertEquals(9, r.parameters());
+        assertEquals(0, r.atKink(), "no ReLU");
+    }
+
+    @Test
+    void crossEntropyInDoubleTakesEachRowsOwnMaximum() {
+        // Logits (0, 0) for row 0 and (1000, 0) for row 1 (a 1 -> 2 identity layer, W = [1, 0],
+        // x = 0 and 1000), labels 1 and 0, mean over the rows. Log-sum-exp must subtract each
+        // row's own maximum: row 1 with row 0's would take exp(1000) = infinity. Exactly, row 0
+        // gives log 2 and row 1 log(1 + e^-1000), which is 0 in double: the loss is log(2) / 2.
+        Network net = new Network(Loss.crossEntropy(),
+                Dense.of(1, 2, Activation.IDENTITY, new float[] {1f, 0f}, null, 2));
+        double loss = GradCheck.lossInDouble(net, new float[] {0f, 1000f}, 0, 1, null, 0, 0,
+                new int[] {1, 0}, 0, 2, 0, 0, 0, 0.0, new long[1]);
+        assertEquals(Math.log(2) / 2, loss, 1e-15, "loss over two rows whose maxima are 1000 apart");
+        GradCheck.Result r = GradCheck.check(net, new float[] {0f, 1000f}, 0, 1, new int[] {1, 0}, 0, 2, 1e-3);
+        assertEquals(0, r.above1e3(), "the check of that network agrees with backprop");
+        assertTrue(Double.isFinite(r.worstError()));
+    }
+
+    @Test
     void countsKinksAndExactAgreement() {
         // ReLU unit at z = 0 exactly (x = 0, b = 0): moving its bias crosses the kink; then an
         // identity unit. With h = 1/4 every difference quotient of this quadratic loss is exact.

@@ -132,32 +132,37 @@ class GemmBlockingTest {
     /**
      * B packed once ({@code PackedMatrix}), with more columns than one column block and more
      * depth than one depth block, so panels are found by block (the PackedPanels layout): within
-     * GemmCheck's bound of the reference, and the same bits as the scalar implementation.
+     * GemmCheck's bound of the reference, and the same bits as the scalar implementation. Three
+     * rows take the direct product on the panels; DIRECT_WIDE_MAX_M + 1 rows (with a depth past
+     * PANEL_DIRECT_MAX_K) the loop nest, whose second column block must find its panels after
+     * the first block's NC columns.
      */
     @Test
     void prepackedAcrossTheColumnAndDepthBlocks() {
         Assumptions.assumeTrue(Simd.enabled(), "no packed panels on the scalar path");
-        int n = GemmBlocking.NC + 5, k = GemmBlocking.KC + 3, m = 3;
-        for (int flags = 0; flags < 4; flags++) {
-            boolean ta = (flags & 1) != 0, tb = (flags & 2) != 0;
-            java.util.Random rnd = new java.util.Random(70 + flags);
-            int lda = (ta ? m : k) + 1, ldb = (tb ? k : n) + 2, ldc = n + 3, aOff = 2, bOff = 1, cOff = 4;
-            float[] a = Values.random(rnd, aOff + (ta ? k : m) * lda, 0, 1f);
-            float[] b = Values.random(rnd, bOff + (tb ? n : k) * ldb, 0, 1f);
-            float[] c0 = Values.random(rnd, cOff + m * ldc, 0, 1f);
-            float[] actual = c0.clone(), expected = c0.clone(), scalar = c0.clone();
-            PackedMatrix packed = PackedMatrix.pack(tb, k, n, b, bOff, ldb);
-            Gemm.multiplyPacked(ta, m, 1.5f, a, aOff, lda, packed, 0.5f, actual, cOff, ldc);
-            ReferenceGemm.multiply(ta, tb, m, n, k, 1.5f, a, aOff, lda, b, bOff, ldb, 0.5f, expected, cOff, ldc);
-            ScalarKernels.INSTANCE.gemm(ta, tb, m, n, k, 1.5f, a, aOff, lda, b, bOff, ldb, 0.5f, scalar,
-                    cOff, ldc, null, 0, Kernels.IDENTITY, null);
-            String what = "prepacked " + (ta ? "T" : "N") + (tb ? "T" : "N");
-            Compare.sameArray(scalar, actual, what + " vs the scalar implementation");
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    int idx = cOff + i * ldc + j;
-                    Compare.close(expected[idx], actual[idx], GemmCheck.bound(ta, tb, i, j, k, 1.5f,
-                            a, aOff, lda, b, bOff, ldb, 0.5f, c0[idx]), what + " C[" + i + "][" + j + "]");
+        int n = GemmBlocking.NC + 5, k = GemmBlocking.KC + 3;
+        for (int m : new int[] {3, GemmBlocking.DIRECT_WIDE_MAX_M + 1}) {
+            for (int flags = 0; flags < 4; flags++) {
+                boolean ta = (flags & 1) != 0, tb = (flags & 2) != 0;
+                java.util.Random rnd = new java.util.Random(70 + flags + m);
+                int lda = (ta ? m : k) + 1, ldb = (tb ? k : n) + 2, ldc = n + 3, aOff = 2, bOff = 1, cOff = 4;
+                float[] a = Values.random(rnd, aOff + (ta ? k : m) * lda, 0, 1f);
+                float[] b = Values.random(rnd, bOff + (tb ? n : k) * ldb, 0, 1f);
+                float[] c0 = Values.random(rnd, cOff + m * ldc, 0, 1f);
+                float[] actual = c0.clone(), expected = c0.clone(), scalar = c0.clone();
+                PackedMatrix packed = PackedMatrix.pack(tb, k, n, b, bOff, ldb);
+                Gemm.multiplyPacked(ta, m, 1.5f, a, aOff, lda, packed, 0.5f, actual, cOff, ldc);
+                ReferenceGemm.multiply(ta, tb, m, n, k, 1.5f, a, aOff, lda, b, bOff, ldb, 0.5f, expected, cOff, ldc);
+                ScalarKernels.INSTANCE.gemm(ta, tb, m, n, k, 1.5f, a, aOff, lda, b, bOff, ldb, 0.5f, scalar,
+                        cOff, ldc, null, 0, Kernels.IDENTITY, null);
+                String what = "prepacked m=" + m + " " + (ta ? "T" : "N") + (tb ? "T" : "N");
+                Compare.sameArray(scalar, actual, what + " vs the scalar implementation");
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        int idx = cOff + i * ldc + j;
+                        Compare.close(expected[idx], actual[idx], GemmCheck.bound(ta, tb, i, j, k, 1.5f,
+                                a, aOff, lda, b, bOff, ldb, 0.5f, c0[idx]), what + " C[" + i + "][" + j + "]");
+                    }
                 }
             }
         }

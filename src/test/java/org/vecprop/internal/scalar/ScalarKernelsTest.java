@@ -845,6 +845,84 @@ class ScalarKernelsTest {
         });
     }
 
+    /** Deterministic cases for the packed forms below: every transpose, one to three depth blocks. */
+    static List<GemmCheck.Case> packedCases() {
+        int kc = ArithmeticOrder.DEPTH_BLOCK;
+        List<GemmCheck.Case> cases = new java.util.ArrayList<>();
+        int[][] shapes = {{1, 1, 1}, {3, 7, 5}, {17, 33, kc + 3}, {5, 2, 2 * kc + 1}};
+        long seed = 300;
+        for (int[] s : shapes) {
+            for (int flags = 0; flags < 4; flags++) {
+                cases.add(new GemmCheck.Case((flags & 1) != 0, (flags & 2) != 0, s[0], s[1], s[2],
+                        new int[] {1, 2, 0, 1, 3, 2}, -1.25f, flags < 2 ? 0f : 0.5f, seed++, 0));
+            }
+        }
+        return cases;
+    }
+
+    /**
+     * B packed once as bfloat16 ({@code packRightBfloat16}) then multiplied ({@code gemmPacked}):
+     * bit for bit the scalar product on B rounded to bfloat16 (Kernels.packRightBfloat16's
+     * promise), and the public kernel's bits on its own bfloat16 packed matrix. B's values are
+     * random floats, so the rounding shows, and every product here is non-zero: an operand left
+     * unpacked (all zeros) or missing gives other bits.
+     */
+    @Test
+    void packedBfloat16Gemm() {
+        for (GemmCheck.Case c : packedCases()) {
+            for (Activation activation : new Activation[] {Activation.IDENTITY, Activation.RELU}) {
+                boolean withBias = activation == Activation.RELU;
+                Operands o = Operands.of(c, withBias);
+                float[] rounded = o.b().clone();
+                for (int i = 0; i < rounded.length; i++) {
+                    rounded[i] = org.vecprop.contract.Bfloat16.rounded(rounded[i]);
+                }
+                PackedOperand packed = S.packRightBfloat16(c.transB(), c.k(), c.n(), o.b(), o.bOff(), o.ldb());
+                assertEquals(c.k(), packed.depth, "depth");
+                assertEquals(c.n(), packed.cols, "cols");
+                float[] mine = o.c().clone(), expected = o.c().clone(), pub = o.c().clone();
+                S.gemmPacked(c.transA(), c.m(), c.alpha(), o.a(), o.aOff(), o.lda(), packed, c.beta(),
+                        mine, o.cOff(), o.ldc(), o.bias(), o.biasOff(), ForcedPath.code(activation), null);
+                S.gemm(c.transA(), c.transB(), c.m(), c.n(), c.k(), c.alpha(), o.a(), o.aOff(), o.lda(),
+                        rounded, o.bOff(), o.ldb(), c.beta(), expected, o.cOff(), o.ldc(),
+                        o.bias(), o.biasOff(), ForcedPath.code(activation), null);
+                String what = c + " " + activation + " bfloat16 packed";
+                Compare.sameArray(expected, mine, what + ": vs the scalar product on the rounded B");
+                PackedMatrix b = PackedMatrix.packBfloat16(c.transB(), c.k(), c.n(), o.b(), o.bOff(), o.ldb());
+                Gemm.multiplyPackedBiasActivation(c.transA(), c.m(), c.alpha(), o.a(), o.aOff(), o.lda(), b,
+                        c.beta(), pub, o.cOff(), o.ldc(), o.bias(), o.biasOff(), activation);
+                Compare.sameArray(mine, pub, what + ": public kernel vs scalar");
+            }
+        }
+    }
+
+    /**
+     * The parallel product with B packed once: one thread on the scalar path, so the same bits
+     * as {@code gemmPacked} and as the public parallel kernel, any parts, and within the bound
+     * of the reference. Every case has a non-zero product, so C left as it was fails.
+     */
+    @Test
+    void packedGemmParallel() {
+        for (GemmCheck.Case c : packedCases()) {
+            for (int parts : new int[] {1, 3}) {
+                Operands o = Operands.of(c, false);
+                PackedOperand packed = S.packRight(c.transB(), c.k(), c.n(), o.b(), o.bOff(), o.ldb());
+                float[] mine = o.c().clone(), serial = o.c().clone(), pub = o.c().clone();
+                S.gemmPackedParallel(c.transA(), c.m(), c.alpha(), o.a(), o.aOff(), o.lda(), packed, c.beta(),
+                        mine, o.cOff(), o.ldc(), Runnable::run, parts, null);
+                S.gemmPacked(c.transA(), c.m(), c.alpha(), o.a(), o.aOff(), o.lda(), packed, c.beta(),
+                        serial, o.cOff(), o.ldc(), null, 0, Kernels.IDENTITY, null);
+                String what = c + " parts=" + parts + " packed parallel";
+                Compare.sameArray(serial, mine, what + ": vs gemmPacked");
+                PackedMatrix b = PackedMatrix.pack(c.transB(), c.k(), c.n(), o.b(), o.bOff(), o.ldb());
+                Gemm.multiplyPackedParallel(c.transA(), c.m(), c.alpha(), o.a(), o.aOff(), o.lda(), b,
+                        c.beta(), pub, o.cOff(), o.ldc(), Runnable::run, parts);
+                Compare.sameArray(mine, pub, what + ": public kernel vs scalar");
+                checkAgainstReference(new FusedCase(c, false, Activation.IDENTITY), o, mine, c.transB());
+            }
+        }
+    }
+
     /** A packed operand's shape is that of op(B), and repacking it changes the product. */
     @Test
     void repackedOperandGivesTheNewProduct() {
