@@ -169,7 +169,10 @@ class GemmTest {
             (m, n, k, al, a, b, be, c) -> org.vecprop.reference.ReferenceGemm.multiply(false, false, m, n, k, al,
                     a, 0, Math.max(1, k), b, 0, Math.max(1, n), be, c, 0, Math.max(1, n)),
         };
-        int[][] shapes = {{2, 3, 4}, {1, 1, 1}, {3, 2 * L + 1, 5}, {20, 20, 20}, {3, 5, 0}, {20, 33, 0}};
+        // {4, 2L + 1, 40}: B transposed with a depth over 32, which with alpha != 0 would take
+        // the packed path (asked for by mutation testing: alpha = 0 must not go there either).
+        int[][] shapes = {{2, 3, 4}, {1, 1, 1}, {3, 2 * L + 1, 5}, {20, 20, 20}, {3, 5, 0}, {20, 33, 0},
+                {4, 2 * L + 1, 40}};
         Random rnd = new Random(2);
         for (int which = 0; which < calls.length; which++) {
             for (int[] s : shapes) {

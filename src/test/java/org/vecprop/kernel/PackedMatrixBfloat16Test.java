@@ -93,6 +93,45 @@ class PackedMatrixBfloat16Test {
     }
 
     /**
+     * Asked for by mutation testing: the generated products above always pass a bias and never
+     * alpha = 0 or k = 0, so the bfloat16 products' own epilogue choices (bias without
+     * activation, ReLU without bias, C = beta C when there is no product) went unseen. Each
+     * path, each bias and activation, against the float product on the rounded weights and the
+     * reference ({@link PackedMatrixTest#checkEveryBiasAndActivation}).
+     */
+    @Test
+    void everyPathAppliesTheBiasAndTheActivationEachOnItsOwn() {
+        PackedMatrixTest.checkEveryBiasAndActivation(true);
+    }
+
+    /**
+     * The one- to three-row kernels join exactly k / KC depth blocks when k is a whole number of
+     * blocks (asked for by mutation testing: one more, empty block adds {@code alpha * (+0)} to
+     * each element, which turns a -0 into +0). Every product is -2^-200, which the FMA rounds to
+     * -0, so each block's sum is -0 and C = alpha * (-0) = -0 exactly (alpha = 1, beta = 0), on
+     * the groups of four panels (n = 160 > 4 NR at 512 bits) and the panels left over.
+     */
+    @Test
+    void rowKernelsOverWholeDepthBlocksKeepANegativeZero() {
+        float tiny = 0x1p-100f; // a power of two: exact in bfloat16
+        int n = 160;
+        for (int m = 1; m <= 3; m++) {
+            for (int k : new int[] {128, 256}) {
+                float[] a = new float[m * k], b = new float[k * n];
+                java.util.Arrays.fill(a, -tiny);
+                java.util.Arrays.fill(b, tiny);
+                PackedMatrix half = PackedMatrix.packBfloat16(false, k, n, b, 0, n);
+                float[] c = new float[m * n];
+                java.util.Arrays.fill(c, Float.NaN); // beta = 0: never read
+                Gemm.multiplyPacked(false, m, 1f, a, 0, k, half, 0f, c, 0, n);
+                for (int idx = 0; idx < c.length; idx++) {
+                    Compare.same(-0f, c[idx], m + "x" + n + "x" + k + " C[" + idx / n + "][" + idx % n + "]");
+                }
+            }
+        }
+    }
+
+    /**
      * A hash of a fixed set of products against bfloat16 weights (every path: 1, 3, 12 and 70
      * rows; narrow, wide and partial-panel widths; two depth blocks; bias and ReLU), printed so
      * that runs at different widths and on the scalar path can be compared: bfloat16 weights are

@@ -10,6 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.generators.Generate;
 import org.vecprop.testing.Compare;
+import org.vecprop.testing.GemmCheck;
 import org.vecprop.testing.Props;
 import org.vecprop.testing.Values;
 
@@ -54,6 +55,93 @@ class PackedMatrixTest {
                             cOff, ldc, bias, 0, act);
                     Compare.sameArray(plain, viaPacked, "fused, packed vs plain");
                 });
+    }
+
+    /**
+     * Asked for by mutation testing: the generated cases above always pass a bias, and reach
+     * alpha = 0 only without an activation, so a packed product that skipped the bias or the
+     * activation when the other is absent (or skipped the scaling of C when alpha = 0) went
+     * unseen. See {@link #checkEveryBiasAndActivation}.
+     */
+    @Test
+    void everyPathAppliesTheBiasAndTheActivationEachOnItsOwn() {
+        checkEveryBiasAndActivation(false);
+    }
+
+    /**
+     * A product against packed weights (float, or bfloat16 when {@code bfloat16}), with no bias
+     * or a bias, and each activation, on shapes that take each path at 512 bits (L = 16, MR = 8):
+     * narrow (n = 10), the bfloat16 row kernels (m = 2), direct on the panels (m = 9; and
+     * m = 40 with k = 20), the packed loop nest (m = 40, k = 50), and no product at all (alpha =
+     * 0, and k = 0): there C = beta C, then the bias and the activation. beta = 0.75, so C is
+     * read and scaled. Each result must have the bits of the plain call on the same values (for
+     * bfloat16 on the rounded weights: the documented promise, bound 0), and with IDENTITY or
+     * ReLU also lie within GemmCheck's bound of the reference GEMM followed by the reference
+     * bias add and ReLU (ReLU is 1-Lipschitz; the bias add rounds once more on each side).
+     */
+    static void checkEveryBiasAndActivation(boolean bfloat16) {
+        int[][] shapes = {{2, 40, 50}, {2, 10, 50}, {9, 40, 50}, {40, 40, 20}, {40, 40, 50},
+                {40, 10, 50}, {9, 40, 0}};
+        Random rnd = new Random(41);
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2], lda = Math.max(1, k), ldc = n + 1;
+            float[] a = Values.random(rnd, m * lda, 0, 1f), b = Values.random(rnd, k * n, 0, 1f);
+            float[] weights = b.clone();
+            if (bfloat16) {
+                for (int i = 0; i < weights.length; i++) {
+                    weights[i] = org.vecprop.contract.Bfloat16.rounded(b[i]);
+                }
+            }
+            PackedMatrix packed = bfloat16 ? PackedMatrix.packBfloat16(false, k, n, b, 0, n)
+                    : PackedMatrix.pack(false, k, n, b, 0, n);
+            float[] c0 = Values.random(rnd, m * ldc, 0, 1f), someBias = Values.random(rnd, n, 0, 1f);
+            float beta = 0.75f;
+            for (float alpha : new float[] {-0.5f, 0f}) {
+                for (float[] bias : new float[][] {null, someBias}) {
+                    for (Activation act : Activation.values()) {
+                        String what = (bfloat16 ? "bfloat16 " : "float ") + m + "x" + n + "x" + k
+                                + " alpha " + alpha + " bias " + (bias != null) + " " + act;
+                        float[] plain = c0.clone(), viaPacked = c0.clone();
+                        Gemm.multiplyBiasActivation(false, false, m, n, k, alpha, a, 0, lda, weights,
+                                0, n, beta, plain, 0, ldc, bias, 0, act);
+                        Gemm.multiplyPackedBiasActivation(false, m, alpha, a, 0, lda, packed, beta,
+                                viaPacked, 0, ldc, bias, 0, act);
+                        Compare.sameArray(plain, viaPacked, what + ": packed vs plain");
+                        if (act == Activation.IDENTITY || act == Activation.RELU) {
+                            closeToTheReference(m, n, k, alpha, a, lda, weights, beta, c0, ldc, bias,
+                                    act == Activation.RELU, viaPacked, what);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code actual} against the reference GEMM, bias add and ReLU, within the bound above. */
+    private static void closeToTheReference(int m, int n, int k, float alpha, float[] a, int lda,
+                                            float[] b, float beta, float[] c0, int ldc,
+                                            float[] bias, boolean relu, float[] actual, String what) {
+        float[] gemmOnly = c0.clone();
+        org.vecprop.reference.ReferenceGemm.multiply(false, false, m, n, k, alpha, a, 0, lda, b, 0,
+                n, beta, gemmOnly, 0, ldc);
+        float[] expected = gemmOnly.clone();
+        if (bias != null) {
+            org.vecprop.reference.ReferenceBias.add(m, n, expected, 0, ldc, bias, 0, expected, 0, ldc);
+        }
+        if (relu) {
+            org.vecprop.reference.ReferenceRelu.forward(m, n, expected, 0, ldc, expected, 0, ldc);
+        }
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int idx = i * ldc + j;
+                double gemmTol = GemmCheck.bound(false, false, i, j, k, alpha, a, 0, lda, b, 0, n,
+                        beta, c0[idx]);
+                double tol = gemmTol * (1 + Compare.U) + 2 * Compare.U * (Math.abs(gemmOnly[idx])
+                        + (bias != null ? Math.abs(bias[j]) : 0)) + 2 * Compare.SUBNORMAL_ROUNDING;
+                Compare.close(expected[idx], actual[idx], tol, what + ": reference, C[" + i + "][" + j + "]");
+            }
+            Compare.same(c0[i * ldc + n], actual[i * ldc + n], what + ": C past column n of row " + i);
+        }
     }
 
     @Test

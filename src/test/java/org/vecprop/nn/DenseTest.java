@@ -5,12 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.vecprop.testing.Rejections.rejects;
 import static org.vecprop.testing.Rejections.rejectsWithPrefix;
 
 import java.util.Arrays;
 import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.generators.Generate;
 import org.vecprop.kernel.Activation;
@@ -441,6 +449,94 @@ class DenseTest {
                 w[rnd.nextInt(w.length)] += 0.5f;
                 d.weightsChanged();
             }
+        }
+    }
+
+    @Test
+    void backwardAfterTheParametersChangedIsRefusedBeforeAnyWrite() {
+        // Dense.backward called on its own (Network.backward checks every layer first) must
+        // refuse the activations of parameters that changed since the forward: its gradient
+        // would be of neither version. Each kind of change: a weight write, a bias write, an
+        // in-place change told through weightsChanged (the revision), and a version published
+        // by a layer sharing the weights (a new current version). A fresh dA each time, so that
+        // a backward that ran would write other gradients than the last accepted one.
+        Random rnd = new Random(12);
+        int in = 3, out = 4, batch = 2;
+        Dense d = new Dense(in, out, Activation.TANH, true, batch, 6);
+        float[] x = Values.random(rnd, batch * in, 0, 1f);
+        String refused = "backward needs a forward after the layer's parameters changed (an"
+                + " optimizer step, a write or a load): the last forward's activations were"
+                + " computed with the old ones";
+        Runnable[] changes = {
+            () -> d.weight().set(1, 0.25f),
+            () -> d.bias().fill(0.5f),
+            () -> {
+                d.weightArray()[2] += 1f;
+                d.weightsChanged();
+            },
+            () -> d.sharingWeights(batch).weight().set(3, -0.75f),
+        };
+        String[] names = {"weight().set", "bias().fill", "weightsChanged", "a sharer's write"};
+        for (int c = 0; c < changes.length; c++) {
+            d.forward(x, 0, in, batch);
+            d.backward(Values.random(rnd, batch * out, 0, 1f), 0, out, Gradients.OVERWRITE, true);
+            float[] wg = d.weightGrad().clone(), bg = d.biasGrad().clone();
+            float[] og = d.outputGrad().clone(), ig = d.inputGrad().clone();
+            changes[c].run();
+            float[] dA = Values.random(rnd, batch * out, 0, 1f);
+            rejects(IllegalStateException.class, refused,
+                    () -> d.backward(dA, 0, out, Gradients.OVERWRITE, true));
+            Compare.sameArray(wg, d.weightGrad(), "weight gradient after " + names[c]);
+            Compare.sameArray(bg, d.biasGrad(), "bias gradient after " + names[c]);
+            Compare.sameArray(og, d.outputGrad(), "dZ after " + names[c]);
+            Compare.sameArray(ig, d.inputGrad(), "dX after " + names[c]);
+        }
+        d.forward(x, 0, in, batch);
+        d.backward(Values.random(rnd, batch * out, 0, 1f), 0, out, Gradients.OVERWRITE, true);
+    }
+
+    @Test
+    void everyChangeReleasesTheLockSoAnotherThreadCanChangeTheWeightsNext() throws Exception {
+        // weightsChanged and every Parameter write hold the weights' lock while they run. One
+        // left held is invisible to the thread holding it (the lock is reentrant), but the next
+        // change from another thread, attaching a sharer or writing through it, would wait
+        // forever. So each such step runs on another thread with a bounded wait; that thread is
+        // a daemon, so a test failing here cannot keep the JVM alive. The main thread takes no
+        // lock after the other thread's steps (a lock that thread left held would hang it).
+        ExecutorService other = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "DenseTest other thread");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Dense d = new Dense(3, 2, Activation.IDENTITY, true, 2, 1);
+            d.weightArray()[0] = 2f;
+            d.weightsChanged();                   // alone: an in-place change under the lock
+            Dense shared = onOtherThread(other, () -> d.sharingWeights(2),
+                    "attaching a sharer after weightsChanged");
+            d.weight().set(1, 3f);                // shared: a version published under the lock
+            onOtherThread(other, () -> {
+                shared.weight().set(4, 5f);
+                return null;
+            }, "the sharer's write after a Parameter write");
+            assertEquals(2f, d.weight().get(0));
+            assertEquals(3f, shared.weight().get(1), "the sharer sees the owner's write");
+            assertEquals(5f, d.weight().get(4), "the owner sees the sharer's write");
+        } finally {
+            other.shutdownNow();
+        }
+    }
+
+    /** Runs {@code step} on {@code other}, failing if it has not finished after 10 s. */
+    private static <T> T onOtherThread(ExecutorService other, Callable<T> step, String what)
+            throws InterruptedException, ExecutionException {
+        Future<T> f = other.submit(step);
+        try {
+            return f.get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            return fail(what + " on another thread has waited 10 s for the weights' lock:"
+                    + " the change before it did not release it");
         }
     }
 }

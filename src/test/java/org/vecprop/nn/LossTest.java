@@ -187,6 +187,35 @@ class LossTest {
     }
 
     @Test
+    void topKBeforeAnyForwardOrOntoTheOutputsItRanksIsRefusedWritingNothing() {
+        // topK ranks the last forward's outputs: before one there is nothing to rank (for the
+        // classifier, whose probabilities go through the network's buffer, and for MSE, whose
+        // outputs are ranked as they are), and values may not be the output buffer it reads
+        // (the last layer's output(), reachable through layer(l)): refused, nothing written.
+        for (Network net : new Network[] {Network.classifier(BATCH, 5, 7, 12, 5), Network.mlp(BATCH, 7, 7, 4, 5)}) {
+            int[] idx = new int[BATCH * 2];
+            java.util.Arrays.fill(idx, -3);
+            float[] vals = new float[BATCH * 2];
+            java.util.Arrays.fill(vals, -3f);
+            int[] idxBefore = idx.clone();
+            float[] valsBefore = vals.clone();
+            rejects(IllegalStateException.class, "no forward pass yet",
+                    () -> net.topK(2, idx, 0, 2, vals, 0, 2));
+            assertArrayEquals(idxBefore, idx, "index untouched");
+            Compare.sameArray(valsBefore, vals, "values untouched");
+        }
+        Network net = Network.classifier(BATCH, 5, 7, 12, 5);
+        net.forward(inputs(net, 10), 0, 7, BATCH);
+        float[] outputs = net.layer(net.depth() - 1).output();
+        float[] before = outputs.clone();
+        int[] idx = new int[BATCH * 2];
+        rejects(IllegalArgumentException.class, "values must not overlap x: values spans elements"
+                + " 0..11 and x 0..29 of the same array", () -> net.topK(2, idx, 0, 2, outputs, 0, 2));
+        Compare.sameArray(before, outputs, "the outputs untouched");
+        assertArrayEquals(new int[BATCH * 2], idx, "index untouched");
+    }
+
+    @Test
     void theLossIsKeptBySharingSavingAndLoading(@TempDir Path dir) throws Exception {
         Loss[] losses = {Loss.mse(), Loss.crossEntropy(), Loss.crossEntropy(Reduction.SUM, 0.1f),
             Loss.crossEntropy(Reduction.MEAN, 0.05f), Loss.binaryCrossEntropyWithLogits(),

@@ -316,6 +316,26 @@ class NetworkFileTest {
     }
 
     @Test
+    void textIsCutJustPastTheLimitAndTheLeftOutPartCountedExactly() {
+        // NetworkFile.MESSAGE_TEXT_MAX = 200: a text of exactly 200 characters is whole, one of
+        // 201 is cut with "1 more". A list is cut once the text built so far is past 200
+        // characters: "[" and a name of 199 are exactly 200, so the next name is still shown,
+        // after ", ", and of four names two are left out; a name of 200 makes 201, and the
+        // three after it are left out.
+        assertEquals(200, NetworkFile.MESSAGE_TEXT_MAX);
+        String exactly = "a".repeat(200);
+        assertEquals(exactly, NetworkFile.abbreviate(exactly), "200 characters are not cut");
+        assertEquals(exactly + "... (1 more characters)", NetworkFile.abbreviate(exactly + "b"));
+        assertEquals("[]", NetworkFile.abbreviate(List.of()));
+        assertEquals("[x, y, z]", NetworkFile.abbreviate(List.of("x", "y", "z")));
+        String n199 = "n".repeat(199);
+        assertEquals("[" + n199 + ", x... and 2 more]",
+                NetworkFile.abbreviate(List.of(n199, "x", "y", "z")));
+        assertEquals("[" + n199 + "n... and 3 more]",
+                NetworkFile.abbreviate(List.of(n199 + "n", "x", "y", "z")), "201 characters: cut");
+    }
+
+    @Test
     void moduleListsAreReadStrictly() throws FileRejectedException {
         assertEquals(3, NetworkFile.parse("Linear(2, 64), ReLU(), Linear(64, 64), ReLU(), Linear(64, 1)").size());
         assertEquals(2, NetworkFile.parse("Linear(2, 3, bias=False), Linear(3, 1)").size());
