@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -85,9 +86,88 @@ class AllocationTest {
      * cold) and each call then allocated 47 KB of boxed vectors. That hazard is real for an
      * application too and is documented in docs/failure-behaviour.md; this test measures what
      * a steady state of these calls allocates, not the order of the suite's classes.
+     *
+     * <p>Even a fresh JVM's compilation can differ from the next one's: C2 compiles on
+     * background threads, and what it has compiled when decides its inlining. Measured at 512
+     * bits on a Zen 5 (JDK 25.0.3), C2 sometimes failed to intrinsify a Vector API lane-type
+     * change late in a large compilation, and the JDK's Java fallback allocated an array per
+     * vector (JFR placed it in {@code AbstractVector.convert0}): the fused bias+tanh GEMM in 6
+     * of 35 fresh JVMs (now rewritten without that change, 0 of 32), and in 2 of those 32 the
+     * BCE with a workspace or the cross-entropy with smoothing, a different one each time. So
+     * an operation fails this test when it allocates after warm-up in two fresh JVMs: an
+     * allocation written in vecprop's code happens in every JVM and fails at the second; a
+     * compilation that happened to box is reported, and a further fresh JVM must then measure
+     * every operation at 0 B (at most {@link #MAX_CHILD_RUNS} JVMs).
      */
     @Test
     void steadyStateAllocatesNothing() throws Exception {
+        Map<String, Integer> jvmsAllocating = new TreeMap<>();
+        StringBuilder runs = new StringBuilder();
+        boolean lastClean = false;
+        for (int run = 1; run <= MAX_CHILD_RUNS && !lastClean; run++) {
+            Child child = runChild();
+            String out = child.out();
+            assertTrue(child.exit() == 0 || child.exit() == STILL_ALLOCATING,
+                    "the child JVM measuring allocation failed (exit " + child.exit() + "):\n" + out);
+            assertTrue(out.contains("[vecprop] allocation after warm-up:"), out);
+            assertTrue(out.contains("[vecprop] networks on fresh virtual threads:"), out);
+            List<String> allocating = stillAllocating(out);
+            lastClean = allocating.isEmpty();
+            runs.append("fresh JVM ").append(run).append(": ")
+                    .append(lastClean ? "nothing allocates" : "allocating " + allocating).append('\n');
+            for (String op : allocating) {
+                jvmsAllocating.merge(op, 1, Integer::sum);
+            }
+            List<String> twice = jvmsAllocating.entrySet().stream().filter(e -> e.getValue() >= 2)
+                    .map(Map.Entry::getKey).toList();
+            assertTrue(twice.isEmpty(), "allocating after warm-up in two fresh JVMs: " + twice
+                    + "\n" + runs);
+        }
+        assertTrue(lastClean, "no fresh JVM measured every operation at 0 B:\n" + runs);
+        if (!jvmsAllocating.isEmpty()) {
+            System.out.print("[vecprop] allocation one fresh JVM's compilation showed and the next did not"
+                    + " (see docs/failure-behaviour.md):\n" + runs);
+        }
+    }
+
+    /** At most this many child JVMs: one, and up to two more after a run in which an op allocates. */
+    static final int MAX_CHILD_RUNS = 3;
+
+    /** The child's exit status when it ran to the end and some operation still allocates. */
+    static final int STILL_ALLOCATING = 3;
+
+    /** The report line that lists the operations still allocating, separated by " | ". */
+    static final String STILL_ALLOCATING_LINE = "[vecprop] still allocating after warm-up: ";
+
+    /**
+     * The measurement sees an allocation: a child that measures only {@link #CONTROL}, an
+     * operation that allocates 80 B per call by design, reports it and nothing else.
+     */
+    @Test
+    void anAllocatingOperationIsReported() throws Exception {
+        Child child = runChild("-D" + CONTROL_ONLY + "=true");
+        assertEquals(STILL_ALLOCATING, child.exit(), child.out());
+        assertEquals(List.of(CONTROL), stillAllocating(child.out()), child.out());
+        assertTrue(child.out().contains(CONTROL + ": 16000 B over 200 calls"), child.out());
+    }
+
+    /** The system property that makes the child measure only {@link #CONTROL}. */
+    static final String CONTROL_ONLY = "vecprop.allocation.controlOnly";
+
+    /** The name of the control operation, which allocates a {@code float[16]} per call. */
+    static final String CONTROL = "control: a float[16] per call";
+
+    /** Where the control operation keeps its array, so that C2 cannot remove the allocation. */
+    static volatile float[] controlSink;
+
+    /** What a child JVM printed, and its exit status. */
+    record Child(String out, int exit) {}
+
+    /**
+     * Runs {@link #main} in a fresh JVM with this JVM's options (vector width, tier, system
+     * properties) and {@code extra}, and returns what it printed and its exit status.
+     */
+    static Child runChild(String... extra) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         List<String> cmd = new ArrayList<>(List.of(java));
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -96,14 +176,24 @@ class AllocationTest {
                 cmd.add(arg);
             }
         }
+        cmd.addAll(List.of(extra));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), AllocationTest.class.getName()));
         Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = child.waitFor();
         System.out.print(out);
-        assertEquals(0, exit, "the child JVM measuring allocation failed:\n" + out);
-        assertTrue(out.contains("[vecprop] allocation after warm-up:"), out);
-        assertTrue(out.contains("[vecprop] networks on fresh virtual threads:"), out);
+        assertEquals(exit == STILL_ALLOCATING, out.contains(STILL_ALLOCATING_LINE), out);
+        return new Child(out, exit);
+    }
+
+    /** The operations a child's report lists as still allocating; empty when none does. */
+    static List<String> stillAllocating(String out) {
+        for (String line : out.split("\n")) {
+            if (line.startsWith(STILL_ALLOCATING_LINE)) {
+                return List.of(line.substring(STILL_ALLOCATING_LINE.length()).strip().split(" \\| "));
+            }
+        }
+        return List.of();
     }
 
     /**
@@ -114,8 +204,15 @@ class AllocationTest {
      */
     public static void main(String[] args) {
         try {
-            measure();
-            networksFromAPoolOnFreshVirtualThreads();
+            List<String> allocating = measure();
+            if (!Boolean.getBoolean(CONTROL_ONLY)) {
+                networksFromAPoolOnFreshVirtualThreads();
+            }
+            if (!allocating.isEmpty()) {
+                System.out.println(STILL_ALLOCATING_LINE + String.join(" | ", allocating));
+                System.out.flush();
+                System.exit(STILL_ALLOCATING);
+            }
         } catch (Throwable t) {
             t.printStackTrace(System.out);
             System.out.flush();
@@ -207,7 +304,8 @@ class AllocationTest {
         return name.contains("adam");
     }
 
-    static void measure() {
+    /** Measures every operation; returns the names of those that still allocate after warm-up. */
+    static List<String> measure() {
         Random rnd = new Random(3);
         int n = 97; // not a multiple of any vector length: every kernel runs its tail too
         float[] a = new float[n * n], b = new float[n * n], c = new float[n * n], d = new float[n * n];
@@ -396,7 +494,12 @@ class AllocationTest {
             manual.step();
         });
 
+        if (Boolean.getBoolean(CONTROL_ONLY)) {
+            ops.clear();
+            ops.put(CONTROL, () -> controlSink = new float[16]);
+        }
         StringBuilder report = new StringBuilder();
+        List<String> allocating = new ArrayList<>();
         for (Map.Entry<String, Runnable> op : ops.entrySet()) {
             if (!C2 && usesPow(op.getKey())) {
                 report.append(op.getKey()).append(": not measured without C2 (").append(POW_WITHOUT_C2).append(")\n");
@@ -405,7 +508,8 @@ class AllocationTest {
             long bytes = -1;
             // Rounds until C2 has compiled the op (0 B), for at most 30 s: on a loaded machine
             // the compiler threads get little CPU and a fixed count of rounds was not enough.
-            long deadline = System.nanoTime() + 30_000_000_000L;
+            // (The control allocates in every round by design: its 60 rounds are enough.)
+            long deadline = System.nanoTime() + (Boolean.getBoolean(CONTROL_ONLY) ? 0L : 30_000_000_000L);
             for (int round = 0; (round < 60 || System.nanoTime() < deadline) && bytes != 0; round++) {
                 for (int i = 0; i < 300; i++) { // warm-up, C2 compiles meanwhile
                     op.getValue().run();
@@ -417,9 +521,12 @@ class AllocationTest {
                 bytes = allocated() - before;
             }
             report.append(op.getKey()).append(": ").append(bytes).append(" B over 200 calls\n");
-            assertEquals(0, bytes, op.getKey() + " still allocates after warm-up:\n" + report);
+            if (bytes != 0) {
+                allocating.add(op.getKey());
+            }
         }
         System.out.print("[vecprop] allocation after warm-up:\n" + report);
+        return allocating;
     }
 
     /**
