@@ -413,6 +413,180 @@ class BinaryCrossEntropyTest {
         assertEquals(exact, loss, 1e-5, "targets 2, -1, 1.5");
     }
 
+    // ------------------------------------------------------------------ the reference's array forms
+
+    /** The textbook loss in double: -(w y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))), for moderate x. */
+    static double textbookLoss(double x, double y, double w) {
+        double s = 1 / (1 + Math.exp(-x));
+        return -(w * y * Math.log(s) + (1 - y) * Math.log(1 - s));
+    }
+
+    /**
+     * ReferenceBinaryCrossEntropy.lossAndGradient, the oracle users are told to test against, on a
+     * 3 x 4 batch with every operand at its own offset and row stride (x at 2 / 6, y at 1 / 5, the
+     * weights at 3, g at 4 / 7; NaN in x's, y's and the weights' padding, so an element read from
+     * the wrong place shows), with and without weights, both reductions: the loss against the
+     * textbook formula (|x| <= 4, where it is accurate in double: within 1e-12 relative plus the
+     * float rounding); each gradient element against a central difference of the textbook loss
+     * (h = 1e-4: truncation h^2 |f'''| / 6 < 1e-9 and cancellation < 1e-11, so within 1e-8 times
+     * the reduction's scale, plus the float rounding); nothing outside g's window written, x, y
+     * and the weights not written; without g the same loss; no elements: NaN for the mean, 0 for
+     * the sum.
+     */
+    @Test
+    void theReferenceArrayFormMatchesTheTextbookFormulaAndFiniteDifferences() {
+        int rows = 3, cols = 4, xOff = 2, ldx = 6, yOff = 1, ldy = 5, wOff = 3, gOff = 4, ldg = 7;
+        float[][] xd = {{1f, -2f, 0f, 3.5f}, {-4f, 0.25f, 2f, -0.5f}, {0.75f, -1.5f, 4f, -3f}};
+        float[][] yd = {{1f, 0f, 0.5f, 1f}, {0.25f, 1f, 0f, 0.75f}, {0f, 0.5f, 1f, 0.125f}};
+        float[] wd = {0.5f, 2f, 3f, 1.25f};
+        float[] x = new float[xOff + rows * ldx + 1], y = new float[yOff + rows * ldy + 1];
+        float[] pw = new float[wOff + cols + 2];
+        java.util.Arrays.fill(x, Float.NaN);
+        java.util.Arrays.fill(y, Float.NaN);
+        java.util.Arrays.fill(pw, Float.NaN);
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(xd[i], 0, x, xOff + i * ldx, cols);
+            System.arraycopy(yd[i], 0, y, yOff + i * ldy, cols);
+        }
+        System.arraycopy(wd, 0, pw, wOff, cols);
+        for (boolean weights : new boolean[] {false, true}) {
+            for (boolean mean : new boolean[] {false, true}) {
+                String what = "reference, weights " + weights + ", " + (mean ? "mean" : "sum");
+                double scale = mean ? 1.0 / (rows * cols) : 1;
+                float[] g0 = new float[gOff + rows * ldg + 2];
+                java.util.Arrays.fill(g0, -77f);
+                float[] g = g0.clone(), xs = x.clone(), ys = y.clone(), pws = pw.clone();
+                float loss = ReferenceBinaryCrossEntropy.lossAndGradient(rows, cols, xs, xOff, ldx, ys, yOff, ldy,
+                        weights ? pws : null, wOff, g, gOff, ldg, mean);
+                double total = 0;
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < cols; j++) {
+                        double xv = xd[i][j], yv = yd[i][j], wv = weights ? wd[j] : 1;
+                        total += textbookLoss(xv, yv, wv);
+                        double h = 1e-4;
+                        double fd = (textbookLoss(xv + h, yv, wv) - textbookLoss(xv - h, yv, wv)) / (2 * h) * scale;
+                        float got = g[gOff + i * ldg + j];
+                        assertEquals(fd, got, 1e-8 * scale + 0.5 * Math.ulp(got), what + ": g[" + i + "][" + j + "]");
+                    }
+                }
+                double exact = total * scale;
+                assertEquals(exact, loss, 1e-12 * exact + 0.5 * Math.ulp(loss), what + ": loss");
+                ClassificationBounds.outsideUntouched(g0, g, gOff, ldg, rows, cols, what);
+                Compare.sameArray(x, xs, what + ": x is not written");
+                Compare.sameArray(y, ys, what + ": y is not written");
+                Compare.sameArray(pw, pws, what + ": the weights are not written");
+                Compare.same(loss, ReferenceBinaryCrossEntropy.lossAndGradient(rows, cols, x, xOff, ldx, y, yOff, ldy,
+                        weights ? pw : null, wOff, null, 0, 1, mean), what + ": without g");
+            }
+        }
+        Compare.same(Float.NaN, ReferenceBinaryCrossEntropy.lossAndGradient(0, 3, x, 0, 3, y, 0, 3, null, 0,
+                null, 0, 3, true), "the mean over no elements");
+        Compare.same(0f, ReferenceBinaryCrossEntropy.lossAndGradient(0, 3, x, 0, 3, y, 0, 3, null, 0,
+                null, 0, 3, false), "the sum over no elements");
+    }
+
+    /**
+     * The reference's scalar gradient(x, y, w) is the derivative of its loss(x, y, w): central
+     * differences in double (h = 1e-5, within 1e-9) at weights other than 1 and targets strictly
+     * between 0 and 1, where every term of {@code lw sigmoid(x) - w y} counts; and two values by
+     * hand: gradient(0, 1, 1) = -1/2 and gradient(ln 3, 0.25, 5) = lw sigmoid - w y = 2 * 3/4 - 5/4
+     * = 1/4. The scalar loss also against the textbook formula (within 1e-12 relative).
+     */
+    @Test
+    void theReferenceGradientIsTheDerivativeOfItsLoss() {
+        double[] xs = {-6, -2.5, -0.3, 0.7, 1, 3, 5.5};
+        double[][] yw = {{0.3, 2.5}, {0.8, 0.4}, {0, 3}, {1, 0.5}, {0.5, 1}};
+        for (double xv : xs) {
+            for (double[] e : yw) {
+                double h = 1e-5;
+                double fd = (ReferenceBinaryCrossEntropy.loss(xv + h, e[0], e[1])
+                        - ReferenceBinaryCrossEntropy.loss(xv - h, e[0], e[1])) / (2 * h);
+                assertEquals(fd, ReferenceBinaryCrossEntropy.gradient(xv, e[0], e[1]), 1e-9,
+                        "gradient(" + xv + ", " + e[0] + ", " + e[1] + ")");
+                assertEquals(textbookLoss(xv, e[0], e[1]), ReferenceBinaryCrossEntropy.loss(xv, e[0], e[1]),
+                        1e-12 * (1 + textbookLoss(xv, e[0], e[1])), "loss(" + xv + ", " + e[0] + ", " + e[1] + ")");
+            }
+        }
+        assertEquals(-0.5, ReferenceBinaryCrossEntropy.gradient(0, 1, 1), 1e-16, "gradient(0, 1, 1)");
+        assertEquals(0.25, ReferenceBinaryCrossEntropy.gradient(Math.log(3), 0.25, 5), 1e-15, "gradient(ln 3, 0.25, 5)");
+    }
+
+    /**
+     * The edge values the reference's javadoc and the kernel's share: infinite logits give the
+     * limit or NaN where the formula meets 0 * Inf, +-1e30 are fine, a NaN logit gives NaN, the
+     * gradient of an infinite logit is sigmoid(+-Inf) - y; a logit of exactly +0 or -0 takes the
+     * x >= 0 side's x (1 - y) = 0, so with a weight of +Inf the loss is +Inf, not the -x w y =
+     * 0 * Inf = NaN of the other side. Through the array form, one element per call at offset k.
+     */
+    @Test
+    void theReferenceFollowsTheDocumentedEdgeValues() {
+        float inf = Float.POSITIVE_INFINITY;
+        float[] x = {inf, inf, -inf, -inf, 1e30f, -1e30f, 1e30f, -1e30f, Float.NaN};
+        float[] y = {0f, 1f, 0f, 1f, 0f, 0f, 1f, 1f, 0.5f};
+        float[] loss = {inf, Float.NaN, Float.NaN, inf, 1e30f, 0f, 0f, 1e30f, Float.NaN};
+        float[] grad = {1f, 0f, 0f, -1f, 1f, 0f, 0f, -1f, Float.NaN};
+        float[] g = new float[x.length];
+        for (int k = 0; k < x.length; k++) {
+            Compare.same(loss[k], ReferenceBinaryCrossEntropy.lossAndGradient(1, 1, x, k, 1, y, k, 1, null, 0, g, k, 1, false),
+                    "reference loss at x " + x[k] + ", y " + y[k]);
+        }
+        Compare.sameArray(grad, g, "reference gradients: sigmoid(x) - y");
+        for (double zero : new double[] {0.0, -0.0}) {
+            assertEquals(inf, ReferenceBinaryCrossEntropy.loss(zero, 0.5, Double.POSITIVE_INFINITY), 0.0,
+                    "loss(" + zero + ", 0.5, +Inf)");
+        }
+    }
+
+    /**
+     * The kernel against the reference's array form: the loss within the kernel's documented
+     * bound {@code (23 L + r sum |w - 1| y log1p(e^-|x|)) u} and each gradient element within
+     * {@code g (5.2 s lw + s |w - 1| y + w y + 3 |s lw - w y|) u + 2^-148}, each plus the half ulp
+     * of the reference's own rounding; strided, weights or none, both reductions, element counts
+     * on both sides of the 1024-element chunk.
+     */
+    @Test
+    void theKernelAgreesWithTheReferenceArrayFormWithinItsBound() {
+        Random rnd = new Random(29);
+        for (int cols : new int[] {1, 5, 33, 1025}) {
+            for (boolean weights : new boolean[] {false, true}) {
+                for (boolean mean : new boolean[] {false, true}) {
+                    int rows = 3, xOff = 2, ldx = cols + 1, yOff = 1, ldy = cols + 3, gOff = 5, ldg = cols + 2;
+                    float[] x = Values.random(rnd, xOff + rows * ldx, 0, 8f), y = new float[yOff + rows * ldy];
+                    for (int k = 0; k < y.length; k++) {
+                        y[k] = rnd.nextInt(3) == 0 ? rnd.nextInt(2) : rnd.nextFloat();
+                    }
+                    float[] w = null;
+                    if (weights) {
+                        w = new float[cols + 1];
+                        for (int j = 0; j < w.length; j++) {
+                            w[j] = rnd.nextFloat() * 5f;
+                        }
+                    }
+                    float[] gk = new float[gOff + rows * ldg], gr = new float[gOff + rows * ldg];
+                    float lk = BinaryCrossEntropy.lossAndGradient(rows, cols, x, xOff, ldx, y, yOff, ldy, w, 1, gk, gOff, ldg,
+                            mean ? Reduction.MEAN : Reduction.SUM);
+                    float lr = ReferenceBinaryCrossEntropy.lossAndGradient(rows, cols, x, xOff, ldx, y, yOff, ldy, w, 1,
+                            gr, gOff, ldg, mean);
+                    String what = cols + " cols, weights " + weights + ", " + (mean ? "mean" : "sum");
+                    double r = mean ? 1.0 / (rows * cols) : 1, weighted = 0;
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0; j < cols; j++) {
+                            double xv = x[xOff + i * ldx + j], yv = y[yOff + i * ldy + j], wv = weights ? w[1 + j] : 1;
+                            weighted += Math.abs(wv - 1) * yv * Math.log1p(Math.exp(-Math.abs(xv)));
+                            double s = 1 / (1 + Math.exp(-xv)), lw = 1 + (wv - 1) * yv;
+                            double tol = r * (5.2 * s * lw + s * Math.abs(wv - 1) * yv + wv * yv + 3 * Math.abs(s * lw - wv * yv))
+                                    * U + 2 * Float.MIN_VALUE;
+                            float ref = gr[gOff + i * ldg + j];
+                            assertEquals(ref, gk[gOff + i * ldg + j], tol + 0.5 * Math.ulp(ref),
+                                    what + ": g[" + i + "][" + j + "], kernel vs reference");
+                        }
+                    }
+                    assertEquals(lr, lk, (23 * lr + r * weighted) * U + 0.5 * Math.ulp(lr), what + ": loss, kernel vs reference");
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ bad input
 
     @TestFactory

@@ -1,6 +1,7 @@
 package org.vecprop.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.vecprop.testing.BadCalls.rejectedBeforeAnyWrite;
 import static org.vecprop.testing.BadCalls.unary;
 import static org.vecprop.testing.VectorLength.L;
@@ -258,6 +259,203 @@ class SoftmaxTest {
         Compare.same(0f, p[1], "-1e30");
         Softmax.logForward(1, 3, new float[] {-3e38f, 3e38f, 0f}, 0, 3, p, 0, 3);
         Compare.same(Float.NEGATIVE_INFINITY, p[0], "a difference past the float range is -Inf");
+    }
+
+    // ------------------------------------------------------------------ the reference's array forms
+
+    /**
+     * Softmax or log-softmax of one row in double, written here from the reference's javadoc (not
+     * its code): m the maximum, a logit equal to m counting exactly 1 in s, the others
+     * exp(x_j - m); softmax exp(x_j - m) / s, log-softmax (x_j - m) - log1p(s - 1).
+     */
+    static double[] exactSoftmaxRow(float[] x, int xi, int n, boolean log) {
+        double m = x[xi];
+        for (int j = 1; j < n; j++) {
+            m = Math.max(m, x[xi + j]);
+        }
+        double below = 0;
+        int maxima = 0;
+        for (int j = 0; j < n; j++) {
+            if (x[xi + j] == m) {
+                maxima++;
+            } else {
+                below += Math.exp(x[xi + j] - m);
+            }
+        }
+        double sMinusOne = (maxima - 1) + below, lse = Math.log1p(sMinusOne);
+        double[] out = new double[n];
+        for (int j = 0; j < n; j++) {
+            double d = x[xi + j] - m;
+            out[j] = log ? d - lse : Math.exp(d) / (1 + sMinusOne);
+        }
+        return out;
+    }
+
+    /** The reference rounds the double value once: within half a float ulp of it (plus double's own error). */
+    static void roundedOnce(double exact, float got, String what) {
+        double tol = 0.5 * Math.ulp((float) exact) + 1e-15 * Math.abs(exact);
+        ClassificationBounds.within(exact, got, Double.isFinite(tol) ? tol : 0, what);
+    }
+
+    /**
+     * ReferenceSoftmax.forward and logForward, the oracle users are told to test against, on a
+     * 5 x 4 batch at offsets 3 (x) and 2 (y) with row strides 7 and 6 (NaN in x's padding, so a
+     * logit read from the wrong place shows): rows with different maxima (a hand-checkable
+     * [0, ln 2, ln 3, ln 4] = 1:2:3:4 row, two maxima, a -Inf logit, +-1e30, all negative) against
+     * the double computation above, each element rounded once; row 0 also against its exact
+     * ratios k/10 and logs ln(k/10) (within 4 u relative, resp. 8 u: ln k rounded to float moves
+     * them by up to 2 u); nothing outside y's window written, x not written; in place the same bits.
+     */
+    @Test
+    void theReferenceArrayFormsAreTheDoubleValuesRoundedOnce() {
+        int rows = 5, cols = 4, xOff = 3, ldx = 7, yOff = 2, ldy = 6;
+        float ninf = Float.NEGATIVE_INFINITY;
+        float[][] data = {
+            {0f, (float) Math.log(2), (float) Math.log(3), (float) Math.log(4)},
+            {100f, 99f, -1000f, 100f},
+            {-3f, ninf, -2.5f, -7f},
+            {1e30f, -1e30f, 0f, 5f},
+            {-40f, -41f, -45f, -39.5f},
+        };
+        float[] x = new float[xOff + rows * ldx + 2];
+        java.util.Arrays.fill(x, Float.NaN);
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(data[i], 0, x, xOff + i * ldx, cols);
+        }
+        for (boolean log : new boolean[] {false, true}) {
+            String form = log ? "ReferenceSoftmax.logForward" : "ReferenceSoftmax.forward";
+            float[] y0 = new float[yOff + rows * ldy + 3];
+            java.util.Arrays.fill(y0, -123f);
+            float[] xs = x.clone(), y = y0.clone();
+            if (log) {
+                ReferenceSoftmax.logForward(rows, cols, xs, xOff, ldx, y, yOff, ldy);
+            } else {
+                ReferenceSoftmax.forward(rows, cols, xs, xOff, ldx, y, yOff, ldy);
+            }
+            Compare.sameArray(x, xs, form + ": x is not written");
+            ClassificationBounds.outsideUntouched(y0, y, yOff, ldy, rows, cols, form);
+            for (int i = 0; i < rows; i++) {
+                double[] exact = exactSoftmaxRow(data[i], 0, cols, log);
+                for (int j = 0; j < cols; j++) {
+                    roundedOnce(exact[j], y[yOff + i * ldy + j], form + " row " + i + " col " + j);
+                }
+            }
+            for (int j = 0; j < cols; j++) {
+                double k10 = (j + 1) / 10.0;
+                float got = y[yOff + j];
+                if (log) {
+                    assertEquals(Math.log(k10), got, 8 * U, form + ": ln(" + (j + 1) + "/10)");
+                } else {
+                    assertEquals(k10, got, 4 * U * k10, form + ": " + (j + 1) + "/10");
+                }
+            }
+            float[] inPlace = x.clone();
+            if (log) {
+                ReferenceSoftmax.logForward(rows, cols, inPlace, xOff, ldx, inPlace, xOff, ldx);
+            } else {
+                ReferenceSoftmax.forward(rows, cols, inPlace, xOff, ldx, inPlace, xOff, ldx);
+            }
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    Compare.same(y[yOff + i * ldy + j], inPlace[xOff + i * ldx + j], form + " in place, row " + i + " col " + j);
+                }
+            }
+        }
+        // No columns: nothing to do and nothing written (not even a look at a row of length 0).
+        float[] empty = {5f, 6f, 7f};
+        ReferenceSoftmax.forward(3, 0, new float[1], 0, 1, empty, 0, 1);
+        ReferenceSoftmax.logForward(3, 0, new float[1], 0, 1, empty, 0, 1);
+        Compare.sameArray(new float[] {5f, 6f, 7f}, empty, "0 columns");
+    }
+
+    /**
+     * The special values the reference's javadoc documents, element by element: a NaN logit makes
+     * its row NaN; where the maximum is +Inf, NaN at +Inf and 0 (-Inf for log) elsewhere; -Inf
+     * beside a finite maximum 0 (-Inf); a row of only -Inf NaN; two equal maxima split exactly.
+     * One call over all rows (stride 4 for 3 columns), so each row is found by its own offset.
+     */
+    @Test
+    void theReferenceArrayFormsFollowTheDocumentedSpecialValues() {
+        float nan = Float.NaN, inf = Float.POSITIVE_INFINITY, ln2 = (float) -Math.log(2);
+        float[][] in = {{1f, nan, 2f}, {inf, 1f, -3f}, {-inf, 0.5f, 0.5f}, {-inf, -inf, -inf}, {inf, inf, 0f}};
+        float[][] soft = {{nan, nan, nan}, {nan, 0f, 0f}, {0f, 0.5f, 0.5f}, {nan, nan, nan}, {nan, nan, 0f}};
+        float[][] logSoft = {{nan, nan, nan}, {nan, -inf, -inf}, {-inf, ln2, ln2}, {nan, nan, nan}, {nan, nan, -inf}};
+        int rows = in.length, cols = 3, ld = 4;
+        float[] x = new float[1 + rows * ld];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(in[i], 0, x, 1 + i * ld, cols);
+        }
+        float[] p = new float[rows * ld], lp = new float[rows * ld];
+        ReferenceSoftmax.forward(rows, cols, x, 1, ld, p, 0, ld);
+        ReferenceSoftmax.logForward(rows, cols, x, 1, ld, lp, 0, ld);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                String what = java.util.Arrays.toString(in[i]) + " col " + j;
+                Compare.same(soft[i][j], p[i * ld + j], "softmax of " + what);
+                Compare.same(logSoft[i][j], lp[i * ld + j], "log-softmax of " + what);
+            }
+        }
+    }
+
+    /**
+     * The kernel against the reference's array forms (not the double values alone): every element
+     * within the kernel's documented bound ({@code (|d_j| + w + 26) u y*_j + 2^-148} for softmax,
+     * {@code (|d_j| + |y*_j| + 1.5 log s + w + 22) u} for log-softmax) plus the half ulp the
+     * reference's own rounding may add; NaN and infinities in the same places. Rows on both sides
+     * of the vector length and the 256-element chunk, strided, with special values.
+     */
+    @Test
+    void theKernelAgreesWithTheReferenceArrayFormsWithinItsBound() {
+        Random rnd = new Random(41);
+        for (int cols : new int[] {1, 3, 17, L - 1, L, L + 1, 2 * L + 3, 257, 300}) {
+            for (float scale : new float[] {1f, 8f, 60f}) {
+                int rows = 4, xOff = 1, ldx = cols + 2, yOff = 3, ldy = cols + 1;
+                float[] x = Values.random(rnd, xOff + rows * ldx, 30, scale);
+                for (boolean log : new boolean[] {false, true}) {
+                    float[] yk = new float[yOff + rows * ldy], yr = new float[yOff + rows * ldy];
+                    if (log) {
+                        Softmax.logForward(rows, cols, x, xOff, ldx, yk, yOff, ldy);
+                        ReferenceSoftmax.logForward(rows, cols, x, xOff, ldx, yr, yOff, ldy);
+                    } else {
+                        Softmax.forward(rows, cols, x, xOff, ldx, yk, yOff, ldy);
+                        ReferenceSoftmax.forward(rows, cols, x, xOff, ldx, yr, yOff, ldy);
+                    }
+                    for (int i = 0; i < rows; i++) {
+                        int xi = xOff + i * ldx;
+                        double[] p = exactSoftmaxRow(x, xi, cols, false);
+                        double m = x[xi], w = 0, lse = 0;
+                        for (int j = 1; j < cols; j++) {
+                            m = Math.max(m, x[xi + j]);
+                        }
+                        for (int j = 0; j < cols; j++) {
+                            if (p[j] > 0) {
+                                w += p[j] * Math.abs(x[xi + j] - m);
+                            }
+                        }
+                        double[] lp = exactSoftmaxRow(x, xi, cols, true);
+                        double sMinusOne = -1;
+                        for (int j = 0; j < cols; j++) {
+                            sMinusOne += x[xi + j] == m ? 1 : Math.exp(x[xi + j] - m);
+                        }
+                        lse = Math.log1p(sMinusOne);
+                        for (int j = 0; j < cols; j++) {
+                            double d = Math.abs(x[xi + j] - m);
+                            float ref = yr[yOff + i * ldy + j], got = yk[yOff + i * ldy + j];
+                            double tol = log ? (d + Math.abs(lp[j]) + 1.5 * lse + w + 22) * U
+                                    : (d + w + 26) * U * p[j] + 2 * Float.MIN_VALUE;
+                            tol = Double.isFinite(tol) ? tol + 0.5 * Math.ulp(ref) : 0;
+                            String what = cols + " cols, scale " + scale + (log ? ", log" : "") + ", row " + i + " col " + j
+                                    + ": kernel " + got + " vs reference " + ref;
+                            if (Float.isNaN(ref) || Float.isInfinite(ref) || tol == 0) {
+                                Compare.same(ref, got, what);
+                            } else {
+                                assertTrue(Math.abs((double) got - ref) <= tol, what + ", bound " + tol);
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------ bad input
