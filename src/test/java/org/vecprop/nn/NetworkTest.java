@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.vecprop.testing.Rejections.rejects;
+import static org.vecprop.testing.Rejections.rejectsWithPrefix;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -258,6 +259,60 @@ class NetworkTest {
         Network other = net.sharingWeights(2);
         assertEquals(2, other.maxBatch());
         assertSame(net.layer(1).weightArray(), other.layer(1).weightArray());
+    }
+
+    /**
+     * probabilities is checked before it writes: before any forward pass it refuses with the
+     * documented IllegalStateException (not with a complaint about a batch of -1 rows), and a dst
+     * too short for {@code batch x outputs} or a row stride below outputs is refused naming dst
+     * (the network's check, not the softmax kernel's, which would name its own y); dst is left
+     * as it was each time. (PIT at 4ef7807: removing either check survived.)
+     */
+    @Test
+    void probabilitiesRefusesBeforeAForwardAndABadDstWithoutWriting() {
+        Network net = Network.classifier(4, 3, 6, 7, 5);
+        float[] dst = new float[4 * 5 + 1];
+        java.util.Arrays.fill(dst, -7f);
+        float[] untouched = dst.clone();
+        rejects(IllegalStateException.class, "no forward pass yet", () -> net.probabilities(dst, 0, 5));
+        Compare.sameArray(untouched, dst, "dst after probabilities before any forward");
+
+        net.forward(Values.random(new Random(4), 4 * 6, 0, 1f), 0, 6, 4);
+        rejectsWithPrefix(IndexOutOfBoundsException.class, "dst must fit in its array: a 4 x 5 matrix at"
+                + " dstOff = 2 with ", () -> net.probabilities(dst, 2, 5));
+        rejects(IndexOutOfBoundsException.class, "dstOff must be in [0, dst.length = 21], got 22",
+                () -> net.probabilities(dst, 22, 5));
+        // The stride's message is compared without case: the check spells it "lddst" where the
+        // parameter is ldDst (reported, not fixed here: src/main stays at 4ef7807).
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> net.probabilities(dst, 0, 4));
+        assertEquals("lddst must be >= max(1, cols = 5), got 4", e.getMessage().toLowerCase(java.util.Locale.ROOT),
+                "the row stride of dst named");
+        Compare.sameArray(untouched, dst, "dst after the refused calls");
+        net.probabilities(dst, 1, 5); // the same dst, in bounds, is written
+        assertEquals(-7f, dst[0]);
+        assertFalse(dst[1] == -7f, "row 0's first probability written");
+    }
+
+    /**
+     * A network's layers run one at a time, so they share one scratch (GEMM packing and the
+     * like), the network's: n layers keep one set of buffers, not n. A layer built alone keeps
+     * its own until it joins a network, and a network made by sharingWeights has a scratch of
+     * its own (it runs on another thread). (Only the allocation test, outside PIT, measured
+     * anything of this before: PIT at 4ef7807 let the shared scratch go unnoticed.)
+     */
+    @Test
+    void aNetworksLayersShareTheNetworksOneScratch() {
+        Dense a = new Dense(3, 4, Activation.RELU, true, 2, 1);
+        Dense b = new Dense(4, 4, Activation.TANH, true, 2, 2);
+        Dense c = new Dense(4, 2, Activation.IDENTITY, true, 2, 3);
+        assertFalse(a.workspace() == b.workspace(), "layers built alone have scratches of their own");
+        Network net = new Network(a, b, c);
+        assertSame(a.workspace(), b.workspace(), "layers 0 and 1 share the network's scratch");
+        assertSame(a.workspace(), c.workspace(), "layers 0 and 2 share the network's scratch");
+        Network other = net.sharingWeights(2);
+        assertSame(other.layer(0).workspace(), other.layer(2).workspace(), "the sharer's layers share one");
+        assertFalse(other.layer(0).workspace() == a.workspace(), "the sharer's scratch is its own");
     }
 
     @Test

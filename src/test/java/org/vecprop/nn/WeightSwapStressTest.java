@@ -1,6 +1,8 @@
 package org.vecprop.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -114,6 +116,159 @@ class WeightSwapStressTest {
             proceed.countDown();
             Network.publicationPause = null;
         }
+    }
+
+    /**
+     * No change is lost: a {@link Parameter} write on another thread (here through a network
+     * sharing the weights) that arrives while a swap is half published waits for the swap and is
+     * applied on top of it, so the written bias is what stays. The swap holds every layer's lock
+     * from before it copies the layers until all are published; without those locks the write
+     * would land on the old version of the last layer and then be overwritten by the swap's copy
+     * of it. The writer is paused after publishing layer 0 until the editor has either finished
+     * or queued for the last layer's lock, so the case is hit every run. (PIT at 4ef7807: a
+     * change that took no layer lock survived.)
+     */
+    @Test
+    void aParameterWriteDuringAPublicationIsAppliedAfterItNotLost() throws Exception {
+        Network served = Network.mlp(MAX_BATCH, 1, SIZES);
+        SafeTensors b = Network.mlp(MAX_BATCH, 2, SIZES).toSafeTensors();
+        Network sharer = served.sharingWeights(1); // shared: the swap copies and publishes
+        Parameter lastBias = sharer.parameters().get(sharer.parameters().size() - 1);
+        assertEquals("4.bias", lastBias.name());
+        float[] written = new float[SIZES[3]];
+        for (int i = 0; i < written.length; i++) {
+            written[i] = 0.25f * (i + 1);
+        }
+        WeightCell lastCell = served.layer(2).cell();
+        java.util.concurrent.CountDownLatch midway = new java.util.concurrent.CountDownLatch(1);
+        AtomicBoolean edited = new AtomicBoolean();
+        Thread editor = new Thread(() -> {
+            lastBias.copyFrom(written, 0);
+            edited.set(true);
+        }, "editor");
+        editor.setDaemon(true);
+        AtomicBoolean first = new AtomicBoolean(true);
+        Network.publicationPause = () -> {
+            if (first.getAndSet(false)) {
+                midway.countDown();
+                long until = System.nanoTime() + 10_000_000_000L;
+                while (!edited.get() && !lastCell.lock.hasQueuedThread(editor) && System.nanoTime() < until) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(100_000); // not a spin: the editor needs the core
+                }
+            }
+        };
+        Thread writer = new Thread(() -> {
+            try {
+                served.loadWeights(b);
+            } catch (org.vecprop.io.FileRejectedException e) {
+                throw new AssertionError("a network's own weights were refused", e);
+            }
+        }, "writer");
+        writer.setDaemon(true);
+        try {
+            writer.start();
+            assertTrue(midway.await(10, java.util.concurrent.TimeUnit.SECONDS), "the writer reached the middle");
+            editor.start();
+            writer.join(20_000);
+            editor.join(20_000);
+            assertTrue(!writer.isAlive() && edited.get(), "the swap and the write both finish");
+        } finally {
+            Network.publicationPause = null;
+        }
+        float[] bias = new float[SIZES[3]];
+        served.parameters().get(served.parameters().size() - 1).copyTo(bias, 0);
+        assertArrayEquals(written, bias, "the write made during the swap is kept, not overwritten by it");
+        float[] weight = new float[SIZES[2] * SIZES[3]], weightB = new float[SIZES[2] * SIZES[3]];
+        served.parameters().get(4).copyTo(weight, 0);
+        Network.fromSafeTensors(b, 1).parameters().get(4).copyTo(weightB, 0);
+        assertArrayEquals(weightB, weight, "the swap's weights of the last layer");
+    }
+
+    /**
+     * Changes are serialised, and each releases the locks it took: a swap on one thread, then a
+     * swap through a network sharing the weights and a {@link Parameter} write on a second thread,
+     * all finish, and the last one's weights are what stays. A lock left held would not be seen
+     * by the thread that holds it (the locks are reentrant), so only another thread's change
+     * shows it: it would wait forever, which this test bounds at 10 s per call. (PIT at 4ef7807:
+     * leaving the group lock or the layers' locks held survived.)
+     */
+    @Test
+    void changesOnTwoThreadsOneAfterTheOtherAllFinish() throws Exception {
+        Network served = Network.mlp(MAX_BATCH, 1, SIZES);
+        SafeTensors a = served.toSafeTensors();
+        SafeTensors b = Network.mlp(MAX_BATCH, 2, SIZES).toSafeTensors();
+        Network sharer = served.sharingWeights(1);
+        java.util.concurrent.ThreadFactory daemons = r -> {
+            Thread t = new Thread(r);
+            t.setDaemon(true); // a thread stuck on a lock must not keep the JVM alive
+            return t;
+        };
+        java.util.concurrent.ExecutorService one = java.util.concurrent.Executors.newSingleThreadExecutor(daemons);
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newSingleThreadExecutor(daemons);
+        float[] bias = new float[SIZES[1]];
+        Arrays.fill(bias, 0.5f);
+        // The same calls once on this thread, on a network of their own: the classes are loaded
+        // and the code warm before the bounded calls, which then take milliseconds.
+        Network warm = Network.mlp(MAX_BATCH, 3, SIZES);
+        warm.sharingWeights(1).loadWeights(b);
+        warm.parameters().get(1).copyFrom(bias, 0);
+        try {
+            within(one.submit(() -> {
+                served.loadWeights(b);
+                return null;
+            }), "a swap on the first thread");
+            within(two.submit(() -> {
+                sharer.loadWeights(a);
+                return null;
+            }), "a swap through a sharer on a second thread, after the first thread's");
+            within(one.submit(() -> {
+                served.parameters().get(1).copyFrom(bias, 0);
+                return null;
+            }), "a Parameter write on the first thread, after the second thread's swap");
+        } finally {
+            one.shutdownNow();
+            two.shutdownNow();
+        }
+        float[][] x = inputs();
+        Network expected = Network.fromSafeTensors(a, MAX_BATCH);
+        expected.parameters().get(1).copyFrom(bias, 0);
+        assertArrayEquals(expected.forward(x[0], 0, SIZES[0], MAX_BATCH).toArray(),
+                served.forward(x[0], 0, SIZES[0], MAX_BATCH).toArray(),
+                "the second thread's weights with the first thread's write, bit for bit");
+    }
+
+    static void within(java.util.concurrent.Future<?> call, String what) throws Exception {
+        try {
+            call.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(what + " did not finish in 10 s: a lock left held by an earlier change?", e);
+        }
+    }
+
+    /**
+     * A change does not keep the versions it published alive: once a change through another
+     * network sharing the weights has replaced them, the old version of a layer (a whole copy of
+     * its weights) is garbage, whatever the network that published it does next. (PIT at
+     * 4ef7807: leaving the publisher's list of pending versions filled survived; it kept one copy
+     * of the weights per sharer that had changed them.)
+     */
+    @Test
+    void aReplacedVersionIsNotKeptByTheNetworkThatPublishedIt() throws Exception {
+        Network served = Network.mlp(MAX_BATCH, 1, SIZES);
+        SafeTensors a = served.toSafeTensors();
+        Network sharer = served.sharingWeights(1);
+        served.loadWeights(Network.mlp(MAX_BATCH, 2, SIZES).toSafeTensors());
+        java.lang.ref.WeakReference<WeightVersion> published =
+                new java.lang.ref.WeakReference<>(served.layer(0).cell().current);
+        sharer.loadWeights(a); // replaces it; no forward has read it
+        assertFalse(published.refersTo(served.layer(0).cell().current), "the version was replaced");
+        for (int i = 0; i < 10 && !published.refersTo(null); i++) { // one full collection clears it
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertTrue(published.refersTo(null), "the replaced version of layer 0 was collected");
+        served.forward(inputs()[0], 0, SIZES[0], MAX_BATCH); // both networks are still in use here
+        sharer.forward(inputs()[0], 0, SIZES[0], 1);
     }
 
     /**
