@@ -427,12 +427,24 @@ class GemmTest {
                 () -> Gemm.multiply(false, false, -1, 4, 4, 1f, a, 0, 4, b, 0, 4, 0f, c, 0, 4),
                 () -> Gemm.multiply(false, false, 4, 4, 4, 1f, a, -2, 4, b, 0, 4, 0f, c, 0, 4),
             };
-            for (int i = 0; i < calls.length; i++) {
-                RuntimeException e = assertThrows(RuntimeException.class, calls[i]::run);
-                assertTrue(e instanceof IllegalArgumentException || e instanceof IndexOutOfBoundsException
-                        || i == 0 && e instanceof NullPointerException, e.toString());
-                assertTrue(e.getMessage().contains(expect[i][0]), e.getMessage());
-                assertTrue(c.mismatch(before) < 0, "c changed by call " + i);
+            // The same calls through the form with a Workspace, which checks on its own: a check
+            // it skipped would let the product run into the bad argument (or write C) instead.
+            Runnable[] withWorkspace = {
+                () -> Gemm.multiply(false, false, 4, 4, 4, 1f, null, 0, 4, b, 0, 4, 0f, c, 0, 4, new Workspace()),
+                () -> Gemm.multiply(false, false, 4, 4, 4, 1f, a, 0, 4, b, 0, 4, 0f, c, 4, 20, new Workspace()),
+                () -> Gemm.multiply(false, false, 4, 4, 4, 1f, a, 0, 4, b, 0, 4, 0f, a.asSlice(32), 0, 4, new Workspace()),
+                () -> Gemm.multiply(false, false, 4, 4, 4, 1f, a, 0, 4, b, 0, 3, 0f, c, 0, 4, new Workspace()),
+                () -> Gemm.multiply(false, false, -1, 4, 4, 1f, a, 0, 4, b, 0, 4, 0f, c, 0, 4, new Workspace()),
+                () -> Gemm.multiply(false, false, 4, 4, 4, 1f, a, -2, 4, b, 0, 4, 0f, c, 0, 4, new Workspace()),
+            };
+            for (Runnable[] form : new Runnable[][] {calls, withWorkspace}) {
+                for (int i = 0; i < form.length; i++) {
+                    RuntimeException e = assertThrows(RuntimeException.class, form[i]::run);
+                    assertTrue(e instanceof IllegalArgumentException || e instanceof IndexOutOfBoundsException
+                            || i == 0 && e instanceof NullPointerException, e.toString());
+                    assertTrue(e.getMessage() != null && e.getMessage().contains(expect[i][0]), e.toString());
+                    assertTrue(c.mismatch(before) < 0, "c changed by call " + i);
+                }
             }
         }
     }
@@ -469,6 +481,23 @@ class GemmTest {
         l.add(new Bad("Gemm.multiplyBiasActivation bias overlaps c", IAE, "c must not overlap bias: c spans elements 0..15",
                 x -> Gemm.multiplyBiasActivation(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
                         x.c, 12, Activation.RELU)));
+        // The workspace form of the fused call checks on its own (it does not go through the form
+        // without one): the same rows, so that a check it skipped would show.
+        l.addAll(gemm("Gemm.multiplyBiasActivation(workspace)", (ta, tb, m, n, k, al, a, ao, la, b, bo,
+                lb, be, c, co, lc) -> Gemm.multiplyBiasActivation(ta, tb, m, n, k, al, a, ao, la, b, bo, lb,
+                be, c, co, lc, new float[Math.max(0, n)], 0, Activation.RELU, new Workspace())));
+        l.add(new Bad("Gemm.multiplyBiasActivation(workspace) bias too short", IOOBE,
+                "bias must fit in its array: 4 elements at biasOff = 61",
+                x -> Gemm.multiplyBiasActivation(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
+                        x.d, 61, Activation.IDENTITY, new Workspace())));
+        l.add(new Bad("Gemm.multiplyBiasActivation(workspace) bias overlaps c", IAE,
+                "c must not overlap bias: c spans elements 0..15",
+                x -> Gemm.multiplyBiasActivation(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
+                        x.c, 12, Activation.RELU, new Workspace())));
+        l.add(new Bad("Gemm.multiplyBiasActivation(workspace) null activation", NPE,
+                "activation must not be null",
+                x -> Gemm.multiplyBiasActivation(false, false, 4, 4, 4, 1, x.a, 0, 4, x.b, 0, 4, 0, x.c, 0, 4,
+                        x.d, 0, null, new Workspace())));
         l.addAll(gemm("Gemm.multiplyParallel", (ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be,
                 c, co, lc) -> Gemm.multiplyParallel(ta, tb, m, n, k, al, a, ao, la, b, bo, lb, be, c, co, lc,
                 Runnable::run, 2)));

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.generators.Generate;
@@ -230,6 +232,98 @@ class PackedMatrixTest {
             assertTrue(e.getMessage().contains(cs.fragment()),
                     cs.label() + ": message '" + e.getMessage() + "' should contain '" + cs.fragment() + "'");
             Compare.sameArray(before, cs.c(), cs.label() + ": c untouched");
+        }
+    }
+
+    /** A product against a packed B, in one of its public forms. */
+    private interface PackedForm {
+        void call(float[] a, PackedMatrix b, float[] c, int cOff, int ldc, float[] bias, int biasOff);
+    }
+
+    /**
+     * The forms with a Workspace and the parallel forms check their arguments themselves (they
+     * do not go through the plain form): each bad argument the packed product can be given (b
+     * null, A or C one float short of what the packed shape needs, ldc below n, C over A; the
+     * bias one float short or inside C for the fused form; a null executor or parts = 0 for the
+     * parallel forms) is refused with the documented exception, a message naming it, and C and A
+     * unchanged. A skipped check would let the product read past A (another exception, another
+     * message) or write C first.
+     */
+    @Test
+    void theWorkspaceAndParallelFormsNameEachBadArgumentBeforeWritingC() {
+        int m = 2, k = 4, n = 3;
+        float[] b = Values.random(new Random(5), k * n, 0, 1f);
+        PackedMatrix packed = PackedMatrix.pack(false, k, n, b, 0, n);
+        float[] a = Values.random(new Random(6), m * k, 0, 1f);
+        float[] bias = {0.5f, -0.25f, 1f};
+        Map<String, PackedForm> forms = new LinkedHashMap<>();
+        forms.put("multiplyPacked(workspace)", (aa, bb, c, cOff, ldc, bi, bo) ->
+                Gemm.multiplyPacked(false, m, 1f, aa, 0, k, bb, 0f, c, cOff, ldc, new Workspace()));
+        forms.put("multiplyPackedBiasActivation(workspace)", (aa, bb, c, cOff, ldc, bi, bo) ->
+                Gemm.multiplyPackedBiasActivation(false, m, 1f, aa, 0, k, bb, 0f, c, cOff, ldc, bi, bo,
+                        Activation.RELU, new Workspace()));
+        forms.put("multiplyPackedParallel", (aa, bb, c, cOff, ldc, bi, bo) ->
+                Gemm.multiplyPackedParallel(false, m, 1f, aa, 0, k, bb, 0f, c, cOff, ldc, Runnable::run, 2));
+        forms.put("multiplyPackedParallel(workspace)", (aa, bb, c, cOff, ldc, bi, bo) ->
+                Gemm.multiplyPackedParallel(false, m, 1f, aa, 0, k, bb, 0f, c, cOff, ldc, Runnable::run, 2,
+                        new Workspace()));
+        record Case(String label, Class<? extends RuntimeException> type, String fragment,
+                    float[] a, PackedMatrix b, float[] c, int cOff, int ldc) {}
+        float[] shared = Arrays.copyOf(a, m * k + m * n); // A at float 0, C from float 2: inside A
+        List<Case> cases = List.of(
+                new Case("b null", NullPointerException.class, "b must not be null",
+                        a, null, new float[m * n], 0, n),
+                new Case("a one float short of m x k", IndexOutOfBoundsException.class, "a.length is 7",
+                        Arrays.copyOf(a, m * k - 1), packed, new float[m * n], 0, n),
+                new Case("c one float short of m x n", IndexOutOfBoundsException.class, "c.length is 5",
+                        a, packed, new float[m * n - 1], 0, n),
+                new Case("ldc below n", IllegalArgumentException.class, "ldc must be >= max(1, cols = 3), got 2",
+                        a, packed, new float[m * n], 0, n - 1),
+                new Case("c over a", IllegalArgumentException.class, "must not overlap",
+                        shared, packed, shared, 2, n));
+        for (var form : forms.entrySet()) {
+            for (Case cs : cases) {
+                String label = form.getKey() + ", " + cs.label();
+                float[] cBefore = cs.c().clone(), aBefore = cs.a().clone();
+                RuntimeException e = assertThrows(cs.type(), () -> form.getValue().call(cs.a(), cs.b(),
+                        cs.c(), cs.cOff(), cs.ldc(), bias, 0), label);
+                assertTrue(e.getMessage() != null && e.getMessage().contains(cs.fragment()),
+                        label + ": message '" + e.getMessage() + "' should contain '" + cs.fragment() + "'");
+                Compare.sameArray(cBefore, cs.c(), label + ": c untouched");
+                Compare.sameArray(aBefore, cs.a(), label + ": a untouched");
+            }
+        }
+        // The fused form's own arguments: the bias one float short, the bias inside C.
+        PackedForm fused = forms.get("multiplyPackedBiasActivation(workspace)");
+        float[] c = new float[m * n], cBefore = c.clone();
+        IndexOutOfBoundsException shortBias = assertThrows(IndexOutOfBoundsException.class,
+                () -> fused.call(a, packed, c, 0, n, new float[n - 1], 0));
+        assertTrue(shortBias.getMessage().contains("bias must fit in its array"), shortBias.getMessage());
+        Compare.sameArray(cBefore, c, "bias too short: c untouched");
+        float[] overBias = new float[m * n + n];
+        IllegalArgumentException inside = assertThrows(IllegalArgumentException.class,
+                () -> fused.call(a, packed, overBias, 0, n, overBias, m * n - 1));
+        assertTrue(inside.getMessage().contains("must not overlap bias"), inside.getMessage());
+        Compare.sameArray(new float[m * n + n], overBias, "bias inside C: c untouched");
+        // The parallel forms' own arguments, with every matrix valid.
+        for (Workspace ws : new Workspace[] {null, new Workspace()}) {
+            NullPointerException noExecutor = assertThrows(NullPointerException.class, () -> {
+                if (ws == null) {
+                    Gemm.multiplyPackedParallel(false, m, 1f, a, 0, k, packed, 0f, c, 0, n, null, 2);
+                } else {
+                    Gemm.multiplyPackedParallel(false, m, 1f, a, 0, k, packed, 0f, c, 0, n, null, 2, ws);
+                }
+            });
+            assertEquals("executor must not be null", noExecutor.getMessage());
+            IllegalArgumentException noParts = assertThrows(IllegalArgumentException.class, () -> {
+                if (ws == null) {
+                    Gemm.multiplyPackedParallel(false, m, 1f, a, 0, k, packed, 0f, c, 0, n, Runnable::run, 0);
+                } else {
+                    Gemm.multiplyPackedParallel(false, m, 1f, a, 0, k, packed, 0f, c, 0, n, Runnable::run, 0, ws);
+                }
+            });
+            assertEquals("parts must be >= 1, got 0", noParts.getMessage());
+            Compare.sameArray(cBefore, c, "parallel form's bad executor or parts: c untouched");
         }
     }
 }

@@ -93,6 +93,28 @@ class TopKTest {
     }
 
     /**
+     * The oracle's order, {@link ReferenceTopK#before}, is strict: an element never ranks before
+     * itself (same value, same index), whatever the value (NaN, ±0, a number, ±Inf); between two
+     * equal values (two NaNs, or -0 and +0) exactly one of the two ranks first, the lower index.
+     * A public comparison that said "before" for an element and itself would not be an order.
+     */
+    @Test
+    void theOracleOrderIsStrict() {
+        float[] values = {Float.NaN, -0f, 0f, 1f, -2.5f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        for (float x : values) {
+            for (int i : new int[] {0, 3, 7}) {
+                assertEquals(false, ReferenceTopK.before(x, i, x, i), x + " at " + i + " before itself");
+            }
+        }
+        assertEquals(true, ReferenceTopK.before(Float.NaN, 2, Float.NaN, 5), "two NaNs: the lower index first");
+        assertEquals(false, ReferenceTopK.before(Float.NaN, 5, Float.NaN, 2), "two NaNs: the higher index second");
+        assertEquals(true, ReferenceTopK.before(-0f, 1, 0f, 4), "-0 and +0 are equal: the lower index first");
+        assertEquals(false, ReferenceTopK.before(0f, 4, -0f, 1), "-0 and +0 are equal: the higher index second");
+        assertEquals(true, ReferenceTopK.before(Float.NaN, 9, Float.POSITIVE_INFINITY, 0), "NaN before any number");
+        assertEquals(false, ReferenceTopK.before(3f, 0, 5f, 9), "the larger value first, whatever the index");
+    }
+
+    /**
      * An argmax needs a column only when there is a row to take it from (TopK.argmax: cols
      * {@code >= 1} when rows > 0): 0 rows of 0 columns is a valid empty call, accepted by the
      * kernel and the oracle, writing nothing; 1 row of 0 columns is refused.

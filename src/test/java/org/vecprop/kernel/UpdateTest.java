@@ -180,6 +180,46 @@ class UpdateTest {
         BadCalls.adamChecks(Update::adam);
     }
 
+    /**
+     * The reference's Adam (the oracle the kernel's bound is measured against) is the formula in
+     * double: with Adam's L2 penalty (decoupled = false, weightDecay = 0.5 so g + wd * w differs
+     * from g in every element), an offset window (wOff = 3, so w[wOff + i] is not w[wOff - i]
+     * nor w[i]) and eps = 0.25 (so + eps is far from - eps), each float it writes is the double
+     * formula of {@link AdamExact} rounded once to float: the same bits, no bound needed.
+     */
+    @Test
+    void theReferenceAdamWithTheL2PenaltyIsTheFormulaInDouble() {
+        int n = 5, wOff = 3, gOff = 1, mOff = 2, vOff = 0;
+        float[] w = {9f, -9f, 7f, 1.5f, -0.75f, 2f, 0.125f, -3f, 11f};
+        float[] g = {5f, 0.5f, -1f, 0.25f, 2f, -0.125f};
+        float[] m = {4f, 4f, 0.1f, -0.2f, 0.3f, 0.05f, -0.4f};
+        float[] v = {0.01f, 0.04f, 0.5f, 0.002f, 1f};
+        float lr = 0.01f, b1 = 0.9f, b2 = 0.999f, eps = 0.25f, wd = 0.5f;
+        long step = 3;
+        float[] w0 = w.clone(), g0 = g.clone(), m0 = m.clone(), v0 = v.clone();
+        org.vecprop.reference.ReferenceUpdate.adam(n, w, wOff, g, gOff, m, mOff, v, vOff, lr, b1, b2, eps,
+                wd, false, step, false);
+        for (int i = 0; i < n; i++) {
+            AdamExact x = AdamExact.of(w0[wOff + i], g0[gOff + i], m0[mOff + i], v0[vOff + i], lr, b1, b2,
+                    eps, wd, false, step);
+            Compare.same((float) x.w(), w[wOff + i], "w[" + (wOff + i) + "]");
+            Compare.same((float) x.m(), m[mOff + i], "m[" + (mOff + i) + "]");
+            Compare.same((float) x.v(), v[vOff + i], "v[" + (vOff + i) + "]");
+        }
+        // Element 0 by hand: g = 0.5 + 0.5 * 1.5 = 1.25 with the penalty; m = 0.9 * 0.1 + 0.1 * 1.25,
+        // v = 0.999 * 0.01 + 0.001 * 1.5625; the step is about 3.6e-3 (a penalty-free g = 0.5 gives 2.5e-3).
+        double c1 = 1 - Math.pow(b1, 3), c2 = 1 - Math.pow(b2, 3);
+        double gHand = 0.5 + 0.5 * 1.5;
+        double mHand = b1 * (double) 0.1f + (1 - (double) b1) * gHand;
+        double vHand = b2 * (double) 0.01f + (1 - (double) b2) * gHand * gHand;
+        double wHand = 1.5 - lr / c1 * mHand / (Math.sqrt(vHand) / Math.sqrt(c2) + 0.25);
+        Compare.close((float) wHand, w[wOff], 1e-6, "w[3] by hand, with the L2 penalty in the gradient");
+        Compare.sameArray(g0, g, "g kept (zeroGrad = false)");
+        for (int i = 0; i < wOff; i++) {
+            Compare.same(w0[i], w[i], "w before the window");
+        }
+    }
+
     @Test
     void theReferenceAdamRejectsTheSame() {
         BadCalls.adamChecks(org.vecprop.reference.ReferenceUpdate::adam);

@@ -276,4 +276,24 @@ class SgdTest {
         assertEquals(new SgdOptions(LearningRateSchedule.constant(0.1f), 0.5f, 0f),
                 ok.withMomentum(0.5f), "options are values");
     }
+
+    /**
+     * Optimizer.parameters() lists what the optimizer updates: the network's parameters, the same
+     * views in the same order, those of a frozen layer included (skipped at each step, not dropped
+     * from the list). Sgd and Adam share the accessor (OptimizerCore); both are checked.
+     */
+    @Test
+    void theOptimizersParametersAreTheNetworksInOrderFrozenIncluded() {
+        Network net = Network.mlp(4, 5, 3, 6, 2);
+        net.layer(0).freeze();
+        for (Optimizer opt : new Optimizer[] {new Sgd(net, SgdOptions.learningRate(0.1f)),
+                new Adam(net, AdamOptions.adam(1e-3f))}) {
+            java.util.List<Parameter> p = opt.parameters();
+            assertEquals(4, p.size(), opt.getClass().getSimpleName() + ": two layers, a weight and a bias each");
+            for (int i = 0; i < p.size(); i++) {
+                assertTrue(p.get(i) == net.parameters().get(i), "the network's own view " + i);
+            }
+            assertEquals(true, p.get(0).frozen(), "a frozen layer's weight stays in the list");
+        }
+    }
 }
