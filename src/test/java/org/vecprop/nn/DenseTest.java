@@ -406,9 +406,7 @@ class DenseTest {
             w[i] = -w[i];
         }
         d.weightsChanged();
-        float[] expected = new float[batch * out];
-        org.vecprop.kernel.Gemm.multiplyBiasActivation(false, false, batch, out, in, 1f, x, 0, in,
-                w, 0, out, 0f, expected, 0, out, d.biasArray(), 0, Activation.RELU);
+        float[] expected = composedForward(x, batch, in, out, w, d.biasArray(), Activation.RELU);
         Compare.sameArray(expected, d.forward(x, 0, in, batch), "after weightsChanged");
         assertEquals(false, Arrays.equals(before, expected), "the change must show");
 
@@ -419,14 +417,25 @@ class DenseTest {
             flipped[i] = -flipped[i];
         }
         d.weight().copyFrom(flipped, 0);
-        org.vecprop.kernel.Gemm.multiplyBiasActivation(false, false, batch, out, in, 1f, x, 0, in,
-                flipped, 0, out, 0f, expected, 0, out, d.biasArray(), 0, Activation.RELU);
+        expected = composedForward(x, batch, in, out, flipped, d.biasArray(), Activation.RELU);
         Compare.sameArray(before, expected, "flipped twice: the first weights");
         Compare.sameArray(expected, shared.forward(x, 0, in, batch), "the sharer sees the write");
         Compare.sameArray(expected, d.forward(x, 0, in, batch), "the writer sees it");
         assertEquals(false, w == d.weightArray(), "a shared layer's change is a new version");
         rejects(IllegalStateException.class, "weights shared with other layers change by publication only",
                 d::weightsChanged);
+    }
+
+    /**
+     * What a layer's forward must give, composed from the kernels: {@code f(x W + b)} for a
+     * {@code batch x in} x and an {@code in x out} W, row-major and contiguous.
+     */
+    private static float[] composedForward(float[] x, int batch, int in, int out, float[] w,
+                                           float[] bias, Activation f) {
+        float[] y = new float[batch * out];
+        org.vecprop.kernel.Gemm.multiplyBiasActivation(false, false, batch, out, in, 1f, x, 0, in,
+                w, 0, out, 0f, y, 0, out, bias, 0, f);
+        return y;
     }
 
     @Test
@@ -440,9 +449,8 @@ class DenseTest {
             assertEquals(batch <= 16, (long) batch * in * out <= Dense.PLAIN_MAX_WORK, "threshold at batch 16");
             for (int change = 0; change < 2; change++) {
                 float[] x = Values.random(rnd, batch * in, 0, 1f);
-                float[] expected = new float[batch * out];
-                org.vecprop.kernel.Gemm.multiplyBiasActivation(false, false, batch, out, in, 1f, x, 0, in,
-                        d.weightArray(), 0, out, 0f, expected, 0, out, d.biasArray(), 0, Activation.TANH);
+                float[] expected = composedForward(x, batch, in, out, d.weightArray(), d.biasArray(),
+                        Activation.TANH);
                 Compare.sameArray(expected, Arrays.copyOf(d.forward(x, 0, in, batch), batch * out),
                         "batch " + batch + ", change " + change);
                 float[] w = d.weightArray();
