@@ -15,9 +15,11 @@ import org.vecprop.internal.PackBuffers;
  * the benchmarks, on the class path, can call it; the package is not exported, and nothing in
  * the library calls this class, so none of its parameters costs the library anything.
  *
- * <p>Computes {@code C = A·B} (untransposed, alpha 1, beta 0) when every stage is on; with a
- * stage off the result is not a product (pre-packed operands are packed once by {@link
- * #prepackA} and {@link #prepackB}; without the epilogue C is never written).
+ * <p>Computes {@code C = A·B} (untransposed, alpha 1, beta 0) when every stage is on and
+ * {@code k > 0}; with {@code k == 0} there is no depth block, so C is left as it was (unlike
+ * {@code Gemm.multiply}, which zeroes it; the benchmark's sizes are 512 and up). With a stage off
+ * the result is not a product (pre-packed operands are packed once by {@link #prepackA} and
+ * {@link #prepackB}; without the epilogue C is never written).
  */
 public final class GemmStages {
     private GemmStages() {}
