@@ -12,6 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.generators.Generate;
 import org.vecprop.testing.Compare;
+import org.vecprop.testing.Rejections;
 import org.vecprop.testing.GemmCheck;
 import org.vecprop.testing.Props;
 import org.vecprop.testing.Values;
@@ -226,11 +227,9 @@ class PackedMatrixTest {
                         a, shared, 0, shared, m * n - 1, packed));
         for (Case cs : cases) {
             float[] before = cs.c().clone();
-            RuntimeException e = assertThrows(cs.type(), () -> Gemm.multiplyPackedBiasActivation(false, m, 1f,
-                    cs.a(), 0, k, cs.b(), 0f, cs.c(), cs.cOff(), n, cs.bias(), cs.biasOff(),
-                    Activation.RELU), cs.label());
-            assertTrue(e.getMessage().contains(cs.fragment()),
-                    cs.label() + ": message '" + e.getMessage() + "' should contain '" + cs.fragment() + "'");
+            Rejections.rejectsMentioning(cs.type(), cs.fragment(), cs.label(),
+                    () -> Gemm.multiplyPackedBiasActivation(false, m, 1f, cs.a(), 0, k, cs.b(), 0f,
+                            cs.c(), cs.cOff(), n, cs.bias(), cs.biasOff(), Activation.RELU));
             Compare.sameArray(before, cs.c(), cs.label() + ": c untouched");
         }
     }
@@ -285,10 +284,8 @@ class PackedMatrixTest {
             for (Case cs : cases) {
                 String label = form.getKey() + ", " + cs.label();
                 float[] cBefore = cs.c().clone(), aBefore = cs.a().clone();
-                RuntimeException e = assertThrows(cs.type(), () -> form.getValue().call(cs.a(), cs.b(),
-                        cs.c(), cs.cOff(), cs.ldc(), bias, 0), label);
-                assertTrue(e.getMessage() != null && e.getMessage().contains(cs.fragment()),
-                        label + ": message '" + e.getMessage() + "' should contain '" + cs.fragment() + "'");
+                Rejections.rejectsMentioning(cs.type(), cs.fragment(), label, () -> form.getValue().call(
+                        cs.a(), cs.b(), cs.c(), cs.cOff(), cs.ldc(), bias, 0));
                 Compare.sameArray(cBefore, cs.c(), label + ": c untouched");
                 Compare.sameArray(aBefore, cs.a(), label + ": a untouched");
             }

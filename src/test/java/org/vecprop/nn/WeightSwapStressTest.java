@@ -89,13 +89,7 @@ class WeightSwapStressTest {
             }
         };
         try {
-            Thread writer = new Thread(() -> {
-                try {
-                    served.loadWeights(b);
-                } catch (org.vecprop.io.FileRejectedException e) {
-                    throw new AssertionError("a network's own weights were refused", e);
-                }
-            }, "writer");
+            Thread writer = loading(served, b);
             writer.start();
             assertTrue(midway.await(10, java.util.concurrent.TimeUnit.SECONDS), "the writer reached the middle");
             float[] out = new float[MAX_BATCH * SIZES[3]];
@@ -157,13 +151,7 @@ class WeightSwapStressTest {
                 }
             }
         };
-        Thread writer = new Thread(() -> {
-            try {
-                served.loadWeights(b);
-            } catch (org.vecprop.io.FileRejectedException e) {
-                throw new AssertionError("a network's own weights were refused", e);
-            }
-        }, "writer");
+        Thread writer = loading(served, b);
         writer.setDaemon(true);
         try {
             writer.start();
@@ -445,5 +433,16 @@ class WeightSwapStressTest {
             out[i] = alone.forward(x[i], 0, SIZES[0], MAX_BATCH).toArray();
         }
         return out;
+    }
+
+    /** A thread, not started, named "writer", that loads {@code weights} (a network's own) into {@code served}. */
+    private static Thread loading(Network served, SafeTensors weights) {
+        return new Thread(() -> {
+            try {
+                served.loadWeights(weights);
+            } catch (org.vecprop.io.FileRejectedException e) {
+                throw new AssertionError("a network's own weights were refused", e);
+            }
+        }, "writer");
     }
 }

@@ -37,4 +37,15 @@ public final class Rejections {
         assertTrue(e.getMessage().startsWith(prefix), "\"" + e.getMessage() + "\" should start with \""
                 + prefix + "\"");
     }
+
+    /**
+     * Asserts that {@code call} throws {@code type} with a message containing {@code fragment}
+     * (the argument's name, say); {@code label} names the case in a failure.
+     */
+    public static void rejectsMentioning(Class<? extends Exception> type, String fragment, String label,
+                                         Executable call) {
+        Exception e = assertThrows(type, call, label);
+        assertTrue(e.getMessage() != null && e.getMessage().contains(fragment),
+                label + ": message '" + e.getMessage() + "' should contain '" + fragment + "'");
+    }
 }
