@@ -1,6 +1,7 @@
 package org.vecprop.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
@@ -172,6 +173,7 @@ class PackedMatrixBfloat16Test {
         float alpha = seed % 3 == 0 ? 1f : -0.5f, beta = seed % 4 == 0 ? 0f : 0.75f;
         PackedMatrix half = PackedMatrix.packBfloat16(tb, k, n, b, bOff, ldb);
         assertTrue(half.bfloat16());
+        assertFalse(PackedMatrix.pack(tb, k, n, b, bOff, ldb).bfloat16(), "a float pack is not bfloat16");
         assertEquals(k, half.rows());
         assertEquals(n, half.cols());
         String what = m + "x" + n + "x" + k + (ta ? " T" : " N") + (tb ? "T" : "N");
