@@ -206,11 +206,10 @@ class PackedMatrixTest {
      */
     @Test
     void theFusedCallAgainstPackedWeightsNamesEachBadArgumentBeforeWritingC() {
-        int m = 2, k = 4, n = 3;
-        float[] b = Values.random(new Random(3), k * n, 0, 1f);
-        PackedMatrix packed = PackedMatrix.pack(false, k, n, b, 0, n);
-        float[] a = Values.random(new Random(4), m * k, 0, 1f);
-        float[] bias = {0.5f, -0.25f, 1f};
+        int m = BadCallOperands.M, k = BadCallOperands.K, n = BadCallOperands.N;
+        BadCallOperands ops = BadCallOperands.of(3);
+        PackedMatrix packed = ops.packed();
+        float[] a = ops.a(), bias = ops.bias();
         record Case(String label, Class<? extends RuntimeException> type, String fragment,
                     float[] a, float[] c, int cOff, float[] bias, int biasOff, PackedMatrix b) {}
         float[] shared = new float[m * n + n];
@@ -234,6 +233,20 @@ class PackedMatrixTest {
         }
     }
 
+    /**
+     * The good operands the bad-call tests break one at a time: a 2 x 4 A, a 4 x 3 B packed, a
+     * bias of 3, from the seeds {@code seed} (B) and {@code seed + 1} (A).
+     */
+    private record BadCallOperands(PackedMatrix packed, float[] a, float[] bias) {
+        static final int M = 2, K = 4, N = 3;
+
+        static BadCallOperands of(int seed) {
+            float[] b = Values.random(new Random(seed), K * N, 0, 1f);
+            return new BadCallOperands(PackedMatrix.pack(false, K, N, b, 0, N),
+                    Values.random(new Random(seed + 1), M * K, 0, 1f), new float[] {0.5f, -0.25f, 1f});
+        }
+    }
+
     /** A product against a packed B, in one of its public forms. */
     private interface PackedForm {
         void call(float[] a, PackedMatrix b, float[] c, int cOff, int ldc, float[] bias, int biasOff);
@@ -250,11 +263,10 @@ class PackedMatrixTest {
      */
     @Test
     void theWorkspaceAndParallelFormsNameEachBadArgumentBeforeWritingC() {
-        int m = 2, k = 4, n = 3;
-        float[] b = Values.random(new Random(5), k * n, 0, 1f);
-        PackedMatrix packed = PackedMatrix.pack(false, k, n, b, 0, n);
-        float[] a = Values.random(new Random(6), m * k, 0, 1f);
-        float[] bias = {0.5f, -0.25f, 1f};
+        int m = BadCallOperands.M, k = BadCallOperands.K, n = BadCallOperands.N;
+        BadCallOperands ops = BadCallOperands.of(5);
+        PackedMatrix packed = ops.packed();
+        float[] a = ops.a(), bias = ops.bias();
         Map<String, PackedForm> forms = new LinkedHashMap<>();
         forms.put("multiplyPacked(workspace)", (aa, bb, c, cOff, ldc, bi, bo) ->
                 Gemm.multiplyPacked(false, m, 1f, aa, 0, k, bb, 0f, c, cOff, ldc, new Workspace()));
