@@ -9,12 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.time.Duration;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.vecprop.kernel.Gemm;
@@ -197,11 +197,20 @@ class SegmentChecksTest {
 
     /**
      * Trials of {@code call} on segments of a shared arena that another thread closes at a
-     * random moment around the call (the first ten calls only warm up and time it). Each trial
+     * chosen moment around the call (the first ten calls only warm up and time it). Each trial
      * must end one of three ways: refused up front ({@code before}: C unchanged), reported during
      * ({@code during}: C unchanged), or completed with the exact result. Returns the counts
      * {before, during, after, interrupted}; stops once a close has landed during a call and at
      * least 60 trials ran, or after {@code maxTrials}.
+     *
+     * <p>The window in which a close is "during" is the staging copy of the operands, a small part
+     * of the call (about a tenth for the packed product). A closer that parks until its moment
+     * wakes tens of microseconds late, about as long as that window, and on one CI machine never
+     * landed in it in 300 trials; so the closer is a platform thread that is already spinning on
+     * {@link System#nanoTime} when the call starts, and closes within a microsecond or so of its
+     * deadline. Even trials draw the delay uniformly over the call; odd trials bisect between the
+     * longest delay seen to land before the call and the shortest seen to land after it, which
+     * homes in on the window wherever it sits, whatever the machine's speed.
      */
     static int[] closeAround(int m, int n, float[] c0, float[] expected, Random rnd, int maxTrials,
                              String before, String during, ArenaCall call) throws Exception {
@@ -209,30 +218,52 @@ class SegmentChecksTest {
         try (Arena mine = Arena.ofConfined()) {
             MemorySegment c = mine.allocate((long) m * n * Float.BYTES);
             long callNanos = Long.MAX_VALUE;
+            long lo = 0, hi = 0; // bisection bounds: a close at lo landed before, at hi after
             for (int trial = 0; trial < maxTrials && (counts[1] == 0 || trial < 60); trial++) {
                 Arena shared = Arena.ofShared();
                 java.util.function.Consumer<MemorySegment> onC = call.on(shared, trial);
                 MemorySegment.copy(c0, 0, c, ValueLayout.JAVA_FLOAT, 0, c0.length);
-                long delay = trial < 10 ? Long.MAX_VALUE : rnd.nextLong(Math.max(1, callNanos));
-                CompletableFuture<Void> closer = delay == Long.MAX_VALUE ? null
-                        : CompletableFuture.runAsync(() -> {
-                            LockSupport.parkNanos(delay);
-                            shared.close();
-                        });
+                if (trial == 10 || hi - lo < 100) {
+                    lo = 0;
+                    hi = callNanos;
+                }
+                long delay = trial < 10 ? Long.MAX_VALUE
+                        : trial % 2 == 0 ? rnd.nextLong(Math.max(1, callNanos)) : lo + (hi - lo) / 2;
+                AtomicLong deadline = new AtomicLong(Long.MAX_VALUE);
+                AtomicReference<Throwable> closeFailed = new AtomicReference<>();
+                CountDownLatch spinning = new CountDownLatch(1);
+                Thread closer = delay == Long.MAX_VALUE ? null : Thread.ofPlatform().daemon().start(() -> {
+                    spinning.countDown();
+                    long at;
+                    while ((at = deadline.get()) == Long.MAX_VALUE || System.nanoTime() - at < 0) {
+                        Thread.onSpinWait();
+                    }
+                    try {
+                        shared.close();
+                    } catch (Throwable t) {
+                        closeFailed.set(t);
+                    }
+                });
+                if (closer != null) {
+                    assertTrue(spinning.await(30, TimeUnit.SECONDS), "trial " + trial + ": closer did not start");
+                }
                 long t0 = System.nanoTime();
+                deadline.set(delay == Long.MAX_VALUE ? Long.MAX_VALUE : t0 + delay);
+                int outcome;
                 try {
                     onC.accept(c);
                     assertArrayEquals(expected, floats(c), "trial " + trial + ": completed, so exact");
-                    counts[2]++;
+                    outcome = 2;
                 } catch (IllegalStateException e) {
                     assertArrayEquals(c0, floats(c), "trial " + trial + ": " + e.getMessage());
                     if (e.getMessage().matches(before)) {
-                        counts[0]++;
+                        outcome = 0;
                     } else {
                         assertTrue(e.getMessage().matches(during), e.getMessage());
-                        counts[1]++;
+                        outcome = 1;
                     }
                 }
+                counts[outcome]++;
                 // HotSpot delivers a close that cuts an access short as an asynchronous exception
                 // and interrupts the accessing thread to deliver it: a JDK side effect, cleared here.
                 counts[3] += Thread.interrupted() ? 1 : 0;
@@ -240,7 +271,16 @@ class SegmentChecksTest {
                     callNanos = Math.min(callNanos, System.nanoTime() - t0);
                     shared.close();
                 } else {
-                    closer.get(30, TimeUnit.SECONDS);
+                    closer.join(Duration.ofSeconds(30));
+                    assertTrue(!closer.isAlive(), "trial " + trial + ": the closer did not finish");
+                    if (closeFailed.get() != null) {
+                        throw new AssertionError("trial " + trial + ": close failed", closeFailed.get());
+                    }
+                    if (trial % 2 == 1 && outcome == 0) {
+                        lo = delay;
+                    } else if (trial % 2 == 1 && outcome == 2) {
+                        hi = delay;
+                    }
                 }
             }
         }
