@@ -428,6 +428,17 @@ public final class Checks {
         if (!(labelSmoothing >= 0f && labelSmoothing <= 1f)) {
             throw new IllegalArgumentException("labelSmoothing must be in [0, 1], got " + labelSmoothing);
         }
+        labelsInRange(labels, labelsOff, rows, classes);
+    }
+
+    /**
+     * Every one of the {@code rows} labels from {@code labelsOff} is a class in
+     * {@code [0, classes)}; the first that is not is named by its row (and, when
+     * {@code labelsOff != 0}, its index in the array). The labels' extent must have been checked.
+     * Shared by the cross-entropy kernels and {@code GradCheck}'s label form, so both refuse a
+     * label in the same words.
+     */
+    public static void labelsInRange(int[] labels, int labelsOff, int rows, int classes) {
         for (int i = 0; i < rows; i++) {
             int label = labels[labelsOff + i];
             if (label < 0 || label >= classes) {

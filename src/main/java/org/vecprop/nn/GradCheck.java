@@ -119,14 +119,8 @@ public final class GradCheck {
                     + ", takes float targets: call check(net, x, xOff, ldx, t, tOff, ldt, batch, h)");
         }
         if (batch >= 1) {
-            Objects.checkFromIndexSize(labelsOff, batch, labels.length);
-            for (int i = 0; i < batch; i++) {
-                int label = labels[labelsOff + i];
-                if (label < 0 || label >= net.outputs()) {
-                    throw new IllegalArgumentException("labels[" + (labelsOff + i) + "] must be in [0, "
-                            + net.outputs() + "), got " + label);
-                }
-            }
+            Checks.vector("labels", labels, labelsOff, batch);
+            Checks.labelsInRange(labels, labelsOff, batch, net.outputs());
         }
         return check(net, x, xOff, ldx, null, 0, 0, labels, labelsOff, batch, h);
     }

@@ -65,10 +65,10 @@ final class LossState {
     }
 
     /** The probabilities of the outputs {@code z} (softmax, or sigmoid per output) into dst. */
-    void probabilities(float[] z, int batch, float[] dst, int dstOff, int ldDst) {
+    void probabilities(float[] z, int batch, float[] dst, int dstOff, int lddst) {
         switch (loss) {
-            case Loss.CrossEntropy ce -> Softmax.forward(batch, outputs, z, 0, outputs, dst, dstOff, ldDst, workspace);
-            case Loss.BinaryCrossEntropyWithLogits b -> Sigmoid.forward(batch, outputs, z, 0, outputs, dst, dstOff, ldDst);
+            case Loss.CrossEntropy ce -> Softmax.forward(batch, outputs, z, 0, outputs, dst, dstOff, lddst, workspace);
+            case Loss.BinaryCrossEntropyWithLogits b -> Sigmoid.forward(batch, outputs, z, 0, outputs, dst, dstOff, lddst);
             case Loss.Mse m -> throw new IllegalStateException("an MSELoss() network's outputs are"
                     + " predictions, not probabilities: read them with output()");
         }

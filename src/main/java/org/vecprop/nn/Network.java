@@ -467,19 +467,19 @@ public final class Network {
      * row for cross-entropy, the sigmoid of each output for binary cross-entropy (vecprop's own
      * exp: the same bits everywhere). Allocates nothing.
      *
-     * @param dst where to write, from {@code dstOff} with row stride {@code ldDst}
+     * @param dst where to write, from {@code dstOff} with row stride {@code lddst}
      * @param dstOff where row 0 goes
-     * @param ldDst the row stride of dst, {@code >= outputs}
+     * @param lddst the row stride of dst, {@code >= outputs}
      * @throws IllegalStateException if there was no forward pass, or the loss is MSE (its outputs
      *     are predictions, not probabilities)
      * @throws NullPointerException if {@code dst} is null
      * @throws IllegalArgumentException or IndexOutOfBoundsException before any write
      */
-    public void probabilities(float[] dst, int dstOff, int ldDst) {
+    public void probabilities(float[] dst, int dstOff, int lddst) {
         Objects.requireNonNull(dst, "dst must not be null");
         requireForward();
-        Checks.matrix("dst", dst, dstOff, batch, outputs(), ldDst);
-        loss.probabilities(layers[layers.length - 1].output(), batch, dst, dstOff, ldDst);
+        Checks.matrix("dst", dst, dstOff, batch, outputs(), lddst);
+        loss.probabilities(layers[layers.length - 1].output(), batch, dst, dstOff, lddst);
     }
 
     /**

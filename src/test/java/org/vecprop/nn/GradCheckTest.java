@@ -60,17 +60,24 @@ class GradCheckTest {
 
     @Test
     void refusesALabelOutsideTheClassesNamingItsIndex() {
-        // The label form checks every label of the batch itself, in GradCheck's words: the label
-        // equal to outputs (3) is the first one out, already for a batch of one row, and the index
-        // named is the label's index in the array (labelsOff + i), here 3 = 2 + 1 for row 1.
+        // The label form checks every label of the batch itself, in the cross-entropy kernel's
+        // words (docs/conventions.md: a per-row argument is named by its row): the label equal to
+        // outputs (3) is the first one out, already for a batch of one row, and with labelsOff = 2
+        // row 1's label is labels[3], which the message also names.
         Network net = threeClasses();
         float[] x = {1f, 2f, -1f, 0.5f, 0.25f, -2f};
-        rejects(IllegalArgumentException.class, "labels[0] must be in [0, 3), got 3",
+        rejects(IllegalArgumentException.class, "labels must be in [0, classes = 3), got 3 for row 0",
                 () -> GradCheck.check(net, x, 0, 2, new int[] {3}, 0, 1, 1e-3));
-        rejects(IllegalArgumentException.class, "labels[3] must be in [0, 3), got -1",
+        rejects(IllegalArgumentException.class, "labels must be in [0, classes = 3), got -1 for row 1"
+                + " (at labelsOff + 1 = 3)",
                 () -> GradCheck.check(net, x, 0, 2, new int[] {9, 9, 0, -1, 1}, 2, 3, 1e-3));
-        rejects(IllegalArgumentException.class, "labels[4] must be in [0, 3), got 3",
+        rejects(IllegalArgumentException.class, "labels must be in [0, classes = 3), got 3 for row 2"
+                + " (at labelsOff + 2 = 4)",
                 () -> GradCheck.check(net, x, 0, 2, new int[] {9, 9, 0, 2, 3}, 2, 3, 1e-3));
+        // The labels' extent is checked first, in the same form as every array's.
+        rejects(IndexOutOfBoundsException.class, "labels must fit in its array: 3 elements at labelsOff = 3"
+                + " need 6, but labels.length is 5",
+                () -> GradCheck.check(net, x, 0, 2, new int[] {0, 0, 0, 0, 0}, 3, 3, 1e-3));
         assertEquals(-1, net.batch(), "no forward pass on the network itself");
     }
 
