@@ -475,7 +475,9 @@ class SegmentChecksTest {
      */
     @Test
     void aSharedArenaClosedAroundThePackedProduct() throws Exception {
-        int m = 2, n = 16, k = 200_000;
+        // Shaped so that staging A (m x k) is a large part of the call: with a narrow packed B the
+        // product itself is cheap, and a close at a random moment often lands while A is read.
+        int m = 8, n = 2, k = 100_000;
         Random rnd = new Random(9);
         float[] a = randoms(rnd, m * k), b = randoms(rnd, k * n), c0 = randoms(rnd, m * n);
         PackedMatrix packed = PackedMatrix.pack(false, k, n, b, 0, n);
