@@ -30,10 +30,9 @@ import org.vecprop.kernel.Workspace;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.Reduction;
 import org.vecprop.kernel.Relu;
-import org.vecprop.kernel.Sigmoid;
+import org.vecprop.kernel.Activation;
 import org.vecprop.kernel.Softmax;
 import org.vecprop.kernel.Stats;
-import org.vecprop.kernel.Tanh;
 import org.vecprop.kernel.TopK;
 import org.vecprop.kernel.Update;
 import org.vecprop.nn.Diagnostics;
@@ -46,7 +45,6 @@ import org.vecprop.nn.Loss;
 import org.vecprop.nn.Network;
 import org.vecprop.nn.Sgd;
 import org.vecprop.nn.SgdOptions;
-import org.vecprop.kernel.Activation;
 
 /**
  * Steady state allocates nothing: after warm-up, the bytes this thread allocates
@@ -399,12 +397,12 @@ class AllocationTest {
         ops.put("Relu.mask", () -> Relu.mask(n, n, a, 0, n, c, 0, n));
         ops.put("Relu.backward", () -> Relu.backward(n, n, a, 0, n, b, 0, n, c, 0, n));
         ops.put("Relu.backward+db", () -> Relu.backwardWithBiasGradient(n, n, a, 0, n, b, 0, n, c, 0, n, db, 0, true));
-        ops.put("Sigmoid.forward", () -> Sigmoid.forward(n, n, a, 0, n, c, 0, n));
-        ops.put("Sigmoid.backward", () -> Sigmoid.backward(n, n, a, 0, n, b, 0, n, c, 0, n));
-        ops.put("Sigmoid.backward+db", () -> Sigmoid.backwardWithBiasGradient(n, n, a, 0, n, b, 0, n, c, 0, n, db, 0, true));
-        ops.put("Tanh.forward", () -> Tanh.forward(n, n, a, 0, n, c, 0, n));
-        ops.put("Tanh.backward", () -> Tanh.backward(n, n, a, 0, n, b, 0, n, c, 0, n));
-        ops.put("Tanh.backward+db", () -> Tanh.backwardWithBiasGradient(n, n, a, 0, n, b, 0, n, c, 0, n, db, 0, false));
+        ops.put("Activation.SIGMOID.forward", () -> Activation.SIGMOID.forward(n, n, a, 0, n, c, 0, n));
+        ops.put("Activation.SIGMOID.backward", () -> Activation.SIGMOID.backward(n, n, a, 0, n, b, 0, n, c, 0, n));
+        ops.put("Sigmoid.backward+db", () -> Activation.SIGMOID.backwardWithBiasGradient(n, n, a, 0, n, b, 0, n, c, 0, n, db, 0, true));
+        ops.put("Activation.TANH.forward", () -> Activation.TANH.forward(n, n, a, 0, n, c, 0, n));
+        ops.put("Activation.TANH.backward", () -> Activation.TANH.backward(n, n, a, 0, n, b, 0, n, c, 0, n));
+        ops.put("Tanh.backward+db", () -> Activation.TANH.backwardWithBiasGradient(n, n, a, 0, n, b, 0, n, c, 0, n, db, 0, false));
         ops.put("Mse.loss", () -> Mse.loss(n, n, a, 0, n, b, 0, n));
         ops.put("Mse.lossAndGradient", () -> Mse.lossAndGradient(n, n, a, 0, n, b, 0, n, d, 0, n));
         ops.put("Bias.add", () -> Bias.add(n, n, a, 0, n, bias, 0, c, 0, n));
@@ -561,8 +559,8 @@ class AllocationTest {
         ops.put("Stats.summarize, workspace", () -> Stats.summarize(n, n - 2, a, 0, n, summary, ws));
         ops.put("Bias.gradient, workspace", () -> Bias.gradient(n, n, a, 0, n, db, 0, true, ws));
         ops.put("Relu.backward+db, workspace", () -> Relu.backwardWithBiasGradient(n, n, a, 0, n, b, 0, n, c, 0, n, db, 0, true, ws));
-        ops.put("Sigmoid.backward+db, workspace", () -> Sigmoid.backwardWithBiasGradient(n, n, a, 0, n, b, 0, n, c, 0, n, db, 0, true, ws));
-        ops.put("Tanh.backward+db, workspace", () -> Tanh.backwardWithBiasGradient(n, n, a, 0, n, b, 0, n, c, 0, n, db, 0, true, ws));
+        ops.put("Sigmoid.backward+db, workspace", () -> Activation.SIGMOID.backwardWithBiasGradient(n, n, a, 0, n, b, 0, n, c, 0, n, db, 0, true, ws));
+        ops.put("Tanh.backward+db, workspace", () -> Activation.TANH.backwardWithBiasGradient(n, n, a, 0, n, b, 0, n, c, 0, n, db, 0, true, ws));
         return ops;
     }
 

@@ -16,9 +16,7 @@ import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.Reduction;
 import org.vecprop.kernel.Relu;
-import org.vecprop.kernel.Sigmoid;
 import org.vecprop.kernel.Softmax;
-import org.vecprop.kernel.Tanh;
 import org.vecprop.kernel.TopK;
 import org.vecprop.kernel.Update;
 import org.vecprop.nn.Network;
@@ -47,9 +45,9 @@ class ConcurrencyTest {
         float[] s = new float[m * n], t = new float[m * n], ds = new float[m * n], dbs = new float[n];
         Gemm.multiplyBiasActivation(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, s, 0, n, bias, 0, Activation.SIGMOID);
         Gemm.multiplyBiasActivation(true, false, m, n, k, 1f, a, 0, m, b, 0, n, 0f, t, 0, n, bias, 0, Activation.TANH);
-        Sigmoid.backwardWithBiasGradient(m, n, s, 0, n, c, 0, n, ds, 0, n, dbs, 0, true);
-        Tanh.backwardWithBiasGradient(m, n, t, 0, n, ds, 0, n, ds, 0, n, dbs, 0, true);
-        Tanh.forward(m, n, c, 0, n, c, 0, n);
+        Activation.SIGMOID.backwardWithBiasGradient(m, n, s, 0, n, c, 0, n, ds, 0, n, dbs, 0, true);
+        Activation.TANH.backwardWithBiasGradient(m, n, t, 0, n, ds, 0, n, ds, 0, n, dbs, 0, true);
+        Activation.TANH.forward(m, n, c, 0, n, c, 0, n);
         float[] out = shared.forward(x, 0, 12, 16).toArray();
         // The classification kernels: narrow rows (10 classes) and wide ones (45), smoothing, BCE.
         int[] labels = new int[m];

@@ -46,10 +46,10 @@ public interface Kernels {
                                       float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz,
                                       float[] db, int dbOff, boolean accumulate, Buffers buffers);
 
-    /** {@code y = sigmoid(x)}: {@code org.vecprop.kernel.Sigmoid.forward}. */
+    /** {@code y = sigmoid(x)}: {@code org.vecprop.kernel.Activation.SIGMOID.forward}. */
     void sigmoidForward(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
 
-    /** {@code dz = dy * fma(-a, a, a)}: {@code org.vecprop.kernel.Sigmoid.backward}. */
+    /** {@code dz = dy * fma(-a, a, a)}: {@code org.vecprop.kernel.Activation.SIGMOID.backward}. */
     void sigmoidBackward(int rows, int cols, float[] a, int aOff, int lda,
                          float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz);
 
@@ -59,10 +59,10 @@ public interface Kernels {
                                          int lddz, float[] db, int dbOff, boolean accumulate,
                                          Buffers buffers);
 
-    /** {@code y = tanh(x)}: {@code org.vecprop.kernel.Tanh.forward}. */
+    /** {@code y = tanh(x)}: {@code org.vecprop.kernel.Activation.TANH.forward}. */
     void tanhForward(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
 
-    /** {@code dz = dy * fma(-a, a, 1)}: {@code org.vecprop.kernel.Tanh.backward}. */
+    /** {@code dz = dy * fma(-a, a, 1)}: {@code org.vecprop.kernel.Activation.TANH.backward}. */
     void tanhBackward(int rows, int cols, float[] a, int aOff, int lda,
                       float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz);
 

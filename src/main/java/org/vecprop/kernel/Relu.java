@@ -10,6 +10,11 @@ import org.vecprop.internal.Buffers;
  * {@code relu(NaN) = NaN}; the mask and the backward form treat a NaN {@code z} as not
  * positive (gradient 0).
  *
+ * <p>{@link Activation#RELU} has the same forward and backward kernels (one implementation of
+ * their checks and dispatch), its backward passes taking the activation a where these take the
+ * pre-activation z; the mask {@code z > 0} is {@code a > 0}, so the two give the same bits. Here
+ * too: the mask itself.
+ *
  * <p>Aliasing: an output may be exactly the same view (array, offset, row stride) as an input,
  * which is how to run in place; any other overlap is rejected. Thread-safe; allocates nothing
  * once warm: an accumulating bias gradient sums into a scratch row, the caller's {@link
@@ -41,7 +46,7 @@ public final class Relu {
      */
     public static void forward(int rows, int cols, float[] x, int xOff, int ldx,
                                float[] y, int yOff, int ldy) {
-        ActivationFront.RELU.forward(rows, cols, x, xOff, ldx, y, yOff, ldy);
+        Activation.RELU.forward(rows, cols, x, xOff, ldx, y, yOff, ldy);
     }
 
     /**
@@ -96,7 +101,7 @@ public final class Relu {
      */
     public static void backward(int rows, int cols, float[] z, int zOff, int ldz,
                                 float[] dy, int dyOff, int lddy, float[] dz, int dzOff, int lddz) {
-        ActivationFront.RELU.backward(rows, cols, z, zOff, ldz, dy, dyOff, lddy, dz, dzOff, lddz);
+        Activation.RELU.backward("z", rows, cols, z, zOff, ldz, dy, dyOff, lddy, dz, dzOff, lddz);
     }
 
     /**
@@ -134,7 +139,7 @@ public final class Relu {
                                                 float[] dy, int dyOff, int lddy,
                                                 float[] dz, int dzOff, int lddz,
                                                 float[] db, int dbOff, boolean accumulate) {
-        ActivationFront.RELU.backwardWithBiasGradient(rows, cols, z, zOff, ldz, dy, dyOff, lddy,
+        Activation.RELU.backwardWithBiasGradient("z", rows, cols, z, zOff, ldz, dy, dyOff, lddy,
                 dz, dzOff, lddz, db, dbOff, accumulate, null);
     }
 
@@ -177,7 +182,7 @@ public final class Relu {
                                                 float[] db, int dbOff, boolean accumulate,
                                                 Workspace workspace) {
         Buffers buffers = Workspace.of(workspace);
-        ActivationFront.RELU.backwardWithBiasGradient(rows, cols, z, zOff, ldz, dy, dyOff, lddy,
+        Activation.RELU.backwardWithBiasGradient("z", rows, cols, z, zOff, ldz, dy, dyOff, lddy,
                 dz, dzOff, lddz, db, dbOff, accumulate, buffers);
     }
 }

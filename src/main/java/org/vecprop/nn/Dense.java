@@ -8,9 +8,6 @@ import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.PackedMatrix;
 import org.vecprop.kernel.Workspace;
-import org.vecprop.kernel.Relu;
-import org.vecprop.kernel.Sigmoid;
-import org.vecprop.kernel.Tanh;
 
 /**
  * A fully connected layer, {@code A = f(X·W + b)}, with its forward and backward passes fused.
@@ -28,7 +25,7 @@ import org.vecprop.kernel.Tanh;
  *
  * <p><b>Backward</b> reuses the gradient of the layer above ({@code dA}) rather than
  * differentiating per weight: one pass forms {@code dZ = dA ⊙ f'(Z)} from A (the
- * {@code backwardWithBiasGradient} kernels of {@link Relu}, {@link Sigmoid}, {@link Tanh}) and sums
+ * {@link Activation#backwardWithBiasGradient} kernel of the layer's activation) and sums
  * its columns into the bias gradient; then {@code dW (+)= Xᵀ·dZ} and, unless this is the first layer,
  * {@code dX = dZ·Wᵀ}, which becomes the dA of the layer below. The cost is two GEMMs of the
  * forward's size (one for the first layer).
@@ -321,39 +318,19 @@ public final class Dense {
         float[] dz = outputGrad;
         int dzOff = 0, lddz = out;
         boolean withDb = biasGrad != null && parameterGradients;
-        switch (activation) {
-            case RELU -> {
-                if (withDb) {
-                    Relu.backwardWithBiasGradient(batch, out, output, 0, out, dA, dAOff, ldda,
-                            outputGrad, 0, out, biasGrad, 0, accumulate, workspace);
-                } else {
-                    Relu.backward(batch, out, output, 0, out, dA, dAOff, ldda, outputGrad, 0, out);
-                }
+        if (activation == Activation.IDENTITY) {
+            // dZ is dA itself: nothing to copy, only the bias gradient to sum.
+            dz = dA;
+            dzOff = dAOff;
+            lddz = ldda;
+            if (withDb) {
+                Bias.gradient(batch, out, dA, dAOff, ldda, biasGrad, 0, accumulate, workspace);
             }
-            case SIGMOID -> {
-                if (withDb) {
-                    Sigmoid.backwardWithBiasGradient(batch, out, output, 0, out, dA, dAOff, ldda,
-                            outputGrad, 0, out, biasGrad, 0, accumulate, workspace);
-                } else {
-                    Sigmoid.backward(batch, out, output, 0, out, dA, dAOff, ldda, outputGrad, 0, out);
-                }
-            }
-            case TANH -> {
-                if (withDb) {
-                    Tanh.backwardWithBiasGradient(batch, out, output, 0, out, dA, dAOff, ldda,
-                            outputGrad, 0, out, biasGrad, 0, accumulate, workspace);
-                } else {
-                    Tanh.backward(batch, out, output, 0, out, dA, dAOff, ldda, outputGrad, 0, out);
-                }
-            }
-            case IDENTITY -> {
-                dz = dA;
-                dzOff = dAOff;
-                lddz = ldda;
-                if (withDb) {
-                    Bias.gradient(batch, out, dA, dAOff, ldda, biasGrad, 0, accumulate, workspace);
-                }
-            }
+        } else if (withDb) {
+            activation.backwardWithBiasGradient(batch, out, output, 0, out, dA, dAOff, ldda,
+                    outputGrad, 0, out, biasGrad, 0, accumulate, workspace);
+        } else {
+            activation.backward(batch, out, output, 0, out, dA, dAOff, ldda, outputGrad, 0, out);
         }
         if (parameterGradients) {
             // dW (+)= Xᵀ·dZ: (in x batch)·(batch x out).

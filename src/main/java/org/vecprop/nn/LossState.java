@@ -4,7 +4,7 @@ import java.util.Objects;
 import org.vecprop.contract.Checks;
 import org.vecprop.kernel.BinaryCrossEntropy;
 import org.vecprop.kernel.CrossEntropy;
-import org.vecprop.kernel.Sigmoid;
+import org.vecprop.kernel.Activation;
 import org.vecprop.kernel.Softmax;
 import org.vecprop.kernel.Workspace;
 
@@ -68,7 +68,7 @@ final class LossState {
     void probabilities(float[] z, int batch, float[] dst, int dstOff, int lddst) {
         switch (loss) {
             case Loss.CrossEntropy ce -> Softmax.forward(batch, outputs, z, 0, outputs, dst, dstOff, lddst, workspace);
-            case Loss.BinaryCrossEntropyWithLogits b -> Sigmoid.forward(batch, outputs, z, 0, outputs, dst, dstOff, lddst);
+            case Loss.BinaryCrossEntropyWithLogits b -> Activation.SIGMOID.forward(batch, outputs, z, 0, outputs, dst, dstOff, lddst);
             case Loss.Mse m -> throw new IllegalStateException("an MSELoss() network's outputs are"
                     + " predictions, not probabilities: read them with output()");
         }

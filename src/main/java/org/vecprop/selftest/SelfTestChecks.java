@@ -17,10 +17,8 @@ import org.vecprop.kernel.Workspace;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.PackedMatrix;
 import org.vecprop.kernel.Relu;
-import org.vecprop.kernel.Sigmoid;
 import org.vecprop.kernel.Simd;
 import org.vecprop.kernel.Stats;
-import org.vecprop.kernel.Tanh;
 import org.vecprop.kernel.Update;
 
 /**
@@ -418,12 +416,12 @@ final class SelfTestChecks {
             x[i] *= SMOOTH_SCALES[rnd.nextInt(SMOOTH_SCALES.length)];
         }
         for (boolean tanh : new boolean[] {false, true}) {
-            String op = tanh ? "Tanh" : "Sigmoid";
+            String op = tanh ? "Activation.TANH" : "Activation.SIGMOID";
             float[] a = out0.clone();
             if (tanh) {
-                Tanh.forward(rows, cols, x, 0, ld, a, 0, ld);
+                Activation.TANH.forward(rows, cols, x, 0, ld, a, 0, ld);
             } else {
-                Sigmoid.forward(rows, cols, x, 0, ld, a, 0, ld);
+                Activation.SIGMOID.forward(rows, cols, x, 0, ld, a, 0, ld);
             }
             String problem = outsideUntouched(rows, cols, ld, out0, a);
             for (int i = 0; i < rows && problem == null; i++) {
@@ -439,9 +437,9 @@ final class SelfTestChecks {
 
             float[] dz = out0.clone();
             if (tanh) {
-                Tanh.backward(rows, cols, a, 0, ld, dy, 0, ld, dz, 0, ld);
+                Activation.TANH.backward(rows, cols, a, 0, ld, dy, 0, ld, dz, 0, ld);
             } else {
-                Sigmoid.backward(rows, cols, a, 0, ld, dy, 0, ld, dz, 0, ld);
+                Activation.SIGMOID.backward(rows, cols, a, 0, ld, dy, 0, ld, dz, 0, ld);
             }
             problem = outsideUntouched(rows, cols, ld, out0, dz);
             for (int i = 0; i < rows && problem == null; i++) {

@@ -9,7 +9,7 @@ import org.vecprop.testing.BadCalls.Unary;
 import org.vecprop.testing.Ulps;
 
 /**
- * {@link Sigmoid}: the tests of {@link SmoothActivationContract} with the sigmoid's bounds
+ * {@link Activation#SIGMOID}: the tests of {@link SmoothActivationContract} with the sigmoid's bounds
  * ({@code docs/exp.md}): forward 0.86 ulp for {@code x >= 0}, 1.92 ulps for {@code x < 0}, 0.91
  * ulp where the result is subnormal; backward {@code dz = dy * fma(-a, a, a)} within 1.5 ulps.
  */
@@ -51,7 +51,7 @@ class SigmoidTest extends SmoothActivationContract {
 
     @Override
     Unary kernelForward() {
-        return Sigmoid::forward;
+        return Activation.SIGMOID::forward;
     }
 
     @Override
@@ -66,7 +66,7 @@ class SigmoidTest extends SmoothActivationContract {
 
     @Override
     Binary kernelBackward() {
-        return Sigmoid::backward;
+        return Activation.SIGMOID::backward;
     }
 
     @Override
@@ -81,7 +81,7 @@ class SigmoidTest extends SmoothActivationContract {
 
     @Override
     BackwardWithBiasGradient kernelFused() {
-        return Sigmoid::backwardWithBiasGradient;
+        return Activation.SIGMOID::backwardWithBiasGradient;
     }
 
     @Override

@@ -8,7 +8,7 @@ import org.vecprop.testing.BadCalls.Binary;
 import org.vecprop.testing.BadCalls.Unary;
 
 /**
- * {@link Tanh}: the tests of {@link SmoothActivationContract} with tanh's bounds
+ * {@link Activation#TANH}: the tests of {@link SmoothActivationContract} with tanh's bounds
  * ({@code docs/exp.md}): forward 1.1 ulps for {@code |x| < 0.625} (the polynomial), 1.0 ulp from
  * there on; backward {@code dz = dy * fma(-a, a, 1)} within 1.5 ulps.
  */
@@ -50,7 +50,7 @@ class TanhTest extends SmoothActivationContract {
 
     @Override
     Unary kernelForward() {
-        return Tanh::forward;
+        return Activation.TANH::forward;
     }
 
     @Override
@@ -65,7 +65,7 @@ class TanhTest extends SmoothActivationContract {
 
     @Override
     Binary kernelBackward() {
-        return Tanh::backward;
+        return Activation.TANH::backward;
     }
 
     @Override
@@ -80,7 +80,7 @@ class TanhTest extends SmoothActivationContract {
 
     @Override
     BackwardWithBiasGradient kernelFused() {
-        return Tanh::backwardWithBiasGradient;
+        return Activation.TANH::backwardWithBiasGradient;
     }
 
     @Override

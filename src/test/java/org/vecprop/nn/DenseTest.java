@@ -24,8 +24,6 @@ import org.quicktheories.generators.Generate;
 import org.vecprop.kernel.Activation;
 import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Gemm;
-import org.vecprop.kernel.Sigmoid;
-import org.vecprop.kernel.Tanh;
 import org.vecprop.testing.Compare;
 import org.vecprop.testing.Props;
 import org.vecprop.testing.Values;
@@ -158,9 +156,9 @@ class DenseTest {
                     expected, 0, out);
             Bias.add(batch, out, expected, 0, out, d.biasArray(), 0, expected, 0, out);
             if (tanh) {
-                Tanh.forward(batch, out, expected, 0, out, expected, 0, out);
+                Activation.TANH.forward(batch, out, expected, 0, out, expected, 0, out);
             } else {
-                Sigmoid.forward(batch, out, expected, 0, out, expected, 0, out);
+                Activation.SIGMOID.forward(batch, out, expected, 0, out, expected, 0, out);
             }
             String what = d.activation() + " " + in + "x" + out + " batch " + batch;
             Compare.sameArray(expected, Arrays.copyOf(a, batch * out), what + " A");
@@ -172,9 +170,9 @@ class DenseTest {
             d.backward(dA, 0, out, accumulate ? Gradients.ACCUMULATE : Gradients.OVERWRITE, true);
             float[] dz = new float[batch * out];
             if (tanh) {
-                Tanh.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
+                Activation.TANH.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
             } else {
-                Sigmoid.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
+                Activation.SIGMOID.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
             }
             Compare.sameArray(dz, Arrays.copyOf(d.outputGrad(), batch * out), what + " dZ");
             float[] db = b0.clone();
@@ -245,8 +243,8 @@ class DenseTest {
             float[] dz = dA.clone();
             switch (act) {
                 case RELU -> org.vecprop.reference.ReferenceRelu.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
-                case SIGMOID -> Sigmoid.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
-                case TANH -> Tanh.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
+                case SIGMOID -> Activation.SIGMOID.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
+                case TANH -> Activation.TANH.backward(batch, out, a, 0, out, dA, 0, out, dz, 0, out);
                 case IDENTITY -> { }
             }
             Arrays.fill(d.weightGrad(), 1f);

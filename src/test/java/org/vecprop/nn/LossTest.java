@@ -13,7 +13,6 @@ import org.vecprop.kernel.Activation;
 import org.vecprop.kernel.BinaryCrossEntropy;
 import org.vecprop.kernel.CrossEntropy;
 import org.vecprop.kernel.Reduction;
-import org.vecprop.kernel.Sigmoid;
 import org.vecprop.kernel.Softmax;
 import org.vecprop.kernel.TopK;
 import org.vecprop.testing.Compare;
@@ -133,7 +132,7 @@ class LossTest {
         scorer.forward(x, 0, 7, BATCH);
         float[] s = new float[BATCH * 2], sig = new float[BATCH * 2];
         scorer.probabilities(s, 0, 2);
-        Sigmoid.forward(BATCH, 2, scorer.output().toArray(), 0, 2, sig, 0, 2);
+        Activation.SIGMOID.forward(BATCH, 2, scorer.output().toArray(), 0, 2, sig, 0, 2);
         Compare.sameArray(sig, s, "sigmoids");
         Network mse = Network.mlp(BATCH, 7, 7, 4, 2);
         mse.forward(x, 0, 7, BATCH);

@@ -14,10 +14,8 @@ import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.Relu;
-import org.vecprop.kernel.Sigmoid;
 import org.vecprop.kernel.Simd;
 import org.vecprop.kernel.Stats;
-import org.vecprop.kernel.Tanh;
 import org.vecprop.kernel.Update;
 
 /**
@@ -194,15 +192,15 @@ class SelfTestTest {
         });
         assertFalse(report.passed());
         Map<String, Long> failed = failuresByKernel(report);
-        assertTrue(failed.get("Sigmoid.forward") > 0, report.text());
-        assertTrue(failed.get("Tanh.backward") > 0, report.text());
-        assertTrue(report.failures().stream().anyMatch(f -> f.startsWith("Sigmoid.forward: ") && f.contains("ulps (bound ")),
+        assertTrue(failed.get("Activation.SIGMOID.forward") > 0, report.text());
+        assertTrue(failed.get("Activation.TANH.backward") > 0, report.text());
+        assertTrue(report.failures().stream().anyMatch(f -> f.startsWith("Activation.SIGMOID.forward: ") && f.contains("ulps (bound ")),
                 report.text());
-        for (String ok : new String[] {"Sigmoid.backward", "Tanh.forward", "Relu.forward", "Gemm.multiply"}) {
+        for (String ok : new String[] {"Activation.SIGMOID.backward", "Activation.TANH.forward", "Relu.forward", "Gemm.multiply"}) {
             assertEquals(0L, failed.get(ok), ok + "\n" + report.text());
         }
         SelfTest.Report right = quick(SelfTestOracle.REFERENCE);
-        for (String kernel : new String[] {"Sigmoid.forward", "Sigmoid.backward", "Tanh.forward", "Tanh.backward"}) {
+        for (String kernel : new String[] {"Activation.SIGMOID.forward", "Activation.SIGMOID.backward", "Activation.TANH.forward", "Activation.TANH.backward"}) {
             assertEquals(0L, failuresByKernel(right).get(kernel), kernel + "\n" + right.text());
         }
     }
@@ -836,14 +834,14 @@ class SelfTestTest {
             @Override
             double sigmoid(double x) {
                 float[] y = new float[1];
-                Sigmoid.forward(1, 1, new float[] {(float) x}, 0, 1, y, 0, 1);
+                Activation.SIGMOID.forward(1, 1, new float[] {(float) x}, 0, 1, y, 0, 1);
                 return where.test(x) ? offBy(y[0], factor * (x >= 0 ? 0.86 : 1.92)) : y[0];
             }
 
             @Override
             double tanh(double x) {
                 float[] y = new float[1];
-                Tanh.forward(1, 1, new float[] {(float) x}, 0, 1, y, 0, 1);
+                Activation.TANH.forward(1, 1, new float[] {(float) x}, 0, 1, y, 0, 1);
                 return where.test(x) ? offBy(y[0], factor * (Math.abs(x) < 0.625 ? 1.1 : 1.0)) : y[0];
             }
         };
@@ -855,8 +853,8 @@ class SelfTestTest {
         for (int[] g : EDGE_GRIDS) {
             c.elementwise(g[0], g[1], 30);
         }
-        assertEquals(0L, c.tally.get("Sigmoid.backward")[1] + c.tally.get("Tanh.backward")[1], "backward untouched");
-        return new long[] {c.tally.get("Sigmoid.forward")[1], c.tally.get("Tanh.forward")[1]};
+        assertEquals(0L, c.tally.get("Activation.SIGMOID.backward")[1] + c.tally.get("Activation.TANH.backward")[1], "backward untouched");
+        return new long[] {c.tally.get("Activation.SIGMOID.forward")[1], c.tally.get("Activation.TANH.forward")[1]};
     }
 
     @Test
@@ -892,12 +890,12 @@ class SelfTestTest {
             @Override
             double tanh(double xi) {
                 float[] y = new float[1];
-                Tanh.forward(1, 1, new float[] {(float) xi}, 0, 1, y, 0, 1);
+                Activation.TANH.forward(1, 1, new float[] {(float) xi}, 0, 1, y, 0, 1);
                 return xi == x ? offBy(y[0], 1.05) : y[0];
             }
         }, 17);
         c.elementwise(7, 130, 0);
-        return c.tally.get("Tanh.forward")[1];
+        return c.tally.get("Activation.TANH.forward")[1];
     }
 
     @Test

@@ -147,7 +147,7 @@ public final class BadCalls {
         return l;
     }
 
-    /** An activation's backward pass fused with the bias gradient ({@code Relu}, {@code Sigmoid}, {@code Tanh}). */
+    /** An activation's backward pass fused with the bias gradient ({@code Relu}, {@code Activation}). */
     public interface BackwardWithBiasGradient {
         void call(int rows, int cols, float[] x, int xOff, int ldx, float[] dy, int dyOff, int lddy,
                   float[] dz, int dzOff, int lddz, float[] db, int dbOff, boolean accumulate);

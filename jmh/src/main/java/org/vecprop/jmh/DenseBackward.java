@@ -8,8 +8,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.Relu;
-import org.vecprop.kernel.Sigmoid;
-import org.vecprop.kernel.Tanh;
 import org.vecprop.kernel.Activation;
 import org.vecprop.nn.Dense;
 import org.vecprop.nn.Gradients;
@@ -31,7 +29,7 @@ import org.vecprop.nn.Gradients;
  *       pass in setup: dZ and db in one pass (the activation's backward fused with the bias
  *       gradient), then the two GEMMs.</li>
  *   <li>{@code unfused}: the kernels one after another into the benchmark's own buffers:
- *       {@link Relu#backward}, {@link Sigmoid#backward} or {@link Tanh#backward} into dZ (from
+ *       {@link Relu#backward}, {@link Activation#backward} or {@link Activation#backward} into dZ (from
  *       A, as the layer does; {@code A > 0} exactly when {@code Z > 0}), {@link Bias#gradient}, {@code dW = Xᵀ·dZ} ({@link Gemm#multiply} with
  *       transA), {@code dX = dZ·Wᵀ} (transB).</li>
  *   <li>{@code gemms}: only the two GEMMs, on a dZ computed in setup: the floor the fused pass is
@@ -146,8 +144,8 @@ public class DenseBackward extends BenchmarkDefaults {
     public float[] unfused() {
         switch (act) {
             case RELU -> Relu.backward(batch, width, a, 0, width, dA, 0, width, dZ, 0, width);
-            case SIGMOID -> Sigmoid.backward(batch, width, a, 0, width, dA, 0, width, dZ, 0, width);
-            case TANH -> Tanh.backward(batch, width, a, 0, width, dA, 0, width, dZ, 0, width);
+            case SIGMOID -> Activation.SIGMOID.backward(batch, width, a, 0, width, dA, 0, width, dZ, 0, width);
+            case TANH -> Activation.TANH.backward(batch, width, a, 0, width, dA, 0, width, dZ, 0, width);
             default -> throw new IllegalStateException(activation);
         }
         Bias.gradient(batch, width, dZ, 0, width, db, 0, false);

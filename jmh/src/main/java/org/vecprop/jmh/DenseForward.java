@@ -8,8 +8,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Gemm;
 import org.vecprop.kernel.Relu;
-import org.vecprop.kernel.Sigmoid;
-import org.vecprop.kernel.Tanh;
 import org.vecprop.kernel.Activation;
 import org.vecprop.nn.Dense;
 
@@ -29,7 +27,7 @@ import org.vecprop.nn.Dense;
  *       pays).</li>
  *   <li>{@code unfused}: the same three kernels one after another, {@link Gemm#multiply}
  *       ({@code beta = 0}), then {@link Bias#add} in place, then {@link Relu#forward},
- *       {@link Sigmoid#forward} or {@link Tanh#forward} in place: C is written once and then
+ *       {@link Activation#forward} or {@link Activation#forward} in place: C is written once and then
  *       read and written twice more.</li>
  *   <li>{@code gemm}: the bare {@link Gemm#multiply}, {@code C = X·W}, {@code beta = 0}: the floor
  *       the fused pass is held to (target: {@code fused <= 1.03 x gemm}).</li>
@@ -133,8 +131,8 @@ public class DenseForward extends BenchmarkDefaults {
     private void activate(float[] y) {
         switch (act) {
             case RELU -> Relu.forward(batch, width, y, 0, width, y, 0, width);
-            case SIGMOID -> Sigmoid.forward(batch, width, y, 0, width, y, 0, width);
-            case TANH -> Tanh.forward(batch, width, y, 0, width, y, 0, width);
+            case SIGMOID -> Activation.SIGMOID.forward(batch, width, y, 0, width, y, 0, width);
+            case TANH -> Activation.TANH.forward(batch, width, y, 0, width, y, 0, width);
             default -> throw new IllegalStateException(activation);
         }
     }

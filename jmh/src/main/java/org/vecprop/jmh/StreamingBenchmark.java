@@ -11,8 +11,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.vecprop.kernel.Bias;
 import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.Relu;
-import org.vecprop.kernel.Sigmoid;
-import org.vecprop.kernel.Tanh;
+import org.vecprop.kernel.Activation;
 import org.vecprop.kernel.Update;
 import org.vecprop.reference.ReferenceSigmoid;
 import org.vecprop.reference.ReferenceTanh;
@@ -170,10 +169,10 @@ public class StreamingBenchmark extends BenchmarkDefaults {
         switch (kernel) {
             case "relu" -> Relu.forward(1, n, x, 0, n, z, 0, n);
             case "reluBackward" -> Relu.backward(1, n, x, 0, n, y, 0, n, z, 0, n);
-            case "sigmoid" -> Sigmoid.forward(1, n, x, 0, n, z, 0, n);
-            case "sigmoidBackward" -> Sigmoid.backward(1, n, x, 0, n, y, 0, n, z, 0, n);
-            case "tanh" -> Tanh.forward(1, n, x, 0, n, z, 0, n);
-            case "tanhBackward" -> Tanh.backward(1, n, x, 0, n, y, 0, n, z, 0, n);
+            case "sigmoid" -> Activation.SIGMOID.forward(1, n, x, 0, n, z, 0, n);
+            case "sigmoidBackward" -> Activation.SIGMOID.backward(1, n, x, 0, n, y, 0, n, z, 0, n);
+            case "tanh" -> Activation.TANH.forward(1, n, x, 0, n, z, 0, n);
+            case "tanhBackward" -> Activation.TANH.backward(1, n, x, 0, n, y, 0, n, z, 0, n);
             case "mse" -> loss = Mse.lossAndGradient(1, n, x, 0, n, y, 0, n, z, 0, n);
             case "biasAdd" -> Bias.add(rows, COLS, x, 0, COLS, bias, 0, z, 0, COLS);
             case "biasGradient" -> Bias.gradient(rows, COLS, x, 0, COLS, bias, 0, false);

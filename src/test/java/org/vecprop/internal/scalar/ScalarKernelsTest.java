@@ -21,10 +21,8 @@ import org.vecprop.kernel.Mse;
 import org.vecprop.kernel.PackedMatrix;
 import org.vecprop.kernel.Reduction;
 import org.vecprop.kernel.Relu;
-import org.vecprop.kernel.Sigmoid;
 import org.vecprop.kernel.Softmax;
 import org.vecprop.kernel.Stats;
-import org.vecprop.kernel.Tanh;
 import org.vecprop.kernel.TopK;
 import org.vecprop.kernel.Update;
 import org.vecprop.reference.ReferenceBias;
@@ -188,10 +186,10 @@ class ScalarKernelsTest {
                 Window mine = out.copy(), pub = out.copy();
                 if (tanh) {
                     S.tanhForward(r, c, x.data, x.off, x.ld, mine.data, mine.off, mine.ld);
-                    Tanh.forward(r, c, x.data, x.off, x.ld, pub.data, pub.off, pub.ld);
+                    Activation.TANH.forward(r, c, x.data, x.off, x.ld, pub.data, pub.off, pub.ld);
                 } else {
                     S.sigmoidForward(r, c, x.data, x.off, x.ld, mine.data, mine.off, mine.ld);
-                    Sigmoid.forward(r, c, x.data, x.off, x.ld, pub.data, pub.off, pub.ld);
+                    Activation.SIGMOID.forward(r, c, x.data, x.off, x.ld, pub.data, pub.off, pub.ld);
                 }
                 Compare.sameArray(mine.data, pub.data, what + " forward: public kernel vs scalar");
                 sameOutside(out, mine, r, c, what + " forward");
@@ -201,10 +199,10 @@ class ScalarKernelsTest {
                 pub = out.copy();
                 if (tanh) {
                     S.tanhBackward(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld, mine.data, mine.off, mine.ld);
-                    Tanh.backward(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld, pub.data, pub.off, pub.ld);
+                    Activation.TANH.backward(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld, pub.data, pub.off, pub.ld);
                 } else {
                     S.sigmoidBackward(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld, mine.data, mine.off, mine.ld);
-                    Sigmoid.backward(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld, pub.data, pub.off, pub.ld);
+                    Activation.SIGMOID.backward(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld, pub.data, pub.off, pub.ld);
                 }
                 Compare.sameArray(mine.data, pub.data, what + " backward: public kernel vs scalar");
                 sameOutside(out, mine, r, c, what + " backward");
@@ -214,12 +212,12 @@ class ScalarKernelsTest {
                 if (tanh) {
                     S.tanhBackwardWithBiasGradient(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld,
                             dzMine.data, dzMine.off, dzMine.ld, dbMine, dbOff, accumulate, null);
-                    Tanh.backwardWithBiasGradient(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld,
+                    Activation.TANH.backwardWithBiasGradient(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld,
                             dzPub.data, dzPub.off, dzPub.ld, dbPub, dbOff, accumulate);
                 } else {
                     S.sigmoidBackwardWithBiasGradient(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld,
                             dzMine.data, dzMine.off, dzMine.ld, dbMine, dbOff, accumulate, null);
-                    Sigmoid.backwardWithBiasGradient(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld,
+                    Activation.SIGMOID.backwardWithBiasGradient(r, c, a.data, a.off, a.ld, dy.data, dy.off, dy.ld,
                             dzPub.data, dzPub.off, dzPub.ld, dbPub, dbOff, accumulate);
                 }
                 // The fused form: dz as the backward form alone, db the reference column sums of it.

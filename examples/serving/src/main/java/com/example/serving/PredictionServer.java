@@ -12,7 +12,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.vecprop.kernel.Sigmoid;
+import org.vecprop.kernel.Activation;
 import org.vecprop.kernel.Softmax;
 import org.vecprop.kernel.TopK;
 import org.vecprop.nn.Loss;
@@ -320,7 +320,7 @@ public final class PredictionServer implements AutoCloseable {
             Softmax.forward(rows, m, y, 0, m, slot.probabilities, 0, m);
             TopK.argmax(rows, m, y, 0, m, slot.classes, 0);
         } else if (loss instanceof Loss.BinaryCrossEntropyWithLogits) {
-            Sigmoid.forward(rows, m, y, 0, m, slot.probabilities, 0, m);
+            Activation.SIGMOID.forward(rows, m, y, 0, m, slot.probabilities, 0, m);
         }
         StringBuilder s = slot.response;
         s.setLength(0);
