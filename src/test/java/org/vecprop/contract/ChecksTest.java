@@ -95,6 +95,28 @@ class ChecksTest {
                 () -> Checks.matrix("x", x, 0, 2, 0, 0));
     }
 
+    /**
+     * Stats.summarize with a caller's workspace makes its own calls to the checks: each bad x or
+     * out is named as by the plain form, and out keeps its values (mutation testing found the
+     * workspace form's checks unexercised).
+     */
+    @Test
+    void summarizeWithAWorkspaceChecksXAndOutBeforeWriting() {
+        org.vecprop.kernel.Workspace ws = new org.vecprop.kernel.Workspace();
+        double[] three = {7, 7, 7}, four = {7, 7, 7, 7};
+        rejects(NullPointerException.class, "out must not be null",
+                () -> org.vecprop.kernel.Stats.summarize(1, 2, Values.ramp(2), 0, 2, null, ws));
+        rejects(IllegalArgumentException.class, "out.length must be >= 4, got 3",
+                () -> org.vecprop.kernel.Stats.summarize(1, 2, Values.ramp(2), 0, 2, three, ws));
+        assertArrayEquals(new double[] {7, 7, 7}, three, "out untouched");
+        rejects(NullPointerException.class, "x must not be null",
+                () -> org.vecprop.kernel.Stats.summarize(1, 2, null, 0, 2, four, ws));
+        rejects(IndexOutOfBoundsException.class, "x must fit in its array: a 2 x 2 matrix at xOff = 0 with ldx = 2 needs 4"
+                        + " elements, but x.length is 3",
+                () -> org.vecprop.kernel.Stats.summarize(2, 2, Values.ramp(3), 0, 2, four, ws));
+        assertArrayEquals(new double[] {7, 7, 7, 7}, four, "out untouched");
+    }
+
     @Test
     void summaryArray() {
         rejects(NullPointerException.class, "out must not be null", () -> Checks.summary(null));

@@ -66,4 +66,17 @@ class BiasTest {
     List<DynamicTest> badCallsAreRejectedBeforeAnyWrite() {
         return rejectedBeforeAnyWrite(bias("Bias", Bias::add, Bias::gradient));
     }
+
+    /**
+     * The gradient with a caller's workspace makes its own call to the checks: it rejects the
+     * same bad calls, with the same exceptions and messages, before writing (Bias.add has no
+     * workspace form, so its rows are left out).
+     */
+    @TestFactory
+    List<DynamicTest> theGradientWithAWorkspaceRejectsTheSameBadCallsBeforeAnyWrite() {
+        Workspace ws = new Workspace();
+        return rejectedBeforeAnyWrite(bias("Bias (workspace)", Bias::add,
+                (r, c, dz, dzOff, lddz, db, dbOff, acc) -> Bias.gradient(r, c, dz, dzOff, lddz, db, dbOff, acc, ws))
+                .stream().filter(b -> b.what().contains(".gradient")).toList());
+    }
 }

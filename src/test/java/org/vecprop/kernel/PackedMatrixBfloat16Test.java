@@ -11,6 +11,7 @@ import org.quicktheories.generators.Generate;
 import org.vecprop.contract.Bfloat16;
 import org.vecprop.testing.Compare;
 import org.vecprop.testing.Props;
+import org.vecprop.testing.Rejections;
 import org.vecprop.testing.Values;
 
 /**
@@ -21,6 +22,27 @@ import org.vecprop.testing.Values;
  * refresh, and at every width the suite runs at (so the same bits at every width).
  */
 class PackedMatrixBfloat16Test {
+
+    /**
+     * packBfloat16 checks its arguments as pack does, naming each (a size as the caller passed
+     * it, transposed or not), before reading b (the rounding loops' own exceptions would not name
+     * them), and leaves b alone.
+     */
+    @Test
+    void badArgumentsAreNamedBeforeBIsRead() {
+        float[] b = Values.ramp(12), before = b.clone();
+        Rejections.rejects(IllegalArgumentException.class, "rows must be >= 0, got -1",
+                () -> PackedMatrix.packBfloat16(true, -1, 3, b, 0, 3));
+        Rejections.rejects(IllegalArgumentException.class, "cols must be >= 0, got -2",
+                () -> PackedMatrix.packBfloat16(true, 4, -2, b, 0, 4));
+        Rejections.rejects(NullPointerException.class, "b must not be null",
+                () -> PackedMatrix.packBfloat16(false, 4, 3, null, 0, 3));
+        Rejections.rejects(IndexOutOfBoundsException.class, "b must fit in its array: a 4 x 3 matrix at bOff = 1"
+                + " with ldb = 3 needs 13 elements, but b.length is 12", () -> PackedMatrix.packBfloat16(false, 4, 3, b, 1, 3));
+        Rejections.rejects(IllegalArgumentException.class, "ldb must be >= max(1, cols = 4), got 3",
+                () -> PackedMatrix.packBfloat16(true, 4, 3, b, 0, 3));
+        Compare.sameArray(before, b, "b untouched");
+    }
 
     /** The bfloat16 nearest to x, ties to even, found without bit tricks: exact decimals. */
     static float oracleRound(float x) {

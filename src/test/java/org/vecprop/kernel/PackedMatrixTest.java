@@ -198,6 +198,20 @@ class PackedMatrixTest {
     }
 
     /**
+     * A transposed pack names a bad size as the caller passed it (rows and cols of op(B)), not
+     * as the stored matrix holds it (transposed, its rows are op(B)'s columns), and leaves b alone.
+     */
+    @Test
+    void aTransposedPackNamesTheBadSizeAsPassed() {
+        float[] b = Values.ramp(12), before = b.clone();
+        Rejections.rejects(IllegalArgumentException.class, "rows must be >= 0, got -1",
+                () -> PackedMatrix.pack(true, -1, 3, b, 0, 3));
+        Rejections.rejects(IllegalArgumentException.class, "cols must be >= 0, got -2",
+                () -> PackedMatrix.pack(true, 4, -2, b, 0, 4));
+        Compare.sameArray(before, b, "b untouched");
+    }
+
+    /**
      * The fused call against packed weights validates every argument it takes before it writes
      * C: A and C sized by the packed matrix's shape (a k-row B needs k columns of A, an n-column
      * B needs n columns of C), the bias's length and its overlap with C. Each bad call throws

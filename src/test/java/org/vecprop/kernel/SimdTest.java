@@ -62,6 +62,17 @@ class SimdTest {
     }
 
     /**
+     * The refusal's text says which path the kernels are on (checked here directly: mutation
+     * testing runs in a JVM with SIMD and hardware FMA, where requireVectorized never refuses).
+     */
+    @Test
+    void theRefusalSaysWhetherSimdIsOn() {
+        String refusal = Simd.refusal();
+        assertTrue(refusal.startsWith("vecprop: SIMD with hardware FMA is required, but "
+                + (Simd.enabled() ? "SIMD is on and " : "SIMD is off, because ")), refusal);
+    }
+
+    /**
      * What a child JVM prints: the description, whether FMA is in hardware, whether
      * requireVectorized refuses, a hash of a few kernel results (GEMM across depth blocks, the
      * fused epilogue with sigmoid), and whether a kernel call computes or refuses.

@@ -466,6 +466,7 @@ class SoftmaxTest {
         l.addAll(unary("Softmax.forward", "x", "y", Softmax::forward));
         l.addAll(unary("Softmax.logForward", "x", "y", Softmax::logForward));
         l.addAll(unary("ReferenceSoftmax.forward", "x", "y", ReferenceSoftmax::forward));
+        l.addAll(unary("ReferenceSoftmax.logForward", "x", "y", ReferenceSoftmax::logForward));
         return rejectedBeforeAnyWrite(l);
     }
 
