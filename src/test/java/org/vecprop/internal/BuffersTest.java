@@ -1,6 +1,8 @@
 package org.vecprop.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -134,5 +136,92 @@ class BuffersTest {
             assertTrue(own.bytes() <= packingBound() + 3L * 4 * Buffers.KEPT_STAGING_FLOATS
                     + 4L * Buffers.KEPT_ROW_FLOATS + LaneSums.BYTES, "bounded");
         });
+    }
+
+    @Test
+    void aThreadsOwnBuffersArePerThreadAndACallersAreNot() throws InterruptedException {
+        // perThread() is what decides whether the keep is capped: it must tell the two kinds apart.
+        onAFreshThread(() -> {
+            assertTrue(Buffers.ofThisThread().perThread(), "a thread's own buffers");
+            assertFalse(new Buffers().perThread(), "a caller's buffers");
+        });
+    }
+
+    @Test
+    void aThreadKeepsARowAndStagingBuffersOfExactlyTheBound() throws InterruptedException {
+        // The bounds are inclusive ("at most"): a buffer of exactly the bound is kept, one more is not.
+        onAFreshThread(() -> {
+            Buffers own = Buffers.ofThisThread();
+            float[] row = own.zeroedRow(Buffers.KEPT_ROW_FLOATS);
+            assertTrue(row == own.zeroedRow(Buffers.KEPT_ROW_FLOATS), "a row of exactly the bound is kept");
+
+            float[] a = new float[Buffers.KEPT_STAGING_FLOATS], b = new float[Buffers.KEPT_STAGING_FLOATS],
+                    c = new float[Buffers.KEPT_STAGING_FLOATS];
+            own.pack.copyA = a;
+            own.pack.copyB = b;
+            own.pack.copyC = c;
+            own.trimStaging();
+            assertTrue(a == own.pack.copyA, "A's staging of exactly the bound is kept");
+            assertTrue(b == own.pack.copyB, "B's staging of exactly the bound is kept");
+            assertTrue(c == own.pack.copyC, "C's staging of exactly the bound is kept");
+        });
+    }
+
+    @Test
+    void eachPieceHasItsOwnPackingBuffersKeptFromCallToCall() {
+        // A parallel call packs each piece into part(q): they must exist, differ, and survive a larger call.
+        Buffers buffers = new Buffers();
+        buffers.ensureParts(2);
+        PackBuffers p0 = buffers.part(0), p1 = buffers.part(1);
+        assertNotNull(p0);
+        assertNotNull(p1);
+        assertNotSame(p0, p1, "pieces do not share buffers");
+        buffers.ensureParts(3);
+        assertSame(p0, buffers.part(0), "kept");
+        assertSame(p1, buffers.part(1), "kept");
+        assertNotNull(buffers.part(2));
+    }
+
+    @Test
+    void releaseDropsTheSlotsSoTheyAreMadeAgain() {
+        // release() drops every buffer; a slot's scratch is one of them.
+        Buffers buffers = new Buffers();
+        Object scratch = buffers.slot(Buffers.SOFTMAX, Object::new);
+        assertSame(scratch, buffers.slot(Buffers.SOFTMAX, Object::new), "kept between calls");
+        buffers.release();
+        assertNotSame(scratch, buffers.slot(Buffers.SOFTMAX, Object::new), "made again after release");
+    }
+
+    @Test
+    void bytesCountsEveryArrayHeld() {
+        // bytes() is what Workspace.bytes() reports: the sum of every array, each counted once and added.
+        Buffers buffers = new Buffers();
+        buffers.pack.packedA = new float[1];
+        buffers.pack.packedB = new float[2];
+        buffers.pack.tile = new float[4];
+        buffers.pack.copyA = new float[8];
+        buffers.pack.copyB = new float[16];
+        buffers.pack.copyC = new float[32];
+        buffers.zeroedRow(64);
+        buffers.ensureParts(1);
+        buffers.part(0).packedA = new float[128];
+        assertEquals(4L * 255, buffers.bytes(), "1 + 2 + ... + 128 floats");
+        buffers.sums();
+        assertEquals(4L * 255 + LaneSums.BYTES, buffers.bytes(), "and a long sum's state");
+    }
+
+    @Test
+    void aLongSumStartsFromZeroLanesEachTime() {
+        // sums() hands out the one state of a Buffers for each new sum: its lanes must be cleared.
+        Buffers buffers = new Buffers();
+        LaneSums first = buffers.sums();
+        java.util.Arrays.fill(first.lanes, 1f);
+        java.util.Arrays.fill(first.totals, 2.0);
+        LaneSums again = buffers.sums();
+        assertSame(first, again, "reused");
+        for (int v = 0; v < LaneSums.LANES; v++) {
+            assertEquals(0, Float.floatToRawIntBits(again.lanes[v]), "float lane " + v + " is +0");
+            assertEquals(0L, Double.doubleToRawLongBits(again.totals[v]), "double lane " + v + " is +0");
+        }
     }
 }

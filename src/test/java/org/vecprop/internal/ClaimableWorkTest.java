@@ -3,6 +3,7 @@ package org.vecprop.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -450,5 +451,43 @@ class ClaimableWorkTest {
         ends[1] = 1;   // the work keeps its own copy
         work.invoke(Runnable::run, 0);
         assertArrayEquals(new int[] {1, 1}, new int[] {runs.get(0), runs.get(1)});
+    }
+
+    @Test
+    void aTaskRunningThroughManyCallsRunsEachPieceOnceAndOnlyDuringItsCall() throws Exception {
+        // A task an executor runs over and over meets every moment of the calls, opening and closing
+        // included: the (generation, claimed) state must let it claim nothing outside an open call.
+        ClaimableWork work = new ClaimableWork();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread spinner = new Thread(() -> {
+            while (!stop.get()) {
+                work.run();
+            }
+        });
+        spinner.start();
+        java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger(-1);
+        java.util.concurrent.atomic.AtomicReference<String> wrong = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            for (int call = 0; call < 200_000 && wrong.get() == null; call++) {
+                int me = call;
+                AtomicIntegerArray runs = new AtomicIntegerArray(2);
+                open.set(me);
+                work.invoke(piece -> {
+                    if (open.get() != me || runs.incrementAndGet(piece) != 1) {
+                        wrong.compareAndSet(null, "piece " + piece + " of call " + me + " ran again or outside it");
+                    }
+                }, 2, null, Runnable::run, 0);
+                open.set(-1);
+                for (int p = 0; p < 2 && wrong.get() == null; p++) {
+                    if (runs.get(p) != 1) {
+                        wrong.compareAndSet(null, "piece " + p + " of call " + me + " ran " + runs.get(p) + " times");
+                    }
+                }
+            }
+        } finally {
+            stop.set(true);
+            spinner.join();
+        }
+        assertNull(wrong.get(), wrong.get());
     }
 }

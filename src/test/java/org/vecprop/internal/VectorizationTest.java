@@ -75,4 +75,46 @@ class VectorizationTest {
         assertNull(fine.whySlow());
         assertTrue(fine.description().endsWith("hardware FMA"), fine.description());
     }
+
+    @Test
+    void theDescriptionGivesTheLaneCountOfTheChosenWidth() {
+        // A float is 32 bits: the lanes are the width over 32, as a user reading the log line expects.
+        int[][] bitsAndLanes = {{128, 4}, {256, 8}, {512, 16}};
+        for (int[] bl : bitsAndLanes) {
+            String d = Vectorization.choose("", null, null, bl[0], true).description();
+            assertTrue(d.contains(bl[0] + "-bit float vectors (" + bl[1] + " lanes)"), d);
+        }
+    }
+
+    @Test
+    void aRequestTheCpuCannotMeetIsNotedAndOnlyThen() {
+        // The note says why the width is not the requested one; a met request, or none, needs no note.
+        String unmet = Vectorization.choose("512", null, null, 256, true).description();
+        assertTrue(unmet.contains(", 512 requested but the CPU prefers 256"), unmet);
+        String met = Vectorization.choose("256", null, null, 512, true).description();
+        assertFalse(met.contains("requested"), met);
+        String none = Vectorization.choose("", null, null, 256, true).description();
+        assertFalse(none.contains("requested"), none);
+    }
+
+    @Test
+    void aCpuPreferringExactlyTheMaximumWidthGetsNoNoteAboutWiderVectors() {
+        // Only a preference above MAX_BITS is cut down, so only that one is noted.
+        String d = Vectorization.choose("", null, null, Vectorization.MAX_BITS, true).description();
+        assertFalse(d.contains("the CPU prefers"), d);
+        String wider = Vectorization.choose("", null, null, 2 * Vectorization.MAX_BITS, true).description();
+        assertTrue(wider.contains("the CPU prefers " + 2 * Vectorization.MAX_BITS), wider);
+    }
+
+    @Test
+    void theRequireSimdWarningIsInTheDescriptionOnlyWhenItIsSetAndTheRunIsSlow() {
+        // -Dvecprop.requireSimd=true makes a slow run throw; the line says so then, and never otherwise.
+        String warning = "-D" + Vectorization.REQUIRE_PROPERTY + "=true";
+        String off = Vectorization.choose("0", null, null, 512, true).description();
+        assertEquals(Vectorization.REQUIRED, off.contains(warning), off);
+        String noFma = Vectorization.choose("", null, null, 512, false).description();
+        assertEquals(Vectorization.REQUIRED, noFma.contains(warning), noFma);
+        String fine = Vectorization.choose("", null, null, 512, true).description();
+        assertFalse(fine.contains(warning), fine);
+    }
 }

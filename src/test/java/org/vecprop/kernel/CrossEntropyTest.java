@@ -1,7 +1,10 @@
 package org.vecprop.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.vecprop.testing.BadCalls.rejectedBeforeAnyWrite;
 import static org.vecprop.testing.VectorLength.L;
 
@@ -463,5 +466,18 @@ class CrossEntropyTest {
         InvalidCalls.check("CrossEntropy.lossAndGradient", new int[][] {{4, 3}, {4, 3}}, new String[] {"z", "dz"}, 1,
                 m -> CrossEntropy.lossAndGradient(m[0].rows, m[0].cols, m[0].array, m[0].off, m[0].ld, labels, 0,
                         m[1].array, m[1].off, m[1].ld, Reduction.MEAN, 0f));
+    }
+
+    @Test
+    void withSimdOnCrossEntropyRunsTheVectorKernelNotTheScalarFallback() {
+        // The scalar fallback is for vectors of more than 16 lanes, wider than vecprop ever chooses
+        // (Vectorization.MAX_BITS): with SIMD on, the vector kernel's scratch is made, the scalar one's is not.
+        assumeTrue(Simd.enabled(), "the vector kernels run only with SIMD on");
+        Workspace ws = new Workspace();
+        float[] z = Values.random(new Random(12), 2 * 5, 0, 1f), dz = new float[2 * 5];
+        CrossEntropy.lossAndGradient(2, 5, z, 0, 5, new int[] {1, 4}, 0, dz, 0, 5, Reduction.MEAN, 0f, ws);
+        org.vecprop.internal.Buffers buffers = Workspace.of(ws);
+        assertNotNull(buffers.slot(org.vecprop.internal.Buffers.SOFTMAX, () -> null), "the vector kernel ran");
+        assertNull(buffers.slot(org.vecprop.internal.Buffers.ROW_LANES, () -> null), "the scalar kernel did not");
     }
 }

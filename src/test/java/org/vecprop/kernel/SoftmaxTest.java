@@ -1,7 +1,10 @@
 package org.vecprop.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.vecprop.testing.BadCalls.rejectedBeforeAnyWrite;
 import static org.vecprop.testing.BadCalls.unary;
 import static org.vecprop.testing.VectorLength.L;
@@ -476,5 +479,26 @@ class SoftmaxTest {
                 m -> Softmax.forward(m[0].rows, m[0].cols, m[0].array, m[0].off, m[0].ld, m[1].array, m[1].off, m[1].ld));
         InvalidCalls.check("Softmax.logForward", new int[][] {{4, 3}, {4, 3}}, new String[] {"x", "y"}, 1,
                 m -> Softmax.logForward(m[0].rows, m[0].cols, m[0].array, m[0].off, m[0].ld, m[1].array, m[1].off, m[1].ld));
+    }
+
+    @Test
+    void withSimdOnSoftmaxAndLogSoftmaxRunTheVectorKernelNotTheScalarFallback() {
+        // The scalar fallback is for vectors of more than 16 lanes, wider than vecprop ever chooses
+        // (Vectorization.MAX_BITS): with SIMD on, the vector kernel's scratch is made, the scalar one's is not.
+        assumeTrue(Simd.enabled(), "the vector kernels run only with SIMD on");
+        for (boolean log : new boolean[] {false, true}) {
+            Workspace ws = new Workspace();
+            float[] x = Values.random(new Random(11), 2 * 5, 0, 1f), y = new float[2 * 5];
+            if (log) {
+                Softmax.logForward(2, 5, x, 0, 5, y, 0, 5, ws);
+            } else {
+                Softmax.forward(2, 5, x, 0, 5, y, 0, 5, ws);
+            }
+            org.vecprop.internal.Buffers buffers = Workspace.of(ws);
+            assertNotNull(buffers.slot(org.vecprop.internal.Buffers.SOFTMAX, () -> null),
+                    "log " + log + ": the vector softmax ran");
+            assertNull(buffers.slot(org.vecprop.internal.Buffers.ROW_LANES, () -> null),
+                    "log " + log + ": the scalar softmax did not");
+        }
     }
 }
