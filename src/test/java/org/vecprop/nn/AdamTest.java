@@ -129,6 +129,13 @@ class AdamTest {
         rejects(NullPointerException.class, "options must not be null", () -> new Adam(Network.mlp(1, 1, 2, 1), null));
     }
 
+    @Test
+    void theOptimizerReportsTheOptionsItWasMadeWith() {
+        // options() is how a caller reads the betas, eps and decay back (the rate excepted).
+        AdamOptions o = AdamOptions.adam(0.02f).withBetas(0.8f, 0.99f).withEps(1e-6f).withWeightDecay(0.1f);
+        assertEquals(o, new Adam(Network.mlp(1, 1, 2, 1), o).options());
+    }
+
     /** AdamW fits a small regression that plain SGD at the same rate fits more slowly. */
     @Test
     void aNetworkLearns() {

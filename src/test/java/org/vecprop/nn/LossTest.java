@@ -186,6 +186,48 @@ class LossTest {
     }
 
     @Test
+    void aScorersTargetsThatDoNotFitAreRefusedNamingTheArgumentT() {
+        // The network's argument is t (the kernel calls it y): a BCE network must name t, as the
+        // MSE one does, and write nothing to dP.
+        Network net = Network.mlp(BATCH, 4, Loss.binaryCrossEntropyWithLogits(), Activation.TANH, 7, 9, 3);
+        net.forward(inputs(net, 5), 0, 7, BATCH);
+        float[] dp = net.lossGradient().clone();
+        org.vecprop.testing.Rejections.rejectsWithPrefix(IndexOutOfBoundsException.class,
+                "t must fit in its array: a 6 x 3 matrix at tOff = 1",
+                () -> net.loss(new float[BATCH * 3], 1, 3));
+        Compare.sameArray(dp, net.lossGradient(), "dP untouched");
+        assertEquals(false, net.lossReady());
+    }
+
+    @Test
+    void theScorersLossIsAValueOfItsReductionAndWeights() {
+        // BCEWithLogitsLoss holds an array, so equality, hashing and the accessor are by the
+        // weights' values (a record's own would compare and hand out the array itself).
+        float[] pw = {1.5f, 3f};
+        Loss.BinaryCrossEntropyWithLogits b =
+                (Loss.BinaryCrossEntropyWithLogits) Loss.binaryCrossEntropyWithLogits(Reduction.MEAN, pw);
+        float[] got = b.posWeight();
+        assertArrayEquals(pw, got, "the weights");
+        got[0] = 9f;
+        assertArrayEquals(pw, b.posWeight(), "a copy: writing it changes nothing");
+        assertEquals(null, ((Loss.BinaryCrossEntropyWithLogits) Loss.binaryCrossEntropyWithLogits()).posWeight(),
+                "no weights");
+        Loss same = Loss.binaryCrossEntropyWithLogits(Reduction.MEAN, new float[] {1.5f, 3f});
+        assertEquals(b, same, "equal weights");
+        assertEquals(b.hashCode(), same.hashCode(), "equal values hash alike");
+        Loss[] others = {Loss.binaryCrossEntropyWithLogits(Reduction.SUM, pw),
+            Loss.binaryCrossEntropyWithLogits(Reduction.MEAN, new float[] {1.5f, 4f}),
+            Loss.binaryCrossEntropyWithLogits(), Loss.mse(), Loss.crossEntropy()};
+        for (Loss o : others) {
+            assertEquals(false, b.equals(o), b + " vs " + o);
+        }
+        // The hash follows the reduction as well as the weights (reductions with equal weights
+        // would otherwise all collide).
+        assertEquals(false, b.hashCode() == others[0].hashCode(), "MEAN and SUM hash apart");
+        assertEquals(false, b.hashCode() == others[1].hashCode(), "other weights hash apart");
+    }
+
+    @Test
     void topKBeforeAnyForwardOrOntoTheOutputsItRanksIsRefusedWritingNothing() {
         // topK ranks the last forward's outputs: before one there is nothing to rank (for the
         // classifier, whose probabilities go through the network's buffer, and for MSE, whose

@@ -3,6 +3,7 @@ package org.vecprop.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.vecprop.testing.Rejections.rejects;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +95,26 @@ class OptimizerStateTest {
         Sgd sgd = new Sgd(Network.mlp(BATCH, 1, SIZES), SgdOptions.learningRate(0.05f));
         assertTrue(sgd.state().tensors().isEmpty());
         assertEquals("sgd", sgd.state().metadata().get("vecprop.optimizer"));
+    }
+
+    @Test
+    void anSgdStateOfOtherMomentumOrWeightDecayIsRejected() {
+        // SGD's hyper-parameters are saved and checked as Adam's are: resuming with another
+        // momentum or decay would not continue the saved run.
+        Network net = Network.mlp(BATCH, 11, SIZES);
+        Sgd saved = new Sgd(net, SgdOptions.learningRate(0.05f).withMomentum(0.9f).withWeightDecay(1e-3f));
+        train(net, saved, 0);
+        SafeTensors s = saved.state();
+        assertEquals("0.9", s.metadata().get("vecprop.momentum"));
+        assertEquals("0.001", s.metadata().get("vecprop.weightDecay"));
+        Sgd otherMomentum = new Sgd(Network.mlp(BATCH, 11, SIZES),
+                SgdOptions.learningRate(0.05f).withMomentum(0.5f).withWeightDecay(1e-3f));
+        rejects(FileRejectedException.class, "the file's momentum is 0.9, this optimizer's is 0.5 (resuming"
+                + " with other hyper-parameters would not continue the saved run)", () -> otherMomentum.loadState(s));
+        Sgd otherDecay = new Sgd(Network.mlp(BATCH, 11, SIZES),
+                SgdOptions.learningRate(0.05f).withMomentum(0.9f).withWeightDecay(0f));
+        rejects(FileRejectedException.class, "the file's weightDecay is 0.001, this optimizer's is 0.0 (resuming"
+                + " with other hyper-parameters would not continue the saved run)", () -> otherDecay.loadState(s));
     }
 
     @Test
