@@ -1,6 +1,9 @@
 package org.vecprop.internal.gemm;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.vecprop.testing.GemmCheck.check;
 import static org.vecprop.testing.VectorLength.L;
 
@@ -258,6 +261,65 @@ class GemmBlockingTest {
                 assertSame(tb ? Path.PACKED : Path.DIRECT, GemmBlocking.choosePath(ta, tb, 4, half + 1, 64));
             }
         }
+    }
+
+    /**
+     * The rule for B transposed, at its boundary: a depth of at most PANEL_DIRECT_MAX_K takes
+     * DIRECT whatever the rows (op(B) is packed per call and A read in place, so no tile is
+     * spilled), one deeper takes PACKED; with B not transposed the same shape is past every
+     * direct rule (more than DIRECT_MAX_M and 2 x DIRECT_WIDE_MAX_M rows, more than
+     * DIRECT_MAX_WORK multiply-adds) and takes PACKED. C is wider than the narrow path's one
+     * vector (on the scalar path NR is 0 and no width rule applies). Direct, because both paths
+     * give the same bits: a product cannot show which one ran.
+     */
+    @Test
+    void bTransposedTakesTheDirectPathUpToThePanelDepth() {
+        int m = 2 * GemmBlocking.DIRECT_WIDE_MAX_M + 1, n = Math.max(GemmBlocking.NR, 8);
+        int k = GemmBlocking.PANEL_DIRECT_MAX_K;
+        for (boolean ta : new boolean[] {false, true}) {
+            assertSame(Path.DIRECT, GemmBlocking.choosePath(ta, true, m, n, k));
+            assertSame(Path.DIRECT, GemmBlocking.choosePath(ta, true, GemmBlocking.MC + 1, n, 1));
+            assertSame(Path.PACKED, GemmBlocking.choosePath(ta, true, m, n, k + 1));
+            assertSame(Path.PACKED, GemmBlocking.choosePath(ta, false, m, n, k));
+        }
+    }
+
+    /**
+     * The direct path's two general limits with B not transposed, each exactly at its boundary
+     * and one past it: DIRECT_MAX_M rows whatever the work (C narrower than the two-vector tile,
+     * so the wide rule does not apply; any width on the scalar path), and DIRECT_MAX_WORK
+     * multiply-adds whatever the rows (64 rows, past the wide rule's 2 x DIRECT_WIDE_MAX_M, on a C
+     * of 32 columns: at least NR at every width, so never narrow). Direct, because the paths give
+     * the same bits.
+     */
+    @Test
+    void theDirectPathUpToItsRowsOrItsWork() {
+        int mid = Simd.enabled() ? GemmBlocking.NR / 2 + 1 : 7;
+        int rows = GemmBlocking.DIRECT_MAX_M;
+        assertSame(Path.DIRECT, GemmBlocking.choosePath(false, false, rows, mid, 1000));
+        assertSame(Path.PACKED, GemmBlocking.choosePath(false, false, rows + 1, mid, 1000));
+        int m = 2 * GemmBlocking.DIRECT_WIDE_MAX_M + 32, n = 32;
+        int k = (int) (GemmBlocking.DIRECT_MAX_WORK / (m * n));
+        assertEquals(GemmBlocking.DIRECT_MAX_WORK, (long) m * n * k, "the shape is exactly the work limit");
+        assertSame(Path.DIRECT, GemmBlocking.choosePath(false, false, m, n, k));
+        assertSame(Path.DIRECT, GemmBlocking.choosePath(true, false, m, n, k));
+        assertSame(Path.PACKED, GemmBlocking.choosePath(false, false, m, n, k + 1));
+    }
+
+    /**
+     * Which loop runs a product against packed panels of B, at both boundaries: the direct
+     * tiles over the panels for at most DIRECT_WIDE_MAX_M rows whatever the depth, or for a
+     * depth of at most PANEL_DIRECT_MAX_K whatever the rows; the packed loop nest only when both
+     * are exceeded. Direct, because both loops give the same bits.
+     */
+    @Test
+    void directOnPanelsForFewRowsOrAShortDepth() {
+        int rows = GemmBlocking.DIRECT_WIDE_MAX_M, depth = GemmBlocking.PANEL_DIRECT_MAX_K;
+        assertTrue(GemmBlocking.directOnPanels(rows, depth + 1));
+        assertTrue(GemmBlocking.directOnPanels(rows, 10 * GemmBlocking.KC));
+        assertTrue(GemmBlocking.directOnPanels(rows + 1, depth));
+        assertTrue(GemmBlocking.directOnPanels(GemmBlocking.MC + 1, 1));
+        assertFalse(GemmBlocking.directOnPanels(rows + 1, depth + 1));
     }
 
     @Test

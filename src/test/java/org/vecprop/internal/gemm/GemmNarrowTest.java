@@ -1,5 +1,7 @@
 package org.vecprop.internal.gemm;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.vecprop.testing.GemmCheck.check;
 
 import java.util.Random;
@@ -33,6 +35,19 @@ class GemmNarrowTest {
     private static final int[] ROWS = {1, 7, 8, 9, 63, 64, 65, 71, 128, 130};
     /** Depths around one FMA step, the transposes' 16 and the depth block, 128. */
     private static final int[] DEPTHS = {1, 3, 16, 17, 127, 128, 129, 300};
+
+    /**
+     * The narrow path serves a C of at most one vector (L lanes) and no wider: at n = L one
+     * vector holds a row of C, at L + 1 the two-vector tile of the other paths takes over.
+     * Direct, because those paths give the same bits at n = L.
+     */
+    @Test
+    void appliesUpToOneVectorAndNoWider() {
+        Assumptions.assumeTrue(Simd.enabled(), "no narrow path (and no vector length) on the scalar path");
+        assertTrue(GemmNarrow.applies(1));
+        assertTrue(GemmNarrow.applies(org.vecprop.internal.Lanes.L));
+        assertFalse(GemmNarrow.applies(org.vecprop.internal.Lanes.L + 1));
+    }
 
     @Test
     void everyWidthUpToOneVectorEveryTranspose() {

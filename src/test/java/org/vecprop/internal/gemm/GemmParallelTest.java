@@ -640,4 +640,43 @@ class GemmParallelTest {
         }
         System.out.println("[vecprop] parallel GEMM, direct executor: " + report);
     }
+
+    /**
+     * A call leaves its description of the problem behind (in the workspace, or this thread's
+     * buffers, for the next call) and an executor may keep a task it never runs; neither may keep
+     * the caller's arrays reachable once the call has returned (GemmParallel empties the pieces
+     * after each call): with every task kept and never run (the caller runs every piece), the
+     * arrays of a call, dropped by the caller, must be collected. Every parallel form, on fresh
+     * arrays each time, checked through weak references to A, B, C and the packed B.
+     */
+    @Test
+    void neitherAKeptTaskNorTheBuffersKeepTheCallersArrays() throws InterruptedException {
+        Workspace ws = new Workspace();
+        List<Runnable> kept = new ArrayList<>();
+        Executor keeper = kept::add;
+        for (Form form : Form.values()) {
+            List<java.lang.ref.WeakReference<Object>> refs = aCallOnFreshArrays(form, ws, keeper);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (refs.stream().anyMatch(r -> r.get() != null) && System.nanoTime() < deadline) {
+                System.gc();
+                Thread.sleep(10);
+            }
+            for (int i = 0; i < refs.size(); i++) {
+                assertTrue(refs.get(i).get() == null, form + ": " + List.of("A", "B", "C", "packed B").get(i)
+                        + " still reachable after the call returned and the caller dropped it");
+            }
+        }
+        assertTrue(!kept.isEmpty() || !Simd.enabled(), "the executor was lent tasks and kept them");
+    }
+
+    /** One parallel call (4 parts) on arrays made here, its bits checked; weak references to them. */
+    private static List<java.lang.ref.WeakReference<Object>> aCallOnFreshArrays(Form form, Workspace ws,
+                                                                               Executor executor) {
+        Problem p = Problem.of(6, false, false, 150, 70, 60, 0.5f);
+        float[] c = p.c0.clone();
+        p.runParallel(executor, 4, c, form, ws);
+        assertArrayEquals(p.expected, c, form + " " + p);
+        return List.of(new java.lang.ref.WeakReference<>(p.a), new java.lang.ref.WeakReference<>(p.b),
+                new java.lang.ref.WeakReference<>(c), new java.lang.ref.WeakReference<>(p.packed));
+    }
 }
