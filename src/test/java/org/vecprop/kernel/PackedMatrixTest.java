@@ -203,12 +203,20 @@ class PackedMatrixTest {
      */
     @Test
     void aTransposedPackNamesTheBadSizeAsPassed() {
-        float[] b = Values.ramp(12), before = b.clone();
-        Rejections.rejects(IllegalArgumentException.class, "rows must be >= 0, got -1",
-                () -> PackedMatrix.pack(true, -1, 3, b, 0, 3));
-        Rejections.rejects(IllegalArgumentException.class, "cols must be >= 0, got -2",
-                () -> PackedMatrix.pack(true, 4, -2, b, 0, 4));
-        Compare.sameArray(before, b, "b untouched");
+        // Both packers, float and bfloat16: each checks its sizes itself.
+        for (Packer packer : new Packer[] {PackedMatrix::pack, PackedMatrix::packBfloat16}) {
+            float[] b = Values.ramp(12), before = b.clone();
+            Rejections.rejects(IllegalArgumentException.class, "rows must be >= 0, got -1",
+                    () -> packer.pack(true, -1, 3, b, 0, 3));
+            Rejections.rejects(IllegalArgumentException.class, "cols must be >= 0, got -2",
+                    () -> packer.pack(true, 4, -2, b, 0, 4));
+            Compare.sameArray(before, b, "b untouched");
+        }
+    }
+
+    /** {@link PackedMatrix#pack} or {@link PackedMatrix#packBfloat16}. */
+    interface Packer {
+        PackedMatrix pack(boolean transposed, int rows, int cols, float[] b, int bOff, int ldb);
     }
 
     /**
