@@ -27,7 +27,9 @@ import org.vecprop.internal.Kernels;
  *
  * <p>The constants share one implementation of the validation and the dispatch (the methods
  * below): an activation added later is a constant with its documentation, its kernels in the
- * implementations, and its test. Each method picks the kernel by comparing {@code this} with the
+ * implementations, and its test, provided its derivative follows from its output, as these
+ * four's do. One whose derivative needs z (GELU, SiLU, which are not monotone) needs a backward
+ * form that takes z, and a layer that keeps z: a change to this API, not only a constant. Each method picks the kernel by comparing {@code this} with the
  * constants, not by a {@code switch} (which reads a table C2 does not fold): called on a
  * constant, after inlining the JIT sees one kernel and no branch.
  */
@@ -42,11 +44,12 @@ public enum Activation {
      * {@code z} itself: the output layer of a regression network (or one whose loss applies
      * its own function, as the cross-entropies do). The forward pass copies x into y and the
      * backward pass dy into dz, bit for bit; the fused form then sums dz's columns as
-     * {@link Bias#gradient} does.
+     * {@link Bias#gradient} does. The backward passes check {@code a} as every constant's do
+     * but never read it: dy itself may be passed as a.
      */
     IDENTITY(Kernels.IDENTITY),
     /**
-     * The logistic sigmoid {@code σ(z) = 1 / (1 + e^-z)}.
+     * The logistic sigmoid {@code σ(x) = 1 / (1 + e^-x)}.
      *
      * <p><b>Forward</b> is vecprop's own float sigmoid, the same bits at every vector width, on the
      * scalar path and in every JIT tier, on any CPU (no {@code Math.exp}, no Vector API
@@ -70,7 +73,7 @@ public enum Activation {
      */
     SIGMOID(Kernels.SIGMOID),
     /**
-     * The hyperbolic tangent {@code tanh z}.
+     * The hyperbolic tangent {@code tanh x}.
      *
      * <p><b>Forward</b> is vecprop's own float tanh, the same bits at every vector width, on the
      * scalar path and in every JIT tier, on any CPU (no {@code Math.tanh}, no Vector API
@@ -110,7 +113,7 @@ public enum Activation {
      * @param ldx row stride of x
      * @param y output, from {@code yOff} with row stride {@code ldy}; may be exactly x
      * @param yOff index of y's first element
-     * @param ldy row stride of y
+     * @param ldy row stride of y, {@code >= max(1, cols)}
      * @throws NullPointerException for a null array, IllegalArgumentException or
      *     IndexOutOfBoundsException for a bad size, stride, extent or overlap, before any write
      */
@@ -123,8 +126,10 @@ public enum Activation {
             k.sigmoidForward(rows, cols, x, xOff, ldx, y, yOff, ldy);
         } else if (this == TANH) {
             k.tanhForward(rows, cols, x, xOff, ldx, y, yOff, ldy);
-        } else {
+        } else if (this == IDENTITY) {
             copy(rows, cols, x, xOff, ldx, y, yOff, ldy);
+        } else {
+            throw unknown();
         }
     }
 
@@ -231,8 +236,10 @@ public enum Activation {
             k.sigmoidBackward(rows, cols, in, inOff, ldin, dy, dyOff, lddy, dz, dzOff, lddz);
         } else if (this == TANH) {
             k.tanhBackward(rows, cols, in, inOff, ldin, dy, dyOff, lddy, dz, dzOff, lddz);
-        } else {
+        } else if (this == IDENTITY) {
             copy(rows, cols, dy, dyOff, lddy, dz, dzOff, lddz);
+        } else {
+            throw unknown();
         }
     }
 
@@ -256,10 +263,22 @@ public enum Activation {
         } else if (this == TANH) {
             k.tanhBackwardWithBiasGradient(rows, cols, in, inOff, ldin, dy, dyOff, lddy,
                     dz, dzOff, lddz, db, dbOff, accumulate, buffers);
-        } else {
+        } else if (this == IDENTITY) {
             copy(rows, cols, dy, dyOff, lddy, dz, dzOff, lddz);
             k.biasGradient(rows, cols, dz, dzOff, lddz, db, dbOff, accumulate, buffers);
+        } else {
+            throw unknown();
         }
+    }
+
+    /**
+     * A constant none of the dispatches knows: an activation added without its kernels. Thrown
+     * rather than computing another activation's answer (the checks have passed, nothing is
+     * written); a constant added with its kernels never reaches it, and calls on a constant fold
+     * the branch away.
+     */
+    private AssertionError unknown() {
+        return new AssertionError("vecprop: no kernel for activation " + this);
     }
 
     /**

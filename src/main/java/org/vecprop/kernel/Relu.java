@@ -12,8 +12,8 @@ import org.vecprop.internal.Buffers;
  *
  * <p>{@link Activation#RELU} has the same forward and backward kernels (one implementation of
  * their checks and dispatch), its backward passes taking the activation a where these take the
- * pre-activation z; the mask {@code z > 0} is {@code a > 0}, so the two give the same bits. Here
- * too: the mask itself.
+ * pre-activation z; the mask {@code z > 0} is {@code a > 0}, so the two give the same bits. Only
+ * this class has the mask itself.
  *
  * <p>Aliasing: an output may be exactly the same view (array, offset, row stride) as an input,
  * which is how to run in place; any other overlap is rejected. Thread-safe; allocates nothing
