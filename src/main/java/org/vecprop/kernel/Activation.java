@@ -31,7 +31,9 @@ import org.vecprop.internal.Kernels;
  * four's do. One whose derivative needs z (GELU, SiLU, which are not monotone) needs a backward
  * form that takes z, and a layer that keeps z: a change to this API, not only a constant. Each method picks the kernel by comparing {@code this} with the
  * constants, not by a {@code switch} (which reads a table C2 does not fold): called on a
- * constant, after inlining the JIT sees one kernel and no branch.
+ * constant, after inlining the JIT sees one kernel and no branch. A constant that no dispatch
+ * knows (one added without its kernels) throws an {@code AssertionError} after the checks,
+ * before any write, rather than compute another activation's answer.
  */
 public enum Activation {
     /**
@@ -129,7 +131,7 @@ public enum Activation {
         } else if (this == IDENTITY) {
             copy(rows, cols, x, xOff, ldx, y, yOff, ldy);
         } else {
-            throw unknown();
+            throw new AssertionError("vecprop: no kernel for activation " + this);
         }
     }
 
@@ -239,7 +241,7 @@ public enum Activation {
         } else if (this == IDENTITY) {
             copy(rows, cols, dy, dyOff, lddy, dz, dzOff, lddz);
         } else {
-            throw unknown();
+            throw new AssertionError("vecprop: no kernel for activation " + this);
         }
     }
 
@@ -267,18 +269,8 @@ public enum Activation {
             copy(rows, cols, dy, dyOff, lddy, dz, dzOff, lddz);
             k.biasGradient(rows, cols, dz, dzOff, lddz, db, dbOff, accumulate, buffers);
         } else {
-            throw unknown();
+            throw new AssertionError("vecprop: no kernel for activation " + this);
         }
-    }
-
-    /**
-     * A constant none of the dispatches knows: an activation added without its kernels. Thrown
-     * rather than computing another activation's answer (the checks have passed, nothing is
-     * written); a constant added with its kernels never reaches it, and calls on a constant fold
-     * the branch away.
-     */
-    private AssertionError unknown() {
-        return new AssertionError("vecprop: no kernel for activation " + this);
     }
 
     /**
