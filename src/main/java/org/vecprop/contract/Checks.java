@@ -339,6 +339,14 @@ public final class Checks {
         noOverlap("v", v, vOff, 1, n, ld, "m", m, mOff, 1, n, ld, false);
     }
 
+    /** {@code value} must be finite and {@code > 0}; returns it. */
+    public static float positive(String name, float value) {
+        if (!(value > 0f) || value == Float.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException(name + " must be finite and > 0, got " + value);
+        }
+        return value;
+    }
+
     /** {@code value} must be finite and {@code >= 0}. */
     public static void nonNegative(String name, float value) {
         if (!(value >= 0f) || value == Float.POSITIVE_INFINITY) {

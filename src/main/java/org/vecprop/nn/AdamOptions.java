@@ -45,7 +45,7 @@ public record AdamOptions(LearningRateSchedule schedule, float beta1, float beta
      * @throws IllegalArgumentException for a rate that is not finite and positive
      */
     public static AdamOptions adamW(float learningRate) {
-        Schedules.positive("learningRate", learningRate);
+        Checks.positive("learningRate", learningRate);
         return new AdamOptions(LearningRateSchedule.constant(learningRate), 0.9f, 0.999f, 1e-8f, 0.01f, true);
     }
 
@@ -57,7 +57,7 @@ public record AdamOptions(LearningRateSchedule schedule, float beta1, float beta
      * @throws IllegalArgumentException for a rate that is not finite and positive
      */
     public static AdamOptions adam(float learningRate) {
-        Schedules.positive("learningRate", learningRate);
+        Checks.positive("learningRate", learningRate);
         return new AdamOptions(LearningRateSchedule.constant(learningRate), 0.9f, 0.999f, 1e-8f, 0f, false);
     }
 

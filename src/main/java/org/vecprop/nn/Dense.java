@@ -129,8 +129,52 @@ public final class Dense {
         this.output = new float[maxBatch * out];
         this.outputGrad = new float[maxBatch * out];
         this.inputGrad = new float[maxBatch * in];
-        this.weightView = new Parameter("weight", this, Parameter.Kind.WEIGHT);
-        this.biasView = withBias ? new Parameter("bias", this, Parameter.Kind.BIAS) : null;
+        this.weightView = new Parameter("weight", new Own(Parameter.Kind.WEIGHT), Parameter.Kind.WEIGHT);
+        this.biasView = withBias ? new Parameter("bias", new Own(Parameter.Kind.BIAS), Parameter.Kind.BIAS) : null;
+    }
+
+    /** One of this layer's tensors, as its {@link Parameter} view reads and writes it. */
+    private final class Own implements LayerTensor {
+        private final Parameter.Kind kind;
+
+        Own(Parameter.Kind kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        public float[] values() {
+            return kind == Parameter.Kind.WEIGHT ? weightArray() : biasArray();
+        }
+
+        @Override
+        public float[] gradient() {
+            return kind == Parameter.Kind.WEIGHT ? weightGrad : biasGrad;
+        }
+
+        @Override
+        public void change(java.util.function.Consumer<float[]> write) {
+            Dense.this.change(kind, write);
+        }
+
+        @Override
+        public boolean frozen() {
+            return frozen;
+        }
+
+        @Override
+        public int rows() {
+            return kind == Parameter.Kind.WEIGHT ? in : 1;
+        }
+
+        @Override
+        public int cols() {
+            return out;
+        }
+    }
+
+    /** {@return whether {@code p} views this layer's weights or bias} */
+    boolean owns(Parameter p) {
+        return p.tensor() == weightView.tensor() || (biasView != null && p.tensor() == biasView.tensor());
     }
 
     /**

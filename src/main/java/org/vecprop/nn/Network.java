@@ -252,9 +252,9 @@ public final class Network {
         List<Parameter> params = new ArrayList<>();
         int[] module = NetworkFile.moduleIndex(this.layers);
         for (int l = 0; l < layers.length; l++) {
-            params.add(new Parameter(module[l] + ".weight", layers[l], Parameter.Kind.WEIGHT));
+            params.add(layers[l].weight().named(module[l] + ".weight"));
             if (layers[l].hasBias()) {
-                params.add(new Parameter(module[l] + ".bias", layers[l], Parameter.Kind.BIAS));
+                params.add(layers[l].bias().named(module[l] + ".bias"));
             }
         }
         this.parameters = Collections.unmodifiableList(params);
@@ -617,6 +617,26 @@ public final class Network {
         List<String> names = new ArrayList<>();
         parameters.forEach(p -> names.add(p.name()));
         throw new IllegalArgumentException("name must be one of " + names + ", got \"" + name + "\"");
+    }
+
+    /**
+     * {@return the layer whose weights or bias {@code parameter} views}
+     *
+     * @param parameter one of {@link #parameters()}, or a layer's own {@link Dense#weight()} or
+     *     {@link Dense#bias()} view
+     * @throws NullPointerException if {@code parameter} is null
+     * @throws IllegalArgumentException if it views no layer of this network (a network made by
+     *     {@link #sharingWeights} has layers of its own, with views of their own)
+     */
+    public Dense layerOf(Parameter parameter) {
+        Objects.requireNonNull(parameter, "parameter must not be null");
+        for (Dense d : layers) {
+            if (d.owns(parameter)) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException("parameter must view a layer of this network, got "
+                + parameter.name() + ", which views another network's layer");
     }
 
     /**

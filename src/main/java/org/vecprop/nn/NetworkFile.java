@@ -83,12 +83,10 @@ final class NetworkFile {
     static SafeTensors toSafeTensors(List<Parameter> parameters, String networkModules, Loss loss) {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Parameter p : parameters) {
-            Dense d = p.layer();
             if (p.kind() == Parameter.Kind.WEIGHT) {
-                tensors.put(p.name(), Tensor.of(transpose(d.weightArray(), d.inputs(), d.outputs()),
-                        d.outputs(), d.inputs()));
+                tensors.put(p.name(), Tensor.of(transpose(p.array(), p.rows(), p.cols()), p.cols(), p.rows()));
             } else {
-                tensors.put(p.name(), Tensor.of(d.biasArray(), d.outputs()));
+                tensors.put(p.name(), Tensor.of(p.array(), p.cols()));
             }
         }
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -133,9 +131,8 @@ final class NetworkFile {
         Set<String> unused = new LinkedHashSet<>(tensors.keySet());
         List<float[]> staged = new ArrayList<>();
         for (Parameter p : parameters) {
-            Dense d = p.layer();
             boolean weight = p.kind() == Parameter.Kind.WEIGHT;
-            int[] expected = weight ? new int[] {d.outputs(), d.inputs()} : new int[] {d.outputs()};
+            int[] expected = weight ? new int[] {p.cols(), p.rows()} : new int[] {p.cols()};
             Tensor t = tensors.get(p.name());
             if (t == null) {
                 throw new FileRejectedException("the file has no tensor \"" + p.name()
@@ -149,7 +146,7 @@ final class NetworkFile {
             }
             unused.remove(p.name());
             float[] values = t.toArray();
-            staged.add(weight ? transpose(values, d.outputs(), d.inputs()) : values);
+            staged.add(weight ? transpose(values, p.cols(), p.rows()) : values);
         }
         if (!unused.isEmpty()) {
             throw new FileRejectedException("the file holds tensors this network has no"

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.vecprop.contract.Checks;
 import org.vecprop.io.FileRejectedException;
 import org.vecprop.io.SafeTensors;
 import org.vecprop.io.Tensor;
@@ -135,7 +136,7 @@ abstract class OptimizerCore implements Optimizer {
 
     @Override
     public final void setLearningRate(float learningRate) {
-        this.rate = Schedules.positive("learningRate", learningRate);
+        this.rate = Checks.positive("learningRate", learningRate);
         this.schedule = null;
     }
 
@@ -268,7 +269,7 @@ abstract class OptimizerCore implements Optimizer {
     }
 
     private float[] buffer(int s, Parameter p) {
-        int l = network.layers().indexOf(p.layer());
+        int l = network.layers().indexOf(network.layerOf(p));
         return p.kind() == Parameter.Kind.WEIGHT ? weightState[s][l] : biasState[s][l];
     }
 

@@ -39,19 +39,29 @@ public final class Parameter {
     }
 
     private final String name;
-    private final Dense layer;
+    private final LayerTensor tensor;
     private final Kind kind;
     private final float[] gradient;
     private final int rows, cols, size;
 
-    Parameter(String name, Dense layer, Kind kind) {
+    Parameter(String name, LayerTensor tensor, Kind kind) {
         this.name = name;
-        this.layer = layer;
+        this.tensor = tensor;
         this.kind = kind;
-        this.gradient = kind == Kind.WEIGHT ? layer.weightGrad() : layer.biasGrad();
-        this.rows = kind == Kind.WEIGHT ? layer.inputs() : 1;
-        this.cols = layer.outputs();
+        this.gradient = tensor.gradient();
+        this.rows = tensor.rows();
+        this.cols = tensor.cols();
         this.size = rows * cols;
+    }
+
+    /** {@return the same view under another name (a network names its layers' views by module)} */
+    Parameter named(String newName) {
+        return new Parameter(newName, tensor, kind);
+    }
+
+    /** {@return the tensor viewed: for this package, to find its layer} */
+    LayerTensor tensor() {
+        return tensor;
     }
 
     /** {@return the name, e.g. {@code "2.weight"} (see the class comment)} */
@@ -59,10 +69,6 @@ public final class Parameter {
         return name;
     }
 
-    /** {@return the layer this parameter belongs to} */
-    public Dense layer() {
-        return layer;
-    }
 
     /** {@return weight or bias} */
     public Kind kind() {
@@ -86,7 +92,7 @@ public final class Parameter {
 
     /** {@return whether the layer is frozen: no gradient computed, not updated} */
     public boolean frozen() {
-        return layer.frozen();
+        return tensor.frozen();
     }
 
     /**
@@ -147,7 +153,7 @@ public final class Parameter {
      */
     public void copyFrom(float[] src, int srcOff) {
         Checks.vector("src", src, srcOff, size);
-        layer.change(kind, values -> System.arraycopy(src, srcOff, values, 0, size));
+        tensor.change(values -> System.arraycopy(src, srcOff, values, 0, size));
     }
 
     /**
@@ -159,7 +165,7 @@ public final class Parameter {
      */
     public void set(int index, float value) {
         Indexes.check("index", index, size, "size()");
-        layer.change(kind, values -> values[index] = value);
+        tensor.change(values -> values[index] = value);
     }
 
     /**
@@ -168,12 +174,13 @@ public final class Parameter {
      * @param value the new value
      */
     public void fill(float value) {
-        layer.change(kind, values -> Arrays.fill(values, value));
+        tensor.change(values -> Arrays.fill(values, value));
     }
 
     /** The current version's values: read afresh on every call, since a change may publish a new one. */
-    private float[] array() {
-        return kind == Kind.WEIGHT ? layer.weightArray() : layer.biasArray();
+    /** {@return the published values, row-major: for this package, which reads them (saving a file)} */
+    float[] array() {
+        return tensor.values();
     }
 
     /** {@return the name and shape, e.g. {@code 0.weight (2 x 64, in x out)}} */

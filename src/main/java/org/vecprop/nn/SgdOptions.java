@@ -1,6 +1,7 @@
 package org.vecprop.nn;
 
 import java.util.Objects;
+import org.vecprop.contract.Checks;
 
 /**
  * The settings of {@link Sgd} by name, as PyTorch's {@code SGD(params, lr=..., momentum=...,
@@ -38,7 +39,7 @@ public record SgdOptions(LearningRateSchedule schedule, float momentum, float we
      *     ({@code learningRate must be finite and > 0, got NaN})
      */
     public static SgdOptions learningRate(float learningRate) {
-        return new SgdOptions(LearningRateSchedule.constant(Schedules.positive("learningRate",
+        return new SgdOptions(LearningRateSchedule.constant(Checks.positive("learningRate",
                 learningRate)), 0f, 0f);
     }
 

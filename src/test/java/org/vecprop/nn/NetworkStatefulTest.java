@@ -446,10 +446,10 @@ class NetworkStatefulTest {
                 Parameter p = net.parameters().get(rnd.nextInt(net.parameters().size()));
                 float[] v = values(rnd, p.size() + 2);
                 p.copyFrom(v, 2);
-                String key = (p.kind() == Parameter.Kind.WEIGHT ? "W" : "b") + net.layers().indexOf(p.layer());
+                String key = (p.kind() == Parameter.Kind.WEIGHT ? "W" : "b") + net.layers().indexOf(net.layerOf(p));
                 Compare.sameArray(Arrays.copyOfRange(v, 2, v.length), w.live.get(key).get(), p.name());
                 same(before, w, Set.of(key));
-                w.changedSinceForward[net.layers().indexOf(p.layer())] = true;
+                w.changedSinceForward[net.layers().indexOf(net.layerOf(p))] = true;
                 return "write " + p.name();
             }
             case 14 -> {

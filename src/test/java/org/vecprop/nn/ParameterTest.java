@@ -46,7 +46,19 @@ class ParameterTest {
         assertEquals(false, p.get(0).frozen());
         assertEquals(1, p.get(1).rows());
         assertEquals(5, p.get(1).cols());
-        assertSame(net.layer(1), p.get(2).layer());
+        assertSame(net.layer(1), net.layerOf(p.get(2)));
+        // Every parameter and a layer's own views lead back to their layer; another network's
+        // views (even one sharing the weights) and null are refused by name.
+        int[] layerOfEach = {0, 0, 1, 2, 2};
+        for (int i = 0; i < p.size(); i++) {
+            assertSame(net.layer(layerOfEach[i]), net.layerOf(p.get(i)), p.get(i).name());
+        }
+        assertSame(net.layer(2), net.layerOf(net.layer(2).bias()));
+        assertSame(net.layer(0), net.layerOf(net.layer(0).weight()));
+        Network other = net.sharingWeights(1);
+        rejects(IllegalArgumentException.class, "parameter must view a layer of this network, got 0.weight,"
+                + " which views another network's layer", () -> net.layerOf(other.parameters().get(0)));
+        rejects(NullPointerException.class, "parameter must not be null", () -> net.layerOf(null));
         assertSame(p.get(3), net.parameter("3.weight"));
         assertEquals("0.weight (3 x 5, in x out)", p.get(0).toString());
         assertEquals("3.bias (1 x 2)", p.get(4).toString());

@@ -156,6 +156,28 @@ class SgdTest {
     }
 
     @Test
+    void theBuiltInSchedulesAreRecordsTheFactoriesMake() {
+        // Values: options holding a schedule compare and print by its parameters, and code can
+        // read a schedule's parameters back by its record type.
+        assertEquals(new LearningRateSchedule.Cosine(0.1f, 0.01f, 100), LearningRateSchedule.cosine(0.1f, 0.01f, 100));
+        assertEquals(new LearningRateSchedule.StepDecay(0.1f, 0.5f, 10), LearningRateSchedule.stepDecay(0.1f, 0.5f, 10));
+        assertEquals(new LearningRateSchedule.Constant(0.3f), LearningRateSchedule.constant(0.3f));
+        assertEquals("Cosine[initial=0.1, floor=0.01, steps=100]", LearningRateSchedule.cosine(0.1f, 0.01f, 100).toString());
+        assertEquals(AdamOptions.adamW(0.3f), AdamOptions.adamW(0.3f));
+        assertEquals(SgdOptions.schedule(LearningRateSchedule.cosine(0.1f, 0f, 5)), SgdOptions.schedule(LearningRateSchedule.cosine(0.1f, 0f, 5)));
+        if (LearningRateSchedule.stepDecay(0.2f, 0.5f, 7) instanceof LearningRateSchedule.StepDecay(float i, float f, long every)) {
+            assertEquals(0.2f, i);
+            assertEquals(0.5f, f);
+            assertEquals(7, every);
+        } else {
+            throw new AssertionError("stepDecay makes a StepDecay");
+        }
+        // The constructors check as the factories do.
+        rejects(IllegalArgumentException.class, "initial must be finite and > 0, got NaN",
+                () -> new LearningRateSchedule.Cosine(Float.NaN, 0f, 1));
+    }
+
+    @Test
     void builtInSchedules() {
         LearningRateSchedule step = LearningRateSchedule.stepDecay(0.1f, 0.5f, 10);
         assertEquals(0.1f, step.rate(0));
