@@ -318,9 +318,7 @@ public final class Checks {
         nonNegative("lr", lr);
         unitInterval("beta1", beta1);
         unitInterval("beta2", beta2);
-        if (!(eps > 0f) || eps == Float.POSITIVE_INFINITY) {
-            throw new IllegalArgumentException("eps must be finite and > 0, got " + eps);
-        }
+        positive("eps", eps);
         nonNegative("weightDecay", weightDecay);
         if (step < 1) {
             throw new IllegalArgumentException("step must be >= 1 (the first update is step 1), got " + step);

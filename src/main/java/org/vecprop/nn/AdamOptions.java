@@ -31,9 +31,7 @@ public record AdamOptions(LearningRateSchedule schedule, float beta1, float beta
         Objects.requireNonNull(schedule, "schedule must not be null");
         Checks.unitInterval("beta1", beta1);
         Checks.unitInterval("beta2", beta2);
-        if (!(eps > 0f) || !Float.isFinite(eps)) {
-            throw new IllegalArgumentException("eps must be finite and > 0, got " + eps);
-        }
+        Checks.positive("eps", eps);
         Checks.nonNegative("weightDecay", weightDecay);
     }
 

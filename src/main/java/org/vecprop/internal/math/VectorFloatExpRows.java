@@ -9,8 +9,8 @@ import jdk.incubator.vector.FloatVector;
  * {@link VectorFloatExp}'s sigmoid and tanh over row-major {@code rows x cols} float matrices
  * (offset plus row stride): whole vectors of the kernels' species {@code Lanes.F}, then
  * {@link FloatExp} on the scalar tail of each row, which gives the same bits. The one place the
- * kernels apply these functions to arrays: the sigmoid and tanh forward kernels ({@code Activation.SIGMOID}, {@code TANH}),
- * and the GEMM, which applies them to C after the product (bias included) is stored.
+ * kernels apply these functions to arrays: the sigmoid and tanh forward kernels
+ * ({@code Activation.SIGMOID}, {@code TANH}), and the GEMM, which applies them to C after the product (bias included) is stored.
  *
  * <p><b>Why loops of their own, one function per method.</b> {@link VectorFloatExp}'s methods
  * take and return vectors, so every caller must be compiled with them inlined, or C2 boxes each

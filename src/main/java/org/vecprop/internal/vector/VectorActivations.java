@@ -7,8 +7,8 @@ import jdk.incubator.vector.FloatVector;
 import org.vecprop.internal.Buffers;
 
 /**
- * Vector API backward passes of the sigmoid and tanh kernels behind {@code org.vecprop.kernel.Activation}
- * (SIGMOID and TANH); arguments are validated there. (Their forward passes are
+ * Vector API backward passes of the sigmoid and tanh kernels behind
+ * {@code org.vecprop.kernel.Activation} (SIGMOID and TANH); arguments are validated there. (Their forward passes are
  * {@link org.vecprop.internal.math.VectorFloatExpRows}, which the GEMM uses too.) Backward
  * from the stored activation a: {@code dz = dy * fma(-a, a, c)} with {@code c = a} for sigmoid
  * ({@code a(1 - a)}) and {@code c = 1} for tanh ({@code 1 - a²}), each rounded once before the
