@@ -202,9 +202,10 @@ class AllocationTest {
      */
     public static void main(String[] args) {
         try {
-            List<String> allocating = measure();
+            List<String> allocating = new ArrayList<>(measure());
             if (!Boolean.getBoolean(CONTROL_ONLY)) {
-                networksFromAPoolOnFreshVirtualThreads();
+                // Under the same rule as every operation: one fresh JVM's compilation may box.
+                allocating.addAll(networksFromAPoolOnFreshVirtualThreads());
             }
             if (!allocating.isEmpty()) {
                 System.out.println(STILL_ALLOCATING_LINE + String.join(" | ", allocating));
@@ -227,8 +228,13 @@ class AllocationTest {
      * separates vecprop's allocation (every request, at least 16 B: a per-thread buffer set is
      * kilobytes) from the JVM's background allocation while a virtual thread runs (a few
      * requests), as the kernel-level test does.
+     *
+     * @return the work that allocated on fresh virtual threads, for the report's list of
+     *     operations still allocating: the parent fails it when two fresh JVMs list it, as any
+     *     operation (a training step allocating here also allocated on this thread, where the
+     *     JIT's compilation of vecprop's exp had boxed)
      */
-    static void networksFromAPoolOnFreshVirtualThreads() throws Exception {
+    static List<String> networksFromAPoolOnFreshVirtualThreads() throws Exception {
         Network trained = Network.mlp(64, 11, Loss.crossEntropy(Reduction.MEAN, 0f), Activation.RELU, 64, 48, 10);
         ArrayBlockingQueue<Network> pool = new ArrayBlockingQueue<>(4);
         for (int i = 0; i < 4; i++) {
@@ -262,6 +268,7 @@ class AllocationTest {
             adamW.step();
         };
         StringBuilder report = new StringBuilder();
+        List<String> allocating = new ArrayList<>();
         for (Map.Entry<String, Runnable> work : Map.of("prediction from a pool of 4 networks", predict,
                 "classifier training step, AdamW", train).entrySet()) {
             Runnable op = work.getValue();
@@ -278,10 +285,11 @@ class AllocationTest {
             report.append(work.getKey()).append(", ").append(requests)
                     .append(" requests on fresh virtual threads, per round: ").append(rounds).append('\n');
             if (!quiet) {
-                throw new AssertionError(work.getKey() + " allocates on fresh virtual threads:\n" + report);
+                allocating.add(work.getKey() + " on fresh virtual threads");
             }
         }
         System.out.print("[vecprop] networks on fresh virtual threads:\n" + report);
+        return allocating;
     }
 
     /**
