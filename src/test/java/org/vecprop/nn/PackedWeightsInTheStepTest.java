@@ -93,4 +93,43 @@ class PackedWeightsInTheStepTest {
         float[] fresh = Network.fromSafeTensors(net.toSafeTensors(), batch).forward(x, 0, 40, batch).toArray();
         Compare.sameArray(fresh, viaNet, "forward after the write vs a network built from the weights");
     }
+
+    /**
+     * A change that throws part-way, after asking to keep the packed forms current, leaves them
+     * stale (it may have written rows it never repacked): the next forward computes with the
+     * weights as they are, whatever was written.
+     */
+    @Test
+    void aChangeThatThrowsLeavesBothFormsStale() throws Exception {
+        int batch = 16;
+        Network net = Network.mlp(batch, 5, 40, 64, 48, 10);
+        Random rnd = new Random(6);
+        float[] x = Values.random(rnd, batch * 40, 0, 1f), t = Values.random(rnd, batch * 10, 0, 1f);
+        net.forward(x, 0, 40, batch);
+        net.loss(t, 0, 10);
+        net.backward(Gradients.OVERWRITE);
+        WeightVersion v = net.layer(1).cell().current;
+        assertTrue(v.packedCurrent() && v.packedTransposedCurrent(), "both made by the passes");
+        IllegalStateException thrown = new IllegalStateException("planted");
+        WeightChange failing = new WeightChange() {
+            @Override
+            public boolean changes(int l) {
+                return l == 1;
+            }
+
+            @Override
+            public void change(int l, float[] w, float[] b, WeightVersion inPlace) {
+                assertTrue(inPlace.beginRowRefresh());
+                w[0] += 1f; // written, never repacked
+                throw thrown;
+            }
+        };
+        assertEquals(thrown, org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> net.changeWeights(failing)));
+        assertFalse(v.packedCurrent(), "W stale after the failed change");
+        assertFalse(v.packedTransposedCurrent(), "Wᵀ stale after the failed change");
+        float[] viaNet = net.forward(x, 0, 40, batch).toArray();
+        float[] fresh = Network.fromSafeTensors(net.toSafeTensors(), batch).forward(x, 0, 40, batch).toArray();
+        Compare.sameArray(fresh, viaNet, "forward after the failed change vs the weights as written");
+    }
 }
