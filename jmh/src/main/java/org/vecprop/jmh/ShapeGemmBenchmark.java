@@ -29,7 +29,7 @@ public class ShapeGemmBenchmark extends BenchmarkDefaults {
 
     private GemmShape s;
     private float[] a, b, c;
-    private ShapeKernel specialised, control;
+    private ShapeKernel specialised, control, specialisedTp;
     private PackedMatrix packedB;
     private FloatPointer aPtr, bPtr, cPtr;
     private int transA, transB;
@@ -42,6 +42,7 @@ public class ShapeGemmBenchmark extends BenchmarkDefaults {
         c = new float[s.m() * s.n()];
         specialised = ShapeGemms.of(s.transA(), s.transB(), s.m(), s.n(), s.k(), true);
         control = ShapeGemms.of(s.transA(), s.transB(), s.m(), s.n(), s.k(), false);
+        specialisedTp = ShapeGemms.of(s.transA(), s.transB(), s.m(), s.n(), s.k(), true, true);
         packedB = PackedMatrix.pack(s.transB(), s.k(), s.n(), b, 0, s.ldb());
         OpenBlas.useOneThread();
         transA = s.transA() ? openblas.CblasTrans : openblas.CblasNoTrans;
@@ -55,6 +56,7 @@ public class ShapeGemmBenchmark extends BenchmarkDefaults {
         float[] lib = vecprop().clone();
         same("specialised", specialised().clone(), lib);
         same("control", control().clone(), lib);
+        same("specialisedTp", specialisedTp().clone(), lib);
         same("vecpropPacked", vecpropPacked().clone(), lib);
         float[] blas = new float[s.m() * s.n()];
         openblasPointer().get(blas);
@@ -93,6 +95,13 @@ public class ShapeGemmBenchmark extends BenchmarkDefaults {
     @Benchmark
     public float[] specialised() {
         specialised.multiply(a, b, c);
+        return c;
+    }
+
+    /** The specialised kernel with a transposed B packed by register transposes (else as specialised). */
+    @Benchmark
+    public float[] specialisedTp() {
+        specialisedTp.multiply(a, b, c);
         return c;
     }
 

@@ -30,11 +30,16 @@ public final class ShapeGemmCheck {
         boolean ok = true;
         for (String name : shapes) {
             GemmShape s = GemmShape.parse(name);
-            for (boolean constants : new boolean[] {true, false}) {
+            for (int variant = 0; variant < 3; variant++) {
+                boolean constants = variant != 1;
                 ShapeKernel kernel = ShapeGemms.of(s.transA(), s.transB(), s.m(), s.n(), s.k(),
-                        constants);
+                        constants, variant == 2);
+                if (variant == 2 && !kernel.describe().contains("transposes")) {
+                    continue; // the transpose packing applies to this shape and width only
+                }
+                String finals = sizeModifiers(kernel);
                 int rounds = 3000, compared = 0;
-                SplittableRandom rnd = new SplittableRandom(name.hashCode() * 31L + (constants ? 1 : 0));
+                SplittableRandom rnd = new SplittableRandom(name.hashCode() * 31L + variant);
                 String bad = null;
                 for (int r = 0; r < rounds && bad == null; r++) {
                     float[] a = operand(rnd, s.aRows() * s.aCols());
@@ -55,8 +60,8 @@ public final class ShapeGemmCheck {
                         }
                     }
                 }
-                System.out.printf("%-14s %-9s %-10s %s%n", name,
-                        constants ? "constant" : "control", kernel.describe(),
+                System.out.printf("%-14s %-9s %-34s %-13s %s%n", name,
+                        constants ? "constant" : "control", kernel.describe(), finals,
                         bad == null ? "same bits: " + compared + " elements in " + rounds + " rounds"
                                 : "DIFFERS at " + bad);
                 ok &= bad == null;
@@ -64,6 +69,16 @@ public final class ShapeGemmCheck {
         }
         if (!ok) {
             System.exit(1);
+        }
+    }
+
+    /** "K final" or "K not final": what the kernel's class holds its depth as. */
+    static String sizeModifiers(ShapeKernel kernel) {
+        try {
+            int mod = kernel.getClass().getDeclaredField("K").getModifiers();
+            return java.lang.reflect.Modifier.isFinal(mod) ? "K final" : "K not final";
+        } catch (NoSuchFieldException e) {
+            return "(library)";
         }
     }
 

@@ -45,6 +45,8 @@ final class ShapeGemmTemplate implements ShapeKernel {
     static final int LDA = SHAPE[3], LDB = SHAPE[4], LDC = SHAPE[5];
     static final boolean TA = SHAPE[6] != 0, TB = SHAPE[7] != 0;
     static final int FORM = SHAPE[8];
+    /** DIRECT_TB: pack op(B) by 16 x 16 register transposes (1) or by gathers (0). */
+    static final boolean TRANSPOSE_PACK = SHAPE[9] != 0;
 
     /** Gather offsets of 16 (or L) consecutive columns of op(B) = rows of stored B. */
     private static final int[] GATHER = gather();
@@ -59,7 +61,7 @@ final class ShapeGemmTemplate implements ShapeKernel {
         try {
             int[] d = MethodHandles.classData(MethodHandles.lookup(), ConstantDescs.DEFAULT_NAME,
                     int[].class);
-            return d != null ? d : new int[9];
+            return d != null ? d : new int[10];
         } catch (IllegalAccessException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -97,7 +99,7 @@ final class ShapeGemmTemplate implements ShapeKernel {
         return switch (FORM) {
             case ROWS -> "rows";
             case COLUMNS -> "columns";
-            case DIRECT_TB -> "direct-tb";
+            case DIRECT_TB -> TRANSPOSE_PACK ? "direct-tb, B packed by transposes" : "direct-tb";
             default -> "template";
         };
     }
@@ -133,10 +135,33 @@ final class ShapeGemmTemplate implements ShapeKernel {
         return TA ? p * LDA + i : i * LDA + p;
     }
 
+    /**
+     * Depth steps whose whole vector at {@code p * LDB} lies inside B's {@code (K - 1) * LDB + N}
+     * floats: read with a plain load (lanes from N on hold the next row's values, summed into
+     * lanes that are never stored); the rest with a masked load. A masked load in every step was
+     * measured at 4-5 times the time in JMH (C2's code for it, with the out-of-range branch of
+     * the last rows in the loop, was not the fast loop the probe had compiled).
+     */
+    static final int PLAIN = Math.max(0, Math.min(K, ((K - 1) * LDB + N - L) / Math.max(1, LDB) + 1));
+
     private static void rows8(int i, float[] a, float[] b, float[] c, VectorMask<Float> cols) {
         FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
         FloatVector c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-        for (int p = 0; p < K; p++) {
+        if (b.length < (K - 1) * LDB + N) {
+            throw new IndexOutOfBoundsException("b is shorter than the shape's B");
+        }
+        for (int p = 0; p < PLAIN; p++) {
+            FloatVector bv = FloatVector.fromArray(F, b, p * LDB);
+            c0 = FloatVector.broadcast(F, a[aIndex(i, p)]).fma(bv, c0);
+            c1 = FloatVector.broadcast(F, a[aIndex(i + 1, p)]).fma(bv, c1);
+            c2 = FloatVector.broadcast(F, a[aIndex(i + 2, p)]).fma(bv, c2);
+            c3 = FloatVector.broadcast(F, a[aIndex(i + 3, p)]).fma(bv, c3);
+            c4 = FloatVector.broadcast(F, a[aIndex(i + 4, p)]).fma(bv, c4);
+            c5 = FloatVector.broadcast(F, a[aIndex(i + 5, p)]).fma(bv, c5);
+            c6 = FloatVector.broadcast(F, a[aIndex(i + 6, p)]).fma(bv, c6);
+            c7 = FloatVector.broadcast(F, a[aIndex(i + 7, p)]).fma(bv, c7);
+        }
+        for (int p = PLAIN; p < K; p++) {
             FloatVector bv = N == L ? FloatVector.fromArray(F, b, p * LDB)
                     : FloatVector.fromArray(F, b, p * LDB, cols);
             c0 = FloatVector.broadcast(F, a[aIndex(i, p)]).fma(bv, c0);
@@ -172,7 +197,13 @@ final class ShapeGemmTemplate implements ShapeKernel {
 
     private static void rows1(int i, float[] a, float[] b, float[] c, VectorMask<Float> cols) {
         FloatVector c0 = FloatVector.zero(F);
-        for (int p = 0; p < K; p++) {
+        if (b.length < (K - 1) * LDB + N) {
+            throw new IndexOutOfBoundsException("b is shorter than the shape's B");
+        }
+        for (int p = 0; p < PLAIN; p++) {
+            c0 = FloatVector.broadcast(F, a[aIndex(i, p)]).fma(FloatVector.fromArray(F, b, p * LDB), c0);
+        }
+        for (int p = PLAIN; p < K; p++) {
             FloatVector bv = N == L ? FloatVector.fromArray(F, b, p * LDB)
                     : FloatVector.fromArray(F, b, p * LDB, cols);
             c0 = FloatVector.broadcast(F, a[aIndex(i, p)]).fma(bv, c0);
@@ -321,13 +352,117 @@ final class ShapeGemmTemplate implements ShapeKernel {
         HI8.selectFrom(w7, w15).intoArray(c, ci + 15 * LDC, cols);
     }
 
+    /**
+     * {@code pb[d + p * N + j] = b[src + j * LDB + p]} for 16 rows j and the K (at most 16) depth
+     * steps p: rows read with masked loads of K floats, transposed in registers, the first K
+     * results stored. Data movement only.
+     */
+    private static void transposePack(float[] b, int src, float[] pb, int d, VectorMask<Float> depth) {
+        FloatVector r0 = FloatVector.fromArray(F, b, src + 0 * LDB, depth);
+        FloatVector r1 = FloatVector.fromArray(F, b, src + 1 * LDB, depth);
+        FloatVector r2 = FloatVector.fromArray(F, b, src + 2 * LDB, depth);
+        FloatVector r3 = FloatVector.fromArray(F, b, src + 3 * LDB, depth);
+        FloatVector r4 = FloatVector.fromArray(F, b, src + 4 * LDB, depth);
+        FloatVector r5 = FloatVector.fromArray(F, b, src + 5 * LDB, depth);
+        FloatVector r6 = FloatVector.fromArray(F, b, src + 6 * LDB, depth);
+        FloatVector r7 = FloatVector.fromArray(F, b, src + 7 * LDB, depth);
+        FloatVector r8 = FloatVector.fromArray(F, b, src + 8 * LDB, depth);
+        FloatVector r9 = FloatVector.fromArray(F, b, src + 9 * LDB, depth);
+        FloatVector r10 = FloatVector.fromArray(F, b, src + 10 * LDB, depth);
+        FloatVector r11 = FloatVector.fromArray(F, b, src + 11 * LDB, depth);
+        FloatVector r12 = FloatVector.fromArray(F, b, src + 12 * LDB, depth);
+        FloatVector r13 = FloatVector.fromArray(F, b, src + 13 * LDB, depth);
+        FloatVector r14 = FloatVector.fromArray(F, b, src + 14 * LDB, depth);
+        FloatVector r15 = FloatVector.fromArray(F, b, src + 15 * LDB, depth);
+        FloatVector t0 = LO1.selectFrom(r0, r1), t1 = HI1.selectFrom(r0, r1);
+        FloatVector t2 = LO1.selectFrom(r2, r3), t3 = HI1.selectFrom(r2, r3);
+        FloatVector t4 = LO1.selectFrom(r4, r5), t5 = HI1.selectFrom(r4, r5);
+        FloatVector t6 = LO1.selectFrom(r6, r7), t7 = HI1.selectFrom(r6, r7);
+        FloatVector t8 = LO1.selectFrom(r8, r9), t9 = HI1.selectFrom(r8, r9);
+        FloatVector t10 = LO1.selectFrom(r10, r11), t11 = HI1.selectFrom(r10, r11);
+        FloatVector t12 = LO1.selectFrom(r12, r13), t13 = HI1.selectFrom(r12, r13);
+        FloatVector t14 = LO1.selectFrom(r14, r15), t15 = HI1.selectFrom(r14, r15);
+        FloatVector u0 = LO2.selectFrom(t0, t2), u1 = HI2.selectFrom(t0, t2);
+        FloatVector u2 = LO2.selectFrom(t1, t3), u3 = HI2.selectFrom(t1, t3);
+        FloatVector u4 = LO2.selectFrom(t4, t6), u5 = HI2.selectFrom(t4, t6);
+        FloatVector u6 = LO2.selectFrom(t5, t7), u7 = HI2.selectFrom(t5, t7);
+        FloatVector u8 = LO2.selectFrom(t8, t10), u9 = HI2.selectFrom(t8, t10);
+        FloatVector u10 = LO2.selectFrom(t9, t11), u11 = HI2.selectFrom(t9, t11);
+        FloatVector u12 = LO2.selectFrom(t12, t14), u13 = HI2.selectFrom(t12, t14);
+        FloatVector u14 = LO2.selectFrom(t13, t15), u15 = HI2.selectFrom(t13, t15);
+        FloatVector w0 = LO4.selectFrom(u0, u4), w1 = HI4.selectFrom(u0, u4);
+        FloatVector w2 = LO4.selectFrom(u1, u5), w3 = HI4.selectFrom(u1, u5);
+        FloatVector w4 = LO4.selectFrom(u2, u6), w5 = HI4.selectFrom(u2, u6);
+        FloatVector w6 = LO4.selectFrom(u3, u7), w7 = HI4.selectFrom(u3, u7);
+        FloatVector w8 = LO4.selectFrom(u8, u12), w9 = HI4.selectFrom(u8, u12);
+        FloatVector w10 = LO4.selectFrom(u9, u13), w11 = HI4.selectFrom(u9, u13);
+        FloatVector w12 = LO4.selectFrom(u10, u14), w13 = HI4.selectFrom(u10, u14);
+        FloatVector w14 = LO4.selectFrom(u11, u15), w15 = HI4.selectFrom(u11, u15);
+        if (K > 0) {
+            LO8.selectFrom(w0, w8).intoArray(pb, d);
+        }
+        if (K > 1) {
+            HI8.selectFrom(w0, w8).intoArray(pb, d + 1 * N);
+        }
+        if (K > 2) {
+            LO8.selectFrom(w1, w9).intoArray(pb, d + 2 * N);
+        }
+        if (K > 3) {
+            HI8.selectFrom(w1, w9).intoArray(pb, d + 3 * N);
+        }
+        if (K > 4) {
+            LO8.selectFrom(w2, w10).intoArray(pb, d + 4 * N);
+        }
+        if (K > 5) {
+            HI8.selectFrom(w2, w10).intoArray(pb, d + 5 * N);
+        }
+        if (K > 6) {
+            LO8.selectFrom(w3, w11).intoArray(pb, d + 6 * N);
+        }
+        if (K > 7) {
+            HI8.selectFrom(w3, w11).intoArray(pb, d + 7 * N);
+        }
+        if (K > 8) {
+            LO8.selectFrom(w4, w12).intoArray(pb, d + 8 * N);
+        }
+        if (K > 9) {
+            HI8.selectFrom(w4, w12).intoArray(pb, d + 9 * N);
+        }
+        if (K > 10) {
+            LO8.selectFrom(w5, w13).intoArray(pb, d + 10 * N);
+        }
+        if (K > 11) {
+            HI8.selectFrom(w5, w13).intoArray(pb, d + 11 * N);
+        }
+        if (K > 12) {
+            LO8.selectFrom(w6, w14).intoArray(pb, d + 12 * N);
+        }
+        if (K > 13) {
+            HI8.selectFrom(w6, w14).intoArray(pb, d + 13 * N);
+        }
+        if (K > 14) {
+            LO8.selectFrom(w7, w15).intoArray(pb, d + 14 * N);
+        }
+        if (K > 15) {
+            HI8.selectFrom(w7, w15).intoArray(pb, d + 15 * N);
+        }
+    }
+
     // ------------------------------------------------------------------ DIRECT_TB
 
     private static void directTb(float[] a, float[] b, float[] c, float[] pb) {
-        // op(B)[p][j] = b[j * LDB + p]: L columns at a time, one gather per depth step.
-        for (int j = 0; j < N; j += L) {
-            for (int p = 0; p < K; p++) {
-                FloatVector.fromArray(F, b, j * LDB + p, GATHER, 0).intoArray(pb, p * N + j);
+        if (TRANSPOSE_PACK) {
+            // 16 rows of stored B (K floats each, masked) transposed in registers: K depth steps.
+            VectorMask<Float> depth = Lanes.FIRST[K];
+            for (int j = 0; j < N; j += 16) {
+                transposePack(b, j * LDB, pb, j, depth);
+            }
+        } else {
+            // op(B)[p][j] = b[j * LDB + p]: L columns at a time, one gather per depth step.
+            for (int j = 0; j < N; j += L) {
+                for (int p = 0; p < K; p++) {
+                    FloatVector.fromArray(F, b, j * LDB + p, GATHER, 0).intoArray(pb, p * N + j);
+                }
             }
         }
         for (int i = 0; i < M; i += 8) {

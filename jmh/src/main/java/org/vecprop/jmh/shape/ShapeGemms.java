@@ -40,12 +40,24 @@ public final class ShapeGemms {
      */
     public static ShapeKernel of(boolean transA, boolean transB, int m, int n, int k,
                                  boolean constants) {
+        return of(transA, transB, m, n, k, constants, false);
+    }
+
+    /**
+     * As {@link #of(boolean, boolean, int, int, int, boolean)}; with {@code transposePack}, a
+     * transposed B is packed by 16 x 16 register transposes instead of gathers (512 bits, k at
+     * most 16; ignored elsewhere).
+     */
+    public static ShapeKernel of(boolean transA, boolean transB, int m, int n, int k,
+                                 boolean constants, boolean transposePack) {
         int lda = transA ? m : k, ldb = transB ? k : n, ldc = n;
         int form = Simd.enabled() ? form(transA, transB, m, n, k) : 0;
         if (form == 0) {
             return library(transA, transB, m, n, k, lda, ldb, ldc);
         }
-        int[] data = {m, n, k, lda, ldb, ldc, transA ? 1 : 0, transB ? 1 : 0, form};
+        boolean tp = transposePack && form == ShapeGemmTemplate.DIRECT_TB
+                && Simd.vectorBits() == 512 && k <= 16;
+        int[] data = {m, n, k, lda, ldb, ldc, transA ? 1 : 0, transB ? 1 : 0, form, tp ? 1 : 0};
         try {
             byte[] bytes = template();
             if (!constants) {
