@@ -123,6 +123,70 @@ public final class PackedMatrix {
     }
 
     /**
+     * Repacks rows {@code [firstRow, endRow)} of the stored matrix (the rows of {@code b} as
+     * given to {@link #refresh}: rows of op(B), or its columns when {@link #transposed()}),
+     * allocating nothing: for a caller that changes the stored matrix a block of rows at a time
+     * (an optimizer's pass over a weight matrix) and repacks each block while it is still in
+     * cache, instead of reading the whole matrix again afterwards. Once every row changed since
+     * this matrix was last current has been passed here, after its change, a product with it
+     * gives the same bits as with {@link #refresh}. Rows not passed keep the values packed
+     * before, but for the neighbours a transposed matrix packs along (below).
+     *
+     * <p>A transposed matrix keeps a row of stored B in one lane of a panel beside its
+     * neighbours, so a call also packs, from {@code b} as they are now, the neighbours sharing
+     * its panels (up to 2 vector lengths of rows): pass blocks in the order they are changed,
+     * or each after the whole change. Must not run while a product reads this matrix.
+     *
+     * @param b the stored matrix, as for {@link #refresh}
+     * @param bOff index of the stored matrix's element (0, 0) in {@code b}
+     * @param ldb its row stride, {@code >= max(1, its columns)}
+     * @param firstRow the first row of stored B to repack, {@code >= 0}
+     * @param endRow one past the last, {@code firstRow <= endRow <=} the stored matrix's rows
+     *     ({@link #rows()}, or {@link #cols()} when transposed)
+     * @throws NullPointerException if {@code b} is null
+     * @throws IllegalArgumentException for a row stride below its minimum
+     * @throws IndexOutOfBoundsException for a row range outside the stored matrix, an offset
+     *     outside b or a matrix that runs past the end of b; every exception before anything is
+     *     written
+     */
+    public void refreshRows(float[] b, int bOff, int ldb, int firstRow, int endRow) {
+        checkRefreshRows(b, bOff, ldb, firstRow, endRow);
+        operand.repackRows(transposed, b, bOff, ldb, firstRow, endRow, null);
+    }
+
+    /**
+     * As {@link #refreshRows(float[], int, int, int, int)}, with the transpose's scratch (a few
+     * KB) taken from {@code workspace} rather than this thread's own buffers: the form for
+     * code that keeps no per-thread state (virtual threads, a caller-owned pool).
+     *
+     * @param b the stored matrix, as for {@link #refresh}
+     * @param bOff index of the stored matrix's element (0, 0) in {@code b}
+     * @param ldb its row stride, {@code >= max(1, its columns)}
+     * @param firstRow the first row of stored B to repack, {@code >= 0}
+     * @param endRow one past the last, {@code firstRow <= endRow <=} the stored matrix's rows
+     * @param workspace the scratch, used by one thread at a time
+     * @throws NullPointerException if {@code b} or {@code workspace} is null
+     * @throws IllegalArgumentException for a row stride below its minimum
+     * @throws IndexOutOfBoundsException as {@link #refreshRows(float[], int, int, int, int)};
+     *     every exception before anything is written
+     */
+    public void refreshRows(float[] b, int bOff, int ldb, int firstRow, int endRow,
+                            Workspace workspace) {
+        checkRefreshRows(b, bOff, ldb, firstRow, endRow);
+        operand.repackRows(transposed, b, bOff, ldb, firstRow, endRow, Workspace.of(workspace).pack);
+    }
+
+    private void checkRefreshRows(float[] b, int bOff, int ldb, int firstRow, int endRow) {
+        int storedRows = transposed ? operand.cols : operand.depth;
+        Checks.matrix("b", b, bOff, storedRows, transposed ? operand.depth : operand.cols, ldb);
+        if (firstRow < 0 || endRow < firstRow || endRow > storedRows) {
+            throw new IndexOutOfBoundsException("firstRow and endRow must satisfy 0 <= firstRow"
+                    + " <= endRow <= " + storedRows + " (the stored matrix's rows), got firstRow = "
+                    + firstRow + ", endRow = " + endRow);
+        }
+    }
+
+    /**
      * The number of rows of op(B), fixed when packed.
      *
      * @return rows of op(B): the depth k of products with this matrix

@@ -66,16 +66,17 @@ public final class Adam extends OptimizerCore {
     }
 
     @Override
-    void update(int l, float[] w, float[] b, float lr, long step) {
-        Dense d = network.layer(l);
-        Update.adam(w.length, w, 0, d.weightGrad(), 0, weightState[0][l], 0, weightState[1][l], 0,
-                lr, options.beta1(), options.beta2(), options.eps(), options.weightDecay(),
-                options.decoupled(), step, true);
-        if (b != null) {
-            Update.adam(b.length, b, 0, d.biasGrad(), 0, biasState[0][l], 0, biasState[1][l], 0,
-                    lr, options.beta1(), options.beta2(), options.eps(), options.weightDecay(),
-                    options.decoupled(), step, true);
-        }
+    void updateWeights(int l, float[] w, int off, int n, float lr, long step) {
+        Update.adam(n, w, off, network.layer(l).weightGrad(), off, weightState[0][l], off,
+                weightState[1][l], off, lr, options.beta1(), options.beta2(), options.eps(),
+                options.weightDecay(), options.decoupled(), step, true);
+    }
+
+    @Override
+    void updateBias(int l, float[] b, float lr, long step) {
+        Update.adam(b.length, b, 0, network.layer(l).biasGrad(), 0, biasState[0][l], 0,
+                biasState[1][l], 0, lr, options.beta1(), options.beta2(), options.eps(),
+                options.weightDecay(), options.decoupled(), step, true);
     }
 
     /** The first moment of layer {@code l}'s weights: for tests. */

@@ -32,8 +32,11 @@ import org.vecprop.kernel.Workspace;
  *
  * <p><b>Packed weights.</b> The forward product multiplies with the weights packed once into
  * the layout the GEMM's register tile reads ({@link PackedMatrix}), so inference at small batches
- * does not rearrange W on every call. The packed copy is refreshed on the next forward after the
- * weights change in place, and built before a shared layer's new version is published. Every way
+ * does not rearrange W on every call; the backward product {@code dX = dZ·Wᵀ} likewise with
+ * {@code Wᵀ} packed. An optimizer step repacks both as it writes the weights, a block of rows
+ * at a time while the block is in cache (no second pass over W); any other in-place change
+ * leaves them to be repacked by the next product that reads them. The forward's copy is built
+ * before a shared layer's new version is published, the backward's when first needed. Every way
  * to change them goes through the layer: an {@link Optimizer}'s steps, the writes of
  * {@link Parameter} ({@link #weight()}, {@link Network#parameters()}) and
  * {@link Network#loadWeights}; the weight array itself is not handed out (the layer-state rule of
@@ -62,8 +65,8 @@ public final class Dense {
     private final WeightFormat format;         // what this layer's forward reads
 
     /**
-     * Forward products up to this many multiply-adds use the unpacked weights: the GEMM's direct
-     * path serves them without packing ({@code GemmBlocking.DIRECT_MAX_WORK}).
+     * Forward and backward products up to this many multiply-adds use the unpacked weights: the
+     * GEMM's direct path serves them without packing ({@code GemmBlocking.DIRECT_MAX_WORK}).
      */
     static final long PLAIN_MAX_WORK = 16 * 16 * 16;
     private final float[] weightGrad, biasGrad;
@@ -382,9 +385,15 @@ public final class Dense {
                     accumulate ? 1f : 0f, weightGrad, 0, out, workspace);
         }
         if (inputGradient) {
-            // dX = dZ·Wᵀ: (batch x out)·(out x in), W read transposed in place.
-            Gemm.multiply(false, true, batch, in, out, 1f, dz, dzOff, lddz, used.weights, 0, out,
-                    0f, inputGrad, 0, in, workspace);
+            // dX = dZ·Wᵀ: (batch x out)·(out x in). As forward: small products read W transposed
+            // in place; the others read Wᵀ packed, kept current by the optimizer's step (same bits).
+            if ((long) batch * in * out <= PLAIN_MAX_WORK) {
+                Gemm.multiply(false, true, batch, in, out, 1f, dz, dzOff, lddz, used.weights, 0,
+                        out, 0f, inputGrad, 0, in, workspace);
+            } else {
+                Gemm.multiplyPacked(false, batch, 1f, dz, dzOff, lddz, used.packedTransposed(workspace), 0f,
+                        inputGrad, 0, in, workspace);
+            }
         }
     }
 

@@ -377,7 +377,18 @@ public final class Network {
                     continue;
                 }
                 WeightVersion v = cell.begin();
-                change.change(l, v.weights, v.bias);
+                if (v == cell.current) {
+                    try {
+                        change.change(l, v.weights, v.bias, v);
+                    } catch (RuntimeException | Error e) {
+                        // Written in part, perhaps: whatever was packed is stale now.
+                        v.abandonRowRefresh();
+                        v.changedInPlace(true);
+                        throw e;
+                    }
+                } else {
+                    change.change(l, v.weights, v.bias, null);
+                }
                 pending[l] = cell.finish(v, true);
                 publish |= pending[l] != cell.current;
             }
@@ -779,7 +790,8 @@ public final class Network {
         }
 
         @Override
-        public void change(int l, float[] w, float[] b) {
+        public void change(int l, float[] w, float[] b, WeightVersion inPlace) {
+            // A load writes everything at once: its packed forms are repacked by the next product.
             System.arraycopy(weights[l], 0, w, 0, w.length);
             if (b != null) {
                 System.arraycopy(biases[l], 0, b, 0, b.length);

@@ -57,10 +57,42 @@ abstract class OptimizerCore implements Optimizer {
         }
 
         @Override
-        public void change(int l, float[] w, float[] b) {
-            update(l, w, b, stepRate, steps + 1);
+        public void change(int l, float[] w, float[] b, WeightVersion inPlace) {
+            long step = steps + 1;
+            Dense d = network.layer(l);
+            int out = d.outputs(), in = d.inputs();
+            if (inPlace != null && inPlace.beginRowRefresh()) {
+                // Update a block of rows, then repack it while it is still in cache: the packed
+                // forms stay current without a second pass reading W (the update is elementwise,
+                // so blocks give the same bits as one call).
+                int block = rowBlock(out);
+                for (int r0 = 0; r0 < in; r0 += block) {
+                    int r1 = Math.min(in, r0 + block);
+                    updateWeights(l, w, r0 * out, (r1 - r0) * out, stepRate, step);
+                    inPlace.refreshRows(r0, r1, d.workspace());
+                }
+            } else {
+                updateWeights(l, w, 0, w.length, stepRate, step);
+            }
+            if (b != null) {
+                updateBias(l, b, stepRate, step);
+            }
         }
     };
+
+    /**
+     * The rows of W one block of an optimizer step updates and then repacks: about
+     * {@value #ROW_BLOCK_FLOATS} floats (with Adam's two moments and the gradient, 4 arrays of
+     * 32 KB, an L2-resident working set), and a multiple of 32 rows, so that a block fills whole
+     * panels of a transposed pack at every vector width (NR is 8, 16 or 32 floats) and no panel
+     * is packed twice.
+     */
+    static int rowBlock(int out) {
+        return Math.max(32, ROW_BLOCK_FLOATS / Math.max(1, out) / 32 * 32);
+    }
+
+    /** The floats of W one block of a step covers, at most (unless 32 rows are more). */
+    static final int ROW_BLOCK_FLOATS = 8192;
 
     /**
      * @param network the network to train
@@ -90,11 +122,15 @@ abstract class OptimizerCore implements Optimizer {
     abstract Map<String, String> hyperParameters();
 
     /**
-     * Updates layer {@code l} at step {@code step} (1 for the first) with rate {@code lr}:
-     * {@code w} and {@code b} are the arrays to write (see {@link WeightChange}); the gradients
-     * are zeroed in the same pass.
+     * Updates {@code n} elements of layer {@code l}'s weights from {@code off} on, at step
+     * {@code step} (1 for the first) with rate {@code lr}: {@code w} is the array to write (see
+     * {@link WeightChange}), its gradient and state at the same offsets; the gradient is zeroed
+     * in the same pass. Elementwise, so any split of a step into ranges gives the same bits.
      */
-    abstract void update(int l, float[] w, float[] b, float lr, long step);
+    abstract void updateWeights(int l, float[] w, int off, int n, float lr, long step);
+
+    /** As {@link #updateWeights}, for the whole of layer {@code l}'s bias {@code b}. */
+    abstract void updateBias(int l, float[] b, float lr, long step);
 
     @Override
     public final void step() {

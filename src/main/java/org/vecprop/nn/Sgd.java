@@ -49,15 +49,15 @@ public final class Sgd extends OptimizerCore {
     }
 
     @Override
-    void update(int l, float[] w, float[] b, float lr, long step) {
-        Dense d = network.layer(l);
-        boolean withMomentum = momentum != 0f;
-        Update.sgd(w.length, w, 0, d.weightGrad(), 0, withMomentum ? weightState[0][l] : null, 0,
-                lr, momentum, weightDecay, true);
-        if (b != null) {
-            Update.sgd(b.length, b, 0, d.biasGrad(), 0, withMomentum ? biasState[0][l] : null, 0,
-                    lr, momentum, 0f, true);
-        }
+    void updateWeights(int l, float[] w, int off, int n, float lr, long step) {
+        Update.sgd(n, w, off, network.layer(l).weightGrad(), off,
+                momentum != 0f ? weightState[0][l] : null, off, lr, momentum, weightDecay, true);
+    }
+
+    @Override
+    void updateBias(int l, float[] b, float lr, long step) {
+        Update.sgd(b.length, b, 0, network.layer(l).biasGrad(), 0,
+                momentum != 0f ? biasState[0][l] : null, 0, lr, momentum, 0f, true);
     }
 
     /** {@return the momentum factor} */

@@ -12,6 +12,12 @@ interface WeightChange {
      * Writes layer {@code l}'s new values into {@code weights} and {@code bias} (null for a layer
      * without bias), which hold its current values: the live arrays of an unshared layer, or a
      * copy not yet visible to anyone.
+     *
+     * @param inPlace the version being changed, for a change made in place; null for a copy.
+     *     A change that repacks every row of {@code weights} it writes, by
+     *     {@link WeightVersion#refreshRows} after its last write, calls
+     *     {@link WeightVersion#beginRowRefresh} first and so keeps the packed forms current; one
+     *     that does not call it leaves them to be marked stale
      */
-    void change(int l, float[] weights, float[] bias);
+    void change(int l, float[] weights, float[] bias, WeightVersion inPlace);
 }

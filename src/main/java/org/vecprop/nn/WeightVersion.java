@@ -2,6 +2,7 @@ package org.vecprop.nn;
 
 import java.util.Arrays;
 import org.vecprop.kernel.PackedMatrix;
+import org.vecprop.kernel.Workspace;
 
 /**
  * One version of a layer's weights and bias, with the packed form of the weights that the
@@ -18,6 +19,13 @@ import org.vecprop.kernel.PackedMatrix;
  *       {@link WeightCell}); readers that took the old version keep computing with it, whole, and
  *       the collector reclaims it when the last one drops it.</li>
  * </ul>
+ *
+ * <p>Two packed forms of the weights: {@code W} for the forward product {@code X·W} and
+ * {@code Wᵀ} for the backward product {@code dX = dZ·Wᵀ}, each made when a product first needs
+ * it. An in-place change either marks them stale (the next product repacks) or, for an
+ * optimizer step, keeps them current row block by row block as it writes the weights
+ * ({@link #beginRowRefresh}, {@link #refreshRows}), so the step's own pass over W writes
+ * them while each block is in cache rather than a later pass reading W again.
  */
 final class WeightVersion {
     /** {@code in x out} row-major. */
@@ -27,6 +35,21 @@ final class WeightVersion {
     private final int in, out;
     /** The forward product's packed weights; null until first needed. */
     private PackedMatrix packed;
+    /**
+     * The weights packed transposed, {@code Wᵀ}, for the backward product; null until first
+     * needed. Unlike {@link #packed}, which is packed before a version is published, this one
+     * is made lazily on a published version too (by the first backward pass that needs it), so
+     * it is made under this version's lock and {@link #staleTransposed} is volatile: a thread
+     * that reads it false sees the whole packed form.
+     */
+    private PackedMatrix packedTransposed;
+    private volatile boolean staleTransposed = true;
+    /**
+     * Set by {@link #beginRowRefresh} for the forms current at the start of an optimizer's
+     * in-place change, which {@link #refreshRows} then keeps current; read and cleared by
+     * {@link #changedInPlace}.
+     */
+    private boolean refreshingPacked, refreshingTransposed;
     /**
      * The weights rounded to bfloat16 and packed, for networks that read them so
      * ({@link WeightFormat#BFLOAT16}); made on first use. Such networks are always sharers, so
@@ -66,6 +89,10 @@ final class WeightVersion {
         v.packed = packed;
         v.stale = stale;
         v.packedBfloat16 = packedBfloat16;
+        synchronized (this) {
+            v.packedTransposed = packedTransposed;
+            v.staleTransposed = staleTransposed;
+        }
         return v;
     }
 
@@ -80,6 +107,62 @@ final class WeightVersion {
             stale = false;
         }
         return packed;
+    }
+
+    /**
+     * {@return the weights packed transposed (op(B) = Wᵀ, {@code out x in}) for the backward
+     * product, repacked first if the weights changed in place; made on first use}
+     *
+     * @param ws the calling layer's scratch for the repack's transposes
+     */
+    PackedMatrix packedTransposed(Workspace ws) {
+        if (staleTransposed) {
+            synchronized (this) {
+                if (staleTransposed) {
+                    if (packedTransposed == null) {
+                        packedTransposed = PackedMatrix.pack(true, out, in, weights, 0, out);
+                    } else {
+                        packedTransposed.refreshRows(weights, 0, out, 0, in, ws);
+                    }
+                    staleTransposed = false;
+                }
+            }
+        }
+        return packedTransposed;
+    }
+
+    /**
+     * Starts an in-place change (the exclusive life) that will call {@link #refreshRows} for
+     * every row of W it writes, after its last write: the packed forms current now are kept
+     * current by those calls instead of being marked stale. Ended by {@link #changedInPlace}
+     * (the change's end in {@link WeightCell#finish}); a change that does not call this leaves
+     * every packed form stale there.
+     *
+     * @return whether any packed form is being kept current (if not, refreshRows does nothing)
+     */
+    boolean beginRowRefresh() {
+        refreshingPacked = packed != null && !stale;
+        refreshingTransposed = packedTransposed != null && !staleTransposed;
+        return refreshingPacked || refreshingTransposed;
+    }
+
+    /** Ends a row refresh that did not finish (its change threw): nothing is kept current. */
+    void abandonRowRefresh() {
+        refreshingPacked = false;
+        refreshingTransposed = false;
+    }
+
+    /**
+     * Repacks rows {@code [r0, r1)} of W, just written, into the forms kept current, with the
+     * changing thread's scratch {@code ws}.
+     */
+    void refreshRows(int r0, int r1, Workspace ws) {
+        if (refreshingPacked) {
+            packed.refreshRows(weights, 0, out, r0, r1, ws);
+        }
+        if (refreshingTransposed) {
+            packedTransposed.refreshRows(weights, 0, out, r0, r1, ws);
+        }
     }
 
     /**
@@ -101,14 +184,20 @@ final class WeightVersion {
     }
 
     /**
-     * Records an in-place change (the exclusive life), marking the packed form behind the weights
-     * when they changed (not for the bias alone).
+     * Records an in-place change (the exclusive life): when the weights changed (not for the
+     * bias alone), marks stale each packed form that a {@link #beginRowRefresh} did not ask
+     * {@link #refreshRows} to keep current.
      */
     void changedInPlace(boolean weights) {
         revision++;
         if (weights) {
-            stale = true;
+            stale |= !refreshingPacked;
+            if (!refreshingTransposed) {
+                staleTransposed = true;
+            }
         }
+        refreshingPacked = false;
+        refreshingTransposed = false;
     }
 
     /** {@return the count of in-place changes so far} */
@@ -119,6 +208,16 @@ final class WeightVersion {
     /** Packs now, so that a version is complete before it is published or shared. */
     void packNow() {
         packed();
+    }
+
+    /** {@return whether the forward's packed form exists and is current} (for tests) */
+    boolean packedCurrent() {
+        return packed != null && !stale;
+    }
+
+    /** {@return whether the backward's packed form exists and is current} (for tests) */
+    boolean packedTransposedCurrent() {
+        return packedTransposed != null && !staleTransposed;
     }
 
     /** {@return whether the two hold the same values, bit for bit} (for tests and diagnostics) */

@@ -161,6 +161,108 @@ class PackedMatrixTest {
         Compare.sameArray(plain, viaPacked, "after refresh");
     }
 
+    /**
+     * An optimizer's way of refreshing: rows of stored B change a block at a time, each block
+     * passed to refreshRows after its change, in order; then a product has the bits of the
+     * plain product on the new values, for float and bfloat16 packs, every transpose, depths
+     * over several blocks (KC = 128) and blocks that start and end anywhere (not on panels).
+     * Untransposed, rows changed but never passed keep their old values, exactly.
+     */
+    @Test
+    void refreshRowsBlockByBlockGivesTheBitsOfTheNewValues() {
+        Props.theory().forAll(Props.dimension(300), Props.dimension(100), Generate.range(0, 1 << 20))
+                .checkAssert((k, n, seed) -> {
+                    boolean tb = (seed & 1) != 0, bf16 = (seed & 2) != 0;
+                    Random rnd = new Random(seed);
+                    int rows = tb ? n : k, cols = tb ? k : n, ldb = Math.max(1, cols) + seed % 3;
+                    int bOff = seed % 5, m = 1 + seed % 9;
+                    float[] b = Values.random(rnd, bOff + rows * ldb, 0, 1f);
+                    float[] a = Values.random(rnd, m * k, 0, 1f);
+                    PackedMatrix packed = bf16 ? PackedMatrix.packBfloat16(tb, k, n, b, bOff, ldb)
+                            : PackedMatrix.pack(tb, k, n, b, bOff, ldb);
+                    float[] expectedB = b.clone();
+                    Workspace workspace = new Workspace();
+                    // Change blocks of random lengths in order, refreshing each after its change;
+                    // untransposed, also change one row past the last block without passing it.
+                    int last = rows == 0 ? 0 : rnd.nextInt(rows + 1);
+                    for (int r0 = 0; r0 < last; ) {
+                        int r1 = Math.min(last, r0 + 1 + rnd.nextInt(40));
+                        for (int r = r0; r < r1; r++) {
+                            for (int j = 0; j < cols; j++) {
+                                b[bOff + r * ldb + j] = expectedB[bOff + r * ldb + j] = rnd.nextFloat() - 0.5f;
+                            }
+                        }
+                        if (seed % 3 == 0) {
+                            packed.refreshRows(b, bOff, ldb, r0, r1, workspace);
+                        } else {
+                            packed.refreshRows(b, bOff, ldb, r0, r1);
+                        }
+                        r0 = r1;
+                    }
+                    if (!tb && last < rows) {
+                        Arrays.fill(b, bOff + last * ldb, bOff + last * ldb + cols, 7f); // not passed
+                    }
+                    float[] bRounded = expectedB.clone();
+                    if (bf16) {
+                        for (int i = 0; i < bRounded.length; i++) {
+                            bRounded[i] = org.vecprop.contract.Bfloat16.rounded(bRounded[i]);
+                        }
+                    }
+                    float[] plain = new float[m * n], viaPacked = new float[m * n];
+                    Gemm.multiply(false, tb, m, n, k, 1f, a, 0, Math.max(1, k), bRounded, bOff, ldb,
+                            0f, plain, 0, Math.max(1, n));
+                    Gemm.multiplyPacked(false, m, 1f, a, 0, Math.max(1, k), packed, 0f, viaPacked, 0,
+                            Math.max(1, n));
+                    Compare.sameArray(plain, viaPacked, "refreshed rows [0, " + last + ") of " + rows
+                            + (tb ? ", transposed" : "") + (bf16 ? ", bfloat16" : ""));
+                });
+    }
+
+    @Test
+    void refreshRowsRefusesABadRangeBeforeAnyWrite() {
+        float[] b = new float[12];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = i;
+        }
+        for (boolean tb : new boolean[] {false, true}) {
+            // Stored B is 4 x 3: op(B) is 4 x 3, or 3 x 4 packed transposed.
+            PackedMatrix packed = PackedMatrix.pack(tb, tb ? 3 : 4, tb ? 4 : 3, b, 0, 3);
+            float[] changed = new float[12];
+            Arrays.fill(changed, -1f);
+            assertEquals("firstRow and endRow must satisfy 0 <= firstRow <= endRow <= 4 (the stored"
+                    + " matrix's rows), got firstRow = -1, endRow = 2", assertThrows(
+                    IndexOutOfBoundsException.class, () -> packed.refreshRows(changed, 0, 3, -1, 2)).getMessage());
+            assertThrows(IndexOutOfBoundsException.class, () -> packed.refreshRows(changed, 0, 3, 3, 2));
+            assertThrows(IndexOutOfBoundsException.class, () -> packed.refreshRows(changed, 0, 3, 0, 5));
+            assertTrue(assertThrows(IndexOutOfBoundsException.class,
+                    () -> packed.refreshRows(new float[11], 0, 3, 0, 1)).getMessage().contains("b.length is 11"));
+            assertThrows(IllegalArgumentException.class, () -> packed.refreshRows(changed, 0, 2, 0, 1));
+            assertThrows(NullPointerException.class, () -> packed.refreshRows(null, 0, 3, 0, 1));
+            assertEquals("workspace must not be null", assertThrows(NullPointerException.class,
+                    () -> packed.refreshRows(changed, 0, 3, 0, 1, null)).getMessage());
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> packed.refreshRows(changed, 0, 3, 0, 5, new Workspace()));
+            packed.refreshRows(changed, 0, 3, 2, 2); // empty: writes nothing
+            // Multiplying by the identity reads op(B) back: still the original values.
+            int k = packed.rows(), n = packed.cols();
+            float[] c = new float[k * n];
+            Gemm.multiplyPacked(false, k, 1f, identity(k), 0, k, packed, 0f, c, 0, n);
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < n; j++) {
+                    assertEquals(tb ? b[j * 3 + p] : b[p * 3 + j], c[p * n + j], "op(B)[" + p + "][" + j + "]");
+                }
+            }
+        }
+    }
+
+    private static float[] identity(int k) {
+        float[] id = new float[k * k];
+        for (int i = 0; i < k; i++) {
+            id[i * k + i] = 1f;
+        }
+        return id;
+    }
+
     @Test
     void badArgumentsAreRefusedBeforeAnyWrite() {
         float[] b = new float[12], a = new float[8], c = new float[6];

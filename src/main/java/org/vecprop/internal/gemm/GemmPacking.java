@@ -98,6 +98,33 @@ final class GemmPacking {
     }
 
     /**
+     * Packs depth steps {@code [p0, p1)} of an untransposed B's depth block
+     * {@code [pc, pc + kc)} ({@code pc <= p0 <= p1 <= pc + kc}), all {@code cols} columns, into
+     * that block's panels from {@code dst[at]} on (the layout of {@link #packBInto} with
+     * {@code jc = 0}, {@code nc = cols}): the same values it writes for those steps, padding
+     * included, and nothing else.
+     */
+    static void packBRowsInto(float[] b, int bOff, int ldb, int pc, int kc, int p0, int p1,
+                              int cols, float[] dst, int at) {
+        for (int q = 0; q * NR < cols; q++) {
+            int j0 = q * NR;
+            int width = Math.min(NR, cols - j0);
+            int panel = at + q * kc * NR;
+            for (int p = p0; p < p1; p++) {
+                int src = bOff + p * ldb + j0;
+                int d = panel + (p - pc) * NR;
+                if (width == NR) {
+                    FloatVector.fromArray(F, b, src).intoArray(dst, d);
+                    FloatVector.fromArray(F, b, src + L).intoArray(dst, d + L);
+                } else {
+                    System.arraycopy(b, src, dst, d, width);
+                    java.util.Arrays.fill(dst, d + width, d + NR, 0f);
+                }
+            }
+        }
+    }
+
+    /**
      * 512 floats of scratch for {@link GemmTranspose#rows16xShort}: the tile buffer of {@code ws}
      * (the call's buffers; this thread's when null), which holds nothing between the
      * micro-kernel's spill and the epilogue that reads it, and packing runs between tiles, never

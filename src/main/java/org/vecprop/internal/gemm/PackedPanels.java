@@ -4,6 +4,7 @@ import static org.vecprop.internal.gemm.GemmBlocking.KC;
 import static org.vecprop.internal.gemm.GemmBlocking.NR;
 import static org.vecprop.internal.gemm.GemmBlocking.roundUp;
 
+import org.vecprop.internal.PackBuffers;
 import org.vecprop.internal.PackedOperand;
 
 /**
@@ -40,6 +41,35 @@ public final class PackedPanels extends PackedOperand {
         for (int pc = 0; pc < depth; pc += KC) {
             int kc = Math.min(KC, depth - pc);
             GemmPacking.packBInto(trans, b, bOff, ldb, pc, kc, 0, cols, data, pc * colsPadded);
+        }
+    }
+
+    /**
+     * Not transposed, row r of B is depth step r: its values sit in one depth block, NR floats
+     * in each panel, and only they are written. Transposed, row r of stored B is column r of
+     * op(B), one lane of a panel at every depth step: the panels holding rows r0 to r1 are
+     * packed whole (their other columns read from b as they are now), since a panel's lanes
+     * are written together.
+     */
+    @Override
+    public void repackRows(boolean trans, float[] b, int bOff, int ldb, int r0, int r1,
+                           PackBuffers scratch) {
+        if (r0 >= r1) {
+            return;
+        }
+        if (!trans) {
+            for (int pc = r0 / KC * KC; pc < r1; pc += KC) {
+                int kc = Math.min(KC, depth - pc);
+                GemmPacking.packBRowsInto(b, bOff, ldb, pc, kc, Math.max(r0, pc),
+                        Math.min(r1, pc + kc), cols, data, pc * colsPadded);
+            }
+        } else {
+            int j0 = r0 / NR * NR, j1 = Math.min(cols, roundUp(r1, NR));
+            for (int pc = 0; pc < depth; pc += KC) {
+                int kc = Math.min(KC, depth - pc);
+                GemmPacking.packBInto(true, b, bOff, ldb, pc, kc, j0, j1 - j0, data,
+                        pc * colsPadded + j0 * kc, scratch);
+            }
         }
     }
 }

@@ -52,4 +52,25 @@ public final class PackedPanelsBf16 extends PackedOperand {
             }
         }
     }
+
+    /**
+     * Writes only the packed values that come from rows {@code [r0, r1)} of stored B, rounded
+     * as {@link #repack} rounds them (its padding is never touched: it stays zero). Element
+     * (p, j) of op(B) sits at {@code pc * colsPadded + (j / NR) * kc * NR + (p - pc) * NR + j % NR}
+     * for the depth block {@code pc} holding p.
+     */
+    @Override
+    public void repackRows(boolean trans, float[] b, int bOff, int ldb, int r0, int r1,
+                           PackBuffers scratch) {
+        int p0 = trans ? 0 : r0, p1 = trans ? depth : r1;
+        int j0 = trans ? r0 : 0, j1 = trans ? r1 : cols;
+        for (int p = p0; p < p1; p++) {
+            int pc = p / KC * KC, kc = Math.min(KC, depth - pc);
+            int row = pc * colsPadded + (p - pc) * NR;
+            for (int j = j0; j < j1; j++) {
+                float v = trans ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                data[row + (j / NR) * kc * NR + j % NR] = Bfloat16.round(v);
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package org.vecprop.internal.scalar;
 
 import org.vecprop.contract.Bfloat16;
+import org.vecprop.internal.PackBuffers;
 import org.vecprop.internal.PackedOperand;
 
 /**
@@ -26,6 +27,20 @@ final class DenseOperand extends PackedOperand {
     public void repack(boolean trans, float[] b, int bOff, int ldb) {
         for (int p = 0; p < depth; p++) {
             for (int j = 0; j < cols; j++) {
+                float v = trans ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                data[p * cols + j] = bfloat16 ? Bfloat16.rounded(v) : v;
+            }
+        }
+    }
+
+    /** Row r of stored B is row r of op(B), or its column r when transposed. */
+    @Override
+    public void repackRows(boolean trans, float[] b, int bOff, int ldb, int r0, int r1,
+                           PackBuffers scratch) {
+        int p0 = trans ? 0 : r0, p1 = trans ? depth : r1;
+        int j0 = trans ? r0 : 0, j1 = trans ? r1 : cols;
+        for (int p = p0; p < p1; p++) {
+            for (int j = j0; j < j1; j++) {
                 float v = trans ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
                 data[p * cols + j] = bfloat16 ? Bfloat16.rounded(v) : v;
             }
