@@ -70,27 +70,39 @@ class PackedWeightsInTheStepTest {
                 });
     }
 
+    private static final int BATCH = 16;
+
+    /**
+     * A forward pass of a random batch of 40 inputs through {@code net} (40 - 64 - 48 - 10),
+     * an MSE loss against random targets and a backward pass, which make the packed forms.
+     *
+     * @return the batch, for a later forward pass
+     */
+    private static float[] forwardAndBackward(Network net, long seed) {
+        Random rnd = new Random(seed);
+        float[] x = Values.random(rnd, BATCH * 40, 0, 1f), t = Values.random(rnd, BATCH * 10, 0, 1f);
+        net.forward(x, 0, 40, BATCH);
+        net.loss(t, 0, 10);
+        net.backward(Gradients.OVERWRITE);
+        return x;
+    }
+
     /**
      * Any other in-place change still marks both forms stale: a write through a parameter view
      * between steps is seen by the next forward and backward (their products repack).
      */
     @Test
     void aWriteThroughAParameterMarksBothFormsStale() throws Exception {
-        int batch = 16;
-        Network net = Network.mlp(batch, 3, 40, 64, 48, 10);
-        Random rnd = new Random(4);
-        float[] x = Values.random(rnd, batch * 40, 0, 1f), t = Values.random(rnd, batch * 10, 0, 1f);
-        net.forward(x, 0, 40, batch);
-        net.loss(t, 0, 10);
-        net.backward(Gradients.OVERWRITE);
+        Network net = Network.mlp(BATCH, 3, 40, 64, 48, 10);
+        float[] x = forwardAndBackward(net, 4);
         new Sgd(net, SgdOptions.learningRate(0.1f)).step();
         WeightVersion v = net.layer(1).cell().current;
         assertTrue(v.packedCurrent() && v.packedTransposedCurrent(), "kept current by the step");
         net.layer(1).weight().set(3 * 48 + 5, 0.25f);
         assertFalse(v.packedCurrent(), "W stale after the write");
         assertFalse(v.packedTransposedCurrent(), "Wᵀ stale after the write");
-        float[] viaNet = net.forward(x, 0, 40, batch).toArray();
-        float[] fresh = Network.fromSafeTensors(net.toSafeTensors(), batch).forward(x, 0, 40, batch).toArray();
+        float[] viaNet = net.forward(x, 0, 40, BATCH).toArray();
+        float[] fresh = Network.fromSafeTensors(net.toSafeTensors(), BATCH).forward(x, 0, 40, BATCH).toArray();
         Compare.sameArray(fresh, viaNet, "forward after the write vs a network built from the weights");
     }
 
@@ -101,13 +113,8 @@ class PackedWeightsInTheStepTest {
      */
     @Test
     void aChangeThatThrowsLeavesBothFormsStale() throws Exception {
-        int batch = 16;
-        Network net = Network.mlp(batch, 5, 40, 64, 48, 10);
-        Random rnd = new Random(6);
-        float[] x = Values.random(rnd, batch * 40, 0, 1f), t = Values.random(rnd, batch * 10, 0, 1f);
-        net.forward(x, 0, 40, batch);
-        net.loss(t, 0, 10);
-        net.backward(Gradients.OVERWRITE);
+        Network net = Network.mlp(BATCH, 5, 40, 64, 48, 10);
+        float[] x = forwardAndBackward(net, 6);
         WeightVersion v = net.layer(1).cell().current;
         assertTrue(v.packedCurrent() && v.packedTransposedCurrent(), "both made by the passes");
         IllegalStateException thrown = new IllegalStateException("planted");
@@ -128,8 +135,8 @@ class PackedWeightsInTheStepTest {
                 () -> net.changeWeights(failing)));
         assertFalse(v.packedCurrent(), "W stale after the failed change");
         assertFalse(v.packedTransposedCurrent(), "Wᵀ stale after the failed change");
-        float[] viaNet = net.forward(x, 0, 40, batch).toArray();
-        float[] fresh = Network.fromSafeTensors(net.toSafeTensors(), batch).forward(x, 0, 40, batch).toArray();
+        float[] viaNet = net.forward(x, 0, 40, BATCH).toArray();
+        float[] fresh = Network.fromSafeTensors(net.toSafeTensors(), BATCH).forward(x, 0, 40, BATCH).toArray();
         Compare.sameArray(fresh, viaNet, "forward after the failed change vs the weights as written");
     }
 }
