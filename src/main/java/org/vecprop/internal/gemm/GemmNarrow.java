@@ -18,6 +18,8 @@ import org.vecprop.internal.Lanes;
  * rows) and multiplies it with row p of op(B), which is one vector. The packed path instead
  * fills 10 of the 32 columns of its tile (or, transposing C, spends its time storing the
  * transposed tile element by element), and packs A, which costs as much as the arithmetic here.
+ * With A transposed at 512 bits the rows of C go in the vectors instead (the column form below:
+ * 32 rows by all of 5 to 12 columns in registers, or 64 rows by groups of columns).
  *
  * <p>op(B) is k rows NR floats apart, zero from column n to L: packed per call (small beside
  * the {@code m * k} multiply-adds), or read from a {@link PackedPanels} of at most NR columns,
