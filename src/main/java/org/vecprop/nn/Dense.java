@@ -42,10 +42,13 @@ import org.vecprop.kernel.Workspace;
  * {@link Network#loadWeights}; the weight array itself is not handed out (the layer-state rule of
  * {@code docs/conventions.md}: what a write must announce is reached through views, what the
  * layer produces and never caches, its outputs and gradients, as arrays). Products of at most
- * {@value #PLAIN_MAX_WORK} multiply-adds ({@code batch x in x out}) read the weights as they
- * are instead: there the GEMM's small-problem paths, which pack nothing, are faster than any
- * packed product, and the packed copy is not refreshed for them (measured: a 2-2-1 network's
- * training step took 2.3 times as long with packing as without). Both give the same bits.
+ * {@value #PLAIN_MAX_WORK} multiply-adds ({@code batch x in x out}) with fewer than
+ * {@value #PACKED_MIN_WEIGHTS} weights read the weights as they are instead: there the GEMM's
+ * small-problem paths, which pack nothing, are faster than any packed product (measured: a
+ * 2-2-1 network's training step took 2.3 times as long with packing as without; 2x2x2 alone 29
+ * against 53 ns). From 16 x 16 weights on the packed product is as fast or faster even for one
+ * row (1x128x10 205 against 486 ns, 1x10x128 with Wᵀ 66 against 1,120 ns, 4x16x16 72 against
+ * 128 ns: `GemmBenchmark`, Zen 5, loaded machine). Both give the same bits.
  *
  * <p><b>Frozen layers</b> ({@link #freeze()}, PyTorch's {@code requires_grad = False}): backward
  * computes no weight or bias gradient for them (only dX, when a layer below needs it), and
@@ -65,10 +68,13 @@ public final class Dense {
     private final WeightFormat format;         // what this layer's forward reads
 
     /**
-     * Forward and backward products up to this many multiply-adds use the unpacked weights: the
-     * GEMM's direct path serves them without packing ({@code GemmBlocking.DIRECT_MAX_WORK}).
+     * Forward and backward products up to this many multiply-adds use the unpacked weights,
+     * unless there are {@link #PACKED_MIN_WEIGHTS} of them or more: the GEMM's direct path
+     * serves them without packing ({@code GemmBlocking.DIRECT_MAX_WORK}).
      */
     static final long PLAIN_MAX_WORK = 16 * 16 * 16;
+    /** Weights of at least this many floats are read packed at every batch; see the class comment. */
+    static final int PACKED_MIN_WEIGHTS = 16 * 16;
     private final float[] weightGrad, biasGrad;
     private final float[] output, outputGrad, inputGrad;
     private final Parameter weightView, biasView;
@@ -312,7 +318,7 @@ public final class Dense {
             // Always the packed bfloat16 form, whatever the size: one computation for every batch.
             Gemm.multiplyPackedBiasActivation(false, batch, 1f, x, xOff, ldx, version.packedBfloat16(),
                     0f, output, 0, out, version.bias, 0, activation, workspace);
-        } else if ((long) batch * in * out <= PLAIN_MAX_WORK) {
+        } else if (!readsPacked(batch)) {
             Gemm.multiplyBiasActivation(false, false, batch, out, in, 1f, x, xOff, ldx,
                     version.weights, 0, out, 0f, output, 0, out, version.bias, 0, activation, workspace);
         } else {
@@ -326,6 +332,14 @@ public final class Dense {
         this.ldx = ldx;
         this.batch = batch;
         return output;
+    }
+
+    /**
+     * {@return whether a float32 layer's products at this batch read its packed weights (W
+     * forward, Wᵀ for dX) rather than W as it is}
+     */
+    boolean readsPacked(int batch) {
+        return (long) batch * in * out > PLAIN_MAX_WORK || (long) in * out >= PACKED_MIN_WEIGHTS;
     }
 
     /**
@@ -387,7 +401,7 @@ public final class Dense {
         if (inputGradient) {
             // dX = dZ·Wᵀ: (batch x out)·(out x in). As forward: small products read W transposed
             // in place; the others read Wᵀ packed, kept current by the optimizer's step (same bits).
-            if ((long) batch * in * out <= PLAIN_MAX_WORK) {
+            if (!readsPacked(batch)) {
                 Gemm.multiply(false, true, batch, in, out, 1f, dz, dzOff, lddz, used.weights, 0,
                         out, 0f, inputGrad, 0, in, workspace);
             } else {

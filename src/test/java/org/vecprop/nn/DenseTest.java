@@ -438,13 +438,18 @@ class DenseTest {
 
     @Test
     void productsAtAndAboveThePlainThresholdGiveTheComposedKernelsBits() {
-        // Up to Dense.PLAIN_MAX_WORK multiply-adds the forward reads W as it is; above, its
-        // packed copy. Both must be the composed kernels' bits, also right after a change of W.
+        // Up to Dense.PLAIN_MAX_WORK multiply-adds a layer of fewer than PACKED_MIN_WEIGHTS
+        // weights reads W as it is; above, its packed copy. Both must be the composed kernels'
+        // bits, also right after a change of W.
         Random rnd = new Random(10);
-        int in = 16, out = 16;
+        int in = 12, out = 16; // 192 weights
         Dense d = new Dense(in, out, Activation.TANH, true, 32, 5);
-        for (int batch : new int[] {1, 16, 17, 32}) {   // 16 x 16 x 16 = PLAIN_MAX_WORK
-            assertEquals(batch <= 16, (long) batch * in * out <= Dense.PLAIN_MAX_WORK, "threshold at batch 16");
+        for (int batch : new int[] {1, 21, 22, 32}) {   // 21 x 192 = 4032 <= PLAIN_MAX_WORK < 22 x 192
+            assertEquals(batch > 21, d.readsPacked(batch), "threshold at batch 21");
+            // From PACKED_MIN_WEIGHTS = 256 weights on, packed at every batch; 255 are not.
+            assertEquals(true, new Dense(16, 16, Activation.TANH, true, 32, 5).readsPacked(batch));
+            assertEquals(batch * 255 > Dense.PLAIN_MAX_WORK,
+                    new Dense(15, 17, Activation.TANH, true, 32, 5).readsPacked(batch));
             for (int change = 0; change < 2; change++) {
                 float[] x = Values.random(rnd, batch * in, 0, 1f);
                 float[] expected = composedForward(x, batch, in, out, d.weightArray(), d.biasArray(),
@@ -456,6 +461,9 @@ class DenseTest {
                 d.weightsChanged();
             }
         }
+        Dense exact = new Dense(8, 16, Activation.TANH, true, 64, 5); // 32 x 128 = 4096 exactly
+        assertEquals(false, exact.readsPacked(32), "at PLAIN_MAX_WORK: unpacked");
+        assertEquals(true, exact.readsPacked(33), "above it: packed");
     }
 
     @Test
