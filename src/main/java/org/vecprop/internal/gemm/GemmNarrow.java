@@ -18,6 +18,8 @@ import org.vecprop.internal.Lanes;
  * rows) and multiplies it with row p of op(B), which is one vector. The packed path instead
  * fills 10 of the 32 columns of its tile (or, transposing C, spends its time storing the
  * transposed tile element by element), and packs A, which costs as much as the arithmetic here.
+ * With A transposed at 512 bits the rows of C go in the vectors instead (the column form below:
+ * 32 rows by all of 5 to 12 columns in registers, or 64 rows by groups of columns).
  *
  * <p>op(B) is k rows NR floats apart, zero from column n to L: packed per call (small beside
  * the {@code m * k} multiply-adds), or read from a {@link PackedPanels} of at most NR columns,
@@ -37,6 +39,17 @@ final class GemmNarrow {
     static final int ROWS = 8;
     /** Rows of C per block of the column form (A transposed, 512 bits): four vectors of rows. */
     static final int COLUMN_ROWS = 64;
+    /**
+     * Rows of C per block of the column form's one-pass tiles ({@link #ONE_PASS_MIN} to {@link
+     * #ONE_PASS_MAX} columns): two vectors of rows, so that all the columns fit in registers.
+     */
+    static final int ONE_PASS_ROWS = 32;
+    /**
+     * The widths of C the one-pass tiles serve. Up to 12: 2 x 12 accumulators, A's two vectors
+     * and a broadcast are 27 of the 32 registers. From 5: below it, 2n accumulators are too few
+     * chains to hide the FMA's latency, and the 64-row block's 4n (A read once for n <= 4) wins.
+     */
+    static final int ONE_PASS_MIN = 5, ONE_PASS_MAX = 12;
     /**
      * Where in the tile buffer a transposed 16 x 16 block goes. (Finishing the rows straight from
      * the transpose's registers instead was tried: C2 compiled that 2 KB method with its index
@@ -120,11 +133,12 @@ final class GemmNarrow {
             int aBlock = aOff + pc * aStepP, bBlock = pc * NR;
             int i = 0;
             if (transA && GemmTranspose.AVAILABLE) {
-                // 64 rows of C at a time with the rows in the vectors (below): every lane used.
-                for (; i + COLUMN_ROWS <= m; i += COLUMN_ROWS) {
+                // 32 or 64 rows of C at a time with the rows in the vectors (below): every lane used.
+                int rows = onePass(n) ? ONE_PASS_ROWS : COLUMN_ROWS;
+                for (; i + rows <= m; i += rows) {
                     columnBlock(kc, n, a, aBlock + i, lda, pb, bBlock, tile);
-                    for (int q = 0; q < COLUMN_ROWS; q += L) {
-                        GemmTranspose.rows16x16(tile, q, COLUMN_ROWS, tile, TRANSPOSED, L);
+                    for (int q = 0; q < rows; q += L) {
+                        GemmTranspose.rows16x16(tile, q, rows, tile, TRANSPOSED, L);
                         finish(tile, TRANSPOSED, L, c, cOff + (i + q) * ldc, ldc, n, cols, alpha,
                                 betaBlock, blockBias, biasOff, blockActivation);
                     }
@@ -257,16 +271,43 @@ final class GemmNarrow {
     // A transposed (dW = Xᵀ·dZ with X stored batch x features): row p of stored A holds
     // op(A)[i][p] for consecutive i, so a vector of A is 16 rows of C at one depth step, and
     // op(B)[p][j] is broadcast. A block of 64 rows is held as 4 vectors per column j of C, the
-    // columns taken four at a time (16 accumulators), then two, then one, so n = 10 runs as
-    // 4 + 4 + 2 with every lane of every FMA used, where the row form above uses 10 of 16. The
-    // block is spilled column by column ({@code tile[j * 64 + i]}), transposed in registers 16 x
-    // 16 at a time (GemmTranspose: data movement only) and stored row by row through the same
+    // columns taken four at a time (16 accumulators), then two, then one. From 5 to 12 columns
+    // the block is 32 rows instead, two vectors per column, and all the columns are held at once
+    // (columns32xW, W = n rounded up to even: 12 to 24 accumulators), so A is read once per depth
+    // block where the 64-row block read it once per group of columns (n = 10: 4 + 4 + 2, three
+    // times); at 128x64x10 with A transposed this took 1008 ns against 1585 (and OpenBLAS's 1239)
+    // in the shape-specialised experiment, which found the loop form, not its constant sizes,
+    // to be the gain. Every lane of every FMA is used, where the row form above uses 10 of 16;
+    // an odd n's extra column multiplies op(B)'s zero lane n and is never stored. The block is
+    // spilled column by column ({@code tile[j * rows + i]}), transposed in registers 16 x 16 at
+    // a time (GemmTranspose: data movement only) and stored row by row through the same
     // epilogue as the row form. Each element is still one FMA chain over its depth block: the
     // same bits. 512 bits only, where the register transposes exist.
 
-    /** The 64 x n block of C at rows {@code ai..} of stored A into {@code tile[j * 64 + i]}. */
+    /** Whether a C of n columns takes the one-pass 32-row tiles. */
+    static boolean onePass(int n) {
+        return n >= ONE_PASS_MIN && n <= ONE_PASS_MAX;
+    }
+
+    /**
+     * The block of C at rows {@code ai..} of stored A, all n columns, into {@code tile[j * rows +
+     * i]}: {@link #ONE_PASS_ROWS} rows if {@link #onePass}, else {@link #COLUMN_ROWS}.
+     */
     static void columnBlock(int kc, int n, float[] a, int ai, int lda, float[] pb, int bi,
                                     float[] tile) {
+        if (onePass(n)) {
+            // Lanes n to L of op(B)'s rows are zero, so an odd n's extra column is zeros.
+            if (n > 10) {
+                columns32x12(kc, a, ai, lda, pb, bi, tile);
+            } else if (n > 8) {
+                columns32x10(kc, a, ai, lda, pb, bi, tile);
+            } else if (n > 6) {
+                columns32x8(kc, a, ai, lda, pb, bi, tile);
+            } else {
+                columns32x6(kc, a, ai, lda, pb, bi, tile);
+            }
+            return;
+        }
         int j = 0;
         for (; j + 4 <= n; j += 4) {
             columns4(kc, a, ai, lda, pb, bi + j, tile, j * COLUMN_ROWS);
@@ -383,6 +424,246 @@ final class GemmNarrow {
         c01.intoArray(tile, t + 16);
         c02.intoArray(tile, t + 32);
         c03.intoArray(tile, t + 48);
+    }
+
+    /**
+     * Twelve columns of a 32-row block, A read once: column q's rows 0-15 ({@code loq}) and
+     * 16-31 ({@code hiq}) accumulate {@code a[ai + p * lda + 16 v ..] * pb[bi + p * NR + q]}
+     * (v = 0, 1), one FMA chain per element from +0 over the block's depth in order; stored
+     * at {@code tile[q * 32 + 16 v]}. 24 accumulators, A's two vectors and a broadcast: 27 of
+     * the 32 registers.
+     */
+    static void columns32x12(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector lo0 = z, hi0 = z, lo1 = z, hi1 = z, lo2 = z, hi2 = z, lo3 = z, hi3 = z;
+        FloatVector lo4 = z, hi4 = z, lo5 = z, hi5 = z, lo6 = z, hi6 = z, lo7 = z, hi7 = z;
+        FloatVector lo8 = z, hi8 = z, lo9 = z, hi9 = z, lo10 = z, hi10 = z, lo11 = z, hi11 = z;
+        for (int p = 0; p < kc; p++) {
+            FloatVector a0 = FloatVector.fromArray(F, a, ai);
+            FloatVector a1 = FloatVector.fromArray(F, a, ai + 16);
+            int bp = bi + p * NR;
+            FloatVector bv = FloatVector.broadcast(F, pb[bp]);
+            lo0 = a0.fma(bv, lo0);
+            hi0 = a1.fma(bv, hi0);
+            bv = FloatVector.broadcast(F, pb[bp + 1]);
+            lo1 = a0.fma(bv, lo1);
+            hi1 = a1.fma(bv, hi1);
+            bv = FloatVector.broadcast(F, pb[bp + 2]);
+            lo2 = a0.fma(bv, lo2);
+            hi2 = a1.fma(bv, hi2);
+            bv = FloatVector.broadcast(F, pb[bp + 3]);
+            lo3 = a0.fma(bv, lo3);
+            hi3 = a1.fma(bv, hi3);
+            bv = FloatVector.broadcast(F, pb[bp + 4]);
+            lo4 = a0.fma(bv, lo4);
+            hi4 = a1.fma(bv, hi4);
+            bv = FloatVector.broadcast(F, pb[bp + 5]);
+            lo5 = a0.fma(bv, lo5);
+            hi5 = a1.fma(bv, hi5);
+            bv = FloatVector.broadcast(F, pb[bp + 6]);
+            lo6 = a0.fma(bv, lo6);
+            hi6 = a1.fma(bv, hi6);
+            bv = FloatVector.broadcast(F, pb[bp + 7]);
+            lo7 = a0.fma(bv, lo7);
+            hi7 = a1.fma(bv, hi7);
+            bv = FloatVector.broadcast(F, pb[bp + 8]);
+            lo8 = a0.fma(bv, lo8);
+            hi8 = a1.fma(bv, hi8);
+            bv = FloatVector.broadcast(F, pb[bp + 9]);
+            lo9 = a0.fma(bv, lo9);
+            hi9 = a1.fma(bv, hi9);
+            bv = FloatVector.broadcast(F, pb[bp + 10]);
+            lo10 = a0.fma(bv, lo10);
+            hi10 = a1.fma(bv, hi10);
+            bv = FloatVector.broadcast(F, pb[bp + 11]);
+            lo11 = a0.fma(bv, lo11);
+            hi11 = a1.fma(bv, hi11);
+            ai += lda;
+        }
+        lo0.intoArray(tile, 0);
+        hi0.intoArray(tile, 16);
+        lo1.intoArray(tile, 32);
+        hi1.intoArray(tile, 48);
+        lo2.intoArray(tile, 64);
+        hi2.intoArray(tile, 80);
+        lo3.intoArray(tile, 96);
+        hi3.intoArray(tile, 112);
+        lo4.intoArray(tile, 128);
+        hi4.intoArray(tile, 144);
+        lo5.intoArray(tile, 160);
+        hi5.intoArray(tile, 176);
+        lo6.intoArray(tile, 192);
+        hi6.intoArray(tile, 208);
+        lo7.intoArray(tile, 224);
+        hi7.intoArray(tile, 240);
+        lo8.intoArray(tile, 256);
+        hi8.intoArray(tile, 272);
+        lo9.intoArray(tile, 288);
+        hi9.intoArray(tile, 304);
+        lo10.intoArray(tile, 320);
+        hi10.intoArray(tile, 336);
+        lo11.intoArray(tile, 352);
+        hi11.intoArray(tile, 368);
+    }
+
+    /** 10 columns of a 32-row block; see {@link #columns32x12}. */
+    static void columns32x10(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector lo0 = z, hi0 = z, lo1 = z, hi1 = z, lo2 = z, hi2 = z, lo3 = z, hi3 = z;
+        FloatVector lo4 = z, hi4 = z, lo5 = z, hi5 = z, lo6 = z, hi6 = z, lo7 = z, hi7 = z;
+        FloatVector lo8 = z, hi8 = z, lo9 = z, hi9 = z;
+        for (int p = 0; p < kc; p++) {
+            FloatVector a0 = FloatVector.fromArray(F, a, ai);
+            FloatVector a1 = FloatVector.fromArray(F, a, ai + 16);
+            int bp = bi + p * NR;
+            FloatVector bv = FloatVector.broadcast(F, pb[bp]);
+            lo0 = a0.fma(bv, lo0);
+            hi0 = a1.fma(bv, hi0);
+            bv = FloatVector.broadcast(F, pb[bp + 1]);
+            lo1 = a0.fma(bv, lo1);
+            hi1 = a1.fma(bv, hi1);
+            bv = FloatVector.broadcast(F, pb[bp + 2]);
+            lo2 = a0.fma(bv, lo2);
+            hi2 = a1.fma(bv, hi2);
+            bv = FloatVector.broadcast(F, pb[bp + 3]);
+            lo3 = a0.fma(bv, lo3);
+            hi3 = a1.fma(bv, hi3);
+            bv = FloatVector.broadcast(F, pb[bp + 4]);
+            lo4 = a0.fma(bv, lo4);
+            hi4 = a1.fma(bv, hi4);
+            bv = FloatVector.broadcast(F, pb[bp + 5]);
+            lo5 = a0.fma(bv, lo5);
+            hi5 = a1.fma(bv, hi5);
+            bv = FloatVector.broadcast(F, pb[bp + 6]);
+            lo6 = a0.fma(bv, lo6);
+            hi6 = a1.fma(bv, hi6);
+            bv = FloatVector.broadcast(F, pb[bp + 7]);
+            lo7 = a0.fma(bv, lo7);
+            hi7 = a1.fma(bv, hi7);
+            bv = FloatVector.broadcast(F, pb[bp + 8]);
+            lo8 = a0.fma(bv, lo8);
+            hi8 = a1.fma(bv, hi8);
+            bv = FloatVector.broadcast(F, pb[bp + 9]);
+            lo9 = a0.fma(bv, lo9);
+            hi9 = a1.fma(bv, hi9);
+            ai += lda;
+        }
+        lo0.intoArray(tile, 0);
+        hi0.intoArray(tile, 16);
+        lo1.intoArray(tile, 32);
+        hi1.intoArray(tile, 48);
+        lo2.intoArray(tile, 64);
+        hi2.intoArray(tile, 80);
+        lo3.intoArray(tile, 96);
+        hi3.intoArray(tile, 112);
+        lo4.intoArray(tile, 128);
+        hi4.intoArray(tile, 144);
+        lo5.intoArray(tile, 160);
+        hi5.intoArray(tile, 176);
+        lo6.intoArray(tile, 192);
+        hi6.intoArray(tile, 208);
+        lo7.intoArray(tile, 224);
+        hi7.intoArray(tile, 240);
+        lo8.intoArray(tile, 256);
+        hi8.intoArray(tile, 272);
+        lo9.intoArray(tile, 288);
+        hi9.intoArray(tile, 304);
+    }
+
+    /** 8 columns of a 32-row block; see {@link #columns32x12}. */
+    static void columns32x8(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector lo0 = z, hi0 = z, lo1 = z, hi1 = z, lo2 = z, hi2 = z, lo3 = z, hi3 = z;
+        FloatVector lo4 = z, hi4 = z, lo5 = z, hi5 = z, lo6 = z, hi6 = z, lo7 = z, hi7 = z;
+        for (int p = 0; p < kc; p++) {
+            FloatVector a0 = FloatVector.fromArray(F, a, ai);
+            FloatVector a1 = FloatVector.fromArray(F, a, ai + 16);
+            int bp = bi + p * NR;
+            FloatVector bv = FloatVector.broadcast(F, pb[bp]);
+            lo0 = a0.fma(bv, lo0);
+            hi0 = a1.fma(bv, hi0);
+            bv = FloatVector.broadcast(F, pb[bp + 1]);
+            lo1 = a0.fma(bv, lo1);
+            hi1 = a1.fma(bv, hi1);
+            bv = FloatVector.broadcast(F, pb[bp + 2]);
+            lo2 = a0.fma(bv, lo2);
+            hi2 = a1.fma(bv, hi2);
+            bv = FloatVector.broadcast(F, pb[bp + 3]);
+            lo3 = a0.fma(bv, lo3);
+            hi3 = a1.fma(bv, hi3);
+            bv = FloatVector.broadcast(F, pb[bp + 4]);
+            lo4 = a0.fma(bv, lo4);
+            hi4 = a1.fma(bv, hi4);
+            bv = FloatVector.broadcast(F, pb[bp + 5]);
+            lo5 = a0.fma(bv, lo5);
+            hi5 = a1.fma(bv, hi5);
+            bv = FloatVector.broadcast(F, pb[bp + 6]);
+            lo6 = a0.fma(bv, lo6);
+            hi6 = a1.fma(bv, hi6);
+            bv = FloatVector.broadcast(F, pb[bp + 7]);
+            lo7 = a0.fma(bv, lo7);
+            hi7 = a1.fma(bv, hi7);
+            ai += lda;
+        }
+        lo0.intoArray(tile, 0);
+        hi0.intoArray(tile, 16);
+        lo1.intoArray(tile, 32);
+        hi1.intoArray(tile, 48);
+        lo2.intoArray(tile, 64);
+        hi2.intoArray(tile, 80);
+        lo3.intoArray(tile, 96);
+        hi3.intoArray(tile, 112);
+        lo4.intoArray(tile, 128);
+        hi4.intoArray(tile, 144);
+        lo5.intoArray(tile, 160);
+        hi5.intoArray(tile, 176);
+        lo6.intoArray(tile, 192);
+        hi6.intoArray(tile, 208);
+        lo7.intoArray(tile, 224);
+        hi7.intoArray(tile, 240);
+    }
+
+    /** 6 columns of a 32-row block; see {@link #columns32x12}. */
+    static void columns32x6(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector lo0 = z, hi0 = z, lo1 = z, hi1 = z, lo2 = z, hi2 = z, lo3 = z, hi3 = z;
+        FloatVector lo4 = z, hi4 = z, lo5 = z, hi5 = z;
+        for (int p = 0; p < kc; p++) {
+            FloatVector a0 = FloatVector.fromArray(F, a, ai);
+            FloatVector a1 = FloatVector.fromArray(F, a, ai + 16);
+            int bp = bi + p * NR;
+            FloatVector bv = FloatVector.broadcast(F, pb[bp]);
+            lo0 = a0.fma(bv, lo0);
+            hi0 = a1.fma(bv, hi0);
+            bv = FloatVector.broadcast(F, pb[bp + 1]);
+            lo1 = a0.fma(bv, lo1);
+            hi1 = a1.fma(bv, hi1);
+            bv = FloatVector.broadcast(F, pb[bp + 2]);
+            lo2 = a0.fma(bv, lo2);
+            hi2 = a1.fma(bv, hi2);
+            bv = FloatVector.broadcast(F, pb[bp + 3]);
+            lo3 = a0.fma(bv, lo3);
+            hi3 = a1.fma(bv, hi3);
+            bv = FloatVector.broadcast(F, pb[bp + 4]);
+            lo4 = a0.fma(bv, lo4);
+            hi4 = a1.fma(bv, hi4);
+            bv = FloatVector.broadcast(F, pb[bp + 5]);
+            lo5 = a0.fma(bv, lo5);
+            hi5 = a1.fma(bv, hi5);
+            ai += lda;
+        }
+        lo0.intoArray(tile, 0);
+        hi0.intoArray(tile, 16);
+        lo1.intoArray(tile, 32);
+        hi1.intoArray(tile, 48);
+        lo2.intoArray(tile, 64);
+        hi2.intoArray(tile, 80);
+        lo3.intoArray(tile, 96);
+        hi3.intoArray(tile, 112);
+        lo4.intoArray(tile, 128);
+        hi4.intoArray(tile, 144);
+        lo5.intoArray(tile, 160);
+        hi5.intoArray(tile, 176);
     }
 
     /** One row of C, op(A)'s element p at {@code a[ai + p * aStepP]}: a short remainder. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.vecprop.testing.GemmCheck.check;
 
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -17,22 +18,26 @@ import org.vecprop.kernel.PackedMatrix;
 import org.vecprop.kernel.Simd;
 import org.vecprop.testing.Compare;
 import org.vecprop.testing.ForcedPath;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 import org.vecprop.testing.GemmCheck.Case;
+import org.vecprop.testing.Props;
 import org.vecprop.testing.Values;
 
 /**
  * The narrow path ({@link GemmNarrow}: C at most one vector wide) at the sizes where its forms
  * change: every width of C up to one vector and one past it; the 8-row tile and its one-row
  * remainder; the column form (A transposed, 512 bits) in blocks of 64 rows, its columns in
- * fours, twos and ones, and the rows left to the row form; depth blocks of 128. Each case is
+ * fours, twos and ones, or of 32 rows with all 5 to 12 columns at once, and the rows left to the
+ * row form; depth blocks of 128. Each case is
  * checked against the reference with GemmCheck's bound and bit for bit against the scalar
  * implementation and the other paths; then with bias and activation, and against a
  * {@link PackedMatrix}.
  */
 class GemmNarrowTest {
 
-    /** Rows around the tile (8) and the column block (64), and past two blocks. */
-    private static final int[] ROWS = {1, 7, 8, 9, 63, 64, 65, 71, 128, 130};
+    /** Rows around the tile (8) and the column blocks (32, 64), and past two blocks. */
+    private static final int[] ROWS = {1, 7, 8, 9, 31, 32, 33, 63, 64, 65, 71, 96, 128, 130};
     /** Depths around one FMA step, the transposes' 16 and the depth block, 128. */
     private static final int[] DEPTHS = {1, 3, 16, 17, 127, 128, 129, 300};
 
@@ -71,8 +76,8 @@ class GemmNarrowTest {
         // A transposed, every n the column form splits differently (4s, a 2, a 1), rows from one
         // block to two and a remainder; specials (NaN, infinities) in some cases.
         long seed = 7;
-        for (int n : new int[] {1, 2, 3, 4, 5, 7, 10, 13, 16}) {
-            for (int m : new int[] {64, 65, 127, 128, 192}) {
+        for (int n : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16}) {
+            for (int m : new int[] {32, 33, 64, 65, 96, 127, 128, 192}) {
                 for (int k : DEPTHS) {
                     check(new Case(true, (seed & 2) != 0, m, n, k, new int[] {1, 3, 2, 0, 0, 5},
                             -1f, (seed & 1) == 0 ? 0f : 2f, seed, (int) (seed % 3) * 15), null);
@@ -80,6 +85,32 @@ class GemmNarrowTest {
                 }
             }
         }
+    }
+
+    /**
+     * The column form at any size: A transposed, every width of C from 1 to 16 (the one-pass
+     * 32-row tiles from 5 to 12, the 64-row block's groups of columns outside it, another path
+     * past one vector), rows around the blocks' edges at multiples of 32 and 64 and any
+     * remainder, depths within one depth block and across several, B in either layout, any
+     * alpha, beta, slack and data (some NaNs and infinities): through the narrow path, within
+     * GemmCheck's bound of the reference and bit for bit against the scalar implementation. A
+     * tile that took a wrong column, a wrong row at a block's edge or a wrong depth step would
+     * change some element's bits.
+     */
+    @Test
+    void theColumnFormAtAnySize() {
+        Gen<Integer> rows = Generate.range(1, 140).mix(Generate.range(1, 5).map(b -> 32 * b), 30)
+                .mix(Generate.range(1, 5).map(b -> 32 * b + 1), 20);
+        Gen<Integer> depths = Generate.range(1, 40).mix(Generate.range(100, 300), 40);
+        Gen<int[]> dims = rows.zip(Generate.range(1, 16), depths, (m, n, k) -> new int[] {m, n, k});
+        Gen<int[]> slack = Generate.intArrays(Generate.constant(6), Props.slack());
+        Gen<float[]> scalars = Generate.pick(List.of(1f, -1f, 0.5f, 1.75f))
+                .zip(Generate.pick(List.of(0f, 1f, -0.5f, 2f)), (a, b) -> new float[] {a, b});
+        Gen<long[]> data = Generate.longRange(0, 1L << 40).zip(Generate.pick(List.of(0, 0, 0, 20)),
+                Generate.booleans(), (sd, sp, tb) -> new long[] {sd, sp, tb ? 1 : 0});
+        Props.theory().forAll(dims.zip(slack, scalars, data, (d, sl, sc, da) -> new Case(true,
+                da[2] != 0, d[0], d[1], d[2], sl, sc[0], sc[1], da[0], (int) da[1])))
+                .checkAssert(c -> check(c, Path.NARROW));
     }
 
     /**
