@@ -101,9 +101,31 @@ class PackedWeightsInTheStepTest {
         net.layer(1).weight().set(3 * 48 + 5, 0.25f);
         assertFalse(v.packedCurrent(), "W stale after the write");
         assertFalse(v.packedTransposedCurrent(), "Wᵀ stale after the write");
-        float[] viaNet = net.forward(x, 0, 40, BATCH).toArray();
-        float[] fresh = Network.fromSafeTensors(net.toSafeTensors(), BATCH).forward(x, 0, 40, BATCH).toArray();
-        Compare.sameArray(fresh, viaNet, "forward after the write vs a network built from the weights");
+        Network fresh = Network.fromSafeTensors(net.toSafeTensors(), BATCH);
+        Compare.sameArray(fresh.forward(x, 0, 40, BATCH).toArray(), net.forward(x, 0, 40, BATCH).toArray(),
+                "forward after the write vs a network built from the weights");
+        // And the backward product repacks Wᵀ from the written weights: dX as the fresh network's.
+        float[] t = Values.random(new Random(5), BATCH * 10, 0, 1f);
+        net.loss(t, 0, 10);
+        fresh.loss(t, 0, 10);
+        net.backward(Gradients.OVERWRITE);
+        fresh.backward(Gradients.OVERWRITE);
+        Compare.sameArray(fresh.layer(1).inputGrad(), net.layer(1).inputGrad(),
+                "dX of layer 1 after the write vs a network built from the weights");
+    }
+
+    /**
+     * The step's row block: about ROW_BLOCK_FLOATS floats of W and a whole number of 32-row
+     * groups (whole transposed panels at every width), at least 32 rows. Any block gives the same
+     * bits (the tests above), so only the size itself can show it changed.
+     */
+    @Test
+    void theStepsRowBlockIsAMultipleOf32RowsOfAbout8192Floats() {
+        assertEquals(32, OptimizerCore.rowBlock(256));
+        assertEquals(64, OptimizerCore.rowBlock(128));
+        assertEquals(800, OptimizerCore.rowBlock(10));
+        assertEquals(32, OptimizerCore.rowBlock(4096));
+        assertEquals(8192, OptimizerCore.rowBlock(1));
     }
 
     /**

@@ -938,4 +938,45 @@ class ScalarKernelsTest {
         Compare.sameArray(expected, mine, "small exact integer product after repack"); // exact: integers
         assertTrue(packed.depth == k && packed.cols == n, "shape");
     }
+
+    /**
+     * The scalar implementation's packed operand (a dense copy of op(B)) repacks rows of stored
+     * B alone: after rows [r0, r1) of b change, {@code repackRows} makes exactly those rows'
+     * values current (op(B)'s rows, or its columns when transposed; rounded to bfloat16 for a
+     * bfloat16 pack) and leaves every other value as packed before. Run at every width: the
+     * vector implementations never make this class.
+     */
+    @Test
+    void theDenseOperandRepacksOnlyTheGivenRows() {
+        Props.theory().forAll(Props.dimension(40), Props.dimension(40), Generate.range(0, 1 << 20))
+                .checkAssert((depth, cols, seed) -> {
+                    boolean trans = (seed & 1) != 0, bf16 = (seed & 2) != 0;
+                    Random rnd = new Random(seed);
+                    int rows = trans ? cols : depth, rowLen = trans ? depth : cols;
+                    int ldb = Math.max(1, rowLen) + seed % 3, bOff = seed % 4;
+                    float[] b = Values.random(rnd, bOff + rows * ldb, 0, 1f);
+                    PackedOperand packed = bf16 ? S.packRightBfloat16(trans, depth, cols, b, bOff, ldb)
+                            : S.packRight(trans, depth, cols, b, bOff, ldb);
+                    float[] before = ((DenseOperand) packed).data.clone();
+                    int r0 = rows == 0 ? 0 : rnd.nextInt(rows + 1), r1 = r0 + (rows == r0 ? 0 : rnd.nextInt(rows - r0 + 1));
+                    float[] changed = b.clone();
+                    for (int i = 0; i < changed.length; i++) {
+                        changed[i] = rnd.nextFloat() - 0.5f; // every row changes; only [r0, r1) is passed
+                    }
+                    packed.repackRows(trans, changed, bOff, ldb, r0, r1, null);
+                    float[] data = ((DenseOperand) packed).data;
+                    for (int p = 0; p < depth; p++) {
+                        for (int j = 0; j < cols; j++) {
+                            int stored = trans ? j : p;
+                            float v = trans ? changed[bOff + j * ldb + p] : changed[bOff + p * ldb + j];
+                            float expected = stored >= r0 && stored < r1
+                                    ? (bf16 ? org.vecprop.contract.Bfloat16.rounded(v) : v)
+                                    : before[p * cols + j];
+                            assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(data[p * cols + j]),
+                                    "op(B)[" + p + "][" + j + "], rows [" + r0 + ", " + r1 + ") of " + rows
+                                            + (trans ? ", transposed" : "") + (bf16 ? ", bfloat16" : ""));
+                        }
+                    }
+                });
+    }
 }
