@@ -44,27 +44,15 @@ final class GemmPacking {
      */
     static void packBInto(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
                           int jc, int nc, float[] dst, int at, PackBuffers ws) {
+        if (!transB) {
+            packBRowsInto(b, bOff, ldb, pc, kc, pc, pc + kc, jc, nc, dst, at);
+            return;
+        }
         for (int q = 0; q * NR < nc; q++) {
             int j0 = jc + q * NR;
             int width = Math.min(NR, nc - q * NR);
             int panel = at + q * kc * NR;
-            if (!transB && width == NR) {
-                // Rows of B are contiguous: two vectors per row of the panel.
-                for (int p = 0; p < kc; p++) {
-                    int src = bOff + (pc + p) * ldb + j0;
-                    int d = panel + p * NR;
-                    FloatVector.fromArray(F, b, src).intoArray(dst, d);
-                    FloatVector.fromArray(F, b, src + L).intoArray(dst, d + L);
-                }
-            } else if (!transB) {
-                // The last, partial panel: copy what there is and zero the padding.
-                for (int p = 0; p < kc; p++) {
-                    int src = bOff + (pc + p) * ldb + j0;
-                    int d = panel + p * NR;
-                    System.arraycopy(b, src, dst, d, width);
-                    java.util.Arrays.fill(dst, d + width, d + NR, 0f);
-                }
-            } else if (width == NR && GemmTranspose.AVAILABLE) {
+            if (width == NR && GemmTranspose.AVAILABLE) {
                 // op(B)[p][j] = B[j][p]: 16 x 16 blocks transposed in registers, then the last
                 // kc mod 16 depth steps by masked loads and the same transpose.
                 int whole = kc & ~15;
@@ -99,24 +87,29 @@ final class GemmPacking {
 
     /**
      * Packs depth steps {@code [p0, p1)} of an untransposed B's depth block
-     * {@code [pc, pc + kc)} ({@code pc <= p0 <= p1 <= pc + kc}), all {@code cols} columns, into
-     * that block's panels from {@code dst[at]} on (the layout of {@link #packBInto} with
-     * {@code jc = 0}, {@code nc = cols}): the same values it writes for those steps, padding
-     * included, and nothing else.
+     * {@code [pc, pc + kc)} ({@code pc <= p0 <= p1 <= pc + kc}), columns {@code jc .. jc + nc},
+     * into that block's panels from {@code dst[at]} on (the layout of {@link #packBInto}):
+     * rows of B are contiguous, so each panel row is two vector copies, the last, partial panel
+     * a copy and zero padding. {@link #packBInto} packs a whole block this way; a refresh of
+     * some rows ({@link PackedPanels#repackRows}) passes just those steps.
      */
     static void packBRowsInto(float[] b, int bOff, int ldb, int pc, int kc, int p0, int p1,
-                              int cols, float[] dst, int at) {
-        for (int q = 0; q * NR < cols; q++) {
-            int j0 = q * NR;
-            int width = Math.min(NR, cols - j0);
+                              int jc, int nc, float[] dst, int at) {
+        for (int q = 0; q * NR < nc; q++) {
+            int j0 = jc + q * NR;
+            int width = Math.min(NR, nc - q * NR);
             int panel = at + q * kc * NR;
-            for (int p = p0; p < p1; p++) {
-                int src = bOff + p * ldb + j0;
-                int d = panel + (p - pc) * NR;
-                if (width == NR) {
+            if (width == NR) {
+                for (int p = p0; p < p1; p++) {
+                    int src = bOff + p * ldb + j0;
+                    int d = panel + (p - pc) * NR;
                     FloatVector.fromArray(F, b, src).intoArray(dst, d);
                     FloatVector.fromArray(F, b, src + L).intoArray(dst, d + L);
-                } else {
+                }
+            } else {
+                for (int p = p0; p < p1; p++) {
+                    int src = bOff + p * ldb + j0;
+                    int d = panel + (p - pc) * NR;
                     System.arraycopy(b, src, dst, d, width);
                     java.util.Arrays.fill(dst, d + width, d + NR, 0f);
                 }

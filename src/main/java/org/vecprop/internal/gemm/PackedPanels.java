@@ -61,7 +61,7 @@ public final class PackedPanels extends PackedOperand {
             for (int pc = r0 / KC * KC; pc < r1; pc += KC) {
                 int kc = Math.min(KC, depth - pc);
                 GemmPacking.packBRowsInto(b, bOff, ldb, pc, kc, Math.max(r0, pc),
-                        Math.min(r1, pc + kc), cols, data, pc * colsPadded);
+                        Math.min(r1, pc + kc), 0, cols, data, pc * colsPadded);
             }
         } else {
             int j0 = r0 / NR * NR, j1 = Math.min(cols, roundUp(r1, NR));

@@ -25,12 +25,7 @@ final class DenseOperand extends PackedOperand {
 
     @Override
     public void repack(boolean trans, float[] b, int bOff, int ldb) {
-        for (int p = 0; p < depth; p++) {
-            for (int j = 0; j < cols; j++) {
-                float v = trans ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-                data[p * cols + j] = bfloat16 ? Bfloat16.rounded(v) : v;
-            }
-        }
+        repackRows(trans, b, bOff, ldb, 0, trans ? cols : depth, null);
     }
 
     /** Row r of stored B is row r of op(B), or its column r when transposed. */
