@@ -68,10 +68,29 @@ final class GemmNarrow {
                          float[] b, int bOff, int ldb,
                          float beta, float[] c, int cOff, int ldc, PackBuffers ws,
                          float[] bias, int biasOff, int activation) {
+        if (!transB && readsBInPlace(transA, n, k, b.length, bOff, ldb)) {
+            // Row p of op(B) is row p of B: the tiles read it where it lies (no copy per call).
+            loops(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, ws,
+                    bias, biasOff, activation);
+            return;
+        }
         float[] pb = ws.packedB = PackBuffers.atLeast(ws.packedB, (long) k * NR);
-        packB(transB, n, k, b, bOff, ldb, pb);
-        loops(transA, m, n, k, alpha, a, aOff, lda, pb, beta, c, cOff, ldc, ws, bias, biasOff,
-                activation);
+        packB(transB, n, k, b, bOff, ldb, pb, ws);
+        loops(transA, m, n, k, alpha, a, aOff, lda, pb, 0, NR, beta, c, cOff, ldc, ws, bias,
+                biasOff, activation);
+    }
+
+    /**
+     * Whether the tiles can read an untransposed B in place: always, except where the column
+     * form's one-pass tile for an odd n reads column n as well (op(B)'s zero lane when packed)
+     * and that float would lie past the end of the array in the last row. The row forms read a
+     * whole vector of a row of B only where it lies inside the array (see {@link #plainSteps});
+     * its lanes past n, other elements of B or whatever follows it, sum into lanes of C that
+     * are never stored.
+     */
+    static boolean readsBInPlace(boolean transA, int n, int k, int length, int bOff, int ldb) {
+        boolean extraColumn = transA && GemmTranspose.AVAILABLE && onePass(n) && (n & 1) != 0;
+        return !extraColumn || bOff + (long) (k - 1) * ldb + n + 1 <= length;
     }
 
     /** The narrow path with op(B) packed beforehand ({@code b.cols <= L}): its one panel's rows. */
@@ -80,15 +99,17 @@ final class GemmNarrow {
                           PackBuffers ws, float[] bias, int biasOff, int activation) {
         // With cols <= NR the panels are one panel per depth block, depth block pc at pc * NR:
         // row p of op(B) at p * NR, zero past column cols.
-        loops(transA, m, b.cols, b.depth, alpha, a, aOff, lda, b.data, beta, c, cOff, ldc,
+        loops(transA, m, b.cols, b.depth, alpha, a, aOff, lda, b.data, 0, NR, beta, c, cOff, ldc,
                 ws, bias, biasOff, activation);
     }
 
     /**
      * {@code pb[p * NR + j] = op(B)[p][j]} for j < n, 0 for n <= j < L: the layout of a {@link
-     * PackedPanels} of at most NR columns (lanes L to NR are never read).
+     * PackedPanels} of at most NR columns (lanes L to NR are never read). {@code ws}'s tile is
+     * the transposes' scratch.
      */
-    static void packB(boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] pb) {
+    static void packB(boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] pb,
+                      PackBuffers ws) {
         if (!transB) {
             // Row p of B is row p of op(B): one masked load (zero past column n) and one store.
             // (Element by element, with the zero fill, this took as long as the products.)
@@ -96,32 +117,71 @@ final class GemmNarrow {
             for (int p = 0; p < k; p++) {
                 FloatVector.fromArray(F, b, bOff + p * ldb, cols).intoArray(pb, p * NR);
             }
+        } else if (GemmTranspose.AVAILABLE) {
+            // op(B)[p][j] = B[j][p]: the n stored rows, 16 depth steps at a time, copied into a
+            // 16 x 16 block whose rows n to 15 are zeros and transposed in registers: 16 rows of
+            // op(B), zero past column n. The last k mod 16 steps by masked loads, through the
+            // block's second half. (Element by element, a column write and a scalar zero fill,
+            // this took longer than the products at 1x128x10:NT.)
+            float[] s = ws.tile = PackBuffers.atLeast(ws.tile, TILE_FLOATS);
+            FloatVector zero = FloatVector.zero(F);
+            for (int j = n; j < L; j++) {
+                zero.intoArray(s, j * L);
+            }
+            int whole = k & ~(L - 1);
+            for (int p = 0; p < whole; p += L) {
+                for (int j = 0; j < n; j++) {
+                    FloatVector.fromArray(F, b, bOff + j * ldb + p).intoArray(s, j * L);
+                }
+                GemmTranspose.rows16x16(s, 0, L, pb, p * NR, NR);
+            }
+            if (whole < k) {
+                VectorMask<Float> depth = Lanes.FIRST[k - whole];
+                for (int j = 0; j < n; j++) {
+                    FloatVector.fromArray(F, b, bOff + j * ldb + whole, depth).intoArray(s, j * L);
+                }
+                GemmTranspose.rows16x16(s, 0, L, s, L * L, L);
+                for (int p = whole; p < k; p++) {
+                    FloatVector.fromArray(F, s, L * L + (p - whole) * L).intoArray(pb, p * NR);
+                }
+            }
         } else {
-            // op(B)[p][j] = B[j][p]: read each stored row j contiguously, write a column.
-            for (int j = 0; j < L; j++) {
-                if (j < n) {
-                    int src = bOff + j * ldb;
-                    for (int p = 0; p < k; p++) {
-                        pb[p * NR + j] = b[src + p];
-                    }
-                } else {
-                    for (int p = 0; p < k; p++) {
-                        pb[p * NR + j] = 0f;
-                    }
+            // Narrower vectors: each row of op(B) zeroed by one vector store, then each stored
+            // row j read contiguously into column j.
+            FloatVector zero = FloatVector.zero(F);
+            for (int p = 0; p < k; p++) {
+                zero.intoArray(pb, p * NR);
+            }
+            for (int j = 0; j < n; j++) {
+                int src = bOff + j * ldb;
+                for (int p = 0; p < k; p++) {
+                    pb[p * NR + j] = b[src + p];
                 }
             }
         }
     }
 
+    /** Floats of the tile buffer: the column form's block and a 16 x 16 transposed block. */
+    private static final int TILE_FLOATS = TRANSPOSED + L * L;
+
+    /** {@link #loops(boolean, int, int, int, float, float[], int, int, float[], int, int, float, float[], int, int, PackBuffers, float[], int, int)} over op(B) packed as rows NR floats apart from {@code pb[0]}. */
+    static void loops(boolean transA, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] pb,
+                      float beta, float[] c, int cOff, int ldc, PackBuffers ws,
+                      float[] bias, int biasOff, int activation) {
+        loops(transA, m, n, k, alpha, a, aOff, lda, pb, 0, NR, beta, c, cOff, ldc, ws, bias,
+                biasOff, activation);
+    }
+
     /**
-     * The depth blocks and row tiles over op(B) as rows of NR floats from {@code pb[0]}
-     * (zero from column n to L).
+     * The depth blocks and row tiles over op(B)'s rows {@code ldb} floats apart from
+     * {@code b[bOff]}: packed (NR apart, zero from column n to L) or an untransposed B in place.
      */
     static void loops(boolean transA, int m, int n, int k, float alpha,
-                              float[] a, int aOff, int lda, float[] pb,
-                              float beta, float[] c, int cOff, int ldc, PackBuffers ws,
-                              float[] bias, int biasOff, int activation) {
-        float[] tile = ws.tile = PackBuffers.atLeast(ws.tile, TRANSPOSED + L * L);
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc, PackBuffers ws,
+                      float[] bias, int biasOff, int activation) {
+        float[] tile = ws.tile = PackBuffers.atLeast(ws.tile, TILE_FLOATS);
         int aStepP = transA ? lda : 1, aStepI = transA ? 1 : lda;
         VectorMask<Float> cols = Lanes.FIRST[n];
         for (int pc = 0; pc < k; pc += KC) {
@@ -130,33 +190,77 @@ final class GemmNarrow {
             boolean last = pc + kc == k;
             float[] blockBias = last ? bias : null;
             int blockActivation = last ? activation : GemmEpilogue.NONE;
-            int aBlock = aOff + pc * aStepP, bBlock = pc * NR;
+            int aBlock = aOff + pc * aStepP, bBlock = bOff + pc * ldb;
+            int plain = plainSteps(b.length, bBlock, ldb, kc);
             int i = 0;
             if (transA && GemmTranspose.AVAILABLE) {
                 // 32 or 64 rows of C at a time with the rows in the vectors (below): every lane used.
                 int rows = onePass(n) ? ONE_PASS_ROWS : COLUMN_ROWS;
                 for (; i + rows <= m; i += rows) {
-                    columnBlock(kc, n, a, aBlock + i, lda, pb, bBlock, tile);
-                    for (int q = 0; q < rows; q += L) {
-                        GemmTranspose.rows16x16(tile, q, rows, tile, TRANSPOSED, L);
-                        finish(tile, TRANSPOSED, L, c, cOff + (i + q) * ldc, ldc, n, cols, alpha,
-                                betaBlock, blockBias, biasOff, blockActivation);
+                    columnBlock(kc, n, a, aBlock + i, lda, b, bBlock, ldb, tile);
+                    if (betaBlock == 0f) {
+                        // C is not read: the epilogue on the columns, then transposed into C.
+                        finishColumns(tile, rows, n, alpha, blockBias, biasOff, blockActivation);
+                        for (int q = 0; q < rows; q += L) {
+                            GemmTranspose.rows16x16Into(tile, q, rows, c, cOff + (i + q) * ldc,
+                                    ldc, cols);
+                        }
+                    } else {
+                        for (int q = 0; q < rows; q += L) {
+                            GemmTranspose.rows16x16(tile, q, rows, tile, TRANSPOSED, L);
+                            finish(tile, TRANSPOSED, L, c, cOff + (i + q) * ldc, ldc, n, cols,
+                                    alpha, betaBlock, blockBias, biasOff, blockActivation);
+                        }
                     }
                 }
             }
             for (; i + ROWS <= m; i += ROWS) {
                 if (transA) {
-                    tile8T(kc, a, aBlock + i, lda, pb, bBlock, tile);
+                    tile8T(kc, plain, cols, a, aBlock + i, lda, b, bBlock, ldb, tile);
                 } else {
-                    tile8(kc, a, aBlock + i * lda, lda, pb, bBlock, tile);
+                    tile8(kc, plain, cols, a, aBlock + i * lda, lda, b, bBlock, ldb, tile);
                 }
                 finish(tile, ROWS, c, cOff + i * ldc, ldc, n, cols, alpha, betaBlock, blockBias,
                         biasOff, blockActivation);
             }
             for (; i < m; i++) {
-                tile1(kc, a, aBlock + i * aStepI, aStepP, pb, bBlock, tile);
+                tile1(kc, plain, cols, a, aBlock + i * aStepI, aStepP, b, bBlock, ldb, tile);
                 finish(tile, 1, c, cOff + i * ldc, ldc, n, cols, alpha, betaBlock, blockBias,
                         biasOff, blockActivation);
+            }
+        }
+    }
+
+    /**
+     * How many of a depth block's rows of op(B), {@code ldb} floats apart from {@code b[bi]},
+     * lie with a whole vector inside the array: the row forms read those with plain loads and
+     * the rest (at most the last few rows of a B read in place, never a packed one) with loads
+     * masked to the first n floats. (A masked load in every step measured 4-5 times slower in
+     * the shape-specialised experiment.)
+     */
+    static int plainSteps(int length, int bi, int ldb, int kc) {
+        long room = (long) length - L - bi;
+        return room < 0 ? 0 : (int) Math.min(kc, room / ldb + 1);
+    }
+
+    /**
+     * The epilogue of a column block with {@code beta == 0}, in place on the spilled columns
+     * ({@code tile[j * rows + i]}): {@code f(alpha * acc (+ bias[j]))}, the operations of {@link
+     * #finish} on each element, the bias broadcast along a column instead of loaded along a row.
+     */
+    static void finishColumns(float[] tile, int rows, int n, float alpha, float[] bias,
+                              int biasOff, int activation) {
+        if (alpha == 1f && bias == null && activation == GemmEpilogue.NONE) {
+            return; // 1 * acc is acc
+        }
+        for (int j = 0; j < n; j++) {
+            for (int v = 0; v < rows; v += L) {
+                int t = j * rows + v;
+                FloatVector x = FloatVector.fromArray(F, tile, t).mul(alpha);
+                if (bias != null) {
+                    x = x.add(bias[biasOff + j]);
+                }
+                GemmEpilogue.activate(x, activation).intoArray(tile, t);
             }
         }
     }
@@ -204,20 +308,35 @@ final class GemmNarrow {
     // loop, or once per step for all eight rows). A form taking both strides as variables had
     // a bounds check, an index computation and a reload from the stack per broadcast, about 50
     // instructions per 8 FMAs, and ran at half the FMA rate (C2's code read with PrintAssembly).
-    // op(B)'s rows are NR floats apart, a constant, for the same reason.
+    // op(B)'s rows are ldb floats apart (NR when packed): one index, one check per step. Each
+    // tile reads op(B)'s first `plain` rows with plain loads and the rest masked to n floats
+    // (see plainSteps): the same FMAs either way, on the lanes that are stored.
 
     /**
      * Eight rows of C, one vector each, A untransposed: row r's element p at
-     * {@code a[ai + r * lda + p]}, row p of op(B) at {@code pb[bi + p * NR]}; spilled to
+     * {@code a[ai + r * lda + p]}, row p of op(B) at {@code b[bi + p * ldb]}; spilled to
      * {@code tile[r * L]}.
      */
-    static void tile8(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile) {
+    static void tile8(int kc, int plain, VectorMask<Float> cols, float[] a, int ai, int lda,
+                      float[] b, int bi, int ldb, float[] tile) {
         FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
         FloatVector c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda;
         int a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
-        for (int p = 0; p < kc; p++) {
-            FloatVector bv = FloatVector.fromArray(F, pb, bi + p * NR);
+        int p = 0;
+        for (; p < plain; p++) {
+            FloatVector bv = FloatVector.fromArray(F, b, bi + p * ldb);
+            c0 = FloatVector.broadcast(F, a[ai + p]).fma(bv, c0);
+            c1 = FloatVector.broadcast(F, a[a1 + p]).fma(bv, c1);
+            c2 = FloatVector.broadcast(F, a[a2 + p]).fma(bv, c2);
+            c3 = FloatVector.broadcast(F, a[a3 + p]).fma(bv, c3);
+            c4 = FloatVector.broadcast(F, a[a4 + p]).fma(bv, c4);
+            c5 = FloatVector.broadcast(F, a[a5 + p]).fma(bv, c5);
+            c6 = FloatVector.broadcast(F, a[a6 + p]).fma(bv, c6);
+            c7 = FloatVector.broadcast(F, a[a7 + p]).fma(bv, c7);
+        }
+        for (; p < kc; p++) {
+            FloatVector bv = FloatVector.fromArray(F, b, bi + p * ldb, cols);
             c0 = FloatVector.broadcast(F, a[ai + p]).fma(bv, c0);
             c1 = FloatVector.broadcast(F, a[a1 + p]).fma(bv, c1);
             c2 = FloatVector.broadcast(F, a[a2 + p]).fma(bv, c2);
@@ -241,11 +360,25 @@ final class GemmNarrow {
      * Eight rows of C, A transposed: row r's element p at {@code a[ai + p * lda + r]}, eight
      * consecutive floats per depth step.
      */
-    static void tile8T(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile) {
+    static void tile8T(int kc, int plain, VectorMask<Float> cols, float[] a, int ai, int lda,
+                       float[] b, int bi, int ldb, float[] tile) {
         FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
         FloatVector c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-        for (int p = 0; p < kc; p++) {
-            FloatVector bv = FloatVector.fromArray(F, pb, bi + p * NR);
+        int p = 0;
+        for (; p < plain; p++) {
+            FloatVector bv = FloatVector.fromArray(F, b, bi + p * ldb);
+            c0 = FloatVector.broadcast(F, a[ai]).fma(bv, c0);
+            c1 = FloatVector.broadcast(F, a[ai + 1]).fma(bv, c1);
+            c2 = FloatVector.broadcast(F, a[ai + 2]).fma(bv, c2);
+            c3 = FloatVector.broadcast(F, a[ai + 3]).fma(bv, c3);
+            c4 = FloatVector.broadcast(F, a[ai + 4]).fma(bv, c4);
+            c5 = FloatVector.broadcast(F, a[ai + 5]).fma(bv, c5);
+            c6 = FloatVector.broadcast(F, a[ai + 6]).fma(bv, c6);
+            c7 = FloatVector.broadcast(F, a[ai + 7]).fma(bv, c7);
+            ai += lda;
+        }
+        for (; p < kc; p++) {
+            FloatVector bv = FloatVector.fromArray(F, b, bi + p * ldb, cols);
             c0 = FloatVector.broadcast(F, a[ai]).fma(bv, c0);
             c1 = FloatVector.broadcast(F, a[ai + 1]).fma(bv, c1);
             c2 = FloatVector.broadcast(F, a[ai + 2]).fma(bv, c2);
@@ -294,30 +427,30 @@ final class GemmNarrow {
      * i]}: {@link #ONE_PASS_ROWS} rows if {@link #onePass}, else {@link #COLUMN_ROWS}.
      */
     static void columnBlock(int kc, int n, float[] a, int ai, int lda, float[] pb, int bi,
-                                    float[] tile) {
+                            int ldb, float[] tile) {
         if (onePass(n)) {
             // Lanes n to L of op(B)'s rows are zero, so an odd n's extra column is zeros.
             if (n > 10) {
-                columns32x12(kc, a, ai, lda, pb, bi, tile);
+                columns32x12(kc, a, ai, lda, pb, bi, ldb, tile);
             } else if (n > 8) {
-                columns32x10(kc, a, ai, lda, pb, bi, tile);
+                columns32x10(kc, a, ai, lda, pb, bi, ldb, tile);
             } else if (n > 6) {
-                columns32x8(kc, a, ai, lda, pb, bi, tile);
+                columns32x8(kc, a, ai, lda, pb, bi, ldb, tile);
             } else {
-                columns32x6(kc, a, ai, lda, pb, bi, tile);
+                columns32x6(kc, a, ai, lda, pb, bi, ldb, tile);
             }
             return;
         }
         int j = 0;
         for (; j + 4 <= n; j += 4) {
-            columns4(kc, a, ai, lda, pb, bi + j, tile, j * COLUMN_ROWS);
+            columns4(kc, a, ai, lda, pb, bi + j, ldb, tile, j * COLUMN_ROWS);
         }
         if (j + 2 <= n) {
-            columns2(kc, a, ai, lda, pb, bi + j, tile, j * COLUMN_ROWS);
+            columns2(kc, a, ai, lda, pb, bi + j, ldb, tile, j * COLUMN_ROWS);
             j += 2;
         }
         if (j < n) {
-            columns1(kc, a, ai, lda, pb, bi + j, tile, j * COLUMN_ROWS);
+            columns1(kc, a, ai, lda, pb, bi + j, ldb, tile, j * COLUMN_ROWS);
         }
     }
 
@@ -326,7 +459,8 @@ final class GemmNarrow {
      * {@code a[ai + p * lda + 16 v ..] * pb[bi + p * NR + q]}; stored at
      * {@code tile[t + q * 64 + 16 v]}.
      */
-    static void columns4(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile, int t) {
+    static void columns4(int kc, float[] a, int ai, int lda, float[] pb, int bi, int ldb,
+                         float[] tile, int t) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -336,7 +470,7 @@ final class GemmNarrow {
             FloatVector a1 = FloatVector.fromArray(F, a, ai + 16);
             FloatVector a2 = FloatVector.fromArray(F, a, ai + 32);
             FloatVector a3 = FloatVector.fromArray(F, a, ai + 48);
-            int bp = bi + p * NR;
+            int bp = bi + p * ldb;
             FloatVector bv = FloatVector.broadcast(F, pb[bp]);
             c00 = a0.fma(bv, c00);
             c01 = a1.fma(bv, c01);
@@ -378,7 +512,8 @@ final class GemmNarrow {
     }
 
     /** Two columns of a 64-row block; see {@link #columns4}. */
-    static void columns2(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile, int t) {
+    static void columns2(int kc, float[] a, int ai, int lda, float[] pb, int bi, int ldb,
+                         float[] tile, int t) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         for (int p = 0; p < kc; p++) {
@@ -386,7 +521,7 @@ final class GemmNarrow {
             FloatVector a1 = FloatVector.fromArray(F, a, ai + 16);
             FloatVector a2 = FloatVector.fromArray(F, a, ai + 32);
             FloatVector a3 = FloatVector.fromArray(F, a, ai + 48);
-            int bp = bi + p * NR;
+            int bp = bi + p * ldb;
             FloatVector bv = FloatVector.broadcast(F, pb[bp]);
             c00 = a0.fma(bv, c00);
             c01 = a1.fma(bv, c01);
@@ -410,10 +545,11 @@ final class GemmNarrow {
     }
 
     /** One column of a 64-row block; see {@link #columns4}. */
-    static void columns1(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile, int t) {
+    static void columns1(int kc, float[] a, int ai, int lda, float[] pb, int bi, int ldb,
+                         float[] tile, int t) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
         for (int p = 0; p < kc; p++) {
-            FloatVector bv = FloatVector.broadcast(F, pb[bi + p * NR]);
+            FloatVector bv = FloatVector.broadcast(F, pb[bi + p * ldb]);
             c00 = FloatVector.fromArray(F, a, ai).fma(bv, c00);
             c01 = FloatVector.fromArray(F, a, ai + 16).fma(bv, c01);
             c02 = FloatVector.fromArray(F, a, ai + 32).fma(bv, c02);
@@ -433,7 +569,8 @@ final class GemmNarrow {
      * at {@code tile[q * 32 + 16 v]}. 24 accumulators, A's two vectors and a broadcast: 27 of
      * the 32 registers.
      */
-    static void columns32x12(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile) {
+    static void columns32x12(int kc, float[] a, int ai, int lda, float[] pb, int bi, int ldb,
+                             float[] tile) {
         FloatVector z = FloatVector.zero(F);
         FloatVector lo0 = z, hi0 = z, lo1 = z, hi1 = z, lo2 = z, hi2 = z, lo3 = z, hi3 = z;
         FloatVector lo4 = z, hi4 = z, lo5 = z, hi5 = z, lo6 = z, hi6 = z, lo7 = z, hi7 = z;
@@ -441,7 +578,7 @@ final class GemmNarrow {
         for (int p = 0; p < kc; p++) {
             FloatVector a0 = FloatVector.fromArray(F, a, ai);
             FloatVector a1 = FloatVector.fromArray(F, a, ai + 16);
-            int bp = bi + p * NR;
+            int bp = bi + p * ldb;
             FloatVector bv = FloatVector.broadcast(F, pb[bp]);
             lo0 = a0.fma(bv, lo0);
             hi0 = a1.fma(bv, hi0);
@@ -507,7 +644,8 @@ final class GemmNarrow {
     }
 
     /** 10 columns of a 32-row block; see {@link #columns32x12}. */
-    static void columns32x10(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile) {
+    static void columns32x10(int kc, float[] a, int ai, int lda, float[] pb, int bi, int ldb,
+                             float[] tile) {
         FloatVector z = FloatVector.zero(F);
         FloatVector lo0 = z, hi0 = z, lo1 = z, hi1 = z, lo2 = z, hi2 = z, lo3 = z, hi3 = z;
         FloatVector lo4 = z, hi4 = z, lo5 = z, hi5 = z, lo6 = z, hi6 = z, lo7 = z, hi7 = z;
@@ -515,7 +653,7 @@ final class GemmNarrow {
         for (int p = 0; p < kc; p++) {
             FloatVector a0 = FloatVector.fromArray(F, a, ai);
             FloatVector a1 = FloatVector.fromArray(F, a, ai + 16);
-            int bp = bi + p * NR;
+            int bp = bi + p * ldb;
             FloatVector bv = FloatVector.broadcast(F, pb[bp]);
             lo0 = a0.fma(bv, lo0);
             hi0 = a1.fma(bv, hi0);
@@ -571,14 +709,15 @@ final class GemmNarrow {
     }
 
     /** 8 columns of a 32-row block; see {@link #columns32x12}. */
-    static void columns32x8(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile) {
+    static void columns32x8(int kc, float[] a, int ai, int lda, float[] pb, int bi, int ldb,
+                             float[] tile) {
         FloatVector z = FloatVector.zero(F);
         FloatVector lo0 = z, hi0 = z, lo1 = z, hi1 = z, lo2 = z, hi2 = z, lo3 = z, hi3 = z;
         FloatVector lo4 = z, hi4 = z, lo5 = z, hi5 = z, lo6 = z, hi6 = z, lo7 = z, hi7 = z;
         for (int p = 0; p < kc; p++) {
             FloatVector a0 = FloatVector.fromArray(F, a, ai);
             FloatVector a1 = FloatVector.fromArray(F, a, ai + 16);
-            int bp = bi + p * NR;
+            int bp = bi + p * ldb;
             FloatVector bv = FloatVector.broadcast(F, pb[bp]);
             lo0 = a0.fma(bv, lo0);
             hi0 = a1.fma(bv, hi0);
@@ -624,14 +763,15 @@ final class GemmNarrow {
     }
 
     /** 6 columns of a 32-row block; see {@link #columns32x12}. */
-    static void columns32x6(int kc, float[] a, int ai, int lda, float[] pb, int bi, float[] tile) {
+    static void columns32x6(int kc, float[] a, int ai, int lda, float[] pb, int bi, int ldb,
+                             float[] tile) {
         FloatVector z = FloatVector.zero(F);
         FloatVector lo0 = z, hi0 = z, lo1 = z, hi1 = z, lo2 = z, hi2 = z, lo3 = z, hi3 = z;
         FloatVector lo4 = z, hi4 = z, lo5 = z, hi5 = z;
         for (int p = 0; p < kc; p++) {
             FloatVector a0 = FloatVector.fromArray(F, a, ai);
             FloatVector a1 = FloatVector.fromArray(F, a, ai + 16);
-            int bp = bi + p * NR;
+            int bp = bi + p * ldb;
             FloatVector bv = FloatVector.broadcast(F, pb[bp]);
             lo0 = a0.fma(bv, lo0);
             hi0 = a1.fma(bv, hi0);
@@ -667,10 +807,16 @@ final class GemmNarrow {
     }
 
     /** One row of C, op(A)'s element p at {@code a[ai + p * aStepP]}: a short remainder. */
-    static void tile1(int kc, float[] a, int ai, int aStepP, float[] pb, int bi, float[] tile) {
+    static void tile1(int kc, int plain, VectorMask<Float> cols, float[] a, int ai, int aStepP,
+                      float[] b, int bi, int ldb, float[] tile) {
         FloatVector c0 = FloatVector.zero(F);
-        for (int p = 0; p < kc; p++) {
-            c0 = FloatVector.broadcast(F, a[ai]).fma(FloatVector.fromArray(F, pb, bi + p * NR), c0);
+        int p = 0;
+        for (; p < plain; p++) {
+            c0 = FloatVector.broadcast(F, a[ai]).fma(FloatVector.fromArray(F, b, bi + p * ldb), c0);
+            ai += aStepP;
+        }
+        for (; p < kc; p++) {
+            c0 = FloatVector.broadcast(F, a[ai]).fma(FloatVector.fromArray(F, b, bi + p * ldb, cols), c0);
             ai += aStepP;
         }
         c0.intoArray(tile, 0);

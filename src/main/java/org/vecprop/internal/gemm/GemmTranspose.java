@@ -171,4 +171,70 @@ final class GemmTranspose {
             FloatVector.fromArray(F, scratch, 256 + p * 16).intoArray(dst, d + p * ldd);
         }
     }
+
+    /**
+     * {@code c[ci + r * ldc + j] = src[s + j * lds + r]} for 16 rows r and the lanes j set in
+     * {@code cols}: as {@link #rows16x16}, its results stored straight into rows of C by masked
+     * stores (only the first n floats of each row written). The narrow path's column form
+     * stores a block of C this way once its columns are finished (data movement only).
+     */
+    static void rows16x16Into(float[] src, int s, int lds, float[] c, int ci, int ldc,
+                              VectorMask<Float> cols) {
+        FloatVector r0 = FloatVector.fromArray(F, src, s);
+        FloatVector r1 = FloatVector.fromArray(F, src, s + lds);
+        FloatVector r2 = FloatVector.fromArray(F, src, s + 2 * lds);
+        FloatVector r3 = FloatVector.fromArray(F, src, s + 3 * lds);
+        FloatVector r4 = FloatVector.fromArray(F, src, s + 4 * lds);
+        FloatVector r5 = FloatVector.fromArray(F, src, s + 5 * lds);
+        FloatVector r6 = FloatVector.fromArray(F, src, s + 6 * lds);
+        FloatVector r7 = FloatVector.fromArray(F, src, s + 7 * lds);
+        FloatVector r8 = FloatVector.fromArray(F, src, s + 8 * lds);
+        FloatVector r9 = FloatVector.fromArray(F, src, s + 9 * lds);
+        FloatVector r10 = FloatVector.fromArray(F, src, s + 10 * lds);
+        FloatVector r11 = FloatVector.fromArray(F, src, s + 11 * lds);
+        FloatVector r12 = FloatVector.fromArray(F, src, s + 12 * lds);
+        FloatVector r13 = FloatVector.fromArray(F, src, s + 13 * lds);
+        FloatVector r14 = FloatVector.fromArray(F, src, s + 14 * lds);
+        FloatVector r15 = FloatVector.fromArray(F, src, s + 15 * lds);
+        FloatVector t0 = LO1.selectFrom(r0, r1), t1 = HI1.selectFrom(r0, r1);
+        FloatVector t2 = LO1.selectFrom(r2, r3), t3 = HI1.selectFrom(r2, r3);
+        FloatVector t4 = LO1.selectFrom(r4, r5), t5 = HI1.selectFrom(r4, r5);
+        FloatVector t6 = LO1.selectFrom(r6, r7), t7 = HI1.selectFrom(r6, r7);
+        FloatVector t8 = LO1.selectFrom(r8, r9), t9 = HI1.selectFrom(r8, r9);
+        FloatVector t10 = LO1.selectFrom(r10, r11), t11 = HI1.selectFrom(r10, r11);
+        FloatVector t12 = LO1.selectFrom(r12, r13), t13 = HI1.selectFrom(r12, r13);
+        FloatVector t14 = LO1.selectFrom(r14, r15), t15 = HI1.selectFrom(r14, r15);
+        FloatVector u0 = LO2.selectFrom(t0, t2), u1 = HI2.selectFrom(t0, t2);
+        FloatVector u2 = LO2.selectFrom(t1, t3), u3 = HI2.selectFrom(t1, t3);
+        FloatVector u4 = LO2.selectFrom(t4, t6), u5 = HI2.selectFrom(t4, t6);
+        FloatVector u6 = LO2.selectFrom(t5, t7), u7 = HI2.selectFrom(t5, t7);
+        FloatVector u8 = LO2.selectFrom(t8, t10), u9 = HI2.selectFrom(t8, t10);
+        FloatVector u10 = LO2.selectFrom(t9, t11), u11 = HI2.selectFrom(t9, t11);
+        FloatVector u12 = LO2.selectFrom(t12, t14), u13 = HI2.selectFrom(t12, t14);
+        FloatVector u14 = LO2.selectFrom(t13, t15), u15 = HI2.selectFrom(t13, t15);
+        FloatVector w0 = LO4.selectFrom(u0, u4), w1 = HI4.selectFrom(u0, u4);
+        FloatVector w2 = LO4.selectFrom(u1, u5), w3 = HI4.selectFrom(u1, u5);
+        FloatVector w4 = LO4.selectFrom(u2, u6), w5 = HI4.selectFrom(u2, u6);
+        FloatVector w6 = LO4.selectFrom(u3, u7), w7 = HI4.selectFrom(u3, u7);
+        FloatVector w8 = LO4.selectFrom(u8, u12), w9 = HI4.selectFrom(u8, u12);
+        FloatVector w10 = LO4.selectFrom(u9, u13), w11 = HI4.selectFrom(u9, u13);
+        FloatVector w12 = LO4.selectFrom(u10, u14), w13 = HI4.selectFrom(u10, u14);
+        FloatVector w14 = LO4.selectFrom(u11, u15), w15 = HI4.selectFrom(u11, u15);
+        LO8.selectFrom(w0, w8).intoArray(c, ci, cols);
+        HI8.selectFrom(w0, w8).intoArray(c, ci + ldc, cols);
+        LO8.selectFrom(w1, w9).intoArray(c, ci + 2 * ldc, cols);
+        HI8.selectFrom(w1, w9).intoArray(c, ci + 3 * ldc, cols);
+        LO8.selectFrom(w2, w10).intoArray(c, ci + 4 * ldc, cols);
+        HI8.selectFrom(w2, w10).intoArray(c, ci + 5 * ldc, cols);
+        LO8.selectFrom(w3, w11).intoArray(c, ci + 6 * ldc, cols);
+        HI8.selectFrom(w3, w11).intoArray(c, ci + 7 * ldc, cols);
+        LO8.selectFrom(w4, w12).intoArray(c, ci + 8 * ldc, cols);
+        HI8.selectFrom(w4, w12).intoArray(c, ci + 9 * ldc, cols);
+        LO8.selectFrom(w5, w13).intoArray(c, ci + 10 * ldc, cols);
+        HI8.selectFrom(w5, w13).intoArray(c, ci + 11 * ldc, cols);
+        LO8.selectFrom(w6, w14).intoArray(c, ci + 12 * ldc, cols);
+        HI8.selectFrom(w6, w14).intoArray(c, ci + 13 * ldc, cols);
+        LO8.selectFrom(w7, w15).intoArray(c, ci + 14 * ldc, cols);
+        HI8.selectFrom(w7, w15).intoArray(c, ci + 15 * ldc, cols);
+    }
 }

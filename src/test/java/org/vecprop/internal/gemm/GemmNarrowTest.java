@@ -173,4 +173,122 @@ class GemmNarrowTest {
             }
         }
     }
+
+    /**
+     * The row and column forms reading an untransposed B where it lies (no copy per call): any
+     * m, every n from 1 to 16, depths within one block and across several, A in either layout,
+     * any slack, alpha, beta (C NaN-filled when beta is 0) and data. B's array often ends with its
+     * last row (slack 0), so that the last rows' vectors would run past it: those rows are read
+     * with loads masked to n floats; the others whole, their lanes past n summed into lanes of C
+     * that are never stored. Against the reference with GemmCheck's bound, bit for bit against the
+     * scalar implementation, and C outside the window untouched. A depth block starting at the
+     * wrong row of B, a step read at the wrong row, or a masked row read past n would change bits
+     * or throw.
+     */
+    @Test
+    void bInPlaceAtAnySize() {
+        Gen<Integer> rows = Generate.range(1, 40).mix(Generate.range(1, 5).map(b -> 32 * b), 25)
+                .mix(Generate.range(1, 9).map(b -> 8 * b + 1), 15);
+        Gen<Integer> depths = Generate.range(1, 40).mix(Generate.range(100, 300), 40);
+        Gen<int[]> dims = rows.zip(Generate.range(1, 16), depths, (m, n, k) -> new int[] {m, n, k});
+        Gen<int[]> slack = Generate.intArrays(Generate.constant(6), Props.slack());
+        Gen<float[]> scalars = Generate.pick(List.of(1f, -1f, 0.5f, 1.75f))
+                .zip(Generate.pick(List.of(0f, 0f, 1f, -0.5f)), (a, b) -> new float[] {a, b});
+        Gen<long[]> data = Generate.longRange(0, 1L << 40).zip(Generate.pick(List.of(0, 0, 0, 20)),
+                Generate.booleans(), (sd, sp, ta) -> new long[] {sd, sp, ta ? 1 : 0});
+        Props.theory().forAll(dims.zip(slack, scalars, data, (d, sl, sc, da) -> new Case(da[2] != 0,
+                false, d[0], d[1], d[2], sl, sc[0], sc[1], da[0], (int) da[1])))
+                .checkAssert(c -> check(c, Path.NARROW));
+    }
+
+    /**
+     * The column form's one-pass tiles for an odd n read column n of B as well (its extra column,
+     * never stored): in place where that float lies inside B's array (slack after the rows), from
+     * a packed copy where B's array ends with its last row. Both, at every odd n they serve, one
+     * and two depth blocks.
+     */
+    @Test
+    void anOddWidthAtTheEndOfB() {
+        long seed = 900;
+        for (int n = GemmNarrow.ONE_PASS_MIN; n <= GemmNarrow.ONE_PASS_MAX; n++) {
+            for (int tail : new int[] {0, 1}) {
+                for (int k : new int[] {7, 200}) {
+                    check(new Case(true, false, 64, n, k, new int[] {0, 0, 0, tail, 0, 0}, 1f, 0f,
+                            seed++, 0), Path.NARROW);
+                }
+            }
+        }
+    }
+
+    /**
+     * A transposed B packed per call by 16 x 16 register transposes (512 bits) or by a zero fill
+     * and column writes (narrower): every n from 1 to 16, depths around the transposes' 16 and
+     * across depth blocks, any m, A in either layout, any slack, scalars and data. A row of
+     * op(B) out of place, a lane past n not zero, or the last k mod 16 steps taken from the wrong
+     * columns would change bits.
+     */
+    @Test
+    void bTransposedAtAnySize() {
+        Gen<Integer> rows = Generate.range(1, 40).mix(Generate.range(1, 5).map(b -> 32 * b), 25);
+        Gen<Integer> depths = Generate.range(1, 50).mix(Generate.range(1, 20).map(b -> 16 * b), 30)
+                .mix(Generate.range(120, 300), 30);
+        Gen<int[]> dims = rows.zip(Generate.range(1, 16), depths, (m, n, k) -> new int[] {m, n, k});
+        Gen<int[]> slack = Generate.intArrays(Generate.constant(6), Props.slack());
+        Gen<float[]> scalars = Generate.pick(List.of(1f, -1f, 0.5f, 1.75f))
+                .zip(Generate.pick(List.of(0f, 0f, 1f, -0.5f)), (a, b) -> new float[] {a, b});
+        Gen<long[]> data = Generate.longRange(0, 1L << 40).zip(Generate.pick(List.of(0, 0, 0, 20)),
+                Generate.booleans(), (sd, sp, ta) -> new long[] {sd, sp, ta ? 1 : 0});
+        Props.theory().forAll(dims.zip(slack, scalars, data, (d, sl, sc, da) -> new Case(da[2] != 0,
+                true, d[0], d[1], d[2], sl, sc[0], sc[1], da[0], (int) da[1])))
+                .checkAssert(c -> check(c, Path.NARROW));
+    }
+
+    /**
+     * Bias and ReLU on every form at any size: the column form with beta 0 finishes its columns
+     * in place (the bias broadcast along a column) and stores them through the transpose into C,
+     * with beta not 0 it goes through C's rows; the row forms with B in place, packed by
+     * transposes, or packed beforehand. Every n from 1 to 16, any m and depth (the bias and
+     * activation only after the last depth block), C NaN-filled when beta is 0: the same bits
+     * as the scalar implementation, C outside the window untouched.
+     */
+    @Test
+    void biasAndActivationOnEveryFormAtAnySize() {
+        Assumptions.assumeTrue(Simd.enabled(), "one implementation on the scalar path");
+        Gen<Integer> rows = Generate.range(1, 40).mix(Generate.range(1, 5).map(b -> 32 * b), 40);
+        Gen<Integer> depths = Generate.range(1, 40).mix(Generate.range(100, 300), 30);
+        Gen<int[]> dims = rows.zip(Generate.range(1, 16), depths, (m, n, k) -> new int[] {m, n, k});
+        Gen<Integer> flags = Generate.range(0, 15);
+        Gen<long[]> data = Generate.longRange(0, 1L << 40).zip(Generate.range(0, 3),
+                (sd, sl) -> new long[] {sd, sl});
+        Props.theory().forAll(dims, flags, data).checkAssert((d, f, da) -> {
+            int m = d[0], n = d[1], k = d[2];
+            boolean transA = (f & 1) != 0, transB = (f & 2) != 0;
+            Activation act = (f & 4) != 0 ? Activation.RELU : Activation.IDENTITY;
+            float beta = (f & 8) != 0 ? 0.75f : 0f, alpha = m % 3 == 0 ? 1f : -1.25f;
+            int slack = (int) da[1];
+            Random rnd = new Random(da[0]);
+            int lda = (transA ? m : k) + slack, ldb = (transB ? k : n) + slack, ldc = n + slack;
+            float[] a = Values.random(rnd, (transA ? k : m) * lda, 0, 1f);
+            float[] b = Values.random(rnd, (transB ? n : k) * ldb, 0, 1f);
+            float[] bias = Values.random(rnd, n + slack, 0, 1f);
+            float[] c0 = Values.random(rnd, m * ldc + slack, 0, 1f);
+            if (beta == 0f) {
+                java.util.Arrays.fill(c0, Float.NaN);
+            }
+            float[] scalar = c0.clone();
+            ScalarKernels.INSTANCE.gemm(transA, transB, m, n, k, alpha, a, 0, lda, b, 0, ldb,
+                    beta, scalar, 0, ldc, bias, slack, ForcedPath.code(act), null);
+            String what = (transA ? "T" : "N") + (transB ? "T" : "N") + " m=" + m + " n=" + n
+                    + " k=" + k + " beta=" + beta + " " + act + " slack=" + slack;
+            float[] actual = c0.clone();
+            ForcedPath.multiply(Path.NARROW, transA, transB, m, n, k, alpha, a, 0, lda, b, 0, ldb,
+                    beta, actual, 0, ldc, bias, slack, act, new PackBuffers());
+            Compare.sameArray(scalar, actual, what);
+            PackedMatrix packed = PackedMatrix.pack(transB, k, n, b, 0, ldb);
+            float[] viaPacked = c0.clone();
+            Gemm.multiplyPackedBiasActivation(transA, m, alpha, a, 0, lda, packed, beta,
+                    viaPacked, 0, ldc, bias, slack, act);
+            Compare.sameArray(scalar, viaPacked, what + " packed B");
+        });
+    }
 }
