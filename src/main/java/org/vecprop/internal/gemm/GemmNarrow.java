@@ -21,16 +21,22 @@ import org.vecprop.internal.Lanes;
  * With A transposed at 512 bits the rows of C go in the vectors instead (the column form below:
  * 32 rows by all of 5 to 12 columns in registers, or 64 rows by groups of columns).
  *
- * <p>op(B) is k rows NR floats apart, zero from column n to L: packed per call (small beside
- * the {@code m * k} multiply-adds), or read from a {@link PackedPanels} of at most NR columns,
- * whose one panel per depth block is that very layout.
+ * <p>op(B) is k rows {@code ldb} floats apart: an untransposed B read where it lies (its rows'
+ * lanes past n are other floats of the array, summed into lanes of C that are never stored; the
+ * last rows, whose whole vector would run past the array, by loads masked to n floats), or rows
+ * NR floats apart, zero from column n to L: a transposed B packed per call (16 x 16 register
+ * transposes at 512 bits), or a {@link PackedPanels} of at most NR columns, whose one panel per
+ * depth block is that very layout.
  *
  * <p>The order of arithmetic is the contract's, element by element: each depth block of
  * {@link GemmBlocking#KC} from 0 is one FMA chain per element, joined through C as on the
  * packed path ({@code beta} on the first block, 1 after it: {@code alpha * acc + 1 * v} is
  * {@code alpha * acc + v}), the bias and activation after the last. So the bits are those of
- * every other path. Lanes past n hold sums of zeros and are never stored: masked loads and
- * stores touch only the first n lanes of a row of C and of the bias.
+ * every other path. Lanes past n hold sums of zeros or of other floats of B and are never
+ * stored: masked loads and stores touch only the first n lanes of a row of C and of the bias.
+ * With beta 0 the column form applies the epilogue to its columns ({@code alpha * acc}, plus the
+ * bias broadcast along a column, then the activation: the same operations on each element) and
+ * stores them through the transpose straight into C's rows.
  */
 final class GemmNarrow {
     private GemmNarrow() {}
@@ -51,9 +57,12 @@ final class GemmNarrow {
      */
     static final int ONE_PASS_MIN = 5, ONE_PASS_MAX = 12;
     /**
-     * Where in the tile buffer a transposed 16 x 16 block goes. (Finishing the rows straight from
-     * the transpose's registers instead was tried: C2 compiled that 2 KB method with its index
-     * vectors reconverted and spilled, three times slower than this spill and reload.)
+     * Where in the tile buffer a transposed 16 x 16 block goes when C is read (beta not 0).
+     * (Finishing the rows, beta included, straight from the transpose's registers was tried: C2
+     * compiled that 2 KB method with its index vectors reconverted and spilled, three times
+     * slower than this spill and reload. With beta 0 the epilogue runs on the columns before the
+     * transpose, which then only moves data into masked stores of C: {@link
+     * GemmTranspose#rows16x16Into}, as the shape-specialised experiment stored its block.)
      */
     private static final int TRANSPOSED = 16 * COLUMN_ROWS;
 
