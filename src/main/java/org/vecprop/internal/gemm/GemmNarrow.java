@@ -34,9 +34,6 @@ import org.vecprop.internal.Lanes;
  * {@code alpha * acc + v}), the bias and activation after the last. So the bits are those of
  * every other path. Lanes past n hold sums of zeros or of other floats of B and are never
  * stored: masked loads and stores touch only the first n lanes of a row of C and of the bias.
- * With beta 0 the column form applies the epilogue to its columns ({@code alpha * acc}, plus the
- * bias broadcast along a column, then the activation: the same operations on each element) and
- * stores them through the transpose straight into C's rows.
  */
 final class GemmNarrow {
     private GemmNarrow() {}
@@ -57,12 +54,16 @@ final class GemmNarrow {
      */
     static final int ONE_PASS_MIN = 5, ONE_PASS_MAX = 12;
     /**
-     * Where in the tile buffer a transposed 16 x 16 block goes when C is read (beta not 0).
-     * (Finishing the rows, beta included, straight from the transpose's registers was tried: C2
-     * compiled that 2 KB method with its index vectors reconverted and spilled, three times
-     * slower than this spill and reload. With beta 0 the epilogue runs on the columns before the
-     * transpose, which then only moves data into masked stores of C: {@link
-     * GemmTranspose#rows16x16Into}, as the shape-specialised experiment stored its block.)
+     * Where in the tile buffer a transposed 16 x 16 block goes. (Finishing the rows straight from
+     * the transpose's registers instead was tried: C2 compiled that 2 KB method with its index
+     * vectors reconverted and spilled, three times slower than this spill and reload. With beta 0,
+     * the epilogue applied to the columns before the transpose and the transposed rows stored
+     * from registers by masked stores, as the shape-specialised experiment stored its block, was
+     * 60-80 ns faster at 128x64x10:TN once C2 had compiled it; but C1 cannot compile a method
+     * with sixteen masked stores (out of virtual registers in its LIR generator), so it ran
+     * interpreted, boxing every vector, until C2 did: 14-16 us a call for seconds under load,
+     * and AllocationTest saw 15 KB a call. The transposed rows copied by a loop instead measured
+     * no faster than this.)
      */
     private static final int TRANSPOSED = 16 * COLUMN_ROWS;
 
@@ -207,19 +208,10 @@ final class GemmNarrow {
                 int rows = onePass(n) ? ONE_PASS_ROWS : COLUMN_ROWS;
                 for (; i + rows <= m; i += rows) {
                     columnBlock(kc, n, a, aBlock + i, lda, b, bBlock, ldb, tile);
-                    if (betaBlock == 0f) {
-                        // C is not read: the epilogue on the columns, then transposed into C.
-                        finishColumns(tile, rows, n, alpha, blockBias, biasOff, blockActivation);
-                        for (int q = 0; q < rows; q += L) {
-                            GemmTranspose.rows16x16Into(tile, q, rows, c, cOff + (i + q) * ldc,
-                                    ldc, cols);
-                        }
-                    } else {
-                        for (int q = 0; q < rows; q += L) {
-                            GemmTranspose.rows16x16(tile, q, rows, tile, TRANSPOSED, L);
-                            finish(tile, TRANSPOSED, L, c, cOff + (i + q) * ldc, ldc, n, cols,
-                                    alpha, betaBlock, blockBias, biasOff, blockActivation);
-                        }
+                    for (int q = 0; q < rows; q += L) {
+                        GemmTranspose.rows16x16(tile, q, rows, tile, TRANSPOSED, L);
+                        finish(tile, TRANSPOSED, L, c, cOff + (i + q) * ldc, ldc, n, cols, alpha,
+                                betaBlock, blockBias, biasOff, blockActivation);
                     }
                 }
             }
@@ -250,28 +242,6 @@ final class GemmNarrow {
     static int plainSteps(int length, int bi, int ldb, int kc) {
         long room = (long) length - L - bi;
         return room < 0 ? 0 : (int) Math.min(kc, room / ldb + 1);
-    }
-
-    /**
-     * The epilogue of a column block with {@code beta == 0}, in place on the spilled columns
-     * ({@code tile[j * rows + i]}): {@code f(alpha * acc (+ bias[j]))}, the operations of {@link
-     * #finish} on each element, the bias broadcast along a column instead of loaded along a row.
-     */
-    static void finishColumns(float[] tile, int rows, int n, float alpha, float[] bias,
-                              int biasOff, int activation) {
-        if (alpha == 1f && bias == null && activation == GemmEpilogue.NONE) {
-            return; // 1 * acc is acc
-        }
-        for (int j = 0; j < n; j++) {
-            for (int v = 0; v < rows; v += L) {
-                int t = j * rows + v;
-                FloatVector x = FloatVector.fromArray(F, tile, t).mul(alpha);
-                if (bias != null) {
-                    x = x.add(bias[biasOff + j]);
-                }
-                GemmEpilogue.activate(x, activation).intoArray(tile, t);
-            }
-        }
     }
 
     /**

@@ -244,10 +244,8 @@ class GemmNarrowTest {
     }
 
     /**
-     * Bias and ReLU on every form at any size: the column form with beta 0 finishes its columns
-     * in place (the bias broadcast along a column) and stores them through the transpose into C,
-     * with beta not 0 it goes through C's rows; the row forms with B in place, packed by
-     * transposes, or packed beforehand. Every n from 1 to 16, any m and depth (the bias and
+     * Bias and ReLU on every form at any size: the column form (A transposed) and the row forms,
+     * with B in place, packed by transposes, or packed beforehand, beta 0 or not. Every n from 1 to 16, any m and depth (the bias and
      * activation only after the last depth block), C NaN-filled when beta is 0: the same bits
      * as the scalar implementation, C outside the window untouched.
      */
