@@ -29,6 +29,12 @@ public final class GemmStages {
         return new int[] {MR, NR};
     }
 
+    /**
+     * The library's loop order as {@link #multiply}'s {@code rowsInner}: false, a row panel of
+     * A against every B micro-panel of the block (see {@link GemmMacroKernel#loops}).
+     */
+    public static final boolean LIBRARY_ROWS_INNER = false;
+
     /** The library's cache blocks: MC, NC, KC. */
     public static int[] blocks() {
         return new int[] {GemmBlocking.MC, GemmBlocking.NC, KC};
@@ -88,8 +94,9 @@ public final class GemmStages {
      * @param epilogue store each tile into C (else only spill it)
      * @param mc rows of A packed at once (a multiple of MR)
      * @param nc columns of B packed at once (a multiple of NR)
-     * @param rowsInner the library's order (jr outer, ir inner: one B micro-panel against every
-     *     row panel of the block); false swaps the two innermost loops
+     * @param rowsInner jr outer, ir inner: one B micro-panel against every row panel of the
+     *     block (the library's order before 2026-12-07's stop); false, the library's order
+     *     ({@link #LIBRARY_ROWS_INNER}): ir outer, jr inner
      */
     public static void multiply(boolean packA, boolean packB, boolean epilogue, int mc, int nc,
                                 boolean rowsInner, int m, int n, int k, float[] a, int lda,
@@ -150,6 +157,17 @@ public final class GemmStages {
                              int ir, int jc, int jr, int mcb, int ncb, boolean epilogue,
                              float betaBlock, float[] tile, float[] c, int ldc) {
         int mr = Math.min(MR, mcb - ir), nr = Math.min(NR, ncb - jr);
+        if (epilogue && mr == MR && nr == NR) { // as the library: a whole tile stored from registers
+            int ai = aBase + ir * kc, bi = bBase + jr * kc, ci = (ic + ir) * ldc + jc + jr;
+            if (MR == 8) {
+                GemmMacroKernel.microKernel8C(kc, aSrc, ai, bSrc, bi, c, ci, ldc, 1f, betaBlock, null, 0,
+                        GemmEpilogue.NONE);
+            } else {
+                GemmMacroKernel.microKernel6C(kc, aSrc, ai, bSrc, bi, c, ci, ldc, 1f, betaBlock, null, 0,
+                        GemmEpilogue.NONE);
+            }
+            return;
+        }
         GemmMacroKernel.microKernel(kc, aSrc, aBase + ir * kc, bSrc, bBase + jr * kc, tile, mr);
         if (epilogue) {
             GemmEpilogue.finishTile(tile, c, (ic + ir) * ldc + jc + jr, ldc, 1f, betaBlock, mr, nr,

@@ -104,4 +104,52 @@ class GemmMacroKernelTest {
             }
         }
     }
+    /**
+     * The tiles that store C from their accumulators (the 6-row one at every width, the 8-row
+     * one when MR is 8) against the spilling tile of as many rows followed by {@link
+     * GemmEpilogue#finishTile}, bit for bit, over C with a row stride wider than the tile and
+     * elements around it: beta 0 over NaN (C not read), 1 and 0.5; with and without a bias; with
+     * and without ReLU. Everything outside the tile must be left as it was.
+     */
+    @Test
+    void theTilesStoringCEqualTheSpillThenTheEpilogue() {
+        Assumptions.assumeTrue(Simd.enabled(), "the register tiles run only with SIMD");
+        Random rnd = new Random(7);
+        int ldc = NR + 5, ci = 2 * ldc + 3;
+        for (int rows : MR == 8 ? new int[] {6, 8} : new int[] {6}) {
+            for (int kc : new int[] {1, 5, GemmBlocking.KC}) {
+                Panels p = Panels.random(rnd, kc, kc == 5 ? 8 : 0);
+                for (float beta : new float[] {0f, 1f, 0.5f}) {
+                    for (boolean withBias : new boolean[] {false, true}) {
+                        for (int activation : new int[] {GemmEpilogue.NONE, org.vecprop.internal.Kernels.RELU}) {
+                            float alpha = 0.75f;
+                            float[] c0 = Values.random(rnd, ci + rows * ldc + 7, 0, 1f);
+                            if (beta == 0f) {
+                                java.util.Arrays.fill(c0, Float.NaN);
+                            }
+                            float[] bias = withBias ? Values.random(rnd, NR + 4, 0, 1f) : null;
+                            int biasIdx = 3;
+                            float[] expected = c0.clone(), actual = c0.clone(), tile = nanTile();
+                            if (rows == 8) {
+                                GemmMacroKernel.microKernel8(kc, p.pa(), p.ai(), p.pb(), p.bi(), tile);
+                                GemmMacroKernel.microKernel8C(kc, p.pa(), p.ai(), p.pb(), p.bi(), actual,
+                                        ci, ldc, alpha, beta, bias, biasIdx, activation);
+                            } else {
+                                GemmMacroKernel.microKernel6(kc, p.pa(), p.ai(), p.pb(), p.bi(), tile);
+                                GemmMacroKernel.microKernel6C(kc, p.pa(), p.ai(), p.pb(), p.bi(), actual,
+                                        ci, ldc, alpha, beta, bias, biasIdx, activation);
+                            }
+                            GemmEpilogue.finishTile(tile, expected, ci, ldc, alpha, beta, rows, NR, bias,
+                                    biasIdx, activation);
+                            for (int i = 0; i < expected.length; i++) {
+                                Compare.same(expected[i], actual[i], "microKernel" + rows + "C kc=" + kc
+                                        + " beta=" + beta + " bias=" + withBias + " activation="
+                                        + activation + ": c[" + i + "]");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -301,10 +301,13 @@ class GemmStagesTest {
                 }
             }
         }
-        // The spill of the last tile: last column block, last depth block, last row block, and in
+        // The spill of the last tile (unless whole with the epilogue): last column block, last depth block, last row block, and in
         // either order the last tile of both (rows ir0.., columns jr0..), over depth pcLast..k-1.
         int jcLast = (n - 1) / nc * nc, icLast = (m - 1) / mc * mc, pcLast = (k - 1) / KC * KC;
         int jr0 = jcLast + (n - jcLast - 1) / NR * NR, ir0 = icLast + (m - icLast - 1) / MR * MR;
+        if (epilogue && m - ir0 >= MR && n - jr0 >= NR) {
+            return; // a whole tile with the epilogue is stored from the registers, never spilled
+        }
         for (int r = 0; r < Math.min(MR, m - ir0); r++) {
             for (int j = 0; j < Math.min(NR, n - jr0); j++) {
                 float acc = 0f;
