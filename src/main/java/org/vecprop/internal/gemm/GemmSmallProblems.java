@@ -89,12 +89,14 @@ final class GemmSmallProblems {
     }
 
     /**
-     * A short product with B transposed ({@code k <= GemmBlocking.PANEL_DIRECT_MAX_K}): op(B)
-     * packed per call into panels ({@link GemmPacking#packB}, NC columns at a time), then the
-     * direct tiles over them; A is read in place and C stored from the registers, where the
-     * packed path would also pack A and spill each tile (dX = dZ·Wᵀ of an output layer, k = 10).
+     * The direct tiles over op(B) packed per call into panels ({@link GemmPacking#packB}, NC
+     * columns at a time); A is read in place and C stored from the registers, where the packed
+     * path would also pack A and spill each tile. For a short product with B transposed ({@code
+     * k <= GemmBlocking.PANEL_DIRECT_MAX_K}: dX = dZ·Wᵀ of an output layer, k = 10) and for one
+     * depth block whole panels wide ({@link GemmBlocking#shortDepthOnPanels}: dW = Xᵀ·dZ at
+     * batch 64).
      */
-    static void directTransposedB(boolean transA, int m, int n, int k, float alpha,
+    static void directOnPanels(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                   float beta, float[] c, int cOff, int ldc, PackBuffers ws) {
         int nr = GemmBlocking.NR, ncMax = Math.min(GemmBlocking.NC, n);
@@ -103,7 +105,7 @@ final class GemmSmallProblems {
         for (int jc = 0; jc < n; jc += GemmBlocking.NC) {
             int nc = Math.min(GemmBlocking.NC, n - jc), padded = GemmBlocking.roundUp(nc, nr);
             for (int pc = 0; pc < k; pc += KC) {
-                GemmPacking.packBInto(true, b, bOff, ldb, pc, Math.min(KC, k - pc), jc, nc, pb, pc * padded,
+                GemmPacking.packBInto(transB, b, bOff, ldb, pc, Math.min(KC, k - pc), jc, nc, pb, pc * padded,
                         ws);
             }
             directPanels(transA, m, nc, k, alpha, a, aOff, lda, pb, 0, padded, beta, c, cOff + jc, ldc);
