@@ -365,6 +365,32 @@ class GemmBlockingTest {
                 });
     }
 
+    /**
+     * The 4-row, 4-vector tile of the direct path (512 bits, A untransposed, C a whole number of
+     * 4-vector rows), over B in place (DIRECT forced: past every in-place rule at these depths
+     * only when the depth exceeds a block, where B is still read in place) and over packed
+     * panels (a PackedMatrix, few rows): every row count up to three tiles and a remainder of
+     * 1-3 rows (the 2- and 1-row kernels), one and two tiles across, depths within one block,
+     * exactly one, and past one and two blocks; offsets, strides, beta 0 over a NaN-filled C.
+     * At other widths the same shapes run the other tiles.
+     */
+    @Test
+    void theFourByFourTileAcrossDepthBlocks() {
+        int l = Math.max(1, L);
+        long seed = 7;
+        for (int m = 1; m <= 15; m++) {
+            for (int n : new int[] {4 * l, 8 * l}) {
+                for (int k : new int[] {1, 9, GemmBlocking.KC, GemmBlocking.KC + 1, 2 * GemmBlocking.KC + 5}) {
+                    float beta = seed % 2 == 0 ? 0f : 0.5f;
+                    Case c = new Case(false, false, m, n, k, new int[] {2, 1, 3, 2, 1, 3}, -1.25f, beta,
+                            seed++, seed % 5 == 0 ? 2 : 0);
+                    check(c, Path.DIRECT);
+                    checkPacked(c);
+                }
+            }
+        }
+    }
+
     /** {@code Gemm.multiplyPacked} on op(B) packed beforehand: the scalar implementation's bits. */
     private static void checkPacked(Case c) {
         java.util.Random rnd = new java.util.Random(c.seed());
