@@ -24,8 +24,12 @@ import sys
 
 
 def main(argv):
-    if len(argv) != 2 or argv[1] in ("-h", "--help"):
-        print(__doc__.strip(), file=sys.stderr)
+    if len(argv) == 2 and argv[1] in ("-h", "--help"):
+        print(__doc__.strip())
+        return 0
+    if len(argv) != 2 or argv[1].startswith("-"):
+        print("accuracy_numpy.py: expected one argument, MANIFEST (or --help), got "
+              + (" ".join(argv[1:]) or "none"), file=sys.stderr)
         return 2
     try:
         import numpy as np

@@ -35,14 +35,15 @@ sigmoid saturation), found by bisection over float bit patterns with the exact f
 import argparse
 import struct
 import sys
+import os as _os  # noqa: E402
+sys.path.insert(0, _os.path.join(_os.path.dirname(_os.path.abspath(__file__)), "lib"))
+import one_line_usage  # noqa: E402  (scripts/lib: argparse with one-line usage errors)
 
 try:
     import mpmath as mp
-except ImportError:  # pragma: no cover - environment check
-    print("scripts/exp_coefficients.py needs mpmath (apt-get install python3-mpmath)", file=sys.stderr)
-    sys.exit(3)
-
-mp.mp.dps = 60
+    mp.mp.dps = 60
+except ImportError:  # pragma: no cover - environment check; reported by main() after --help
+    mp = None
 
 
 def f32_exact(x):
@@ -154,11 +155,14 @@ def first_float_where(pred, lo_bits, hi_bits):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = one_line_usage.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--degree-exp", type=int, default=6, help="total degree of the exp polynomial")
     p.add_argument("--degree-tanh", type=int, default=4, help="degree of Q in z = a^2")
     p.add_argument("--tanh-threshold", type=float, default=0.625)
     args = p.parse_args()
+    if mp is None:
+        print("scripts/exp_coefficients.py needs mpmath (apt-get install python3-mpmath)", file=sys.stderr)
+        return 3
     u = mp.mpf(2) ** -24
 
     # --- exp ---
@@ -216,4 +220,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

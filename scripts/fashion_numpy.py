@@ -27,6 +27,8 @@ Usage: scripts/fashion_numpy.py --init FILE --data DIR [--epochs 20] [--batch 64
 
 import os
 import sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import one_line_usage  # noqa: E402  (scripts/lib: argparse with one-line usage errors)
 
 for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_v] = "1"
@@ -40,8 +42,10 @@ import math  # noqa: E402
 import struct  # noqa: E402
 import time  # noqa: E402
 
-import numpy as np  # noqa: E402
-from safetensors.numpy import load_file  # noqa: E402
+# numpy and safetensors are imported by main() once the arguments are parsed, so that --help
+# and a usage error work without them.
+np = None
+load_file = None
 
 MASK = (1 << 64) - 1
 
@@ -93,7 +97,7 @@ def load_split(data_dir, prefix):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p = one_line_usage.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--init", required=True)
     p.add_argument("--data", required=True)
     p.add_argument("--epochs", type=int, default=20)
@@ -106,6 +110,13 @@ def main():
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--out", required=True)
     a = p.parse_args()
+    global np, load_file
+    try:
+        import numpy as np
+        from safetensors.numpy import load_file
+    except ImportError as e:
+        print(f"fashion_numpy: {e.name} is not installed for {sys.executable}", file=sys.stderr)
+        return 3
 
     f32 = np.float32
     x_all, y_all = load_split(a.data, "train")

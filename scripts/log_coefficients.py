@@ -38,18 +38,19 @@ import argparse
 import math
 import os
 import sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import one_line_usage  # noqa: E402  (scripts/lib: argparse with one-line usage errors)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 try:
     import mpmath as mp
     import numpy as np
-except ImportError:  # pragma: no cover - environment check
-    print("scripts/log_coefficients.py needs mpmath and numpy (apt-get install python3-mpmath python3-numpy)",
-          file=sys.stderr)
-    sys.exit(3)
+except ImportError:  # pragma: no cover - environment check; reported by main() after --help
+    mp = np = None
 from exp_coefficients import f32_exact, remez  # noqa: E402
 
-mp.mp.dps = 60
+if mp is not None:
+    mp.mp.dps = 60
 U = 2.0 ** -24
 
 
@@ -165,11 +166,15 @@ def bound(k, log1p, coeffs, eps_a, ln2hi, ln2lo, ln2rem, fgrid):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = one_line_usage.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--degree", type=int, default=8, help="degree of P (nine coefficients at 8)")
     p.add_argument("--no-search", action="store_true", help="nearest floats, no coefficient search")
     p.add_argument("--grid", type=int, default=20001, help="points of f for the error bound")
     args = p.parse_args()
+    if mp is None or np is None:
+        print("scripts/log_coefficients.py needs mpmath and numpy (apt-get install python3-mpmath python3-numpy)",
+              file=sys.stderr)
+        return 3
 
     lo, hi = interval()
     coeffs, level = remez(g, weight, lambda k, f: f ** k, args.degree, lo, hi)
@@ -210,4 +215,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

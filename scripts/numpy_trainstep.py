@@ -61,6 +61,8 @@ Usage: scripts/numpy_trainstep.py [--nets 784-256-128-10@64,2-2-1@1,784-256-128-
 
 import os
 import sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import one_line_usage  # noqa: E402  (scripts/lib: argparse with one-line usage errors)
 
 # Before numpy (and its OpenBLAS) is loaded: one thread, and the machine's core-type override
 # removed for this process only.
@@ -84,8 +86,7 @@ import time  # noqa: E402
 try:
     import numpy as np
 except ImportError:
-    print("numpy_trainstep: numpy is not installed for " + sys.executable, file=sys.stderr)
-    sys.exit(3)
+    np = None  # reported by main() after the arguments, so that --help works without numpy
 
 try:
     import threadpoolctl
@@ -121,8 +122,10 @@ def parse_net(spec):
     return sizes, batch, classifier
 
 
-def init_params(sizes, rng, dtype=np.float32):
+def init_params(sizes, rng, dtype=None):
     """He normal for ReLU layers, Glorot uniform for the output layer, zero biases."""
+    if dtype is None:
+        dtype = np.float32
     ws, bs = [], []
     for l in range(len(sizes) - 1):
         fan_in, fan_out = sizes[l], sizes[l + 1]
@@ -507,7 +510,7 @@ def cpu_model():
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = one_line_usage.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--nets", default=DEFAULT_NETS,
                     help="comma-separated SIZES@BATCH[:STEP] (default: %(default)s)")
     ap.add_argument("--repeat", type=int, default=15, help="timed samples per net")
@@ -524,6 +527,9 @@ def main():
     ap.add_argument("--fixture", action="append", default=[],
                     help="a TrainStepFixture file (repeatable); its metadata names its net")
     args = ap.parse_args()
+    if np is None:
+        print("numpy_trainstep: numpy is not installed for " + sys.executable, file=sys.stderr)
+        return 3
     try:
         specs = [spec.strip() for spec in args.nets.split(",")]
         for spec in specs:
@@ -599,4 +605,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

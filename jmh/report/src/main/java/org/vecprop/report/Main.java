@@ -66,8 +66,9 @@ public final class Main {
         try {
             status = run(args);
         } catch (UsageException e) {
-            System.err.println("error: " + e.getMessage());
-            System.err.println(USAGE);
+            // One line, as a Unix command's usage error is: what is wrong and what is accepted.
+            System.err.println("error: " + e.getMessage() + "; usage: " + synopsis(args)
+                    + " (--help for more)");
             status = 2;
         } catch (IOException e) {
             System.err.println("error: " + e.getMessage());
@@ -82,6 +83,32 @@ public final class Main {
         UsageException(String message) {
             super(message);
         }
+    }
+
+    /**
+     * The synopsis of the command {@code args[0]} names, from {@link #USAGE} (its line and the
+     * option lines that continue it, joined), or the list of commands when it names none.
+     */
+    static String synopsis(String[] args) {
+        String command = args.length == 0 ? "" : args[0];
+        List<String> lines = USAGE.lines().toList();
+        List<String> commands = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (!line.startsWith("  ") || line.startsWith("   ")) {
+                continue; // only command lines are indented by exactly two spaces
+            }
+            String name = line.strip().split(" ", 2)[0];
+            commands.add(name);
+            if (name.equals(command)) {
+                StringBuilder text = new StringBuilder(line.strip());
+                for (int j = i + 1; j < lines.size() && lines.get(j).strip().startsWith("["); j++) {
+                    text.append(' ').append(lines.get(j).strip());
+                }
+                return text.toString();
+            }
+        }
+        return "COMMAND ... with COMMAND one of " + String.join(", ", commands);
     }
 
     static int run(String[] args) throws IOException, UsageException {

@@ -252,4 +252,18 @@ class ReportTest {
                  "secondaryMetrics": {}}
                 """.formatted(benchmark, score, values);
     }
+
+    @Test
+    void usageErrorsNameWhatTheCommandAccepts() {
+        // A usage error is printed as one line: the command's synopsis, continuation joined.
+        String compare = Main.synopsis(new String[] {"compare", "--no-such-option"});
+        assertTrue(compare.startsWith("compare A.json B.json [--out FILE.md]"), compare);
+        assertTrue(compare.endsWith("[--min-samples 5]"), compare);
+        assertFalse(compare.contains("\n"), compare);
+        assertEquals("report [--out FILE.md] [--plots DIR] RESULT.json...",
+                Main.synopsis(new String[] {"report", "--x"}));
+        String unknown = Main.synopsis(new String[] {"nonsense"});
+        assertTrue(unknown.contains("report, compare, index, gradients, latency, fashion-curves, confusion"),
+                unknown);
+    }
 }
