@@ -19,8 +19,8 @@ import org.vecprop.internal.Vectorization;
  *
  * <h2>Paths</h2>
  * See {@link #choosePath}: TINY (scalar loops), NARROW (C at most one vector wide: one vector
- * per row of C), DIRECT (read A and B in place) or PACKED (BLIS-style packing and register
- * tiles).
+ * per row of C), DIRECT (register tiles over A in place and B in place or in panels, storing C
+ * from the registers) or PACKED (BLIS-style packing and register tiles).
  */
 public final class GemmBlocking {
     private GemmBlocking() {}
@@ -69,8 +69,9 @@ public final class GemmBlocking {
      * place); with B not transposed (the direct path reads rows of B as vectors of C's
      * columns), DIRECT for at most {@link #DIRECT_MAX_M} rows or {@link #DIRECT_MAX_WORK}
      * multiply-adds, or for C at least two vectors wide with at most {@link #DIRECT_WIDE_MAX_M}
-     * rows (twice that when B has at most {@link #DIRECT_SMALL_B} floats); PACKED otherwise,
-     * whose packing also absorbs a transposed B.
+     * rows (twice that when B has at most {@link #DIRECT_SMALL_B} floats); DIRECT too, any
+     * transposes, for one depth block whole panels wide ({@link #shortDepthOnPanels}: op(B)
+     * packed per call, A in place); PACKED otherwise, whose packing also absorbs a transposed B.
      */
     public static Path choosePath(boolean transA, boolean transB, int m, int n, int k) {
         long work = (long) m * n * k;
