@@ -19,8 +19,8 @@ import org.vecprop.internal.Vectorization;
  *
  * <h2>Paths</h2>
  * See {@link #choosePath}: TINY (scalar loops), NARROW (C at most one vector wide: one vector
- * per row of C), DIRECT (read A and B in place) or PACKED (BLIS-style packing and register
- * tiles).
+ * per row of C), DIRECT (register tiles over A in place and B in place or in panels, storing C
+ * from the registers) or PACKED (BLIS-style packing and register tiles).
  */
 public final class GemmBlocking {
     private GemmBlocking() {}
@@ -69,8 +69,9 @@ public final class GemmBlocking {
      * place); with B not transposed (the direct path reads rows of B as vectors of C's
      * columns), DIRECT for at most {@link #DIRECT_MAX_M} rows or {@link #DIRECT_MAX_WORK}
      * multiply-adds, or for C at least two vectors wide with at most {@link #DIRECT_WIDE_MAX_M}
-     * rows (twice that when B has at most {@link #DIRECT_SMALL_B} floats); PACKED otherwise,
-     * whose packing also absorbs a transposed B.
+     * rows (twice that when B has at most {@link #DIRECT_SMALL_B} floats); DIRECT too, any
+     * transposes, for one depth block whole panels wide ({@link #shortDepthOnPanels}: op(B)
+     * packed per call, A in place); PACKED otherwise, whose packing also absorbs a transposed B.
      */
     public static Path choosePath(boolean transA, boolean transB, int m, int n, int k) {
         long work = (long) m * n * k;
@@ -83,18 +84,57 @@ public final class GemmBlocking {
         if (transB && k <= PANEL_DIRECT_MAX_K) {
             return Path.DIRECT; // B packed (transposed) per call, A in place: no tile spilled
         }
-        if (!transB) {
-            if (m <= DIRECT_MAX_M || work <= DIRECT_MAX_WORK) {
-                return Path.DIRECT;
-            }
-            boolean wide = NR > 0 && n >= NR; // NR is 0 on the scalar path, where no path is chosen
-            boolean smallB = (long) k * n <= DIRECT_SMALL_B;
-            if (wide && (m <= DIRECT_WIDE_MAX_M || smallB && m <= 2 * DIRECT_WIDE_MAX_M)) {
-                return Path.DIRECT;
-            }
+        if (!transB && directInPlace(m, n, k)) {
+            return Path.DIRECT;
+        }
+        if (shortDepthOnPanels(transA, n, k)) {
+            return Path.DIRECT; // op(B) packed per call, A in place, C stored from the registers
         }
         return Path.PACKED;
     }
+
+    /**
+     * Whether the direct path reads an untransposed B in place (the rule of {@link #choosePath}
+     * for B not transposed): at most {@link #DIRECT_MAX_M} rows or {@link #DIRECT_MAX_WORK}
+     * multiply-adds, or C at least two vectors wide with at most {@link #DIRECT_WIDE_MAX_M} rows
+     * (twice that when B has at most {@link #DIRECT_SMALL_B} floats). A DIRECT problem with B
+     * untransposed that this does not hold for is one of {@link #shortDepthOnPanels}.
+     */
+    static boolean directInPlace(int m, int n, int k) {
+        if (m <= DIRECT_MAX_M || (long) m * n * k <= DIRECT_MAX_WORK) {
+            return true;
+        }
+        boolean wide = NR > 0 && n >= NR; // NR is 0 on the scalar path, where no path is chosen
+        boolean smallB = (long) k * n <= DIRECT_SMALL_B;
+        return wide && (m <= DIRECT_WIDE_MAX_M || smallB && m <= 2 * DIRECT_WIDE_MAX_M);
+    }
+
+    /**
+     * Whether a product of one depth block ({@code k <= KC}) runs the direct path's register
+     * tiles over op(B) in panels (packed per call, or a {@link PackedPanels}) with A read in
+     * place, whatever the rows, rather than the packed loop nest: C whole panels wide ({@code n}
+     * a multiple of NR: the direct tiles take a partial panel's columns row by row, one FMA
+     * chain each, 3-4x slower than the loop nest's padded tile at 256x64x300:TN) and op(B) at
+     * most {@link #SHORT_DEPTH_MAX_B_TRANS_A} floats with A transposed, {@link
+     * #SHORT_DEPTH_MAX_B} otherwise. With a single depth block the loop nest's packing of A and
+     * its spill of every tile for the epilogue are not shared over depth blocks, and its order
+     * (a B micro-panel against every row panel) writes C a column strip at a time; the direct
+     * tiles store C from the registers, row block after row block. Measured at 512 bits
+     * (interleaved probe, min of 1000 rounds, time ÷ OpenBLAS's, loop nest → direct on panels):
+     * 784x64x256:TN 1.10 → 0.86, 256x64x128:TN 1.04 → 0.80, 128x128x128:TN 0.92 → 0.74,
+     * 1024x64x1024:TN (op(B) 64 Ki floats) 1.04 → 0.98; 128x128x128 0.94 → 0.90, 96x128x64
+     * 1.41 → 1.24; slower at 1024x128x1024 (128 Ki floats) 0.99 → 1.05 and, A untransposed
+     * against 32 Ki floats of packed B, 256x128x256:NT 0.96 → 1.04; 64x128x256:NT unchanged.
+     */
+    static boolean shortDepthOnPanels(boolean transA, int n, int k) {
+        return NR > 0 && k <= KC && n % NR == 0
+                && (long) k * n <= (transA ? SHORT_DEPTH_MAX_B_TRANS_A : SHORT_DEPTH_MAX_B);
+    }
+
+    /** op(B)'s floats up to which {@link #shortDepthOnPanels} holds with A transposed (256 KiB). */
+    static final long SHORT_DEPTH_MAX_B_TRANS_A = 64 * 1024;
+    /** op(B)'s floats up to which {@link #shortDepthOnPanels} holds with A untransposed (64 KiB). */
+    static final long SHORT_DEPTH_MAX_B = 16 * 1024;
 
     /**
      * Whether a product against packed panels of B runs the direct path's register tiles over

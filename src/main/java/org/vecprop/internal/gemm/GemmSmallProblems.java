@@ -89,12 +89,14 @@ final class GemmSmallProblems {
     }
 
     /**
-     * A short product with B transposed ({@code k <= GemmBlocking.PANEL_DIRECT_MAX_K}): op(B)
-     * packed per call into panels ({@link GemmPacking#packB}, NC columns at a time), then the
-     * direct tiles over them; A is read in place and C stored from the registers, where the
-     * packed path would also pack A and spill each tile (dX = dZ·Wᵀ of an output layer, k = 10).
+     * The direct tiles over op(B) packed per call into panels ({@link GemmPacking#packB}, NC
+     * columns at a time); A is read in place and C stored from the registers, where the packed
+     * path would also pack A and spill each tile. For a short product with B transposed ({@code
+     * k <= GemmBlocking.PANEL_DIRECT_MAX_K}: dX = dZ·Wᵀ of an output layer, k = 10) and for one
+     * depth block whole panels wide ({@link GemmBlocking#shortDepthOnPanels}: dW = Xᵀ·dZ at
+     * batch 64).
      */
-    static void directTransposedB(boolean transA, int m, int n, int k, float alpha,
+    static void directOnPanels(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                   float beta, float[] c, int cOff, int ldc, PackBuffers ws) {
         int nr = GemmBlocking.NR, ncMax = Math.min(GemmBlocking.NC, n);
@@ -103,7 +105,7 @@ final class GemmSmallProblems {
         for (int jc = 0; jc < n; jc += GemmBlocking.NC) {
             int nc = Math.min(GemmBlocking.NC, n - jc), padded = GemmBlocking.roundUp(nc, nr);
             for (int pc = 0; pc < k; pc += KC) {
-                GemmPacking.packBInto(true, b, bOff, ldb, pc, Math.min(KC, k - pc), jc, nc, pb, pc * padded,
+                GemmPacking.packBInto(transB, b, bOff, ldb, pc, Math.min(KC, k - pc), jc, nc, pb, pc * padded,
                         ws);
             }
             directPanels(transA, m, nc, k, alpha, a, aOff, lda, pb, 0, padded, beta, c, cOff + jc, ldc);
@@ -146,6 +148,23 @@ final class GemmSmallProblems {
         int restC = panel == 0 ? 0 : whole;
         int restOff = panel == 0 ? bOff : bOff + whole / (2 * L) * panel;
         int i = 0;
+        if (GemmBlocking.MR == 8 && !transA && n % (4 * L) == 0
+                && (long) k * n <= GemmBlocking.DIRECT_SMALL_B) {
+            // 512 bits, A untransposed, C a whole number of 4-vector rows: 4 x 4 vectors, four B
+            // loads and four broadcasts per 16 FMAs where the 8 x 2 tile has two and eight (at
+            // 32x64x64, 1276 against 1490 ns, OpenBLAS 1255: interleaved probe, min of 2000;
+            // 96x128x64 9242 -> 7860 ns). Only while the depth block of B is small (at most
+            // DIRECT_SMALL_B floats): the 4-row tile reads B twice as often as the 8-row one, and
+            // 16x256x256 (B 32 Ki floats a block) took 13.0 against 12.1 us.
+            int step = panel == 0 ? ldb : 2 * L, group = panel == 0 ? 2 * L : panel;
+            for (; i + 4 <= m; i += 4) {
+                for (int j = 0; j < n; j += 4 * L) {
+                    tile4x4(k, alpha, a, aOff + i * lda, lda, b,
+                            panel == 0 ? bOff + j : bOff + j / (2 * L) * panel, step, group, beta,
+                            c, cOff + i * ldc + j, ldc);
+                }
+            }
+        }
         if (GemmBlocking.MR == 8) { // 512 bits: 16 accumulators of 32 registers, 8 rows at a time
             for (; i + 8 <= m; i += 8) {
                 for (int j = 0; j < whole; j += 2 * L) {
@@ -430,6 +449,86 @@ final class GemmSmallProblems {
             c61.mul(alpha).add(FloatVector.fromArray(F, c, r6 + L).mul(beta)).intoArray(c, r6 + L);
             c70.mul(alpha).add(FloatVector.fromArray(F, c, r7).mul(beta)).intoArray(c, r7);
             c71.mul(alpha).add(FloatVector.fromArray(F, c, r7 + L).mul(beta)).intoArray(c, r7 + L);
+        }
+    }
+
+    /**
+     * A 4-row, 4-vector register tile, A untransposed (rows {@code ai + r * lda}, element p at
+     * {@code + p}): {@code C[0:4, 0:4L]} from B's vector v of depth step p at {@code bi + p *
+     * step + (v / 2) * group + (v mod 2) * L} (B in place: step ldb, group 2L; two packed panels:
+     * step 2L, group the panel's floats). 16 accumulators: 512 bits only. Each element is one FMA
+     * chain over p, then the epilogue, as {@link #tile8x2}.
+     */
+    private static void tile4x4(int k, float alpha, float[] a, int ai, int lda, float[] b, int bi,
+                                int step, int group, float beta, float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bi);
+            FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
+            FloatVector b2 = FloatVector.fromArray(F, b, bi + group);
+            FloatVector b3 = FloatVector.fromArray(F, b, bi + group + L);
+            FloatVector av = FloatVector.broadcast(F, a[ai + p]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            c02 = av.fma(b2, c02);
+            c03 = av.fma(b3, c03);
+            av = FloatVector.broadcast(F, a[a1 + p]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            c12 = av.fma(b2, c12);
+            c13 = av.fma(b3, c13);
+            av = FloatVector.broadcast(F, a[a2 + p]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            c22 = av.fma(b2, c22);
+            c23 = av.fma(b3, c23);
+            av = FloatVector.broadcast(F, a[a3 + p]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            c32 = av.fma(b2, c32);
+            c33 = av.fma(b3, c33);
+            bi += step;
+        }
+        // The epilogue written out, as in tile8x2 (a helper taking the vectors would box them).
+        int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+        if (beta == 0f) {
+            c00.mul(alpha).intoArray(c, r0);
+            c01.mul(alpha).intoArray(c, r0 + L);
+            c02.mul(alpha).intoArray(c, r0 + 2 * L);
+            c03.mul(alpha).intoArray(c, r0 + 3 * L);
+            c10.mul(alpha).intoArray(c, r1);
+            c11.mul(alpha).intoArray(c, r1 + L);
+            c12.mul(alpha).intoArray(c, r1 + 2 * L);
+            c13.mul(alpha).intoArray(c, r1 + 3 * L);
+            c20.mul(alpha).intoArray(c, r2);
+            c21.mul(alpha).intoArray(c, r2 + L);
+            c22.mul(alpha).intoArray(c, r2 + 2 * L);
+            c23.mul(alpha).intoArray(c, r2 + 3 * L);
+            c30.mul(alpha).intoArray(c, r3);
+            c31.mul(alpha).intoArray(c, r3 + L);
+            c32.mul(alpha).intoArray(c, r3 + 2 * L);
+            c33.mul(alpha).intoArray(c, r3 + 3 * L);
+        } else {
+            c00.mul(alpha).add(FloatVector.fromArray(F, c, r0).mul(beta)).intoArray(c, r0);
+            c01.mul(alpha).add(FloatVector.fromArray(F, c, r0 + L).mul(beta)).intoArray(c, r0 + L);
+            c02.mul(alpha).add(FloatVector.fromArray(F, c, r0 + 2 * L).mul(beta)).intoArray(c, r0 + 2 * L);
+            c03.mul(alpha).add(FloatVector.fromArray(F, c, r0 + 3 * L).mul(beta)).intoArray(c, r0 + 3 * L);
+            c10.mul(alpha).add(FloatVector.fromArray(F, c, r1).mul(beta)).intoArray(c, r1);
+            c11.mul(alpha).add(FloatVector.fromArray(F, c, r1 + L).mul(beta)).intoArray(c, r1 + L);
+            c12.mul(alpha).add(FloatVector.fromArray(F, c, r1 + 2 * L).mul(beta)).intoArray(c, r1 + 2 * L);
+            c13.mul(alpha).add(FloatVector.fromArray(F, c, r1 + 3 * L).mul(beta)).intoArray(c, r1 + 3 * L);
+            c20.mul(alpha).add(FloatVector.fromArray(F, c, r2).mul(beta)).intoArray(c, r2);
+            c21.mul(alpha).add(FloatVector.fromArray(F, c, r2 + L).mul(beta)).intoArray(c, r2 + L);
+            c22.mul(alpha).add(FloatVector.fromArray(F, c, r2 + 2 * L).mul(beta)).intoArray(c, r2 + 2 * L);
+            c23.mul(alpha).add(FloatVector.fromArray(F, c, r2 + 3 * L).mul(beta)).intoArray(c, r2 + 3 * L);
+            c30.mul(alpha).add(FloatVector.fromArray(F, c, r3).mul(beta)).intoArray(c, r3);
+            c31.mul(alpha).add(FloatVector.fromArray(F, c, r3 + L).mul(beta)).intoArray(c, r3 + L);
+            c32.mul(alpha).add(FloatVector.fromArray(F, c, r3 + 2 * L).mul(beta)).intoArray(c, r3 + 2 * L);
+            c33.mul(alpha).add(FloatVector.fromArray(F, c, r3 + 3 * L).mul(beta)).intoArray(c, r3 + 3 * L);
         }
     }
 

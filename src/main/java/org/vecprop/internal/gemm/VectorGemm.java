@@ -29,7 +29,8 @@ public final class VectorGemm {
      * @param buffers packing buffers, or null for this thread's
      * @param path AUTO, or a path to force (tests; the pieces of a parallel call); DIRECT falls
      *     back to PACKED where it does not apply (B transposed with a depth over
-     *     {@link GemmBlocking#PANEL_DIRECT_MAX_K}), and so does NARROW (C wider than one vector)
+     *     {@link GemmBlocking#PANEL_DIRECT_MAX_K} and not {@link
+     *     GemmBlocking#shortDepthOnPanels}), and so does NARROW (C wider than one vector)
      * @param activation {@link Kernels#IDENTITY}, {@link Kernels#RELU}, {@link Kernels#SIGMOID}
      *     or {@link Kernels#TANH}
      */
@@ -98,8 +99,12 @@ public final class VectorGemm {
                     bias, biasOff, activation);
             return;
         }
-        boolean shortTransposed = transB && k <= GemmBlocking.PANEL_DIRECT_MAX_K;
-        if (chosen == Path.PACKED || chosen == Path.NARROW || chosen == Path.DIRECT && transB && !shortTransposed) {
+        // DIRECT over op(B) packed per call: B transposed with a short depth, or one depth block
+        // whole panels wide (GemmBlocking.shortDepthOnPanels); else B untransposed is read in place.
+        boolean onPanels = chosen == Path.DIRECT
+                && (transB ? k <= GemmBlocking.PANEL_DIRECT_MAX_K || GemmBlocking.shortDepthOnPanels(transA, n, k)
+                        : !GemmBlocking.directInPlace(m, n, k) && GemmBlocking.shortDepthOnPanels(transA, n, k));
+        if (chosen == Path.PACKED || chosen == Path.NARROW || chosen == Path.DIRECT && transB && !onPanels) {
             // Bias and activation are applied to the register tile before it is stored.
             GemmMacroKernel.packed(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc, buffers != null ? buffers : Buffers.ofThisThread().pack,
@@ -112,8 +117,8 @@ public final class VectorGemm {
             GemmSmallProblems.tiny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc, bias, biasOff, activation);
             return;
-        } else if (transB) {
-            GemmSmallProblems.directTransposedB(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+        } else if (onPanels) {
+            GemmSmallProblems.directOnPanels(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc, buffers != null ? buffers : Buffers.ofThisThread().pack);
         } else {
             GemmSmallProblems.direct(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
@@ -162,7 +167,7 @@ public final class VectorGemm {
         } else if (GemmNarrow.applies(n)) {
             GemmNarrow.prepacked(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc,
                     buffers != null ? buffers : Buffers.ofThisThread().pack, bias, biasOff, tile);
-        } else if (GemmBlocking.directOnPanels(m, k)) {
+        } else if (GemmBlocking.directOnPanels(m, k) || GemmBlocking.shortDepthOnPanels(transA, n, k)) {
             GemmSmallProblems.directPacked(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
             if (bias != null || tile != Kernels.IDENTITY) {
                 GemmEpilogue.biasAndActivation(m, n, c, cOff, ldc, bias, biasOff, tile);

@@ -249,7 +249,7 @@ class GemmBlockingTest {
             assertSame(Path.PACKED, GemmBlocking.choosePath(false, false, 17, nr, bigK));     // B too big
             assertSame(Path.DIRECT, GemmBlocking.choosePath(true, false, 32, nr, bigK - 1));  // B small
             assertSame(Path.PACKED, GemmBlocking.choosePath(false, false, 33, nr, bigK - 1));
-            assertSame(Path.PACKED, GemmBlocking.choosePath(false, true, 16, nr, 64));       // B transposed
+            assertSame(Path.PACKED, GemmBlocking.choosePath(false, true, 16, nr, GemmBlocking.KC + 1)); // B transposed
             // C at most one vector wide: the narrow path, whatever the transposes and sizes
             // (past the tiny rule); one column more and the other rules apply.
             for (int f = 0; f < 4; f++) {
@@ -274,7 +274,9 @@ class GemmBlockingTest {
      */
     @Test
     void bTransposedTakesTheDirectPathUpToThePanelDepth() {
-        int m = 2 * GemmBlocking.DIRECT_WIDE_MAX_M + 1, n = Math.max(GemmBlocking.NR, 8);
+        // Not whole panels wide (any width on the scalar path), so that one depth block is not
+        // enough for the direct path (GemmBlocking.shortDepthOnPanels).
+        int m = 2 * GemmBlocking.DIRECT_WIDE_MAX_M + 1, n = Math.max(GemmBlocking.NR + 1, 8);
         int k = GemmBlocking.PANEL_DIRECT_MAX_K;
         for (boolean ta : new boolean[] {false, true}) {
             assertSame(Path.DIRECT, GemmBlocking.choosePath(ta, true, m, n, k));
@@ -303,7 +305,110 @@ class GemmBlockingTest {
         assertEquals(GemmBlocking.DIRECT_MAX_WORK, (long) m * n * k, "the shape is exactly the work limit");
         assertSame(Path.DIRECT, GemmBlocking.choosePath(false, false, m, n, k));
         assertSame(Path.DIRECT, GemmBlocking.choosePath(true, false, m, n, k));
-        assertSame(Path.PACKED, GemmBlocking.choosePath(false, false, m, n, k + 1));
+        // One past the work limit, B is no longer read in place; the shape, whole panels wide with
+        // one depth block, is the short-depth rule's (tested below).
+        assertTrue(GemmBlocking.directInPlace(m, n, k));
+        assertFalse(GemmBlocking.directInPlace(m, n, k + 1));
+    }
+
+    /**
+     * The rule for one depth block whole panels wide, at each of its boundaries, past every
+     * in-place rule (2 x DIRECT_WIDE_MAX_M + 1 rows): DIRECT up to a depth of KC, n a multiple
+     * of NR and op(B) of at most SHORT_DEPTH_MAX_B floats (SHORT_DEPTH_MAX_B_TRANS_A with A
+     * transposed), whatever B's transpose; PACKED one past any of them. The same for products
+     * against packed panels (directOnPanels's caller asks both). Not on the scalar path (no
+     * panels: NR is 0).
+     */
+    @Test
+    void oneDepthBlockWholePanelsWideTakesTheDirectPath() {
+        Assumptions.assumeTrue(Simd.enabled(), "no panels on the scalar path");
+        int m = 2 * GemmBlocking.DIRECT_WIDE_MAX_M + 1, nr = GemmBlocking.NR, kc = GemmBlocking.KC;
+        for (int f = 0; f < 4; f++) {
+            boolean ta = (f & 1) != 0, tb = (f & 2) != 0;
+            long maxB = ta ? GemmBlocking.SHORT_DEPTH_MAX_B_TRANS_A : GemmBlocking.SHORT_DEPTH_MAX_B;
+            int n = (int) (maxB / kc); // a multiple of NR at every width
+            assertEquals(0, n % nr, "the widest C of the rule at depth KC is whole panels");
+            assertSame(Path.DIRECT, GemmBlocking.choosePath(ta, tb, m, n, kc));
+            assertSame(Path.DIRECT, GemmBlocking.choosePath(ta, tb, GemmBlocking.MC + 1, nr, 1));
+            assertSame(Path.PACKED, GemmBlocking.choosePath(ta, tb, m, n + nr, kc));  // op(B) too big
+            assertSame(Path.PACKED, GemmBlocking.choosePath(ta, tb, m, n - 1, kc));   // a partial panel
+            assertSame(Path.PACKED, GemmBlocking.choosePath(ta, tb, m, nr, kc + 1));  // two depth blocks
+            assertTrue(GemmBlocking.shortDepthOnPanels(ta, n, kc));
+            assertFalse(GemmBlocking.shortDepthOnPanels(ta, n + nr, kc));
+            assertFalse(GemmBlocking.shortDepthOnPanels(ta, n - 1, kc));
+            assertFalse(GemmBlocking.shortDepthOnPanels(ta, nr, kc + 1));
+        }
+    }
+
+    /**
+     * The direct tiles over op(B) packed per call for one depth block, at shapes past every
+     * in-place rule: m past 2 x DIRECT_WIDE_MAX_M with every remainder of the 8- and 4-row tiles,
+     * n whole panels (and one column less or more, where DIRECT falls back), k up to KC and one
+     * past it, all transposes, offsets and strides, beta 0 over a NaN-filled C; every path and
+     * the automatic choice within the bound of the reference and the scalar implementation's
+     * bits (GemmCheck), and so the product against B packed beforehand, which runs the same
+     * tiles over the PackedPanels.
+     */
+    @Test
+    void theDirectPathOnPanelsForOneDepthBlock() {
+        int base = 2 * GemmBlocking.DIRECT_WIDE_MAX_M + 1, nr = Math.max(GemmBlocking.NR, 8);
+        Props.theory(Props.EXAMPLES / 10).forAll(Generate.range(0, 2 * 8 - 1),
+                Generate.range(1, 3).zip(Generate.pick(List.of(0, 0, 0, -1, 1)), (q, d) -> q * nr + d),
+                Generate.range(1, GemmBlocking.KC).mix(around(GemmBlocking.KC), 30),
+                Generate.range(0, 7))
+                .checkAssert((r, n, k, f) -> {
+                    Case c = new Case((f & 1) != 0, (f & 2) != 0, base + r, n, k,
+                            new int[] {f & 3, 1, 2, f >> 1, 3, 1}, (f & 4) != 0 ? 1.5f : 1f,
+                            (f & 4) != 0 ? 0f : 0.5f, 1000L * r + 10L * n + k, (f & 4) != 0 ? 2 : 0);
+                    check(c);
+                    checkPacked(c);
+                });
+    }
+
+    /**
+     * The 4-row, 4-vector tile of the direct path (512 bits, A untransposed, C a whole number of
+     * 4-vector rows), over B in place (DIRECT forced: past every in-place rule at these depths
+     * only when the depth exceeds a block, where B is still read in place) and over packed
+     * panels (a PackedMatrix, few rows): every row count up to three tiles and a remainder of
+     * 1-3 rows (the 2- and 1-row kernels), one and two tiles across, depths within one block,
+     * exactly one, and past one and two blocks; offsets, strides, beta 0 over a NaN-filled C.
+     * At other widths the same shapes run the other tiles.
+     */
+    @Test
+    void theFourByFourTileAcrossDepthBlocks() {
+        int l = Math.max(1, L);
+        long seed = 7;
+        for (int m = 1; m <= 15; m++) {
+            for (int n : new int[] {4 * l, 8 * l}) {
+                for (int k : new int[] {1, 9, GemmBlocking.KC, GemmBlocking.KC + 1, 2 * GemmBlocking.KC + 5}) {
+                    float beta = seed % 2 == 0 ? 0f : 0.5f;
+                    Case c = new Case(false, false, m, n, k, new int[] {2, 1, 3, 2, 1, 3}, -1.25f, beta,
+                            seed++, seed % 5 == 0 ? 2 : 0);
+                    check(c, Path.DIRECT);
+                    checkPacked(c);
+                }
+            }
+        }
+    }
+
+    /** {@code Gemm.multiplyPacked} on op(B) packed beforehand: the scalar implementation's bits. */
+    private static void checkPacked(Case c) {
+        java.util.Random rnd = new java.util.Random(c.seed());
+        boolean ta = c.transA(), tb = c.transB();
+        int m = c.m(), n = c.n(), k = c.k();
+        int lda = (ta ? m : k) + 1, ldb = (tb ? k : n) + 2, ldc = n + 3, aOff = 2, bOff = 1, cOff = 4;
+        float[] a = Values.random(rnd, aOff + (ta ? k : m) * lda, 0, 1f);
+        float[] b = Values.random(rnd, bOff + (tb ? n : k) * ldb, 0, 1f);
+        float[] c0 = Values.random(rnd, cOff + m * ldc, 0, 1f);
+        if (c.beta() == 0f) {
+            java.util.Arrays.fill(c0, Float.NaN); // must not leak into the result
+        }
+        float[] actual = c0.clone(), scalar = c0.clone();
+        Gemm.multiplyPacked(ta, m, c.alpha(), a, aOff, lda, PackedMatrix.pack(tb, k, n, b, bOff, ldb),
+                c.beta(), actual, cOff, ldc);
+        ScalarKernels.INSTANCE.gemm(ta, tb, m, n, k, c.alpha(), a, aOff, lda, b, bOff, ldb, c.beta(),
+                scalar, cOff, ldc, null, 0, Kernels.IDENTITY, null);
+        Compare.sameArray(scalar, actual, c + " packed B vs the scalar implementation");
     }
 
     /**
