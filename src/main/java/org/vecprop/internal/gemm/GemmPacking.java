@@ -62,8 +62,16 @@ final class GemmPacking {
                         GemmTranspose.rows16x16(b, src + p, ldb, dst, panel + p * NR + jb, NR);
                     }
                     if (whole < kc) {
-                        GemmTranspose.rows16xShort(b, src + whole, ldb, kc - whole, dst,
-                                panel + whole * NR + jb, NR, scratch(ws));
+                        // In registers when sixteen whole-vector reads stay inside b, from each
+                        // row's start or up to its end; else masked, through scratch.
+                        int s = src + whole, depth = kc - whole, d = panel + whole * NR + jb;
+                        if (s + 15 * ldb + 16 <= b.length) {
+                            GemmTranspose.rows16xDepth(b, s, ldb, depth, 0, dst, d, NR);
+                        } else if (s + depth - 16 >= 0) {
+                            GemmTranspose.rows16xDepth(b, s, ldb, depth, 16 - depth, dst, d, NR);
+                        } else {
+                            GemmTranspose.rows16xShort(b, s, ldb, depth, dst, d, NR, scratch(ws));
+                        }
                     }
                 }
             } else {

@@ -50,6 +50,37 @@ class GemmDirectPanelsTest {
         }
     }
 
+    /**
+     * dX = dZ·Wᵀ-like products, B transposed and packed per call (the direct path on panels for
+     * a short depth, the packed path past it): every depth 1 to 33, widths of whole panels that
+     * are not all multiples of 16 columns where vectors are narrower, offsets into every operand
+     * and B exactly as long as its last read float; bit for bit against the scalar
+     * implementation, C outside its window untouched.
+     */
+    @Test
+    void transposedBEveryShortDepthTightB() {
+        int l = Math.max(1, VectorLength.L);
+        Random rnd = new Random(12);
+        for (int k = 1; k <= 33; k++) {
+            for (int m : new int[] {1, 3, 9, 64}) {
+                for (int n : new int[] {2 * l, 6 * l, 2 * l + 1, 16 * l}) {
+                    int aOff = 1, bOff = k % 3, cOff = 2, lda = k + 1, ldb = k + (k % 2), ldc = n + 1;
+                    float[] a = Values.random(rnd, aOff + m * lda, 0, 1f);
+                    float[] b = Values.random(rnd, bOff + (n - 1) * ldb + k, 0, 1f);
+                    float[] c0 = Values.random(rnd, cOff + m * ldc, 0, 1f);
+                    float[] expected = c0.clone();
+                    ScalarKernels.INSTANCE.gemm(false, true, m, n, k, 0.75f, a, aOff, lda, b, bOff, ldb,
+                            0.5f, expected, cOff, ldc, null, 0, Kernels.IDENTITY, null);
+                    float[] actual = c0.clone();
+                    Gemm.multiply(false, true, m, n, k, 0.75f, a, aOff, lda, b, bOff, ldb, 0.5f, actual,
+                            cOff, ldc);
+                    Compare.sameArray(expected, actual, "NT m=" + m + " n=" + n + " k=" + k
+                            + " vs the scalar implementation");
+                }
+            }
+        }
+    }
+
     private static void check(Random rnd, boolean transA, int m, int n, int k, float beta, boolean packed) {
         int lda = (transA ? m : k) + 1, ldb = n + 2, ldc = n + 3;
         float[] a = Values.random(rnd, (transA ? k : m) * lda, 0, 1f);

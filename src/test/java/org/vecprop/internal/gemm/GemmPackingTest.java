@@ -42,6 +42,38 @@ class GemmPackingTest {
     }
 
     /**
+     * A transposed B's panels for every depth from 1 to 33 (the register transposes' whole
+     * blocks and every remainder below 16), widths around and between 16-column halves of a
+     * panel, offsets into B and dst, a tight row stride and a wider one, and B exactly as long as
+     * its last row's last read float: the remainder's whole-vector reads must then run up to each
+     * row's end (or through scratch, at the start of the array) without reading past b or writing
+     * outside the panels.
+     */
+    @Test
+    void packTransposedBEveryShortDepthTightArrays() {
+        Assumptions.assumeTrue(Simd.enabled(), "packing runs only with SIMD");
+        Random rnd = new Random(11);
+        for (int kc = 1; kc <= 33; kc++) {
+            for (int nc : new int[] {1, 15, 16, 17, NR - 1, NR, NR + 16, 2 * NR + 5, 8 * NR}) {
+                for (int variant = 0; variant < 4; variant++) {
+                    int pc = variant % 2 == 0 ? 0 : 3, jc = variant < 2 ? 0 : 2;
+                    int bOff = variant == 3 ? 5 : 0, ldb = pc + kc + (variant == 1 ? 2 : 0);
+                    // Last float read: op(B)[pc + kc - 1][jc + nc - 1]; nothing after it.
+                    float[] b = Values.random(rnd, bOff + (jc + nc - 1) * ldb + pc + kc, 0, 1f);
+                    int panels = (nc + NR - 1) / NR, at = variant;
+                    float[] dst = new float[at + panels * kc * NR + 3];
+                    java.util.Arrays.fill(dst, Float.NaN);
+                    float[] before = dst.clone();
+                    GemmPacking.packBInto(true, b, bOff, ldb, pc, kc, jc, nc, dst, at);
+                    int bo = bOff, ld = ldb, p0 = pc, j0 = jc;
+                    checkPanels(before, dst, at, kc, NR, nc, (p, col) -> b[bo + (j0 + col) * ld + p0 + p],
+                            "packB T kc=" + kc + " nc=" + nc + " variant=" + variant);
+                }
+            }
+        }
+    }
+
+    /**
      * The overload without a workspace or an offset (what GemmStages' benchmarks pack with)
      * writes the same documented panels from dst[0]; asked for by mutation testing, since no
      * other test calls it.
