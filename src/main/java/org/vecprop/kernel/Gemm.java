@@ -35,10 +35,12 @@ import org.vecprop.internal.gemm.GemmSegments;
  * on 16-register AVX2). {@code KC = 128} at every width: it is the order of arithmetic's depth
  * block, so that results do not depend on the width; a {@code KC x NR} B micro-panel is then
  * 16 KiB at 512 bits, half of a 32 KiB L1d (8 and 4 KiB at 256 and 128 bits). {@code MC x KC}
- * of packed A takes at most 512 KiB, half of a 1 MiB L2: {@code MC = 1024} at 512 bits,
- * {@code 1020} (a multiple of the 6-row tile) at 256 and 128 bits. {@code NC = 4096} at every
- * width, so {@code KC x NC} of packed B is 2 MiB, within a 32 MiB L3. (These are the values
- * {@code GemmBlocking} derives once from the vector width.)
+ * of packed A takes at most 512 KiB: {@code MC = 1024} at 512 bits, {@code 1020} (a multiple of
+ * the 6-row tile) at 256 and 128 bits. {@code NC = 4096} at every width, so {@code KC x NC} of
+ * packed B is 2 MiB, within a 32 MiB L3. One row panel of A ({@code MR x KC}, in L1) meets every
+ * B micro-panel of the block before the next, so successive tiles of C lie side by side along a
+ * row. (These are the values {@code GemmBlocking} derives once from the vector width; its
+ * javadoc has the measurements behind them.)
  *
  * <h2>Semantics and accuracy</h2>
  * As BLAS: {@code beta == 0} means C is not read (NaN already in C does not leak);

@@ -14,8 +14,12 @@ import org.vecprop.internal.Vectorization;
  * on 16-register AVX2). {@code KC} is the order of arithmetic's depth block (128, whatever the
  * width, so results do not depend on it): a {@code KC x NR} B micro-panel is 16 KiB at 512 bits,
  * half of a 32 KiB L1d, and less at narrower widths. {@code MC x KC} of packed A takes at most
- * 512 KiB, half of a 1 MiB L2; {@code KC x NC} of packed B at most 8 MiB of a 32 MiB L3: MC =
- * 1024 (1020 with 6-row tiles), NC = 4096.
+ * 512 KiB; {@code KC x NC} of packed B at most 2 MiB: MC = 1024 (1020 with 6-row tiles), NC =
+ * 4096. The loop nest runs one MR x KC row panel of A (4 KiB, in L1) against every B micro-panel
+ * of the block, which stream from L2 and L3 ({@link GemmMacroKernel}). Measured in that order
+ * at 512 bits on Zen 5 (interleaved probe, 1024³): MC from 128 to 1024 made no difference beyond
+ * the noise; NC = 1024 (B's block within L2) the same as 4096, 512 slightly and 256 clearly
+ * slower (79% against 85% of the FMA peak loop).
  *
  * <h2>Paths</h2>
  * See {@link #choosePath}: TINY (scalar loops), NARROW (C at most one vector wide: one vector
@@ -116,15 +120,17 @@ public final class GemmBlocking {
      * a multiple of NR: the direct tiles take a partial panel's columns row by row, one FMA
      * chain each, 3-4x slower than the loop nest's padded tile at 256x64x300:TN) and op(B) at
      * most {@link #SHORT_DEPTH_MAX_B_TRANS_A} floats with A transposed, {@link
-     * #SHORT_DEPTH_MAX_B} otherwise. With a single depth block the loop nest's packing of A and
-     * its spill of every tile for the epilogue are not shared over depth blocks, and its order
-     * (a B micro-panel against every row panel) writes C a column strip at a time; the direct
-     * tiles store C from the registers, row block after row block. Measured at 512 bits
+     * #SHORT_DEPTH_MAX_B} otherwise. With a single depth block the loop nest still packs A, a
+     * cost no later depth block shares; the direct tiles read A in place and
+     * store C from the registers, row block after row block. Measured at 512 bits
      * (interleaved probe, min of 1000 rounds, time ÷ OpenBLAS's, loop nest → direct on panels):
      * 784x64x256:TN 1.10 → 0.86, 256x64x128:TN 1.04 → 0.80, 128x128x128:TN 0.92 → 0.74,
      * 1024x64x1024:TN (op(B) 64 Ki floats) 1.04 → 0.98; 128x128x128 0.94 → 0.90, 96x128x64
      * 1.41 → 1.24; slower at 1024x128x1024 (128 Ki floats) 0.99 → 1.05 and, A untransposed
      * against 32 Ki floats of packed B, 256x128x256:NT 0.96 → 1.04; 64x128x256:NT unchanged.
+     * (Against the loop nest as it was before it ran a row panel against every B micro-panel and
+     * stored whole tiles from the registers, which took 784x64x256:TN from 1.07 to 0.98 in
+     * another probe: the direct form still wins there; the bounds were not measured again.)
      */
     static boolean shortDepthOnPanels(boolean transA, int n, int k) {
         return NR > 0 && k <= KC && n % NR == 0
