@@ -159,9 +159,13 @@ final class GemmSmallProblems {
             int step = panel == 0 ? ldb : 2 * L, group = panel == 0 ? 2 * L : panel;
             for (; i + 4 <= m; i += 4) {
                 for (int j = 0; j < n; j += 4 * L) {
-                    tile4x4(k, alpha, a, aOff + i * lda, lda, b,
-                            panel == 0 ? bOff + j : bOff + j / (2 * L) * panel, step, group, beta,
-                            c, cOff + i * ldc + j, ldc);
+                    if (panel == 0) {
+                        tile4x4InPlace(k, alpha, a, aOff + i * lda, lda, b, bOff + j, step, beta,
+                                c, cOff + i * ldc + j, ldc);
+                    } else {
+                        tile4x4(k, alpha, a, aOff + i * lda, lda, b, bOff + j / (2 * L) * panel,
+                                step, group, beta, c, cOff + i * ldc + j, ldc);
+                    }
                 }
             }
         }
@@ -471,6 +475,84 @@ final class GemmSmallProblems {
             FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
             FloatVector b2 = FloatVector.fromArray(F, b, bi + group);
             FloatVector b3 = FloatVector.fromArray(F, b, bi + group + L);
+            FloatVector av = FloatVector.broadcast(F, a[ai + p]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            c02 = av.fma(b2, c02);
+            c03 = av.fma(b3, c03);
+            av = FloatVector.broadcast(F, a[a1 + p]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            c12 = av.fma(b2, c12);
+            c13 = av.fma(b3, c13);
+            av = FloatVector.broadcast(F, a[a2 + p]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            c22 = av.fma(b2, c22);
+            c23 = av.fma(b3, c23);
+            av = FloatVector.broadcast(F, a[a3 + p]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            c32 = av.fma(b2, c32);
+            c33 = av.fma(b3, c33);
+            bi += step;
+        }
+        // The epilogue written out, as in tile8x2 (a helper taking the vectors would box them).
+        int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+        if (beta == 0f) {
+            c00.mul(alpha).intoArray(c, r0);
+            c01.mul(alpha).intoArray(c, r0 + L);
+            c02.mul(alpha).intoArray(c, r0 + 2 * L);
+            c03.mul(alpha).intoArray(c, r0 + 3 * L);
+            c10.mul(alpha).intoArray(c, r1);
+            c11.mul(alpha).intoArray(c, r1 + L);
+            c12.mul(alpha).intoArray(c, r1 + 2 * L);
+            c13.mul(alpha).intoArray(c, r1 + 3 * L);
+            c20.mul(alpha).intoArray(c, r2);
+            c21.mul(alpha).intoArray(c, r2 + L);
+            c22.mul(alpha).intoArray(c, r2 + 2 * L);
+            c23.mul(alpha).intoArray(c, r2 + 3 * L);
+            c30.mul(alpha).intoArray(c, r3);
+            c31.mul(alpha).intoArray(c, r3 + L);
+            c32.mul(alpha).intoArray(c, r3 + 2 * L);
+            c33.mul(alpha).intoArray(c, r3 + 3 * L);
+        } else {
+            c00.mul(alpha).add(FloatVector.fromArray(F, c, r0).mul(beta)).intoArray(c, r0);
+            c01.mul(alpha).add(FloatVector.fromArray(F, c, r0 + L).mul(beta)).intoArray(c, r0 + L);
+            c02.mul(alpha).add(FloatVector.fromArray(F, c, r0 + 2 * L).mul(beta)).intoArray(c, r0 + 2 * L);
+            c03.mul(alpha).add(FloatVector.fromArray(F, c, r0 + 3 * L).mul(beta)).intoArray(c, r0 + 3 * L);
+            c10.mul(alpha).add(FloatVector.fromArray(F, c, r1).mul(beta)).intoArray(c, r1);
+            c11.mul(alpha).add(FloatVector.fromArray(F, c, r1 + L).mul(beta)).intoArray(c, r1 + L);
+            c12.mul(alpha).add(FloatVector.fromArray(F, c, r1 + 2 * L).mul(beta)).intoArray(c, r1 + 2 * L);
+            c13.mul(alpha).add(FloatVector.fromArray(F, c, r1 + 3 * L).mul(beta)).intoArray(c, r1 + 3 * L);
+            c20.mul(alpha).add(FloatVector.fromArray(F, c, r2).mul(beta)).intoArray(c, r2);
+            c21.mul(alpha).add(FloatVector.fromArray(F, c, r2 + L).mul(beta)).intoArray(c, r2 + L);
+            c22.mul(alpha).add(FloatVector.fromArray(F, c, r2 + 2 * L).mul(beta)).intoArray(c, r2 + 2 * L);
+            c23.mul(alpha).add(FloatVector.fromArray(F, c, r2 + 3 * L).mul(beta)).intoArray(c, r2 + 3 * L);
+            c30.mul(alpha).add(FloatVector.fromArray(F, c, r3).mul(beta)).intoArray(c, r3);
+            c31.mul(alpha).add(FloatVector.fromArray(F, c, r3 + L).mul(beta)).intoArray(c, r3 + L);
+            c32.mul(alpha).add(FloatVector.fromArray(F, c, r3 + 2 * L).mul(beta)).intoArray(c, r3 + 2 * L);
+            c33.mul(alpha).add(FloatVector.fromArray(F, c, r3 + 3 * L).mul(beta)).intoArray(c, r3 + 3 * L);
+        }
+    }
+
+    /**
+     * {@link #tile4x4} over B in place (group 2L): B's four vectors of a depth step are then
+     * {@code bi} plus constants, which C2 covers with one range check where {@code bi + group}
+     * needs a second.
+     */
+    private static void tile4x4InPlace(int k, float alpha, float[] a, int ai, int lda, float[] b, int bi,
+                                int step, float beta, float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bi);
+            FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
+            FloatVector b2 = FloatVector.fromArray(F, b, bi + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(F, b, bi + 2 * L + L);
             FloatVector av = FloatVector.broadcast(F, a[ai + p]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
