@@ -6,7 +6,6 @@ import static org.vecprop.internal.gemm.GemmBlocking.MR;
 import static org.vecprop.internal.gemm.GemmBlocking.NR;
 
 import jdk.incubator.vector.FloatVector;
-import org.vecprop.internal.Buffers;
 import org.vecprop.internal.PackBuffers;
 
 /**
@@ -62,16 +61,14 @@ final class GemmPacking {
                         GemmTranspose.rows16x16(b, src + p, ldb, dst, panel + p * NR + jb, NR);
                     }
                     if (whole < kc) {
-                        // In registers when sixteen whole-vector reads stay inside b, from each
-                        // row's start or up to its end; else masked, through scratch.
+                        // In registers, sixteen whole-vector reads from each row's start (lead 0)
+                        // where they stay inside b, else up to each row's end (lead 16 - depth).
+                        // One of the two always fits: the panel is NR = 32 rows of at least
+                        // depth floats, so the first 16-row block has 16 more rows after it and
+                        // the second 16 rows before it.
                         int s = src + whole, depth = kc - whole, d = panel + whole * NR + jb;
-                        if (s + 15 * ldb + 16 <= b.length) {
-                            GemmTranspose.rows16xDepth(b, s, ldb, depth, 0, dst, d, NR);
-                        } else if (s + depth - 16 >= 0) {
-                            GemmTranspose.rows16xDepth(b, s, ldb, depth, 16 - depth, dst, d, NR);
-                        } else {
-                            GemmTranspose.rows16xShort(b, s, ldb, depth, dst, d, NR, scratch(ws));
-                        }
+                        int lead = s + 15 * ldb + 16 <= b.length ? 0 : 16 - depth;
+                        GemmTranspose.rows16xDepth(b, s, ldb, depth, lead, dst, d, NR);
                     }
                 }
             } else {
@@ -123,17 +120,6 @@ final class GemmPacking {
                 }
             }
         }
-    }
-
-    /**
-     * 512 floats of scratch for {@link GemmTranspose#rows16xShort}: the tile buffer of {@code ws}
-     * (the call's buffers; this thread's when null), which holds nothing between the
-     * micro-kernel's spill and the epilogue that reads it, and packing runs between tiles, never
-     * inside that step.
-     */
-    private static float[] scratch(PackBuffers ws) {
-        PackBuffers own = ws != null ? ws : Buffers.ofThisThread().pack;
-        return own.tile = PackBuffers.atLeast(own.tile, 512);
     }
 
     /**

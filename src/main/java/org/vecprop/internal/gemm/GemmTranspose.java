@@ -158,7 +158,7 @@ final class GemmTranspose {
      * caller picks {@code lead} 0 (each row read from its start on, so its last 16 - depth floats
      * lie past it) or {@code 16 - depth} (each row read up to its end, its first floats lying
      * before it), whichever keeps all sixteen reads inside b; the floats outside the rows are
-     * read but never stored. Replaced {@link #rows16xShort}'s round trip through scratch (masked
+     * read but never stored. Replaced a round trip through scratch (masked
      * loads stored to scratch, loaded back, the block transposed into scratch, loaded and stored
      * again: 501 against 224 ns for the eight transposes alone of a 128 x 10 B, min of 300
      * rounds), and computes only the last round's selections it stores.
@@ -226,24 +226,4 @@ final class GemmTranspose {
         if (lead <= 15 && 15 < end) HI8.selectFrom(w7, w15).intoArray(dst, at + 15 * ldd);
     }
 
-    /**
-     * As {@link #rows16x16} for {@code depth < 16} columns p, through {@code scratch} (512
-     * floats): each row read with a masked load of its first {@code depth} floats (never past
-     * them, so never past the end of b) into a 16 x 16 block, the block transposed, its first
-     * {@code depth} rows copied out. Packs the last {@code kc mod 16} depth steps of a transposed
-     * B (all of them when the depth is 10), which element by element cost as long as a short
-     * product's FMAs. (One method with sixteen masked loads in registers was tried: C1 could not
-     * compile it, out of virtual registers, and C2 never got to it.)
-     */
-    static void rows16xShort(float[] b, int src, int ldb, int depth, float[] dst, int d, int ldd,
-                             float[] scratch) {
-        VectorMask<Float> first = Lanes.FIRST[depth];
-        for (int j = 0; j < 16; j++) {
-            FloatVector.fromArray(F, b, src + j * ldb, first).intoArray(scratch, j * 16);
-        }
-        rows16x16(scratch, 0, 16, scratch, 256, 16);
-        for (int p = 0; p < depth; p++) {
-            FloatVector.fromArray(F, scratch, 256 + p * 16).intoArray(dst, d + p * ldd);
-        }
-    }
 }
