@@ -300,6 +300,7 @@ class GemmNarrowTest {
      */
     @Test
     void theOnePassTilesTakeFiveToTwelveColumns() {
+        Assumptions.assumeTrue(Simd.enabled(), "no narrow path on the scalar path");
         assertEquals(5, GemmNarrow.ONE_PASS_MIN);
         assertEquals(12, GemmNarrow.ONE_PASS_MAX);
         assertFalse(GemmNarrow.onePass(4));
@@ -318,6 +319,7 @@ class GemmNarrowTest {
      */
     @Test
     void bIsReadInPlaceUpToTheLastFloatTheTilesRead() {
+        Assumptions.assumeTrue(Simd.enabled(), "no narrow path on the scalar path");
         int bOff = 3, ldb = 20, k = 7;
         for (int n = 1; n <= 16; n++) {
             int end = bOff + (k - 1) * ldb + n; // one past op(B)'s last float
