@@ -300,7 +300,7 @@ final class GemmNarrow {
     // cost more than the six idle lanes. (2) The depth unrolled by two (one address per row per
     // two steps; C2's loop then had no range checks, 8 lea, 16 broadcasts, 2 loads, 16 FMAs):
     // 1.22x against 1.11x OpenBLAS at 64 rows, 1.15-1.19x against 1.11x at 32. (Written as
-    // {@code p + 1 < plain} the pair loop kept a range check per broadcast: 2x slower.) (3) Eight
+    // `p + 1 < plain` the pair loop kept a range check per broadcast: 2x slower.) (3) Eight
     // rows read from a 16-row transposed copy of A at constant displacements: 1.6x, C2 kept that
     // tile's accumulators boxed. The hot loop of tile8 itself (PrintAssembly read with objdump):
     // per depth step 1 load of B with its range check, 8 broadcasts from memory, 8 FMAs, and
