@@ -1,5 +1,6 @@
 package org.vecprop.internal.gemm;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.vecprop.testing.GemmCheck.check;
@@ -9,6 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.vecprop.internal.Kernels;
+import org.vecprop.internal.Lanes;
 import org.vecprop.internal.PackBuffers;
 import org.vecprop.internal.gemm.GemmBlocking.Path;
 import org.vecprop.internal.scalar.ScalarKernels;
@@ -289,5 +291,97 @@ class GemmNarrowTest {
                     viaPacked, 0, ldc, bias, slack, act);
             Compare.sameArray(scalar, viaPacked, what + " packed B");
         });
+    }
+
+    /**
+     * The one-pass tiles take C of 5 to 12 columns (class comment): one column fewer or more
+     * and the column form runs in fours, twos and ones. Direct, because both forms give the same
+     * bits, so no product shows which one ran.
+     */
+    @Test
+    void theOnePassTilesTakeFiveToTwelveColumns() {
+        Assumptions.assumeTrue(Simd.enabled(), "no narrow path on the scalar path");
+        assertEquals(5, GemmNarrow.ONE_PASS_MIN);
+        assertEquals(12, GemmNarrow.ONE_PASS_MAX);
+        assertFalse(GemmNarrow.onePass(4));
+        assertTrue(GemmNarrow.onePass(5));
+        assertTrue(GemmNarrow.onePass(12));
+        assertFalse(GemmNarrow.onePass(13));
+    }
+
+    /**
+     * readsBInPlace at its boundary: at 512 bits, with A transposed, the one-pass tile for an
+     * odd n also reads column n of B's last row, so an untransposed B is read in place exactly
+     * when that float lies inside the array (length at least bOff + (k - 1) ldb + n + 1), and
+     * packed when the array ends one float earlier; an even n, A untransposed, or a narrower
+     * width (no column form) reads n floats a row and is always read in place. Direct, because
+     * packing B instead gives the same bits.
+     */
+    @Test
+    void bIsReadInPlaceUpToTheLastFloatTheTilesRead() {
+        Assumptions.assumeTrue(Simd.enabled(), "no narrow path on the scalar path");
+        int bOff = 3, ldb = 20, k = 7;
+        for (int n = 1; n <= 16; n++) {
+            int end = bOff + (k - 1) * ldb + n; // one past op(B)'s last float
+            boolean extraColumn = GemmTranspose.AVAILABLE && GemmNarrow.onePass(n) && n % 2 == 1;
+            String what = "n=" + n;
+            assertTrue(GemmNarrow.readsBInPlace(true, n, k, end + 1, bOff, ldb), what);
+            assertEquals(!extraColumn, GemmNarrow.readsBInPlace(true, n, k, end, bOff, ldb), what);
+            assertTrue(GemmNarrow.readsBInPlace(false, n, k, end, bOff, ldb), what);
+        }
+    }
+
+    /**
+     * plainSteps is exactly the number of the block's rows whose whole vector (L floats from
+     * bi + p ldb) lies inside the array, at most kc: every array length from none of them to
+     * all of them, so each row's boundary (the vector ending at the array's last float) is hit.
+     * Direct, because a row read masked instead of plain gives the same bits.
+     */
+    @Test
+    void plainStepsCountsTheRowsWithAWholeVectorInside() {
+        Assumptions.assumeTrue(Simd.enabled(), "no vectors on the scalar path");
+        int l = Lanes.L, bi = 5, ldb = 10, kc = 30;
+        for (int length = 0; length <= bi + (kc + 2) * ldb + l; length++) {
+            int inside = 0;
+            while (inside < kc && bi + inside * ldb + l <= length) {
+                inside++;
+            }
+            assertEquals(inside, GemmNarrow.plainSteps(length, bi, ldb, kc), "length=" + length);
+        }
+    }
+
+    /**
+     * packB's documented layout for a transposed B, {@code pb[p * NR + j] = B[j][p]} for j < n
+     * and +0 for n <= j < L, over a scratch buffer left full of NaN by earlier work: the zero
+     * lanes must come from packB itself, not from a fresh scratch (the register transposes copy
+     * the scratch rows n to 15 into those lanes). Every n up to one vector, depths around the
+     * transposes' 16. Lanes L to NR are documented as never read and not checked.
+     */
+    @Test
+    void aPackedTransposedBIsZeroPastColumnNOverADirtyScratch() {
+        Assumptions.assumeTrue(Simd.enabled(), "no narrow path on the scalar path");
+        int l = Lanes.L, nr = GemmBlocking.NR, bOff = 2;
+        Random random = new Random(31);
+        for (int n = 1; n <= l; n++) {
+            for (int k : new int[] {1, 15, 16, 17, 40}) {
+                int ldb = k + 3;
+                float[] b = new float[bOff + n * ldb];
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = random.nextFloat() * 2 - 1;
+                }
+                PackBuffers ws = new PackBuffers();
+                ws.tile = new float[1 << 14];
+                java.util.Arrays.fill(ws.tile, Float.NaN);
+                float[] pb = new float[k * nr];
+                java.util.Arrays.fill(pb, Float.NaN);
+                GemmNarrow.packB(true, n, k, b, bOff, ldb, pb, ws);
+                for (int p = 0; p < k; p++) {
+                    for (int j = 0; j < l; j++) {
+                        float expected = j < n ? b[bOff + j * ldb + p] : 0f;
+                        Compare.same(expected, pb[p * nr + j], "n=" + n + " k=" + k + " p=" + p + " j=" + j);
+                    }
+                }
+            }
+        }
     }
 }
