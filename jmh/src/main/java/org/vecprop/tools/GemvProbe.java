@@ -39,7 +39,7 @@ public final class GemvProbe {
         FloatPointer ap = new FloatPointer(a), bp = new FloatPointer(b);
         FloatPointer cp = new FloatPointer((long) n);
         String[] names = {"vecprop", "vecpropPacked", "openblasPointer", "copy8", "row16",
-            "ybuf4", "ybuf8", "row16x2"};
+            "ybuf4", "ybuf8", "row16x2", "row8blk2"};
         Runnable[] ops = {
             () -> Gemm.multiply(false, false, 1, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n),
             () -> Gemm.multiplyPacked(false, 1, 1f, a, 0, k, packed, 0f, c, 0, n),
@@ -50,6 +50,7 @@ public final class GemvProbe {
             () -> blocks(2, n, k, 1f, a, b, n, 0f, c, scratch),
             () -> blocks(3, n, k, 1f, a, b, n, 0f, c, scratch),
             () -> blocks(4, n, k, 1f, a, b, n, 0f, c, scratch),
+            () -> pairs(n, k, 1f, a, b, n, 0f, c),
         };
         float[] ref = new float[n];
         Gemm.multiply(false, false, 1, n, k, 1f, a, 0, k, b, 0, n, 0f, ref, 0, n);
@@ -66,6 +67,21 @@ public final class GemvProbe {
             blocks(v, n, k, 0.5f, a, b, n, 1.5f, out2, scratch);
             if (!Arrays.equals(out2, ref2)) {
                 throw new AssertionError("variant " + names[3 + v] + " differs with beta");
+            }
+        }
+        {
+            float[] out = new float[n];
+            Arrays.fill(out, Float.NaN);
+            pairs(n, k, 1f, a, b, n, 0f, out);
+            if (!Arrays.equals(out, ref)) {
+                throw new AssertionError("pairs differs");
+            }
+            float[] out2 = Arrays.copyOf(s.randomB(7), n);
+            float[] ref2 = out2.clone();
+            Gemm.multiply(false, false, 1, n, k, 0.5f, a, 0, k, b, 0, n, 1.5f, ref2, 0, n);
+            pairs(n, k, 0.5f, a, b, n, 1.5f, out2);
+            if (!Arrays.equals(out2, ref2)) {
+                throw new AssertionError("pairs differs with beta");
             }
         }
         long end = System.nanoTime() + 4_000_000_000L;
@@ -132,6 +148,95 @@ public final class GemvProbe {
                 default -> throw new IllegalArgumentException();
             }
         }
+    }
+
+    /** Two depth blocks at once, eight vectors of C each: 16 chains over two streams of B. */
+    static void pairs(int n, int k, float alpha, float[] a, float[] b, int ldb, float beta, float[] c) {
+        int pc = 0;
+        for (; pc + KC < k; pc += 2 * KC) {
+            int kc2 = Math.min(KC, k - pc - KC);
+            for (int j = 0; j < n; j += 8 * L) {
+                row8blk2(KC, kc2, alpha, a, pc, b, pc * ldb + j, ldb, pc == 0 ? beta : 1f, c, j);
+            }
+        }
+        for (; pc < k; pc += KC) {
+            for (int j = 0; j < n; j += 8 * L) {
+                row8(Math.min(KC, k - pc), alpha, a, pc, b, pc * ldb + j, ldb, pc == 0 ? beta : 1f, c, j);
+            }
+        }
+    }
+
+    static void row8blk2(int k1, int k2, float alpha, float[] a, int ai, float[] b, int bi, int step,
+                         float beta, float[] c, int ci) {
+        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        FloatVector d0 = c0, d1 = c0, d2 = c0, d3 = c0, d4 = c0, d5 = c0, d6 = c0, d7 = c0;
+        int aj = ai + k1, bj = bi + k1 * step;
+        int p = 0;
+        for (; p < k2; p++) {
+            FloatVector av = FloatVector.broadcast(F, a[ai]);
+            FloatVector aw = FloatVector.broadcast(F, a[aj]);
+            c0 = av.fma(FloatVector.fromArray(F, b, bi), c0);
+            d0 = aw.fma(FloatVector.fromArray(F, b, bj), d0);
+            c1 = av.fma(FloatVector.fromArray(F, b, bi + L), c1);
+            d1 = aw.fma(FloatVector.fromArray(F, b, bj + L), d1);
+            c2 = av.fma(FloatVector.fromArray(F, b, bi + 2 * L), c2);
+            d2 = aw.fma(FloatVector.fromArray(F, b, bj + 2 * L), d2);
+            c3 = av.fma(FloatVector.fromArray(F, b, bi + 3 * L), c3);
+            d3 = aw.fma(FloatVector.fromArray(F, b, bj + 3 * L), d3);
+            c4 = av.fma(FloatVector.fromArray(F, b, bi + 4 * L), c4);
+            d4 = aw.fma(FloatVector.fromArray(F, b, bj + 4 * L), d4);
+            c5 = av.fma(FloatVector.fromArray(F, b, bi + 5 * L), c5);
+            d5 = aw.fma(FloatVector.fromArray(F, b, bj + 5 * L), d5);
+            c6 = av.fma(FloatVector.fromArray(F, b, bi + 6 * L), c6);
+            d6 = aw.fma(FloatVector.fromArray(F, b, bj + 6 * L), d6);
+            c7 = av.fma(FloatVector.fromArray(F, b, bi + 7 * L), c7);
+            d7 = aw.fma(FloatVector.fromArray(F, b, bj + 7 * L), d7);
+            ai++;
+            aj++;
+            bi += step;
+            bj += step;
+        }
+        for (; p < k1; p++) {
+            FloatVector av = FloatVector.broadcast(F, a[ai]);
+            c0 = av.fma(FloatVector.fromArray(F, b, bi), c0);
+            c1 = av.fma(FloatVector.fromArray(F, b, bi + L), c1);
+            c2 = av.fma(FloatVector.fromArray(F, b, bi + 2 * L), c2);
+            c3 = av.fma(FloatVector.fromArray(F, b, bi + 3 * L), c3);
+            c4 = av.fma(FloatVector.fromArray(F, b, bi + 4 * L), c4);
+            c5 = av.fma(FloatVector.fromArray(F, b, bi + 5 * L), c5);
+            c6 = av.fma(FloatVector.fromArray(F, b, bi + 6 * L), c6);
+            c7 = av.fma(FloatVector.fromArray(F, b, bi + 7 * L), c7);
+            ai++;
+            bi += step;
+        }
+        if (beta == 0f) {
+            d0.mul(alpha).add(c0.mul(alpha)).intoArray(c, ci);
+            d1.mul(alpha).add(c1.mul(alpha)).intoArray(c, ci + 1 * L);
+            d2.mul(alpha).add(c2.mul(alpha)).intoArray(c, ci + 2 * L);
+            d3.mul(alpha).add(c3.mul(alpha)).intoArray(c, ci + 3 * L);
+            d4.mul(alpha).add(c4.mul(alpha)).intoArray(c, ci + 4 * L);
+            d5.mul(alpha).add(c5.mul(alpha)).intoArray(c, ci + 5 * L);
+            d6.mul(alpha).add(c6.mul(alpha)).intoArray(c, ci + 6 * L);
+            d7.mul(alpha).add(c7.mul(alpha)).intoArray(c, ci + 7 * L);
+        } else {
+            d0.mul(alpha).add(c0.mul(alpha).add(FloatVector.fromArray(F, c, ci).mul(beta))).intoArray(c, ci);
+            d1.mul(alpha).add(c1.mul(alpha).add(FloatVector.fromArray(F, c, ci + 1 * L).mul(beta))).intoArray(c, ci + 1 * L);
+            d2.mul(alpha).add(c2.mul(alpha).add(FloatVector.fromArray(F, c, ci + 2 * L).mul(beta))).intoArray(c, ci + 2 * L);
+            d3.mul(alpha).add(c3.mul(alpha).add(FloatVector.fromArray(F, c, ci + 3 * L).mul(beta))).intoArray(c, ci + 3 * L);
+            d4.mul(alpha).add(c4.mul(alpha).add(FloatVector.fromArray(F, c, ci + 4 * L).mul(beta))).intoArray(c, ci + 4 * L);
+            d5.mul(alpha).add(c5.mul(alpha).add(FloatVector.fromArray(F, c, ci + 5 * L).mul(beta))).intoArray(c, ci + 5 * L);
+            d6.mul(alpha).add(c6.mul(alpha).add(FloatVector.fromArray(F, c, ci + 6 * L).mul(beta))).intoArray(c, ci + 6 * L);
+            d7.mul(alpha).add(c7.mul(alpha).add(FloatVector.fromArray(F, c, ci + 7 * L).mul(beta))).intoArray(c, ci + 7 * L);
+        }
+    }
+
+    /** Block one's epilogue, then block two's joined through C (the stored float, exact). */
+    private static void store2(FloatVector s0, FloatVector s1, float alpha, float beta, float[] c, int at) {
+        FloatVector v = s0.mul(alpha);
+        if (beta != 0f) {
+            v = v.add(FloatVector.fromArray(F, c, at).mul(beta));
+        }
+        s1.mul(alpha).add(v).intoArray(c, at);
     }
 
     /** The library's rowPanels4 over B in place (step ldb, group 2L). */
