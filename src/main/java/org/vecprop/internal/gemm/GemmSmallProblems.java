@@ -341,32 +341,58 @@ final class GemmSmallProblems {
      * in two passes over B. Measured at 512 bits on Zen 5 (GemvProbe, interleaved, min / median
      * of 3000 rounds): 1x256x256 1988 / 2847 ns with eight vectors, 1687 / 1957 ns with sixteen
      * (OpenBLAS 2554 / 3249). The loop is 1 broadcast and 16 FMAs with B as memory operand, two
-     * bounds checks, no spill (read in the PrintAssembly hex with objdump).
+     * bounds checks on B, no spill (read in the PrintAssembly hex with objdump). With A
+     * untransposed the loop indexes A by {@code ai + p}, whose bounds C2 checks once before the
+     * loop; stepping {@code ai} by a variable stride left a check per depth step (ShapeGemmProbe,
+     * two interleaved pairs at 1x256x256: median 2459 and 2402 ns to 2315 and 2303 ns).
      */
     private static void row16InPlace(int k, float alpha, float[] a, int ai, int aStepP, float[] b,
                                      int bi, int ldb, float beta, float[] c, int ci) {
         FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         FloatVector c8 = c0, c9 = c0, c10 = c0, c11 = c0, c12 = c0, c13 = c0, c14 = c0, c15 = c0;
-        for (int p = 0; p < k; p++) {
-            FloatVector av = FloatVector.broadcast(F, a[ai]);
-            c0 = av.fma(FloatVector.fromArray(F, b, bi), c0);
-            c1 = av.fma(FloatVector.fromArray(F, b, bi + L), c1);
-            c2 = av.fma(FloatVector.fromArray(F, b, bi + 2 * L), c2);
-            c3 = av.fma(FloatVector.fromArray(F, b, bi + 3 * L), c3);
-            c4 = av.fma(FloatVector.fromArray(F, b, bi + 4 * L), c4);
-            c5 = av.fma(FloatVector.fromArray(F, b, bi + 5 * L), c5);
-            c6 = av.fma(FloatVector.fromArray(F, b, bi + 6 * L), c6);
-            c7 = av.fma(FloatVector.fromArray(F, b, bi + 7 * L), c7);
-            c8 = av.fma(FloatVector.fromArray(F, b, bi + 8 * L), c8);
-            c9 = av.fma(FloatVector.fromArray(F, b, bi + 9 * L), c9);
-            c10 = av.fma(FloatVector.fromArray(F, b, bi + 10 * L), c10);
-            c11 = av.fma(FloatVector.fromArray(F, b, bi + 11 * L), c11);
-            c12 = av.fma(FloatVector.fromArray(F, b, bi + 12 * L), c12);
-            c13 = av.fma(FloatVector.fromArray(F, b, bi + 13 * L), c13);
-            c14 = av.fma(FloatVector.fromArray(F, b, bi + 14 * L), c14);
-            c15 = av.fma(FloatVector.fromArray(F, b, bi + 15 * L), c15);
-            ai += aStepP;
-            bi += ldb;
+        if (aStepP == 1) { // A untransposed: a[ai + p], its bounds checked once before the loop
+            for (int p = 0; p < k; p++) {
+                FloatVector av = FloatVector.broadcast(F, a[ai + p]);
+                c0 = av.fma(FloatVector.fromArray(F, b, bi), c0);
+                c1 = av.fma(FloatVector.fromArray(F, b, bi + L), c1);
+                c2 = av.fma(FloatVector.fromArray(F, b, bi + 2 * L), c2);
+                c3 = av.fma(FloatVector.fromArray(F, b, bi + 3 * L), c3);
+                c4 = av.fma(FloatVector.fromArray(F, b, bi + 4 * L), c4);
+                c5 = av.fma(FloatVector.fromArray(F, b, bi + 5 * L), c5);
+                c6 = av.fma(FloatVector.fromArray(F, b, bi + 6 * L), c6);
+                c7 = av.fma(FloatVector.fromArray(F, b, bi + 7 * L), c7);
+                c8 = av.fma(FloatVector.fromArray(F, b, bi + 8 * L), c8);
+                c9 = av.fma(FloatVector.fromArray(F, b, bi + 9 * L), c9);
+                c10 = av.fma(FloatVector.fromArray(F, b, bi + 10 * L), c10);
+                c11 = av.fma(FloatVector.fromArray(F, b, bi + 11 * L), c11);
+                c12 = av.fma(FloatVector.fromArray(F, b, bi + 12 * L), c12);
+                c13 = av.fma(FloatVector.fromArray(F, b, bi + 13 * L), c13);
+                c14 = av.fma(FloatVector.fromArray(F, b, bi + 14 * L), c14);
+                c15 = av.fma(FloatVector.fromArray(F, b, bi + 15 * L), c15);
+                bi += ldb;
+            }
+        } else {
+            for (int p = 0; p < k; p++) {
+                FloatVector av = FloatVector.broadcast(F, a[ai]);
+                c0 = av.fma(FloatVector.fromArray(F, b, bi), c0);
+                c1 = av.fma(FloatVector.fromArray(F, b, bi + L), c1);
+                c2 = av.fma(FloatVector.fromArray(F, b, bi + 2 * L), c2);
+                c3 = av.fma(FloatVector.fromArray(F, b, bi + 3 * L), c3);
+                c4 = av.fma(FloatVector.fromArray(F, b, bi + 4 * L), c4);
+                c5 = av.fma(FloatVector.fromArray(F, b, bi + 5 * L), c5);
+                c6 = av.fma(FloatVector.fromArray(F, b, bi + 6 * L), c6);
+                c7 = av.fma(FloatVector.fromArray(F, b, bi + 7 * L), c7);
+                c8 = av.fma(FloatVector.fromArray(F, b, bi + 8 * L), c8);
+                c9 = av.fma(FloatVector.fromArray(F, b, bi + 9 * L), c9);
+                c10 = av.fma(FloatVector.fromArray(F, b, bi + 10 * L), c10);
+                c11 = av.fma(FloatVector.fromArray(F, b, bi + 11 * L), c11);
+                c12 = av.fma(FloatVector.fromArray(F, b, bi + 12 * L), c12);
+                c13 = av.fma(FloatVector.fromArray(F, b, bi + 13 * L), c13);
+                c14 = av.fma(FloatVector.fromArray(F, b, bi + 14 * L), c14);
+                c15 = av.fma(FloatVector.fromArray(F, b, bi + 15 * L), c15);
+                ai += aStepP;
+                bi += ldb;
+            }
         }
         if (beta == 0f) {
             c0.mul(alpha).intoArray(c, ci);
