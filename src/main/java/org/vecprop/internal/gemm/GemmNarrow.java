@@ -290,6 +290,22 @@ final class GemmNarrow {
     // op(B)'s rows are ldb floats apart (NR when packed): one index, one check per step. Each
     // tile reads op(B)'s first `plain` rows with plain loads and the rest masked to n floats
     // (see plainSteps): the same FMAs either way, on the lanes that are stored.
+    //
+    // Tried against tile8 for an untransposed A and not kept (64x128x10 and 32x128x10, interleaved
+    // ShapeGemmProbe, min of 3000 rounds, each form's JVM next to OpenBLAS in the same run, load
+    // 3-5; indicative): (1) the column form below over A transposed into scratch (each 32-row
+    // block of A turned 16 x 16 in registers, then the 32 x 10 one-pass tile: every lane used,
+    // 5,120 FMAs instead of 8,192): 2,322 ns against tile8's 1,912 at 64 rows (1.31x against
+    // 1.12x OpenBLAS), 1,044 against 953 at 32; the transposes and the ten broadcasts per step
+    // cost more than the six idle lanes. (2) The depth unrolled by two (one address per row per
+    // two steps; C2's loop then had no range checks, 8 lea, 16 broadcasts, 2 loads, 16 FMAs):
+    // 1.22x against 1.11x OpenBLAS at 64 rows, 1.15-1.19x against 1.11x at 32. (Written as
+    // `p + 1 < plain` the pair loop kept a range check per broadcast: 2x slower.) (3) Eight
+    // rows read from a 16-row transposed copy of A at constant displacements: 1.6x, C2 kept that
+    // tile's accumulators boxed. The hot loop of tile8 itself (PrintAssembly read with objdump):
+    // per depth step 1 load of B with its range check, 8 broadcasts from memory, 8 FMAs, and
+    // about 20 integer instructions (row addresses rebuilt from xmm and stack spills, an imul for
+    // p * ldb): not unrolled, 8 FMA chains, 9 loads per 8 FMAs.
 
     /**
      * Eight rows of C, one vector each, A untransposed: row r's element p at
