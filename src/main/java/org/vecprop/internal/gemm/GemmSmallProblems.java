@@ -236,6 +236,18 @@ final class GemmSmallProblems {
         }
         for (; i < m; i++) {
             int j = 0;
+            if (GemmBlocking.MR == 8 && panel == 0) {
+                // 512 bits, B in place: 16 vectors of a row of B per depth step (see row16InPlace).
+                for (; j + 16 * L <= n; j += 16 * L) {
+                    row16InPlace(k, alpha, a, aOff + i * aStepI, aStepP, b, bOff + j, ldb, beta, c,
+                            cOff + i * ldc + j);
+                }
+            } else if (GemmBlocking.MR == 8) {
+                for (; j + 16 * L <= n; j += 16 * L) {
+                    rowPanels8(k, alpha, a, aOff + i * aStepI, aStepP, b, bOff + j / (2 * L) * panel,
+                            group, beta, c, cOff + i * ldc + j);
+                }
+            }
             for (; j + 8 * L <= n; j += 8 * L) {
                 rowPanels4(k, alpha, a, aOff + i * aStepI, aStepP, b,
                         panel == 0 ? bOff + j : bOff + j / (2 * L) * panel, step, group, beta, c,
@@ -337,6 +349,173 @@ final class GemmSmallProblems {
             c15.mul(alpha).add(FloatVector.fromArray(F, c, r1 + 5 * L).mul(beta)).intoArray(c, r1 + 5 * L);
             c16.mul(alpha).add(FloatVector.fromArray(F, c, r1 + 6 * L).mul(beta)).intoArray(c, r1 + 6 * L);
             c17.mul(alpha).add(FloatVector.fromArray(F, c, r1 + 7 * L).mul(beta)).intoArray(c, r1 + 7 * L);
+        }
+    }
+
+    /**
+     * One row of C over 16 vectors of columns of B in place (512 bits: 16 accumulators of 32
+     * registers), each depth step reading 16 consecutive vectors of row p of B from {@code bi + p
+     * * ldb}: sixteen FMA chains, one per vector of C, so the order of arithmetic is that of
+     * {@link #rowPanels4}. Where C is 16L wide (1x256x256) B is read front to back, one
+     * sequential stream; eight vectors at a time read each row in two halves, 512 bytes apart,
+     * in two passes over B. Measured at 512 bits on Zen 5 (GemvProbe, interleaved, min / median
+     * of 3000 rounds): 1x256x256 1988 / 2847 ns with eight vectors, 1687 / 1957 ns with sixteen
+     * (OpenBLAS 2554 / 3249). The loop is 1 broadcast and 16 FMAs with B as memory operand, two
+     * bounds checks on B, no spill (read in the PrintAssembly hex with objdump). With A
+     * untransposed the loop indexes A by {@code ai + p}, whose bounds C2 checks once before the
+     * loop; stepping {@code ai} by a variable stride left a check per depth step (ShapeGemmProbe,
+     * two interleaved pairs at 1x256x256: median 2459 and 2402 ns to 2315 and 2303 ns).
+     */
+    private static void row16InPlace(int k, float alpha, float[] a, int ai, int aStepP, float[] b,
+                                     int bi, int ldb, float beta, float[] c, int ci) {
+        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        FloatVector c8 = c0, c9 = c0, c10 = c0, c11 = c0, c12 = c0, c13 = c0, c14 = c0, c15 = c0;
+        if (aStepP == 1) { // A untransposed: a[ai + p], its bounds checked once before the loop
+            for (int p = 0; p < k; p++) {
+                FloatVector av = FloatVector.broadcast(F, a[ai + p]);
+                c0 = av.fma(FloatVector.fromArray(F, b, bi), c0);
+                c1 = av.fma(FloatVector.fromArray(F, b, bi + L), c1);
+                c2 = av.fma(FloatVector.fromArray(F, b, bi + 2 * L), c2);
+                c3 = av.fma(FloatVector.fromArray(F, b, bi + 3 * L), c3);
+                c4 = av.fma(FloatVector.fromArray(F, b, bi + 4 * L), c4);
+                c5 = av.fma(FloatVector.fromArray(F, b, bi + 5 * L), c5);
+                c6 = av.fma(FloatVector.fromArray(F, b, bi + 6 * L), c6);
+                c7 = av.fma(FloatVector.fromArray(F, b, bi + 7 * L), c7);
+                c8 = av.fma(FloatVector.fromArray(F, b, bi + 8 * L), c8);
+                c9 = av.fma(FloatVector.fromArray(F, b, bi + 9 * L), c9);
+                c10 = av.fma(FloatVector.fromArray(F, b, bi + 10 * L), c10);
+                c11 = av.fma(FloatVector.fromArray(F, b, bi + 11 * L), c11);
+                c12 = av.fma(FloatVector.fromArray(F, b, bi + 12 * L), c12);
+                c13 = av.fma(FloatVector.fromArray(F, b, bi + 13 * L), c13);
+                c14 = av.fma(FloatVector.fromArray(F, b, bi + 14 * L), c14);
+                c15 = av.fma(FloatVector.fromArray(F, b, bi + 15 * L), c15);
+                bi += ldb;
+            }
+        } else {
+            for (int p = 0; p < k; p++) {
+                FloatVector av = FloatVector.broadcast(F, a[ai]);
+                c0 = av.fma(FloatVector.fromArray(F, b, bi), c0);
+                c1 = av.fma(FloatVector.fromArray(F, b, bi + L), c1);
+                c2 = av.fma(FloatVector.fromArray(F, b, bi + 2 * L), c2);
+                c3 = av.fma(FloatVector.fromArray(F, b, bi + 3 * L), c3);
+                c4 = av.fma(FloatVector.fromArray(F, b, bi + 4 * L), c4);
+                c5 = av.fma(FloatVector.fromArray(F, b, bi + 5 * L), c5);
+                c6 = av.fma(FloatVector.fromArray(F, b, bi + 6 * L), c6);
+                c7 = av.fma(FloatVector.fromArray(F, b, bi + 7 * L), c7);
+                c8 = av.fma(FloatVector.fromArray(F, b, bi + 8 * L), c8);
+                c9 = av.fma(FloatVector.fromArray(F, b, bi + 9 * L), c9);
+                c10 = av.fma(FloatVector.fromArray(F, b, bi + 10 * L), c10);
+                c11 = av.fma(FloatVector.fromArray(F, b, bi + 11 * L), c11);
+                c12 = av.fma(FloatVector.fromArray(F, b, bi + 12 * L), c12);
+                c13 = av.fma(FloatVector.fromArray(F, b, bi + 13 * L), c13);
+                c14 = av.fma(FloatVector.fromArray(F, b, bi + 14 * L), c14);
+                c15 = av.fma(FloatVector.fromArray(F, b, bi + 15 * L), c15);
+                ai += aStepP;
+                bi += ldb;
+            }
+        }
+        if (beta == 0f) {
+            c0.mul(alpha).intoArray(c, ci);
+            c1.mul(alpha).intoArray(c, ci + L);
+            c2.mul(alpha).intoArray(c, ci + 2 * L);
+            c3.mul(alpha).intoArray(c, ci + 3 * L);
+            c4.mul(alpha).intoArray(c, ci + 4 * L);
+            c5.mul(alpha).intoArray(c, ci + 5 * L);
+            c6.mul(alpha).intoArray(c, ci + 6 * L);
+            c7.mul(alpha).intoArray(c, ci + 7 * L);
+            c8.mul(alpha).intoArray(c, ci + 8 * L);
+            c9.mul(alpha).intoArray(c, ci + 9 * L);
+            c10.mul(alpha).intoArray(c, ci + 10 * L);
+            c11.mul(alpha).intoArray(c, ci + 11 * L);
+            c12.mul(alpha).intoArray(c, ci + 12 * L);
+            c13.mul(alpha).intoArray(c, ci + 13 * L);
+            c14.mul(alpha).intoArray(c, ci + 14 * L);
+            c15.mul(alpha).intoArray(c, ci + 15 * L);
+        } else {
+            c0.mul(alpha).add(FloatVector.fromArray(F, c, ci).mul(beta)).intoArray(c, ci);
+            c1.mul(alpha).add(FloatVector.fromArray(F, c, ci + L).mul(beta)).intoArray(c, ci + L);
+            c2.mul(alpha).add(FloatVector.fromArray(F, c, ci + 2 * L).mul(beta)).intoArray(c, ci + 2 * L);
+            c3.mul(alpha).add(FloatVector.fromArray(F, c, ci + 3 * L).mul(beta)).intoArray(c, ci + 3 * L);
+            c4.mul(alpha).add(FloatVector.fromArray(F, c, ci + 4 * L).mul(beta)).intoArray(c, ci + 4 * L);
+            c5.mul(alpha).add(FloatVector.fromArray(F, c, ci + 5 * L).mul(beta)).intoArray(c, ci + 5 * L);
+            c6.mul(alpha).add(FloatVector.fromArray(F, c, ci + 6 * L).mul(beta)).intoArray(c, ci + 6 * L);
+            c7.mul(alpha).add(FloatVector.fromArray(F, c, ci + 7 * L).mul(beta)).intoArray(c, ci + 7 * L);
+            c8.mul(alpha).add(FloatVector.fromArray(F, c, ci + 8 * L).mul(beta)).intoArray(c, ci + 8 * L);
+            c9.mul(alpha).add(FloatVector.fromArray(F, c, ci + 9 * L).mul(beta)).intoArray(c, ci + 9 * L);
+            c10.mul(alpha).add(FloatVector.fromArray(F, c, ci + 10 * L).mul(beta)).intoArray(c, ci + 10 * L);
+            c11.mul(alpha).add(FloatVector.fromArray(F, c, ci + 11 * L).mul(beta)).intoArray(c, ci + 11 * L);
+            c12.mul(alpha).add(FloatVector.fromArray(F, c, ci + 12 * L).mul(beta)).intoArray(c, ci + 12 * L);
+            c13.mul(alpha).add(FloatVector.fromArray(F, c, ci + 13 * L).mul(beta)).intoArray(c, ci + 13 * L);
+            c14.mul(alpha).add(FloatVector.fromArray(F, c, ci + 14 * L).mul(beta)).intoArray(c, ci + 14 * L);
+            c15.mul(alpha).add(FloatVector.fromArray(F, c, ci + 15 * L).mul(beta)).intoArray(c, ci + 15 * L);
+        }
+    }
+
+    /**
+     * As {@link #row16InPlace} over eight whole packed panels ({@code group} floats each, rows
+     * 2L floats apart): sixteen FMA chains, eight sequential streams.
+     */
+    private static void rowPanels8(int k, float alpha, float[] a, int ai, int aStepP, float[] b,
+                                   int bi, int group, float beta, float[] c, int ci) {
+        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        FloatVector c8 = c0, c9 = c0, c10 = c0, c11 = c0, c12 = c0, c13 = c0, c14 = c0, c15 = c0;
+        for (int p = 0; p < k; p++) {
+            FloatVector av = FloatVector.broadcast(F, a[ai]);
+            int b1 = bi + group, b2 = b1 + group, b3 = b2 + group, b4 = b3 + group;
+            int b5 = b4 + group, b6 = b5 + group, b7 = b6 + group;
+            c0 = av.fma(FloatVector.fromArray(F, b, bi), c0);
+            c1 = av.fma(FloatVector.fromArray(F, b, bi + L), c1);
+            c2 = av.fma(FloatVector.fromArray(F, b, b1), c2);
+            c3 = av.fma(FloatVector.fromArray(F, b, b1 + L), c3);
+            c4 = av.fma(FloatVector.fromArray(F, b, b2), c4);
+            c5 = av.fma(FloatVector.fromArray(F, b, b2 + L), c5);
+            c6 = av.fma(FloatVector.fromArray(F, b, b3), c6);
+            c7 = av.fma(FloatVector.fromArray(F, b, b3 + L), c7);
+            c8 = av.fma(FloatVector.fromArray(F, b, b4), c8);
+            c9 = av.fma(FloatVector.fromArray(F, b, b4 + L), c9);
+            c10 = av.fma(FloatVector.fromArray(F, b, b5), c10);
+            c11 = av.fma(FloatVector.fromArray(F, b, b5 + L), c11);
+            c12 = av.fma(FloatVector.fromArray(F, b, b6), c12);
+            c13 = av.fma(FloatVector.fromArray(F, b, b6 + L), c13);
+            c14 = av.fma(FloatVector.fromArray(F, b, b7), c14);
+            c15 = av.fma(FloatVector.fromArray(F, b, b7 + L), c15);
+            ai += aStepP;
+            bi += 2 * L;
+        }
+        if (beta == 0f) {
+            c0.mul(alpha).intoArray(c, ci);
+            c1.mul(alpha).intoArray(c, ci + L);
+            c2.mul(alpha).intoArray(c, ci + 2 * L);
+            c3.mul(alpha).intoArray(c, ci + 3 * L);
+            c4.mul(alpha).intoArray(c, ci + 4 * L);
+            c5.mul(alpha).intoArray(c, ci + 5 * L);
+            c6.mul(alpha).intoArray(c, ci + 6 * L);
+            c7.mul(alpha).intoArray(c, ci + 7 * L);
+            c8.mul(alpha).intoArray(c, ci + 8 * L);
+            c9.mul(alpha).intoArray(c, ci + 9 * L);
+            c10.mul(alpha).intoArray(c, ci + 10 * L);
+            c11.mul(alpha).intoArray(c, ci + 11 * L);
+            c12.mul(alpha).intoArray(c, ci + 12 * L);
+            c13.mul(alpha).intoArray(c, ci + 13 * L);
+            c14.mul(alpha).intoArray(c, ci + 14 * L);
+            c15.mul(alpha).intoArray(c, ci + 15 * L);
+        } else {
+            c0.mul(alpha).add(FloatVector.fromArray(F, c, ci).mul(beta)).intoArray(c, ci);
+            c1.mul(alpha).add(FloatVector.fromArray(F, c, ci + L).mul(beta)).intoArray(c, ci + L);
+            c2.mul(alpha).add(FloatVector.fromArray(F, c, ci + 2 * L).mul(beta)).intoArray(c, ci + 2 * L);
+            c3.mul(alpha).add(FloatVector.fromArray(F, c, ci + 3 * L).mul(beta)).intoArray(c, ci + 3 * L);
+            c4.mul(alpha).add(FloatVector.fromArray(F, c, ci + 4 * L).mul(beta)).intoArray(c, ci + 4 * L);
+            c5.mul(alpha).add(FloatVector.fromArray(F, c, ci + 5 * L).mul(beta)).intoArray(c, ci + 5 * L);
+            c6.mul(alpha).add(FloatVector.fromArray(F, c, ci + 6 * L).mul(beta)).intoArray(c, ci + 6 * L);
+            c7.mul(alpha).add(FloatVector.fromArray(F, c, ci + 7 * L).mul(beta)).intoArray(c, ci + 7 * L);
+            c8.mul(alpha).add(FloatVector.fromArray(F, c, ci + 8 * L).mul(beta)).intoArray(c, ci + 8 * L);
+            c9.mul(alpha).add(FloatVector.fromArray(F, c, ci + 9 * L).mul(beta)).intoArray(c, ci + 9 * L);
+            c10.mul(alpha).add(FloatVector.fromArray(F, c, ci + 10 * L).mul(beta)).intoArray(c, ci + 10 * L);
+            c11.mul(alpha).add(FloatVector.fromArray(F, c, ci + 11 * L).mul(beta)).intoArray(c, ci + 11 * L);
+            c12.mul(alpha).add(FloatVector.fromArray(F, c, ci + 12 * L).mul(beta)).intoArray(c, ci + 12 * L);
+            c13.mul(alpha).add(FloatVector.fromArray(F, c, ci + 13 * L).mul(beta)).intoArray(c, ci + 13 * L);
+            c14.mul(alpha).add(FloatVector.fromArray(F, c, ci + 14 * L).mul(beta)).intoArray(c, ci + 14 * L);
+            c15.mul(alpha).add(FloatVector.fromArray(F, c, ci + 15 * L).mul(beta)).intoArray(c, ci + 15 * L);
         }
     }
 
