@@ -219,8 +219,9 @@ final class GemmSmallProblems {
                         c, cOff + r * ldc + restC);
             }
         }
-        // Fewer than four rows left: two, then one at a time over 8 vectors of columns (B read
-        // once per two rows; row by row, a batch of two or three read all of B per row).
+        // Fewer than four rows left: two at a time over 8 vectors of columns (B read once per two
+        // rows; row by row, a batch of two or three read all of B per row), then one at a time:
+        // at 512 bits over 16 vectors first (row16InPlace, rowPanels8), then 8, then the rest.
         int step = panel == 0 ? ldb : 2 * L, group = panel == 0 ? 2 * L : panel;
         for (; i + 2 <= m; i += 2) {
             int j = 0;
