@@ -166,17 +166,26 @@ final class Compare {
         }
         md.append("\n\n");
         Set<String> sizes = new LinkedHashSet<>();
-        rows.forEach(r -> sizes.add(r.rawA().length + " + " + r.rawB().length));
+        rows.forEach(r -> sizes.add(r.rawA().length + " + " + r.rawB().length + (r.byFork() ? " forks" : "")));
         long tested = rows.stream().filter(r -> r.test() != null).count();
         md.append("How this is decided (").append(tested).append(" of ").append(rows.size())
-                .append(" benchmarks tested; iterations A + B: ").append(String.join(", ", sizes)).append(")");
+                .append(" benchmarks tested; samples A + B: ").append(String.join(", ", sizes)).append(")");
         Set<String> floors = new LinkedHashSet<>();
         rows.stream().filter(r -> r.rawA().length > 0 && r.rawB().length > 0).forEach(r -> floors.add(
                 r.rawA().length + " + " + r.rawB().length + ": " + pValue(RankSumTest.smallestP(r.rawA().length,
                         r.rawB().length))));
         md.append("; smallest p any data could give with ").append(String.join(", ", floors)).append(":\n\n")
-                .append("- **Samples**: the measurement iterations of each benchmark (JMH's raw data), not JMH's"
-                        + " score ± error.\n")
+                .append("- **Samples**: with at least ").append(rules.minSamples()).append(" forks on each side,"
+                        + " the median of each fork (marked \"forks\"); otherwise every measurement iteration"
+                        + " (JMH's raw data). Never JMH's score ± error. A fork's iterations share its JIT"
+                        + " compilation, heap layout and stretch of machine time: on a shared machine two forks of"
+                        + " one build can differ by far more than the noise floor, so the fork is the unit that"
+                        + " repeats.\n")
+                .append("- **Fork-to-fork spread**: tested on iterations with two or more forks on a side, a"
+                        + " difference is not called when the ranges of the two sides' fork medians overlap (some"
+                        + " fork of the slower side was as fast as some fork of the faster one); the note gives"
+                        + " both ranges. Run at least ").append(rules.minSamples()).append(" forks a side (`-f`)"
+                        + " to test the forks themselves.\n")
                 .append("- **Test**: two-sided Wilcoxon–Mann–Whitney rank-sum test, exact p (permutations; normal"
                         + " approximation above ").append(RankSumTest.EXACT_LIMIT).append(" values).\n")
                 .append("- **Many benchmarks**: the p-values are adjusted together (Benjamini–Hochberg);"

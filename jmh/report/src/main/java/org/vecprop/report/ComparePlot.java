@@ -36,7 +36,8 @@ import org.vecprop.report.Comparison.Verdict;
  * The comparison's chart: one line per benchmark, B/A as a marker on a log axis centred on 1,
  * its confidence interval as a whisker, the noise floor as a shaded band. The verdict sets the
  * marker's shape and fill as well as its colour, so that the chart reads in grey too: filled
- * square = B slower, filled diamond = B faster, filled circle = within the noise floor, hollow
+ * square = B slower, filled diamond = B faster, filled circle = within the noise floor, filled tall
+ * oval = significant on iterations but within the fork-to-fork spread, hollow
  * circle = no detectable difference, hollow square = too few samples (no interval: the ratio of
  * the medians alone).
  */
@@ -47,6 +48,7 @@ final class ComparePlot {
             Verdict.SLOWER, new Color(0xD55E00),
             Verdict.FASTER, new Color(0x009E73),
             Verdict.FLOOR, new Color(0x0072B2),
+            Verdict.FORKS, new Color(0xCC79A7),
             Verdict.NONE, new Color(0x555555),
             Verdict.TOO_FEW, new Color(0x000000)));
 
@@ -54,11 +56,12 @@ final class ComparePlot {
             Verdict.SLOWER, new Rectangle2D.Double(-6, -6, 12, 12),
             Verdict.FASTER, Charts.diamond(8),
             Verdict.FLOOR, new Ellipse2D.Double(-5, -5, 10, 10),
+            Verdict.FORKS, new Ellipse2D.Double(-4, -7, 8, 14),
             Verdict.NONE, new Ellipse2D.Double(-6, -6, 12, 12),
             Verdict.TOO_FEW, new Rectangle2D.Double(-6, -6, 12, 12)));
 
     private static boolean filled(Verdict v) {
-        return v == Verdict.SLOWER || v == Verdict.FASTER || v == Verdict.FLOOR;
+        return v == Verdict.SLOWER || v == Verdict.FASTER || v == Verdict.FLOOR || v == Verdict.FORKS;
     }
 
     /** Draws the chart of the comparable rows into {@code file}; nothing if none is comparable. */
@@ -170,6 +173,7 @@ final class ComparePlot {
             case SLOWER -> "B slower";
             case FASTER -> "B faster";
             case FLOOR -> "significant, within noise floor";
+            case FORKS -> "significant on iterations, within fork-to-fork spread";
             case NONE -> "no detectable difference";
             case TOO_FEW -> "too few samples (ratio of medians, no interval)";
             default -> v.text;

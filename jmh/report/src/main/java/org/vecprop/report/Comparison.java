@@ -5,13 +5,21 @@ import java.util.List;
 
 /**
  * The decision for one benchmark measured in two runs, A and B: "B faster", "B slower", "no
- * detectable difference", "within the noise floor", or "too few samples", from the raw iterations
- * (not from JMH's score ± error: with 3 iterations that interval is Student's t with 2 degrees of
- * freedom, often wider than the score itself, and two overlapping intervals say nothing).
+ * detectable difference", "within the noise floor", "within fork-to-fork spread" or "too few
+ * samples", from the raw iterations (not from JMH's score ± error: with 3 iterations that interval
+ * is Student's t with 2 degrees of freedom, often wider than the score itself, and two overlapping
+ * intervals say nothing).
+ *
+ * <p>The samples: with at least {@link Rules#minSamples()} forks on each side, the median of each
+ * fork; otherwise every iteration. A fork is the unit that repeats: its iterations share one JIT
+ * compilation, heap layout and stretch of machine time, and on a shared machine two forks of the
+ * same build have been measured 25-50% apart at some small GEMM shapes, for OpenBLAS as well as
+ * for vecprop, each fork keeping its level for all its iterations. Treating sixteen iterations of
+ * two forks as sixteen independent values then calls fork luck a difference.
  *
  * <p>Rules, applied to all benchmarks of one comparison by {@link #decide}:
  * <ol>
- *   <li>Either side has fewer than {@link Rules#minSamples()} iterations: <b>too few samples</b>.
+ *   <li>Either side has fewer than {@link Rules#minSamples()} samples: <b>too few samples</b>.
  *       No test is run; the ratio of the medians is shown without an interval. (With 3 + 3
  *       iterations the exact rank-sum test cannot give p below 0.10, whatever the data.)</li>
  *   <li>Otherwise the two-sided {@link RankSumTest rank-sum test} gives p, and the
@@ -24,6 +32,11 @@ import java.util.List;
  *       percent for those reasons alone, and with one fork per run that difference is invisible to
  *       the test, which then finds it "significant". The floor is the smallest difference the
  *       comparison will call.</li>
+ *   <li>Tested on iterations, with at least two forks on either side, and the two sides' ranges
+ *       of fork medians overlap (some fork of A lies at or beyond some fork of B in the direction of
+ *       the difference): <b>within fork-to-fork spread</b>. The test saw only the iterations; the
+ *       forks say that a fork of the slower side can be as fast as one of the faster side, which
+ *       the test cannot weigh with so few forks.</li>
  *   <li>Otherwise <b>B faster</b> or <b>B slower</b>, by the direction of the ratio and the unit
  *       (for times per operation B/A &lt; 1 is faster, for throughputs &gt; 1 is).</li>
  * </ol>
@@ -70,6 +83,7 @@ final class Comparison {
         SLOWER("B slower"),
         FASTER("B faster"),
         FLOOR("within noise floor"),
+        FORKS("within fork-to-fork spread"),
         NONE("no detectable difference"),
         TOO_FEW("too few samples"),
         UNKNOWN("not comparable");
@@ -91,18 +105,21 @@ final class Comparison {
      *
      * @param a        A's result
      * @param b        B's result
-     * @param rawA     A's iterations
-     * @param rawB     B's iterations, in A's unit
+     * @param rawA     A's samples: its fork medians when {@code byFork}, else its iterations
+     * @param rawB     B's samples, in A's unit
      * @param ratio    B/A: the Hodges–Lehmann ratio when tested, else the ratio of the medians
      *                 (NaN when not comparable)
      * @param estimate the ratio and its interval, null when not tested
      * @param test     the rank-sum test, null when not tested
      * @param adjustedP the Benjamini–Hochberg adjusted p, NaN when not tested
      * @param verdict  the decision
-     * @param note     for too few samples whether the two ranges overlap, for not comparable why, else ""
+     * @param note     for too few samples whether the two ranges overlap, for not comparable why, for
+     *                 a difference within the forks' spread the two ranges of fork medians, else ""
+     * @param byFork   whether the samples are fork medians (at least {@link Rules#minSamples()} forks
+     *                 a side) rather than iterations
      */
     record Row(JmhResult a, JmhResult b, double[] rawA, double[] rawB, double ratio, RatioEstimate.Result estimate,
-               RankSumTest.Result test, double adjustedP, Verdict verdict, String note) {
+               RankSumTest.Result test, double adjustedP, Verdict verdict, String note, boolean byFork) {
 
         /** Whether a larger score is better (throughput), so that B/A &gt; 1 means B is faster. */
         boolean higherIsBetter() {
@@ -130,25 +147,58 @@ final class Comparison {
             }
             double q = qs[i];
             Verdict v;
+            String note = r.note();
             if (q > rules.alpha()) {
                 v = Verdict.NONE;
             } else if (r.ratio() < 1 + rules.floor() && r.ratio() > 1 / (1 + rules.floor())) {
                 v = Verdict.FLOOR;
+            } else if (!r.byFork() && forksOverlap(r)) {
+                v = Verdict.FORKS;
+                note = "fork medians A " + range(r.a().forkMedians()) + ", B "
+                        + range(converted(r.b().forkMedians(), r.b(), r.a())) + " (" + r.a().unit() + ")";
             } else {
                 v = (r.ratio() > 1) == r.higherIsBetter() ? Verdict.FASTER : Verdict.SLOWER;
             }
-            out.add(new Row(r.a(), r.b(), r.rawA(), r.rawB(), r.ratio(), r.estimate(), r.test(), q, v, r.note()));
+            out.add(new Row(r.a(), r.b(), r.rawA(), r.rawB(), r.ratio(), r.estimate(), r.test(), q, v, note,
+                    r.byFork()));
         }
         return out;
     }
 
+    /**
+     * Whether, with two or more forks on some side, the ranges [min, max] of the two sides' fork
+     * medians overlap: then the forks do not separate A from B, whatever the iterations say.
+     */
+    static boolean forksOverlap(Row r) {
+        double[] fa = r.a().forkMedians();
+        double[] fb = converted(r.b().forkMedians(), r.b(), r.a());
+        return (fa.length >= 2 || fb.length >= 2) && overlap(fa, fb);
+    }
+
+    private static double[] converted(double[] values, JmhResult from, JmhResult to) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Units.convert(values[i], from.unit(), to.unit());
+        }
+        return out;
+    }
+
+    /** {@code [min, max]} with four significant digits. */
+    private static String range(double[] v) {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (double x : v) {
+            lo = Math.min(lo, x);
+            hi = Math.max(hi, x);
+        }
+        return "[" + Units.sig(lo, 4) + ", " + Units.sig(hi, 4) + "] (" + v.length + (v.length == 1 ? " fork)" : " forks)");
+    }
+
     /** One pair before the multiplicity adjustment: the test, or why there is none. */
     private static Row measure(JmhResult a, JmhResult b, Rules rules) {
-        double[] rawA = a.raw();
-        double[] rawB = new double[b.raw().length];
-        for (int i = 0; i < rawB.length; i++) {
-            rawB[i] = Units.convert(b.raw()[i], b.unit(), a.unit());
-        }
+        double[] forksA = a.forkMedians();
+        boolean byFork = forksA.length >= rules.minSamples() && b.forkMedians().length >= rules.minSamples();
+        double[] rawA = byFork ? forksA : a.raw();
+        double[] rawB = converted(byFork ? b.forkMedians() : b.raw(), b, a);
         if (!a.unit().equals(b.unit()) && (rawB.length == 0 || Double.isNaN(rawB[0]))) {
             return unknown(a, b, rawA, rawB, "units " + a.unit() + " and " + b.unit() + " do not convert");
         }
@@ -168,15 +218,15 @@ final class Comparison {
         double ratioOfMedians = JmhResult.median(rawB) / JmhResult.median(rawA);
         if (rawA.length < rules.minSamples() || rawB.length < rules.minSamples()) {
             return new Row(a, b, rawA, rawB, ratioOfMedians, null, null, Double.NaN, Verdict.TOO_FEW,
-                    "ranges " + (overlap(rawA, rawB) ? "overlap" : "do not overlap"));
+                    "ranges " + (overlap(rawA, rawB) ? "overlap" : "do not overlap"), byFork);
         }
         RankSumTest.Result test = RankSumTest.test(rawA, rawB);
         RatioEstimate.Result est = RatioEstimate.estimate(rawA, rawB, rules.level());
-        return new Row(a, b, rawA, rawB, est.ratio(), est, test, Double.NaN, Verdict.NONE, "");
+        return new Row(a, b, rawA, rawB, est.ratio(), est, test, Double.NaN, Verdict.NONE, "", byFork);
     }
 
     private static Row unknown(JmhResult a, JmhResult b, double[] rawA, double[] rawB, String why) {
-        return new Row(a, b, rawA, rawB, Double.NaN, null, null, Double.NaN, Verdict.UNKNOWN, why);
+        return new Row(a, b, rawA, rawB, Double.NaN, null, null, Double.NaN, Verdict.UNKNOWN, why, false);
     }
 
     /** Whether the ranges [min, max] of two samples overlap. */

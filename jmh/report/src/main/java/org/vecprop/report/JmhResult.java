@@ -24,10 +24,48 @@ import java.util.TreeMap;
  * @param secondary   every secondary metric's score and unit, keys without JMH's leading "·"
  * @param run         which input file this came from
  * @param settings    forks, warmup and measurement as one line, e.g. {@code 1 fork, 2×1 s warmup, 3×1 s}
+ * @param forkSizes   how many of {@code raw}'s iterations each fork measured, in order (they sum
+ *                    to {@code raw.length}): the iterations of one fork share its JIT compilation,
+ *                    heap layout and whatever the machine was doing, so they are not independent
+ *                    of each other the way two forks are
  */
 record JmhResult(String benchmark, String mode, int threads, int forks, Map<String, String> params,
                  double score, double scoreError, String unit, double[] raw, Double allocNorm,
-                 Map<String, Metric> secondary, RunInfo run, String settings) {
+                 Map<String, Metric> secondary, RunInfo run, String settings, int[] forkSizes) {
+
+    JmhResult {
+        int sum = 0;
+        for (int n : forkSizes) {
+            if (n < 0) {
+                throw new IllegalArgumentException("forkSizes must not be negative: " + n);
+            }
+            sum += n;
+        }
+        if (sum != raw.length) {
+            throw new IllegalArgumentException("forkSizes sum to " + sum + ", raw has " + raw.length);
+        }
+    }
+
+    /** As the canonical constructor, all iterations from one fork. */
+    JmhResult(String benchmark, String mode, int threads, int forks, Map<String, String> params,
+              double score, double scoreError, String unit, double[] raw, Double allocNorm,
+              Map<String, Metric> secondary, RunInfo run, String settings) {
+        this(benchmark, mode, threads, forks, params, score, scoreError, unit, raw, allocNorm, secondary, run,
+                settings, raw.length == 0 ? new int[0] : new int[] {raw.length});
+    }
+
+    /** The median of each fork's iterations, one value per fork that measured any. */
+    double[] forkMedians() {
+        double[] out = new double[forkSizes.length];
+        int n = 0, from = 0;
+        for (int size : forkSizes) {
+            if (size > 0) {
+                out[n++] = median(Arrays.copyOfRange(raw, from, from + size));
+            }
+            from += size;
+        }
+        return Arrays.copyOf(out, n);
+    }
 
     /** A secondary metric: score, error and unit. */
     record Metric(double score, double error, String unit) {}

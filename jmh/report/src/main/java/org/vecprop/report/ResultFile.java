@@ -166,6 +166,7 @@ record ResultFile(int index, Path path, List<JmhResult> results, Map<String, Str
         }
         JsonNode pm = r.get("primaryMetric");
         List<Double> raw = new ArrayList<>();
+        List<Integer> forkSizes = new ArrayList<>();
         JsonNode rawData = pm.get("rawData");
         if (rawData != null && rawData.isArray()) {
             for (JsonNode fork : rawData) {
@@ -173,19 +174,24 @@ record ResultFile(int index, Path path, List<JmhResult> results, Map<String, Str
                     for (JsonNode v : fork) {
                         raw.add(number(v));
                     }
+                    forkSizes.add(fork.size());
                 }
             }
         }
         JsonNode histograms = pm.get("rawDataHistogram");
         if (raw.isEmpty() && histograms != null && histograms.isArray()) {
             // sample mode: per fork, per iteration, [value, count] pairs; one value per iteration
+            forkSizes.clear();
             for (JsonNode fork : histograms) {
+                int size = 0;
                 for (JsonNode iteration : fork) {
                     double m = histogramMedian(iteration);
                     if (!Double.isNaN(m)) {
                         raw.add(m);
+                        size++;
                     }
                 }
+                forkSizes.add(size);
             }
         }
         Map<String, JmhResult.Metric> secondary = new LinkedHashMap<>();
@@ -207,7 +213,8 @@ record ResultFile(int index, Path path, List<JmhResult> results, Map<String, Str
         return new JmhResult(r.get("benchmark").asText(), r.path("mode").asText(""), r.path("threads").asInt(1),
                 r.path("forks").asInt(1), params, number(pm.get("score")), number(pm.get("scoreError")),
                 pm.path("scoreUnit").asText(""), raw.stream().mapToDouble(Double::doubleValue).toArray(),
-                alloc == null ? null : alloc.score(), secondary, run, settings(r));
+                alloc == null ? null : alloc.score(), secondary, run, settings(r),
+                forkSizes.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /**

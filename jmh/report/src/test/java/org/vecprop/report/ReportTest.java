@@ -1,5 +1,6 @@
 package org.vecprop.report;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -164,6 +165,17 @@ class ReportTest {
         // bad rules are a usage error
         assertThrows(Main.UsageException.class, () -> Main.run(new String[] {"compare", a.toString(), b.toString(),
                 "--alpha", "2"}));
+    }
+
+    @Test
+    void eachForksIterationsAreKeptApart() throws Exception {
+        Path f = tmp.resolve("forks.json");
+        Files.writeString(f, "[" + jmh("X.m", 1, 2, 3, 4, 5).replace("[[1.0, 2.0, 3.0, 4.0, 5.0]]",
+                "[[1.0, 2.0], [3.0, 4.0, 5.0]]") + "]");
+        JmhResult r = ResultFile.load(1, f).results().getFirst();
+        assertArrayEquals(new double[] {1, 2, 3, 4, 5}, r.raw(), 0);
+        assertArrayEquals(new int[] {2, 3}, r.forkSizes());
+        assertArrayEquals(new double[] {1.5, 4}, r.forkMedians(), 0);
     }
 
     @Test

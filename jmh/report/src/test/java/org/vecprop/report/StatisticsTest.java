@@ -1,5 +1,6 @@
 package org.vecprop.report;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -232,5 +233,90 @@ class StatisticsTest {
                 result("X.m", "ops/s", 1, 2, 3, 4, 5))), Comparison.Rules.DEFAULT).getFirst();
         assertEquals(Verdict.UNKNOWN, r.verdict());
         assertThrows(IllegalArgumentException.class, () -> new Comparison.Rules(0.05, 0.95, 0.03, 1));
+    }
+
+    // ------------------------------------------------------------------ forks
+
+    /** A result whose iterations come from forks: {@code forks[f]} are fork f's iterations. */
+    private static JmhResult forked(String name, double[]... forks) {
+        int n = 0;
+        for (double[] f : forks) {
+            n += f.length;
+        }
+        double[] raw = new double[n];
+        int[] sizes = new int[forks.length];
+        int at = 0;
+        for (int f = 0; f < forks.length; f++) {
+            System.arraycopy(forks[f], 0, raw, at, forks[f].length);
+            at += forks[f].length;
+            sizes[f] = forks[f].length;
+        }
+        double mean = java.util.Arrays.stream(raw).average().orElse(Double.NaN);
+        return new JmhResult("org.vecprop.jmh." + name, "avgt", 1, forks.length, Map.of(), mean, Double.NaN,
+                "ns/op", raw, null, Map.of(), RUN, "", sizes);
+    }
+
+    /** n iterations from {@code level} up in steps of 0.1: one fork that keeps its level. */
+    private static double[] fork(double level, int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = level + 0.1 * i;
+        }
+        return v;
+    }
+
+    @Test
+    void forkMediansAreEachForksOwn() {
+        JmhResult r = forked("X.m", fork(100, 4), new double[0], fork(200, 3));
+        assertArrayEquals(new double[] {100.15, 200.1}, r.forkMedians(), 1e-9);
+        assertThrows(IllegalArgumentException.class, () -> new JmhResult("X.m", "avgt", 1, 1, Map.of(), 1,
+                Double.NaN, "ns/op", new double[] {1, 2}, null, Map.of(), RUN, "", new int[] {1}));
+    }
+
+    @Test
+    void withEnoughForksTheForksAreTheSamples() {
+        JmhResult a = forked("X.m", fork(100, 4), fork(103, 4), fork(98, 4), fork(101, 4), fork(99, 4));
+        JmhResult b = forked("X.m", fork(150, 4), fork(155, 4), fork(148, 4), fork(152, 4), fork(149, 4));
+        Comparison.Row r = Comparison.decide(List.of(new Comparison.Pair(a, b)), Comparison.Rules.DEFAULT).getFirst();
+        assertTrue(r.byFork());
+        assertArrayEquals(a.forkMedians(), r.rawA(), 0);
+        assertEquals(5, r.rawB().length);
+        assertEquals(2.0 / 252, r.test().p(), 1e-12); // 5 + 5 completely separated: the exact smallest p
+        assertEquals(Verdict.SLOWER, r.verdict());
+        // four forks a side are too few to test forks: the iterations are tested instead
+        JmhResult a4 = forked("X.m", fork(100, 4), fork(103, 4), fork(98, 4), fork(101, 4));
+        JmhResult b4 = forked("X.m", fork(150, 4), fork(155, 4), fork(148, 4), fork(152, 4));
+        Comparison.Row r4 = Comparison.decide(List.of(new Comparison.Pair(a4, b4)), Comparison.Rules.DEFAULT)
+                .getFirst();
+        assertFalse(r4.byFork());
+        assertEquals(16, r4.rawA().length);
+        assertEquals(Verdict.SLOWER, r4.verdict()); // the fork ranges [98, 103] and [148, 155] do not overlap
+    }
+
+    @Test
+    void aDifferenceWithinTheForksSpreadIsNotCalled() {
+        // B's second fork is slow, its first as fast as A's slower fork: the pooled iterations
+        // differ (p about 0.02, B/A about 1.5), the forks do not separate the two.
+        double[][] forksA = {fork(100, 8), fork(103, 8)};
+        double[][] forksB = {fork(102, 8), fork(200, 8)};
+        Comparison.Row r = Comparison.decide(List.of(new Comparison.Pair(forked("X.m", forksA),
+                forked("X.m", forksB))), Comparison.Rules.DEFAULT).getFirst();
+        assertFalse(r.byFork());
+        assertTrue(r.adjustedP() <= 0.05, "the iterations alone differ: " + r.adjustedP());
+        assertEquals(Verdict.FORKS, r.verdict());
+        assertFalse(r.verdict().called());
+        assertEquals("fork medians A [100.4, 103.4] (2 forks), B [102.4, 200.4] (2 forks) (ns/op)", r.note());
+        // the same iterations as one fork a side: nothing says they are not independent, so it is called
+        Comparison.Row pooled = Comparison.decide(List.of(new Comparison.Pair(
+                forked("X.m", concat(forksA)), forked("X.m", concat(forksB)))), Comparison.Rules.DEFAULT).getFirst();
+        assertEquals(Verdict.SLOWER, pooled.verdict());
+        // and forks that do separate keep the call
+        Comparison.Row apart = Comparison.decide(List.of(new Comparison.Pair(forked("X.m", forksA),
+                forked("X.m", fork(150, 8), fork(200, 8)))), Comparison.Rules.DEFAULT).getFirst();
+        assertEquals(Verdict.SLOWER, apart.verdict());
+    }
+
+    private static double[] concat(double[][] forks) {
+        return java.util.Arrays.stream(forks).flatMapToDouble(java.util.Arrays::stream).toArray();
     }
 }
