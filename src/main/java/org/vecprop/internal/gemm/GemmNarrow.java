@@ -302,7 +302,14 @@ final class GemmNarrow {
     // 1.22x against 1.11x OpenBLAS at 64 rows, 1.15-1.19x against 1.11x at 32. (Written as
     // `p + 1 < plain` the pair loop kept a range check per broadcast: 2x slower.) (3) Eight
     // rows read from a 16-row transposed copy of A at constant displacements: 1.6x, C2 kept that
-    // tile's accumulators boxed. The hot loop of tile8 itself (PrintAssembly read with objdump):
+    // tile's accumulators boxed. (4) Eight rows of A packed per depth block into a panel
+    // (GemmTranspose.rows8x16, p * 8 + r), then tile8T over it or a tile whose panel index moves
+    // by the constant 8 (C2 then hoisted the panel's checks, but kept B's check and p * ldb): per
+    // call medians of 1500-3000 interleaved rounds, 64x128x10, 2,797 (tile8T) and 3,125 (constant
+    // stride) against tile8's 2,025-2,036 ns, OpenBLAS 1,788-1,836 in the same JVMs; all panels
+    // packed before the first tile (so no broadcast reads a store still in flight), minima
+    // 3,130-3,317 against tile8's 1,920-2,019 (load 2.2-2.5): the packing costs more than the
+    // eight row addresses it saves. The hot loop of tile8 itself (PrintAssembly read with objdump):
     // per depth step 1 load of B with its range check, 8 broadcasts from memory, 8 FMAs, and
     // about 20 integer instructions (row addresses rebuilt from xmm and stack spills, an imul for
     // p * ldb): not unrolled, 8 FMA chains, 9 loads per 8 FMAs.
