@@ -197,11 +197,11 @@ final class Compare {
                 .append(Units.sig(1 + rules.floor(), 3)).append(") is reported as within noise floor even when"
                         + " significant: the iterations of one fork share its JIT compilation and memory layout,"
                         + " so a few percent between two forks of the same build is not in the samples.\n")
-                .append("- **B/A**: median of all pairwise ratios b/a of the iterations (Hodges–Lehmann), with its ")
+                .append("- **B/A**: median of all pairwise ratios b/a of the samples (Hodges–Lehmann), with its ")
                 .append(percent(rules.level())).append(" distribution-free interval (Moses; per benchmark, not"
                         + " simultaneous; an achieved level above it is shown in brackets).\n")
                 .append("- **Too few samples**: fewer than ").append(rules.minSamples())
-                .append(" iterations on a side; no test (with 3 + 3 no data can give p below 0.10), and B/A is"
+                .append(" samples on a side; no test (with 3 + 3 no data can give p below 0.10), and B/A is"
                         + " the ratio of the medians without an interval. Run with more iterations (`-i`) or forks"
                         + " (`-f`).\n\n");
     }
