@@ -174,7 +174,16 @@ final class Compare {
         rows.stream().filter(r -> r.rawA().length > 0 && r.rawB().length > 0).forEach(r -> floors.add(
                 r.rawA().length + " + " + r.rawB().length + ": " + pValue(RankSumTest.smallestP(r.rawA().length,
                         r.rawB().length))));
-        md.append("; smallest p any data could give with ").append(String.join(", ", floors)).append(":\n\n")
+        md.append("; smallest p any data could give with ").append(String.join(", ", floors));
+        double worstSmallest = rows.stream().filter(r -> r.test() != null)
+                .mapToDouble(r -> RankSumTest.smallestP(r.rawA().length, r.rawB().length)).max().orElse(0);
+        if (tested > 0 && worstSmallest * tested > rules.alpha()) {
+            md.append(". **A lone difference cannot be called here**: with ").append(tested)
+                    .append(" benchmarks adjusted together, p = ").append(pValue(worstSmallest))
+                    .append(" passes only when several other benchmarks are as small; more samples a side"
+                            + " (6 forks for up to 23 benchmarks, 7 for up to 85) lift that limit");
+        }
+        md.append(":\n\n")
                 .append("- **Samples**: with at least ").append(rules.minSamples()).append(" forks on each side,"
                         + " the median of each fork (marked \"forks\"); otherwise every measurement iteration"
                         + " (JMH's raw data). Never JMH's score ± error. A fork's iterations share its JIT"
@@ -182,10 +191,13 @@ final class Compare {
                         + " one build can differ by far more than the noise floor, so the fork is the unit that"
                         + " repeats.\n")
                 .append("- **Fork-to-fork spread**: tested on iterations with two or more forks on a side, a"
-                        + " difference is not called when the ranges of the two sides' fork medians overlap (some"
-                        + " fork of the slower side was as fast as some fork of the faster one); the note gives"
-                        + " both ranges. Run at least ").append(rules.minSamples()).append(" forks a side (`-f`)"
-                        + " to test the forks themselves.\n")
+                        + " difference is called only if the exact rank-sum test of the forks' medians alone also"
+                        + " gives p ≤ ").append(rules.alpha()).append(" (unadjusted); otherwise it is \"within"
+                        + " fork-to-fork spread\" and the note gives both ranges. Below four forks a side that"
+                        + " never happens (2 + 2: p ≥ 0.33). With one fork a side the spread is not measured"
+                        + " at all. The fork test assumes A's and B's forks could have been swapped: JMH runs one"
+                        + " method's forks back to back, so a slow stretch of the machine can land on one side"
+                        + " only; alternate A and B runs where it matters.\n")
                 .append("- **Test**: two-sided Wilcoxon–Mann–Whitney rank-sum test, exact p (permutations; normal"
                         + " approximation above ").append(RankSumTest.EXACT_LIMIT).append(" values).\n")
                 .append("- **Many benchmarks**: the p-values are adjusted together (Benjamini–Hochberg);"
@@ -195,8 +207,8 @@ final class Compare {
                 .append("- **Noise floor**: a difference under ").append(percent(rules.floor()))
                 .append(" (B/A between ").append(Units.sig(1 / (1 + rules.floor()), 3)).append(" and ")
                 .append(Units.sig(1 + rules.floor(), 3)).append(") is reported as within noise floor even when"
-                        + " significant: the iterations of one fork share its JIT compilation and memory layout,"
-                        + " so a few percent between two forks of the same build is not in the samples.\n")
+                        + " significant: tested on iterations, the samples share their forks' JIT compilation and"
+                        + " memory layout, so a few percent between two forks of the same build is not in them.\n")
                 .append("- **B/A**: median of all pairwise ratios b/a of the samples (Hodges–Lehmann), with its ")
                 .append(percent(rules.level())).append(" distribution-free interval (Moses; per benchmark, not"
                         + " simultaneous; an achieved level above it is shown in brackets).\n")
@@ -218,8 +230,8 @@ final class Compare {
                 notes.add(r.a().className() + "." + r.a().method() + " " + r.a().paramString() + ": " + r.note());
                 verdict += " [" + notes.size() + "]";
             }
-            t.row(r.a().className() + "." + r.a().method(), r.a().paramString(), median(r.rawA(), r.a().unit()),
-                    median(r.rawB(), r.a().unit()), ratioCell(r, rules),
+            t.row(r.a().className() + "." + r.a().method(), r.a().paramString(), median(r.rawA(), r.a().unit(), r.byFork()),
+                    median(r.rawB(), r.a().unit(), r.byFork()), ratioCell(r, rules),
                     r.test() == null ? "—" : pValue(r.test().p()), Double.isNaN(r.adjustedP()) ? "—"
                             : pValue(r.adjustedP()), verdict);
         }
@@ -255,11 +267,11 @@ final class Compare {
         return r >= 0.1 && r < 10 ? String.format(Locale.ROOT, "%.3f", r) : Units.sig(r, 3);
     }
 
-    private static String median(double[] raw, String unit) {
+    private static String median(double[] raw, String unit, boolean byFork) {
         if (raw.length == 0) {
             return "—";
         }
-        return Units.value(JmhResult.median(raw), unit) + " (" + raw.length + ")";
+        return Units.value(JmhResult.median(raw), unit) + " (" + raw.length + (byFork ? " forks)" : ")");
     }
 
     /** p with two significant digits, small ones in scientific notation: 0.031, 1.6e-4. */

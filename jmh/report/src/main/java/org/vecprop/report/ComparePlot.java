@@ -83,7 +83,8 @@ final class ComparePlot {
             Row r = shown.get(i);
             labels[i] = label(r, java.util.Arrays.asList(labels).subList(0, i));
             RatioEstimate.Result e = r.estimate();
-            boolean interval = e != null && e.hasInterval();
+            // a FORKS row's interval comes from pseudo-replicated iterations: no whisker
+            boolean interval = e != null && e.hasInterval() && r.verdict() != Verdict.FORKS;
             double lo = interval ? e.low() : r.ratio();
             double hi = interval ? e.high() : r.ratio();
             series.get(r.verdict()).add(i, r.ratio(), lo, hi);
@@ -173,7 +174,7 @@ final class ComparePlot {
             case SLOWER -> "B slower";
             case FASTER -> "B faster";
             case FLOOR -> "significant, within noise floor";
-            case FORKS -> "significant on iterations, within fork-to-fork spread";
+            case FORKS -> "significant on iterations, not on the forks";
             case NONE -> "no detectable difference";
             case TOO_FEW -> "too few samples (ratio of medians, no interval)";
             default -> v.text;

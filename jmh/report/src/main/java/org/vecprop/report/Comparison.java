@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The decision for one benchmark measured in two runs, A and B: "B faster", "B slower", "no
  * detectable difference", "within the noise floor", "within fork-to-fork spread" or "too few
- * samples", from the raw iterations (not from JMH's score ± error: with 3 iterations that interval
+ * samples", from the raw iterations or the forks' medians (not from JMH's score ± error: with 3 iterations that interval
  * is Student's t with 2 degrees of freedom, often wider than the score itself, and two overlapping
  * intervals say nothing).
  *
@@ -32,11 +32,14 @@ import java.util.List;
  *       percent for those reasons alone, and with one fork per run that difference is invisible to
  *       the test, which then finds it "significant". The floor is the smallest difference the
  *       comparison will call.</li>
- *   <li>Tested on iterations, with at least two forks on either side, and the two sides' ranges
- *       of fork medians overlap (some fork of A lies at or beyond some fork of B in the direction of
- *       the difference): <b>within fork-to-fork spread</b>. The test saw only the iterations; the
- *       forks say that a fork of the slower side can be as fast as one of the faster side, which
- *       the test cannot weigh with so few forks.</li>
+ *   <li>Tested on iterations, with at least two forks on at least one side, and the exact rank-sum
+ *       test of the two sides' fork medians alone (unadjusted) gives p &gt; alpha: <b>within
+ *       fork-to-fork spread</b>. The iterations differ, but so few forks cannot show that the
+ *       difference is more than which level each fork drew: with 2 + 2 forks no data gives p below
+ *       0.33, with 3 + 3 0.10, with 4 + 4 0.029, so below four forks a side nothing is called. (A
+ *       rule on the ranges alone, tried first, calls a third of 2 + 2 comparisons of identical
+ *       builds whose forks vary.) With one fork a side there is no fork-to-fork information and
+ *       only the noise floor stands between fork luck and a verdict.</li>
  *   <li>Otherwise <b>B faster</b> or <b>B slower</b>, by the direction of the ratio and the unit
  *       (for times per operation B/A &lt; 1 is faster, for throughputs &gt; 1 is).</li>
  * </ol>
@@ -50,11 +53,12 @@ final class Comparison {
      * @param alpha      the false discovery rate for calling differences, e.g. 0.05
      * @param level      the confidence level of the B/A intervals, e.g. 0.95
      * @param floor      the smallest relative difference called, e.g. 0.03 for 3%
-     * @param minSamples the fewest iterations per side for a test, at least 2
+     * @param minSamples the fewest samples per side for a test, at least 2; also the fewest forks
+     *                   per side for the forks' medians to be the samples
      */
     record Rules(double alpha, double level, double floor, int minSamples) {
         /**
-         * The defaults: 5% false discovery rate, 95% intervals, a 5% floor, at least 5 iterations a side.
+         * The defaults: 5% false discovery rate, 95% intervals, a 5% floor, at least 5 samples a side.
          * The floor: two runs of one OpenBLAS binary on this machine 25 minutes apart, while other
          * jobs ran, differed by under 4% at 10 of 17 shapes and by 4.5-11% at the other 7 (512³,
          * 1024³ and transposed 256³): 5% keeps the first kind out; only a quiet machine (or more
@@ -152,10 +156,12 @@ final class Comparison {
                 v = Verdict.NONE;
             } else if (r.ratio() < 1 + rules.floor() && r.ratio() > 1 / (1 + rules.floor())) {
                 v = Verdict.FLOOR;
-            } else if (!r.byFork() && forksOverlap(r)) {
+            } else if (!r.byFork() && !forksSeparate(r, rules)) {
                 v = Verdict.FORKS;
-                note = "fork medians A " + range(r.a().forkMedians()) + ", B "
-                        + range(converted(r.b().forkMedians(), r.b(), r.a())) + " (" + r.a().unit() + ")";
+                double[] fb = converted(r.b().forkMedians(), r.b(), r.a());
+                note = "fork medians A " + range(r.a().forkMedians(), r.a().unit()) + ", B "
+                        + range(fb, r.a().unit()) + "; their own rank-sum p = "
+                        + Compare.pValue(RankSumTest.test(r.a().forkMedians(), fb).p());
             } else {
                 v = (r.ratio() > 1) == r.higherIsBetter() ? Verdict.FASTER : Verdict.SLOWER;
             }
@@ -166,13 +172,17 @@ final class Comparison {
     }
 
     /**
-     * Whether, with two or more forks on some side, the ranges [min, max] of the two sides' fork
-     * medians overlap: then the forks do not separate A from B, whatever the iterations say.
+     * Whether the forks alone support a difference the iterations show: true with at most one fork
+     * a side (nothing to check), else whether the exact rank-sum test of the fork medians gives
+     * p ≤ alpha (unadjusted: the row's iteration p has already passed the adjustment).
      */
-    static boolean forksOverlap(Row r) {
+    static boolean forksSeparate(Row r, Rules rules) {
         double[] fa = r.a().forkMedians();
         double[] fb = converted(r.b().forkMedians(), r.b(), r.a());
-        return (fa.length >= 2 || fb.length >= 2) && overlap(fa, fb);
+        if (fa.length < 2 && fb.length < 2) {
+            return true;
+        }
+        return fa.length > 0 && fb.length > 0 && RankSumTest.test(fa, fb).p() <= rules.alpha();
     }
 
     private static double[] converted(double[] values, JmhResult from, JmhResult to) {
@@ -183,14 +193,15 @@ final class Comparison {
         return out;
     }
 
-    /** {@code [min, max]} with four significant digits. */
-    private static String range(double[] v) {
+    /** {@code [min, max] (n forks)}, each in {@code unit}'s scaled form. */
+    private static String range(double[] v, String unit) {
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (double x : v) {
             lo = Math.min(lo, x);
             hi = Math.max(hi, x);
         }
-        return "[" + Units.sig(lo, 4) + ", " + Units.sig(hi, 4) + "] (" + v.length + (v.length == 1 ? " fork)" : " forks)");
+        return "[" + Units.value(lo, unit) + ", " + Units.value(hi, unit) + "] (" + v.length
+                + (v.length == 1 ? " fork)" : " forks)");
     }
 
     /** One pair before the multiplicity adjustment: the test, or why there is none. */
@@ -200,18 +211,18 @@ final class Comparison {
         double[] rawA = byFork ? forksA : a.raw();
         double[] rawB = converted(byFork ? b.forkMedians() : b.raw(), b, a);
         if (!a.unit().equals(b.unit()) && (rawB.length == 0 || Double.isNaN(rawB[0]))) {
-            return unknown(a, b, rawA, rawB, "units " + a.unit() + " and " + b.unit() + " do not convert");
+            return unknown(a, b, rawA, rawB, byFork, "units " + a.unit() + " and " + b.unit() + " do not convert");
         }
         if (!a.mode().equals(b.mode())) {
-            return unknown(a, b, rawA, rawB, "modes " + a.mode() + " and " + b.mode() + " differ");
+            return unknown(a, b, rawA, rawB, byFork, "modes " + a.mode() + " and " + b.mode() + " differ");
         }
         if (rawA.length == 0 || rawB.length == 0) {
-            return unknown(a, b, rawA, rawB, "no raw iterations in " + (rawA.length == 0 ? "A" : "B"));
+            return unknown(a, b, rawA, rawB, byFork, "no raw iterations in " + (rawA.length == 0 ? "A" : "B"));
         }
-        for (double[] side : List.of(rawA, rawB)) {
+        for (double[] side : List.of(a.raw(), b.raw())) { // every iteration, also under a fork median
             for (double v : side) {
                 if (!(v > 0) || Double.isInfinite(v)) {
-                    return unknown(a, b, rawA, rawB, "an iteration is not a positive number: " + v);
+                    return unknown(a, b, rawA, rawB, byFork, "an iteration is not a positive number: " + v);
                 }
             }
         }
@@ -225,8 +236,9 @@ final class Comparison {
         return new Row(a, b, rawA, rawB, est.ratio(), est, test, Double.NaN, Verdict.NONE, "", byFork);
     }
 
-    private static Row unknown(JmhResult a, JmhResult b, double[] rawA, double[] rawB, String why) {
-        return new Row(a, b, rawA, rawB, Double.NaN, null, null, Double.NaN, Verdict.UNKNOWN, why, false);
+    private static Row unknown(JmhResult a, JmhResult b, double[] rawA, double[] rawB, boolean byFork,
+                               String why) {
+        return new Row(a, b, rawA, rawB, Double.NaN, null, null, Double.NaN, Verdict.UNKNOWN, why, byFork);
     }
 
     /** Whether the ranges [min, max] of two samples overlap. */

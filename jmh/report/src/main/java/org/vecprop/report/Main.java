@@ -37,10 +37,12 @@ public final class Main {
               compare A.json B.json [--out FILE.md] [--plot FILE.png] [--label-a X] [--label-b Y]
                       [--alpha 0.05] [--level 0.95] [--floor 5] [--min-samples 5]
                   Every benchmark in both files: B faster, B slower, no detectable difference,
-                  within the noise floor, or too few samples, from the raw iterations (rank-sum
-                  test, Benjamini-Hochberg across benchmarks at --alpha, differences under
-                  --floor percent not called, fewer than --min-samples iterations a side not
-                  tested); B/A with its --level interval; a chart of the ratios.
+                  within the noise floor, within fork-to-fork spread, or too few samples, from
+                  the raw iterations, or the forks' medians with --min-samples forks a side
+                  (rank-sum test, Benjamini-Hochberg across benchmarks at --alpha, differences
+                  under --floor percent not called, nor ones the forks alone do not support,
+                  fewer than --min-samples samples a side not tested); B/A with its --level
+                  interval; a chart of the ratios.
               index [--results DIR] [--out FILE.md] [--plot FILE.png]
                   Every run under DIR/contrib/<machine>-<date>/ (default DIR: results) ranked on
                   headline benchmarks (GEMM 1024^3 and 256^3 GF/s and % of the run's own peak,

@@ -179,6 +179,74 @@ class ReportTest {
     }
 
     @Test
+    void sampleModeForksAreKeptApartToo() throws Exception {
+        Path f = tmp.resolve("sample.json");
+        Files.writeString(f, """
+                [{"jmhVersion": "1.37", "benchmark": "org.vecprop.jmh.X.m", "mode": "sample", "threads": 1,
+                  "forks": 2, "jvmArgs": [], "jdkVersion": "25", "vmName": "VM", "vmVersion": "25", "params": {},
+                  "primaryMetric": {"score": 3, "scoreError": "NaN", "scoreUnit": "us/op",
+                    "rawDataHistogram": [[[[1.0, 3], [2.0, 1]], [[5.0, 2]]], [[], [[7.0, 1]]]]},
+                  "secondaryMetrics": {}}]
+                """);
+        JmhResult r = ResultFile.load(1, f).results().getFirst();
+        assertArrayEquals(new double[] {1, 5, 7}, r.raw(), 0);
+        assertArrayEquals(new int[] {2, 1}, r.forkSizes()); // the empty iteration has no median
+        assertArrayEquals(new double[] {3, 7}, r.forkMedians(), 0);
+    }
+
+    @Test
+    void compareShowsForkSamplesAndForkSpread() throws Exception {
+        Path a = tmp.resolve("fa.json");
+        Path b = tmp.resolve("fb.json");
+        // X.m0-X.m6: five forks a side, clearly apart (seven, so that 5 + 5's smallest p, 0.0079, times
+        // the eight benchmarks exceeds 0.05 and the report warns); X.n: two forks a side, iterations
+        // apart, forks not
+        StringBuilder fiveA = new StringBuilder();
+        StringBuilder fiveB = new StringBuilder();
+        for (int i = 0; i < 7; i++) {
+            fiveA.append(forked("X.m" + i, new double[][] {{100, 101}, {103, 102}, {98, 99}, {101, 100}, {99, 98}}))
+                    .append(",");
+            fiveB.append(forked("X.m" + i, new double[][] {{150, 151}, {155, 154}, {148, 149}, {152, 151},
+                    {149, 150}})).append(",");
+        }
+        Files.writeString(a, "[" + fiveA + forked("X.n", new double[][] {{100, 100.1, 100.2, 100.3, 100.4, 100.5, 100.6,
+                100.7}, {103, 103.1, 103.2, 103.3, 103.4, 103.5, 103.6, 103.7}}) + "]");
+        Files.writeString(b, "[" + fiveB + forked("X.n", new double[][] {{102, 102.1, 102.2, 102.3, 102.4, 102.5, 102.6,
+                102.7}, {200, 200.1, 200.2, 200.3, 200.4, 200.5, 200.6, 200.7}}) + "]");
+        Path out = tmp.resolve("f.md");
+        Path plot = tmp.resolve("f.png");
+        assertEquals(0, Main.run(new String[] {"compare", a.toString(), b.toString(), "--out", out.toString(),
+                "--plot", plot.toString()}));
+        String md = Files.readString(out);
+        for (String expected : List.of("5 + 5 forks", "(5 forks)", "within fork-to-fork spread [1]",
+                "[1] X.n : fork medians A [100.4 ns, 103.4 ns] (2 forks)", "A lone difference cannot be called")) {
+            assertTrue(md.contains(expected), "compare lacks: " + expected + "\n" + md);
+        }
+        assertNotNull(ImageIO.read(plot.toFile()));
+    }
+
+    private static String forked(String benchmark, double[][] forks) {
+        StringBuilder raw = new StringBuilder();
+        double sum = 0;
+        int n = 0;
+        for (double[] f : forks) {
+            raw.append(raw.isEmpty() ? "[" : ", [");
+            for (int i = 0; i < f.length; i++) {
+                raw.append(i == 0 ? "" : ", ").append(f[i]);
+                sum += f[i];
+                n++;
+            }
+            raw.append("]");
+        }
+        return """
+                {"jmhVersion": "1.37", "benchmark": "org.vecprop.jmh.%s", "mode": "avgt", "threads": 1, "forks": %d,
+                 "jvmArgs": [], "jdkVersion": "25", "vmName": "VM", "vmVersion": "25", "params": {},
+                 "primaryMetric": {"score": %s, "scoreError": "NaN", "scoreUnit": "ns/op", "rawData": [%s]},
+                 "secondaryMetrics": {}}
+                """.formatted(benchmark, forks.length, sum / n, raw);
+    }
+
+    @Test
     void indexRanksContributedRunsWithTheirMachines() throws Exception {
         Path results = tmp.resolve("results");
         Path slow = Files.createDirectories(results.resolve("contrib/cpu-zen4-2026-01-02"));

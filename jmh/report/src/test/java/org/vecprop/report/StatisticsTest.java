@@ -305,15 +305,68 @@ class StatisticsTest {
         assertTrue(r.adjustedP() <= 0.05, "the iterations alone differ: " + r.adjustedP());
         assertEquals(Verdict.FORKS, r.verdict());
         assertFalse(r.verdict().called());
-        assertEquals("fork medians A [100.4, 103.4] (2 forks), B [102.4, 200.4] (2 forks) (ns/op)", r.note());
+        assertEquals("fork medians A [100.4 ns, 103.4 ns] (2 forks), B [102.4 ns, 200.4 ns] (2 forks);"
+                + " their own rank-sum p = 0.67", r.note());
         // the same iterations as one fork a side: nothing says they are not independent, so it is called
         Comparison.Row pooled = Comparison.decide(List.of(new Comparison.Pair(
                 forked("X.m", concat(forksA)), forked("X.m", concat(forksB)))), Comparison.Rules.DEFAULT).getFirst();
         assertEquals(Verdict.SLOWER, pooled.verdict());
-        // and forks that do separate keep the call
+        // two forks a side that separate completely still cannot pass (2 + 2: p = 0.33) ...
         Comparison.Row apart = Comparison.decide(List.of(new Comparison.Pair(forked("X.m", forksA),
                 forked("X.m", fork(150, 8), fork(200, 8)))), Comparison.Rules.DEFAULT).getFirst();
-        assertEquals(Verdict.SLOWER, apart.verdict());
+        assertEquals(Verdict.FORKS, apart.verdict());
+        // ... four a side can (4 + 4: p = 0.029)
+        Comparison.Row four = Comparison.decide(List.of(new Comparison.Pair(
+                forked("X.m", fork(100, 4), fork(103, 4), fork(98, 4), fork(101, 4)),
+                forked("X.m", fork(150, 4), fork(155, 4), fork(148, 4), fork(152, 4)))),
+                Comparison.Rules.DEFAULT).getFirst();
+        assertEquals(Verdict.SLOWER, four.verdict());
+        // one fork against two is checked too (the guard is "either side", not "both")
+        Comparison.Row oneTwo = Comparison.decide(List.of(new Comparison.Pair(forked("X.m", fork(100, 16)),
+                forked("X.m", fork(150, 8), fork(200, 8)))), Comparison.Rules.DEFAULT).getFirst();
+        assertEquals(Verdict.FORKS, oneTwo.verdict());
+    }
+
+    @Test
+    void forksAreTheSamplesOnlyWhenBothSidesHaveEnough() {
+        Comparison.Row r = Comparison.decide(List.of(new Comparison.Pair(
+                forked("X.m", fork(100, 4), fork(103, 4), fork(98, 4), fork(101, 4), fork(99, 4)),
+                forked("X.m", fork(150, 20)))), Comparison.Rules.DEFAULT).getFirst();
+        assertFalse(r.byFork());
+        assertEquals(20, r.rawA().length);
+    }
+
+    @Test
+    void forkMediansOfAnotherUnitAreConverted() {
+        // B in µs/op, A in ns/op: the same forks, so no difference, whatever the units
+        JmhResult a = forked("X.m", fork(1000, 4), fork(1030, 4), fork(980, 4), fork(1010, 4), fork(990, 4));
+        double[][] us = new double[5][];
+        double[] levels = {1.0, 1.03, 0.98, 1.01, 0.99};
+        for (int f = 0; f < 5; f++) {
+            us[f] = new double[4];
+            for (int i = 0; i < 4; i++) {
+                us[f][i] = levels[f] + 0.0001 * i;
+            }
+        }
+        JmhResult bUs = forked("X.m", us);
+        JmhResult b = new JmhResult(bUs.benchmark(), bUs.mode(), 1, 5, Map.of(), bUs.score(), Double.NaN, "us/op",
+                bUs.raw(), null, Map.of(), RUN, "", bUs.forkSizes());
+        Comparison.Row r = Comparison.decide(List.of(new Comparison.Pair(a, b)), Comparison.Rules.DEFAULT).getFirst();
+        assertTrue(r.byFork());
+        assertEquals(1.0, r.ratio(), 0.01);
+        assertEquals(Verdict.NONE, r.verdict());
+    }
+
+    @Test
+    void aBadIterationUnderAForkMedianIsStillRefused() {
+        double[] bad = fork(100, 4);
+        bad[1] = Double.NaN;
+        Comparison.Row r = Comparison.decide(List.of(new Comparison.Pair(
+                forked("X.m", bad, fork(103, 4), fork(98, 4), fork(101, 4), fork(99, 4)),
+                forked("X.m", fork(150, 4), fork(155, 4), fork(148, 4), fork(152, 4), fork(149, 4)))),
+                Comparison.Rules.DEFAULT).getFirst();
+        assertEquals(Verdict.UNKNOWN, r.verdict());
+        assertTrue(r.byFork());
     }
 
     private static double[] concat(double[][] forks) {
