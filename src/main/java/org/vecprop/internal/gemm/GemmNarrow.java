@@ -309,7 +309,10 @@ final class GemmNarrow {
     // stride) against tile8's 2,025-2,036 ns, OpenBLAS 1,788-1,836 in the same JVMs; all panels
     // packed before the first tile (so no broadcast reads a store still in flight), minima
     // 3,130-3,317 against tile8's 1,920-2,019 (load 2.2-2.5): the packing costs more than the
-    // eight row addresses it saves. The hot loop of tile8 itself (PrintAssembly read with objdump):
+    // eight row addresses it saves. (5) The eight accumulators stored into C from their registers
+    // (the epilogue per row called from the tile, no round trip through the tile buffer): slower,
+    // 2,128-2,522 against 1,876-1,999 ns at 64 rows and 1,191-1,246 against 994-1,002 at 32
+    // (probe medians, three JVMs each, alternating, load under 0.7). The hot loop of tile8 itself (PrintAssembly read with objdump):
     // per depth step 1 load of B with its range check, 8 broadcasts from memory, 8 FMAs, and
     // about 20 integer instructions (row addresses rebuilt from xmm and stack spills, an imul for
     // p * ldb): not unrolled, 8 FMA chains, 9 loads per 8 FMAs.
