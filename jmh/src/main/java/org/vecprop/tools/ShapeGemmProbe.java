@@ -1,6 +1,5 @@
 package org.vecprop.tools;
 
-import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import org.vecprop.jmh.GemmShape;
@@ -50,31 +49,11 @@ public final class ShapeGemmProbe {
                     s.lda(), bp, s.ldb(), 0f, cp, s.ldc()),
             () -> specTp.multiply(a, b, c),
         };
-        long end = System.nanoTime() + 4_000_000_000L;
-        while (System.nanoTime() < end) {
-            for (Runnable r : ops) {
-                for (int i = 0; i < 200; i++) {
-                    r.run();
-                }
-            }
-        }
-        double[][] t = new double[ops.length][rounds];
-        for (int round = 0; round < rounds; round++) {
-            for (int o = 0; o < ops.length; o++) {
-                long t0 = System.nanoTime();
-                for (int i = 0; i < 20; i++) {
-                    ops[o].run();
-                }
-                t[o][round] = (System.nanoTime() - t0) / 20.0;
-            }
-        }
+        double[][] t = InterleavedRounds.measure(ops, rounds);
         sink = c;
         System.out.printf("%s (%s): per call, min / median of %d interleaved rounds of 20%n", s,
                 spec.describe(), rounds);
-        for (int o = 0; o < ops.length; o++) {
-            Arrays.sort(t[o]);
-            System.out.printf("  %-16s %8.0f ns  %8.0f ns%n", names[o], t[o][0], t[o][rounds / 2]);
-        }
+        InterleavedRounds.print(names, t);
         ap.close();
         bp.close();
         cp.close();

@@ -152,16 +152,16 @@ final class Comparison {
             double q = qs[i];
             Verdict v;
             String note = r.note();
+            double forkP = r.byFork() ? Double.NaN : forkP(r); // NaN: nothing for the forks to check
             if (q > rules.alpha()) {
                 v = Verdict.NONE;
             } else if (r.ratio() < 1 + rules.floor() && r.ratio() > 1 / (1 + rules.floor())) {
                 v = Verdict.FLOOR;
-            } else if (!r.byFork() && !forksSeparate(r, rules)) {
+            } else if (forkP > rules.alpha()) {
                 v = Verdict.FORKS;
-                double[] fb = converted(r.b().forkMedians(), r.b(), r.a());
                 note = "fork medians A " + range(r.a().forkMedians(), r.a().unit()) + ", B "
-                        + range(fb, r.a().unit()) + "; their own rank-sum p = "
-                        + Compare.pValue(RankSumTest.test(r.a().forkMedians(), fb).p());
+                        + range(convertedForkMedians(r), r.a().unit()) + "; their own rank-sum p = "
+                        + Compare.pValue(forkP);
             } else {
                 v = (r.ratio() > 1) == r.higherIsBetter() ? Verdict.FASTER : Verdict.SLOWER;
             }
@@ -172,17 +172,20 @@ final class Comparison {
     }
 
     /**
-     * Whether the forks alone support a difference the iterations show: true with at most one fork
-     * a side (nothing to check), else whether the exact rank-sum test of the fork medians gives
-     * p ≤ alpha (unadjusted: the row's iteration p has already passed the adjustment).
+     * The exact rank-sum p of the two sides' fork medians alone, or NaN with at most one fork a
+     * side (no fork-to-fork information to check). Unadjusted: a row asks for it only after its
+     * iteration p has passed the adjustment.
      */
-    static boolean forksSeparate(Row r, Rules rules) {
+    static double forkP(Row r) {
         double[] fa = r.a().forkMedians();
-        double[] fb = converted(r.b().forkMedians(), r.b(), r.a());
-        if (fa.length < 2 && fb.length < 2) {
-            return true;
-        }
-        return fa.length > 0 && fb.length > 0 && RankSumTest.test(fa, fb).p() <= rules.alpha();
+        double[] fb = convertedForkMedians(r);
+        return (fa.length < 2 && fb.length < 2) || fa.length == 0 || fb.length == 0 ? Double.NaN
+                : RankSumTest.test(fa, fb).p();
+    }
+
+    /** B's fork medians in A's unit. */
+    private static double[] convertedForkMedians(Row r) {
+        return converted(r.b().forkMedians(), r.b(), r.a());
     }
 
     private static double[] converted(double[] values, JmhResult from, JmhResult to) {

@@ -170,8 +170,7 @@ class ReportTest {
     @Test
     void eachForksIterationsAreKeptApart() throws Exception {
         Path f = tmp.resolve("forks.json");
-        Files.writeString(f, "[" + jmh("X.m", 1, 2, 3, 4, 5).replace("[[1.0, 2.0, 3.0, 4.0, 5.0]]",
-                "[[1.0, 2.0], [3.0, 4.0, 5.0]]") + "]");
+        Files.writeString(f, "[" + forked("X.m", new double[][] {{1, 2}, {3, 4, 5}}) + "]");
         JmhResult r = ResultFile.load(1, f).results().getFirst();
         assertArrayEquals(new double[] {1, 2, 3, 4, 5}, r.raw(), 0);
         assertArrayEquals(new int[] {2, 3}, r.forkSizes());
@@ -226,6 +225,11 @@ class ReportTest {
     }
 
     private static String forked(String benchmark, double[][] forks) {
+        return forked(benchmark, "{}", forks);
+    }
+
+    /** One JMH result entry, avgt in ns/op, with {@code params} (a JSON object) and these forks' iterations. */
+    private static String forked(String benchmark, String params, double[][] forks) {
         StringBuilder raw = new StringBuilder();
         double sum = 0;
         int n = 0;
@@ -240,10 +244,10 @@ class ReportTest {
         }
         return """
                 {"jmhVersion": "1.37", "benchmark": "org.vecprop.jmh.%s", "mode": "avgt", "threads": 1, "forks": %d,
-                 "jvmArgs": [], "jdkVersion": "25", "vmName": "VM", "vmVersion": "25", "params": {},
+                 "jvmArgs": [], "jdkVersion": "25", "vmName": "VM", "vmVersion": "25", "params": %s,
                  "primaryMetric": {"score": %s, "scoreError": "NaN", "scoreUnit": "ns/op", "rawData": [%s]},
                  "secondaryMetrics": {}}
-                """.formatted(benchmark, forks.length, sum / n, raw);
+                """.formatted(benchmark, forks.length, params, sum / n, raw);
     }
 
     @Test
@@ -321,16 +325,7 @@ class ReportTest {
 
     /** A minimal JMH result entry in ns/op with these iterations (one fork). */
     private static String jmh(String benchmark, double... raw) {
-        double score = java.util.Arrays.stream(raw).average().orElseThrow();
-        String values = java.util.Arrays.stream(raw).mapToObj(Double::toString)
-                .collect(java.util.stream.Collectors.joining(", "));
-        return """
-                {"jmhVersion": "1.37", "benchmark": "org.vecprop.jmh.%s", "mode": "avgt", "threads": 1, "forks": 1,
-                 "jvmArgs": [], "jdkVersion": "25", "vmName": "VM", "vmVersion": "25",
-                 "params": {"shape": "2x2x2"},
-                 "primaryMetric": {"score": %s, "scoreError": "NaN", "scoreUnit": "ns/op", "rawData": [[%s]]},
-                 "secondaryMetrics": {}}
-                """.formatted(benchmark, score, values);
+        return forked(benchmark, "{\"shape\": \"2x2x2\"}", new double[][] {raw});
     }
 
     @Test

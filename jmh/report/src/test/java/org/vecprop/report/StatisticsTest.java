@@ -237,8 +237,13 @@ class StatisticsTest {
 
     // ------------------------------------------------------------------ forks
 
-    /** A result whose iterations come from forks: {@code forks[f]} are fork f's iterations. */
+    /** A result in ns/op whose iterations come from forks: {@code forks[f]} are fork f's iterations. */
     private static JmhResult forked(String name, double[]... forks) {
+        return forkedIn("ns/op", name, forks);
+    }
+
+    /** As {@link #forked}, in {@code unit}. */
+    private static JmhResult forkedIn(String unit, String name, double[]... forks) {
         int n = 0;
         for (double[] f : forks) {
             n += f.length;
@@ -253,7 +258,7 @@ class StatisticsTest {
         }
         double mean = java.util.Arrays.stream(raw).average().orElse(Double.NaN);
         return new JmhResult("org.vecprop.jmh." + name, "avgt", 1, forks.length, Map.of(), mean, Double.NaN,
-                "ns/op", raw, null, Map.of(), RUN, "", sizes);
+                unit, raw, null, Map.of(), RUN, "", sizes);
     }
 
     /** n iterations from {@code level} up in steps of 0.1: one fork that keeps its level. */
@@ -348,9 +353,7 @@ class StatisticsTest {
                 us[f][i] = levels[f] + 0.0001 * i;
             }
         }
-        JmhResult bUs = forked("X.m", us);
-        JmhResult b = new JmhResult(bUs.benchmark(), bUs.mode(), 1, 5, Map.of(), bUs.score(), Double.NaN, "us/op",
-                bUs.raw(), null, Map.of(), RUN, "", bUs.forkSizes());
+        JmhResult b = forkedIn("us/op", "X.m", us);
         Comparison.Row r = Comparison.decide(List.of(new Comparison.Pair(a, b)), Comparison.Rules.DEFAULT).getFirst();
         assertTrue(r.byFork());
         assertEquals(1.0, r.ratio(), 0.01);
